@@ -1,0 +1,84 @@
+//! The audit log: one JSON line per action (time, context, user, action, target, result) in
+//! the state dir, appended by the executor after the action has an answer.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+#[derive(Debug, Serialize)]
+pub struct Entry<'a> {
+    pub time: String,
+    pub context: &'a str,
+    pub user: &'a str,
+    pub action: &'a str,
+    pub target: &'a str,
+    pub result: &'a str,
+    pub ok: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct AuditLog {
+    path: Option<PathBuf>,
+    user: String,
+}
+
+impl AuditLog {
+    pub fn new(path: Option<PathBuf>) -> Self {
+        let user = std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_else(|_| "unknown".into());
+        AuditLog { path, user }
+    }
+
+    pub fn path(&self) -> Option<&PathBuf> {
+        self.path.as_ref()
+    }
+
+    /// Append one entry. An audit failure is logged, never fatal: the action already happened.
+    pub fn record(&self, context: &str, action: &str, target: &str, result: &Result<String, String>) {
+        let Some(path) = &self.path else { return };
+        let (text, ok) = match result {
+            Ok(m) => (m.as_str(), true),
+            Err(e) => (e.as_str(), false),
+        };
+        let entry = Entry {
+            time: humantime::format_rfc3339_millis(std::time::SystemTime::now()).to_string(),
+            context,
+            user: &self.user,
+            action,
+            target,
+            result: text,
+            ok,
+        };
+        let write = || -> std::io::Result<()> {
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            let mut f = std::fs::OpenOptions::new().create(true).append(true).open(path)?;
+            let line = serde_json::to_string(&entry).map_err(std::io::Error::other)?;
+            writeln!(f, "{line}")
+        };
+        if let Err(e) = write() {
+            tracing::warn!(path = %path.display(), error = %e, "cannot write the audit log");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn appends_json_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = AuditLog::new(Some(dir.path().join("audit.jsonl")));
+        log.record("shop-prod", "sync", "application services-cart", &Ok("sync started".into()));
+        log.record("shop-prod", "delete_pod", "pod storefront/x", &Err("forbidden".into()));
+        let text = std::fs::read_to_string(dir.path().join("audit.jsonl")).unwrap();
+        let lines: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines[0]["action"], "sync");
+        assert_eq!(lines[0]["context"], "shop-prod");
+        assert_eq!(lines[1]["ok"], false);
+        assert_eq!(lines[1]["result"], "forbidden");
+    }
+}

@@ -1,0 +1,73 @@
+//! Commands: the named things a key can do. Navigation commands change the view; action
+//! commands go through the registry to the executor.
+
+use super::registry::{self, ActionId};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Command {
+    Quit,
+    Help,
+    FocusNext,
+    FocusPrev,
+    /// Open pane 1–6 full-screen.
+    Pane(u8),
+    /// Open the focused pane full-screen.
+    Open,
+    /// Close the overlay or go back to the overview.
+    Back,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    Confirm,
+    Cancel,
+    Action(ActionId),
+}
+
+/// Navigation command names with their help text, in help order.
+pub const NAVIGATION: &[(&str, Command, &str)] = &[
+    ("quit", Command::Quit, "quit flightdeck"),
+    ("help", Command::Help, "show or hide this help"),
+    ("focus_next", Command::FocusNext, "focus the next pane"),
+    ("focus_prev", Command::FocusPrev, "focus the previous pane"),
+    ("pane_1", Command::Pane(1), "Infrastructure full-screen"),
+    ("pane_2", Command::Pane(2), "Argo CD full-screen"),
+    ("pane_3", Command::Pane(3), "Pods full-screen"),
+    ("pane_4", Command::Pane(4), "Scaling full-screen"),
+    ("pane_5", Command::Pane(5), "Alerts full-screen"),
+    ("pane_6", Command::Pane(6), "Cost full-screen"),
+    ("open", Command::Open, "open the focused pane full-screen"),
+    ("back", Command::Back, "close the overlay / back to the overview"),
+    ("up", Command::Up, "select the row above"),
+    ("down", Command::Down, "select the row below"),
+    ("page_up", Command::PageUp, "a page up"),
+    ("page_down", Command::PageDown, "a page down"),
+    ("top", Command::Top, "first row"),
+    ("bottom", Command::Bottom, "last row"),
+    ("confirm", Command::Confirm, "answer yes in a confirmation"),
+    ("cancel", Command::Cancel, "answer no in a confirmation"),
+];
+
+impl Command {
+    pub fn parse(name: &str) -> Option<Command> {
+        NAVIGATION
+            .iter()
+            .find(|(n, _, _)| *n == name)
+            .map(|(_, c, _)| *c)
+            .or_else(|| registry::by_name(name).map(|a| Command::Action(a.id)))
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Command::Action(id) => registry::spec(id).name,
+            other => NAVIGATION.iter().find(|(_, c, _)| *c == other).map_or("?", |(n, _, _)| n),
+        }
+    }
+
+    /// Every valid command name, for error suggestions.
+    pub fn all_names() -> impl Iterator<Item = &'static str> {
+        NAVIGATION.iter().map(|(n, _, _)| *n).chain(registry::ACTIONS.iter().map(|a| a.name))
+    }
+}

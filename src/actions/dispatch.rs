@@ -1,0 +1,128 @@
+//! Apply a command to the view; return the effect the app loop must carry out (quit, run an
+//! action). Pure: no I/O, so every key path is unit-testable.
+
+use super::command::Command;
+use super::registry::{self, ActionId};
+use crate::state::view::{Mode, Overlay, Pending, Target, row_counts, selected_target};
+use crate::state::{Level, PaneId, State};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Effect {
+    None,
+    Quit,
+    Run { action: ActionId, target: Target, context: String },
+}
+
+/// Rows a page key moves.
+pub const PAGE: isize = 10;
+
+pub fn dispatch(state: &mut State, cmd: Command) -> Effect {
+    let view = &mut state.view;
+    // A confirmation takes every key until answered.
+    if let Overlay::Confirm(p) = &view.overlay {
+        return match cmd {
+            Command::Confirm => {
+                let p = p.clone();
+                view.overlay = Overlay::None;
+                let Some(spec) = registry::by_name(&p.action) else { return Effect::None };
+                view.say(state.now, format!("{} {} …", spec.title, p.target.describe()), Level::Accent);
+                Effect::Run { action: spec.id, target: p.target, context: p.context }
+            }
+            Command::Cancel | Command::Back | Command::Quit => {
+                view.overlay = Overlay::None;
+                view.say(state.now, "cancelled", Level::Muted);
+                Effect::None
+            }
+            _ => Effect::None,
+        };
+    }
+    let pane = view.active_pane();
+    let rows = row_counts(state)[pane.index()];
+    let view = &mut state.view;
+    match cmd {
+        Command::Quit => return Effect::Quit,
+        Command::Help => {
+            view.overlay = if view.overlay == Overlay::Help { Overlay::None } else { Overlay::Help };
+        }
+        Command::Back | Command::Cancel => {
+            if view.overlay != Overlay::None {
+                view.overlay = Overlay::None;
+            } else {
+                view.mode = Mode::Overview;
+            }
+        }
+        Command::FocusNext | Command::FocusPrev => {
+            let step = if cmd == Command::FocusNext { 1 } else { 5 };
+            let next = PaneId::from_index((view.focus.index() + step) % 6).unwrap_or_default();
+            view.focus = next;
+            if let Mode::Full(_) = view.mode {
+                view.mode = Mode::Full(next);
+            }
+        }
+        Command::Pane(n) => {
+            if let Some(p) = PaneId::from_index(n as usize - 1) {
+                view.focus = p;
+                view.mode = Mode::Full(p);
+                view.overlay = Overlay::None;
+            }
+        }
+        Command::Open => view.mode = Mode::Full(view.focus),
+        Command::Up => view.move_selection(pane, -1, rows),
+        Command::Down => view.move_selection(pane, 1, rows),
+        Command::PageUp => view.move_selection(pane, -PAGE, rows),
+        Command::PageDown => view.move_selection(pane, PAGE, rows),
+        Command::Top => view.move_selection(pane, isize::MIN / 2, rows),
+        Command::Bottom => view.move_selection(pane, isize::MAX / 2, rows),
+        Command::Confirm => {}
+        Command::Action(id) => return ask(state, id),
+    }
+    Effect::None
+}
+
+/// Start an action on the selected row: refuse it, ask first, or run it.
+fn ask(state: &mut State, id: ActionId) -> Effect {
+    let spec = registry::spec(id);
+    let now = state.now;
+    if state.readonly && spec.mutating {
+        state.view.say(now, format!("{}: refused, flightdeck is read-only", spec.title), Level::Warn);
+        return Effect::None;
+    }
+    let pane = state.view.active_pane();
+    if spec.pane != pane {
+        return Effect::None;
+    }
+    let Some(target) = selected_target(state, pane).and_then(|t| retarget(state, id, t)) else {
+        state.view.say(now, format!("{}: nothing selected it applies to", spec.title), Level::Warn);
+        return Effect::None;
+    };
+    let context = state.context.clone();
+    if spec.confirm {
+        state.view.overlay = Overlay::Confirm(Pending {
+            action: spec.name.to_string(),
+            title: spec.title.to_string(),
+            target,
+            context,
+            destructive: spec.destructive,
+        });
+        Effect::None
+    } else {
+        state.view.say(now, format!("{} {} …", spec.title, target.describe()), Level::Accent);
+        Effect::Run { action: id, target, context }
+    }
+}
+
+/// Some actions act on something the row points at: a restart acts on the pod's owner.
+fn retarget(state: &State, id: ActionId, t: Target) -> Option<Target> {
+    match (id, t) {
+        (ActionId::RolloutRestart, Target::Pod { namespace, name }) => {
+            let pod = state.pods.by_key.get(&crate::state::pods::PodKey::new(namespace.clone(), name))?;
+            let owner = pod.owner.as_ref()?;
+            matches!(owner.kind.as_str(), "Deployment" | "StatefulSet" | "DaemonSet").then(|| Target::Workload {
+                namespace,
+                kind: owner.kind.clone(),
+                name: owner.name.clone(),
+            })
+        }
+        (_, t) => Some(t),
+    }
+}

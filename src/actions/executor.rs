@@ -1,0 +1,45 @@
+//! Runs actions as tasks against whatever backs the current context, reports the outcome as a
+//! message and writes the audit log. Backends for real clusters plug in here as they land.
+
+use super::audit::AuditLog;
+use super::registry::{self, ActionId};
+use crate::sources::{Sender, demo};
+use crate::state::view::Target;
+use crate::state::{ActionOutcome, Message};
+
+#[derive(Clone)]
+pub enum Backend {
+    Demo(demo::Handle),
+    /// No source that can act is configured.
+    None,
+}
+
+#[derive(Clone)]
+pub struct Executor {
+    backend: Backend,
+    audit: AuditLog,
+    tx: Sender,
+    clock: crate::sources::Clock,
+}
+
+impl Executor {
+    pub fn new(backend: Backend, audit: AuditLog, tx: Sender, clock: crate::sources::Clock) -> Self {
+        Executor { backend, audit, tx, clock }
+    }
+
+    pub fn run(&self, action: ActionId, target: Target, context: String) {
+        let this = self.clone();
+        tokio::spawn(async move {
+            let spec = registry::spec(action);
+            let result = match &this.backend {
+                Backend::Demo(h) => h.run(action, target.clone()).await,
+                Backend::None => Err("no source that can act on this is configured".to_string()),
+            };
+            let described = target.describe();
+            tracing::info!(action = spec.name, target = %described, ok = result.is_ok(), "action finished");
+            this.audit.record(&context, spec.name, &described, &result);
+            let outcome = ActionOutcome { action: spec.title.to_string(), target: described, result };
+            let _ = this.tx.send(Message::ActionDone { at: this.clock.now(), outcome }).await;
+        });
+    }
+}

@@ -1,0 +1,119 @@
+//! Everything a user can do to the platform, as data: name, the pane and target it applies
+//! to, whether it mutates and needs confirmation. The keymap, the help overlay, the status
+//! hints and the executor all read this one list, so they cannot disagree.
+
+use crate::state::PaneId;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ActionId {
+    Sync,
+    Refresh,
+    HardRefresh,
+    RolloutRestart,
+    DeletePod,
+    Cordon,
+    Uncordon,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct ActionSpec {
+    pub id: ActionId,
+    /// The keymap name, e.g. `sync`.
+    pub name: &'static str,
+    /// What the confirmation and help call it.
+    pub title: &'static str,
+    pub pane: PaneId,
+    /// What it does, for the help overlay.
+    pub help: &'static str,
+    /// Changes the platform; hidden and refused under --readonly.
+    pub mutating: bool,
+    /// Cannot be undone by the user (a deleted pod, a restart).
+    pub destructive: bool,
+    pub confirm: bool,
+}
+
+pub const ACTIONS: &[ActionSpec] = &[
+    ActionSpec {
+        id: ActionId::Sync,
+        name: "sync",
+        title: "Sync",
+        pane: PaneId::ArgoCd,
+        help: "sync the selected Argo CD application to its target revision",
+        mutating: true,
+        destructive: false,
+        confirm: true,
+    },
+    ActionSpec {
+        id: ActionId::Refresh,
+        name: "refresh",
+        title: "Refresh",
+        pane: PaneId::ArgoCd,
+        help: "ask Argo CD to compare the application with Git again",
+        mutating: true,
+        destructive: false,
+        confirm: false,
+    },
+    ActionSpec {
+        id: ActionId::HardRefresh,
+        name: "hard_refresh",
+        title: "Hard refresh",
+        pane: PaneId::ArgoCd,
+        help: "refresh, discarding Argo CD's manifest cache",
+        mutating: true,
+        destructive: false,
+        confirm: true,
+    },
+    ActionSpec {
+        id: ActionId::RolloutRestart,
+        name: "restart",
+        title: "Rollout restart",
+        pane: PaneId::Pods,
+        help: "rollout restart the workload that owns the selected pod",
+        mutating: true,
+        destructive: true,
+        confirm: true,
+    },
+    ActionSpec {
+        id: ActionId::DeletePod,
+        name: "delete_pod",
+        title: "Delete pod",
+        pane: PaneId::Pods,
+        help: "delete the selected pod (its controller recreates it)",
+        mutating: true,
+        destructive: true,
+        confirm: true,
+    },
+    ActionSpec {
+        id: ActionId::Cordon,
+        name: "cordon",
+        title: "Cordon",
+        pane: PaneId::Infrastructure,
+        help: "mark the selected node unschedulable",
+        mutating: true,
+        destructive: false,
+        confirm: true,
+    },
+    ActionSpec {
+        id: ActionId::Uncordon,
+        name: "uncordon",
+        title: "Uncordon",
+        pane: PaneId::Infrastructure,
+        help: "mark the selected node schedulable again",
+        mutating: true,
+        destructive: false,
+        confirm: true,
+    },
+];
+
+pub fn spec(id: ActionId) -> &'static ActionSpec {
+    ACTIONS.iter().find(|a| a.id == id).expect("every ActionId has a spec")
+}
+
+pub fn by_name(name: &str) -> Option<&'static ActionSpec> {
+    ACTIONS.iter().find(|a| a.name == name)
+}
+
+/// The actions that apply to a pane, less the mutating ones when read-only.
+pub fn for_pane(pane: PaneId, readonly: bool) -> impl Iterator<Item = &'static ActionSpec> {
+    ACTIONS.iter().filter(move |a| a.pane == pane && !(readonly && a.mutating))
+}

@@ -1,0 +1,54 @@
+//! Everything resolved before the loop starts: settings from flags and config, the sources
+//! started, the executor wired to their backend. Shared by the console and headless modes.
+
+use std::path::PathBuf;
+
+use crate::actions::audit::AuditLog;
+use crate::actions::executor::{Backend, Executor};
+use crate::config::{Keymap, Theme};
+use crate::sources::{self, Clock, TaskGuard, demo};
+use crate::state::{Message, State, update};
+
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub demo: bool,
+    pub seed: u64,
+    pub speed: f64,
+    pub readonly: bool,
+    /// Overrides the kubeconfig context.
+    pub context: Option<String>,
+    pub theme: Theme,
+    pub keymap: Keymap,
+    pub audit_path: Option<PathBuf>,
+}
+
+pub struct Running {
+    pub state: State,
+    pub rx: sources::Receiver,
+    pub executor: Executor,
+    pub clock: Clock,
+    /// Dropping these stops the sources.
+    pub _guards: Vec<TaskGuard>,
+}
+
+/// Start the configured sources. Without `--demo` and with no real source configured, the
+/// panes say so rather than pretending.
+pub fn start(settings: &Settings) -> anyhow::Result<Running> {
+    let (tx, rx) = sources::channel();
+    let audit = AuditLog::new(settings.audit_path.clone());
+    let mut guards = Vec::new();
+    let (clock, backend, context) = if settings.demo {
+        let epoch = sources::wall_now();
+        let clock = Clock::simulated(epoch, settings.speed);
+        let (handle, guard) = demo::spawn(settings.seed, epoch, settings.speed, tx.clone());
+        guards.push(guard);
+        (clock, Backend::Demo(handle), settings.context.clone().unwrap_or_else(|| demo::CONTEXT.to_string()))
+    } else {
+        (Clock::Wall, Backend::None, settings.context.clone().unwrap_or_else(|| "(none)".to_string()))
+    };
+    let mut state = State::new(context, clock.now());
+    state.readonly = settings.readonly;
+    update(&mut state, Message::Tick(clock.now()));
+    let executor = Executor::new(backend, audit, tx, clock);
+    Ok(Running { state, rx, executor, clock, _guards: guards })
+}

@@ -1,0 +1,29 @@
+//! Entering and leaving the terminal's raw, alternate-screen mode. ratatui's init installs a
+//! panic hook that restores the terminal first; SIGTERM, SIGINT and SIGHUP end the loop so the
+//! normal restore runs.
+
+use tokio::sync::mpsc;
+
+pub fn enter() -> anyhow::Result<ratatui::DefaultTerminal> {
+    Ok(ratatui::try_init()?)
+}
+
+pub fn leave() {
+    ratatui::restore();
+}
+
+/// A receiver that yields once any shutdown signal arrives.
+pub fn shutdown_signals() -> anyhow::Result<mpsc::Receiver<()>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (tx, rx) = mpsc::channel(1);
+    for kind in [SignalKind::terminate(), SignalKind::interrupt(), SignalKind::hangup()] {
+        let mut s = signal(kind)?;
+        let tx = tx.clone();
+        tokio::spawn(async move {
+            if s.recv().await.is_some() {
+                let _ = tx.send(()).await;
+            }
+        });
+    }
+    Ok(rx)
+}

@@ -1,0 +1,196 @@
+//! The command line: the console by default, plus `status`, `snapshot`, `config` and `keys`.
+//! Resolves flags and the config file into settings, then hands over.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::app::{self, Settings};
+use crate::config::{Config, ConfigSource, paths};
+use crate::headless;
+
+#[derive(Parser, Debug)]
+#[command(name = "flightdeck", version, about = "A terminal control console for a cloud-native platform on AWS")]
+pub struct Cli {
+    #[command(flatten)]
+    pub common: Common,
+    #[command(subcommand)]
+    pub command: Option<Cmd>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct Common {
+    /// Run on the embedded demo platform (no cloud account needed).
+    #[arg(long, global = true)]
+    pub demo: bool,
+    /// Config file (default: $XDG_CONFIG_HOME/flightdeck/config.toml; env FLIGHTDECK_CONFIG).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Seed of the demo world: the same seed gives the same world.
+    #[arg(long, global = true, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Demo speed: simulated seconds per real second.
+    #[arg(long, global = true, value_name = "F")]
+    pub speed: Option<f64>,
+    /// Hide and refuse every action that changes the platform.
+    #[arg(long, global = true)]
+    pub readonly: bool,
+    /// Kubernetes context to show.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub context: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Cmd {
+    /// Poll every configured source once and print the store.
+    Status {
+        /// Print JSON (the only format).
+        #[arg(long)]
+        json: bool,
+        /// Give up on sources that have not answered after this many seconds.
+        #[arg(long, default_value_t = 20.0, value_name = "S")]
+        timeout: f64,
+    },
+    /// Render a pane without a terminal, to text, SVG or HTML.
+    Snapshot {
+        #[arg(long, value_enum, default_value_t = PaneArg::Overview)]
+        pane: PaneArg,
+        /// Width x height in cells.
+        #[arg(long, default_value = "160x48", value_parser = parse_size)]
+        size: (u16, u16),
+        #[arg(long, value_enum, default_value_t = Format::Txt)]
+        format: Format,
+        /// Write here instead of standard output.
+        #[arg(short = 'o', long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Demo only: simulated seconds after the start.
+        #[arg(long, default_value_t = 0, value_name = "SECONDS")]
+        at: u64,
+        /// Give up on sources that have not answered after this many seconds.
+        #[arg(long, default_value_t = 20.0, value_name = "S")]
+        timeout: f64,
+    },
+    /// Where the config is, or the commented default config.
+    Config {
+        #[command(subcommand)]
+        what: ConfigCmd,
+    },
+    /// List every action and navigation command a keymap can bind.
+    Keys,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ConfigCmd {
+    /// Print the path of the config file in use.
+    Path,
+    /// Print the commented default config.
+    Default,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PaneArg {
+    Overview,
+    Infrastructure,
+    Argocd,
+    Pods,
+    Scaling,
+    Alerts,
+    Cost,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Txt,
+    Svg,
+    Html,
+}
+
+fn parse_size(s: &str) -> Result<(u16, u16), String> {
+    let (w, h) = s.split_once(['x', 'X']).ok_or("expected WIDTHxHEIGHT, e.g. 160x48")?;
+    let w: u16 = w.parse().map_err(|_| format!("`{w}` is not a width"))?;
+    let h: u16 = h.parse().map_err(|_| format!("`{h}` is not a height"))?;
+    if !(20..=1000).contains(&w) || !(8..=500).contains(&h) {
+        return Err("size must be between 20x8 and 1000x500".into());
+    }
+    Ok((w, h))
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("flightdeck: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let source = ConfigSource::resolve(cli.common.config.as_deref());
+    match &cli.command {
+        Some(Cmd::Config { what: ConfigCmd::Path }) => {
+            match source.path() {
+                Some(p) => println!("{}", p.display()),
+                None => anyhow::bail!("no config directory (HOME is not set); use --config FILE"),
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
+        Some(Cmd::Config { what: ConfigCmd::Default }) => {
+            print!("{}", crate::config::DEFAULT_CONFIG);
+            return Ok(ExitCode::SUCCESS);
+        }
+        Some(Cmd::Keys) => {
+            print!("{}", headless::keys::listing());
+            return Ok(ExitCode::SUCCESS);
+        }
+        _ => {}
+    }
+    let config = Config::load(&source)?;
+    let settings = settings(&cli.common, &config)?;
+    let _log = init_logging();
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    match cli.command {
+        None => {
+            rt.block_on(app::run(settings))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Cmd::Status { json: _, timeout }) => rt.block_on(headless::status::run(&settings, timeout)),
+        Some(Cmd::Snapshot { pane, size, format, output, at, timeout }) => {
+            let req = headless::snapshot::Request { pane, size, format, output, at, timeout };
+            rt.block_on(headless::snapshot::run(&settings, &req))
+        }
+        Some(Cmd::Config { .. }) | Some(Cmd::Keys) => unreachable!("handled above"),
+    }
+}
+
+fn settings(common: &Common, config: &Config) -> anyhow::Result<Settings> {
+    let config_dir = paths::config_dir();
+    let speed = common.speed.unwrap_or(config.demo.speed);
+    if !(speed > 0.0 && speed <= 1000.0) {
+        anyhow::bail!("--speed must be above 0 and at most 1000, not {speed}");
+    }
+    Ok(Settings {
+        demo: common.demo,
+        seed: common.seed.unwrap_or(config.demo.seed),
+        speed,
+        readonly: common.readonly || config.readonly,
+        context: common.context.clone().or_else(|| config.kubernetes.context.clone()),
+        theme: config.theme(config_dir.as_deref())?,
+        keymap: config.keymap(config_dir.as_deref())?,
+        audit_path: paths::state_dir().map(|d| d.join("audit.jsonl")),
+    })
+}
+
+/// Logs go to a file in the state dir, never to the screen. Returns the guard that flushes it.
+fn init_logging() -> Option<tracing_appender::non_blocking::WorkerGuard> {
+    let dir = paths::state_dir()?;
+    std::fs::create_dir_all(&dir).ok()?;
+    let appender = tracing_appender::rolling::never(&dir, "flightdeck.log");
+    let (writer, guard) = tracing_appender::non_blocking(appender);
+    let filter = tracing_subscriber::EnvFilter::try_from_env("FLIGHTDECK_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(writer).with_ansi(false).try_init().ok()?;
+    Some(guard)
+}

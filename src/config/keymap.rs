@@ -1,0 +1,325 @@
+//! Keymaps: key or key sequence → command name, per section (global, dialog, and one per pane,
+//! where a pane binding wins over a global one). Built-in maps are keymaps/*.toml, embedded; a
+//! user file patches only the bindings it names, and `"none"` unbinds.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::errors::{FileError, closest};
+use crate::actions::command::Command;
+use crate::state::PaneId;
+
+pub const BUILTIN: &[(&str, &str)] = &[("default", include_str!("../../keymaps/default.toml"))];
+
+/// One key press, normalised so that `S` and shift-s compare equal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Chord {
+    pub code: KeyCodeOrd,
+    pub ctrl: bool,
+    pub alt: bool,
+}
+
+/// KeyCode without the variants flightdeck never binds, so it can be ordered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum KeyCodeOrd {
+    Char(char),
+    F(u8),
+    Named(&'static str),
+}
+
+const NAMED: &[(&str, KeyCode)] = &[
+    ("enter", KeyCode::Enter),
+    ("esc", KeyCode::Esc),
+    ("tab", KeyCode::Tab),
+    ("backtab", KeyCode::BackTab),
+    ("backspace", KeyCode::Backspace),
+    ("delete", KeyCode::Delete),
+    ("insert", KeyCode::Insert),
+    ("up", KeyCode::Up),
+    ("down", KeyCode::Down),
+    ("left", KeyCode::Left),
+    ("right", KeyCode::Right),
+    ("home", KeyCode::Home),
+    ("end", KeyCode::End),
+    ("pageup", KeyCode::PageUp),
+    ("pagedown", KeyCode::PageDown),
+    ("space", KeyCode::Char(' ')),
+];
+
+impl Chord {
+    pub fn from_event(ev: &KeyEvent) -> Option<Chord> {
+        let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
+        let alt = ev.modifiers.contains(KeyModifiers::ALT);
+        let code = match ev.code {
+            KeyCode::Char(c) => KeyCodeOrd::Char(c),
+            KeyCode::F(n) => KeyCodeOrd::F(n),
+            KeyCode::Tab if ev.modifiers.contains(KeyModifiers::SHIFT) => KeyCodeOrd::Named("backtab"),
+            other => KeyCodeOrd::Named(NAMED.iter().find(|(_, k)| *k == other)?.0),
+        };
+        // Ctrl-letter arrives lowercase from most terminals; bind it that way.
+        let code = match code {
+            KeyCodeOrd::Char(c) if ctrl => KeyCodeOrd::Char(c.to_ascii_lowercase()),
+            KeyCodeOrd::Char(' ') => KeyCodeOrd::Named("space"),
+            c => c,
+        };
+        Some(Chord { code, ctrl, alt })
+    }
+
+    /// Parse "q", "S", "ctrl-c", "shift-tab", "f5", "pagedown".
+    pub fn parse(s: &str) -> Option<Chord> {
+        let mut ctrl = false;
+        let mut alt = false;
+        let mut shift = false;
+        let mut rest = s;
+        loop {
+            let lower = rest.to_ascii_lowercase();
+            if rest.len() > 1 && (lower.starts_with("ctrl-") || lower.starts_with("c-")) {
+                ctrl = true;
+                rest = &rest[rest.find('-')? + 1..];
+            } else if rest.len() > 1 && (lower.starts_with("alt-") || lower.starts_with("m-")) {
+                alt = true;
+                rest = &rest[rest.find('-')? + 1..];
+            } else if rest.len() > 1 && lower.starts_with("shift-") {
+                shift = true;
+                rest = &rest[6..];
+            } else {
+                break;
+            }
+        }
+        let mut chars = rest.chars();
+        let code = match (chars.next(), chars.next()) {
+            (Some(c), None) => {
+                let c = if shift { c.to_ascii_uppercase() } else { c };
+                KeyCodeOrd::Char(if ctrl { c.to_ascii_lowercase() } else { c })
+            }
+            _ => {
+                let lower = rest.to_ascii_lowercase();
+                let lower = match lower.as_str() {
+                    "pgup" => "pageup".to_string(),
+                    "pgdn" => "pagedown".to_string(),
+                    "return" => "enter".to_string(),
+                    "escape" => "esc".to_string(),
+                    "tab" if shift => "backtab".to_string(),
+                    _ => lower,
+                };
+                if let Some(n) = lower.strip_prefix('f').and_then(|n| n.parse::<u8>().ok()) {
+                    KeyCodeOrd::F(n)
+                } else {
+                    KeyCodeOrd::Named(NAMED.iter().find(|(n, _)| *n == lower)?.0)
+                }
+            }
+        };
+        Some(Chord { code, ctrl, alt })
+    }
+
+    pub fn label(&self) -> String {
+        let mut s = String::new();
+        if self.ctrl {
+            s.push_str("ctrl-");
+        }
+        if self.alt {
+            s.push_str("alt-");
+        }
+        match self.code {
+            KeyCodeOrd::Char(c) => s.push(c),
+            KeyCodeOrd::F(n) => s.push_str(&format!("f{n}")),
+            KeyCodeOrd::Named(n) => s.push_str(n),
+        }
+        s
+    }
+}
+
+pub type Sequence = Vec<Chord>;
+
+pub fn sequence_label(seq: &[Chord]) -> String {
+    seq.iter().map(Chord::label).collect::<Vec<_>>().join(" ")
+}
+
+/// Where a binding applies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Section {
+    Global,
+    /// While a confirmation is open.
+    Dialog,
+    Pane(PaneId),
+}
+
+impl Section {
+    fn parse(s: &str) -> Option<Section> {
+        match s {
+            "global" => Some(Section::Global),
+            "dialog" => Some(Section::Dialog),
+            other => PaneId::from_slug(other).map(Section::Pane),
+        }
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            Section::Global => "global",
+            Section::Dialog => "dialog",
+            Section::Pane(p) => p.slug(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Keymap {
+    pub bindings: HashMap<Section, BTreeMap<Sequence, Command>>,
+}
+
+pub enum Lookup {
+    Found(Command),
+    /// The keys so far start a longer sequence: wait for the next one.
+    Prefix,
+    None,
+}
+
+impl Keymap {
+    pub fn builtin(name: &str) -> Option<Keymap> {
+        let (_, text) = BUILTIN.iter().find(|(n, _)| *n == name)?;
+        Some(Keymap::parse(Path::new(&format!("keymaps/{name}.toml")), text, None).expect("built-in keymap is valid"))
+    }
+
+    pub fn default_keymap() -> Keymap {
+        Keymap::builtin("default").expect("default keymap is built in")
+    }
+
+    pub fn parse(path: &Path, text: &str, base: Option<&Keymap>) -> Result<Keymap, FileError> {
+        type Table = BTreeMap<toml::Spanned<String>, BTreeMap<toml::Spanned<String>, toml::Spanned<String>>>;
+        let file: Table = toml::from_str(text).map_err(|e| FileError::from_toml(path, text, &e))?;
+        let mut map = base.cloned().unwrap_or_default();
+        for (section_name, entries) in file {
+            let section = Section::parse(section_name.get_ref()).ok_or_else(|| {
+                let names = ["global", "dialog"].into_iter().chain(PaneId::ALL.iter().map(|p| p.slug()));
+                let hint = closest(section_name.get_ref(), names.clone());
+                FileError::at(
+                    path,
+                    text,
+                    section_name.span().start,
+                    format!(
+                        "unknown section `[{}]`{}; expected one of: {}",
+                        section_name.get_ref(),
+                        hint.map(|h| format!(" (did you mean `[{h}]`?)")).unwrap_or_default(),
+                        names.collect::<Vec<_>>().join(", ")
+                    ),
+                )
+            })?;
+            let table = map.bindings.entry(section).or_default();
+            for (keys, command) in entries {
+                let seq: Option<Sequence> = keys.get_ref().split_whitespace().map(Chord::parse).collect();
+                let seq = seq.filter(|s| !s.is_empty()).ok_or_else(|| {
+                    FileError::at(
+                        path,
+                        text,
+                        keys.span().start,
+                        format!(
+                            "`{}` is not a key; expected a key like \"q\", \"S\", \"ctrl-d\", \"shift-tab\", \"pagedown\", \"f5\", or keys separated by spaces (\"g g\")",
+                            keys.get_ref()
+                        ),
+                    )
+                })?;
+                if command.get_ref() == "none" {
+                    table.remove(&seq);
+                    continue;
+                }
+                let cmd = Command::parse(command.get_ref()).ok_or_else(|| {
+                    let hint = closest(command.get_ref(), Command::all_names());
+                    FileError::at(
+                        path,
+                        text,
+                        command.span().start,
+                        format!(
+                            "unknown action `{}`{}; `flightdeck keys` lists the actions",
+                            command.get_ref(),
+                            hint.map(|h| format!(" (did you mean `{h}`?)")).unwrap_or_default()
+                        ),
+                    )
+                })?;
+                table.insert(seq, cmd);
+            }
+        }
+        Ok(map)
+    }
+
+    /// Look a key sequence up: dialog keys while a dialog is open, else the pane's own keys,
+    /// then the global ones.
+    pub fn lookup(&self, seq: &[Chord], pane: PaneId, dialog: bool) -> Lookup {
+        let sections: &[Section] =
+            if dialog { &[Section::Dialog] } else { &[Section::Pane(pane), Section::Global] };
+        let mut prefix = false;
+        for s in sections {
+            let Some(table) = self.bindings.get(s) else { continue };
+            if let Some(c) = table.get(seq) {
+                return Lookup::Found(*c);
+            }
+            prefix |= table.keys().any(|k| k.len() > seq.len() && k.starts_with(seq));
+        }
+        if prefix { Lookup::Prefix } else { Lookup::None }
+    }
+
+    /// The keys bound to a command in a section, for help and hints.
+    pub fn keys_for(&self, section: Section, cmd: Command) -> Vec<String> {
+        self.bindings
+            .get(&section)
+            .map(|t| t.iter().filter(|(_, c)| **c == cmd).map(|(k, _)| sequence_label(k)).collect())
+            .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::actions::registry::ActionId;
+
+    fn key(c: char) -> Chord {
+        Chord::parse(&c.to_string()).unwrap()
+    }
+
+    #[test]
+    fn default_keymap_binds_the_basics() {
+        let k = Keymap::default_keymap();
+        assert!(matches!(k.lookup(&[key('q')], PaneId::Pods, false), Lookup::Found(Command::Quit)));
+        assert!(matches!(k.lookup(&[key('2')], PaneId::Pods, false), Lookup::Found(Command::Pane(2))));
+        assert!(matches!(
+            k.lookup(&[key('s')], PaneId::ArgoCd, false),
+            Lookup::Found(Command::Action(ActionId::Sync))
+        ));
+        assert!(matches!(k.lookup(&[key('g')], PaneId::Pods, false), Lookup::Prefix));
+    }
+
+    #[test]
+    fn shift_and_capital_are_the_same_key() {
+        assert_eq!(Chord::parse("shift-s"), Chord::parse("S"));
+        let ev = KeyEvent::new(KeyCode::Char('S'), KeyModifiers::SHIFT);
+        assert_eq!(Chord::from_event(&ev), Chord::parse("S"));
+        let bt = KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT);
+        assert_eq!(Chord::from_event(&bt), Chord::parse("shift-tab"));
+    }
+
+    #[test]
+    fn user_file_patches_and_unbinds() {
+        let base = Keymap::default_keymap();
+        let k = Keymap::parse(Path::new("u.toml"), "[global]\nx = \"quit\"\nq = \"none\"\n", Some(&base)).unwrap();
+        assert!(matches!(k.lookup(&[key('x')], PaneId::Pods, false), Lookup::Found(Command::Quit)));
+        assert!(matches!(k.lookup(&[key('q')], PaneId::Pods, false), Lookup::None));
+        assert!(matches!(k.lookup(&[key('?')], PaneId::Pods, false), Lookup::Found(Command::Help)));
+    }
+
+    #[test]
+    fn wrong_action_names_file_line_and_closest() {
+        let err = Keymap::parse(Path::new("k.toml"), "[global]\nq = \"quti\"\n", None).unwrap_err();
+        assert_eq!(err.path, Path::new("k.toml"));
+        assert_eq!(err.line, 2);
+        assert!(err.message.contains("did you mean `quit`"), "{err}");
+    }
+
+    #[test]
+    fn wrong_key_and_section_are_reported() {
+        let err = Keymap::parse(Path::new("k.toml"), "[global]\n\"ctrl-\" = \"quit\"\n", None).unwrap_err();
+        assert_eq!(err.line, 2);
+        assert!(err.message.contains("is not a key"), "{err}");
+        let err = Keymap::parse(Path::new("k.toml"), "[podz]\nq = \"quit\"\n", None).unwrap_err();
+        assert!(err.message.contains("did you mean `[pods]`"), "{err}");
+    }
+}

@@ -1,0 +1,179 @@
+//! The config file, themes and keymaps: where they live, how they load, and errors that name
+//! the file, the line and the expected form. Built-in defaults are embedded in the binary.
+
+pub mod errors;
+pub mod keymap;
+pub mod paths;
+pub mod theme;
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+pub use errors::FileError;
+pub use keymap::Keymap;
+pub use theme::Theme;
+
+/// The commented default config, printed by `flightdeck config default`.
+pub const DEFAULT_CONFIG: &str = include_str!("default_config.toml");
+
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Hide and refuse every action that changes the platform.
+    pub readonly: bool,
+    pub ui: UiConfig,
+    pub demo: DemoConfig,
+    pub kubernetes: KubernetesConfig,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct UiConfig {
+    pub theme: String,
+    pub keymap: String,
+}
+
+impl Default for UiConfig {
+    fn default() -> Self {
+        UiConfig { theme: "default".into(), keymap: "default".into() }
+    }
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct DemoConfig {
+    pub seed: u64,
+    pub speed: f64,
+}
+
+impl Default for DemoConfig {
+    fn default() -> Self {
+        DemoConfig { seed: 7, speed: 1.0 }
+    }
+}
+
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct KubernetesConfig {
+    /// The kubeconfig context to show; the kubeconfig's current context when unset.
+    pub context: Option<String>,
+}
+
+/// Where the config came from, for `config path` and error messages.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ConfigSource {
+    Flag(PathBuf),
+    Env(PathBuf),
+    Default(PathBuf),
+    /// No config directory could be determined (no HOME).
+    None,
+}
+
+impl ConfigSource {
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            ConfigSource::Flag(p) | ConfigSource::Env(p) | ConfigSource::Default(p) => Some(p),
+            ConfigSource::None => None,
+        }
+    }
+
+    /// `--config` beats `FLIGHTDECK_CONFIG` beats `$XDG_CONFIG_HOME/flightdeck/config.toml`.
+    pub fn resolve(flag: Option<&Path>) -> ConfigSource {
+        if let Some(p) = flag {
+            return ConfigSource::Flag(p.to_path_buf());
+        }
+        if let Some(p) = std::env::var_os("FLIGHTDECK_CONFIG").filter(|v| !v.is_empty()) {
+            return ConfigSource::Env(PathBuf::from(p));
+        }
+        paths::config_dir().map_or(ConfigSource::None, |d| ConfigSource::Default(d.join("config.toml")))
+    }
+}
+
+impl Config {
+    pub fn parse(path: &Path, text: &str) -> Result<Config, FileError> {
+        let cfg: Config = toml::from_str(text).map_err(|e| FileError::from_toml(path, text, &e))?;
+        if !(cfg.demo.speed > 0.0 && cfg.demo.speed <= 1000.0) {
+            let offset = text.find("speed").unwrap_or(0);
+            return Err(FileError::at(path, text, offset, "`demo.speed` must be a number above 0 and at most 1000"));
+        }
+        Ok(cfg)
+    }
+
+    /// Load the config. A missing default file is fine (built-in defaults); a missing file named
+    /// by flag or env var is an error, because the user asked for it.
+    pub fn load(source: &ConfigSource) -> anyhow::Result<Config> {
+        let Some(path) = source.path() else { return Ok(Config::default()) };
+        match std::fs::read_to_string(path) {
+            Ok(text) => Ok(Config::parse(path, &text)?),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && matches!(source, ConfigSource::Default(_)) => {
+                Ok(Config::default())
+            }
+            Err(e) => Err(anyhow::anyhow!("{}: cannot read config: {e}", path.display())),
+        }
+    }
+
+    /// The theme named in config: a file in the config dir's themes/ wins over a built-in one.
+    pub fn theme(&self, config_dir: Option<&Path>) -> anyhow::Result<Theme> {
+        let base = Theme::default_theme();
+        if let Some(path) = config_dir.map(|d| d.join("themes").join(format!("{}.toml", self.ui.theme))) {
+            if path.exists() {
+                let text = std::fs::read_to_string(&path)?;
+                return Ok(Theme::parse(&path, &text, Some(&base))?);
+            }
+        }
+        Theme::builtin(&self.ui.theme).ok_or_else(|| {
+            let names: Vec<&str> = theme::BUILTIN.iter().map(|(n, _)| *n).collect();
+            anyhow::anyhow!("unknown theme `{}`; built-in themes: {}", self.ui.theme, names.join(", "))
+        })
+    }
+
+    /// The keymap: the built-in default, patched by keymaps/NAME.toml from the config dir.
+    pub fn keymap(&self, config_dir: Option<&Path>) -> anyhow::Result<Keymap> {
+        let base = Keymap::default_keymap();
+        if let Some(path) = config_dir.map(|d| d.join("keymaps").join(format!("{}.toml", self.ui.keymap))) {
+            if path.exists() {
+                let text = std::fs::read_to_string(&path)?;
+                return Ok(Keymap::parse(&path, &text, Some(&base))?);
+            }
+        }
+        Keymap::builtin(&self.ui.keymap).ok_or_else(|| {
+            let names: Vec<&str> = keymap::BUILTIN.iter().map(|(n, _)| *n).collect();
+            anyhow::anyhow!("unknown keymap `{}`; built-in keymaps: {}", self.ui.keymap, names.join(", "))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_printed_default_config_parses_to_the_defaults() {
+        let cfg = Config::parse(Path::new("default.toml"), DEFAULT_CONFIG).unwrap();
+        assert_eq!(cfg, Config::default());
+    }
+
+    #[test]
+    fn unknown_key_names_file_line_and_the_expected_keys() {
+        let text = "[ui]\ntheme = \"default\"\nthme = \"x\"\n";
+        let err = Config::parse(Path::new("/etc/fd.toml"), text).unwrap_err();
+        assert_eq!(err.line, 3);
+        assert!(err.message.contains("unknown field `thme`"), "{err}");
+        assert!(err.message.contains("theme"), "{err}");
+        assert!(err.to_string().starts_with("/etc/fd.toml:3:"), "{err}");
+    }
+
+    #[test]
+    fn wrong_type_names_the_expected_form() {
+        let err = Config::parse(Path::new("c.toml"), "[demo]\nseed = \"seven\"\n").unwrap_err();
+        assert_eq!(err.line, 2);
+        assert!(err.message.contains("integer"), "{err}");
+    }
+
+    #[test]
+    fn speed_must_be_positive() {
+        let err = Config::parse(Path::new("c.toml"), "[demo]\nspeed = 0.0\n").unwrap_err();
+        assert_eq!(err.line, 2);
+    }
+}

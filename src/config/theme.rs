@@ -1,0 +1,222 @@
+//! Themes: semantic roles (ok, warn, crit, muted, accent, …) mapped to colours. Pane code asks
+//! for a role, never a raw colour. Built-in themes are the files in themes/, embedded.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use ratatui::style::{Color, Modifier, Style};
+use serde::Deserialize;
+
+use super::errors::FileError;
+use crate::state::Level;
+
+pub const BUILTIN: &[(&str, &str)] = &[("default", include_str!("../../themes/default.toml"))];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Role {
+    Text,
+    Ok,
+    Warn,
+    Crit,
+    Muted,
+    Accent,
+    Title,
+    Header,
+    Border,
+    FocusedBorder,
+    Selection,
+    Bar,
+}
+
+impl Role {
+    pub const ALL: [Role; 12] = [
+        Role::Text,
+        Role::Ok,
+        Role::Warn,
+        Role::Crit,
+        Role::Muted,
+        Role::Accent,
+        Role::Title,
+        Role::Header,
+        Role::Border,
+        Role::FocusedBorder,
+        Role::Selection,
+        Role::Bar,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Text => "text",
+            Role::Ok => "ok",
+            Role::Warn => "warn",
+            Role::Crit => "crit",
+            Role::Muted => "muted",
+            Role::Accent => "accent",
+            Role::Title => "title",
+            Role::Header => "header",
+            Role::Border => "border",
+            Role::FocusedBorder => "focused_border",
+            Role::Selection => "selection",
+            Role::Bar => "bar",
+        }
+    }
+
+    pub fn for_level(level: Level) -> Role {
+        match level {
+            Level::Ok => Role::Ok,
+            Level::Muted => Role::Muted,
+            Level::Accent => Role::Accent,
+            Level::Warn => Role::Warn,
+            Level::Crit => Role::Crit,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Theme {
+    pub name: String,
+    styles: BTreeMap<Role, Style>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ThemeFile {
+    name: Option<String>,
+    #[serde(default)]
+    roles: BTreeMap<toml::Spanned<String>, toml::Spanned<RoleSpec>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RoleSpec {
+    fg: Option<toml::Spanned<String>>,
+    bg: Option<toml::Spanned<String>>,
+    #[serde(default)]
+    bold: bool,
+    #[serde(default)]
+    italic: bool,
+    #[serde(default)]
+    underline: bool,
+    #[serde(default)]
+    reversed: bool,
+}
+
+impl Theme {
+    pub fn style(&self, role: Role) -> Style {
+        self.styles.get(&role).copied().unwrap_or_default()
+    }
+
+    pub fn level(&self, level: Level) -> Style {
+        self.style(Role::for_level(level))
+    }
+
+    pub fn builtin(name: &str) -> Option<Theme> {
+        let (_, text) = BUILTIN.iter().find(|(n, _)| *n == name)?;
+        Some(Theme::parse(Path::new(&format!("themes/{name}.toml")), text, None).expect("built-in theme is valid"))
+    }
+
+    pub fn default_theme() -> Theme {
+        Theme::builtin("default").expect("default theme is built in")
+    }
+
+    /// Parse a theme file. Roles it does not set come from `base` (the default theme).
+    pub fn parse(path: &Path, text: &str, base: Option<&Theme>) -> Result<Theme, FileError> {
+        let file: ThemeFile = toml::from_str(text).map_err(|e| FileError::from_toml(path, text, &e))?;
+        let mut styles = base.map(|b| b.styles.clone()).unwrap_or_default();
+        for (name, spec) in file.roles {
+            let role = Role::ALL.iter().copied().find(|r| r.name() == name.get_ref()).ok_or_else(|| {
+                let hint = super::errors::closest(name.get_ref(), Role::ALL.iter().map(|r| r.name()));
+                FileError::at(
+                    path,
+                    text,
+                    name.span().start,
+                    format!(
+                        "unknown role `{}`{}; expected one of: {}",
+                        name.get_ref(),
+                        hint.map(|h| format!(" (did you mean `{h}`?)")).unwrap_or_default(),
+                        Role::ALL.map(|r| r.name()).join(", ")
+                    ),
+                )
+            })?;
+            let spec = spec.into_inner();
+            let mut style = Style::default();
+            for (slot, is_fg) in [(&spec.fg, true), (&spec.bg, false)] {
+                if let Some(c) = slot {
+                    let color = parse_color(c.get_ref()).ok_or_else(|| {
+                        FileError::at(
+                            path,
+                            text,
+                            c.span().start,
+                            format!(
+                                "`{}` is not a colour; expected a name (red, light-blue, reset …), \"#rrggbb\" or an index 0-255",
+                                c.get_ref()
+                            ),
+                        )
+                    })?;
+                    style = if is_fg { style.fg(color) } else { style.bg(color) };
+                }
+            }
+            for (on, m) in [
+                (spec.bold, Modifier::BOLD),
+                (spec.italic, Modifier::ITALIC),
+                (spec.underline, Modifier::UNDERLINED),
+                (spec.reversed, Modifier::REVERSED),
+            ] {
+                if on {
+                    style = style.add_modifier(m);
+                }
+            }
+            styles.insert(role, style);
+        }
+        let name = file.name.unwrap_or_else(|| {
+            path.file_stem().map_or("custom".into(), |s| s.to_string_lossy().into_owned())
+        });
+        Ok(Theme { name, styles })
+    }
+}
+
+/// Colour names as ratatui spells them (with - or _), "#rrggbb", or an ANSI index.
+pub fn parse_color(s: &str) -> Option<Color> {
+    let s = s.trim();
+    if let Ok(i) = s.parse::<u8>() {
+        return Some(Color::Indexed(i));
+    }
+    s.replace('_', "-").parse::<Color>().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_theme_sets_every_role() {
+        let t = Theme::default_theme();
+        for r in Role::ALL {
+            assert_ne!(t.style(r), Style::default(), "role {} unset", r.name());
+        }
+    }
+
+    #[test]
+    fn bad_colour_names_line_and_expectation() {
+        let text = "name = \"x\"\n[roles]\nok = { fg = \"grean\" }\n";
+        let err = Theme::parse(Path::new("x.toml"), text, None).unwrap_err();
+        assert_eq!(err.line, 3);
+        assert!(err.message.contains("not a colour"), "{err}");
+    }
+
+    #[test]
+    fn unknown_role_suggests_the_closest() {
+        let text = "[roles]\ncrt = { fg = \"red\" }\n";
+        let err = Theme::parse(Path::new("x.toml"), text, None).unwrap_err();
+        assert_eq!((err.line, err.column), (2, 1));
+        assert!(err.message.contains("did you mean `crit`"), "{err}");
+    }
+
+    #[test]
+    fn user_theme_overrides_only_what_it_sets() {
+        let base = Theme::default_theme();
+        let t = Theme::parse(Path::new("u.toml"), "[roles]\nok = { fg = \"blue\" }\n", Some(&base)).unwrap();
+        assert_eq!(t.style(Role::Ok).fg, Some(Color::Blue));
+        assert_eq!(t.style(Role::Crit), base.style(Role::Crit));
+    }
+}

@@ -1,0 +1,27 @@
+//! `flightdeck keys`: every command and action a keymap can bind, with the default keys.
+
+use crate::actions::command::{Command, NAVIGATION};
+use crate::actions::registry::ACTIONS;
+use crate::config::Keymap;
+use crate::config::keymap::Section;
+
+pub fn listing() -> String {
+    let km = Keymap::default_keymap();
+    let mut out = String::from("Navigation ([global] and [dialog] sections)\n");
+    for (name, cmd, help) in NAVIGATION {
+        let section = if matches!(cmd, Command::Confirm | Command::Cancel) { Section::Dialog } else { Section::Global };
+        let keys = km.keys_for(section, *cmd).join(" ");
+        out.push_str(&format!("  {name:<14} {keys:<22} {help}\n"));
+    }
+    out.push_str("\nActions (in their pane's section)\n");
+    for a in ACTIONS {
+        let keys = km.keys_for(Section::Pane(a.pane), Command::Action(a.id)).join(" ");
+        let flags = match (a.destructive, a.confirm) {
+            (true, _) => "destructive, asks first",
+            (false, true) => "asks first",
+            _ => "",
+        };
+        out.push_str(&format!("  {:<14} {keys:<22} [{}] {} {flags}\n", a.name, a.pane.slug(), a.help));
+    }
+    out
+}

@@ -1,0 +1,47 @@
+//! Headless modes for scripts, demos and tests: `status --json` prints the store, `snapshot`
+//! renders a pane to text, SVG or HTML with the same drawing code as the console.
+
+pub mod export;
+pub mod keys;
+pub mod snapshot;
+pub mod status;
+
+use std::time::Duration;
+
+use crate::app::Settings;
+use crate::app::startup::{self, Running};
+use crate::state::{Message, SourceState, State, update};
+
+/// Run the configured sources until each has delivered once or failed, or the timeout passes.
+pub async fn collect(settings: &Settings, timeout_s: f64) -> anyhow::Result<State> {
+    let Running { mut state, mut rx, clock, _guards, .. } = startup::start(settings)?;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs_f64(timeout_s.max(0.0));
+    // Nothing started means nothing to wait for.
+    let started = !_guards.is_empty();
+    loop {
+        let answered = !state.sources.is_empty()
+            && state.sources.values().all(|e| {
+                !e.health.enabled || e.health.last_success.is_some() || e.health.last_error.is_some()
+            });
+        if answered || !started {
+            break;
+        }
+        match tokio::time::timeout_at(deadline, rx.recv()).await {
+            Ok(Some(msg)) => {
+                update(&mut state, msg);
+            }
+            Ok(None) | Err(_) => break,
+        }
+    }
+    update(&mut state, Message::Tick(clock.now()));
+    state.finish_batch();
+    Ok(state)
+}
+
+/// Whether every enabled source has delivered and none is failing.
+pub fn all_ok(state: &State) -> bool {
+    !state.sources.is_empty()
+        && state.sources.values().all(|e| {
+            matches!(e.health.state(state.now), SourceState::Ok | SourceState::Disabled)
+        })
+}

@@ -1,0 +1,73 @@
+//! `flightdeck snapshot`: render the overview or one pane, headless, from the same drawing
+//! code as the console. With --demo the world is stepped to `--at` simulated seconds from a
+//! fixed start, so the same seed always gives the same picture.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use crate::app::Settings;
+use crate::cli::{Format, PaneArg};
+use crate::sources::demo;
+use crate::state::view::Mode;
+use crate::state::{Message, PaneId, State, update};
+use crate::ui::{self, Ui};
+
+pub struct Request {
+    pub pane: PaneArg,
+    pub size: (u16, u16),
+    pub format: Format,
+    pub output: Option<PathBuf>,
+    pub at: u64,
+    pub timeout: f64,
+}
+
+pub async fn run(settings: &Settings, req: &Request) -> anyhow::Result<ExitCode> {
+    let mut state = if settings.demo {
+        demo_state(settings.seed, req.at)
+    } else {
+        super::collect(settings, req.timeout).await?
+    };
+    state.readonly = settings.readonly;
+    show(&mut state, req.pane);
+    let ui = Ui { theme: &settings.theme, keymap: &settings.keymap };
+    let buf = ui::render_to_buffer(&state, &ui, req.size.0, req.size.1);
+    let text = match req.format {
+        Format::Txt => super::export::to_text(&buf),
+        Format::Svg => super::export::to_svg(&buf, &settings.theme),
+        Format::Html => super::export::to_html(&buf, &settings.theme),
+    };
+    match &req.output {
+        Some(p) => std::fs::write(p, text).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?,
+        None => print!("{text}"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The store after `at_secs` simulated seconds of the demo world from the fixed start.
+pub fn demo_state(seed: u64, at_secs: u64) -> State {
+    let (world, msgs) = demo::run_headless(seed, demo::FIXED_EPOCH, at_secs);
+    let mut state = State::new(demo::CONTEXT, world.now());
+    for m in msgs {
+        update(&mut state, m);
+    }
+    update(&mut state, Message::Tick(world.now()));
+    state.finish_batch();
+    state
+}
+
+/// Put the view on the requested pane.
+pub fn show(state: &mut State, pane: PaneArg) {
+    let p = match pane {
+        PaneArg::Overview => None,
+        PaneArg::Infrastructure => Some(PaneId::Infrastructure),
+        PaneArg::Argocd => Some(PaneId::ArgoCd),
+        PaneArg::Pods => Some(PaneId::Pods),
+        PaneArg::Scaling => Some(PaneId::Scaling),
+        PaneArg::Alerts => Some(PaneId::Alerts),
+        PaneArg::Cost => Some(PaneId::Cost),
+    };
+    state.view.mode = p.map_or(Mode::Overview, Mode::Full);
+    if let Some(p) = p {
+        state.view.focus = p;
+    }
+}

@@ -1,0 +1,165 @@
+//! The demo platform as a source: a simulated `World` (the reference platform of DESIGN.md)
+//! stepped in simulated time and published as six logical sources with their own intervals,
+//! just as the real sources would. It answers actions as the real platform would.
+
+pub mod world;
+
+use std::time::Duration;
+
+use tokio::sync::{mpsc, oneshot};
+
+use crate::actions::registry::ActionId;
+use crate::state::view::Target;
+use crate::state::{Data, Message, PaneId, SourceId, UnixMs};
+
+pub use world::World;
+
+/// The Kubernetes context the demo platform presents.
+pub const CONTEXT: &str = "shop-prod";
+
+/// The simulated start of the headless world, so snapshots do not depend on today's date:
+/// 2026-11-18 14:00:00 UTC.
+pub const FIXED_EPOCH: UnixMs = 1_795_010_400_000;
+
+/// The demo's logical sources: id, interval and the panes each feeds.
+pub const FEEDS: &[(&str, i64, &[PaneId])] = &[
+    ("demo/eks", 60_000, &[PaneId::Infrastructure]),
+    ("demo/kubernetes", 2_000, &[PaneId::Infrastructure, PaneId::Pods, PaneId::Scaling]),
+    ("demo/cloudwatch", 60_000, &[PaneId::Infrastructure, PaneId::Alerts]),
+    ("demo/argocd", 3_000, &[PaneId::ArgoCd]),
+    ("demo/alertmanager", 5_000, &[PaneId::Alerts]),
+    ("demo/cost-explorer", 8 * 3_600_000, &[PaneId::Cost]),
+];
+
+/// Publishes the world as the logical sources, each when its interval is due.
+pub struct Feed {
+    last: Vec<Option<UnixMs>>,
+}
+
+impl Default for Feed {
+    fn default() -> Self {
+        Feed { last: vec![None; FEEDS.len()] }
+    }
+}
+
+impl Feed {
+    pub fn register() -> Vec<Message> {
+        FEEDS
+            .iter()
+            .map(|(id, interval, feeds)| Message::Register {
+                source: SourceId::new(*id),
+                interval_ms: *interval,
+                feeds: feeds.to_vec(),
+            })
+            .collect()
+    }
+
+    /// Messages for every logical source whose interval has passed (all of them when `force`).
+    pub fn due(&mut self, world: &World, force: bool) -> Vec<Message> {
+        let now = world.now();
+        let mut out = Vec::new();
+        for (i, (id, interval, _)) in FEEDS.iter().enumerate() {
+            let due = force || self.last[i].is_none_or(|t| now - t >= *interval);
+            if !due {
+                continue;
+            }
+            self.last[i] = Some(now);
+            let source = SourceId::new(*id);
+            for data in publish(world, id) {
+                out.push(Message::Data { source: source.clone(), at: now, data });
+            }
+        }
+        out
+    }
+}
+
+fn publish(world: &World, id: &str) -> Vec<Data> {
+    match id {
+        "demo/eks" => vec![Data::Clusters(world.clusters())],
+        "demo/kubernetes" => vec![
+            Data::Nodes(world.nodes()),
+            Data::PodsReplace { pods: world.pods(), metrics_available: true },
+            Data::Hpas(world.hpas()),
+            Data::Events(world.events()),
+        ],
+        "demo/cloudwatch" => vec![Data::Metrics(world.metrics()), Data::Alerts(world.cloudwatch_alarms())],
+        "demo/argocd" => vec![Data::Apps(world.apps())],
+        "demo/alertmanager" => vec![Data::Alerts(world.alertmanager_alerts())],
+        "demo/cost-explorer" => vec![Data::Cost(world.cost())],
+        _ => Vec::new(),
+    }
+}
+
+/// Run the world to `at_secs` simulated seconds and return every message a live run would
+/// have sent, for headless snapshots and tests.
+pub fn run_headless(seed: u64, epoch: UnixMs, at_secs: u64) -> (World, Vec<Message>) {
+    let mut world = World::new(seed, epoch);
+    let mut feed = Feed::default();
+    let mut msgs = Feed::register();
+    msgs.extend(feed.due(&world, true));
+    for _ in 0..at_secs {
+        world.step(1_000);
+        msgs.extend(feed.due(&world, false));
+    }
+    (world, msgs)
+}
+
+/// An action for the demo world, answered on `reply`.
+pub struct Request {
+    pub action: ActionId,
+    pub target: Target,
+    pub reply: oneshot::Sender<Result<String, String>>,
+}
+
+#[derive(Clone)]
+pub struct Handle {
+    tx: mpsc::Sender<Request>,
+}
+
+impl Handle {
+    pub async fn run(&self, action: ActionId, target: Target) -> Result<String, String> {
+        let (reply, rx) = oneshot::channel();
+        self.tx
+            .send(Request { action, target, reply })
+            .await
+            .map_err(|_| "the demo platform has stopped".to_string())?;
+        rx.await.map_err(|_| "the demo platform did not answer".to_string())?
+    }
+}
+
+/// Start the demo source. The world ticks once per simulated second.
+pub fn spawn(seed: u64, epoch: UnixMs, speed: f64, tx: super::Sender) -> (Handle, super::TaskGuard) {
+    let (req_tx, mut req_rx) = mpsc::channel::<Request>(16);
+    let task = tokio::spawn(async move {
+        let mut world = World::new(seed, epoch);
+        let mut feed = Feed::default();
+        for m in Feed::register().into_iter().chain(feed.due(&world, true)) {
+            if tx.send(m).await.is_err() {
+                return;
+            }
+        }
+        let mut tick = tokio::time::interval(Duration::from_secs(1).div_f64(speed));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        tick.tick().await;
+        loop {
+            let msgs = tokio::select! {
+                _ = tick.tick() => {
+                    world.step(1_000);
+                    feed.due(&world, false)
+                }
+                Some(req) = req_rx.recv() => {
+                    let result = world.apply(req.action, &req.target);
+                    let _ = req.reply.send(result);
+                    // The platform's answer shows at once, as a watch would deliver it.
+                    feed.due(&world, true)
+                }
+            };
+            for m in msgs {
+                if tx.send(m).await.is_err() {
+                    return;
+                }
+            }
+        }
+    });
+    (Handle { tx: req_tx }, super::TaskGuard(task))
+}

@@ -1,0 +1,68 @@
+//! Sources: async tasks that each own a client, an interval and a backoff, and send owned
+//! messages tagged with their source id over one bounded channel. They never see UI state.
+
+pub mod backoff;
+pub mod demo;
+
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+
+use crate::state::{Message, UnixMs};
+
+/// Capacity of the source → app channel. Bounded so a flood of updates slows the sources
+/// instead of growing memory without limit.
+pub const CHANNEL_CAPACITY: usize = 1024;
+
+pub type Sender = mpsc::Sender<Message>;
+pub type Receiver = mpsc::Receiver<Message>;
+
+pub fn channel() -> (Sender, Receiver) {
+    mpsc::channel(CHANNEL_CAPACITY)
+}
+
+/// What time it is for the store: wall time, or the demo world's simulated time (which starts
+/// at the real time and runs `speed` times faster).
+#[derive(Clone, Copy, Debug)]
+pub enum Clock {
+    Wall,
+    Simulated { epoch: UnixMs, started: std::time::Instant, speed: f64 },
+}
+
+impl Clock {
+    pub fn simulated(epoch: UnixMs, speed: f64) -> Clock {
+        Clock::Simulated { epoch, started: std::time::Instant::now(), speed }
+    }
+
+    pub fn now(&self) -> UnixMs {
+        match *self {
+            Clock::Wall => wall_now(),
+            Clock::Simulated { epoch, started, speed } => {
+                epoch + (started.elapsed().as_secs_f64() * speed * 1000.0) as i64
+            }
+        }
+    }
+
+    /// Real time to wait for `sim` simulated time to pass.
+    pub fn real_duration(&self, sim: Duration) -> Duration {
+        match *self {
+            Clock::Wall => sim,
+            Clock::Simulated { speed, .. } => sim.div_f64(speed),
+        }
+    }
+}
+
+pub fn wall_now() -> UnixMs {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+/// Aborts a source task when dropped, so a source never outlives the app that started it.
+pub struct TaskGuard(pub tokio::task::JoinHandle<()>);
+
+impl Drop for TaskGuard {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}

@@ -1,0 +1,304 @@
+//! The store: plain data per domain plus per-source health, changed only by [`update`].
+//! The app loop owns it; sources send messages, panes read `&State`. No locks, no I/O here.
+
+pub mod alerts;
+pub mod argocd;
+pub mod cost;
+pub mod health;
+pub mod infra;
+pub mod pods;
+pub mod scaling;
+pub mod view;
+
+use std::collections::{BTreeMap, VecDeque};
+
+use serde::Serialize;
+
+pub use health::{SourceHealth, SourceId, SourceState};
+pub use view::View;
+
+/// Milliseconds since the Unix epoch. Simulated time in the demo, wall time otherwise.
+pub type UnixMs = i64;
+
+/// How much attention something needs; panes map it to a theme role.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Ok,
+    Muted,
+    Accent,
+    Warn,
+    Crit,
+}
+
+/// The six panes, in the order of their number keys.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PaneId {
+    Infrastructure,
+    ArgoCd,
+    Pods,
+    Scaling,
+    Alerts,
+    Cost,
+}
+
+impl PaneId {
+    pub const ALL: [PaneId; 6] = [
+        PaneId::Infrastructure,
+        PaneId::ArgoCd,
+        PaneId::Pods,
+        PaneId::Scaling,
+        PaneId::Alerts,
+        PaneId::Cost,
+    ];
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    pub fn from_index(i: usize) -> Option<PaneId> {
+        PaneId::ALL.get(i).copied()
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            PaneId::Infrastructure => "Infrastructure",
+            PaneId::ArgoCd => "Argo CD",
+            PaneId::Pods => "Pods",
+            PaneId::Scaling => "Scaling",
+            PaneId::Alerts => "Alerts",
+            PaneId::Cost => "Cost",
+        }
+    }
+
+    /// The name used on the command line (`--pane argocd`).
+    pub fn slug(self) -> &'static str {
+        match self {
+            PaneId::Infrastructure => "infrastructure",
+            PaneId::ArgoCd => "argocd",
+            PaneId::Pods => "pods",
+            PaneId::Scaling => "scaling",
+            PaneId::Alerts => "alerts",
+            PaneId::Cost => "cost",
+        }
+    }
+
+    pub fn from_slug(s: &str) -> Option<PaneId> {
+        PaneId::ALL.into_iter().find(|p| p.slug() == s)
+    }
+}
+
+/// What a source delivers. Owned data: the source keeps nothing the store can see.
+#[derive(Clone, Debug)]
+pub enum Data {
+    Clusters(Vec<infra::Cluster>),
+    Nodes(Vec<infra::Node>),
+    Metrics(Vec<infra::MetricSeries>),
+    Apps(Vec<argocd::ArgoApp>),
+    PodsReplace { pods: Vec<pods::Pod>, metrics_available: bool },
+    PodUpsert(pods::Pod),
+    PodDelete(pods::PodKey),
+    Hpas(Vec<scaling::Hpa>),
+    /// The full set of alerts from this source; other sources' alerts are kept.
+    Alerts(Vec<alerts::Alert>),
+    /// Recent cluster events, newest last; replaces the previous list from this source.
+    Events(Vec<pods::ClusterEvent>),
+    Cost(cost::CostReport),
+}
+
+/// The result of an action, reported back by the executor.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ActionOutcome {
+    pub action: String,
+    pub target: String,
+    pub result: Result<String, String>,
+}
+
+#[derive(Clone, Debug)]
+pub enum Message {
+    /// A source announces itself: its interval (for staleness) and the panes it feeds.
+    Register { source: SourceId, interval_ms: i64, feeds: Vec<PaneId> },
+    Disabled { source: SourceId, feeds: Vec<PaneId>, reason: String },
+    Data { source: SourceId, at: UnixMs, data: Data },
+    Failed { source: SourceId, at: UnixMs, error: String },
+    ActionDone { at: UnixMs, outcome: ActionOutcome },
+    Tick(UnixMs),
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct SourceEntry {
+    #[serde(flatten)]
+    pub health: SourceHealth,
+    pub feeds: Vec<PaneId>,
+}
+
+/// Maximum events kept; older ones fall off.
+pub const EVENTS_KEPT: usize = 200;
+
+#[derive(Clone, Debug, Default)]
+pub struct State {
+    pub now: UnixMs,
+    /// The Kubernetes context the panes show.
+    pub context: String,
+    pub readonly: bool,
+    pub sources: BTreeMap<SourceId, SourceEntry>,
+    pub infra: infra::Infrastructure,
+    pub argocd: argocd::ArgoCd,
+    pub pods: pods::Pods,
+    pub scaling: scaling::Scaling,
+    pub alerts: alerts::Alerts,
+    pub cost: cost::Cost,
+    pub events: VecDeque<pods::ClusterEvent>,
+    pub view: View,
+}
+
+/// Apply one message. Returns whether anything visible changed, so the loop can skip a redraw.
+pub fn update(state: &mut State, msg: Message) -> bool {
+    match msg {
+        Message::Register { source, interval_ms, feeds } => {
+            state
+                .sources
+                .insert(source, SourceEntry { health: SourceHealth::new(interval_ms), feeds });
+            true
+        }
+        Message::Disabled { source, feeds, reason } => {
+            state.sources.insert(source, SourceEntry { health: SourceHealth::disabled(reason), feeds });
+            true
+        }
+        Message::Failed { source, at, error } => {
+            let entry = source_entry(state, &source);
+            entry.health.last_error = Some(error);
+            entry.health.last_error_at = Some(at);
+            entry.health.failures += 1;
+            true
+        }
+        Message::Data { source, at, data } => {
+            let entry = source_entry(state, &source);
+            entry.health.last_success = Some(at);
+            entry.health.failures = 0;
+            apply_data(state, &source, data);
+            true
+        }
+        Message::ActionDone { at, outcome } => {
+            state.view.report_outcome(at, &outcome);
+            true
+        }
+        Message::Tick(now) => {
+            state.now = now;
+            true
+        }
+    }
+}
+
+fn source_entry<'a>(state: &'a mut State, source: &SourceId) -> &'a mut SourceEntry {
+    // A source that never registered still gets health tracking rather than being ignored.
+    state.sources.entry(source.clone()).or_insert_with(|| SourceEntry {
+        health: SourceHealth::new(0),
+        feeds: Vec::new(),
+    })
+}
+
+fn apply_data(state: &mut State, source: &SourceId, data: Data) {
+    match data {
+        Data::Clusters(c) => state.infra.clusters = c,
+        Data::Nodes(n) => state.infra.nodes = n,
+        Data::Metrics(m) => state.infra.metrics = m,
+        Data::Apps(apps) => state.argocd.apps = apps,
+        Data::PodsReplace { pods, metrics_available } => {
+            state.pods.replace_all(pods);
+            state.pods.metrics_available = metrics_available;
+        }
+        Data::PodUpsert(p) => state.pods.upsert(p),
+        Data::PodDelete(k) => state.pods.remove(&k),
+        Data::Hpas(h) => state.scaling.replace(h),
+        Data::Alerts(mut a) => {
+            for alert in &mut a {
+                alert.source = source.to_string();
+            }
+            state.alerts.replace_from(source.as_str(), a);
+        }
+        Data::Events(ev) => {
+            state.events = ev.into_iter().collect();
+            while state.events.len() > EVENTS_KEPT {
+                state.events.pop_front();
+            }
+        }
+        Data::Cost(r) => state.cost.report = Some(r),
+    }
+}
+
+impl State {
+    pub fn new(context: impl Into<String>, now: UnixMs) -> Self {
+        State { context: context.into(), now, ..State::default() }
+    }
+
+    /// Recompute derived orderings after a batch of messages, before drawing.
+    pub fn finish_batch(&mut self) {
+        self.pods.refresh_order();
+        self.view.clamp_selection(&view::row_counts(self));
+    }
+
+    /// The sources that feed a pane.
+    pub fn sources_for(&self, pane: PaneId) -> impl Iterator<Item = (&SourceId, &SourceEntry)> {
+        self.sources.iter().filter(move |(_, e)| e.feeds.contains(&pane))
+    }
+
+    /// The worst state among a pane's sources, and when it last had data.
+    pub fn pane_freshness(&self, pane: PaneId) -> Freshness {
+        let mut out = Freshness { state: None, updated_at: None, error: None };
+        for (id, e) in self.sources_for(pane) {
+            let st = e.health.state(self.now);
+            let rank = |s: SourceState| match s {
+                SourceState::Ok => 0,
+                SourceState::Pending => 1,
+                SourceState::Disabled => 2,
+                SourceState::Stale => 3,
+                SourceState::Error => 4,
+            };
+            if out.state.is_none_or(|cur| rank(st) > rank(cur)) {
+                out.state = Some(st);
+                out.error = e.health.last_error.as_ref().map(|err| format!("{id}: {err}"));
+            }
+            if let Some(t) = e.health.last_success {
+                out.updated_at = Some(out.updated_at.map_or(t, |u: UnixMs| u.min(t)));
+            }
+        }
+        out
+    }
+
+    /// The pane's colour: its data's worst level, raised by a failing source.
+    pub fn pane_level(&self, pane: PaneId) -> Level {
+        let data = match pane {
+            PaneId::Infrastructure => {
+                let clusters = self.infra.clusters.iter().map(infra::Cluster::level);
+                let nodes = self.infra.nodes.iter().map(infra::Node::level);
+                let metrics = self.infra.metrics.iter().map(infra::MetricSeries::level);
+                clusters.chain(nodes).chain(metrics).max()
+            }
+            PaneId::ArgoCd => self.argocd.apps.iter().map(argocd::ArgoApp::level).max(),
+            PaneId::Pods => self.pods.by_key.values().map(pods::Pod::level).filter(|l| *l != Level::Muted).max(),
+            PaneId::Scaling => self.scaling.hpas.iter().map(scaling::Hpa::level).max(),
+            PaneId::Alerts => self.alerts.items.iter().map(alerts::Alert::level).filter(|l| *l != Level::Muted).max(),
+            PaneId::Cost => self.cost.report.as_ref().map(cost::CostReport::level),
+        };
+        let source = match self.pane_freshness(pane).state {
+            Some(SourceState::Error) => Level::Crit,
+            Some(SourceState::Stale) => Level::Warn,
+            Some(SourceState::Pending) | Some(SourceState::Disabled) | None => Level::Muted,
+            Some(SourceState::Ok) => Level::Ok,
+        };
+        // Accent (something moving) is not a health problem for the border.
+        let data = data.map(|l| if l == Level::Accent { Level::Ok } else { l });
+        data.unwrap_or(Level::Muted).max(source)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Freshness {
+    /// None when no source feeds the pane.
+    pub state: Option<SourceState>,
+    /// The oldest last-success among the pane's sources.
+    pub updated_at: Option<UnixMs>,
+    pub error: Option<String>,
+}

@@ -1,0 +1,125 @@
+//! HorizontalPodAutoscalers with their metrics and conditions, plus the replica and utilisation
+//! history the store accumulates from each update (the sources send only the current value).
+
+use std::collections::{HashMap, VecDeque};
+
+use serde::Serialize;
+
+use super::{Level, UnixMs, pods::Owner};
+
+/// Samples kept per HPA for the sparklines.
+pub const HISTORY_LEN: usize = 240;
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Scaling {
+    pub hpas: Vec<Hpa>,
+    /// Keyed by "namespace/name".
+    #[serde(skip)]
+    pub history: HashMap<String, HpaHistory>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct HpaMetric {
+    /// "cpu", "memory", or a custom metric's name.
+    pub name: String,
+    /// Current utilisation in percent of request (None when not yet known).
+    pub current: Option<u32>,
+    pub target: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct HpaCondition {
+    /// AbleToScale, ScalingActive, ScalingLimited.
+    pub kind: String,
+    pub status: bool,
+    pub reason: String,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Hpa {
+    pub namespace: String,
+    pub name: String,
+    pub target: Owner,
+    pub min: u32,
+    pub max: u32,
+    pub current: u32,
+    pub desired: u32,
+    pub metrics: Vec<HpaMetric>,
+    pub conditions: Vec<HpaCondition>,
+    pub last_scale: Option<UnixMs>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct HpaHistory {
+    pub replicas: VecDeque<u64>,
+    /// Highest metric utilisation (percent) at each sample.
+    pub utilisation: VecDeque<u64>,
+}
+
+impl HpaHistory {
+    pub fn push(&mut self, replicas: u32, utilisation: Option<u32>) {
+        push_capped(&mut self.replicas, replicas as u64);
+        push_capped(&mut self.utilisation, utilisation.unwrap_or(0) as u64);
+    }
+}
+
+fn push_capped(q: &mut VecDeque<u64>, v: u64) {
+    if q.len() == HISTORY_LEN {
+        q.pop_front();
+    }
+    q.push_back(v);
+}
+
+impl Hpa {
+    pub fn key(&self) -> String {
+        format!("{}/{}", self.namespace, self.name)
+    }
+
+    /// The highest current utilisation relative to its target, for ranking and colour.
+    pub fn peak_utilisation(&self) -> Option<u32> {
+        self.metrics.iter().filter_map(|m| m.current).max()
+    }
+
+    pub fn over_target(&self) -> bool {
+        self.metrics.iter().any(|m| m.current.is_some_and(|c| c > m.target))
+    }
+
+    pub fn condition(&self, kind: &str) -> Option<&HpaCondition> {
+        self.conditions.iter().find(|c| c.kind == kind)
+    }
+
+    pub fn at_max(&self) -> bool {
+        self.current >= self.max
+    }
+
+    /// ScalingActive=False is an error; at max with utilisation over target is a warning.
+    pub fn level(&self) -> Level {
+        if self.condition("ScalingActive").is_some_and(|c| !c.status)
+            || self.condition("AbleToScale").is_some_and(|c| !c.status)
+        {
+            Level::Crit
+        } else if self.at_max() && self.over_target() {
+            Level::Warn
+        } else if self.current != self.desired {
+            Level::Accent
+        } else {
+            Level::Ok
+        }
+    }
+}
+
+impl Scaling {
+    /// Replace the HPAs and append one history sample for each.
+    pub fn replace(&mut self, hpas: Vec<Hpa>) {
+        for h in &hpas {
+            self.history.entry(h.key()).or_default().push(h.current, h.peak_utilisation());
+        }
+        let live: std::collections::HashSet<String> = hpas.iter().map(Hpa::key).collect();
+        self.history.retain(|k, _| live.contains(k));
+        self.hpas = hpas;
+        self.hpas.sort_by(|a, b| {
+            b.level().cmp(&a.level()).then_with(|| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)))
+        });
+    }
+}

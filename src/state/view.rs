@@ -1,0 +1,160 @@
+//! What the user is looking at: overview or one pane, focus, selection per pane, the open
+//! overlay and the status line. Changed by commands from keys and by action results.
+
+use super::{ActionOutcome, Level, PaneId, State, UnixMs};
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Mode {
+    #[default]
+    Overview,
+    Full(PaneId),
+}
+
+/// What an action acts on, captured when the user asks so a reorder cannot change it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    Node(String),
+    App(String),
+    Pod { namespace: String, name: String },
+    /// A workload, e.g. the owner of the selected pod.
+    Workload { namespace: String, kind: String, name: String },
+    Hpa { namespace: String, name: String },
+    Alert { fingerprint: String, name: String },
+}
+
+impl Target {
+    /// How the target is named in confirmations, the status line and the audit log.
+    pub fn describe(&self) -> String {
+        match self {
+            Target::Node(n) => format!("node {n}"),
+            Target::App(a) => format!("application {a}"),
+            Target::Pod { namespace, name } => format!("pod {namespace}/{name}"),
+            Target::Workload { namespace, kind, name } => {
+                format!("{} {namespace}/{name}", kind.to_lowercase())
+            }
+            Target::Hpa { namespace, name } => format!("hpa {namespace}/{name}"),
+            Target::Alert { name, .. } => format!("alert {name}"),
+        }
+    }
+}
+
+/// An action waiting for the user's yes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pending {
+    pub action: String,
+    pub title: String,
+    pub target: Target,
+    pub context: String,
+    pub destructive: bool,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Overlay {
+    #[default]
+    None,
+    Help,
+    Confirm(Pending),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct StatusLine {
+    pub at: UnixMs,
+    pub text: String,
+    pub level: Level,
+}
+
+/// How long a status message stays (ms).
+pub const STATUS_TTL_MS: i64 = 8_000;
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct View {
+    pub mode: Mode,
+    pub focus: PaneId,
+    pub selected: [usize; 6],
+    pub overlay: Overlay,
+    pub status: Option<StatusLine>,
+}
+
+impl Default for PaneId {
+    fn default() -> Self {
+        PaneId::Infrastructure
+    }
+}
+
+impl View {
+    /// The pane keys act on: the full-screen one, else the focused one.
+    pub fn active_pane(&self) -> PaneId {
+        match self.mode {
+            Mode::Full(p) => p,
+            Mode::Overview => self.focus,
+        }
+    }
+
+    pub fn selected(&self, pane: PaneId) -> usize {
+        self.selected[pane.index()]
+    }
+
+    pub fn move_selection(&mut self, pane: PaneId, delta: isize, rows: usize) {
+        let cur = self.selected[pane.index()] as isize;
+        let max = rows.saturating_sub(1) as isize;
+        self.selected[pane.index()] = (cur + delta).clamp(0, max.max(0)) as usize;
+    }
+
+    pub fn clamp_selection(&mut self, rows: &[usize; 6]) {
+        for (sel, n) in self.selected.iter_mut().zip(rows) {
+            *sel = (*sel).min(n.saturating_sub(1));
+        }
+    }
+
+    pub fn say(&mut self, at: UnixMs, text: impl Into<String>, level: Level) {
+        self.status = Some(StatusLine { at, text: text.into(), level });
+    }
+
+    pub fn report_outcome(&mut self, at: UnixMs, o: &ActionOutcome) {
+        match &o.result {
+            Ok(msg) => self.say(at, format!("{} {}: {msg}", o.action, o.target), Level::Ok),
+            Err(e) => self.say(at, format!("{} {} failed: {e}", o.action, o.target), Level::Crit),
+        }
+    }
+
+    /// The status message if it is still fresh.
+    pub fn status_at(&self, now: UnixMs) -> Option<&StatusLine> {
+        self.status.as_ref().filter(|s| now - s.at < STATUS_TTL_MS)
+    }
+}
+
+/// Selectable rows per pane, in pane order.
+pub fn row_counts(state: &State) -> [usize; 6] {
+    [
+        state.infra.nodes.len(),
+        state.argocd.apps.len(),
+        state.pods.order.len(),
+        state.scaling.hpas.len(),
+        state.alerts.items.len(),
+        state.cost.report.as_ref().map_or(0, |r| r.top_services(8).len()),
+    ]
+}
+
+/// What the selected row of a pane is, for actions.
+pub fn selected_target(state: &State, pane: PaneId) -> Option<Target> {
+    let i = state.view.selected(pane);
+    match pane {
+        PaneId::Infrastructure => state.infra.nodes.get(i).map(|n| Target::Node(n.name.clone())),
+        PaneId::ArgoCd => state.argocd.tree().get(i).map(|(_, a)| Target::App(a.name.clone())),
+        PaneId::Pods => {
+            let key = state.pods.order.get(i)?;
+            Some(Target::Pod { namespace: key.namespace.clone(), name: key.name.clone() })
+        }
+        PaneId::Scaling => state
+            .scaling
+            .hpas
+            .get(i)
+            .map(|h| Target::Hpa { namespace: h.namespace.clone(), name: h.name.clone() }),
+        PaneId::Alerts => state
+            .alerts
+            .items
+            .get(i)
+            .map(|a| Target::Alert { fingerprint: a.fingerprint.clone(), name: a.name.clone() }),
+        PaneId::Cost => None,
+    }
+}

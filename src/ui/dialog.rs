@@ -1,0 +1,46 @@
+//! The confirmation dialog: names the action, the target and the context, and says what the
+//! keys are. Destructive actions are drawn in the crit role.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
+
+use super::text;
+use crate::config::{Theme, theme::Role};
+use crate::state::view::Pending;
+
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let [v] = Layout::vertical([Constraint::Length(height.min(area.height))]).flex(Flex::Center).areas(area);
+    let [h] = Layout::horizontal([Constraint::Length(width.min(area.width))]).flex(Flex::Center).areas(v);
+    h
+}
+
+pub fn confirm(f: &mut Frame, area: Rect, p: &Pending, theme: &Theme) {
+    let role = if p.destructive { Role::Crit } else { Role::Warn };
+    let rect = centered(area, 64, 8);
+    f.render_widget(Clear, rect);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Double)
+        .border_style(theme.style(role))
+        .title(Span::styled(format!(" {}? ", p.title), theme.style(role)));
+    let lines = vec![
+        Line::from(vec![
+            Span::styled(format!("{} ", p.title), theme.style(Role::Title)),
+            Span::styled(text::clean(&p.target.describe()).into_owned(), theme.style(Role::Accent)),
+        ]),
+        Line::from(vec![
+            Span::styled("in context ", theme.style(Role::Muted)),
+            Span::styled(text::clean(&p.context).into_owned(), theme.style(Role::Accent)),
+        ]),
+        Line::raw(""),
+        Line::from(vec![
+            Span::styled(" y ", theme.style(Role::Selection)),
+            Span::raw(" yes   "),
+            Span::styled(" n ", theme.style(Role::Selection)),
+            Span::raw(" no (Esc)"),
+        ]),
+    ];
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), rect);
+}

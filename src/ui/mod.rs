@@ -1,0 +1,65 @@
+//! Drawing: pure functions of `&State`, the theme and the keymap. Nothing here changes state
+//! or does I/O; the app loop decides when to draw.
+
+pub mod dialog;
+pub mod format;
+pub mod help;
+pub mod layout;
+pub mod panes;
+pub mod text;
+pub mod widgets;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+
+use crate::config::{Keymap, Theme, theme::Role};
+use crate::state::view::{Mode, Overlay};
+use crate::state::{PaneId, State};
+
+/// Everything drawing needs besides the state.
+pub struct Ui<'a> {
+    pub theme: &'a Theme,
+    pub keymap: &'a Keymap,
+}
+
+pub fn draw(f: &mut Frame, state: &State, ui: &Ui) {
+    let area = f.area();
+    let [header, body, status] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(1)]).areas(area);
+    widgets::header(f, header, state, ui.theme);
+    match state.view.mode {
+        Mode::Overview => draw_overview(f, body, state, ui),
+        Mode::Full(p) => panes::draw_framed(f, body, p, state, ui.theme, true, true),
+    }
+    widgets::status_line(f, status, state, ui);
+    match &state.view.overlay {
+        Overlay::None => {}
+        Overlay::Help => help::draw(f, body, state, ui),
+        Overlay::Confirm(p) => dialog::confirm(f, body, p, ui.theme),
+    }
+}
+
+fn draw_overview(f: &mut Frame, area: Rect, state: &State, ui: &Ui) {
+    if area.height < 6 || area.width < 30 {
+        let msg = Line::from(Span::styled("window too small — enlarge it or press 1–6", ui.theme.style(Role::Warn)));
+        f.render_widget(msg, area);
+        return;
+    }
+    for (pane, rect) in layout::overview(area) {
+        panes::draw_framed(f, rect, pane, state, ui.theme, state.view.focus == pane, false);
+    }
+}
+
+/// Render the whole screen into a buffer without a terminal (snapshots, tests, benchmarks).
+pub fn render_to_buffer(state: &State, ui: &Ui, width: u16, height: u16) -> ratatui::buffer::Buffer {
+    let backend = ratatui::backend::TestBackend::new(width, height);
+    let mut terminal = ratatui::Terminal::new(backend).expect("test backend");
+    terminal.draw(|f| draw(f, state, ui)).expect("draw to test backend");
+    terminal.backend().buffer().clone()
+}
+
+/// Which pane sits where; exposed for mouse support later.
+pub fn pane_at(area: Rect, x: u16, y: u16) -> Option<PaneId> {
+    layout::overview(area).into_iter().find(|(_, r)| r.contains((x, y).into())).map(|(p, _)| p)
+}

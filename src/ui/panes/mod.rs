@@ -1,0 +1,75 @@
+//! The six panes. Each module offers `summary` (a few words for the title) and `draw` (the
+//! body, compact in the overview, full when opened). The frame, health badge and freshness line
+//! are drawn here, the same for all.
+
+pub mod alerts;
+pub mod argocd;
+pub mod cost;
+pub mod infrastructure;
+pub mod pods;
+pub mod scaling;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders};
+
+use super::widgets::{freshness, level_symbol, level_word};
+use crate::config::{Theme, theme::Role};
+use crate::state::{PaneId, State};
+
+/// What a pane's `draw` gets.
+pub struct PaneCtx<'a> {
+    pub state: &'a State,
+    pub theme: &'a Theme,
+    pub focused: bool,
+    /// Opened full-screen (more columns, detail) rather than a cell of the overview.
+    pub full: bool,
+    /// Index of the selected row in the pane's display order.
+    pub selected: usize,
+}
+
+pub fn summary(pane: PaneId, state: &State) -> String {
+    match pane {
+        PaneId::Infrastructure => infrastructure::summary(state),
+        PaneId::ArgoCd => argocd::summary(state),
+        PaneId::Pods => pods::summary(state),
+        PaneId::Scaling => scaling::summary(state),
+        PaneId::Alerts => alerts::summary(state),
+        PaneId::Cost => cost::summary(state),
+    }
+}
+
+/// Draw a pane with its frame: number, title, health badge and summary on top, freshness below.
+pub fn draw_framed(f: &mut Frame, area: Rect, pane: PaneId, state: &State, theme: &Theme, focused: bool, full: bool) {
+    let level = state.pane_level(pane);
+    let badge = theme.level(level);
+    let title = Line::from(vec![
+        Span::styled(format!(" {} ", pane.index() + 1), theme.style(Role::Muted)),
+        Span::styled(pane.title(), theme.style(Role::Title)),
+        Span::raw(" "),
+        Span::styled(format!("{} {}", level_symbol(level), level_word(level)), badge),
+        Span::styled(format!(" {} ", summary(pane, state)), theme.style(Role::Text)),
+    ]);
+    let (fresh, fresh_level) = freshness(state, pane);
+    let max = area.width.saturating_sub(4) as usize;
+    let fresh = super::text::fit(&fresh, max);
+    let border = if focused { Role::FocusedBorder } else { Role::Border };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_type(if focused { BorderType::Thick } else { BorderType::Rounded })
+        .border_style(theme.style(border))
+        .title(title)
+        .title_bottom(Line::from(Span::styled(format!(" {fresh} "), theme.level(fresh_level))).right_aligned());
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let ctx = PaneCtx { state, theme, focused, full, selected: state.view.selected(pane) };
+    match pane {
+        PaneId::Infrastructure => infrastructure::draw(f, inner, &ctx),
+        PaneId::ArgoCd => argocd::draw(f, inner, &ctx),
+        PaneId::Pods => pods::draw(f, inner, &ctx),
+        PaneId::Scaling => scaling::draw(f, inner, &ctx),
+        PaneId::Alerts => alerts::draw(f, inner, &ctx),
+        PaneId::Cost => cost::draw(f, inner, &ctx),
+    }
+}

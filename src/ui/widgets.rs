@@ -1,0 +1,178 @@
+//! Pieces every pane uses: the header, the status line, the level badge, the freshness line,
+//! windowed tables and text bars. Styles come from theme roles only.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::{Ui, format, text};
+use crate::actions::registry;
+use crate::config::keymap::Section;
+use crate::config::{Theme, theme::Role};
+use crate::state::alerts::Severity;
+use crate::state::view::{Mode, selected_target};
+use crate::state::{Level, PaneId, SourceState, State};
+
+/// A symbol per level so state is never carried by colour alone.
+pub fn level_symbol(level: Level) -> &'static str {
+    match level {
+        Level::Ok => "●",
+        Level::Muted => "○",
+        Level::Accent => "◆",
+        Level::Warn => "▲",
+        Level::Crit => "✖",
+    }
+}
+
+pub fn level_word(level: Level) -> &'static str {
+    match level {
+        Level::Ok => "ok",
+        Level::Muted => "—",
+        Level::Accent => "busy",
+        Level::Warn => "warn",
+        Level::Crit => "crit",
+    }
+}
+
+pub fn header(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+    let mut spans = vec![
+        Span::styled(" flightdeck ", theme.style(Role::Title)),
+        Span::styled("ctx ", theme.style(Role::Muted)),
+        Span::styled(text::clean(&state.context).into_owned(), theme.style(Role::Accent)),
+    ];
+    if state.sources.keys().any(|s| s.as_str().starts_with("demo/")) {
+        spans.push(Span::styled("  DEMO", theme.style(Role::Warn)));
+    }
+    if state.readonly {
+        spans.push(Span::styled("  READ-ONLY", theme.style(Role::Warn)));
+    }
+    let crit = state.alerts.firing_at(Severity::Critical);
+    let warn = state.alerts.firing_at(Severity::Warning);
+    spans.push(Span::raw("   "));
+    spans.push(Span::styled(format!("✖ {crit} critical"), theme.level(if crit > 0 { Level::Crit } else { Level::Muted })));
+    spans.push(Span::raw("  "));
+    spans.push(Span::styled(format!("▲ {warn} warning"), theme.level(if warn > 0 { Level::Warn } else { Level::Muted })));
+    let clock = clock_text(state.now);
+    let used: usize = spans.iter().map(|s| s.width()).sum();
+    let pad = (area.width as usize).saturating_sub(used + clock.len() + 1);
+    spans.push(Span::raw(" ".repeat(pad)));
+    spans.push(Span::styled(clock, theme.style(Role::Muted)));
+    f.render_widget(Line::from(spans), area);
+}
+
+/// HH:MM:SS UTC of the store's clock.
+fn clock_text(now: i64) -> String {
+    let s = now.div_euclid(1000).rem_euclid(86_400);
+    format!("{:02}:{:02}:{:02} UTC", s / 3600, (s % 3600) / 60, s % 60)
+}
+
+/// The last action's result while fresh, else the keys that apply to the focused row.
+pub fn status_line(f: &mut Frame, area: Rect, state: &State, ui: &Ui) {
+    if let Some(s) = state.view.status_at(state.now) {
+        let line = Line::from(Span::styled(format!(" {}", text::clean(&s.text)), ui.theme.level(s.level)));
+        f.render_widget(line, area);
+        return;
+    }
+    let pane = state.view.active_pane();
+    let mut spans = Vec::new();
+    let mut hint = |keys: Vec<String>, what: &str| {
+        if let Some(k) = keys.first() {
+            spans.push(Span::styled(format!(" {k}"), ui.theme.style(Role::Accent)));
+            spans.push(Span::styled(format!(" {what} "), ui.theme.style(Role::Muted)));
+        }
+    };
+    use crate::actions::command::Command;
+    if selected_target(state, pane).is_some() {
+        for a in registry::for_pane(pane, state.readonly) {
+            hint(ui.keymap.keys_for(Section::Pane(pane), Command::Action(a.id)), a.name);
+        }
+    }
+    let nav: &[(Command, &str)] = match state.view.mode {
+        Mode::Overview => &[(Command::Open, "open"), (Command::FocusNext, "next pane"), (Command::Help, "help"), (Command::Quit, "quit")],
+        Mode::Full(_) => &[(Command::Back, "overview"), (Command::Help, "help"), (Command::Quit, "quit")],
+    };
+    for (c, what) in nav {
+        hint(ui.keymap.keys_for(Section::Global, *c), what);
+    }
+    f.render_widget(Line::from(spans), area);
+}
+
+/// The freshness line of a pane: when its sources last delivered, or why they did not.
+pub fn freshness(state: &State, pane: PaneId) -> (String, Level) {
+    let fr = state.pane_freshness(pane);
+    let since = fr.updated_at.map(|t| format::ago(state.now, t));
+    match fr.state {
+        None => ("no source configured".into(), Level::Muted),
+        Some(SourceState::Pending) => ("waiting for first data…".into(), Level::Muted),
+        Some(SourceState::Ok) => (format!("updated {}", since.unwrap_or_default()), Level::Muted),
+        Some(SourceState::Stale) => (format!("stale · updated {}", since.unwrap_or_default()), Level::Warn),
+        Some(SourceState::Disabled) => {
+            (format!("disabled: {}", fr.error.unwrap_or_default()), Level::Muted)
+        }
+        Some(SourceState::Error) => {
+            let last = since.map(|s| format!(" · last data {s}")).unwrap_or_default();
+            (format!("error: {} · retrying{last}", fr.error.unwrap_or_default()), Level::Crit)
+        }
+    }
+}
+
+/// The first row to show so that `selected` stays visible in `height` rows.
+pub fn window_start(selected: usize, len: usize, height: usize) -> usize {
+    if height == 0 || len <= height {
+        return 0;
+    }
+    // Keep the selection a little above the bottom edge, like a pager.
+    selected.saturating_sub(height.saturating_sub(1)).min(len - height)
+}
+
+/// A text bar such as `████▌░░░` for `ratio` (0..=1) in `width` cells.
+pub fn bar(ratio: f64, width: usize) -> String {
+    const PARTS: [char; 8] = ['▏', '▎', '▍', '▌', '▋', '▊', '▉', '█'];
+    let ratio = ratio.clamp(0.0, 1.0);
+    let eighths = (ratio * width as f64 * 8.0).round() as usize;
+    let mut s = "█".repeat(eighths / 8);
+    if eighths % 8 > 0 {
+        s.push(PARTS[eighths % 8 - 1]);
+    }
+    let used = s.chars().count();
+    s.push_str(&"░".repeat(width.saturating_sub(used)));
+    s
+}
+
+/// A one-line sparkline from values, scaled to their max, `width` newest values.
+pub fn sparkline_text<I: IntoIterator<Item = u64>>(values: I, width: usize) -> String {
+    const TICKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let v: Vec<u64> = values.into_iter().collect();
+    let v = &v[v.len().saturating_sub(width)..];
+    let max = v.iter().copied().max().unwrap_or(0).max(1);
+    v.iter().map(|x| TICKS[((x * 7) / max) as usize]).collect()
+}
+
+/// A paragraph that says there is nothing to show yet, and why.
+pub fn empty_note(f: &mut Frame, area: Rect, note: &str, style: Style) {
+    f.render_widget(Paragraph::new(Line::from(Span::styled(format!(" {note}"), style))), area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn window_keeps_selection_visible() {
+        assert_eq!(window_start(0, 100, 10), 0);
+        assert_eq!(window_start(9, 100, 10), 0);
+        assert_eq!(window_start(10, 100, 10), 1);
+        assert_eq!(window_start(99, 100, 10), 90);
+        assert_eq!(window_start(5, 3, 10), 0);
+    }
+
+    #[test]
+    fn bars_fill_proportionally() {
+        assert_eq!(bar(0.5, 4), "██░░");
+        assert_eq!(bar(1.5, 3), "███");
+        assert_eq!(bar(0.0, 2), "░░");
+        assert_eq!(sparkline_text([0, 7, 14], 10), "▁▄█");
+    }
+}
