@@ -11,7 +11,11 @@ use crate::config::{Config, ConfigSource, paths};
 use crate::headless;
 
 #[derive(Parser, Debug)]
-#[command(name = "flightdeck", version, about = "A terminal control console for a cloud-native platform on AWS")]
+#[command(
+    name = "flightdeck",
+    version,
+    about = "A terminal control console for a cloud-native platform on AWS"
+)]
 pub struct Cli {
     #[command(flatten)]
     pub common: Common,

@@ -25,7 +25,8 @@ pub struct AuditLog {
 
 impl AuditLog {
     pub fn new(path: Option<PathBuf>) -> Self {
-        let user = std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_else(|_| "unknown".into());
+        let user =
+            std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_else(|_| "unknown".into());
         AuditLog { path, user }
     }
 

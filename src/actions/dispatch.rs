@@ -117,11 +117,8 @@ fn retarget(state: &State, id: ActionId, t: Target) -> Option<Target> {
         (ActionId::RolloutRestart, Target::Pod { namespace, name }) => {
             let pod = state.pods.by_key.get(&crate::state::pods::PodKey::new(namespace.clone(), name))?;
             let owner = pod.owner.as_ref()?;
-            matches!(owner.kind.as_str(), "Deployment" | "StatefulSet" | "DaemonSet").then(|| Target::Workload {
-                namespace,
-                kind: owner.kind.clone(),
-                name: owner.name.clone(),
-            })
+            matches!(owner.kind.as_str(), "Deployment" | "StatefulSet" | "DaemonSet")
+                .then(|| Target::Workload { namespace, kind: owner.kind.clone(), name: owner.name.clone() })
         }
         (_, t) => Some(t),
     }

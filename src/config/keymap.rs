@@ -178,7 +178,10 @@ pub enum Lookup {
 impl Keymap {
     pub fn builtin(name: &str) -> Option<Keymap> {
         let (_, text) = BUILTIN.iter().find(|(n, _)| *n == name)?;
-        Some(Keymap::parse(Path::new(&format!("keymaps/{name}.toml")), text, None).expect("built-in keymap is valid"))
+        Some(
+            Keymap::parse(Path::new(&format!("keymaps/{name}.toml")), text, None)
+                .expect("built-in keymap is valid"),
+        )
     }
 
     pub fn default_keymap() -> Keymap {
@@ -300,7 +303,8 @@ mod tests {
     #[test]
     fn user_file_patches_and_unbinds() {
         let base = Keymap::default_keymap();
-        let k = Keymap::parse(Path::new("u.toml"), "[global]\nx = \"quit\"\nq = \"none\"\n", Some(&base)).unwrap();
+        let k = Keymap::parse(Path::new("u.toml"), "[global]\nx = \"quit\"\nq = \"none\"\n", Some(&base))
+            .unwrap();
         assert!(matches!(k.lookup(&[key('x')], PaneId::Pods, false), Lookup::Found(Command::Quit)));
         assert!(matches!(k.lookup(&[key('q')], PaneId::Pods, false), Lookup::None));
         assert!(matches!(k.lookup(&[key('?')], PaneId::Pods, false), Lookup::Found(Command::Help)));

@@ -95,7 +95,12 @@ impl Config {
         let cfg: Config = toml::from_str(text).map_err(|e| FileError::from_toml(path, text, &e))?;
         if !(cfg.demo.speed > 0.0 && cfg.demo.speed <= 1000.0) {
             let offset = text.find("speed").unwrap_or(0);
-            return Err(FileError::at(path, text, offset, "`demo.speed` must be a number above 0 and at most 1000"));
+            return Err(FileError::at(
+                path,
+                text,
+                offset,
+                "`demo.speed` must be a number above 0 and at most 1000",
+            ));
         }
         Ok(cfg)
     }
@@ -106,7 +111,9 @@ impl Config {
         let Some(path) = source.path() else { return Ok(Config::default()) };
         match std::fs::read_to_string(path) {
             Ok(text) => Ok(Config::parse(path, &text)?),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && matches!(source, ConfigSource::Default(_)) => {
+            Err(e)
+                if e.kind() == std::io::ErrorKind::NotFound && matches!(source, ConfigSource::Default(_)) =>
+            {
                 Ok(Config::default())
             }
             Err(e) => Err(anyhow::anyhow!("{}: cannot read config: {e}", path.display())),

@@ -112,7 +112,10 @@ impl Theme {
 
     pub fn builtin(name: &str) -> Option<Theme> {
         let (_, text) = BUILTIN.iter().find(|(n, _)| *n == name)?;
-        Some(Theme::parse(Path::new(&format!("themes/{name}.toml")), text, None).expect("built-in theme is valid"))
+        Some(
+            Theme::parse(Path::new(&format!("themes/{name}.toml")), text, None)
+                .expect("built-in theme is valid"),
+        )
     }
 
     pub fn default_theme() -> Theme {

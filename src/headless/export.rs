@@ -128,7 +128,13 @@ fn runs(buf: &Buffer, y: u16) -> Vec<Run> {
         let italic = cell.modifier.contains(Modifier::ITALIC);
         let underline = cell.modifier.contains(Modifier::UNDERLINED);
         match out.last_mut() {
-            Some(r) if r.fg == fg && r.bg == bg && r.bold == bold && r.italic == italic && r.underline == underline => {
+            Some(r)
+                if r.fg == fg
+                    && r.bg == bg
+                    && r.bold == bold
+                    && r.italic == italic
+                    && r.underline == underline =>
+            {
                 r.text.push_str(cell.symbol())
             }
             _ => out.push(Run { x, text: cell.symbol().to_string(), fg, bg, bold, italic, underline }),

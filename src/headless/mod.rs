@@ -41,7 +41,8 @@ pub async fn collect(settings: &Settings, timeout_s: f64) -> anyhow::Result<Stat
 /// Whether every enabled source has delivered and none is failing.
 pub fn all_ok(state: &State) -> bool {
     !state.sources.is_empty()
-        && state.sources.values().all(|e| {
-            matches!(e.health.state(state.now), SourceState::Ok | SourceState::Disabled)
-        })
+        && state
+            .sources
+            .values()
+            .all(|e| matches!(e.health.state(state.now), SourceState::Ok | SourceState::Disabled))
 }

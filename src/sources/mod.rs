@@ -53,9 +53,7 @@ impl Clock {
 }
 
 pub fn wall_now() -> UnixMs {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
 }
 
 /// Aborts a source task when dropped, so a source never outlives the app that started it.

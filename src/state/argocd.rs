@@ -140,11 +140,8 @@ impl OperationPhase {
 
 impl ArgoApp {
     pub fn level(&self) -> Level {
-        let cond = if self.conditions.iter().any(|c| c.kind.ends_with("Error")) {
-            Level::Crit
-        } else {
-            Level::Ok
-        };
+        let cond =
+            if self.conditions.iter().any(|c| c.kind.ends_with("Error")) { Level::Crit } else { Level::Ok };
         self.health.level().max(self.sync.level()).max(cond)
     }
 
@@ -154,11 +151,7 @@ impl ArgoApp {
 }
 
 pub fn short_sha(rev: &str) -> &str {
-    if rev.len() > 7 && rev.chars().all(|c| c.is_ascii_hexdigit()) {
-        &rev[..7]
-    } else {
-        rev
-    }
+    if rev.len() > 7 && rev.chars().all(|c| c.is_ascii_hexdigit()) { &rev[..7] } else { rev }
 }
 
 impl ArgoCd {
@@ -166,13 +159,9 @@ impl ArgoCd {
     /// children (problem children first), with their depth.
     pub fn tree(&self) -> Vec<(usize, &ArgoApp)> {
         let mut out = Vec::with_capacity(self.apps.len());
-        let names: std::collections::HashSet<&str> =
-            self.apps.iter().map(|a| a.name.as_str()).collect();
-        let mut roots: Vec<&ArgoApp> = self
-            .apps
-            .iter()
-            .filter(|a| a.parent.as_deref().is_none_or(|p| !names.contains(p)))
-            .collect();
+        let names: std::collections::HashSet<&str> = self.apps.iter().map(|a| a.name.as_str()).collect();
+        let mut roots: Vec<&ArgoApp> =
+            self.apps.iter().filter(|a| a.parent.as_deref().is_none_or(|p| !names.contains(p))).collect();
         sort_problem_first(&mut roots);
         for root in roots {
             self.push_subtree(root, 0, &mut out);
@@ -186,11 +175,8 @@ impl ArgoCd {
             return;
         }
         out.push((depth, app));
-        let mut kids: Vec<&ArgoApp> = self
-            .apps
-            .iter()
-            .filter(|a| a.parent.as_deref() == Some(app.name.as_str()))
-            .collect();
+        let mut kids: Vec<&ArgoApp> =
+            self.apps.iter().filter(|a| a.parent.as_deref() == Some(app.name.as_str())).collect();
         sort_problem_first(&mut kids);
         for k in kids {
             self.push_subtree(k, depth + 1, out);

@@ -64,11 +64,7 @@ impl SourceHealth {
     }
 
     pub fn disabled(reason: impl Into<String>) -> Self {
-        SourceHealth {
-            enabled: false,
-            last_error: Some(reason.into()),
-            ..SourceHealth::new(0)
-        }
+        SourceHealth { enabled: false, last_error: Some(reason.into()), ..SourceHealth::new(0) }
     }
 
     /// The state as of `now`. An error newer than the last success wins; a success older than

@@ -44,14 +44,8 @@ pub enum PaneId {
 }
 
 impl PaneId {
-    pub const ALL: [PaneId; 6] = [
-        PaneId::Infrastructure,
-        PaneId::ArgoCd,
-        PaneId::Pods,
-        PaneId::Scaling,
-        PaneId::Alerts,
-        PaneId::Cost,
-    ];
+    pub const ALL: [PaneId; 6] =
+        [PaneId::Infrastructure, PaneId::ArgoCd, PaneId::Pods, PaneId::Scaling, PaneId::Alerts, PaneId::Cost];
 
     pub fn index(self) -> usize {
         self as usize
@@ -96,7 +90,10 @@ pub enum Data {
     Nodes(Vec<infra::Node>),
     Metrics(Vec<infra::MetricSeries>),
     Apps(Vec<argocd::ArgoApp>),
-    PodsReplace { pods: Vec<pods::Pod>, metrics_available: bool },
+    PodsReplace {
+        pods: Vec<pods::Pod>,
+        metrics_available: bool,
+    },
     PodUpsert(pods::Pod),
     PodDelete(pods::PodKey),
     Hpas(Vec<scaling::Hpa>),
@@ -118,11 +115,30 @@ pub struct ActionOutcome {
 #[derive(Clone, Debug)]
 pub enum Message {
     /// A source announces itself: its interval (for staleness) and the panes it feeds.
-    Register { source: SourceId, interval_ms: i64, feeds: Vec<PaneId> },
-    Disabled { source: SourceId, feeds: Vec<PaneId>, reason: String },
-    Data { source: SourceId, at: UnixMs, data: Data },
-    Failed { source: SourceId, at: UnixMs, error: String },
-    ActionDone { at: UnixMs, outcome: ActionOutcome },
+    Register {
+        source: SourceId,
+        interval_ms: i64,
+        feeds: Vec<PaneId>,
+    },
+    Disabled {
+        source: SourceId,
+        feeds: Vec<PaneId>,
+        reason: String,
+    },
+    Data {
+        source: SourceId,
+        at: UnixMs,
+        data: Data,
+    },
+    Failed {
+        source: SourceId,
+        at: UnixMs,
+        error: String,
+    },
+    ActionDone {
+        at: UnixMs,
+        outcome: ActionOutcome,
+    },
     Tick(UnixMs),
 }
 
@@ -157,9 +173,7 @@ pub struct State {
 pub fn update(state: &mut State, msg: Message) -> bool {
     match msg {
         Message::Register { source, interval_ms, feeds } => {
-            state
-                .sources
-                .insert(source, SourceEntry { health: SourceHealth::new(interval_ms), feeds });
+            state.sources.insert(source, SourceEntry { health: SourceHealth::new(interval_ms), feeds });
             true
         }
         Message::Disabled { source, feeds, reason } => {
@@ -193,10 +207,10 @@ pub fn update(state: &mut State, msg: Message) -> bool {
 
 fn source_entry<'a>(state: &'a mut State, source: &SourceId) -> &'a mut SourceEntry {
     // A source that never registered still gets health tracking rather than being ignored.
-    state.sources.entry(source.clone()).or_insert_with(|| SourceEntry {
-        health: SourceHealth::new(0),
-        feeds: Vec::new(),
-    })
+    state
+        .sources
+        .entry(source.clone())
+        .or_insert_with(|| SourceEntry { health: SourceHealth::new(0), feeds: Vec::new() })
 }
 
 fn apply_data(state: &mut State, source: &SourceId, data: Data) {
@@ -277,9 +291,13 @@ impl State {
                 clusters.chain(nodes).chain(metrics).max()
             }
             PaneId::ArgoCd => self.argocd.apps.iter().map(argocd::ArgoApp::level).max(),
-            PaneId::Pods => self.pods.by_key.values().map(pods::Pod::level).filter(|l| *l != Level::Muted).max(),
+            PaneId::Pods => {
+                self.pods.by_key.values().map(pods::Pod::level).filter(|l| *l != Level::Muted).max()
+            }
             PaneId::Scaling => self.scaling.hpas.iter().map(scaling::Hpa::level).max(),
-            PaneId::Alerts => self.alerts.items.iter().map(alerts::Alert::level).filter(|l| *l != Level::Muted).max(),
+            PaneId::Alerts => {
+                self.alerts.items.iter().map(alerts::Alert::level).filter(|l| *l != Level::Muted).max()
+            }
             PaneId::Cost => self.cost.report.as_ref().map(cost::CostReport::level),
         };
         let source = match self.pane_freshness(pane).state {

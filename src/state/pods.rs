@@ -114,10 +114,7 @@ pub struct Pods {
     pub metrics_available: bool,
 }
 
-fn serialize_in_order<S: serde::Serializer>(
-    map: &HashMap<PodKey, Pod>,
-    s: S,
-) -> Result<S::Ok, S::Error> {
+fn serialize_in_order<S: serde::Serializer>(map: &HashMap<PodKey, Pod>, s: S) -> Result<S::Ok, S::Error> {
     let mut pods: Vec<&Pod> = map.values().collect();
     pods.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
     s.collect_seq(pods)
@@ -163,8 +160,7 @@ impl Pods {
         if !self.dirty {
             return;
         }
-        let mut keyed: Vec<(Level, &PodKey)> =
-            self.by_key.iter().map(|(k, p)| (p.level(), k)).collect();
+        let mut keyed: Vec<(Level, &PodKey)> = self.by_key.iter().map(|(k, p)| (p.level(), k)).collect();
         keyed.sort_unstable_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
         self.order = keyed.into_iter().map(|(_, k)| k.clone()).collect();
         self.dirty = false;

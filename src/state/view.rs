@@ -15,11 +15,24 @@ pub enum Mode {
 pub enum Target {
     Node(String),
     App(String),
-    Pod { namespace: String, name: String },
+    Pod {
+        namespace: String,
+        name: String,
+    },
     /// A workload, e.g. the owner of the selected pod.
-    Workload { namespace: String, kind: String, name: String },
-    Hpa { namespace: String, name: String },
-    Alert { fingerprint: String, name: String },
+    Workload {
+        namespace: String,
+        kind: String,
+        name: String,
+    },
+    Hpa {
+        namespace: String,
+        name: String,
+    },
+    Alert {
+        fingerprint: String,
+        name: String,
+    },
 }
 
 impl Target {

@@ -58,7 +58,10 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, ui: &Ui) {
         }
     }
     if state.readonly {
-        lines.push(Line::from(Span::styled("READ-ONLY: actions that change the platform are off", ui.theme.style(Role::Warn))));
+        lines.push(Line::from(Span::styled(
+            "READ-ONLY: actions that change the platform are off",
+            ui.theme.style(Role::Warn),
+        )));
     }
     let height = (lines.len() as u16 + 2).min(area.height);
     let rect = centered(area, 78, height);

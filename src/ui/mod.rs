@@ -42,7 +42,10 @@ pub fn draw(f: &mut Frame, state: &State, ui: &Ui) {
 
 fn draw_overview(f: &mut Frame, area: Rect, state: &State, ui: &Ui) {
     if area.height < 6 || area.width < 30 {
-        let msg = Line::from(Span::styled("window too small — enlarge it or press 1–6", ui.theme.style(Role::Warn)));
+        let msg = Line::from(Span::styled(
+            "window too small — enlarge it or press 1–6",
+            ui.theme.style(Role::Warn),
+        ));
         f.render_widget(msg, area);
         return;
     }

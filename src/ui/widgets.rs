@@ -51,9 +51,15 @@ pub fn header(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let crit = state.alerts.firing_at(Severity::Critical);
     let warn = state.alerts.firing_at(Severity::Warning);
     spans.push(Span::raw("   "));
-    spans.push(Span::styled(format!("✖ {crit} critical"), theme.level(if crit > 0 { Level::Crit } else { Level::Muted })));
+    spans.push(Span::styled(
+        format!("✖ {crit} critical"),
+        theme.level(if crit > 0 { Level::Crit } else { Level::Muted }),
+    ));
     spans.push(Span::raw("  "));
-    spans.push(Span::styled(format!("▲ {warn} warning"), theme.level(if warn > 0 { Level::Warn } else { Level::Muted })));
+    spans.push(Span::styled(
+        format!("▲ {warn} warning"),
+        theme.level(if warn > 0 { Level::Warn } else { Level::Muted }),
+    ));
     let clock = clock_text(state.now);
     let used: usize = spans.iter().map(|s| s.width()).sum();
     let pad = (area.width as usize).saturating_sub(used + clock.len() + 1);
@@ -90,7 +96,12 @@ pub fn status_line(f: &mut Frame, area: Rect, state: &State, ui: &Ui) {
         }
     }
     let nav: &[(Command, &str)] = match state.view.mode {
-        Mode::Overview => &[(Command::Open, "open"), (Command::FocusNext, "next pane"), (Command::Help, "help"), (Command::Quit, "quit")],
+        Mode::Overview => &[
+            (Command::Open, "open"),
+            (Command::FocusNext, "next pane"),
+            (Command::Help, "help"),
+            (Command::Quit, "quit"),
+        ],
         Mode::Full(_) => &[(Command::Back, "overview"), (Command::Help, "help"), (Command::Quit, "quit")],
     };
     for (c, what) in nav {
@@ -108,9 +119,7 @@ pub fn freshness(state: &State, pane: PaneId) -> (String, Level) {
         Some(SourceState::Pending) => ("waiting for first data…".into(), Level::Muted),
         Some(SourceState::Ok) => (format!("updated {}", since.unwrap_or_default()), Level::Muted),
         Some(SourceState::Stale) => (format!("stale · updated {}", since.unwrap_or_default()), Level::Warn),
-        Some(SourceState::Disabled) => {
-            (format!("disabled: {}", fr.error.unwrap_or_default()), Level::Muted)
-        }
+        Some(SourceState::Disabled) => (format!("disabled: {}", fr.error.unwrap_or_default()), Level::Muted),
         Some(SourceState::Error) => {
             let last = since.map(|s| format!(" · last data {s}")).unwrap_or_default();
             (format!("error: {} · retrying{last}", fr.error.unwrap_or_default()), Level::Crit)

@@ -41,7 +41,15 @@ pub fn summary(pane: PaneId, state: &State) -> String {
 }
 
 /// Draw a pane with its frame: number, title, health badge and summary on top, freshness below.
-pub fn draw_framed(f: &mut Frame, area: Rect, pane: PaneId, state: &State, theme: &Theme, focused: bool, full: bool) {
+pub fn draw_framed(
+    f: &mut Frame,
+    area: Rect,
+    pane: PaneId,
+    state: &State,
+    theme: &Theme,
+    focused: bool,
+    full: bool,
+) {
     let level = state.pane_level(pane);
     let badge = theme.level(level);
     let title = Line::from(vec![
@@ -60,7 +68,9 @@ pub fn draw_framed(f: &mut Frame, area: Rect, pane: PaneId, state: &State, theme
         .border_type(if focused { BorderType::Thick } else { BorderType::Rounded })
         .border_style(theme.style(border))
         .title(title)
-        .title_bottom(Line::from(Span::styled(format!(" {fresh} "), theme.level(fresh_level))).right_aligned());
+        .title_bottom(
+            Line::from(Span::styled(format!(" {fresh} "), theme.level(fresh_level))).right_aligned(),
+        );
     let inner = block.inner(area);
     f.render_widget(block, area);
     let ctx = PaneCtx { state, theme, focused, full, selected: state.view.selected(pane) };
