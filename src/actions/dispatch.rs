@@ -123,3 +123,110 @@ fn retarget(state: &State, id: ActionId, t: Target) -> Option<Target> {
         (_, t) => Some(t),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::argocd::{ArgoApp, HealthStatus, SyncStatus};
+    use crate::state::{Data, Message, SourceId, update};
+
+    fn app(name: &str) -> ArgoApp {
+        ArgoApp {
+            name: name.into(),
+            project: "services".into(),
+            parent: None,
+            sync: SyncStatus::OutOfSync,
+            health: HealthStatus::Degraded,
+            target_revision: "main".into(),
+            synced_revision: "abc".into(),
+            auto_sync: false,
+            destination_namespace: "storefront".into(),
+            last_sync: None,
+            operation: None,
+            conditions: vec![],
+            resources: vec![],
+        }
+    }
+
+    fn state_with_app() -> State {
+        let mut s = State::new("shop-prod", 0);
+        let data = Data::Apps(vec![app("services-cart")]);
+        update(&mut s, Message::Data { source: SourceId::new("argocd"), at: 0, data });
+        s.finish_batch();
+        s
+    }
+
+    #[test]
+    fn navigation_opens_and_closes_panes() {
+        let mut s = state_with_app();
+        assert_eq!(dispatch(&mut s, Command::Pane(2)), Effect::None);
+        assert_eq!(s.view.mode, Mode::Full(PaneId::ArgoCd));
+        dispatch(&mut s, Command::Back);
+        assert_eq!(s.view.mode, Mode::Overview);
+        // Focus stays on the pane that was open.
+        dispatch(&mut s, Command::FocusPrev);
+        assert_eq!(s.view.focus, PaneId::Infrastructure);
+        dispatch(&mut s, Command::FocusPrev);
+        assert_eq!(s.view.focus, PaneId::Cost);
+        dispatch(&mut s, Command::FocusNext);
+        dispatch(&mut s, Command::FocusNext);
+        assert_eq!(s.view.focus, PaneId::ArgoCd);
+        dispatch(&mut s, Command::Open);
+        assert_eq!(s.view.mode, Mode::Full(PaneId::ArgoCd));
+        dispatch(&mut s, Command::Help);
+        assert_eq!(s.view.overlay, Overlay::Help);
+        dispatch(&mut s, Command::Back);
+        assert_eq!(s.view.overlay, Overlay::None);
+        assert_eq!(s.view.mode, Mode::Full(PaneId::ArgoCd));
+        assert_eq!(dispatch(&mut s, Command::Quit), Effect::Quit);
+    }
+
+    #[test]
+    fn sync_asks_naming_target_and_context_then_runs() {
+        let mut s = state_with_app();
+        dispatch(&mut s, Command::Pane(2));
+        assert_eq!(dispatch(&mut s, Command::Action(ActionId::Sync)), Effect::None);
+        let Overlay::Confirm(p) = &s.view.overlay else { panic!("no confirmation") };
+        assert_eq!(p.target, Target::App("services-cart".into()));
+        assert_eq!(p.context, "shop-prod");
+        // Other keys do nothing while the dialog is open.
+        assert_eq!(dispatch(&mut s, Command::Quit), Effect::None);
+        assert_eq!(s.view.overlay, Overlay::None);
+        dispatch(&mut s, Command::Action(ActionId::Sync));
+        let eff = dispatch(&mut s, Command::Confirm);
+        assert_eq!(
+            eff,
+            Effect::Run { action: ActionId::Sync, target: Target::App("services-cart".into()), context: "shop-prod".into() }
+        );
+    }
+
+    #[test]
+    fn readonly_refuses_mutating_actions() {
+        let mut s = state_with_app();
+        s.readonly = true;
+        dispatch(&mut s, Command::Pane(2));
+        assert_eq!(dispatch(&mut s, Command::Action(ActionId::Sync)), Effect::None);
+        assert_eq!(s.view.overlay, Overlay::None);
+        assert!(s.view.status.as_ref().unwrap().text.contains("read-only"));
+    }
+
+    #[test]
+    fn actions_only_apply_in_their_pane_and_with_a_row() {
+        let mut s = state_with_app();
+        dispatch(&mut s, Command::Pane(3));
+        assert_eq!(dispatch(&mut s, Command::Action(ActionId::Sync)), Effect::None);
+        assert_eq!(s.view.overlay, Overlay::None);
+        assert_eq!(dispatch(&mut s, Command::Action(ActionId::DeletePod)), Effect::None);
+        assert!(s.view.status.as_ref().unwrap().text.contains("nothing selected"));
+    }
+
+    #[test]
+    fn selection_is_clamped_to_the_rows() {
+        let mut s = state_with_app();
+        dispatch(&mut s, Command::Pane(2));
+        dispatch(&mut s, Command::PageDown);
+        assert_eq!(s.view.selected(PaneId::ArgoCd), 0);
+        dispatch(&mut s, Command::Up);
+        assert_eq!(s.view.selected(PaneId::ArgoCd), 0);
+    }
+}

@@ -175,7 +175,7 @@ mod tests {
     fn wrong_type_names_the_expected_form() {
         let err = Config::parse(Path::new("c.toml"), "[demo]\nseed = \"seven\"\n").unwrap_err();
         assert_eq!(err.line, 2);
-        assert!(err.message.contains("integer"), "{err}");
+        assert!(err.message.contains("expected u64"), "{err}");
     }
 
     #[test]

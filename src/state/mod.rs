@@ -320,3 +320,6 @@ pub struct Freshness {
     pub updated_at: Option<UnixMs>,
     pub error: Option<String>,
 }
+
+#[cfg(test)]
+mod tests;

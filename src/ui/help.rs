@@ -2,7 +2,7 @@
 //! truth about the keys.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 
@@ -47,29 +47,54 @@ pub fn entries(state: &State, ui: &Ui) -> Vec<(String, Vec<(String, String)>)> {
 
 pub fn draw(f: &mut Frame, area: Rect, state: &State, ui: &Ui) {
     let sections = entries(state, ui);
-    let mut lines = Vec::new();
-    for (title, rows) in &sections {
-        lines.push(Line::from(Span::styled(title.clone(), ui.theme.style(Role::Header))));
-        for (keys, what) in rows {
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {keys:<18}"), ui.theme.style(Role::Accent)),
-                Span::styled(what.clone(), ui.theme.style(Role::Text)),
-            ]));
+    let key_w = sections.iter().flat_map(|(_, rows)| rows.iter().map(|(k, _)| k.chars().count())).max().unwrap_or(8);
+    let key_w = key_w.min(16) + 2;
+    // Each section is a block of lines; blocks flow into as many columns as the height needs.
+    let blocks: Vec<Vec<Line>> = sections
+        .iter()
+        .map(|(title, rows)| {
+            let mut lines = vec![Line::from(Span::styled(title.clone(), ui.theme.style(Role::Header)))];
+            for (keys, what) in rows {
+                lines.push(Line::from(vec![
+                    Span::styled(format!(" {keys:<key_w$}"), ui.theme.style(Role::Accent)),
+                    Span::styled(what.clone(), ui.theme.style(Role::Text)),
+                ]));
+            }
+            lines
+        })
+        .collect();
+    let inner_h = area.height.saturating_sub(3).max(1) as usize;
+    let mut columns: Vec<Vec<Line>> = vec![Vec::new()];
+    for block in blocks {
+        let col = columns.last_mut().expect("one column");
+        if !col.is_empty() && col.len() + block.len() + 1 > inner_h {
+            columns.push(block);
+        } else {
+            if !col.is_empty() {
+                col.push(Line::raw(""));
+            }
+            col.extend(block);
         }
     }
-    if state.readonly {
-        lines.push(Line::from(Span::styled(
-            "READ-ONLY: actions that change the platform are off",
-            ui.theme.style(Role::Warn),
-        )));
-    }
-    let height = (lines.len() as u16 + 2).min(area.height);
-    let rect = centered(area, 78, height);
+    let tall = columns.iter().map(Vec::len).max().unwrap_or(0) as u16;
+    let width = (columns.len() as u16 * 52).min(area.width);
+    let footer = u16::from(state.readonly);
+    let rect = centered(area, width, (tall + 2 + footer).min(area.height));
     f.render_widget(Clear, rect);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_type(BorderType::Rounded)
         .border_style(ui.theme.style(Role::FocusedBorder))
         .title(Span::styled(" Help — ? or Esc to close ", ui.theme.style(Role::Title)));
-    f.render_widget(Paragraph::new(lines).block(block), rect);
+    let inner = block.inner(rect);
+    f.render_widget(block, rect);
+    let [body, foot] = Layout::vertical([Constraint::Min(0), Constraint::Length(footer)]).areas(inner);
+    let cols = Layout::horizontal(vec![Constraint::Ratio(1, columns.len() as u32); columns.len()]).split(body);
+    for (lines, r) in columns.into_iter().zip(cols.iter()) {
+        f.render_widget(Paragraph::new(lines), *r);
+    }
+    if state.readonly {
+        let msg = "READ-ONLY: actions that change the platform are off";
+        f.render_widget(Line::from(Span::styled(msg, ui.theme.style(Role::Warn))), foot);
+    }
 }

@@ -81,6 +81,11 @@ pub fn status_line(f: &mut Frame, area: Rect, state: &State, ui: &Ui) {
         f.render_widget(line, area);
         return;
     }
+    if state.sources.is_empty() {
+        let msg = " no source is configured — start with --demo, or see `flightdeck config default`";
+        f.render_widget(Line::from(Span::styled(msg, ui.theme.style(Role::Warn))), area);
+        return;
+    }
     let pane = state.view.active_pane();
     let mut spans = Vec::new();
     let mut hint = |keys: Vec<String>, what: &str| {

@@ -1,0 +1,148 @@
+//! Unit tests of `update`: messages in, state out.
+
+use super::alerts::{Alert, AlertState, Severity};
+use super::pods::{Pod, PodKey, PodPhase};
+use super::*;
+
+fn pod(ns: &str, name: &str, reason: Option<&str>) -> Pod {
+    Pod {
+        namespace: ns.into(),
+        name: name.into(),
+        phase: PodPhase::Running,
+        ready: if reason.is_some() { 0 } else { 1 },
+        containers: 1,
+        reason: reason.map(String::from),
+        message: None,
+        restarts: 0,
+        last_restart: None,
+        created_at: 0,
+        node: None,
+        owner: None,
+        cpu_milli: None,
+        mem_bytes: None,
+    }
+}
+
+fn alert(name: &str, sev: Severity, since: UnixMs) -> Alert {
+    Alert {
+        fingerprint: name.into(),
+        name: name.into(),
+        severity: sev,
+        source: String::new(),
+        state: AlertState::Firing,
+        since,
+        summary: String::new(),
+        labels: Default::default(),
+        annotations: Default::default(),
+    }
+}
+
+fn src(s: &str) -> SourceId {
+    SourceId::new(s)
+}
+
+fn register(state: &mut State, id: &str, interval_ms: i64, feeds: Vec<PaneId>) {
+    update(state, Message::Register { source: src(id), interval_ms, feeds });
+}
+
+#[test]
+fn health_goes_pending_ok_stale_error_and_back() {
+    let mut s = State::new("ctx", 0);
+    register(&mut s, "k", 1_000, vec![PaneId::Pods]);
+    assert_eq!(s.sources[&src("k")].health.state(0), SourceState::Pending);
+    update(&mut s, Message::Data { source: src("k"), at: 1_000, data: Data::Hpas(vec![]) });
+    assert_eq!(s.sources[&src("k")].health.state(2_000), SourceState::Ok);
+    // Three missed intervals make it stale.
+    assert_eq!(s.sources[&src("k")].health.state(4_001), SourceState::Stale);
+    update(&mut s, Message::Failed { source: src("k"), at: 5_000, error: "401 Unauthorized".into() });
+    let h = &s.sources[&src("k")].health;
+    assert_eq!(h.state(5_000), SourceState::Error);
+    assert_eq!(h.failures, 1);
+    // Data already delivered is kept while the source fails.
+    update(&mut s, Message::Tick(5_000));
+    let f = s.pane_freshness(PaneId::Pods);
+    assert_eq!(f.state, Some(SourceState::Error));
+    assert_eq!(f.error.as_deref(), Some("k: 401 Unauthorized"));
+    assert_eq!(f.updated_at, Some(1_000));
+    assert_eq!(s.pane_level(PaneId::Pods), Level::Crit);
+    update(&mut s, Message::Data { source: src("k"), at: 6_000, data: Data::Hpas(vec![]) });
+    assert_eq!(s.sources[&src("k")].health.state(6_000), SourceState::Ok);
+    assert_eq!(s.sources[&src("k")].health.failures, 0);
+}
+
+#[test]
+fn pods_upsert_delete_and_problem_first_order() {
+    let mut s = State::new("ctx", 0);
+    let data = |d| Message::Data { source: src("k"), at: 0, data: d };
+    update(&mut s, data(Data::PodsReplace { pods: vec![pod("a", "ok-1", None), pod("a", "ok-2", None)], metrics_available: true }));
+    update(&mut s, data(Data::PodUpsert(pod("b", "bad", Some("CrashLoopBackOff")))));
+    s.finish_batch();
+    let names: Vec<&str> = s.pods.iter_ordered().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["bad", "ok-1", "ok-2"]);
+    update(&mut s, data(Data::PodDelete(PodKey::new("a", "ok-1"))));
+    update(&mut s, data(Data::PodUpsert(pod("b", "bad", None))));
+    s.finish_batch();
+    // Recovered, it sorts by name again.
+    let names: Vec<&str> = s.pods.iter_ordered().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["ok-2", "bad"]);
+    assert!(s.pods.metrics_available);
+}
+
+#[test]
+fn alerts_from_two_sources_merge_and_rank() {
+    let mut s = State::new("ctx", 0);
+    let am = Data::Alerts(vec![alert("Old warning", Severity::Warning, 1), alert("Crit", Severity::Critical, 50)]);
+    update(&mut s, Message::Data { source: src("alertmanager/prod"), at: 0, data: am });
+    let cw = Data::Alerts(vec![alert("alb-5xx", Severity::Critical, 10)]);
+    update(&mut s, Message::Data { source: src("cloudwatch"), at: 0, data: cw });
+    let names: Vec<&str> = s.alerts.items.iter().map(|a| a.name.as_str()).collect();
+    assert_eq!(names, ["alb-5xx", "Crit", "Old warning"]);
+    assert_eq!(s.alerts.items[0].source, "cloudwatch");
+    // A new delivery from one source replaces only its own alerts.
+    update(&mut s, Message::Data { source: src("alertmanager/prod"), at: 1, data: Data::Alerts(vec![]) });
+    assert_eq!(s.alerts.items.len(), 1);
+}
+
+#[test]
+fn hpa_history_accumulates_per_delivery() {
+    use super::pods::Owner;
+    use super::scaling::{Hpa, HpaMetric};
+    let hpa = |cur| Hpa {
+        namespace: "storefront".into(),
+        name: "frontend".into(),
+        target: Owner { kind: "Deployment".into(), name: "frontend".into() },
+        min: 2,
+        max: 10,
+        current: cur,
+        desired: cur,
+        metrics: vec![HpaMetric { name: "cpu".into(), current: Some(50 + cur), target: 70 }],
+        conditions: vec![],
+        last_scale: None,
+    };
+    let mut s = State::new("ctx", 0);
+    for cur in [2, 4, 6] {
+        update(&mut s, Message::Data { source: src("k"), at: 0, data: Data::Hpas(vec![hpa(cur)]) });
+    }
+    let h = &s.scaling.history["storefront/frontend"];
+    assert_eq!(h.replicas.iter().copied().collect::<Vec<_>>(), [2, 4, 6]);
+    assert_eq!(h.utilisation.iter().copied().collect::<Vec<_>>(), [52, 54, 56]);
+}
+
+#[test]
+fn disabled_source_is_reported_not_failed() {
+    let mut s = State::new("ctx", 0);
+    update(&mut s, Message::Disabled { source: src("cost"), feeds: vec![PaneId::Cost], reason: "no [aws] section".into() });
+    assert_eq!(s.pane_freshness(PaneId::Cost).state, Some(SourceState::Disabled));
+    assert_eq!(s.pane_level(PaneId::Cost), Level::Muted);
+}
+
+#[test]
+fn action_results_reach_the_status_line() {
+    let mut s = State::new("ctx", 0);
+    let outcome = ActionOutcome { action: "Sync".into(), target: "application services-cart".into(), result: Err("forbidden".into()) };
+    update(&mut s, Message::ActionDone { at: 10, outcome });
+    let st = s.view.status_at(10).unwrap();
+    assert_eq!(st.level, Level::Crit);
+    assert!(st.text.contains("failed: forbidden"));
+    assert!(s.view.status_at(10 + view::STATUS_TTL_MS).is_none());
+}

@@ -1,0 +1,137 @@
+//! The binary's headless commands as a script would use them: status --json, snapshot, config
+//! and keys, and a bad config file's error.
+
+use std::process::{Command, Output};
+
+fn flightdeck(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let home = tempfile::tempdir().unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_flightdeck"));
+    cmd.args(args)
+        .env_remove("FLIGHTDECK_CONFIG")
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_STATE_HOME", home.path().join("state"))
+        .env("XDG_CACHE_HOME", home.path().join("cache"));
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("run flightdeck")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn status_json_on_the_demo_reports_every_source_ok() {
+    let out = flightdeck(&["status", "--json", "--demo", "--timeout", "10"], &[]);
+    assert!(out.status.success(), "exit {:?}: {}", out.status, stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("valid JSON");
+    for key in ["sources", "infrastructure", "argocd", "pods", "scaling", "alerts", "cost"] {
+        assert!(v.get(key).is_some(), "missing top-level key {key}");
+    }
+    let sources = v["sources"].as_object().unwrap();
+    assert_eq!(sources.len(), 6, "{sources:?}");
+    for (id, s) in sources {
+        assert_eq!(s["state"], "ok", "{id}: {s}");
+        assert!(s["updated_at"].as_str().is_some_and(|t| t.ends_with('Z')), "{id}: {s}");
+    }
+    assert!(v["pods"]["items"].as_array().unwrap().len() >= 100);
+    assert_eq!(v["infrastructure"]["clusters"].as_array().unwrap().len(), 2);
+    assert!(v["cost"]["report"]["by_service"].as_array().unwrap().len() >= 8);
+}
+
+#[test]
+fn status_without_any_source_fails_and_says_why() {
+    let out = flightdeck(&["status", "--json", "--timeout", "1"], &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("no source is configured"), "{}", stderr(&out));
+}
+
+#[test]
+fn snapshot_renders_text_svg_and_html() {
+    let out = flightdeck(&["snapshot", "--demo", "--pane", "overview", "--size", "120x40", "--at", "150"], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert_eq!(text.lines().count(), 40);
+    assert!(text.contains("Argo CD") && text.contains("Cost"), "{text}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let svg = dir.path().join("o.svg");
+    let out = flightdeck(
+        &["snapshot", "--demo", "--pane", "argocd", "--format", "svg", "-o", svg.to_str().unwrap(), "--at", "150"],
+        &[],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let svg = std::fs::read_to_string(svg).unwrap();
+    assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
+    // The theme's crit colour (light-red) is kept for the Degraded app.
+    assert!(svg.contains("#f14c4c"), "no crit colour in the SVG");
+
+    let out = flightdeck(&["snapshot", "--demo", "--pane", "cost", "--format", "html"], &[]);
+    let html = stdout(&out);
+    assert!(html.contains("<pre>") && html.contains("</html>"));
+}
+
+#[test]
+fn snapshots_are_deterministic_for_a_seed() {
+    let a = flightdeck(&["snapshot", "--demo", "--seed", "3", "--at", "200"], &[]);
+    let b = flightdeck(&["snapshot", "--demo", "--seed", "3", "--at", "200"], &[]);
+    assert_eq!(stdout(&a), stdout(&b));
+}
+
+#[test]
+fn config_path_default_and_env_override() {
+    let out = flightdeck(&["config", "path"], &[]);
+    assert!(stdout(&out).trim_end().ends_with("config/flightdeck/config.toml"), "{}", stdout(&out));
+    let out = flightdeck(&["config", "path"], &[("FLIGHTDECK_CONFIG", "/tmp/x.toml")]);
+    assert_eq!(stdout(&out).trim(), "/tmp/x.toml");
+    let out = flightdeck(&["--config", "/tmp/y.toml", "config", "path"], &[("FLIGHTDECK_CONFIG", "/tmp/x.toml")]);
+    assert_eq!(stdout(&out).trim(), "/tmp/y.toml");
+    let out = flightdeck(&["config", "default"], &[]);
+    assert!(stdout(&out).contains("[ui]") && stdout(&out).contains("# "), "{}", stdout(&out));
+}
+
+#[test]
+fn a_bad_config_names_file_line_and_expectation() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    std::fs::write(&path, "readonly = true\n[ui]\ntheme = \"default\"\nkeymapp = \"vim\"\n").unwrap();
+    let out = flightdeck(&["status", "--json", "--demo", "--config", path.to_str().unwrap()], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains(&format!("{}:4:", path.display())), "{err}");
+    assert!(err.contains("unknown field `keymapp`") && err.contains("`keymap`"), "{err}");
+}
+
+#[test]
+fn a_bad_user_keymap_is_reported_with_a_suggestion() {
+    let home = tempfile::tempdir().unwrap();
+    let cfg = home.path().join("config/flightdeck");
+    std::fs::create_dir_all(cfg.join("keymaps")).unwrap();
+    std::fs::write(cfg.join("config.toml"), "[ui]\nkeymap = \"mine\"\n").unwrap();
+    std::fs::write(cfg.join("keymaps/mine.toml"), "[pods]\nx = \"delete-pod\"\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_flightdeck"))
+        .args(["status", "--json", "--demo"])
+        .env_remove("FLIGHTDECK_CONFIG")
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_STATE_HOME", home.path().join("state"))
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("keymaps/mine.toml:2:"), "{err}");
+    assert!(err.contains("did you mean `delete_pod`"), "{err}");
+}
+
+#[test]
+fn keys_lists_every_action() {
+    let out = flightdeck(&["keys"], &[]);
+    let text = stdout(&out);
+    for name in ["sync", "refresh", "hard_refresh", "restart", "delete_pod", "cordon", "uncordon", "quit", "help"] {
+        assert!(text.contains(name), "{name} missing:\n{text}");
+    }
+}

@@ -1,0 +1,80 @@
+//! The real binary in a real terminal (tmux), driven as a person would: wait for the six panes,
+//! open Argo CD, go back, open help, quit, and check the shell is back.
+
+mod support;
+
+use std::time::Duration;
+
+use support::tmux::Tmux;
+
+const TITLES: [&str; 6] = ["Infrastructure", "Argo CD", "Pods", "Scaling", "Alerts", "Cost"];
+const WAIT: Duration = Duration::from_secs(30);
+
+fn all_titles(s: &str) -> bool {
+    TITLES.iter().all(|t| s.contains(t))
+}
+
+/// The binary with its config, state and cache dirs in a temp dir, so the test touches nothing
+/// of the user's.
+fn command(dir: &std::path::Path, args: &str) -> String {
+    format!(
+        "env XDG_CONFIG_HOME={d}/config XDG_STATE_HOME={d}/state XDG_CACHE_HOME={d}/cache {bin} {args}; echo EXITED:$?",
+        d = dir.display(),
+        bin = env!("CARGO_BIN_EXE_flightdeck"),
+    )
+}
+
+#[test]
+fn demo_console_opens_navigates_and_quits() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = Tmux::start(160, 48);
+    t.type_line(&command(dir.path(), "--demo --seed 7"));
+
+    let s = t.wait_for("the six pane titles", WAIT, all_titles);
+    assert!(s.contains("shop-prod"), "the context is shown:\n{s}");
+    assert!(s.contains("DEMO"), "the demo is labelled:\n{s}");
+
+    // 2 opens Argo CD full-screen: its apps, and no other pane's frame.
+    t.keys(&["2"]);
+    let s = t.wait_for("Argo CD full-screen", WAIT, |s| {
+        s.contains("platform-root") && !s.contains("Infrastructure") && !s.contains("Scaling")
+    });
+    assert!(s.contains("services-cart"), "{s}");
+
+    // Esc goes back to the overview.
+    t.keys(&["Escape"]);
+    t.wait_for("the overview again", WAIT, all_titles);
+
+    // ? shows help built from the keymap; Esc closes it.
+    t.keys(&["?"]);
+    let s = t.wait_for("the help overlay", WAIT, |s| s.contains("Help") && s.contains("quit flightdeck"));
+    assert!(s.contains("focus the next pane"), "{s}");
+    t.keys(&["Escape"]);
+    t.wait_for("help closed", WAIT, |s| !s.contains("quit flightdeck") && all_titles(s));
+
+    // Colour reaches the terminal (the focused border and health badges are coloured).
+    assert!(t.screen_with_colours().contains("\x1b["), "no colour on screen");
+
+    // q quits, the terminal is restored and the shell prompt is back.
+    t.keys(&["q"]);
+    let s = t.wait_for("the process to exit", WAIT, |s| s.contains("EXITED:0"));
+    assert!(!all_titles(&s), "the alternate screen was left:\n{s}");
+    t.wait_for("the prompt", WAIT, |s| s.trim_end().ends_with("e2e$"));
+    assert_eq!(t.current_command(), "bash");
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = Tmux::start(80, 24);
+    // A seed no other test uses, so pgrep finds this process only.
+    t.type_line(&command(dir.path(), "--demo --seed 4242"));
+    // At 80×24 the overview still shows every pane.
+    t.wait_for("the six pane titles", WAIT, all_titles);
+    let pid = std::process::Command::new("pgrep").args(["-n", "-f", "flightdeck --demo --seed 4242"]).output().unwrap();
+    let pid = String::from_utf8_lossy(&pid.stdout).trim().to_string();
+    assert!(!pid.is_empty(), "flightdeck is not running");
+    std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    t.wait_for("the process to exit after SIGTERM", WAIT, |s| s.contains("EXITED:0"));
+    t.wait_for("the prompt", WAIT, |s| s.trim_end().ends_with("e2e$"));
+}

@@ -1,0 +1,128 @@
+//! Screens as text snapshots (insta): the overview and each pane full-screen, at 80×24 and
+//! 160×48, from the demo world at a fixed seed and simulated time (the incident is underway).
+//! Plus colour checks where colour carries meaning.
+
+use flightdeck::cli::PaneArg;
+use flightdeck::config::theme::Role;
+use flightdeck::config::{Keymap, Theme};
+use flightdeck::headless::export::to_text;
+use flightdeck::headless::snapshot::{demo_state, show};
+use flightdeck::state::State;
+use flightdeck::ui::{Ui, render_to_buffer};
+
+const SEED: u64 = 7;
+/// Simulated seconds: the cart incident has started and the traffic wave is up.
+const AT: u64 = 150;
+
+fn render(state: &State, w: u16, h: u16) -> ratatui::buffer::Buffer {
+    let theme = Theme::default_theme();
+    let keymap = Keymap::default_keymap();
+    render_to_buffer(state, &Ui { theme: &theme, keymap: &keymap }, w, h)
+}
+
+fn screen(pane: PaneArg, w: u16, h: u16) -> String {
+    let mut state = demo_state(SEED, AT);
+    show(&mut state, pane);
+    to_text(&render(&state, w, h))
+}
+
+macro_rules! pane_snapshots {
+    ($($name:ident => $pane:expr),* $(,)?) => {$(
+        #[test]
+        fn $name() {
+            insta::assert_snapshot!(concat!(stringify!($name), "_80x24"), screen($pane, 80, 24));
+            insta::assert_snapshot!(concat!(stringify!($name), "_160x48"), screen($pane, 160, 48));
+        }
+    )*};
+}
+
+pane_snapshots! {
+    overview => PaneArg::Overview,
+    infrastructure => PaneArg::Infrastructure,
+    argocd => PaneArg::Argocd,
+    pods => PaneArg::Pods,
+    scaling => PaneArg::Scaling,
+    alerts => PaneArg::Alerts,
+    cost => PaneArg::Cost,
+}
+
+/// Every cell whose row contains `needle`, with the column where it starts.
+fn find(buf: &ratatui::buffer::Buffer, needle: &str) -> Option<(u16, u16)> {
+    for y in 0..buf.area.height {
+        let row: String = (0..buf.area.width).map(|x| buf[(x, y)].symbol().to_string()).collect::<Vec<_>>().concat();
+        if let Some(byte) = row.find(needle) {
+            let col = row[..byte].chars().count() as u16;
+            return Some((col, y));
+        }
+    }
+    None
+}
+
+#[test]
+fn a_degraded_app_is_drawn_in_the_crit_role() {
+    let mut state = demo_state(SEED, AT);
+    show(&mut state, PaneArg::Argocd);
+    let buf = render(&state, 160, 48);
+    let (x, y) = find(&buf, "Degraded").expect("a Degraded app at t=150");
+    let crit = Theme::default_theme().style(Role::Crit).fg;
+    assert_eq!(buf[(x, y)].fg, crit.unwrap(), "Degraded is not in the crit colour");
+}
+
+#[test]
+fn crash_looping_pods_are_drawn_in_the_crit_role() {
+    let mut state = demo_state(SEED, AT);
+    show(&mut state, PaneArg::Pods);
+    let buf = render(&state, 160, 48);
+    let (x, y) = find(&buf, "CrashLoopBackOff").expect("crash-looping cart pods at t=150");
+    assert_eq!(Some(buf[(x, y)].fg), Theme::default_theme().style(Role::Crit).fg);
+}
+
+#[test]
+fn pane_borders_carry_the_pane_health() {
+    // With the incident on, the Argo CD, Pods and Alerts badges say crit in the crit colour.
+    let state = demo_state(SEED, AT);
+    let buf = render(&state, 160, 48);
+    let text = to_text(&buf);
+    assert!(text.matches("✖ crit").count() >= 3, "{text}");
+    let (x, y) = find(&buf, "✖ crit").unwrap();
+    assert_eq!(Some(buf[(x, y)].fg), Theme::default_theme().style(Role::Crit).fg);
+}
+
+#[test]
+fn before_the_incident_the_platform_is_calm() {
+    let state = demo_state(SEED, 10);
+    let text = to_text(&render(&state, 160, 48));
+    assert!(!text.contains("CrashLoopBackOff"), "{text}");
+}
+
+#[test]
+fn help_overlay_lists_keys_from_the_keymap() {
+    let mut state = demo_state(SEED, AT);
+    flightdeck::actions::dispatch::dispatch(&mut state, flightdeck::actions::command::Command::Help);
+    insta::assert_snapshot!("help_80x24", to_text(&render(&state, 80, 24)));
+    insta::assert_snapshot!("help_160x48", to_text(&render(&state, 160, 48)));
+}
+
+#[test]
+fn confirmation_names_action_target_and_context() {
+    use flightdeck::actions::command::Command;
+    use flightdeck::actions::dispatch::dispatch;
+    use flightdeck::actions::registry::ActionId;
+    let mut state = demo_state(SEED, AT);
+    dispatch(&mut state, Command::Pane(2));
+    dispatch(&mut state, Command::Action(ActionId::Sync));
+    let text = to_text(&render(&state, 80, 24));
+    assert!(text.contains("Sync application"), "{text}");
+    assert!(text.contains("shop-prod"), "{text}");
+    insta::assert_snapshot!("confirm_sync_80x24", text);
+}
+
+#[test]
+fn readonly_hides_actions_from_hints_and_help() {
+    let mut state = demo_state(SEED, AT);
+    state.readonly = true;
+    show(&mut state, PaneArg::Argocd);
+    let text = to_text(&render(&state, 160, 48));
+    assert!(text.contains("READ-ONLY"), "{text}");
+    assert!(!text.contains(" sync "), "sync hint shown in read-only:\n{text}");
+}
