@@ -17,7 +17,7 @@ use ratatui::backend::TestBackend;
 
 fn pod(i: usize, now: i64) -> Pod {
     let ns = ["storefront", "data", "monitoring", "kube-system", "argocd", "security", "ingress"][i % 7];
-    let bad = i % 97 == 0;
+    let bad = i.is_multiple_of(97);
     Pod {
         namespace: ns.to_string(),
         name: format!("worker-{:06}-7d9f8b6c4-{:05x}", i / 10, i),
@@ -145,7 +145,7 @@ fn main() {
             .map(|i| {
                 let mut p = pod((i * 7919) % n, now);
                 p.restarts += 1;
-                if i % 50 == 0 {
+                if i.is_multiple_of(50) {
                     p.reason = Some("OOMKilled".into());
                 }
                 p

@@ -165,7 +165,11 @@ impl Section {
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Keymap {
-    pub bindings: HashMap<Section, BTreeMap<Sequence, Command>>,
+    /// Each binding keeps its position in the file, so help and hints show keys in the order
+    /// the keymap lists them (`tab` before `l`, `q` before `ctrl-c`).
+    pub bindings: HashMap<Section, BTreeMap<Sequence, (Command, usize)>>,
+    /// Bindings patched in by later files rank after the base file's.
+    next_rank: usize,
 }
 
 pub enum Lookup {
@@ -192,6 +196,8 @@ impl Keymap {
         type Table = BTreeMap<toml::Spanned<String>, BTreeMap<toml::Spanned<String>, toml::Spanned<String>>>;
         let file: Table = toml::from_str(text).map_err(|e| FileError::from_toml(path, text, &e))?;
         let mut map = base.cloned().unwrap_or_default();
+        let rank_base = map.next_rank;
+        map.next_rank += text.len() + 1;
         for (section_name, entries) in file {
             let section = Section::parse(section_name.get_ref()).ok_or_else(|| {
                 let names = ["global", "dialog"].into_iter().chain(PaneId::ALL.iter().map(|p| p.slug()));
@@ -239,7 +245,7 @@ impl Keymap {
                         ),
                     )
                 })?;
-                table.insert(seq, cmd);
+                table.insert(seq, (cmd, rank_base + keys.span().start));
             }
         }
         Ok(map)
@@ -253,7 +259,7 @@ impl Keymap {
         let mut prefix = false;
         for s in sections {
             let Some(table) = self.bindings.get(s) else { continue };
-            if let Some(c) = table.get(seq) {
+            if let Some((c, _)) = table.get(seq) {
                 return Lookup::Found(*c);
             }
             prefix |= table.keys().any(|k| k.len() > seq.len() && k.starts_with(seq));
@@ -263,10 +269,11 @@ impl Keymap {
 
     /// The keys bound to a command in a section, for help and hints.
     pub fn keys_for(&self, section: Section, cmd: Command) -> Vec<String> {
-        self.bindings
-            .get(&section)
-            .map(|t| t.iter().filter(|(_, c)| **c == cmd).map(|(k, _)| sequence_label(k)).collect())
-            .unwrap_or_default()
+        let Some(table) = self.bindings.get(&section) else { return Vec::new() };
+        let mut keys: Vec<(usize, String)> =
+            table.iter().filter(|(_, (c, _))| *c == cmd).map(|(k, (_, rank))| (*rank, sequence_label(k))).collect();
+        keys.sort();
+        keys.into_iter().map(|(_, k)| k).collect()
     }
 }
 
@@ -289,6 +296,13 @@ mod tests {
             Lookup::Found(Command::Action(ActionId::Sync))
         ));
         assert!(matches!(k.lookup(&[key('g')], PaneId::Pods, false), Lookup::Prefix));
+    }
+
+    #[test]
+    fn keys_are_listed_in_file_order() {
+        let k = Keymap::default_keymap();
+        assert_eq!(k.keys_for(Section::Global, Command::Quit), ["q", "ctrl-c"]);
+        assert_eq!(k.keys_for(Section::Global, Command::FocusNext), ["tab", "l"]);
     }
 
     #[test]

@@ -123,11 +123,11 @@ impl Config {
     /// The theme named in config: a file in the config dir's themes/ wins over a built-in one.
     pub fn theme(&self, config_dir: Option<&Path>) -> anyhow::Result<Theme> {
         let base = Theme::default_theme();
-        if let Some(path) = config_dir.map(|d| d.join("themes").join(format!("{}.toml", self.ui.theme))) {
-            if path.exists() {
-                let text = std::fs::read_to_string(&path)?;
-                return Ok(Theme::parse(&path, &text, Some(&base))?);
-            }
+        if let Some(path) = config_dir.map(|d| d.join("themes").join(format!("{}.toml", self.ui.theme)))
+            && path.exists()
+        {
+            let text = std::fs::read_to_string(&path)?;
+            return Ok(Theme::parse(&path, &text, Some(&base))?);
         }
         Theme::builtin(&self.ui.theme).ok_or_else(|| {
             let names: Vec<&str> = theme::BUILTIN.iter().map(|(n, _)| *n).collect();
@@ -138,11 +138,11 @@ impl Config {
     /// The keymap: the built-in default, patched by keymaps/NAME.toml from the config dir.
     pub fn keymap(&self, config_dir: Option<&Path>) -> anyhow::Result<Keymap> {
         let base = Keymap::default_keymap();
-        if let Some(path) = config_dir.map(|d| d.join("keymaps").join(format!("{}.toml", self.ui.keymap))) {
-            if path.exists() {
-                let text = std::fs::read_to_string(&path)?;
-                return Ok(Keymap::parse(&path, &text, Some(&base))?);
-            }
+        if let Some(path) = config_dir.map(|d| d.join("keymaps").join(format!("{}.toml", self.ui.keymap)))
+            && path.exists()
+        {
+            let text = std::fs::read_to_string(&path)?;
+            return Ok(Keymap::parse(&path, &text, Some(&base))?);
         }
         Keymap::builtin(&self.ui.keymap).ok_or_else(|| {
             let names: Vec<&str> = keymap::BUILTIN.iter().map(|(n, _)| *n).collect();

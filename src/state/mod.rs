@@ -32,9 +32,10 @@ pub enum Level {
 }
 
 /// The six panes, in the order of their number keys.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PaneId {
+    #[default]
     Infrastructure,
     ArgoCd,
     Pods,

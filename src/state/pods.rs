@@ -130,7 +130,7 @@ impl Pods {
     pub fn upsert(&mut self, pod: Pod) {
         let key = pod.key();
         match self.by_key.get_mut(&key) {
-            Some(old) if *old == pod => return,
+            Some(old) if *old == pod => {}
             Some(old) => {
                 // A level change moves the row; anything else keeps the order valid.
                 if old.level() != pod.level() {

@@ -88,12 +88,6 @@ pub struct View {
     pub status: Option<StatusLine>,
 }
 
-impl Default for PaneId {
-    fn default() -> Self {
-        PaneId::Infrastructure
-    }
-}
-
 impl View {
     /// The pane keys act on: the full-screen one, else the focused one.
     pub fn active_pane(&self) -> PaneId {

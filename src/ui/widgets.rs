@@ -147,7 +147,7 @@ pub fn bar(ratio: f64, width: usize) -> String {
     let ratio = ratio.clamp(0.0, 1.0);
     let eighths = (ratio * width as f64 * 8.0).round() as usize;
     let mut s = "█".repeat(eighths / 8);
-    if eighths % 8 > 0 {
+    if !eighths.is_multiple_of(8) {
         s.push(PARTS[eighths % 8 - 1]);
     }
     let used = s.chars().count();

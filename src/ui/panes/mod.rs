@@ -52,13 +52,20 @@ pub fn draw_framed(
 ) {
     let level = state.pane_level(pane);
     let badge = theme.level(level);
-    let title = Line::from(vec![
+    let mut title = vec![
         Span::styled(format!(" {} ", pane.index() + 1), theme.style(Role::Muted)),
         Span::styled(pane.title(), theme.style(Role::Title)),
         Span::raw(" "),
         Span::styled(format!("{} {}", level_symbol(level), level_word(level)), badge),
-        Span::styled(format!(" {} ", summary(pane, state)), theme.style(Role::Text)),
-    ]);
+    ];
+    // The summary gets what the frame has left, cut with an ellipsis rather than mid-word.
+    let used: usize = title.iter().map(|s| s.width()).sum();
+    let room = (area.width as usize).saturating_sub(used + 5);
+    if room > 3 {
+        let text = super::text::fit(&summary(pane, state), room);
+        title.push(Span::styled(format!(" {text} "), theme.style(Role::Text)));
+    }
+    let title = Line::from(title);
     let (fresh, fresh_level) = freshness(state, pane);
     let max = area.width.saturating_sub(4) as usize;
     let fresh = super::text::fit(&fresh, max);

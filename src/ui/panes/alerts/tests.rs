@@ -1,0 +1,226 @@
+//! Render tests of the Alerts pane on a fixture: ranking is kept, colour and words carry state,
+//! and escape sequences in alert text never reach the buffer.
+
+use std::collections::BTreeMap;
+
+use ratatui::buffer::Buffer;
+
+use super::*;
+use crate::config::{Keymap, Theme};
+use crate::state::view::Mode;
+use crate::state::{Data, Message, SourceId, update};
+use crate::ui::{Ui, render_to_buffer};
+
+const NOW: i64 = 1_800_000_000_000;
+
+fn alert(name: &str, sev: Severity, state: AlertState, ago_s: i64, summary: &str) -> Alert {
+    let mut labels = BTreeMap::new();
+    labels.insert("alertname".to_string(), name.to_string());
+    labels.insert("severity".to_string(), sev.label().to_string());
+    labels.insert("namespace".to_string(), "storefront".to_string());
+    let mut annotations = BTreeMap::new();
+    annotations.insert("summary".to_string(), summary.to_string());
+    Alert {
+        fingerprint: format!("fp-{name}"),
+        name: name.into(),
+        severity: sev,
+        source: String::new(),
+        state,
+        since: NOW - ago_s * 1000,
+        summary: summary.into(),
+        labels,
+        annotations,
+    }
+}
+
+pub(super) fn fixture() -> State {
+    let mut state = State::new("test", NOW);
+    let am = SourceId::new("demo/alertmanager");
+    let cw = SourceId::new("demo/cloudwatch");
+    for s in [&am, &cw] {
+        update(
+            &mut state,
+            Message::Register { source: s.clone(), interval_ms: 15_000, feeds: vec![PaneId::Alerts] },
+        );
+    }
+    let mut crash = alert(
+        "KubePodCrashLooping",
+        Severity::Critical,
+        AlertState::Firing,
+        240,
+        "Pod storefront/cart-7d9f is restarting 3 times / 5 minutes",
+    );
+    crash.labels.insert("pod".into(), "cart-7d9f".into());
+    crash.annotations.insert("runbook_url".into(), "https://runbooks.example/KubePodCrashLooping".into());
+    crash.annotations.insert("description".into(), "line one\nline two".into());
+    let am_alerts = vec![
+        crash,
+        alert("KubeHpaMaxedOut", Severity::Warning, AlertState::Firing, 120, "HPA storefront/cart at max"),
+        alert("TargetDown", Severity::Warning, AlertState::Silenced, 900, "10% of targets down"),
+        alert("Watchdog", Severity::None, AlertState::Firing, 9000, "always firing"),
+        alert("Evil", Severity::Info, AlertState::Firing, 30, "red \x1b[31mALERT\x1b[0m"),
+    ];
+    let cw_alarms = vec![
+        alert("alb-5xx-high", Severity::Critical, AlertState::Alarm, 200, "Threshold Crossed: 1 datapoint"),
+        alert("rds-free-storage", Severity::Warning, AlertState::InsufficientData, 50, "no datapoints"),
+    ];
+    update(&mut state, Message::Data { source: am, at: NOW - 2000, data: Data::Alerts(am_alerts) });
+    update(&mut state, Message::Data { source: cw, at: NOW - 2000, data: Data::Alerts(cw_alarms) });
+    update(&mut state, Message::Tick(NOW));
+    state.finish_batch();
+    state
+}
+
+fn render(state: &State, w: u16, h: u16) -> Buffer {
+    let theme = Theme::default_theme();
+    let keymap = Keymap::default_keymap();
+    render_to_buffer(state, &Ui { theme: &theme, keymap: &keymap }, w, h)
+}
+
+fn text_of(buf: &Buffer) -> String {
+    crate::headless::export::to_text(buf)
+}
+
+fn find(buf: &Buffer, needle: &str) -> Option<(u16, u16)> {
+    let w = buf.area.width;
+    for y in 0..buf.area.height {
+        let cells: Vec<&str> = (0..w).map(|x| buf[(x, y)].symbol()).collect();
+        for x in 0..cells.len() {
+            if cells[x..].concat().starts_with(needle) {
+                return Some((x as u16, y));
+            }
+        }
+    }
+    None
+}
+
+fn full(mut state: State, selected: usize) -> State {
+    state.view.mode = Mode::Full(PaneId::Alerts);
+    state.view.focus = PaneId::Alerts;
+    state.view.selected[PaneId::Alerts.index()] = selected;
+    state
+}
+
+fn no_escape(buf: &Buffer) -> bool {
+    buf.content().iter().all(|c| !c.symbol().chars().any(|ch| ch.is_control()))
+}
+
+#[test]
+fn summary_groups_fit_the_title() {
+    let s = summary(&fixture());
+    assert_eq!(s, "2 crit · 1 warn");
+    assert!(s.chars().count() <= 28);
+    let mut quiet = fixture();
+    quiet.alerts.items.retain(|a| !a.state.active());
+    assert_eq!(summary(&quiet), "1 silenced");
+}
+
+#[test]
+fn subject_tells_alerts_of_one_rule_apart() {
+    let state = fixture();
+    let crash = &state.alerts.items[0];
+    assert_eq!(crash.name, "KubePodCrashLooping");
+    assert_eq!(subject(crash).as_deref(), Some("storefront/cart-7d9f"));
+    for (w, h, full_view) in [(80, 24, false), (80, 24, true), (160, 48, true)] {
+        let st = if full_view { full(state.clone(), 1) } else { state.clone() };
+        let text = text_of(&render(&st, w, h));
+        let want = if full_view && w >= 160 { "storefront/cart-7d9f" } else { "cart-7d9f" };
+        assert!(text.contains(want), "{w}x{h}\n{text}");
+    }
+}
+
+#[test]
+fn shorter_sources() {
+    assert_eq!(short_source("demo/alertmanager", false), "alertmanager");
+    assert_eq!(short_source("demo/cloudwatch", true), "cw");
+    assert_eq!(short_source("alertmanager/prod", true), "am/prod");
+}
+
+#[test]
+fn compact_shows_headline_and_top_alerts() {
+    for (w, h) in [(80, 24), (160, 48)] {
+        let buf = render(&fixture(), w, h);
+        let text = text_of(&buf);
+        assert!(text.contains("2 crit"), "{text}");
+        if w >= 160 {
+            assert!(text.contains("✖ 2 crit · ▲ 1 warn · ◆ 1 info · ○ 1 silenced"), "{text}");
+        }
+        assert!(text.contains("KubePodCrashLooping"), "{text}");
+        let (x, y) = find(&buf, "✖ 2 crit").unwrap();
+        assert_eq!(buf[(x, y)].fg, Theme::default_theme().style(Role::Crit).fg.unwrap());
+        assert!(no_escape(&buf));
+    }
+}
+
+#[test]
+fn escape_sequences_render_visibly() {
+    let state = fixture();
+    let evil = state.alerts.items.iter().position(|a| a.name == "Evil").unwrap();
+    for st in [full(state.clone(), evil), full(state, 0)] {
+        for (w, h) in [(80, 24), (160, 48)] {
+            let buf = render(&st, w, h);
+            assert!(no_escape(&buf), "raw control character in the buffer");
+            assert!(text_of(&buf).contains("␛[31m"), "{}", text_of(&buf));
+        }
+    }
+}
+
+#[test]
+fn full_view_shows_detail_and_mutes_silenced() {
+    let theme = Theme::default_theme();
+    let buf = render(&full(fixture(), 0), 160, 48);
+    let text = text_of(&buf);
+    for needle in
+        ["SEVERITY", "alertmanager", "cloudwatch", "runbook_url", "https://runbooks.example", "line two"]
+    {
+        assert!(text.contains(needle), "lacks {needle}:\n{text}");
+    }
+    assert!(text.contains("namespace=storefront"), "{text}");
+    let (x, y) = find(&buf, "silenced").unwrap();
+    let _ = (x, y);
+    // The silenced row's state word and the INSUFFICIENT alarm are muted, not coloured.
+    let (x, y) = find(&buf, "INSUFFICIENT").unwrap();
+    assert_eq!(buf[(x, y)].fg, theme.style(Role::Muted).fg.unwrap());
+    let (x, y) = find(&buf, "ALARM").unwrap();
+    assert_eq!(buf[(x, y)].fg, theme.style(Role::Crit).fg.unwrap());
+    let buf = render(&full(fixture(), 0), 80, 24);
+    let text = text_of(&buf);
+    assert!(text.contains("KubePodCrashLooping"), "{text}");
+    assert!(text.contains("runbook_url"), "{text}");
+}
+
+#[test]
+fn many_alerts_keep_selection_visible() {
+    let mut state = fixture();
+    let base = state.alerts.items[0].clone();
+    state.alerts.items = (0..500).map(|i| Alert { name: format!("A{i:03}"), ..base.clone() }).collect();
+    let buf = render(&full(state, 321), 80, 24);
+    assert!(text_of(&buf).contains("A321"));
+}
+
+#[test]
+#[ignore = "prints the pane for a look: cargo test alerts::tests::show -- --ignored --nocapture"]
+fn show() {
+    for (w, h) in [(80, 24), (160, 48)] {
+        println!("{}", text_of(&render(&fixture(), w, h)));
+        println!("{}", text_of(&render(&full(fixture(), 0), w, h)));
+    }
+}
+
+#[test]
+fn odd_sizes_do_not_panic() {
+    for (w, h) in [(12, 4), (20, 6), (30, 8), (44, 12), (60, 14), (79, 30), (100, 20), (200, 60)] {
+        for sel in [0, 3] {
+            render(&full(fixture(), sel), w, h);
+        }
+        render(&fixture(), w, h);
+    }
+    let mut empty = fixture();
+    empty.scaling.hpas.clear();
+    empty.alerts.items.clear();
+    empty.cost.report = None;
+    for full_view in [false, true] {
+        let st = if full_view { full(empty.clone(), 0) } else { empty.clone() };
+        render(&st, 80, 24);
+    }
+}
