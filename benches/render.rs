@@ -62,7 +62,14 @@ fn big_state(n: usize) -> State {
     let now = s.now;
     let src = SourceId::new("demo/kubernetes");
     let pods = (0..n).map(|i| pod(i, now)).collect();
-    update(&mut s, Message::Data { source: src.clone(), at: now, data: Data::PodsReplace { pods, metrics_available: true } });
+    update(
+        &mut s,
+        Message::Data {
+            source: src.clone(),
+            at: now,
+            data: Data::PodsReplace { pods, metrics_available: true },
+        },
+    );
     let hpas = (0..1000).map(hpa).collect();
     update(&mut s, Message::Data { source: src, at: now, data: Data::Hpas(hpas) });
     s.finish_batch();

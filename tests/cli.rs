@@ -53,7 +53,8 @@ fn status_without_any_source_fails_and_says_why() {
 
 #[test]
 fn snapshot_renders_text_svg_and_html() {
-    let out = flightdeck(&["snapshot", "--demo", "--pane", "overview", "--size", "120x40", "--at", "150"], &[]);
+    let out =
+        flightdeck(&["snapshot", "--demo", "--pane", "overview", "--size", "120x40", "--at", "150"], &[]);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
     assert_eq!(text.lines().count(), 40);
@@ -62,7 +63,18 @@ fn snapshot_renders_text_svg_and_html() {
     let dir = tempfile::tempdir().unwrap();
     let svg = dir.path().join("o.svg");
     let out = flightdeck(
-        &["snapshot", "--demo", "--pane", "argocd", "--format", "svg", "-o", svg.to_str().unwrap(), "--at", "150"],
+        &[
+            "snapshot",
+            "--demo",
+            "--pane",
+            "argocd",
+            "--format",
+            "svg",
+            "-o",
+            svg.to_str().unwrap(),
+            "--at",
+            "150",
+        ],
         &[],
     );
     assert!(out.status.success(), "{}", stderr(&out));
@@ -89,7 +101,8 @@ fn config_path_default_and_env_override() {
     assert!(stdout(&out).trim_end().ends_with("config/flightdeck/config.toml"), "{}", stdout(&out));
     let out = flightdeck(&["config", "path"], &[("FLIGHTDECK_CONFIG", "/tmp/x.toml")]);
     assert_eq!(stdout(&out).trim(), "/tmp/x.toml");
-    let out = flightdeck(&["--config", "/tmp/y.toml", "config", "path"], &[("FLIGHTDECK_CONFIG", "/tmp/x.toml")]);
+    let out =
+        flightdeck(&["--config", "/tmp/y.toml", "config", "path"], &[("FLIGHTDECK_CONFIG", "/tmp/x.toml")]);
     assert_eq!(stdout(&out).trim(), "/tmp/y.toml");
     let out = flightdeck(&["config", "default"], &[]);
     assert!(stdout(&out).contains("[ui]") && stdout(&out).contains("# "), "{}", stdout(&out));
@@ -131,7 +144,9 @@ fn a_bad_user_keymap_is_reported_with_a_suggestion() {
 fn keys_lists_every_action() {
     let out = flightdeck(&["keys"], &[]);
     let text = stdout(&out);
-    for name in ["sync", "refresh", "hard_refresh", "restart", "delete_pod", "cordon", "uncordon", "quit", "help"] {
+    for name in
+        ["sync", "refresh", "hard_refresh", "restart", "delete_pod", "cordon", "uncordon", "quit", "help"]
+    {
         assert!(text.contains(name), "{name} missing:\n{text}");
     }
 }

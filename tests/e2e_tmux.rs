@@ -71,7 +71,10 @@ fn sigterm_restores_the_terminal() {
     t.type_line(&command(dir.path(), "--demo --seed 4242"));
     // At 80×24 the overview still shows every pane.
     t.wait_for("the six pane titles", WAIT, all_titles);
-    let pid = std::process::Command::new("pgrep").args(["-n", "-f", "flightdeck --demo --seed 4242"]).output().unwrap();
+    let pid = std::process::Command::new("pgrep")
+        .args(["-n", "-f", "flightdeck --demo --seed 4242"])
+        .output()
+        .unwrap();
     let pid = String::from_utf8_lossy(&pid.stdout).trim().to_string();
     assert!(!pid.is_empty(), "flightdeck is not running");
     std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap();

@@ -196,7 +196,11 @@ mod tests {
         let eff = dispatch(&mut s, Command::Confirm);
         assert_eq!(
             eff,
-            Effect::Run { action: ActionId::Sync, target: Target::App("services-cart".into()), context: "shop-prod".into() }
+            Effect::Run {
+                action: ActionId::Sync,
+                target: Target::App("services-cart".into()),
+                context: "shop-prod".into()
+            }
         );
     }
 

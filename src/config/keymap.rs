@@ -270,8 +270,11 @@ impl Keymap {
     /// The keys bound to a command in a section, for help and hints.
     pub fn keys_for(&self, section: Section, cmd: Command) -> Vec<String> {
         let Some(table) = self.bindings.get(&section) else { return Vec::new() };
-        let mut keys: Vec<(usize, String)> =
-            table.iter().filter(|(_, (c, _))| *c == cmd).map(|(k, (_, rank))| (*rank, sequence_label(k))).collect();
+        let mut keys: Vec<(usize, String)> = table
+            .iter()
+            .filter(|(_, (c, _))| *c == cmd)
+            .map(|(k, (_, rank))| (*rank, sequence_label(k)))
+            .collect();
         keys.sort();
         keys.into_iter().map(|(_, k)| k).collect()
     }

@@ -74,7 +74,13 @@ fn health_goes_pending_ok_stale_error_and_back() {
 fn pods_upsert_delete_and_problem_first_order() {
     let mut s = State::new("ctx", 0);
     let data = |d| Message::Data { source: src("k"), at: 0, data: d };
-    update(&mut s, data(Data::PodsReplace { pods: vec![pod("a", "ok-1", None), pod("a", "ok-2", None)], metrics_available: true }));
+    update(
+        &mut s,
+        data(Data::PodsReplace {
+            pods: vec![pod("a", "ok-1", None), pod("a", "ok-2", None)],
+            metrics_available: true,
+        }),
+    );
     update(&mut s, data(Data::PodUpsert(pod("b", "bad", Some("CrashLoopBackOff")))));
     s.finish_batch();
     let names: Vec<&str> = s.pods.iter_ordered().map(|p| p.name.as_str()).collect();
@@ -91,7 +97,8 @@ fn pods_upsert_delete_and_problem_first_order() {
 #[test]
 fn alerts_from_two_sources_merge_and_rank() {
     let mut s = State::new("ctx", 0);
-    let am = Data::Alerts(vec![alert("Old warning", Severity::Warning, 1), alert("Crit", Severity::Critical, 50)]);
+    let am =
+        Data::Alerts(vec![alert("Old warning", Severity::Warning, 1), alert("Crit", Severity::Critical, 50)]);
     update(&mut s, Message::Data { source: src("alertmanager/prod"), at: 0, data: am });
     let cw = Data::Alerts(vec![alert("alb-5xx", Severity::Critical, 10)]);
     update(&mut s, Message::Data { source: src("cloudwatch"), at: 0, data: cw });
@@ -131,7 +138,14 @@ fn hpa_history_accumulates_per_delivery() {
 #[test]
 fn disabled_source_is_reported_not_failed() {
     let mut s = State::new("ctx", 0);
-    update(&mut s, Message::Disabled { source: src("cost"), feeds: vec![PaneId::Cost], reason: "no [aws] section".into() });
+    update(
+        &mut s,
+        Message::Disabled {
+            source: src("cost"),
+            feeds: vec![PaneId::Cost],
+            reason: "no [aws] section".into(),
+        },
+    );
     assert_eq!(s.pane_freshness(PaneId::Cost).state, Some(SourceState::Disabled));
     assert_eq!(s.pane_level(PaneId::Cost), Level::Muted);
 }
@@ -139,7 +153,11 @@ fn disabled_source_is_reported_not_failed() {
 #[test]
 fn action_results_reach_the_status_line() {
     let mut s = State::new("ctx", 0);
-    let outcome = ActionOutcome { action: "Sync".into(), target: "application services-cart".into(), result: Err("forbidden".into()) };
+    let outcome = ActionOutcome {
+        action: "Sync".into(),
+        target: "application services-cart".into(),
+        result: Err("forbidden".into()),
+    };
     update(&mut s, Message::ActionDone { at: 10, outcome });
     let st = s.view.status_at(10).unwrap();
     assert_eq!(st.level, Level::Crit);

@@ -134,7 +134,8 @@ impl View {
 pub fn row_counts(state: &State) -> [usize; 6] {
     [
         state.infra.nodes.len(),
-        state.argocd.apps.len(),
+        // The tree, not the app list: apps in a parent cycle are not rows.
+        state.argocd.tree().len(),
         state.pods.order.len(),
         state.scaling.hpas.len(),
         state.alerts.items.len(),

@@ -14,17 +14,47 @@ use crate::config::keymap::Section;
 use crate::config::theme::Role;
 use crate::state::{PaneId, State};
 
-/// The lines of the help: (keys, what) per section heading.
-pub fn entries(state: &State, ui: &Ui) -> Vec<(String, Vec<(String, String)>)> {
+/// One help row: the keys, a short label for narrow columns and the full description.
+pub struct Entry {
+    pub keys: String,
+    pub short: String,
+    pub long: String,
+}
+
+/// The help, by section: navigation first, then each pane's actions.
+pub fn entries(state: &State, ui: &Ui) -> Vec<(String, Vec<Entry>)> {
     let mut out = Vec::new();
     let mut nav = Vec::new();
+    let mut panes_done = false;
     for (_, cmd, what) in NAVIGATION {
-        if matches!(cmd, Command::Confirm | Command::Cancel) {
-            continue;
+        match cmd {
+            Command::Confirm | Command::Cancel => continue,
+            // The six pane keys read better as one row.
+            Command::Pane(_) => {
+                if !panes_done {
+                    panes_done = true;
+                    let keys: Vec<String> = (1..=6)
+                        .filter_map(|n| {
+                            ui.keymap.keys_for(Section::Global, Command::Pane(n)).first().cloned()
+                        })
+                        .collect();
+                    let long = PaneId::ALL
+                        .iter()
+                        .map(|p| format!("{} {}", p.index() + 1, p.title()))
+                        .collect::<Vec<_>>();
+                    nav.push(Entry {
+                        keys: keys.join(" "),
+                        short: "a pane full-screen".into(),
+                        long: format!("a pane full-screen: {}", long.join(", ")),
+                    });
+                }
+                continue;
+            }
+            _ => {}
         }
         let keys = ui.keymap.keys_for(Section::Global, *cmd);
         if !keys.is_empty() {
-            nav.push((keys.join(" "), what.to_string()));
+            nav.push(Entry { keys: keys.join(" "), short: what.to_string(), long: what.to_string() });
         }
     }
     out.push(("Everywhere".to_string(), nav));
@@ -36,7 +66,12 @@ pub fn entries(state: &State, ui: &Ui) -> Vec<(String, Vec<(String, String)>)> {
                 continue;
             }
             let confirm = if a.confirm { " (asks first)" } else { "" };
-            rows.push((keys.join(" "), format!("{}{confirm}", a.help)));
+            rows.push(Entry {
+                keys: keys.join(" "),
+                // Narrow columns drop the "(asks first)": the confirmation itself says so.
+                short: a.title.to_string(),
+                long: format!("{}{confirm}", a.help),
+            });
         }
         if !rows.is_empty() {
             out.push((pane.title().to_string(), rows));
@@ -47,14 +82,24 @@ pub fn entries(state: &State, ui: &Ui) -> Vec<(String, Vec<(String, String)>)> {
 
 pub fn draw(f: &mut Frame, area: Rect, state: &State, ui: &Ui) {
     let sections = entries(state, ui);
-    let key_w = sections.iter().flat_map(|(_, rows)| rows.iter().map(|(k, _)| k.chars().count())).max().unwrap_or(8);
-    let key_w = key_w.min(16) + 2;
+    let key_w =
+        sections.iter().flat_map(|(_, rows)| rows.iter().map(|e| e.keys.chars().count())).max().unwrap_or(8);
+    let key_w = key_w.min(14) + 2;
+    let total: usize = sections.iter().map(|(_, rows)| rows.len() + 2).sum();
+    let one_column = total <= area.height.saturating_sub(3) as usize;
+    // Columns narrower than the long descriptions get the short ones.
+    let col_w = if one_column { area.width as usize } else { area.width as usize / 2 };
+    let long_w =
+        sections.iter().flat_map(|(_, rows)| rows.iter().map(|e| e.long.chars().count())).max().unwrap_or(0);
+    let use_long = col_w >= key_w + long_w + 3;
     // Each section is a block of lines; blocks flow into as many columns as the height needs.
     let blocks: Vec<Vec<Line>> = sections
         .iter()
         .map(|(title, rows)| {
             let mut lines = vec![Line::from(Span::styled(title.clone(), ui.theme.style(Role::Header)))];
-            for (keys, what) in rows {
+            for e in rows {
+                let keys = super::text::fit(&e.keys, key_w - 1);
+                let what = if use_long { &e.long } else { &e.short };
                 lines.push(Line::from(vec![
                     Span::styled(format!(" {keys:<key_w$}"), ui.theme.style(Role::Accent)),
                     Span::styled(what.clone(), ui.theme.style(Role::Text)),
@@ -77,7 +122,8 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, ui: &Ui) {
         }
     }
     let tall = columns.iter().map(Vec::len).max().unwrap_or(0) as u16;
-    let width = (columns.len() as u16 * 52).min(area.width);
+    let widest = columns.iter().flatten().map(|l| l.width()).max().unwrap_or(40) as u16;
+    let width = (columns.len() as u16 * (widest + 2) + 2).min(area.width);
     let footer = u16::from(state.readonly);
     let rect = centered(area, width, (tall + 2 + footer).min(area.height));
     f.render_widget(Clear, rect);
@@ -89,7 +135,15 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, ui: &Ui) {
     let inner = block.inner(rect);
     f.render_widget(block, rect);
     let [body, foot] = Layout::vertical([Constraint::Min(0), Constraint::Length(footer)]).areas(inner);
-    let cols = Layout::horizontal(vec![Constraint::Ratio(1, columns.len() as u32); columns.len()]).split(body);
+    // Each column as wide as its longest line; the last one takes what is left.
+    let mut widths: Vec<Constraint> = columns
+        .iter()
+        .map(|c| Constraint::Length(c.iter().map(|l| l.width()).max().unwrap_or(0) as u16 + 1))
+        .collect();
+    if let Some(last) = widths.last_mut() {
+        *last = Constraint::Min(0);
+    }
+    let cols = Layout::horizontal(widths).split(body);
     for (lines, r) in columns.into_iter().zip(cols.iter()) {
         f.render_widget(Paragraph::new(lines), *r);
     }

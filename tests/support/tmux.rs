@@ -56,7 +56,8 @@ impl Tmux {
 
     /// The screen with colours as escape sequences.
     pub fn screen_with_colours(&self) -> String {
-        String::from_utf8_lossy(&self.tmux(&["capture-pane", "-p", "-e", "-t", &self.session]).stdout).into_owned()
+        String::from_utf8_lossy(&self.tmux(&["capture-pane", "-p", "-e", "-t", &self.session]).stdout)
+            .into_owned()
     }
 
     /// Wait until `pred` holds for the screen; on timeout fail showing the screen.

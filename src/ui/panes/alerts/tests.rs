@@ -199,15 +199,6 @@ fn many_alerts_keep_selection_visible() {
 }
 
 #[test]
-#[ignore = "prints the pane for a look: cargo test alerts::tests::show -- --ignored --nocapture"]
-fn show() {
-    for (w, h) in [(80, 24), (160, 48)] {
-        println!("{}", text_of(&render(&fixture(), w, h)));
-        println!("{}", text_of(&render(&full(fixture(), 0), w, h)));
-    }
-}
-
-#[test]
 fn odd_sizes_do_not_panic() {
     for (w, h) in [(12, 4), (20, 6), (30, 8), (44, 12), (60, 14), (79, 30), (100, 20), (200, 60)] {
         for sel in [0, 3] {

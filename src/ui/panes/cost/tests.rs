@@ -164,17 +164,6 @@ fn untrusted_names_are_cleaned() {
 }
 
 #[test]
-#[ignore = "prints the pane for a look: cargo test cost::tests::show -- --ignored --nocapture"]
-fn show() {
-    for budget in [Some(1000.0), None] {
-        for (w, h) in [(80, 24), (160, 48)] {
-            println!("{}", text_of(&render(&fixture(budget), w, h)));
-            println!("{}", text_of(&render(&full(fixture(budget), 1), w, h)));
-        }
-    }
-}
-
-#[test]
 fn odd_sizes_do_not_panic() {
     for (w, h) in [(12, 4), (20, 6), (30, 8), (44, 12), (60, 14), (79, 30), (100, 20), (200, 60)] {
         for sel in [0, 3] {

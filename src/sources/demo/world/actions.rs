@@ -1,0 +1,105 @@
+//! How the demo world answers actions: Argo CD sync and refresh, rollout restart, pod delete,
+//! cordon and uncordon, with the errors the real APIs give for unknown or invalid targets.
+
+use super::World;
+use super::util::template_hash;
+use crate::actions::registry::ActionId;
+use crate::state::argocd::short_sha;
+use crate::state::view::Target;
+
+impl World {
+    pub fn apply(&mut self, action: ActionId, target: &Target) -> Result<String, String> {
+        match (action, target) {
+            (ActionId::Sync, Target::App(name)) => self.sync(name),
+            (ActionId::Refresh | ActionId::HardRefresh, Target::App(name)) => {
+                self.app_index(name)?;
+                Ok("refresh requested".into())
+            }
+            (ActionId::RolloutRestart, Target::Workload { namespace, kind, name }) => {
+                self.rollout_restart(namespace, kind, name)
+            }
+            (ActionId::DeletePod, Target::Pod { namespace, name }) => self.delete_pod(namespace, name),
+            (ActionId::Cordon, Target::Node(name)) => self.cordon(name, true),
+            (ActionId::Uncordon, Target::Node(name)) => self.cordon(name, false),
+            (action, target) => Err(format!("{action:?} does not apply to {}", target.describe())),
+        }
+    }
+
+    fn app_index(&self, name: &str) -> Result<usize, String> {
+        self.apps
+            .iter()
+            .position(|a| a.name == name)
+            .ok_or_else(|| format!("applications.argoproj.io \"{name}\" not found"))
+    }
+
+    fn sync(&mut self, name: &str) -> Result<String, String> {
+        let a = self.app_index(name)?;
+        if self.apps[a].op.is_some() {
+            return Err("another operation is already in progress".into());
+        }
+        self.start_sync(a);
+        let app = &self.apps[a];
+        Ok(format!("syncing to {} ({})", app.target_revision, short_sha(&app.git_revision)))
+    }
+
+    fn rollout_restart(&mut self, namespace: &str, kind: &str, name: &str) -> Result<String, String> {
+        let resource = match kind {
+            "Deployment" => "deployments.apps",
+            "StatefulSet" => "statefulsets.apps",
+            "DaemonSet" => "daemonsets.apps",
+            other => {
+                return Err(format!(
+                    "cannot restart {other} {namespace}/{name}: not a Deployment, StatefulSet or DaemonSet"
+                ));
+            }
+        };
+        let Some(wl) =
+            self.workloads.iter().position(|w| w.ns == namespace && w.name == name && w.kind.label() == kind)
+        else {
+            return Err(format!("{resource} \"{name}\" not found"));
+        };
+        let hash = template_hash(&mut self.rng);
+        let now = self.now;
+        let w = &mut self.workloads[wl];
+        if w.bad {
+            // The demo's story: the mutable tag has since been fixed, so a re-pull brings the
+            // good build back and the live spec matches Git again.
+            w.image = w.git_image.clone();
+            w.bad = false;
+        }
+        w.hash = hash.clone();
+        if w.image == w.git_image {
+            // The restart annotation is ignored in Argo CD's diff.
+            w.git_hash = hash;
+        }
+        w.rolled_at = now;
+        Ok(format!("{}/{name} restarted", resource.trim_end_matches(".apps").trim_end_matches('s')))
+    }
+
+    fn delete_pod(&mut self, namespace: &str, name: &str) -> Result<String, String> {
+        let Some(i) = self.pods.iter().position(|p| p.name == name && self.workloads[p.wl].ns == namespace)
+        else {
+            return Err(format!("pods \"{name}\" not found"));
+        };
+        self.terminate(i);
+        Ok(format!("pod \"{name}\" deleted"))
+    }
+
+    fn cordon(&mut self, name: &str, on: bool) -> Result<String, String> {
+        let Some(node) = self.nodes.iter_mut().find(|n| n.name == name) else {
+            return Err(format!("nodes \"{name}\" not found"));
+        };
+        Ok(match (on, node.cordoned) {
+            (true, true) => "already cordoned".into(),
+            (false, false) => "already uncordoned".into(),
+            (true, false) => {
+                node.cordoned = true;
+                format!("node/{name} cordoned")
+            }
+            (false, true) => {
+                node.cordoned = false;
+                format!("node/{name} uncordoned")
+            }
+        })
+    }
+}

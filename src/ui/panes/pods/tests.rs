@@ -1,0 +1,223 @@
+//! Render tests for the Pods pane on small fixture stores: text, colours that carry meaning,
+//! the selected window and the events area. No snapshots here; whole screens are tested elsewhere.
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+
+use super::*;
+use crate::config::Theme;
+use crate::state::pods::{ClusterEvent, Owner};
+
+const NOW: i64 = 1_800_000_000_000;
+
+fn pod(ns: &str, name: &str, phase: PodPhase, reason: Option<&str>) -> Pod {
+    Pod {
+        namespace: ns.into(),
+        name: name.into(),
+        phase,
+        ready: if phase == PodPhase::Running && reason.is_none() { 1 } else { 0 },
+        containers: 1,
+        reason: reason.map(Into::into),
+        message: None,
+        restarts: 0,
+        last_restart: None,
+        created_at: NOW - 3_600_000,
+        node: Some("ip-10-0-1-12.ec2.internal".into()),
+        owner: Some(Owner { kind: "Deployment".into(), name: "cart".into() }),
+        cpu_milli: Some(120),
+        mem_bytes: Some(200 * 1024 * 1024),
+    }
+}
+
+fn store(pods: Vec<Pod>) -> State {
+    let mut s = State::new("shop-prod", NOW);
+    s.pods.replace_all(pods);
+    s.pods.metrics_available = true;
+    s.finish_batch();
+    s
+}
+
+fn fixture() -> State {
+    let mut crash = pod("storefront", "cart-7d9f8-abcde", PodPhase::Running, Some("CrashLoopBackOff"));
+    crash.restarts = 12;
+    crash.last_restart = Some(NOW - 120_000);
+    crash.message = Some("back-off 5m0s restarting failed container".into());
+    let mut pending = pod("storefront", "order-5c4b-xyz", PodPhase::Pending, None);
+    pending.node = None;
+    let mut s = store(vec![
+        crash,
+        pending,
+        pod("storefront", "frontend-1", PodPhase::Running, None),
+        pod("monitoring", "prometheus-0", PodPhase::Running, None),
+    ]);
+    s.events.push_back(ClusterEvent {
+        at: NOW - 60_000,
+        warning: true,
+        reason: "BackOff".into(),
+        object: "Pod storefront/cart-7d9f8-abcde".into(),
+        message: "Back-off restarting failed container".into(),
+        count: 7,
+    });
+    s.events.push_back(ClusterEvent {
+        at: NOW - 30_000,
+        warning: true,
+        reason: "FailedScheduling".into(),
+        object: "Pod storefront/order-5c4b-xyz".into(),
+        message: "0/7 nodes are available: insufficient cpu".into(),
+        count: 3,
+    });
+    s
+}
+
+fn render(state: &State, w: u16, h: u16, full: bool, selected: usize) -> Buffer {
+    let theme = Theme::default_theme();
+    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+    term.draw(|f| {
+        let ctx = PaneCtx { state, theme: &theme, focused: true, full, selected };
+        draw(f, f.area(), &ctx);
+    })
+    .unwrap();
+    term.backend().buffer().clone()
+}
+
+fn lines(buf: &Buffer) -> Vec<String> {
+    (0..buf.area.height)
+        .map(|y| (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect::<String>())
+        .collect()
+}
+
+/// Where `needle` starts on screen.
+fn find(buf: &Buffer, needle: &str) -> Option<(u16, u16)> {
+    lines(buf).iter().enumerate().find_map(|(y, l)| {
+        let byte = l.find(needle)?;
+        Some((l[..byte].chars().count() as u16, y as u16))
+    })
+}
+
+#[test]
+fn headline_and_summary_count_problems() {
+    let s = fixture();
+    assert_eq!(summary(&s), "4 pods · 1 failing");
+    let buf = render(&s, 60, 6, false, 0);
+    let text = lines(&buf).join("\n");
+    assert!(text.contains("4 pods · ✖ 1 failing · ▲ 1 pending"), "{text}");
+    assert_eq!(summary(&State::default()), "");
+}
+
+#[test]
+fn crashloop_is_crit_and_pending_is_warn() {
+    let s = fixture();
+    let theme = Theme::default_theme();
+    let buf = render(&s, 120, 20, true, 3);
+    let (x, y) = find(&buf, "CrashLoopBackOff").expect("status shown");
+    assert_eq!(buf[(x, y)].fg, theme.style(Role::Crit).fg.unwrap());
+    let (x, y) = find(&buf, "Pending").expect("pending shown");
+    assert_eq!(buf[(x, y)].fg, theme.style(Role::Warn).fg.unwrap());
+    let text = lines(&buf).join("\n");
+    assert!(text.contains("12 (2m ago)"), "{text}");
+    assert!(text.contains("Deployment/cart"), "{text}");
+}
+
+#[test]
+fn problems_come_first_and_selection_is_highlighted() {
+    let s = fixture();
+    let theme = Theme::default_theme();
+    let buf = render(&s, 80, 8, false, 1);
+    let rows = lines(&buf);
+    assert!(rows[1].contains("cart-7d9f8"), "{rows:?}");
+    let (x, y) = find(&buf, "order-5c4b").unwrap();
+    assert_eq!(buf[(0, y)].bg, theme.style(Role::Selection).bg.unwrap());
+    assert_eq!(buf[(x, y)].fg, theme.style(Role::Selection).fg.unwrap(), "plain text readable on the bar");
+    let (x, y) = find(&buf, "Pending").unwrap();
+    assert_eq!(buf[(x, y)].fg, theme.style(Role::Warn).fg.unwrap(), "levels keep their colour");
+}
+
+#[test]
+fn missing_metrics_say_so_once() {
+    let mut s = fixture();
+    s.pods.metrics_available = false;
+    let buf = render(&s, 158, 20, true, 0);
+    let text = lines(&buf).join("\n");
+    assert_eq!(text.matches("metrics.k8s.io is not available").count(), 1, "{text}");
+    assert!(text.contains("n/a"), "{text}");
+}
+
+#[test]
+fn selected_pods_events_then_the_clusters_latest() {
+    let s = fixture();
+    let buf = render(&s, 120, 20, true, 0);
+    let text = lines(&buf).join("\n");
+    assert!(text.contains("Warning events for cart-7d9f8-abcde"), "{text}");
+    assert!(text.contains("×7"), "{text}");
+    assert!(text.contains("back-off 5m0s"), "{text}");
+    // frontend-1 has no events of its own: the latest warnings in the cluster show instead.
+    let idx = s.pods.order.iter().position(|k| k.name == "frontend-1").unwrap();
+    let buf = render(&s, 120, 20, true, idx);
+    let text = lines(&buf).join("\n");
+    assert!(text.contains("No warning events for frontend-1"), "{text}");
+    let sched = text.find("FailedScheduling").unwrap();
+    let backoff = text.find("BackOff            Pod").unwrap();
+    assert!(sched < backoff, "newest first: {text}");
+}
+
+#[test]
+fn control_characters_never_reach_the_terminal() {
+    let mut p = pod("storefront", "evil\x1b[31mpod", PodPhase::Running, Some("Bad\x07Reason"));
+    p.message = Some("ring\x07".into());
+    let s = store(vec![p]);
+    let buf = render(&s, 120, 12, true, 0);
+    let text = lines(&buf).join("");
+    assert!(!text.chars().any(|c| c.is_control()), "{text:?}");
+    assert!(text.contains("evil␛[31mpod"), "{text}");
+}
+
+#[test]
+fn compact_cell_fits_the_overview() {
+    let s = fixture();
+    let buf = render(&s, 38, 5, false, 0);
+    let rows = lines(&buf);
+    assert!(rows[0].contains("4 pods"), "{rows:?}");
+    assert!(rows[1].contains("CrashLoopBackOff"), "{rows:?}");
+    assert!(rows[2].contains("Pending"), "{rows:?}");
+}
+
+#[test]
+fn huge_store_draws_only_the_window() {
+    let pods: Vec<Pod> = (0..50_000)
+        .map(|i| {
+            let reason = if i % 1000 == 0 { Some("OOMKilled") } else { None };
+            pod(&format!("ns-{}", i % 40), &format!("pod-{i:05}"), PodPhase::Running, reason)
+        })
+        .collect();
+    let s = store(pods);
+    assert_eq!(summary(&s), "50000 pods · 50 failing");
+    let last = s.pods.order.len() - 1;
+    let buf = render(&s, 158, 44, true, last);
+    let key = &s.pods.order[last];
+    assert!(lines(&buf).iter().any(|l| l.contains(&key.name)), "the selected last pod is visible");
+}
+
+#[test]
+fn empty_store_explains_only_when_the_source_is_fine() {
+    let s = State::new("shop-prod", NOW);
+    let buf = render(&s, 40, 5, false, 0);
+    assert!(lines(&buf).iter().all(|l| l.trim().is_empty()));
+}
+
+#[test]
+fn long_pod_names_keep_their_suffix() {
+    assert_eq!(fit_middle("cart-c4q9m7trc-5pl55", 14), "cart-c4…-5pl55");
+    assert_eq!(fit_middle("cart-c4q9m7trc-5pl55", 30), "cart-c4q9m7trc-5pl55");
+    assert_eq!(fit_middle("prometheus-0", 6), "prome…");
+}
+
+#[test]
+fn tiny_areas_never_panic() {
+    let s = fixture();
+    for (w, h) in [(1, 1), (10, 2), (30, 3), (78, 8), (200, 9)] {
+        for full in [false, true] {
+            render(&s, w, h, full, 99);
+        }
+    }
+}
