@@ -3,7 +3,7 @@
 
 use super::command::Command;
 use super::registry::{self, ActionId};
-use crate::state::view::{Mode, Overlay, Pending, Target, row_counts, selected_target};
+use crate::state::view::{Mode, Overlay, Pending, Target, row_counts, row_key, selected_target};
 use crate::state::{Level, PaneId, State};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -76,6 +76,8 @@ pub fn dispatch(state: &mut State, cmd: Command) -> Effect {
         Command::Confirm => {}
         Command::Action(id) => return ask(state, id),
     }
+    // The user moved the cursor: it now follows the row it is on.
+    state.view.anchor[pane.index()] = row_key(state, pane, state.view.selected(pane));
     Effect::None
 }
 
@@ -222,6 +224,35 @@ mod tests {
         assert_eq!(s.view.overlay, Overlay::None);
         assert_eq!(dispatch(&mut s, Command::Action(ActionId::DeletePod)), Effect::None);
         assert!(s.view.status.as_ref().unwrap().text.contains("nothing selected"));
+    }
+
+    #[test]
+    fn selection_follows_its_row_when_the_order_changes() {
+        let mut s = state_with_app();
+        let mut healthy = app("services-a");
+        healthy.sync = SyncStatus::Synced;
+        healthy.health = HealthStatus::Healthy;
+        let apps = vec![app("services-cart"), healthy.clone()];
+        update(&mut s, Message::Data { source: SourceId::new("argocd"), at: 0, data: Data::Apps(apps) });
+        s.finish_batch();
+        dispatch(&mut s, Command::Pane(2));
+        // services-cart (a problem) sorts first; select it.
+        assert_eq!(selected_target(&s, PaneId::ArgoCd), Some(Target::App("services-cart".into())));
+        // It is fixed and sorts after services-a: the selection goes with it.
+        let mut fixed = app("services-cart");
+        fixed.sync = SyncStatus::Synced;
+        fixed.health = HealthStatus::Healthy;
+        update(
+            &mut s,
+            Message::Data { source: SourceId::new("argocd"), at: 1, data: Data::Apps(vec![fixed, healthy]) },
+        );
+        s.finish_batch();
+        assert_eq!(s.view.selected(PaneId::ArgoCd), 1);
+        assert_eq!(selected_target(&s, PaneId::ArgoCd), Some(Target::App("services-cart".into())));
+        // Moving the cursor re-anchors it.
+        dispatch(&mut s, Command::Up);
+        s.finish_batch();
+        assert_eq!(selected_target(&s, PaneId::ArgoCd), Some(Target::App("services-a".into())));
     }
 
     #[test]

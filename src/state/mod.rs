@@ -251,7 +251,7 @@ impl State {
     /// Recompute derived orderings after a batch of messages, before drawing.
     pub fn finish_batch(&mut self) {
         self.pods.refresh_order();
-        self.view.clamp_selection(&view::row_counts(self));
+        view::follow_selection(self);
     }
 
     /// The sources that feed a pane.

@@ -84,6 +84,9 @@ pub struct View {
     pub mode: Mode,
     pub focus: PaneId,
     pub selected: [usize; 6],
+    /// The identity of each pane's selected row, so the selection follows its row when the
+    /// order changes (a fixed app moves down the tree; the cursor goes with it, as in k9s).
+    pub anchor: [Option<String>; 6],
     pub overlay: Overlay,
     pub status: Option<StatusLine>,
 }
@@ -141,6 +144,52 @@ pub fn row_counts(state: &State) -> [usize; 6] {
         state.alerts.items.len(),
         state.cost.report.as_ref().map_or(0, |r| r.top_services(8).len()),
     ]
+}
+
+/// A stable identity for row `i` of a pane.
+pub fn row_key(state: &State, pane: PaneId, i: usize) -> Option<String> {
+    match pane {
+        PaneId::Infrastructure => state.infra.nodes.get(i).map(|n| n.name.clone()),
+        PaneId::ArgoCd => state.argocd.tree().get(i).map(|(_, a)| a.name.clone()),
+        PaneId::Pods => state.pods.order.get(i).map(|k| k.to_string()),
+        PaneId::Scaling => state.scaling.hpas.get(i).map(|h| h.key()),
+        PaneId::Alerts => state.alerts.items.get(i).map(|a| a.fingerprint.clone()),
+        PaneId::Cost => {
+            state.cost.report.as_ref().and_then(|r| r.top_services(8).into_iter().nth(i).map(|s| s.0))
+        }
+    }
+}
+
+/// Where the row with this identity is now.
+fn find_row(state: &State, pane: PaneId, key: &str) -> Option<usize> {
+    match pane {
+        PaneId::Infrastructure => state.infra.nodes.iter().position(|n| n.name == key),
+        PaneId::ArgoCd => state.argocd.tree().iter().position(|(_, a)| a.name == key),
+        PaneId::Pods => {
+            let (ns, name) = key.split_once('/')?;
+            state.pods.order.iter().position(|k| k.namespace == ns && k.name == name)
+        }
+        PaneId::Scaling => state.scaling.hpas.iter().position(|h| h.key() == key),
+        PaneId::Alerts => state.alerts.items.iter().position(|a| a.fingerprint == key),
+        PaneId::Cost => state.cost.report.as_ref()?.top_services(8).iter().position(|s| s.0 == key),
+    }
+}
+
+/// After data changed: move each selection to where its row went, clamp, and re-anchor.
+pub fn follow_selection(state: &mut State) {
+    for pane in PaneId::ALL {
+        let i = pane.index();
+        if let Some(key) = state.view.anchor[i].clone()
+            && row_key(state, pane, state.view.selected[i]).as_deref() != Some(key.as_str())
+            && let Some(j) = find_row(state, pane, &key)
+        {
+            state.view.selected[i] = j;
+        }
+    }
+    state.view.clamp_selection(&row_counts(state));
+    for pane in PaneId::ALL {
+        state.view.anchor[pane.index()] = row_key(state, pane, state.view.selected(pane));
+    }
 }
 
 /// What the selected row of a pane is, for actions.
