@@ -6,6 +6,7 @@ pub mod format;
 pub mod help;
 pub mod layout;
 pub mod panes;
+pub mod table;
 pub mod text;
 pub mod widgets;
 

@@ -1,7 +1,10 @@
-//! Strings from the cluster, alerts and clouds are shown as text: control characters are
-//! replaced visibly (ESC becomes ␛) so nothing reaches the terminal as an escape sequence.
+//! Strings from the cluster, alerts and clouds are shown as text: control characters are replaced
+//! visibly (ESC becomes ␛) so nothing reaches the terminal as an escape sequence; then cut and aligned.
 
 use std::borrow::Cow;
+
+use ratatui::text::{Line, Span};
+use unicode_width::UnicodeWidthStr;
 
 /// Replace C0/C1 control characters and DEL with their visible Unicode "control pictures".
 pub fn clean(s: &str) -> Cow<'_, str> {
@@ -49,6 +52,40 @@ pub fn fit(s: &str, width: usize) -> String {
     out
 }
 
+/// Clean, cut to `width` columns and pad with spaces to exactly `width`, left-aligned.
+pub fn pad(s: &str, width: usize) -> String {
+    let s = fit(s, width);
+    let used = s.width();
+    format!("{s}{}", " ".repeat(width.saturating_sub(used)))
+}
+
+/// Clean, cut to `width` columns and pad with spaces to exactly `width`, right-aligned.
+pub fn rpad(s: &str, width: usize) -> String {
+    let s = fit(s, width);
+    format!("{}{s}", " ".repeat(width.saturating_sub(s.width())))
+}
+
+/// Cut a line of styled spans to `width` columns, keeping each span's style; the span that
+/// crosses the edge is cut with an ellipsis and the rest left out.
+pub fn fit_line(line: Line<'static>, width: usize) -> Line<'static> {
+    if line.width() <= width {
+        return line;
+    }
+    let mut out = Vec::new();
+    let mut left = width;
+    for s in line.spans {
+        let sw = s.content.width();
+        if sw < left {
+            left -= sw;
+            out.push(s);
+        } else {
+            out.push(Span::styled(fit(&s.content, left), s.style));
+            break;
+        }
+    }
+    Line::from(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -65,5 +102,18 @@ mod tests {
     fn fit_cuts_with_ellipsis() {
         assert_eq!(fit("storefront", 6), "store…");
         assert_eq!(fit("cart", 6), "cart");
+        assert_eq!(pad("cart", 6), "cart  ");
+        assert_eq!(rpad("cart", 6), "  cart");
+        assert_eq!(pad("storefront", 6), "store…");
+    }
+
+    #[test]
+    fn fit_line_keeps_styles_and_cuts_the_crossing_span() {
+        use ratatui::style::{Color, Style};
+        let red = Style::default().fg(Color::Red);
+        let line = Line::from(vec![Span::raw("ab "), Span::styled("cdefgh", red), Span::raw(" tail")]);
+        let cut = fit_line(line.clone(), 6);
+        assert_eq!(cut.spans, [Span::raw("ab "), Span::styled("cd…", red)]);
+        assert_eq!(fit_line(line.clone(), 40), line);
     }
 }

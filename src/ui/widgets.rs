@@ -132,6 +132,56 @@ pub fn freshness(state: &State, pane: PaneId) -> (String, Level) {
     }
 }
 
+/// Append each of `parts` after a " · " in `sep` for as long as the line stays within `width`
+/// columns (`used` are taken already); the first part that does not fit ends the line, left out
+/// whole rather than cut.
+pub fn push_while_fits<P: Into<Line<'static>>>(
+    spans: &mut Vec<Span<'static>>,
+    mut used: usize,
+    width: usize,
+    sep: Style,
+    parts: impl IntoIterator<Item = P>,
+) {
+    for part in parts {
+        let part: Line<'static> = part.into();
+        used += 3 + part.spans.iter().map(|s| s.content.chars().count()).sum::<usize>();
+        if used > width {
+            break;
+        }
+        spans.push(Span::styled(" · ", sep));
+        spans.extend(part.spans);
+    }
+}
+
+/// A headline's counts after `spans`: "▲ 3 pending" for each count above zero, in its level's
+/// colour, while they fit `width` (see `push_while_fits`); with none at all, "● {all_clear}".
+pub fn push_counts(
+    spans: &mut Vec<Span<'static>>,
+    width: usize,
+    theme: &Theme,
+    counts: &[(usize, &str, Level)],
+    all_clear: &str,
+) {
+    let sep = theme.style(Role::Muted);
+    let shown: Vec<_> = counts.iter().filter(|c| c.0 > 0).collect();
+    if shown.is_empty() {
+        spans.push(Span::styled(" · ", sep));
+        spans.push(Span::styled(format!("{} {all_clear}", level_symbol(Level::Ok)), theme.level(Level::Ok)));
+        return;
+    }
+    let used = spans.iter().map(Span::width).sum();
+    let words = shown.into_iter().map(|&(n, word, level)| {
+        Span::styled(format!("{} {n} {word}", level_symbol(level)), theme.level(level))
+    });
+    push_while_fits(spans, used, width, sep, words);
+}
+
+/// Whether the pane's sources have delivered (fresh or stale), so an empty pane is really empty
+/// and may say so; otherwise its freshness line already says why there is nothing.
+pub fn source_reported(state: &State, pane: PaneId) -> bool {
+    matches!(state.pane_freshness(pane).state, Some(SourceState::Ok | SourceState::Stale))
+}
+
 /// The first row to show so that `selected` stays visible in `height` rows.
 pub fn window_start(selected: usize, len: usize, height: usize) -> usize {
     if height == 0 || len <= height {
@@ -180,6 +230,15 @@ mod tests {
         assert_eq!(window_start(10, 100, 10), 1);
         assert_eq!(window_start(99, 100, 10), 90);
         assert_eq!(window_start(5, 3, 10), 0);
+    }
+
+    #[test]
+    fn parts_that_do_not_fit_are_left_out_whole() {
+        let mut spans = vec![Span::raw("head")];
+        let parts = [Span::raw("one"), Span::raw("two"), Span::raw("x")];
+        push_while_fits(&mut spans, 4, 14, Style::default(), parts);
+        let text: String = spans.iter().map(|s| s.content.as_ref()).collect();
+        assert_eq!(text, "head · one");
     }
 
     #[test]

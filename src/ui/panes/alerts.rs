@@ -6,14 +6,15 @@ mod detail;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Cell, Paragraph, Row, Table};
 use unicode_width::UnicodeWidthStr;
 
 use super::PaneCtx;
 use crate::config::theme::Role;
 use crate::state::alerts::{Alert, AlertState, Severity};
-use crate::state::{Level, PaneId, SourceState, State};
-use crate::ui::widgets::{level_symbol, window_start};
+use crate::state::{Level, PaneId, State};
+use crate::ui::table::{self, content_width};
+use crate::ui::widgets::{level_symbol, source_reported};
 use crate::ui::{format, text};
 
 /// Counts per group, for the title and the headline.
@@ -45,14 +46,10 @@ fn counts(items: &[Alert]) -> Counts {
     c
 }
 
-fn source_reported(state: &State) -> bool {
-    matches!(state.pane_freshness(PaneId::Alerts).state, Some(SourceState::Ok | SourceState::Stale))
-}
-
 pub fn summary(state: &State) -> String {
     let items = &state.alerts.items;
     if items.is_empty() {
-        return if source_reported(state) { "none firing".into() } else { String::new() };
+        return if source_reported(state, PaneId::Alerts) { "none firing".into() } else { String::new() };
     }
     let c = counts(items);
     let mut parts = Vec::new();
@@ -80,7 +77,7 @@ pub fn draw(f: &mut Frame, area: Rect, ctx: &PaneCtx) {
     }
     let items = &ctx.state.alerts.items;
     if items.is_empty() {
-        if source_reported(ctx.state) {
+        if source_reported(ctx.state, PaneId::Alerts) {
             let line = Line::from(vec![
                 Span::styled(format!(" {} ", level_symbol(Level::Ok)), ctx.theme.style(Role::Ok)),
                 Span::styled("no alerts firing", ctx.theme.style(Role::Muted)),
@@ -129,19 +126,7 @@ fn headline(items: &[Alert], width: usize, ctx: &PaneCtx) -> Line<'static> {
     if long.width() <= width {
         return long;
     }
-    let mut out = Vec::new();
-    let mut left = width;
-    for s in build(true).spans {
-        let w = s.content.width();
-        if w < left {
-            left -= w;
-            out.push(s);
-        } else {
-            out.push(Span::styled(text::fit(&s.content, left), s.style));
-            break;
-        }
-    }
-    Line::from(out)
+    text::fit_line(build(true), width)
 }
 
 /// The symbol for an alert: its severity's while it wants attention, hollow otherwise.
@@ -221,16 +206,6 @@ fn row_style(a: &Alert, ctx: &PaneCtx) -> ratatui::style::Style {
     if a.state.active() { ctx.theme.style(Role::Text) } else { ctx.theme.style(Role::Muted) }
 }
 
-fn pad(s: &str, w: usize) -> String {
-    let s = text::fit(s, w);
-    let used = s.width();
-    format!("{s}{}", " ".repeat(w.saturating_sub(used)))
-}
-
-fn highlight(ctx: &PaneCtx) -> bool {
-    ctx.full || ctx.focused
-}
-
 fn draw_compact(f: &mut Frame, area: Rect, ctx: &PaneCtx) {
     let items = &ctx.state.alerts.items;
     let t = ctx.theme;
@@ -240,8 +215,7 @@ fn draw_compact(f: &mut Frame, area: Rect, ctx: &PaneCtx) {
     if rows == 0 {
         return;
     }
-    let start = window_start(ctx.selected, items.len(), rows);
-    let visible = &items[start..(start + rows).min(items.len())];
+    let (start, visible) = table::visible(items, ctx.selected, rows);
     let w = body.width as usize;
     let now = ctx.state.now;
     let age_w = visible.iter().map(|a| format::age(now, a.since).len()).max().unwrap_or(0);
@@ -257,7 +231,7 @@ fn draw_compact(f: &mut Frame, area: Rect, ctx: &PaneCtx) {
             let text_style = row_style(a, ctx);
             let mut spans = vec![
                 Span::styled(format!("{} ", symbol(a)), t.level(a.level())),
-                Span::styled(pad(&a.name, name_w), text_style),
+                Span::styled(text::pad(&a.name, name_w), text_style),
                 Span::styled(format!(" {:>age_w$}", format::age(now, a.since)), t.style(Role::Muted)),
             ];
             if summary_w >= 4 {
@@ -272,9 +246,8 @@ fn draw_compact(f: &mut Frame, area: Rect, ctx: &PaneCtx) {
         })
         .collect();
     f.render_widget(Paragraph::new(lines), body);
-    if highlight(ctx) && (start..start + visible.len()).contains(&ctx.selected) {
-        let y = body.y + (ctx.selected - start) as u16;
-        f.buffer_mut().set_style(Rect { y, height: 1, ..body }, t.style(Role::Selection));
+    if ctx.navigating() {
+        table::mark_selected_line(f, body, t, start, visible.len(), ctx.selected);
     }
 }
 
@@ -307,13 +280,10 @@ fn draw_table(f: &mut Frame, area: Rect, ctx: &PaneCtx) {
     let t = ctx.theme;
     let now = ctx.state.now;
     let rows_h = area.height.saturating_sub(1) as usize;
-    let start = window_start(ctx.selected, items.len(), rows_h);
-    let visible = &items[start..(start + rows_h).min(items.len())];
+    let (start, visible) = table::visible(items, ctx.selected, rows_h);
     let w = area.width;
     let wide = w >= 110;
-    let want = |f: &dyn Fn(&Alert) -> usize, lo: usize, hi: usize| {
-        visible.iter().map(f).max().unwrap_or(0).clamp(lo, hi) as u16
-    };
+    let want = |f: &dyn Fn(&Alert) -> usize, lo, hi| content_width(visible, f, lo, hi);
     let sev_w: u16 = if wide { 10 } else { 6 };
     let name_w = want(&|a| text::clean(&a.name).width(), 8, if wide { 34 } else { 24 });
     // Narrow tables fold the subject into the summary rather than lose the summary.
@@ -367,15 +337,8 @@ fn draw_table(f: &mut Frame, area: Rect, ctx: &PaneCtx) {
     });
     let mut widths: Vec<Constraint> = fixed.into_iter().filter(|c| *c > 0).map(Constraint::Length).collect();
     widths.push(Constraint::Fill(1));
-    let table = Table::new(rows, widths)
-        .header(header)
-        .column_spacing(1)
-        .row_highlight_style(t.style(Role::Selection));
-    let mut state = TableState::default();
-    if highlight(ctx) && ctx.selected >= start {
-        state.select(Some(ctx.selected - start));
-    }
-    f.render_stateful_widget(table, area, &mut state);
+    let table = Table::new(rows, widths).header(header).column_spacing(1);
+    table::draw_stateful(f, area, t, table, start, ctx.selected, ctx.navigating());
 }
 
 #[cfg(test)]

@@ -6,13 +6,14 @@ mod detail;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Cell, Paragraph, Row};
 
 use super::PaneCtx;
 use crate::config::theme::Role;
 use crate::state::argocd::{ArgoApp, HealthStatus, Operation, OperationPhase, SyncStatus};
-use crate::state::{Level, PaneId, SourceState, State};
-use crate::ui::widgets::{empty_note, level_symbol, window_start};
+use crate::state::{Level, PaneId, State};
+use crate::ui::table::{self, Spec, Window};
+use crate::ui::widgets::{empty_note, level_symbol, push_counts, source_reported};
 use crate::ui::{format, text};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -82,25 +83,7 @@ fn headline(ctx: &PaneCtx, width: usize) -> Line<'static> {
         (c.unknown_sync, "Unknown", SyncStatus::Unknown.level()),
         (c.syncing, "syncing", Level::Accent),
     ];
-    let mut used = spans[0].width();
-    let mut any = false;
-    for (n, word, level) in parts.into_iter().filter(|p| p.0 > 0) {
-        any = true;
-        let part = format!("{} {n} {word}", level_symbol(level));
-        used += 3 + part.chars().count();
-        if used > width {
-            break;
-        }
-        spans.push(Span::styled(" · ", t.style(Role::Muted)));
-        spans.push(Span::styled(part, t.level(level)));
-    }
-    if !any {
-        spans.push(Span::styled(" · ", t.style(Role::Muted)));
-        spans.push(Span::styled(
-            format!("{} all Synced · Healthy", level_symbol(Level::Ok)),
-            t.level(Level::Ok),
-        ));
-    }
+    push_counts(&mut spans, width, t, &parts, "all Synced · Healthy");
     Line::from(spans)
 }
 
@@ -147,11 +130,7 @@ enum Col {
     Operation,
 }
 
-/// A column: header, width, how far it may grow into spare space, and its priority (0 = keep).
-#[derive(Clone, Copy)]
-struct Spec(Col, &'static str, u16, u16, u8);
-
-const FULL: &[Spec] = &[
+const FULL: &[Spec<Col>] = &[
     Spec(Col::App, "APP", 20, 36, 0),
     Spec(Col::Project, "PROJECT", 9, 14, 7),
     Spec(Col::Sync, "SYNC", 11, 11, 0),
@@ -164,7 +143,7 @@ const FULL: &[Spec] = &[
     Spec(Col::Operation, "OPERATION", 16, 60, 1),
 ];
 
-const COMPACT: &[Spec] = &[
+const COMPACT: &[Spec<Col>] = &[
     Spec(Col::App, "APP", 12, 30, 0),
     Spec(Col::Sync, "SYNC", 9, 9, 0),
     Spec(Col::Health, "HEALTH", 11, 11, 0),
@@ -172,38 +151,6 @@ const COMPACT: &[Spec] = &[
     Spec(Col::Auto, "AUTO", 6, 6, 3),
     Spec(Col::Operation, "OPERATION", 16, 24, 1),
 ];
-
-/// Keep the columns that fit by priority, in display order; spare width is shared out.
-fn pick(specs: &[Spec], avail: u16, skip_operation: bool) -> Vec<(Col, &'static str, u16)> {
-    let usable = |s: &&Spec| !(skip_operation && s.0 == Col::Operation);
-    let mut by_prio: Vec<&Spec> = specs.iter().filter(usable).collect();
-    by_prio.sort_by_key(|s| s.4);
-    let mut keep: Vec<Col> = Vec::new();
-    let mut used = 0u16;
-    for s in by_prio {
-        let need = s.2 + u16::from(used > 0);
-        if used + need <= avail {
-            keep.push(s.0);
-            used += need;
-        }
-    }
-    let mut out: Vec<(Col, &'static str, u16, u16)> =
-        specs.iter().filter(|s| keep.contains(&s.0)).map(|s| (s.0, s.1, s.2, s.3)).collect();
-    let mut spare = avail.saturating_sub(used);
-    while spare > 0 {
-        let before = spare;
-        for c in out.iter_mut().filter(|c| c.2 < c.3) {
-            if spare > 0 {
-                c.2 += 1;
-                spare -= 1;
-            }
-        }
-        if spare == before {
-            break;
-        }
-    }
-    out.into_iter().map(|(c, h, w, _)| (c, h, w)).collect()
-}
 
 /// "5m Succeeded": how long ago the operation finished (or started) and how it ended.
 fn op_when(now: i64, op: &Operation) -> String {
@@ -260,10 +207,7 @@ pub fn draw(f: &mut Frame, area: Rect, ctx: &PaneCtx) {
         return;
     }
     if ctx.state.argocd.apps.is_empty() {
-        if matches!(
-            ctx.state.pane_freshness(PaneId::ArgoCd).state,
-            Some(SourceState::Ok | SourceState::Stale)
-        ) {
+        if source_reported(ctx.state, PaneId::ArgoCd) {
             empty_note(f, area, "no Argo CD applications in this context", t.style(Role::Muted));
         }
         return;
@@ -293,7 +237,6 @@ fn draw_table(f: &mut Frame, area: Rect, ctx: &PaneCtx, tree: &[(usize, &ArgoApp
     if area.height == 0 {
         return;
     }
-    let t = ctx.theme;
     let with_header = ctx.full || area.height >= 8;
     let any_op = tree.iter().any(|(_, a)| a.operation.is_some());
     let guides = guides(tree);
@@ -302,51 +245,15 @@ fn draw_table(f: &mut Frame, area: Rect, ctx: &PaneCtx, tree: &[(usize, &ArgoApp
     let comfortable =
         tree.iter().zip(&guides).map(|((_, a), g)| g.chars().count() + a.name.chars().count()).max();
     let base = if ctx.full { FULL } else { COMPACT };
-    let with_app = |min: u16| {
-        let specs: Vec<Spec> = base
-            .iter()
-            .map(|s| if s.0 == Col::App { Spec(s.0, s.1, s.2.max(min), s.3.max(min), s.4) } else { *s })
-            .collect();
-        pick(&specs, area.width, !any_op)
-    };
-    let mut cols = with_app(comfortable.unwrap_or(0).min(36) as u16);
-    if !cols.iter().any(|c| c.0 == Col::Health) {
-        cols = with_app(0);
-    }
-    let rows_h = area.height.saturating_sub(u16::from(with_header)) as usize;
-    let start = window_start(selected, tree.len(), rows_h);
-    let end = tree.len().min(start + rows_h);
-    let highlight = ctx.full || ctx.focused;
-    let rows = (start..end).map(|i| {
+    let specs: Vec<Spec<Col>> = base.iter().filter(|s| any_op || s.0 != Col::Operation).copied().collect();
+    let min = comfortable.unwrap_or(0).min(36) as u16;
+    let cols = table::pick_widened(&specs, area.width, Col::App, min, Col::Health);
+    let win = Window::new(area, with_header, tree.len(), selected, ctx.navigating());
+    let rows = (win.start..win.end).map(|i| {
         let app = tree[i].1;
-        let row = Row::new(cols.iter().map(|&(c, _, w)| cell(c, w, &guides[i], app, ctx)));
-        if highlight && i == selected { row.style(t.style(Role::Selection)) } else { row }
+        (i, Row::new(cols.iter().map(|&(c, _, w)| cell(c, w, &guides[i], app, ctx))))
     });
-    let widths: Vec<Constraint> = cols.iter().map(|c| Constraint::Length(c.2)).collect();
-    let mut table = Table::new(rows, widths).column_spacing(1);
-    if with_header {
-        table = table.header(Row::new(cols.iter().map(|c| Cell::from(c.1))).style(t.style(Role::Header)));
-    }
-    f.render_widget(table, area);
-    if highlight && (start..end).contains(&selected) {
-        let y = area.y + u16::from(with_header) + (selected - start) as u16;
-        restyle_selected(f, Rect { y, height: 1, ..area }, t);
-    }
-}
-
-/// Plain, muted and accent text would vanish on the selection background: on the selected row
-/// they take the selection's colour, while level colours (ok, warn, crit) keep their meaning.
-fn restyle_selected(f: &mut Frame, row: Rect, theme: &crate::config::Theme) {
-    let Some(fg) = theme.style(Role::Selection).fg else { return };
-    let neutral = [Role::Text, Role::Muted, Role::Accent, Role::Bar].map(|r| theme.style(r).fg);
-    let row = row.intersection(f.area());
-    let buf = f.buffer_mut();
-    for x in row.left()..row.right() {
-        let cell = &mut buf[(x, row.y)];
-        if neutral.contains(&Some(cell.fg)) {
-            cell.set_fg(fg);
-        }
-    }
+    table::draw(f, area, ctx.theme, &cols, rows, win);
 }
 
 #[cfg(test)]

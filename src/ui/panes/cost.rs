@@ -12,7 +12,8 @@ use unicode_width::UnicodeWidthStr;
 use super::PaneCtx;
 use crate::config::theme::Role;
 use crate::state::cost::CostReport;
-use crate::state::{Level, PaneId, SourceState, State};
+use crate::state::{Level, PaneId, State};
+use crate::ui::text::fit_line;
 use crate::ui::widgets::{self, level_symbol};
 use crate::ui::{format, text};
 
@@ -35,8 +36,7 @@ pub fn draw(f: &mut Frame, area: Rect, ctx: &PaneCtx) {
         return;
     }
     let Some(report) = &ctx.state.cost.report else {
-        let fr = ctx.state.pane_freshness(PaneId::Cost).state;
-        if matches!(fr, Some(SourceState::Ok | SourceState::Stale)) {
+        if widgets::source_reported(ctx.state, PaneId::Cost) {
             widgets::empty_note(f, area, "no cost report yet", ctx.theme.style(Role::Muted));
         }
         return;
@@ -177,32 +177,12 @@ fn draw_compact(f: &mut Frame, area: Rect, r: &CostReport, ctx: &PaneCtx) {
         Constraint::Length(u16::from(spare > trend_h)),
     ])
     .areas(rest);
-    charts::services(f, list, &services, ctx.full || ctx.focused, ctx);
+    charts::services(f, list, &services, ctx.navigating(), ctx);
     if trend_h > 0 {
         charts::daily(f, trend, r, ctx);
     }
     let age_text = format!("{} · {}", metric_text(r), data_age(r, ctx.state.now));
     f.render_widget(Paragraph::new(Span::styled(text::fit(&age_text, w), t.style(Role::Muted))), age);
-}
-
-/// Cut a line of styled spans to `w` columns, keeping each span's style.
-fn fit_line(line: Line<'static>, w: usize) -> Line<'static> {
-    if line.width() <= w {
-        return line;
-    }
-    let mut out = Vec::new();
-    let mut left = w;
-    for s in line.spans {
-        let sw = s.content.width();
-        if sw < left {
-            left -= sw;
-            out.push(s);
-        } else {
-            out.push(Span::styled(text::fit(&s.content, left), s.style));
-            break;
-        }
-    }
-    Line::from(out)
 }
 
 /// The numbers in words, the budget gauge, the forecast note and where the data came from.

@@ -14,8 +14,8 @@ use unicode_width::UnicodeWidthStr;
 use super::PaneCtx;
 use crate::config::theme::Role;
 use crate::state::infra::NodeReadiness;
-use crate::state::{PaneId, SourceState, State};
-use crate::ui::widgets::empty_note;
+use crate::state::{PaneId, State};
+use crate::ui::widgets::{empty_note, source_reported};
 
 /// Node counts for the summary and the nodes line.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -88,58 +88,9 @@ fn group_readiness(state: &State, cluster: usize, group: &str) -> Option<(usize,
     Some((ready, total))
 }
 
-/// A table column: id, header, width, how far it may grow into spare space, priority (0 = keep).
-struct Spec<C>(C, &'static str, u16, u16, u8);
-
-/// Keep the columns that fit by priority, in display order; spare width is shared out a cell
-/// at a time so no one column swallows it.
-fn pick<C: Copy + PartialEq>(specs: &[Spec<C>], avail: u16) -> Vec<(C, &'static str, u16)> {
-    let mut by_prio: Vec<&Spec<C>> = specs.iter().collect();
-    by_prio.sort_by_key(|s| s.4);
-    let mut keep: Vec<C> = Vec::new();
-    let mut used = 0u16;
-    for s in by_prio {
-        let need = s.2 + u16::from(used > 0);
-        if used + need <= avail {
-            keep.push(s.0);
-            used += need;
-        }
-    }
-    let mut out: Vec<(C, &'static str, u16, u16)> =
-        specs.iter().filter(|s| keep.contains(&s.0)).map(|s| (s.0, s.1, s.2, s.3)).collect();
-    let mut spare = avail.saturating_sub(used);
-    while spare > 0 {
-        let before = spare;
-        for c in out.iter_mut().filter(|c| c.2 < c.3) {
-            if spare > 0 {
-                c.2 += 1;
-                spare -= 1;
-            }
-        }
-        if spare == before {
-            break;
-        }
-    }
-    out.into_iter().map(|(c, h, w, _)| (c, h, w)).collect()
-}
-
-/// Plain, muted and accent text would vanish on the selection background: on the selected row
-/// they take the selection's colour, while level colours (ok, warn, crit) keep their meaning.
-pub(super) fn restyle_selected(f: &mut Frame, row: Rect, theme: &crate::config::Theme) {
-    let Some(fg) = theme.style(Role::Selection).fg else { return };
-    let neutral = [Role::Text, Role::Muted, Role::Accent, Role::Bar].map(|r| theme.style(r).fg);
-    let row = row.intersection(f.area());
-    let buf = f.buffer_mut();
-    for x in row.left()..row.right() {
-        let cell = &mut buf[(x, row.y)];
-        if neutral.contains(&Some(cell.fg)) {
-            cell.set_fg(fg);
-        }
-    }
-}
-
-/// Pad to `w` display columns (after `text::fit` has cut it to at most `w`).
-fn pad(s: &str, w: usize) -> String {
+/// Pad to `w` display columns after `text::fit` has cut it to at most `w`. Unlike `text::pad`
+/// it never cuts: the group table's headers and counts are shown whole.
+fn pad_uncut(s: &str, w: usize) -> String {
     let used = UnicodeWidthStr::width(s);
     format!("{s}{}", " ".repeat(w.saturating_sub(used)))
 }
@@ -150,10 +101,7 @@ pub fn draw(f: &mut Frame, area: Rect, ctx: &PaneCtx) {
     }
     let infra = &ctx.state.infra;
     if infra.clusters.is_empty() && infra.nodes.is_empty() && infra.metrics.is_empty() {
-        if matches!(
-            ctx.state.pane_freshness(PaneId::Infrastructure).state,
-            Some(SourceState::Ok | SourceState::Stale)
-        ) {
+        if source_reported(ctx.state, PaneId::Infrastructure) {
             empty_note(f, area, "no clusters, nodes or metrics reported", ctx.theme.style(Role::Muted));
         }
         return;

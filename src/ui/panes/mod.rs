@@ -8,6 +8,8 @@ pub mod cost;
 pub mod infrastructure;
 pub mod pods;
 pub mod scaling;
+#[cfg(test)]
+mod test_support;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -27,6 +29,14 @@ pub struct PaneCtx<'a> {
     pub full: bool,
     /// Index of the selected row in the pane's display order.
     pub selected: usize,
+}
+
+impl PaneCtx<'_> {
+    /// Whether the user is moving through the pane's rows (focused or full screen), so the
+    /// selection is drawn and windows follow it.
+    pub fn navigating(&self) -> bool {
+        self.full || self.focused
+    }
 }
 
 pub fn summary(pane: PaneId, state: &State) -> String {

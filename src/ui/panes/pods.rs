@@ -6,13 +6,14 @@ mod events;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Cell, Paragraph, Row};
 
 use super::PaneCtx;
 use crate::config::theme::Role;
 use crate::state::pods::{Pod, PodPhase};
-use crate::state::{Level, PaneId, SourceState, State};
-use crate::ui::widgets::{empty_note, level_symbol, window_start};
+use crate::state::{Level, PaneId, State};
+use crate::ui::table::{self, Spec, Window};
+use crate::ui::widgets::{empty_note, level_symbol, push_counts, source_reported};
 use crate::ui::{format, text};
 
 /// Headline counts, from one pass over the store.
@@ -77,25 +78,8 @@ fn headline(ctx: &PaneCtx, width: usize) -> Line<'static> {
         (c.not_ready, "not ready", Level::Warn),
         (c.restarting, "restarting", Level::Warn),
     ];
-    let mut any = false;
-    let mut used = spans[0].width();
-    for (n, word, level) in parts {
-        if n > 0 {
-            any = true;
-            let part = format!("{} {n} {word}", level_symbol(level));
-            // Drop what does not fit rather than cut a count in half.
-            used += 3 + part.chars().count();
-            if used > width {
-                break;
-            }
-            spans.push(Span::styled(" · ", t.style(Role::Muted)));
-            spans.push(Span::styled(part, t.level(level)));
-        }
-    }
-    if !any {
-        spans.push(Span::styled(" · ", t.style(Role::Muted)));
-        spans.push(Span::styled(format!("{} all running", level_symbol(Level::Ok)), t.level(Level::Ok)));
-    }
+    // What does not fit is dropped rather than a count cut in half.
+    push_counts(&mut spans, width, t, &parts, "all running");
     if ctx.full && !ctx.state.pods.metrics_available {
         // Said once here rather than in every row's CPU/MEM cells.
         spans.push(Span::styled(
@@ -123,11 +107,7 @@ enum Col {
     Usage,
 }
 
-/// A column: header, width, how far it may grow into spare space, and its priority (0 = keep).
-#[derive(Clone, Copy)]
-struct Spec(Col, &'static str, u16, u16, u8);
-
-const FULL: &[Spec] = &[
+const FULL: &[Spec<Col>] = &[
     Spec(Col::Sym, "", 1, 1, 0),
     Spec(Col::Namespace, "NAMESPACE", 12, 16, 3),
     Spec(Col::Name, "NAME", 20, 44, 0),
@@ -141,7 +121,7 @@ const FULL: &[Spec] = &[
     Spec(Col::Mem, "MEM", 6, 6, 5),
 ];
 
-const COMPACT: &[Spec] = &[
+const COMPACT: &[Spec<Col>] = &[
     Spec(Col::Sym, "", 1, 1, 0),
     Spec(Col::Namespace, "NS", 10, 12, 6),
     Spec(Col::Name, "NAME", 12, 40, 0),
@@ -151,38 +131,6 @@ const COMPACT: &[Spec] = &[
     Spec(Col::Age, "AGE", 4, 4, 4),
     Spec(Col::Usage, "CPU/MEM", 11, 11, 5),
 ];
-
-/// Keep the columns that fit by priority, in display order; spare width goes to growable ones.
-fn pick(specs: &[Spec], avail: u16) -> Vec<(Col, &'static str, u16)> {
-    let mut by_prio: Vec<usize> = (0..specs.len()).collect();
-    by_prio.sort_by_key(|&i| specs[i].4);
-    let mut keep = vec![false; specs.len()];
-    let mut used = 0u16;
-    for i in by_prio {
-        let need = specs[i].2 + u16::from(used > 0);
-        if used + need <= avail {
-            keep[i] = true;
-            used += need;
-        }
-    }
-    let mut out: Vec<(Col, &'static str, u16, u16)> =
-        specs.iter().zip(&keep).filter(|(_, k)| **k).map(|(s, _)| (s.0, s.1, s.2, s.3)).collect();
-    // Spare width is shared out a cell at a time so no one column swallows it.
-    let mut spare = avail.saturating_sub(used);
-    while spare > 0 {
-        let before = spare;
-        for c in out.iter_mut().filter(|c| c.2 < c.3) {
-            if spare > 0 {
-                c.2 += 1;
-                spare -= 1;
-            }
-        }
-        if spare == before {
-            break;
-        }
-    }
-    out.into_iter().map(|(c, h, w, _)| (c, h, w)).collect()
-}
 
 fn cell(col: Col, width: u16, pod: &Pod, ctx: &PaneCtx) -> Cell<'static> {
     let t = ctx.theme;
@@ -264,10 +212,7 @@ fn fit_middle(name: &str, w: usize) -> String {
 
 /// Nothing to draw and the freshness line does not already say why.
 fn empty_reason(state: &State) -> Option<&'static str> {
-    match state.pane_freshness(PaneId::Pods).state {
-        Some(SourceState::Ok | SourceState::Stale) => Some("no pods in this context"),
-        _ => None,
-    }
+    source_reported(state, PaneId::Pods).then_some("no pods in this context")
 }
 
 pub fn draw(f: &mut Frame, area: Rect, ctx: &PaneCtx) {
@@ -300,57 +245,19 @@ fn draw_table(f: &mut Frame, area: Rect, ctx: &PaneCtx) {
     if area.height == 0 {
         return;
     }
-    let t = ctx.theme;
     let with_header = ctx.full || area.height >= 8;
     // Pod names cut short all look alike: give NAME room before optional columns, unless that
     // would cost the status column.
-    let base = if ctx.full { FULL } else { COMPACT };
-    let with_name = |min: u16| {
-        let specs: Vec<Spec> = base
-            .iter()
-            .map(|s| if s.0 == Col::Name { Spec(s.0, s.1, s.2.max(min), s.3, s.4) } else { *s })
-            .collect();
-        pick(&specs, area.width)
-    };
-    let mut cols = with_name(if ctx.full { 30 } else { 20 });
-    if !cols.iter().any(|c| c.0 == Col::Status) {
-        cols = with_name(0);
-    }
+    let specs = if ctx.full { FULL } else { COMPACT };
+    let name_w = if ctx.full { 30 } else { 20 };
+    let cols = table::pick_widened(specs, area.width, Col::Name, name_w, Col::Status);
     let order = &ctx.state.pods.order;
-    let rows_h = area.height.saturating_sub(u16::from(with_header)) as usize;
-    let selected = ctx.selected.min(order.len().saturating_sub(1));
-    let start = window_start(selected, order.len(), rows_h);
-    let highlight = ctx.full || ctx.focused;
-    let rows = order[start..order.len().min(start + rows_h)].iter().enumerate().filter_map(|(i, key)| {
+    let win = Window::new(area, with_header, order.len(), ctx.selected, ctx.navigating());
+    let rows = order[win.start..win.end].iter().enumerate().filter_map(|(i, key)| {
         let pod = ctx.state.pods.by_key.get(key)?;
-        let row = Row::new(cols.iter().map(|&(c, _, w)| cell(c, w, pod, ctx)));
-        Some(if highlight && start + i == selected { row.style(t.style(Role::Selection)) } else { row })
+        Some((win.start + i, Row::new(cols.iter().map(|&(c, _, w)| cell(c, w, pod, ctx)))))
     });
-    let widths: Vec<Constraint> = cols.iter().map(|c| Constraint::Length(c.2)).collect();
-    let mut table = Table::new(rows, widths).column_spacing(1);
-    if with_header {
-        table = table.header(Row::new(cols.iter().map(|c| Cell::from(c.1))).style(t.style(Role::Header)));
-    }
-    f.render_widget(table, area);
-    if highlight && (start..start + rows_h).contains(&selected) {
-        let y = area.y + u16::from(with_header) + (selected - start) as u16;
-        restyle_selected(f, Rect { y, height: 1, ..area }, t);
-    }
-}
-
-/// Plain, muted and accent text would vanish on the selection background: on the selected row
-/// they take the selection's colour, while level colours (ok, warn, crit) keep their meaning.
-fn restyle_selected(f: &mut Frame, row: Rect, theme: &crate::config::Theme) {
-    let Some(fg) = theme.style(Role::Selection).fg else { return };
-    let neutral = [Role::Text, Role::Muted, Role::Accent, Role::Bar].map(|r| theme.style(r).fg);
-    let row = row.intersection(f.area());
-    let buf = f.buffer_mut();
-    for x in row.left()..row.right() {
-        let cell = &mut buf[(x, row.y)];
-        if neutral.contains(&Some(cell.fg)) {
-            cell.set_fg(fg);
-        }
-    }
+    table::draw(f, area, ctx.theme, &cols, rows, win);
 }
 
 #[cfg(test)]

@@ -6,14 +6,16 @@ mod detail;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Cell, Paragraph, Row, Table};
 use unicode_width::UnicodeWidthStr;
 
 use super::PaneCtx;
 use crate::config::theme::Role;
 use crate::state::scaling::{Hpa, HpaMetric};
-use crate::state::{Level, PaneId, SourceState, State};
-use crate::ui::widgets::{self, level_symbol, window_start};
+use crate::state::{Level, PaneId, State};
+use crate::ui::table::{self, content_width};
+use crate::ui::text::{pad, rpad};
+use crate::ui::widgets::{self, level_symbol};
 use crate::ui::{format, text};
 
 pub fn summary(state: &State) -> String {
@@ -41,8 +43,7 @@ pub fn draw(f: &mut Frame, area: Rect, ctx: &PaneCtx) {
     let hpas = &ctx.state.scaling.hpas;
     if hpas.is_empty() {
         // Pending, failing or disabled sources are already explained by the freshness line.
-        let fr = ctx.state.pane_freshness(PaneId::Scaling).state;
-        if matches!(fr, Some(SourceState::Ok | SourceState::Stale)) {
+        if widgets::source_reported(ctx.state, PaneId::Scaling) {
             widgets::empty_note(
                 f,
                 area,
@@ -142,21 +143,6 @@ pub(super) fn spark(values: impl ExactSizeIterator<Item = u64>, width: usize, ma
     values.skip(skip).map(|v| TICKS[((v.min(max) * 7) / max) as usize]).collect()
 }
 
-fn pad(s: &str, w: usize) -> String {
-    let s = text::fit(s, w);
-    let used = s.width();
-    format!("{s}{}", " ".repeat(w.saturating_sub(used)))
-}
-
-fn rpad(s: &str, w: usize) -> String {
-    let s = text::fit(s, w);
-    format!("{}{s}", " ".repeat(w.saturating_sub(s.width())))
-}
-
-fn highlight(ctx: &PaneCtx) -> bool {
-    ctx.full || ctx.focused
-}
-
 fn headline(hpas: &[Hpa], ctx: &PaneCtx) -> Line<'static> {
     let t = ctx.theme;
     let mut spans =
@@ -194,8 +180,7 @@ fn draw_compact(f: &mut Frame, area: Rect, ctx: &PaneCtx) {
     if rows == 0 {
         return;
     }
-    let start = window_start(ctx.selected, hpas.len(), rows);
-    let visible = &hpas[start..(start + rows).min(hpas.len())];
+    let (start, visible) = table::visible(hpas, ctx.selected, rows);
     let w = body.width as usize;
     // The namespace only when there is room and it tells rows apart.
     let with_ns = w >= 48 && visible.iter().any(|h| h.namespace != visible[0].namespace);
@@ -254,9 +239,8 @@ fn draw_compact(f: &mut Frame, area: Rect, ctx: &PaneCtx) {
         .collect();
     let shown = lines.len();
     f.render_widget(Paragraph::new(lines), body);
-    if highlight(ctx) && (start..start + visible.len()).contains(&ctx.selected) {
-        let y = body.y + (ctx.selected - start) as u16;
-        f.buffer_mut().set_style(Rect { y, height: 1, ..body }, t.style(Role::Selection));
+    if ctx.navigating() {
+        table::mark_selected_line(f, body, t, start, visible.len(), ctx.selected);
     }
     // Tall cells have room to say what is wrong, not only that something is.
     let spare = rows - shown;
@@ -309,9 +293,7 @@ struct Columns {
 }
 
 fn columns(visible: &[Hpa], width: u16, ctx: &PaneCtx) -> Columns {
-    let want = |f: &dyn Fn(&Hpa) -> usize, lo: usize, hi: usize| {
-        visible.iter().map(f).max().unwrap_or(0).clamp(lo, hi) as u16
-    };
+    let want = |f: &dyn Fn(&Hpa) -> usize, lo, hi| content_width(visible, f, lo, hi);
     let name = want(&|h| h.namespace.width() + h.name.width() + 3, 12, 40);
     let replicas = want(&|h| replicas_text(h).width(), 8, 16);
     let metrics = want(&|h| metrics_line(h, short_metrics(width), ctx).width(), 7, 44);
@@ -374,26 +356,6 @@ fn metrics_line(h: &Hpa, short: bool, ctx: &PaneCtx) -> Line<'static> {
     Line::from(spans)
 }
 
-/// Cut a line of styled spans to `w` columns, keeping each span's style.
-fn fit_line(line: Line<'static>, w: usize) -> Line<'static> {
-    if line.width() <= w {
-        return line;
-    }
-    let mut out = Vec::new();
-    let mut left = w;
-    for s in line.spans {
-        let sw = s.content.width();
-        if sw < left {
-            left -= sw;
-            out.push(s);
-        } else {
-            out.push(Span::styled(text::fit(&s.content, left), s.style));
-            break;
-        }
-    }
-    Line::from(out)
-}
-
 fn draw_full(f: &mut Frame, area: Rect, ctx: &PaneCtx) {
     let hpas = &ctx.state.scaling.hpas;
     let h = area.height;
@@ -420,8 +382,7 @@ fn draw_full(f: &mut Frame, area: Rect, ctx: &PaneCtx) {
 fn draw_table(f: &mut Frame, area: Rect, ctx: &PaneCtx) {
     let hpas = &ctx.state.scaling.hpas;
     let rows_h = area.height.saturating_sub(1) as usize;
-    let start = window_start(ctx.selected, hpas.len(), rows_h);
-    let visible = &hpas[start..(start + rows_h).min(hpas.len())];
+    let (start, visible) = table::visible(hpas, ctx.selected, rows_h);
     let c = columns(visible, area.width, ctx);
     let t = ctx.theme;
 
@@ -455,7 +416,7 @@ fn draw_table(f: &mut Frame, area: Rect, ctx: &PaneCtx) {
             cells.push(Cell::from(Span::styled(widgets::bar(ratio, c.bar as usize), t.style(role))));
         }
         let line = metrics_line(h, short_metrics(area.width), ctx);
-        cells.push(Cell::from(fit_line(line, c.metrics as usize)));
+        cells.push(Cell::from(text::fit_line(line, c.metrics as usize)));
         let words = if st.long.width() <= c.status as usize { &st.long } else { &st.medium };
         cells.push(Cell::from(Span::styled(text::fit(words, c.status as usize), t.level(st.level))));
         if c.scaled > 0 {
@@ -473,15 +434,8 @@ fn draw_table(f: &mut Frame, area: Rect, ctx: &PaneCtx) {
         }
         Row::new(cells)
     });
-    let table = Table::new(rows, c.constraints())
-        .header(header)
-        .column_spacing(1)
-        .row_highlight_style(t.style(Role::Selection));
-    let mut state = TableState::default();
-    if highlight(ctx) && ctx.selected >= start {
-        state.select(Some(ctx.selected - start));
-    }
-    f.render_stateful_widget(table, area, &mut state);
+    let table = Table::new(rows, c.constraints()).header(header).column_spacing(1);
+    table::draw_stateful(f, area, t, table, start, ctx.selected, ctx.navigating());
 }
 
 #[cfg(test)]

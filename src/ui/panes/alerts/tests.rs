@@ -3,15 +3,11 @@
 
 use std::collections::BTreeMap;
 
-use ratatui::buffer::Buffer;
-
 use super::*;
-use crate::config::{Keymap, Theme};
-use crate::state::view::Mode;
-use crate::state::{Data, Message, SourceId, update};
-use crate::ui::{Ui, render_to_buffer};
-
-const NOW: i64 = 1_800_000_000_000;
+use crate::state::Data;
+use crate::ui::panes::test_support::{
+    self, NOW, fed, fg, fg_of, find, no_control, render_odd_sizes, render_screen as render, text_of,
+};
 
 fn alert(name: &str, sev: Severity, state: AlertState, ago_s: i64, summary: &str) -> Alert {
     let mut labels = BTreeMap::new();
@@ -34,15 +30,6 @@ fn alert(name: &str, sev: Severity, state: AlertState, ago_s: i64, summary: &str
 }
 
 pub(super) fn fixture() -> State {
-    let mut state = State::new("test", NOW);
-    let am = SourceId::new("demo/alertmanager");
-    let cw = SourceId::new("demo/cloudwatch");
-    for s in [&am, &cw] {
-        update(
-            &mut state,
-            Message::Register { source: s.clone(), interval_ms: 15_000, feeds: vec![PaneId::Alerts] },
-        );
-    }
     let mut crash = alert(
         "KubePodCrashLooping",
         Severity::Critical,
@@ -64,45 +51,16 @@ pub(super) fn fixture() -> State {
         alert("alb-5xx-high", Severity::Critical, AlertState::Alarm, 200, "Threshold Crossed: 1 datapoint"),
         alert("rds-free-storage", Severity::Warning, AlertState::InsufficientData, 50, "no datapoints"),
     ];
-    update(&mut state, Message::Data { source: am, at: NOW - 2000, data: Data::Alerts(am_alerts) });
-    update(&mut state, Message::Data { source: cw, at: NOW - 2000, data: Data::Alerts(cw_alarms) });
-    update(&mut state, Message::Tick(NOW));
-    state.finish_batch();
-    state
+    let (am, cw) = ("demo/alertmanager", "demo/cloudwatch");
+    fed(
+        PaneId::Alerts,
+        &[(am, 15_000), (cw, 15_000)],
+        [(am, NOW - 2000, Data::Alerts(am_alerts)), (cw, NOW - 2000, Data::Alerts(cw_alarms))],
+    )
 }
 
-fn render(state: &State, w: u16, h: u16) -> Buffer {
-    let theme = Theme::default_theme();
-    let keymap = Keymap::default_keymap();
-    render_to_buffer(state, &Ui { theme: &theme, keymap: &keymap }, w, h)
-}
-
-fn text_of(buf: &Buffer) -> String {
-    crate::headless::export::to_text(buf)
-}
-
-fn find(buf: &Buffer, needle: &str) -> Option<(u16, u16)> {
-    let w = buf.area.width;
-    for y in 0..buf.area.height {
-        let cells: Vec<&str> = (0..w).map(|x| buf[(x, y)].symbol()).collect();
-        for x in 0..cells.len() {
-            if cells[x..].concat().starts_with(needle) {
-                return Some((x as u16, y));
-            }
-        }
-    }
-    None
-}
-
-fn full(mut state: State, selected: usize) -> State {
-    state.view.mode = Mode::Full(PaneId::Alerts);
-    state.view.focus = PaneId::Alerts;
-    state.view.selected[PaneId::Alerts.index()] = selected;
-    state
-}
-
-fn no_escape(buf: &Buffer) -> bool {
-    buf.content().iter().all(|c| !c.symbol().chars().any(|ch| ch.is_control()))
+fn full(state: State, selected: usize) -> State {
+    test_support::full(state, PaneId::Alerts, selected)
 }
 
 #[test]
@@ -146,9 +104,8 @@ fn compact_shows_headline_and_top_alerts() {
             assert!(text.contains("✖ 2 crit · ▲ 1 warn · ◆ 1 info · ○ 1 silenced"), "{text}");
         }
         assert!(text.contains("KubePodCrashLooping"), "{text}");
-        let (x, y) = find(&buf, "✖ 2 crit").unwrap();
-        assert_eq!(buf[(x, y)].fg, Theme::default_theme().style(Role::Crit).fg.unwrap());
-        assert!(no_escape(&buf));
+        assert_eq!(fg_of(&buf, "✖ 2 crit"), fg(Role::Crit));
+        assert!(no_control(&buf));
     }
 }
 
@@ -159,7 +116,7 @@ fn escape_sequences_render_visibly() {
     for st in [full(state.clone(), evil), full(state, 0)] {
         for (w, h) in [(80, 24), (160, 48)] {
             let buf = render(&st, w, h);
-            assert!(no_escape(&buf), "raw control character in the buffer");
+            assert!(no_control(&buf), "raw control character in the buffer");
             assert!(text_of(&buf).contains("␛[31m"), "{}", text_of(&buf));
         }
     }
@@ -167,7 +124,6 @@ fn escape_sequences_render_visibly() {
 
 #[test]
 fn full_view_shows_detail_and_mutes_silenced() {
-    let theme = Theme::default_theme();
     let buf = render(&full(fixture(), 0), 160, 48);
     let text = text_of(&buf);
     for needle in
@@ -176,13 +132,10 @@ fn full_view_shows_detail_and_mutes_silenced() {
         assert!(text.contains(needle), "lacks {needle}:\n{text}");
     }
     assert!(text.contains("namespace=storefront"), "{text}");
-    let (x, y) = find(&buf, "silenced").unwrap();
-    let _ = (x, y);
+    assert!(find(&buf, "silenced").is_some(), "{text}");
     // The silenced row's state word and the INSUFFICIENT alarm are muted, not coloured.
-    let (x, y) = find(&buf, "INSUFFICIENT").unwrap();
-    assert_eq!(buf[(x, y)].fg, theme.style(Role::Muted).fg.unwrap());
-    let (x, y) = find(&buf, "ALARM").unwrap();
-    assert_eq!(buf[(x, y)].fg, theme.style(Role::Crit).fg.unwrap());
+    assert_eq!(fg_of(&buf, "INSUFFICIENT"), fg(Role::Muted));
+    assert_eq!(fg_of(&buf, "ALARM"), fg(Role::Crit));
     let buf = render(&full(fixture(), 0), 80, 24);
     let text = text_of(&buf);
     assert!(text.contains("KubePodCrashLooping"), "{text}");
@@ -200,18 +153,5 @@ fn many_alerts_keep_selection_visible() {
 
 #[test]
 fn odd_sizes_do_not_panic() {
-    for (w, h) in [(12, 4), (20, 6), (30, 8), (44, 12), (60, 14), (79, 30), (100, 20), (200, 60)] {
-        for sel in [0, 3] {
-            render(&full(fixture(), sel), w, h);
-        }
-        render(&fixture(), w, h);
-    }
-    let mut empty = fixture();
-    empty.scaling.hpas.clear();
-    empty.alerts.items.clear();
-    empty.cost.report = None;
-    for full_view in [false, true] {
-        let st = if full_view { full(empty.clone(), 0) } else { empty.clone() };
-        render(&st, 80, 24);
-    }
+    render_odd_sizes(&fixture(), PaneId::Alerts);
 }

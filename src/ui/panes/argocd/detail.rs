@@ -10,14 +10,13 @@ use super::PaneCtx;
 use crate::config::theme::Role;
 use crate::state::Level;
 use crate::state::argocd::{AppResource, ArgoApp, HealthStatus, SyncStatus};
-use crate::ui::widgets::level_symbol;
+use crate::ui::widgets::{level_symbol, push_while_fits};
 use crate::ui::{format, text};
 
 pub(super) fn draw(f: &mut Frame, area: Rect, ctx: &PaneCtx, app: &ArgoApp) {
     let t = ctx.theme;
     let w = area.width as usize;
     let muted = t.style(Role::Muted);
-    let sep = || Span::styled(" · ", muted);
     let mut lines = Vec::new();
 
     let level = app.level();
@@ -33,16 +32,10 @@ pub(super) fn draw(f: &mut Frame, area: Rect, ctx: &PaneCtx, app: &ArgoApp) {
         ("dest ", text::fit(&app.destination_namespace, 24)),
         ("project ", text::fit(&app.project, 20)),
     ];
-    let mut used: usize = first.iter().map(Span::width).sum();
-    for (label, value) in optional {
-        used += 3 + label.len() + value.chars().count();
-        if used > w {
-            break;
-        }
-        first.push(sep());
-        first.push(Span::styled(label, muted));
-        first.push(Span::styled(value, t.style(Role::Text)));
-    }
+    let used: usize = first.iter().map(Span::width).sum();
+    let optional = optional
+        .map(|(label, value)| vec![Span::styled(label, muted), Span::styled(value, t.style(Role::Text))]);
+    push_while_fits(&mut first, used, w, muted, optional);
     lines.push(Line::from(first));
 
     let op_line = |label: &'static str, op: &crate::state::argocd::Operation, running: bool| {

@@ -1,15 +1,11 @@
 //! Render tests for the Argo CD pane on a small app-of-apps fixture: tree guides, colours that
 //! carry meaning, selection by tree index and the detail area. No whole-screen snapshots here.
 
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 
 use super::*;
-use crate::config::Theme;
 use crate::state::argocd::{AppCondition, AppResource};
-
-const NOW: i64 = 1_800_000_000_000;
+use crate::ui::panes::test_support::{NOW, fg, fg_of, lines, render_pane};
 
 fn app(name: &str, parent: Option<&str>, sync: SyncStatus, health: HealthStatus) -> ArgoApp {
     ArgoApp {
@@ -76,27 +72,7 @@ fn fixture() -> State {
 }
 
 fn render(state: &State, w: u16, h: u16, full: bool, selected: usize) -> Buffer {
-    let theme = Theme::default_theme();
-    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    term.draw(|f| {
-        let ctx = PaneCtx { state, theme: &theme, focused: true, full, selected };
-        draw(f, f.area(), &ctx);
-    })
-    .unwrap();
-    term.backend().buffer().clone()
-}
-
-fn lines(buf: &Buffer) -> Vec<String> {
-    (0..buf.area.height)
-        .map(|y| (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect::<String>())
-        .collect()
-}
-
-fn find(buf: &Buffer, needle: &str) -> Option<(u16, u16)> {
-    lines(buf).iter().enumerate().find_map(|(y, l)| {
-        let byte = l.find(needle)?;
-        Some((l[..byte].chars().count() as u16, y as u16))
-    })
+    render_pane(draw, state, (w, h), full, true, selected)
 }
 
 #[test]
@@ -130,13 +106,10 @@ fn tree_rows_follow_tree_order_with_guides() {
 #[test]
 fn degraded_is_crit_and_out_of_sync_is_warn() {
     let s = fixture();
-    let theme = Theme::default_theme();
     for full in [false, true] {
         let buf = render(&s, 120, 24, full, 0);
-        let (x, y) = find(&buf, "Degraded").expect("health shown");
-        assert_eq!(buf[(x, y)].fg, theme.style(Role::Crit).fg.unwrap(), "full={full}");
-        let (x, y) = find(&buf, "OutOfSync").expect("sync shown");
-        assert_eq!(buf[(x, y)].fg, theme.style(Role::Warn).fg.unwrap(), "full={full}");
+        assert_eq!(fg_of(&buf, "Degraded"), fg(Role::Crit), "full={full}");
+        assert_eq!(fg_of(&buf, "OutOfSync"), fg(Role::Warn), "full={full}");
     }
 }
 

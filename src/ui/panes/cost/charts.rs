@@ -10,7 +10,8 @@ use unicode_width::UnicodeWidthStr;
 use super::PaneCtx;
 use crate::config::theme::Role;
 use crate::state::cost::CostReport;
-use crate::ui::widgets::{self, window_start};
+use crate::ui::table;
+use crate::ui::widgets;
 use crate::ui::{format, text};
 
 /// One row per service: name as Cost Explorer gives it, a bar against the largest, amount, share.
@@ -27,22 +28,16 @@ pub(super) fn services(f: &mut Frame, area: Rect, rows: &[(String, f64)], highli
     let bar_w = (w / 4).clamp(4, 24);
     let name_w = w.saturating_sub(money_w + share_w + bar_w + 2);
     let height = area.height as usize;
-    let start = window_start(ctx.selected, rows.len(), height);
-    let lines: Vec<Line> = rows
+    let (start, shown) = table::visible(rows, ctx.selected, height);
+    let lines: Vec<Line> = shown
         .iter()
-        .skip(start)
-        .take(height)
         .enumerate()
         .map(|(i, (name, v))| {
             // top_services appends the rest as "Other": it is not a service to look up.
             let other = start + i == rows.len() - 1 && name == "Other";
             let name_style = if other { t.style(Role::Muted) } else { t.style(Role::Text) };
-            let name = text::fit(name, name_w);
             let mut spans = vec![
-                Span::styled(
-                    format!("{name}{}", " ".repeat(name_w.saturating_sub(name.width()))),
-                    name_style,
-                ),
+                Span::styled(text::pad(name, name_w), name_style),
                 Span::raw(" "),
                 Span::styled(widgets::bar(v / top, bar_w), t.style(Role::Bar)),
                 Span::styled(format!(" {:>money_w$}", format::money(*v)), t.style(Role::Text)),
@@ -55,9 +50,8 @@ pub(super) fn services(f: &mut Frame, area: Rect, rows: &[(String, f64)], highli
         })
         .collect();
     f.render_widget(Paragraph::new(lines), area);
-    if highlight && ctx.selected >= start && ctx.selected < start + height.min(rows.len() - start) {
-        let y = area.y + (ctx.selected - start) as u16;
-        f.buffer_mut().set_style(Rect { y, height: 1, ..area }, t.style(Role::Selection));
+    if highlight {
+        table::mark_selected_line(f, area, t, start, shown.len(), ctx.selected);
     }
 }
 

@@ -3,11 +3,12 @@
 
 use ratatui::text::{Line, Span};
 
-use super::{PaneCtx, Spec, current_cluster, group_readiness, pad, pick};
+use super::{PaneCtx, current_cluster, group_readiness, pad_uncut};
 use crate::config::theme::Role;
 use crate::state::Level;
 use crate::state::infra::{Addon, Cluster, NodeGroup};
-use crate::ui::widgets::level_symbol;
+use crate::ui::table::{Spec, pick};
+use crate::ui::widgets::{level_symbol, push_while_fits};
 use crate::ui::{format, text};
 
 fn status_level(status: &str) -> Level {
@@ -126,15 +127,10 @@ fn cluster_line(ctx: &PaneCtx, c: &Cluster, width: usize) -> Line<'static> {
         ("age ", format::age(ctx.state.now, c.created_at)),
         ("", text::fit(&c.region, 16)),
     ];
-    let mut used: usize = spans.iter().map(Span::width).sum();
-    for (label, value) in optional {
-        used += 3 + label.len() + value.chars().count();
-        if used > width {
-            break;
-        }
-        spans.push(Span::styled(format!(" · {label}"), muted));
-        spans.push(Span::styled(value, plain));
-    }
+    let used: usize = spans.iter().map(Span::width).sum();
+    let optional =
+        optional.map(|(label, value)| vec![Span::styled(label, muted), Span::styled(value, plain)]);
+    push_while_fits(&mut spans, used, width, muted, optional);
     Line::from(spans)
 }
 
@@ -148,14 +144,14 @@ fn groups(ctx: &PaneCtx, index: usize, c: &Cluster, width: usize, out: &mut Vec<
     let cols = pick(GROUPS, width.saturating_sub(indent) as u16);
     let mut header = vec![Span::raw(" ".repeat(indent))];
     for &(_, title, w) in &cols {
-        header.push(Span::styled(pad(title, w as usize + 1), t.style(Role::Header)));
+        header.push(Span::styled(pad_uncut(title, w as usize + 1), t.style(Role::Header)));
     }
     out.push(Line::from(header));
     for g in &c.node_groups {
         let mut spans = vec![Span::raw(" ".repeat(indent))];
         for &(col, _, w) in &cols {
             let (s, style) = group_cell(ctx, index, g, col, w as usize);
-            spans.push(Span::styled(pad(&s, w as usize + 1), style));
+            spans.push(Span::styled(pad_uncut(&s, w as usize + 1), style));
         }
         out.push(Line::from(spans));
         for issue in &g.health_issues {

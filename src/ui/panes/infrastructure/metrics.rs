@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{PaneCtx, pad};
+use super::{PaneCtx, pad_uncut};
 use crate::config::theme::Role;
 use crate::state::Level;
 use crate::state::infra::MetricSeries;
@@ -93,8 +93,8 @@ pub(super) fn draw(f: &mut Frame, area: Rect, ctx: &PaneCtx, full: bool) {
         let spark_style = if level == Level::Ok { t.style(Role::Bar) } else { t.level(level) };
         lines.push(Line::from(vec![
             Span::styled(format!("{sym} "), t.level(level)),
-            Span::styled(pad(&text::fit(&m.label, label_w), label_w + 1), t.style(Role::Text)),
-            Span::styled(pad(&sparkline_text(ticks(m, spark_w), spark_w), spark_w + 1), spark_style),
+            Span::styled(pad_uncut(&text::fit(&m.label, label_w), label_w + 1), t.style(Role::Text)),
+            Span::styled(pad_uncut(&sparkline_text(ticks(m, spark_w), spark_w), spark_w + 1), spark_style),
             Span::styled(format!("{v:>value_w$}"), style),
             Span::styled(threshold, t.style(Role::Muted)),
         ]));

@@ -4,13 +4,14 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Cell, Paragraph, Row};
 
-use super::{NodeCounts, PaneCtx, Spec, node_counts, pick, restyle_selected};
+use super::{NodeCounts, PaneCtx, node_counts};
 use crate::config::theme::Role;
 use crate::state::Level;
 use crate::state::infra::{Node, NodeReadiness};
-use crate::ui::widgets::{bar, level_symbol, window_start};
+use crate::ui::table::{self, Spec, Window};
+use crate::ui::widgets::{bar, level_symbol, push_while_fits};
 use crate::ui::{format, text};
 
 /// "7 nodes · 7 Ready · 0 cordoned", with NotReady, Unknown and pressure when there are any;
@@ -36,16 +37,10 @@ fn counts_line(ctx: &PaneCtx, c: NodeCounts, width: usize) -> Line<'static> {
         ));
     }
     let first = format!(" {} nodes", c.total);
-    let mut used = first.chars().count();
+    let used = first.chars().count();
     let mut spans = vec![Span::styled(first, t.style(Role::Text))];
-    for (s, style) in parts {
-        used += 3 + s.chars().count();
-        if used > width {
-            break;
-        }
-        spans.push(Span::styled(" · ", t.style(Role::Muted)));
-        spans.push(Span::styled(s, style));
-    }
+    let parts = parts.into_iter().map(|(s, style)| Span::styled(s, style));
+    push_while_fits(&mut spans, used, width, t.style(Role::Muted), parts);
     Line::from(spans)
 }
 
@@ -196,7 +191,6 @@ fn cell(col: Col, width: u16, n: &Node, ctx: &PaneCtx) -> Cell<'static> {
 /// The counts line, then the nodes: in the store's order around the selection when the user is
 /// moving through them (focused or full), else the worst and busiest first.
 pub(super) fn draw(f: &mut Frame, area: Rect, ctx: &PaneCtx) {
-    let t = ctx.theme;
     let nodes = &ctx.state.infra.nodes;
     let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
     f.render_widget(Paragraph::new(counts_line(ctx, node_counts(ctx.state), head.width as usize)), head);
@@ -210,31 +204,13 @@ pub(super) fn draw(f: &mut Frame, area: Rect, ctx: &PaneCtx) {
     } else {
         COMPACT
     };
-    let cols = pick(specs, body.width);
-    let with_header = ctx.full;
-    let rows_h = body.height.saturating_sub(u16::from(with_header)) as usize;
-    let selected = ctx.selected.min(nodes.len() - 1);
-    let navigating = ctx.full || ctx.focused;
-    let start = window_start(selected, nodes.len(), rows_h);
-    let shown: Vec<usize> = if navigating {
-        (start..nodes.len().min(start + rows_h)).collect()
-    } else {
-        worst_first(nodes, rows_h)
-    };
-    let rows = shown.into_iter().map(|i| {
-        let row = Row::new(cols.iter().map(|&(c, _, w)| cell(c, w, &nodes[i], ctx)));
-        if navigating && i == selected { row.style(t.style(Role::Selection)) } else { row }
-    });
-    let widths: Vec<Constraint> = cols.iter().map(|c| Constraint::Length(c.2)).collect();
-    let mut table = Table::new(rows, widths).column_spacing(1);
-    if with_header {
-        table = table.header(Row::new(cols.iter().map(|c| Cell::from(c.1))).style(t.style(Role::Header)));
-    }
-    f.render_widget(table, body);
-    if navigating && (start..start + rows_h).contains(&selected) {
-        let y = body.y + u16::from(with_header) + (selected - start) as u16;
-        restyle_selected(f, Rect { y, height: 1, ..body }, t);
-    }
+    let cols = table::pick(specs, body.width);
+    let win = Window::new(body, ctx.full, nodes.len(), ctx.selected, ctx.navigating());
+    let shown: Vec<usize> =
+        if win.highlight { (win.start..win.end).collect() } else { worst_first(nodes, win.rows) };
+    let rows =
+        shown.into_iter().map(|i| (i, Row::new(cols.iter().map(|&(c, _, w)| cell(c, w, &nodes[i], ctx)))));
+    table::draw(f, body, ctx.theme, &cols, rows, win);
 }
 
 /// Indices of the `k` nodes most in need of a look: worst level, then busiest by requests.

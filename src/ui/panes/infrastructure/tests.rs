@@ -1,15 +1,12 @@
 //! Render tests for the Infrastructure pane on a small two-cluster fixture: compact and full
 //! layouts, node-group readiness, add-ons that could not be listed, and colours that carry meaning.
 
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 
 use super::*;
 use crate::config::Theme;
 use crate::state::infra::{Addon, CapacityType, Cluster, MetricSeries, Node, NodeGroup};
-
-const NOW: i64 = 1_800_000_000_000;
+use crate::ui::panes::test_support::{NOW, fg, fg_of, find, lines, render_pane};
 const GI: u64 = 1024 * 1024 * 1024;
 
 fn group(name: &str, types: &str, cap: CapacityType, desired: u32) -> NodeGroup {
@@ -109,27 +106,7 @@ fn fixture() -> State {
 }
 
 fn render(state: &State, w: u16, h: u16, full: bool, focused: bool, selected: usize) -> Buffer {
-    let theme = Theme::default_theme();
-    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    term.draw(|f| {
-        let ctx = PaneCtx { state, theme: &theme, focused, full, selected };
-        draw(f, f.area(), &ctx);
-    })
-    .unwrap();
-    term.backend().buffer().clone()
-}
-
-fn lines(buf: &Buffer) -> Vec<String> {
-    (0..buf.area.height)
-        .map(|y| (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect::<String>())
-        .collect()
-}
-
-fn find(buf: &Buffer, needle: &str) -> Option<(u16, u16)> {
-    lines(buf).iter().enumerate().find_map(|(y, l)| {
-        let byte = l.find(needle)?;
-        Some((l[..byte].chars().count() as u16, y as u16))
-    })
+    render_pane(draw, state, (w, h), full, focused, selected)
 }
 
 #[test]
@@ -152,12 +129,10 @@ fn compact_small_cell_has_clusters_counts_and_worst_nodes() {
 #[test]
 fn compact_large_cell_adds_sparklines() {
     let s = fixture();
-    let theme = Theme::default_theme();
     let buf = render(&s, 51, 21, false, false, 0);
     let text = lines(&buf).join("\n");
     assert!(text.contains("ALB 5xx"), "{text}");
-    let (x, y) = find(&buf, "55").expect("latest value");
-    assert_eq!(buf[(x, y)].fg, theme.style(Role::Warn).fg.unwrap());
+    assert_eq!(fg_of(&buf, "55"), fg(Role::Warn), "latest value");
     assert!(text.contains("▲ ALB 5xx"), "warn carries a symbol: {text}");
 }
 
@@ -175,17 +150,14 @@ fn focused_compact_follows_the_store_order_and_highlights() {
 #[test]
 fn full_shows_groups_with_readiness_issues_and_addons() {
     let s = fixture();
-    let theme = Theme::default_theme();
     for (w, h) in [(158, 44), (78, 40)] {
         let buf = render(&s, w, h, true, true, 0);
         let text = lines(&buf).join("\n");
         assert!(text.contains("Kubernetes 1.30"), "{text}");
         assert!(text.contains("4/4 Ready"), "general group joined with its nodes: {text}");
         assert!(text.contains("1/2 Ready"), "{text}");
-        let (x, y) = find(&buf, "Ec2SpotInstanceUnavailable").expect("issue shown");
-        assert_eq!(buf[(x, y)].fg, theme.style(Role::Crit).fg.unwrap());
-        let (x, y) = find(&buf, "unavailable: AccessDenied").expect("add-on error shown");
-        assert_eq!(buf[(x, y)].fg, theme.style(Role::Muted).fg.unwrap(), "muted, not a crash");
+        assert_eq!(fg_of(&buf, "Ec2SpotInstanceUnavailable"), fg(Role::Crit), "issue shown");
+        assert_eq!(fg_of(&buf, "unavailable: AccessDenied"), fg(Role::Muted), "muted, not a crash");
         assert!(text.contains("Ready,SchedulingDisabled"), "{text}");
         assert!(text.contains("MemoryPressure"), "{text}");
         assert!(text.contains("● vpc-cni v1.18.3"), "{text}");

@@ -1,15 +1,12 @@
 //! Render tests for the Pods pane on small fixture stores: text, colours that carry meaning,
 //! the selected window and the events area. No snapshots here; whole screens are tested elsewhere.
 
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 
 use super::*;
 use crate::config::Theme;
 use crate::state::pods::{ClusterEvent, Owner};
-
-const NOW: i64 = 1_800_000_000_000;
+use crate::ui::panes::test_support::{NOW, fg, fg_of, find, lines, render_pane};
 
 fn pod(ns: &str, name: &str, phase: PodPhase, reason: Option<&str>) -> Pod {
     Pod {
@@ -71,28 +68,7 @@ fn fixture() -> State {
 }
 
 fn render(state: &State, w: u16, h: u16, full: bool, selected: usize) -> Buffer {
-    let theme = Theme::default_theme();
-    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    term.draw(|f| {
-        let ctx = PaneCtx { state, theme: &theme, focused: true, full, selected };
-        draw(f, f.area(), &ctx);
-    })
-    .unwrap();
-    term.backend().buffer().clone()
-}
-
-fn lines(buf: &Buffer) -> Vec<String> {
-    (0..buf.area.height)
-        .map(|y| (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect::<String>())
-        .collect()
-}
-
-/// Where `needle` starts on screen.
-fn find(buf: &Buffer, needle: &str) -> Option<(u16, u16)> {
-    lines(buf).iter().enumerate().find_map(|(y, l)| {
-        let byte = l.find(needle)?;
-        Some((l[..byte].chars().count() as u16, y as u16))
-    })
+    render_pane(draw, state, (w, h), full, true, selected)
 }
 
 #[test]
@@ -108,12 +84,9 @@ fn headline_and_summary_count_problems() {
 #[test]
 fn crashloop_is_crit_and_pending_is_warn() {
     let s = fixture();
-    let theme = Theme::default_theme();
     let buf = render(&s, 120, 20, true, 3);
-    let (x, y) = find(&buf, "CrashLoopBackOff").expect("status shown");
-    assert_eq!(buf[(x, y)].fg, theme.style(Role::Crit).fg.unwrap());
-    let (x, y) = find(&buf, "Pending").expect("pending shown");
-    assert_eq!(buf[(x, y)].fg, theme.style(Role::Warn).fg.unwrap());
+    assert_eq!(fg_of(&buf, "CrashLoopBackOff"), fg(Role::Crit));
+    assert_eq!(fg_of(&buf, "Pending"), fg(Role::Warn));
     let text = lines(&buf).join("\n");
     assert!(text.contains("12 (2m ago)"), "{text}");
     assert!(text.contains("Deployment/cart"), "{text}");
@@ -128,9 +101,8 @@ fn problems_come_first_and_selection_is_highlighted() {
     assert!(rows[1].contains("cart-7d9f8"), "{rows:?}");
     let (x, y) = find(&buf, "order-5c4b").unwrap();
     assert_eq!(buf[(0, y)].bg, theme.style(Role::Selection).bg.unwrap());
-    assert_eq!(buf[(x, y)].fg, theme.style(Role::Selection).fg.unwrap(), "plain text readable on the bar");
-    let (x, y) = find(&buf, "Pending").unwrap();
-    assert_eq!(buf[(x, y)].fg, theme.style(Role::Warn).fg.unwrap(), "levels keep their colour");
+    assert_eq!(buf[(x, y)].fg, fg(Role::Selection), "plain text readable on the bar");
+    assert_eq!(fg_of(&buf, "Pending"), fg(Role::Warn), "levels keep their colour");
 }
 
 #[test]

@@ -1,17 +1,13 @@
 //! Render tests of the Scaling pane on a small fixture world: text appears where it should and
 //! colour carries meaning. No whole-screen snapshots here; those live with the snapshot suite.
 
-use ratatui::buffer::Buffer;
-
 use super::*;
-use crate::config::{Keymap, Theme};
+use crate::state::Data;
 use crate::state::pods::Owner;
 use crate::state::scaling::HpaCondition;
-use crate::state::view::Mode;
-use crate::state::{Data, Message, SourceId, update};
-use crate::ui::{Ui, render_to_buffer};
-
-const NOW: i64 = 1_800_000_000_000;
+use crate::ui::panes::test_support::{
+    self, NOW, drawn_in, fed, no_control, render_odd_sizes, render_screen as render, text_of,
+};
 
 fn cond(kind: &str, status: bool, reason: &str, message: &str) -> HpaCondition {
     HpaCondition { kind: kind.into(), status, reason: reason.into(), message: message.into() }
@@ -62,60 +58,18 @@ fn world() -> Vec<Hpa> {
 }
 
 pub(super) fn fixture() -> State {
-    let mut state = State::new("test", NOW);
-    let src = SourceId::new("test/kubernetes");
-    update(
-        &mut state,
-        Message::Register { source: src.clone(), interval_ms: 10_000, feeds: vec![PaneId::Scaling] },
-    );
+    let src = "test/kubernetes";
     // A ramp of samples so the sparklines have a shape.
-    for i in 0..40u32 {
+    let ramp = (0..40u32).map(|i| {
         let mut hpas = world();
         hpas[1].current = (4 + i / 2).min(20);
-        let data = Data::Hpas(hpas);
-        update(&mut state, Message::Data { source: src.clone(), at: NOW - 40_000 + i as i64 * 1000, data });
-    }
-    update(&mut state, Message::Tick(NOW));
-    state.finish_batch();
-    state
+        (src, NOW - 40_000 + i as i64 * 1000, Data::Hpas(hpas))
+    });
+    fed(PaneId::Scaling, &[(src, 10_000)], ramp)
 }
 
-fn render(state: &State, w: u16, h: u16) -> Buffer {
-    let theme = Theme::default_theme();
-    let keymap = Keymap::default_keymap();
-    render_to_buffer(state, &Ui { theme: &theme, keymap: &keymap }, w, h)
-}
-
-pub(super) fn text_of(buf: &Buffer) -> String {
-    crate::headless::export::to_text(buf)
-}
-
-/// Every position where `needle` starts, row by row.
-fn find_all(buf: &Buffer, needle: &str) -> Vec<(u16, u16)> {
-    let w = buf.area.width;
-    let mut out = Vec::new();
-    for y in 0..buf.area.height {
-        let cells: Vec<&str> = (0..w).map(|x| buf[(x, y)].symbol()).collect();
-        for x in 0..cells.len() {
-            if cells[x..].concat().starts_with(needle) {
-                out.push((x as u16, y));
-            }
-        }
-    }
-    out
-}
-
-/// Whether some occurrence of `needle` is drawn in `role`'s foreground.
-fn drawn_in(buf: &Buffer, needle: &str, role: Role) -> bool {
-    let fg = Theme::default_theme().style(role).fg.unwrap();
-    find_all(buf, needle).iter().any(|&(x, y)| buf[(x, y)].fg == fg)
-}
-
-fn full(mut state: State, selected: usize) -> State {
-    state.view.mode = Mode::Full(PaneId::Scaling);
-    state.view.focus = PaneId::Scaling;
-    state.view.selected[PaneId::Scaling.index()] = selected;
-    state
+fn full(state: State, selected: usize) -> State {
+    test_support::full(state, PaneId::Scaling, selected)
 }
 
 #[test]
@@ -184,7 +138,7 @@ fn cluster_strings_are_cleaned() {
     state.scaling.hpas[0].conditions[0].message = "bad\x1b]0;x\x07".into();
     for st in [state.clone(), full(state, 0)] {
         let buf = render(&st, 160, 48);
-        assert!(buf.content().iter().all(|c| !c.symbol().contains('\x1b')));
+        assert!(no_control(&buf));
         assert!(text_of(&buf).contains("evil␛[31m"));
     }
 }
@@ -201,18 +155,5 @@ fn many_hpas_render_only_the_window() {
 
 #[test]
 fn odd_sizes_do_not_panic() {
-    for (w, h) in [(12, 4), (20, 6), (30, 8), (44, 12), (60, 14), (79, 30), (100, 20), (200, 60)] {
-        for sel in [0, 3] {
-            render(&full(fixture(), sel), w, h);
-        }
-        render(&fixture(), w, h);
-    }
-    let mut empty = fixture();
-    empty.scaling.hpas.clear();
-    empty.alerts.items.clear();
-    empty.cost.report = None;
-    for full_view in [false, true] {
-        let st = if full_view { full(empty.clone(), 0) } else { empty.clone() };
-        render(&st, 80, 24);
-    }
+    render_odd_sizes(&fixture(), PaneId::Scaling);
 }
