@@ -15,8 +15,8 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 
 use crate::config::{Keymap, Theme, theme::Role};
+use crate::state::State;
 use crate::state::view::{Mode, Overlay};
-use crate::state::{PaneId, State};
 
 /// Everything drawing needs besides the state.
 pub struct Ui<'a> {
@@ -61,9 +61,4 @@ pub fn render_to_buffer(state: &State, ui: &Ui, width: u16, height: u16) -> rata
     let mut terminal = ratatui::Terminal::new(backend).expect("test backend");
     terminal.draw(|f| draw(f, state, ui)).expect("draw to test backend");
     terminal.backend().buffer().clone()
-}
-
-/// Which pane sits where; exposed for mouse support later.
-pub fn pane_at(area: Rect, x: u16, y: u16) -> Option<PaneId> {
-    layout::overview(area).into_iter().find(|(_, r)| r.contains((x, y).into())).map(|(p, _)| p)
 }
