@@ -55,6 +55,18 @@ fn demo_console_opens_navigates_and_quits() {
     // Colour reaches the terminal (the focused border and health badges are coloured).
     assert!(t.screen_with_colours().contains("\x1b["), "no colour on screen");
 
+    // Resizing to 80×24 re-lays out at once: two columns instead of three.
+    t.resize(80, 24);
+    let s = t.wait_for("the 80x24 layout", WAIT, |s| {
+        all_titles(s)
+            && s.lines().any(|l| l.contains("Infrastructure") && l.contains("Argo CD") && !l.contains("Pods"))
+    });
+    assert!(s.lines().count() <= 24, "{s}");
+    t.resize(160, 48);
+    t.wait_for("the 160x48 layout", WAIT, |s| {
+        s.lines().any(|l| l.contains("Infrastructure") && l.contains("Pods"))
+    });
+
     // q quits, the terminal is restored and the shell prompt is back.
     t.keys(&["q"]);
     let s = t.wait_for("the process to exit", WAIT, |s| s.contains("EXITED:0"));
@@ -80,4 +92,42 @@ fn sigterm_restores_the_terminal() {
     std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap();
     t.wait_for("the process to exit after SIGTERM", WAIT, |s| s.contains("EXITED:0"));
     t.wait_for("the prompt", WAIT, |s| s.trim_end().ends_with("e2e$"));
+}
+
+#[test]
+fn the_demo_incident_is_fixed_by_a_confirmed_sync_and_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = Tmux::start(160, 48);
+    // Twenty times faster, so the incident (about 90 simulated seconds in) starts in seconds.
+    t.type_line(&command(dir.path(), "--demo --seed 7 --speed 20"));
+    t.wait_for("the cart incident", Duration::from_secs(60), |s| all_titles(s) && s.contains("Degraded"));
+
+    // Argo CD full-screen; the degraded app sorts first under the root.
+    t.keys(&["2"]);
+    t.wait_for("Argo CD full-screen", WAIT, |s| s.contains("platform-root") && !s.contains("Scaling"));
+    t.keys(&["j"]);
+    t.wait_for("services-cart selected", WAIT, |s| s.contains("services-cart · target"));
+
+    // The confirmation names the action, the target and the context.
+    t.keys(&["s"]);
+    t.wait_for("the confirmation", WAIT, |s| {
+        s.contains("Sync application services-cart") && s.contains("in context shop-prod")
+    });
+    t.keys(&["y"]);
+    // Another app may be mid auto-sync at any moment: judge the services-cart row alone.
+    t.wait_for("services-cart Synced and Healthy", Duration::from_secs(60), |s| {
+        s.lines().any(|l| l.contains("─services-cart") && l.contains("● Synced") && l.contains("● Healthy"))
+    });
+
+    // The action is in the audit log.
+    let audit = dir.path().join("state/flightdeck/audit.jsonl");
+    let text = std::fs::read_to_string(&audit).unwrap_or_else(|e| panic!("{}: {e}", audit.display()));
+    let entry: serde_json::Value = serde_json::from_str(text.lines().last().unwrap()).unwrap();
+    assert_eq!(entry["action"], "sync");
+    assert_eq!(entry["target"], "application services-cart");
+    assert_eq!(entry["context"], "shop-prod");
+    assert_eq!(entry["ok"], true);
+
+    t.keys(&["q"]);
+    t.wait_for("the process to exit", WAIT, |s| s.contains("EXITED:0"));
 }

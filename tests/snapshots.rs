@@ -144,3 +144,38 @@ fn readonly_hides_actions_from_hints_and_help() {
     let text = to_text(&render(&state, 160, 48));
     assert!(!text.contains("manifest cache") && text.contains("READ-ONLY"), "{text}");
 }
+
+#[test]
+fn a_failing_source_shows_its_error_and_keeps_its_last_data() {
+    use flightdeck::state::{Message, SourceId, update};
+    let mut state = demo_state(SEED, AT);
+    let at = state.now + 5_000;
+    let error = "applications.argoproj.io is forbidden: User \"oncall\" cannot list \x1b[31mresource\x1b[0m"
+        .to_string();
+    update(&mut state, Message::Failed { source: SourceId::new("demo/argocd"), at, error });
+    update(&mut state, Message::Tick(at));
+    state.finish_batch();
+    // The overview cell says it failed, in the crit role.
+    let buf = render(&state, 160, 48);
+    let (x, y) = find(&buf, "error: demo/argocd").unwrap_or_else(|| panic!("{}", to_text(&buf)));
+    assert_eq!(Some(buf[(x, y)].fg), Theme::default_theme().style(Role::Crit).fg);
+    // Full-screen, the whole message, with control characters made visible …
+    show(&mut state, PaneArg::Argocd);
+    let buf = render(&state, 160, 48);
+    let text = to_text(&buf);
+    assert!(text.contains("cannot list ␛[31mresource␛[0m · retrying · last data 5 s ago"), "{text}");
+    assert!(!text.contains('\x1b'), "raw escape on screen");
+    // … and the apps it had are still there.
+    assert!(text.contains("services-cart"), "{text}");
+}
+
+#[test]
+fn a_stale_source_is_marked_stale() {
+    use flightdeck::state::{Message, update};
+    let mut state = demo_state(SEED, AT);
+    // demo/argocd delivers every 3 s: 10 s without news is three missed intervals.
+    let now = state.now + 10_000;
+    update(&mut state, Message::Tick(now));
+    let text = to_text(&render(&state, 160, 48));
+    assert!(text.contains("stale · updated"), "{text}");
+}

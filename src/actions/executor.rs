@@ -3,7 +3,9 @@
 
 use super::audit::AuditLog;
 use super::registry::{self, ActionId};
-use crate::sources::{Sender, demo};
+use tokio::sync::mpsc;
+
+use crate::sources::demo;
 use crate::state::view::Target;
 use crate::state::{ActionOutcome, Message};
 
@@ -18,13 +20,19 @@ pub enum Backend {
 pub struct Executor {
     backend: Backend,
     audit: AuditLog,
-    tx: Sender,
+    /// Results go back on their own channel, so a flood of source updates cannot delay them.
+    results: mpsc::Sender<Message>,
     clock: crate::sources::Clock,
 }
 
 impl Executor {
-    pub fn new(backend: Backend, audit: AuditLog, tx: Sender, clock: crate::sources::Clock) -> Self {
-        Executor { backend, audit, tx, clock }
+    pub fn new(
+        backend: Backend,
+        audit: AuditLog,
+        results: mpsc::Sender<Message>,
+        clock: crate::sources::Clock,
+    ) -> Self {
+        Executor { backend, audit, results, clock }
     }
 
     pub fn run(&self, action: ActionId, target: Target, context: String) {
@@ -39,7 +47,7 @@ impl Executor {
             tracing::info!(action = spec.name, target = %described, ok = result.is_ok(), "action finished");
             this.audit.record(&context, spec.name, &described, &result);
             let outcome = ActionOutcome { action: spec.title.to_string(), target: described, result };
-            let _ = this.tx.send(Message::ActionDone { at: this.clock.now(), outcome }).await;
+            let _ = this.results.send(Message::ActionDone { at: this.clock.now(), outcome }).await;
         });
     }
 }

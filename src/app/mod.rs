@@ -22,18 +22,25 @@ pub use startup::{Running, Settings};
 const MAX_BATCH: usize = 4096;
 
 pub async fn run(settings: Settings) -> anyhow::Result<()> {
-    let Running { mut state, mut rx, executor, clock, _guards } = startup::start(&settings)?;
+    let Running { mut state, mut rx, mut results, executor, clock, _guards } = startup::start(&settings)?;
     let ui = Ui { theme: &settings.theme, keymap: &settings.keymap };
     let mut terminal = terminal::enter()?;
-    let result = event_loop(&mut terminal, &mut state, &mut rx, &executor, clock, &ui).await;
+    let channels = Channels { sources: &mut rx, results: &mut results };
+    let result = event_loop(&mut terminal, &mut state, channels, &executor, clock, &ui).await;
     terminal::leave();
     result
+}
+
+/// What the loop listens to besides the terminal and the clock.
+struct Channels<'a> {
+    sources: &'a mut crate::sources::Receiver,
+    results: &'a mut tokio::sync::mpsc::Receiver<Message>,
 }
 
 async fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     state: &mut State,
-    rx: &mut crate::sources::Receiver,
+    Channels { sources: rx, results }: Channels<'_>,
     executor: &Executor,
     clock: crate::sources::Clock,
     ui: &Ui<'_>,
@@ -78,6 +85,7 @@ async fn event_loop(
                 }
                 changed
             },
+            Some(done) = results.recv() => update(state, done),
             _ = tick.tick() => update(state, Message::Tick(clock.now())),
             _ = shutdown.recv() => return Ok(()),
         };

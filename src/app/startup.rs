@@ -25,6 +25,8 @@ pub struct Settings {
 pub struct Running {
     pub state: State,
     pub rx: sources::Receiver,
+    /// Action results, apart from source messages.
+    pub results: tokio::sync::mpsc::Receiver<Message>,
     pub executor: Executor,
     pub clock: Clock,
     /// Dropping these stops the sources.
@@ -49,6 +51,8 @@ pub fn start(settings: &Settings) -> anyhow::Result<Running> {
     let mut state = State::new(context, clock.now());
     state.readonly = settings.readonly;
     update(&mut state, Message::Tick(clock.now()));
-    let executor = Executor::new(backend, audit, tx, clock);
-    Ok(Running { state, rx, executor, clock, _guards: guards })
+    drop(tx);
+    let (results_tx, results) = tokio::sync::mpsc::channel(64);
+    let executor = Executor::new(backend, audit, results_tx, clock);
+    Ok(Running { state, rx, results, executor, clock, _guards: guards })
 }

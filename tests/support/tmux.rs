@@ -50,6 +50,20 @@ impl Tmux {
         assert!(out.status.success(), "send-keys failed: {}", String::from_utf8_lossy(&out.stderr));
     }
 
+    /// Resize the window, as a user dragging the terminal would.
+    pub fn resize(&self, width: u16, height: u16) {
+        let out = self.tmux(&[
+            "resize-window",
+            "-t",
+            &self.session,
+            "-x",
+            &width.to_string(),
+            "-y",
+            &height.to_string(),
+        ]);
+        assert!(out.status.success(), "resize-window failed: {}", String::from_utf8_lossy(&out.stderr));
+    }
+
     pub fn screen(&self) -> String {
         String::from_utf8_lossy(&self.tmux(&["capture-pane", "-p", "-t", &self.session]).stdout).into_owned()
     }
