@@ -99,9 +99,10 @@ impl Alert {
 }
 
 impl Alerts {
-    /// Replace the alerts from the given sources (other sources' alerts stay), then rank.
-    pub fn replace_from(&mut self, source_prefix: &str, alerts: Vec<Alert>) {
-        self.items.retain(|a| !a.source.starts_with(source_prefix));
+    /// Replace one source's alerts (other sources' alerts stay), then rank. The match is
+    /// exact: `alertmanager/prod` must not take `alertmanager/prod2`'s alerts with it.
+    pub fn replace_from(&mut self, source: &str, alerts: Vec<Alert>) {
+        self.items.retain(|a| a.source != source);
         self.items.extend(alerts);
         self.rank();
     }

@@ -105,9 +105,13 @@ fn alerts_from_two_sources_merge_and_rank() {
     let names: Vec<&str> = s.alerts.items.iter().map(|a| a.name.as_str()).collect();
     assert_eq!(names, ["alb-5xx", "Crit", "Old warning"]);
     assert_eq!(s.alerts.items[0].source, "cloudwatch");
-    // A new delivery from one source replaces only its own alerts.
+    // A new delivery from one source replaces only its own alerts, even from a source whose
+    // name starts the same.
+    let other = Data::Alerts(vec![alert("Other", Severity::Info, 5)]);
+    update(&mut s, Message::Data { source: src("alertmanager/prod2"), at: 1, data: other });
     update(&mut s, Message::Data { source: src("alertmanager/prod"), at: 1, data: Data::Alerts(vec![]) });
-    assert_eq!(s.alerts.items.len(), 1);
+    let names: Vec<&str> = s.alerts.items.iter().map(|a| a.name.as_str()).collect();
+    assert_eq!(names, ["alb-5xx", "Other"]);
 }
 
 #[test]
