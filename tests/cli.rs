@@ -127,13 +127,9 @@ fn a_bad_user_keymap_is_reported_with_a_suggestion() {
     std::fs::create_dir_all(cfg.join("keymaps")).unwrap();
     std::fs::write(cfg.join("config.toml"), "[ui]\nkeymap = \"mine\"\n").unwrap();
     std::fs::write(cfg.join("keymaps/mine.toml"), "[pods]\nx = \"delete-pod\"\n").unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_flightdeck"))
-        .args(["status", "--json", "--demo"])
-        .env_remove("FLIGHTDECK_CONFIG")
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .env("XDG_STATE_HOME", home.path().join("state"))
-        .output()
-        .unwrap();
+    let config_home = home.path().join("config");
+    let out =
+        flightdeck(&["status", "--json", "--demo"], &[("XDG_CONFIG_HOME", config_home.to_str().unwrap())]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("keymaps/mine.toml:2:"), "{err}");

@@ -123,32 +123,38 @@ impl Config {
     /// The theme named in config: a file in the config dir's themes/ wins over a built-in one.
     pub fn theme(&self, config_dir: Option<&Path>) -> anyhow::Result<Theme> {
         let base = Theme::default_theme();
-        if let Some(path) = config_dir.map(|d| d.join("themes").join(format!("{}.toml", self.ui.theme)))
-            && path.exists()
-        {
-            let text = std::fs::read_to_string(&path)?;
-            return Ok(Theme::parse(&path, &text, Some(&base))?);
-        }
-        Theme::builtin(&self.ui.theme).ok_or_else(|| {
-            let names: Vec<&str> = theme::BUILTIN.iter().map(|(n, _)| *n).collect();
-            anyhow::anyhow!("unknown theme `{}`; built-in themes: {}", self.ui.theme, names.join(", "))
-        })
+        let parse = |path: &Path, text: &str| Theme::parse(path, text, Some(&base));
+        user_or_builtin(config_dir, "theme", &self.ui.theme, theme::BUILTIN, parse, Theme::builtin)
     }
 
     /// The keymap: the built-in default, patched by keymaps/NAME.toml from the config dir.
     pub fn keymap(&self, config_dir: Option<&Path>) -> anyhow::Result<Keymap> {
         let base = Keymap::default_keymap();
-        if let Some(path) = config_dir.map(|d| d.join("keymaps").join(format!("{}.toml", self.ui.keymap)))
-            && path.exists()
-        {
-            let text = std::fs::read_to_string(&path)?;
-            return Ok(Keymap::parse(&path, &text, Some(&base))?);
-        }
-        Keymap::builtin(&self.ui.keymap).ok_or_else(|| {
-            let names: Vec<&str> = keymap::BUILTIN.iter().map(|(n, _)| *n).collect();
-            anyhow::anyhow!("unknown keymap `{}`; built-in keymaps: {}", self.ui.keymap, names.join(", "))
-        })
+        let parse = |path: &Path, text: &str| Keymap::parse(path, text, Some(&base));
+        user_or_builtin(config_dir, "keymap", &self.ui.keymap, keymap::BUILTIN, parse, Keymap::builtin)
     }
+}
+
+/// `<config dir>/<kind>s/<name>.toml` when it exists, parsed over the defaults; otherwise the
+/// built-in `name`, or an error listing the built-in ones.
+fn user_or_builtin<T>(
+    config_dir: Option<&Path>,
+    kind: &str,
+    name: &str,
+    builtin_names: &[(&str, &str)],
+    parse: impl Fn(&Path, &str) -> Result<T, FileError>,
+    builtin: impl Fn(&str) -> Option<T>,
+) -> anyhow::Result<T> {
+    if let Some(path) = config_dir.map(|d| d.join(format!("{kind}s")).join(format!("{name}.toml")))
+        && path.exists()
+    {
+        let text = std::fs::read_to_string(&path)?;
+        return Ok(parse(&path, &text)?);
+    }
+    builtin(name).ok_or_else(|| {
+        let names: Vec<&str> = builtin_names.iter().map(|(n, _)| *n).collect();
+        anyhow::anyhow!("unknown {kind} `{name}`; built-in {kind}s: {}", names.join(", "))
+    })
 }
 
 #[cfg(test)]

@@ -205,13 +205,21 @@ pub fn bar(ratio: f64, width: usize) -> String {
     s
 }
 
-/// A one-line sparkline from values, scaled to their max, `width` newest values.
+/// A one-line sparkline of the `width` newest values, scaled to their own max.
 pub fn sparkline_text<I: IntoIterator<Item = u64>>(values: I, width: usize) -> String {
-    const TICKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
     let v: Vec<u64> = values.into_iter().collect();
     let v = &v[v.len().saturating_sub(width)..];
-    let max = v.iter().copied().max().unwrap_or(0).max(1);
-    v.iter().map(|x| TICKS[((x * 7) / max) as usize]).collect()
+    let max = v.iter().copied().max().unwrap_or(0);
+    sparkline_scaled(v.iter().copied(), width, max)
+}
+
+/// A one-line sparkline of the `width` newest values, scaled to `max` rather than to the data,
+/// so a steady 6 of 20 replicas reads low; values above `max` draw as full.
+pub fn sparkline_scaled(values: impl IntoIterator<Item = u64>, width: usize, max: u64) -> String {
+    const TICKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let v: Vec<u64> = values.into_iter().collect();
+    let max = max.max(1);
+    v[v.len().saturating_sub(width)..].iter().map(|x| TICKS[((x.min(&max) * 7) / max) as usize]).collect()
 }
 
 /// A paragraph that says there is nothing to show yet, and why.

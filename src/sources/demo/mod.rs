@@ -6,9 +6,12 @@ pub mod world;
 
 use std::time::Duration;
 
+use std::collections::{HashMap, HashSet};
+
 use tokio::sync::{mpsc, oneshot};
 
 use crate::actions::registry::ActionId;
+use crate::state::pods::{Pod, PodKey};
 use crate::state::view::Target;
 use crate::state::{Data, Message, PaneId, SourceId, UnixMs};
 
@@ -34,11 +37,14 @@ pub const FEEDS: &[(&str, i64, &[PaneId])] = &[
 /// Publishes the world as the logical sources, each when its interval is due.
 pub struct Feed {
     last: Vec<Option<UnixMs>>,
+    /// Pods as last published: after the first full list, only changes are sent, as a
+    /// Kubernetes watch delivers them, so the store takes the same path as with a real cluster.
+    pods: Option<HashMap<PodKey, Pod>>,
 }
 
 impl Default for Feed {
     fn default() -> Self {
-        Feed { last: vec![None; FEEDS.len()] }
+        Feed { last: vec![None; FEEDS.len()], pods: None }
     }
 }
 
@@ -65,28 +71,55 @@ impl Feed {
             }
             self.last[i] = Some(now);
             let source = SourceId::new(*id);
-            for data in publish(world, id) {
+            for data in self.publish(world, id) {
                 out.push(Message::Data { source: source.clone(), at: now, data });
             }
         }
         out
     }
-}
 
-fn publish(world: &World, id: &str) -> Vec<Data> {
-    match id {
-        "demo/eks" => vec![Data::Clusters(world.clusters())],
-        "demo/kubernetes" => vec![
-            Data::Nodes(world.nodes()),
-            Data::PodsReplace { pods: world.pods(), metrics_available: true },
-            Data::Hpas(world.hpas()),
-            Data::Events(world.events()),
-        ],
-        "demo/cloudwatch" => vec![Data::Metrics(world.metrics()), Data::Alerts(world.cloudwatch_alarms())],
-        "demo/argocd" => vec![Data::Apps(world.apps())],
-        "demo/alertmanager" => vec![Data::Alerts(world.alertmanager_alerts())],
-        "demo/cost-explorer" => vec![Data::Cost(world.cost())],
-        _ => Vec::new(),
+    fn publish(&mut self, world: &World, id: &str) -> Vec<Data> {
+        match id {
+            "demo/eks" => vec![Data::Clusters(world.clusters())],
+            "demo/kubernetes" => {
+                let mut out = vec![Data::Nodes(world.nodes())];
+                out.extend(self.pod_changes(world.pods()));
+                out.extend([Data::Hpas(world.hpas()), Data::Events(world.events())]);
+                out
+            }
+            "demo/cloudwatch" => {
+                vec![Data::Metrics(world.metrics()), Data::Alerts(world.cloudwatch_alarms())]
+            }
+            "demo/argocd" => vec![Data::Apps(world.apps())],
+            "demo/alertmanager" => vec![Data::Alerts(world.alertmanager_alerts())],
+            "demo/cost-explorer" => vec![Data::Cost(world.cost())],
+            _ => Vec::new(),
+        }
+    }
+
+    /// The first time, every pod; then the added or changed ones and the deletions.
+    fn pod_changes(&mut self, pods: Vec<Pod>) -> Vec<Data> {
+        let Some(last) = &mut self.pods else {
+            self.pods = Some(pods.iter().map(|p| (p.key(), p.clone())).collect());
+            return vec![Data::PodsReplace { pods, metrics_available: true }];
+        };
+        let mut out = Vec::new();
+        let mut current = HashSet::with_capacity(pods.len());
+        for pod in pods {
+            let key = pod.key();
+            current.insert(key.clone());
+            if last.get(&key) != Some(&pod) {
+                last.insert(key, pod.clone());
+                out.push(Data::PodUpsert(pod));
+            }
+        }
+        let mut gone: Vec<PodKey> = last.keys().filter(|k| !current.contains(*k)).cloned().collect();
+        gone.sort();
+        for key in gone {
+            last.remove(&key);
+            out.push(Data::PodDelete(key));
+        }
+        out
     }
 }
 
