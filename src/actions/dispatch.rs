@@ -1,9 +1,10 @@
 //! Apply a command to the view; return the effect the app loop must carry out (quit, run an
 //! action). Pure: no I/O, so every key path is unit-testable.
 
+use super::alert_commands;
 use super::command::Command;
 use super::registry::{self, ActionId};
-use crate::state::view::{Mode, Overlay, Pending, Target, row_counts, row_key, selected_target};
+use crate::state::view::{AlertsView, Mode, Overlay, Pending, Target, row_counts, row_key, selected_target};
 use crate::state::{Level, PaneId, State};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -47,6 +48,9 @@ pub fn dispatch(state: &mut State, cmd: Command) -> Effect {
         Command::Back | Command::Cancel => {
             if view.overlay != Overlay::None {
                 view.overlay = Overlay::None;
+            } else if pane == PaneId::Alerts && view.alerts_view == AlertsView::Silences {
+                // Out of the silences view first, as k9s steps back one view at a time.
+                view.alerts_view = AlertsView::List;
             } else {
                 view.mode = Mode::Overview;
             }
@@ -74,6 +78,10 @@ pub fn dispatch(state: &mut State, cmd: Command) -> Effect {
         Command::Top => view.move_selection(pane, isize::MIN / 2, rows),
         Command::Bottom => view.move_selection(pane, isize::MAX / 2, rows),
         Command::Confirm => {}
+        Command::GroupAlerts | Command::Silences | Command::Jump => {
+            alert_commands::run(state, cmd);
+            return Effect::None;
+        }
         Command::Action(id) => return ask(state, id),
     }
     // The user moved the cursor: it now follows the row it is on.
@@ -98,6 +106,9 @@ fn ask(state: &mut State, id: ActionId) -> Effect {
         return Effect::None;
     };
     let context = state.context.clone();
+    if id == ActionId::Silence {
+        return alert_commands::open_silence_form(state, target);
+    }
     if spec.confirm {
         state.view.overlay = Overlay::Confirm(Pending {
             action: spec.name.to_string(),
@@ -113,6 +124,17 @@ fn ask(state: &mut State, id: ActionId) -> Effect {
     }
 }
 
+/// Whether an action can act on a row's target (for the status line's hints).
+pub fn applies(state: &State, id: ActionId, target: &Target) -> bool {
+    if let (ActionId::Silence, Target::Alert { fingerprint, .. }) = (id, target) {
+        // Only Alertmanager silences; a CloudWatch alarm is not silenced from here.
+        let source =
+            state.alerts.items.iter().find(|a| &a.fingerprint == fingerprint).map(|a| a.source.as_str());
+        return source.is_some_and(|s| s.contains("alertmanager"));
+    }
+    retarget(state, id, target.clone()).is_some()
+}
+
 /// Some actions act on something the row points at: a restart acts on the pod's owner.
 fn retarget(state: &State, id: ActionId, t: Target) -> Option<Target> {
     match (id, t) {
@@ -122,6 +144,8 @@ fn retarget(state: &State, id: ActionId, t: Target) -> Option<Target> {
             matches!(owner.kind.as_str(), "Deployment" | "StatefulSet" | "DaemonSet")
                 .then(|| Target::Workload { namespace, kind: owner.kind.clone(), name: owner.name.clone() })
         }
+        (ActionId::ExpireSilence, t @ Target::Silence { .. }) => Some(t),
+        (ActionId::ExpireSilence, _) | (_, Target::Silence { .. }) => None,
         (_, t) => Some(t),
     }
 }

@@ -12,6 +12,7 @@ use futures::StreamExt;
 
 use crate::actions::dispatch::{Effect, dispatch};
 use crate::actions::executor::Executor;
+use crate::actions::form;
 use crate::state::view::Overlay;
 use crate::state::{Message, State, update};
 use crate::ui::{self, Ui};
@@ -58,15 +59,19 @@ async fn event_loop(
             ev = events.next() => match ev {
                 Some(Ok(Event::Key(k))) if k.kind != KeyEventKind::Release => {
                     let dialog = matches!(state.view.overlay, Overlay::Confirm(_));
-                    match keys.feed(&k, ui.keymap, state.view.active_pane(), dialog) {
-                        Some(cmd) => match dispatch(state, cmd) {
-                            Effect::Quit => return Ok(()),
-                            Effect::Run { action, target, context } => {
-                                executor.run(action, target, context);
-                                true
-                            }
-                            Effect::None => true,
-                        },
+                    // A form takes text, so it sees keys before the keymap does.
+                    let effect = if matches!(state.view.overlay, Overlay::Silence(_)) {
+                        Some(form::handle_key(state, &k))
+                    } else {
+                        keys.feed(&k, ui.keymap, state.view.active_pane(), dialog).map(|cmd| dispatch(state, cmd))
+                    };
+                    match effect {
+                        Some(Effect::Quit) => return Ok(()),
+                        Some(Effect::Run { action, target, context }) => {
+                            executor.run(action, target, context);
+                            true
+                        }
+                        Some(Effect::None) => true,
                         None => false,
                     }
                 }

@@ -4,6 +4,7 @@
 pub mod errors;
 pub mod keymap;
 pub mod paths;
+pub mod sources;
 pub mod theme;
 
 use std::path::{Path, PathBuf};
@@ -25,6 +26,11 @@ pub struct Config {
     pub ui: UiConfig,
     pub demo: DemoConfig,
     pub kubernetes: KubernetesConfig,
+    /// `[[alertmanager]]`, any number.
+    pub alertmanager: Vec<sources::AlertmanagerConfig>,
+    pub alerts: sources::AlertsConfig,
+    pub aws: sources::AwsConfig,
+    pub cloudwatch: sources::CloudWatchConfig,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -100,6 +106,22 @@ impl Config {
                 text,
                 offset,
                 "`demo.speed` must be a number above 0 and at most 1000",
+            ));
+        }
+        if let Some(bad) = cfg
+            .cloudwatch
+            .severity_rules
+            .iter()
+            .map(|r| r.severity.as_str())
+            .chain([cfg.cloudwatch.default_severity.as_str()])
+            .find(|s| !matches!(*s, "critical" | "warning" | "info" | "none"))
+        {
+            let offset = text.find(&format!("\"{bad}\"")).unwrap_or(0);
+            return Err(FileError::at(
+                path,
+                text,
+                offset,
+                format!("severity `{bad}`: expected one of critical, warning, info, none"),
             ));
         }
         Ok(cfg)

@@ -8,6 +8,8 @@ pub mod health;
 pub mod infra;
 pub mod pods;
 pub mod scaling;
+pub mod silence_form;
+pub mod silences;
 pub mod view;
 
 use std::collections::{BTreeMap, VecDeque};
@@ -100,6 +102,8 @@ pub enum Data {
     Hpas(Vec<scaling::Hpa>),
     /// The full set of alerts from this source; other sources' alerts are kept.
     Alerts(Vec<alerts::Alert>),
+    /// A source's silences, replacing those it sent before.
+    Silences(Vec<silences::Silence>),
     /// Recent cluster events, newest last; replaces the previous list from this source.
     Events(Vec<pods::ClusterEvent>),
     Cost(cost::CostReport),
@@ -159,6 +163,8 @@ pub struct State {
     /// The Kubernetes context the panes show.
     pub context: String,
     pub readonly: bool,
+    /// Who acts: named in silences as `createdBy` (config `[alerts] created_by`, else $USER).
+    pub user: String,
     pub sources: BTreeMap<SourceId, SourceEntry>,
     pub infra: infra::Infrastructure,
     pub argocd: argocd::ArgoCd,
@@ -232,6 +238,12 @@ fn apply_data(state: &mut State, source: &SourceId, data: Data) {
                 alert.source = source.to_string();
             }
             state.alerts.replace_from(source.as_str(), a);
+        }
+        Data::Silences(mut s) => {
+            for silence in &mut s {
+                silence.source = source.to_string();
+            }
+            state.alerts.replace_silences(source.as_str(), s);
         }
         Data::Events(ev) => {
             state.events = ev.into_iter().collect();

@@ -1,7 +1,19 @@
 //! What the user is looking at: overview or one pane, focus, selection per pane, the open
 //! overlay and the status line. Changed by commands from keys and by action results.
 
+use super::silence_form::SilenceForm;
+use super::silences::{NewSilence, format_matchers};
 use super::{ActionOutcome, Level, PaneId, State, UnixMs};
+
+/// What the Alerts pane lists.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum AlertsView {
+    #[default]
+    List,
+    /// One row per alertname.
+    Grouped,
+    Silences,
+}
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Mode {
@@ -33,6 +45,11 @@ pub enum Target {
         fingerprint: String,
         name: String,
     },
+    Silence {
+        source: String,
+        id: String,
+    },
+    NewSilence(NewSilence),
 }
 
 impl Target {
@@ -47,6 +64,12 @@ impl Target {
             }
             Target::Hpa { namespace, name } => format!("hpa {namespace}/{name}"),
             Target::Alert { name, .. } => format!("alert {name}"),
+            Target::Silence { id, .. } => format!("silence {id}"),
+            Target::NewSilence(n) => {
+                let d =
+                    humantime::format_duration(std::time::Duration::from_secs(n.duration_ms as u64 / 1000));
+                format!("silence of {{{}}} for {d}", format_matchers(&n.matchers))
+            }
         }
     }
 }
@@ -67,6 +90,7 @@ pub enum Overlay {
     None,
     Help,
     Confirm(Pending),
+    Silence(Box<SilenceForm>),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -89,6 +113,7 @@ pub struct View {
     pub anchor: [Option<String>; 6],
     pub overlay: Overlay,
     pub status: Option<StatusLine>,
+    pub alerts_view: AlertsView,
 }
 
 impl View {
@@ -141,9 +166,17 @@ pub fn row_counts(state: &State) -> [usize; 6] {
         state.argocd.tree().len(),
         state.pods.order.len(),
         state.scaling.hpas.len(),
-        state.alerts.items.len(),
+        alert_rows(state),
         state.cost.report.as_ref().map_or(0, |r| r.top_services(8).len()),
     ]
+}
+
+fn alert_rows(state: &State) -> usize {
+    match state.view.alerts_view {
+        AlertsView::List => state.alerts.items.len(),
+        AlertsView::Grouped => state.alerts.groups().len(),
+        AlertsView::Silences => state.alerts.silences.len(),
+    }
 }
 
 /// A stable identity for row `i` of a pane.
@@ -153,7 +186,11 @@ pub fn row_key(state: &State, pane: PaneId, i: usize) -> Option<String> {
         PaneId::ArgoCd => state.argocd.tree().get(i).map(|(_, a)| a.name.clone()),
         PaneId::Pods => state.pods.order.get(i).map(|k| k.to_string()),
         PaneId::Scaling => state.scaling.hpas.get(i).map(|h| h.key()),
-        PaneId::Alerts => state.alerts.items.get(i).map(|a| a.fingerprint.clone()),
+        PaneId::Alerts => match state.view.alerts_view {
+            AlertsView::List => state.alerts.items.get(i).map(|a| a.fingerprint.clone()),
+            AlertsView::Grouped => state.alerts.groups().get(i).map(|g| format!("group:{}", g.name)),
+            AlertsView::Silences => state.alerts.silences.get(i).map(|s| format!("silence:{}", s.id)),
+        },
         PaneId::Cost => {
             state.cost.report.as_ref().and_then(|r| r.top_services(8).into_iter().nth(i).map(|s| s.0))
         }
@@ -170,7 +207,15 @@ fn find_row(state: &State, pane: PaneId, key: &str) -> Option<usize> {
             state.pods.order.iter().position(|k| k.namespace == ns && k.name == name)
         }
         PaneId::Scaling => state.scaling.hpas.iter().position(|h| h.key() == key),
-        PaneId::Alerts => state.alerts.items.iter().position(|a| a.fingerprint == key),
+        PaneId::Alerts => match state.view.alerts_view {
+            AlertsView::List => state.alerts.items.iter().position(|a| a.fingerprint == key),
+            AlertsView::Grouped => {
+                state.alerts.groups().iter().position(|g| Some(g.name) == key.strip_prefix("group:"))
+            }
+            AlertsView::Silences => {
+                state.alerts.silences.iter().position(|s| Some(s.id.as_str()) == key.strip_prefix("silence:"))
+            }
+        },
         PaneId::Cost => state.cost.report.as_ref()?.top_services(8).iter().position(|s| s.0 == key),
     }
 }
@@ -207,11 +252,17 @@ pub fn selected_target(state: &State, pane: PaneId) -> Option<Target> {
             .hpas
             .get(i)
             .map(|h| Target::Hpa { namespace: h.namespace.clone(), name: h.name.clone() }),
-        PaneId::Alerts => state
-            .alerts
-            .items
-            .get(i)
-            .map(|a| Target::Alert { fingerprint: a.fingerprint.clone(), name: a.name.clone() }),
+        PaneId::Alerts => {
+            let a = match state.view.alerts_view {
+                AlertsView::List => state.alerts.items.get(i)?,
+                AlertsView::Grouped => state.alerts.groups().get(i)?.first(),
+                AlertsView::Silences => {
+                    let s = state.alerts.silences.get(i)?;
+                    return Some(Target::Silence { source: s.source.clone(), id: s.id.clone() });
+                }
+            };
+            Some(Target::Alert { fingerprint: a.fingerprint.clone(), name: a.name.clone() })
+        }
         PaneId::Cost => None,
     }
 }

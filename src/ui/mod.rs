@@ -6,6 +6,7 @@ pub mod format;
 pub mod help;
 pub mod layout;
 pub mod panes;
+pub mod silence_form;
 pub mod table;
 pub mod text;
 pub mod widgets;
@@ -38,6 +39,7 @@ pub fn draw(f: &mut Frame, state: &State, ui: &Ui) {
         Overlay::None => {}
         Overlay::Help => help::draw(f, body, state, ui),
         Overlay::Confirm(p) => dialog::confirm(f, body, p, ui.theme),
+        Overlay::Silence(form) => silence_form::draw(f, body, form, ui.theme),
     }
 }
 
