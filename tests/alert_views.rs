@@ -82,7 +82,8 @@ fn silences() {
         ),
     ];
     let source = SourceId::new("demo/alertmanager");
-    update(&mut s, Message::Data { source, at: now, data: Data::Silences(list) });
+    let alerts = s.alerts.items.iter().filter(|a| a.source == "demo/alertmanager").cloned().collect();
+    update(&mut s, Message::Data { source, at: now, data: Data::Alertmanager { alerts, silences: list } });
     s.finish_batch();
     dispatch(&mut s, Command::Silences);
     assert_eq!(s.view.active_pane(), PaneId::Alerts);

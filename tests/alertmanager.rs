@@ -282,3 +282,52 @@ async fn escape_sequences_in_annotations_render_visibly() {
     assert!(!screen.contains('\u{1b}') && !screen.contains('\u{7}'), "{screen}");
     insta::assert_snapshot!("alertmanager_hostile_text", screen);
 }
+
+/// bcrypt (cost 4, for speed) of "s3cret", as Alertmanager's web config wants it.
+const WEB_CONFIG: &str =
+    "basic_auth_users:\n  flightdeck: $2b$04$q6ZN9OU4dUnfOgw0v6RDae6M3wNVAHY3h9oEdJNgafp1BjeP35msa\n";
+
+#[tokio::test]
+async fn basic_auth_from_a_file_and_a_clear_401_when_it_is_wrong() {
+    let am = Alertmanager::start_with_web_config(Some(WEB_CONFIG));
+    let dir = tempfile::tempdir().unwrap();
+    let password = dir.path().join("password");
+    let cfg = |file: &std::path::Path| -> AlertmanagerConfig {
+        toml::from_str(&format!(
+            "url = \"{}\"\nbasic_user = \"flightdeck\"\nbasic_password_file = \"{}\"",
+            am.url(),
+            file.display()
+        ))
+        .unwrap()
+    };
+    std::fs::write(&password, "wrong\n").unwrap();
+    let client = alertmanager::Client::new(&cfg(&password)).unwrap();
+    let err = client.alerts().await.unwrap_err();
+    assert!(err.starts_with("unauthorized (401)"), "{err}");
+    // The file is read on each request: fixing it fixes the source without a restart.
+    std::fs::write(&password, "s3cret\n").unwrap();
+    assert_eq!(client.alerts().await, Ok(Vec::new()));
+    assert_eq!(client.silences().await.map(|s| s.len()), Ok(0));
+}
+
+#[test]
+fn the_binary_shows_alertmanager_alerts_from_its_config() {
+    let am = Alertmanager::start();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(post_alerts(&am, json!([alert("HighErrorRate", "critical", 5, json!({}))])));
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config.toml");
+    std::fs::write(&config, format!("[[alertmanager]]\nname = \"prod\"\nurl = \"{}\"\n", am.url())).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_flightdeck"))
+        .args(["--config", config.to_str().unwrap(), "status", "--json", "--timeout", "20"])
+        .env("XDG_STATE_HOME", home.path().join("state"))
+        .env("XDG_CACHE_HOME", home.path().join("cache"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "stdout {stdout}\nstderr {}", String::from_utf8_lossy(&out.stderr));
+    let json: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["alerts"]["items"][0]["name"], "HighErrorRate");
+    assert_eq!(json["alerts"]["items"][0]["source"], "alertmanager/prod");
+    assert_eq!(json["sources"]["alertmanager/prod"]["state"], "ok", "{stdout}");
+}

@@ -102,8 +102,12 @@ pub enum Data {
     Hpas(Vec<scaling::Hpa>),
     /// The full set of alerts from this source; other sources' alerts are kept.
     Alerts(Vec<alerts::Alert>),
-    /// A source's silences, replacing those it sent before.
-    Silences(Vec<silences::Silence>),
+    /// One Alertmanager poll: its alerts and silences together, so the alerts never name
+    /// silences the store has not seen yet.
+    Alertmanager {
+        alerts: Vec<alerts::Alert>,
+        silences: Vec<silences::Silence>,
+    },
     /// Recent cluster events, newest last; replaces the previous list from this source.
     Events(Vec<pods::ClusterEvent>),
     Cost(cost::CostReport),
@@ -239,11 +243,15 @@ fn apply_data(state: &mut State, source: &SourceId, data: Data) {
             }
             state.alerts.replace_from(source.as_str(), a);
         }
-        Data::Silences(mut s) => {
+        Data::Alertmanager { alerts: mut a, silences: mut s } => {
             for silence in &mut s {
                 silence.source = source.to_string();
             }
             state.alerts.replace_silences(source.as_str(), s);
+            for alert in &mut a {
+                alert.source = source.to_string();
+            }
+            state.alerts.replace_from(source.as_str(), a);
         }
         Data::Events(ev) => {
             state.events = ev.into_iter().collect();

@@ -32,6 +32,26 @@ fn wait_ready(what: &str, url: &str, child: &mut Child, log: &std::path::Path) {
     );
 }
 
+fn wait_listening(what: &str, port: u16, child: &mut Child, log: &std::path::Path) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline {
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!(
+                "{what} exited at start ({status}); its log:\n{}",
+                std::fs::read_to_string(log).unwrap_or_default()
+            );
+        }
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!(
+        "{what} did not listen on {port} within 20 s; log:\n{}",
+        std::fs::read_to_string(log).unwrap_or_default()
+    );
+}
+
 /// A tiny blocking GET, usable before or outside the tests' async runtime.
 mod probe {
     use std::io::{Read, Write};
@@ -69,8 +89,16 @@ pub struct Alertmanager {
 
 impl Alertmanager {
     pub fn start() -> Alertmanager {
+        Self::start_with_web_config(None)
+    }
+
+    /// With a `--web.config.file` (basic auth users, TLS), as a protected Alertmanager runs.
+    pub fn start_with_web_config(web_config: Option<&str>) -> Alertmanager {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("am.yml"), "route: {receiver: n}\nreceivers: [{name: n}]\n").unwrap();
+        if let Some(web) = web_config {
+            std::fs::write(dir.path().join("web.yml"), web).unwrap();
+        }
         let mut am = Alertmanager { port: free_port(), dir, child: None };
         am.resume();
         am
@@ -87,7 +115,12 @@ impl Alertmanager {
             "apt-get install --no-install-recommends prometheus-alertmanager",
         );
         let log = self.dir.path().join("am.log");
-        let child = Command::new(bin)
+        let web = self.dir.path().join("web.yml");
+        let mut cmd = Command::new(bin);
+        if web.exists() {
+            cmd.arg(format!("--web.config.file={}", web.display()));
+        }
+        let child = cmd
             .arg(format!("--config.file={}", self.dir.path().join("am.yml").display()))
             .arg(format!("--storage.path={}", self.dir.path().join("data").display()))
             .arg(format!("--web.listen-address=127.0.0.1:{}", self.port))
@@ -98,8 +131,13 @@ impl Alertmanager {
             .spawn()
             .expect("start prometheus-alertmanager");
         self.child = Some(child);
+        // /-/ready sits behind basic auth too, so a protected one is waited for by its port.
         let url = format!("{}/-/ready", self.url());
-        wait_ready("Alertmanager", &url, self.child.as_mut().unwrap(), &log);
+        if web.exists() {
+            wait_listening("Alertmanager", self.port, self.child.as_mut().unwrap(), &log);
+        } else {
+            wait_ready("Alertmanager", &url, self.child.as_mut().unwrap(), &log);
+        }
     }
 
     pub fn stop(&mut self) {

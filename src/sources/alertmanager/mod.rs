@@ -30,25 +30,19 @@ async fn run(client: Client, interval: Duration, tx: Sender, clock: Clock) {
     loop {
         let polled = tokio::try_join!(client.alerts(), client.silences());
         let at = clock.now();
-        let (msgs, wait) = match polled {
+        let (msg, wait) = match polled {
             Ok((alerts, silences)) => {
                 backoff.reset();
-                // Silences first: the alerts that follow name them in `silencedBy`.
-                let msgs = vec![
-                    Message::Data { source: source.clone(), at, data: Data::Silences(silences) },
-                    Message::Data { source: source.clone(), at, data: Data::Alerts(alerts) },
-                ];
-                (msgs, interval)
+                let data = Data::Alertmanager { alerts, silences };
+                (Message::Data { source: source.clone(), at, data }, interval)
             }
             Err(error) => {
                 tracing::warn!(source = %source, %error, "alertmanager poll failed");
-                (vec![Message::Failed { source: source.clone(), at, error }], backoff.next_delay())
+                (Message::Failed { source: source.clone(), at, error }, backoff.next_delay())
             }
         };
-        for m in msgs {
-            if tx.send(m).await.is_err() {
-                return;
-            }
+        if tx.send(msg).await.is_err() {
+            return;
         }
         tokio::select! {
             _ = tokio::time::sleep(wait) => {}

@@ -92,7 +92,7 @@ impl Feed {
             }
             "demo/argocd" => vec![Data::Apps(world.apps())],
             "demo/alertmanager" => {
-                vec![Data::Alerts(world.alertmanager_alerts()), Data::Silences(world.silences())]
+                vec![Data::Alertmanager { alerts: world.alertmanager_alerts(), silences: world.silences() }]
             }
             "demo/cost-explorer" => vec![Data::Cost(world.cost())],
             _ => Vec::new(),

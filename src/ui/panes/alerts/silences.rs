@@ -91,7 +91,7 @@ pub(super) fn draw(f: &mut Frame, area: Rect, ctx: &PaneCtx) {
     let mut widths = vec![
         Constraint::Length(10),
         Constraint::Length(matcher_w),
-        Constraint::Length(8),
+        Constraint::Length(10),
         Constraint::Length(12),
     ];
     if wide {
