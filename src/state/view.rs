@@ -50,6 +50,8 @@ pub enum Target {
         id: String,
     },
     NewSilence(NewSilence),
+    /// The month's bill in Cost Explorer.
+    CostData,
 }
 
 impl Target {
@@ -65,6 +67,9 @@ impl Target {
             Target::Hpa { namespace, name } => format!("hpa {namespace}/{name}"),
             Target::Alert { name, .. } => format!("alert {name}"),
             Target::Silence { id, .. } => format!("silence {id}"),
+            Target::CostData => {
+                "the bill from Cost Explorer (2 or more requests at $0.01 each, about $0.02)".to_string()
+            }
             Target::NewSilence(n) => {
                 let d =
                     humantime::format_duration(std::time::Duration::from_secs(n.duration_ms as u64 / 1000));
@@ -263,6 +268,6 @@ pub fn selected_target(state: &State, pane: PaneId) -> Option<Target> {
             };
             Some(Target::Alert { fingerprint: a.fingerprint.clone(), name: a.name.clone() })
         }
-        PaneId::Cost => None,
+        PaneId::Cost => state.cost.report.is_some().then_some(Target::CostData),
     }
 }
