@@ -8,7 +8,6 @@ mod support;
 
 use std::process::{Command, Output};
 
-use aws_sdk_cloudwatch::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_cloudwatch::primitives::DateTime;
 use aws_sdk_cloudwatch::types::{Dimension, MetricDatum};
 use flightdeck::config::sources::{EksConfig, MetricQuery};
@@ -23,19 +22,10 @@ use support::servers::Moto;
 
 const DAY: i64 = 86_400_000;
 
-async fn sdk(moto: &Moto) -> aws_config::SdkConfig {
-    aws_config::defaults(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .endpoint_url(moto.url())
-        .credentials_provider(Credentials::new("testing", "testing", None, None, "tests"))
-        .load()
-        .await
-}
-
 #[tokio::test]
 async fn eks_clusters_and_node_groups_appear_and_missing_addons_say_unavailable() {
     let moto = Moto::start();
-    let sdk = sdk(&moto).await;
+    let sdk = moto.sdk().await;
     let eks = aws_sdk_eks::Client::new(&sdk);
     let vpc = aws_sdk_eks::types::VpcConfigRequest::builder().subnet_ids("subnet-1").build();
     for name in ["shop-prod", "shop-staging"] {
@@ -112,7 +102,7 @@ async fn eks_clusters_and_node_groups_appear_and_missing_addons_say_unavailable(
 #[tokio::test]
 async fn cloudwatch_metric_data_draws_its_sparkline() {
     let moto = Moto::start();
-    let sdk = sdk(&moto).await;
+    let sdk = moto.sdk().await;
     let cw = aws_sdk_cloudwatch::Client::new(&sdk);
     let now = wall_now();
     let dim = Dimension::builder().name("DBInstanceIdentifier").value("shop-prod-db").build();
@@ -189,7 +179,7 @@ async fn the_bill_has_its_totals_service_bars_and_forecast() {
     let now = wall_now();
     let (_, d) = queue_bill(&moto, now).await;
     let counter = RequestCounter::default();
-    let ce = Explorer::new(&sdk(&moto).await, counter.clone());
+    let ce = Explorer::new(&moto.sdk().await, counter.clone());
     assert_eq!(ce.account().await.unwrap(), "123456789012");
     let r = ce.fetch("UnblendedCost", Some(4000.0), now).await.expect("Cost Explorer through moto");
     assert_eq!(r.daily.len(), d as usize);
@@ -295,7 +285,7 @@ async fn the_infrastructure_and_cost_panes_from_moto() {
     use flightdeck::ui::{Ui, render_to_buffer};
 
     let moto = Moto::start();
-    let sdk = sdk(&moto).await;
+    let sdk = moto.sdk().await;
     let eks = aws_sdk_eks::Client::new(&sdk);
     let vpc = aws_sdk_eks::types::VpcConfigRequest::builder().subnet_ids("subnet-1").build();
     eks.create_cluster()

@@ -6,21 +6,11 @@
 
 mod support;
 
-use aws_sdk_cloudwatch::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_cloudwatch::types::{ComparisonOperator, Dimension, StateValue, Statistic, Tag};
 use flightdeck::config::sources::{CloudWatchConfig, SeverityRule};
 use flightdeck::sources::cloudwatch::alarms::Alarms;
 use flightdeck::state::alerts::{AlertState, Severity};
 use support::servers::Moto;
-
-async fn sdk(moto: &Moto) -> aws_config::SdkConfig {
-    aws_config::defaults(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .endpoint_url(moto.url())
-        .credentials_provider(Credentials::new("testing", "testing", None, None, "tests"))
-        .load()
-        .await
-}
 
 async fn alarm(cw: &aws_sdk_cloudwatch::Client, name: &str, state: StateValue, tags: &[(&str, &str)]) {
     let mut req = cw
@@ -51,7 +41,7 @@ async fn alarm(cw: &aws_sdk_cloudwatch::Client, name: &str, state: StateValue, t
 #[tokio::test]
 async fn alarms_in_alarm_and_insufficient_data_appear_with_their_severity() {
     let moto = Moto::start();
-    let sdk = sdk(&moto).await;
+    let sdk = moto.sdk().await;
     let cw = aws_sdk_cloudwatch::Client::new(&sdk);
     alarm(&cw, "shop-prod-alb-5xx", StateValue::Alarm, &[]).await;
     alarm(&cw, "shop-prod-rds-cpu", StateValue::Alarm, &[("Severity", "info")]).await;
@@ -89,7 +79,7 @@ fn the_binary_reports_alarms_from_its_config() {
     let moto = Moto::start();
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
-        let cw = aws_sdk_cloudwatch::Client::new(&sdk(&moto).await);
+        let cw = aws_sdk_cloudwatch::Client::new(&moto.sdk().await);
         alarm(&cw, "shop-prod-alb-5xx", StateValue::Alarm, &[("Severity", "critical")]).await;
     });
     let home = tempfile::tempdir().unwrap();

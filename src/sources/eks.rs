@@ -7,10 +7,11 @@ use std::time::Duration;
 use aws_sdk_eks::types::{Cluster as EksCluster, Nodegroup};
 
 use super::backoff::Backoff;
+use super::poll::{self, Poller};
 use super::{Clock, Sender, TaskGuard, aws};
 use crate::config::sources::{AwsConfig, EksConfig};
 use crate::state::infra::{Addon, CapacityType, Cluster, NodeGroup};
-use crate::state::{Data, Message, PaneId, SourceId, UnixMs};
+use crate::state::{Data, PaneId, SourceId, UnixMs};
 
 pub const SOURCE: &str = "eks";
 
@@ -192,38 +193,13 @@ fn node_group(g: Nodegroup) -> NodeGroup {
 
 pub fn spawn(aws_cfg: AwsConfig, cfg: EksConfig, tx: Sender, clock: Clock) -> TaskGuard {
     TaskGuard(tokio::spawn(async move {
-        let source = SourceId::new(SOURCE);
-        let interval = cfg.interval.0;
-        let feeds = vec![PaneId::Infrastructure];
-        let register =
-            Message::Register { source: source.clone(), interval_ms: interval.as_millis() as i64, feeds };
-        if tx.send(register).await.is_err() {
+        let (source, interval) = (SourceId::new(SOURCE), cfg.interval.0);
+        if !poll::register(&tx, &source, interval, vec![PaneId::Infrastructure]).await {
             return;
         }
         let eks = Eks::new(&aws::load(&aws_cfg).await, &cfg);
-        let mut backoff = Backoff::new(Duration::from_secs(2), Duration::from_secs(120));
-        loop {
-            let (msg, wait) = match eks.poll().await {
-                Ok(clusters) => {
-                    backoff.reset();
-                    (
-                        Message::Data {
-                            source: source.clone(),
-                            at: clock.now(),
-                            data: Data::Clusters(clusters),
-                        },
-                        interval,
-                    )
-                }
-                Err(error) => {
-                    tracing::warn!(%error, "eks poll failed");
-                    (Message::Failed { source: source.clone(), at: clock.now(), error }, backoff.next_delay())
-                }
-            };
-            if tx.send(msg).await.is_err() {
-                return;
-            }
-            tokio::time::sleep(wait).await;
-        }
+        let backoff = Backoff::new(Duration::from_secs(2), Duration::from_secs(120));
+        let mut poller = Poller { source, interval, backoff, tx, clock, wake: None };
+        while poller.deliver(eks.poll().await.map(Data::Clusters)).await {}
     }))
 }

@@ -11,8 +11,8 @@ pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-/// Block until `url` answers 2xx, or fail naming the server.
-fn wait_ready(what: &str, url: &str, child: &mut Child, log: &std::path::Path) {
+/// Block until `ready` says so, or fail naming the server and showing its log.
+fn wait_until(what: &str, child: &mut Child, log: &std::path::Path, ready: impl Fn() -> bool) {
     let deadline = Instant::now() + Duration::from_secs(20);
     while Instant::now() < deadline {
         if let Ok(Some(status)) = child.try_wait() {
@@ -21,33 +21,13 @@ fn wait_ready(what: &str, url: &str, child: &mut Child, log: &std::path::Path) {
                 std::fs::read_to_string(log).unwrap_or_default()
             );
         }
-        if probe::get_ok(url) {
+        if ready() {
             return;
         }
         std::thread::sleep(Duration::from_millis(50));
     }
     panic!(
-        "{what} did not become ready at {url} within 20 s; log:\n{}",
-        std::fs::read_to_string(log).unwrap_or_default()
-    );
-}
-
-fn wait_listening(what: &str, port: u16, child: &mut Child, log: &std::path::Path) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while Instant::now() < deadline {
-        if let Ok(Some(status)) = child.try_wait() {
-            panic!(
-                "{what} exited at start ({status}); its log:\n{}",
-                std::fs::read_to_string(log).unwrap_or_default()
-            );
-        }
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    panic!(
-        "{what} did not listen on {port} within 20 s; log:\n{}",
+        "{what} was not ready within 20 s; its log:\n{}",
         std::fs::read_to_string(log).unwrap_or_default()
     );
 }
@@ -133,11 +113,15 @@ impl Alertmanager {
         self.child = Some(child);
         // /-/ready sits behind basic auth too, so a protected one is waited for by its port.
         let url = format!("{}/-/ready", self.url());
-        if web.exists() {
-            wait_listening("Alertmanager", self.port, self.child.as_mut().unwrap(), &log);
-        } else {
-            wait_ready("Alertmanager", &url, self.child.as_mut().unwrap(), &log);
-        }
+        let port = self.port;
+        let protected = web.exists();
+        wait_until("Alertmanager", self.child.as_mut().unwrap(), &log, || {
+            if protected {
+                std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+            } else {
+                probe::get_ok(&url)
+            }
+        });
     }
 
     pub fn stop(&mut self) {
@@ -172,12 +156,24 @@ impl Moto {
             .stderr(std::fs::File::create(&log).unwrap())
             .spawn()
             .expect("start moto_server");
-        wait_ready("moto", &format!("http://127.0.0.1:{port}/moto-api/"), &mut child, &log);
+        let url = format!("http://127.0.0.1:{port}/moto-api/");
+        wait_until("moto", &mut child, &log, || probe::get_ok(&url));
         Moto { port, child, _dir: dir }
     }
 
     pub fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// The AWS SDK's config for this server: static credentials, us-east-1, endpoint here.
+    pub async fn sdk(&self) -> aws_config::SdkConfig {
+        use aws_sdk_cloudwatch::config::{BehaviorVersion, Credentials, Region};
+        aws_config::defaults(BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .endpoint_url(self.url())
+            .credentials_provider(Credentials::new("testing", "testing", None, None, "tests"))
+            .load()
+            .await
     }
 }
 

@@ -7,11 +7,12 @@ use std::time::Duration;
 
 use aws_sdk_cloudwatch::types::{AlarmType, CompositeAlarm, MetricAlarm, StateValue};
 
-use crate::config::sources::{CloudWatchConfig, glob_match};
+use crate::config::sources::{AwsConfig, CloudWatchConfig, glob_match};
 use crate::sources::backoff::Backoff;
+use crate::sources::poll::{self, Poller};
 use crate::sources::{Clock, Sender, TaskGuard, aws};
 use crate::state::alerts::{Alert, AlertState, Severity};
-use crate::state::{Data, Message, PaneId, SourceId, UnixMs};
+use crate::state::{Data, PaneId, SourceId, UnixMs};
 
 pub const SOURCE: &str = "cloudwatch";
 /// Tags change rarely and cost a request per alarm: look again after this long.
@@ -158,45 +159,16 @@ impl Alarms {
 }
 
 /// Load AWS config in the task (it may talk to IMDS or SSO), then poll with backoff on errors.
-pub fn spawn(
-    aws_cfg: crate::config::sources::AwsConfig,
-    cfg: CloudWatchConfig,
-    tx: Sender,
-    clock: Clock,
-) -> TaskGuard {
+pub fn spawn(aws_cfg: AwsConfig, cfg: CloudWatchConfig, tx: Sender, clock: Clock) -> TaskGuard {
     TaskGuard(tokio::spawn(async move {
-        let source = SourceId::new(SOURCE);
-        let interval = cfg.alarm_interval.0;
-        let register = Message::Register {
-            source: source.clone(),
-            interval_ms: interval.as_millis() as i64,
-            feeds: vec![PaneId::Alerts],
-        };
-        if tx.send(register).await.is_err() {
+        let (source, interval) = (SourceId::new(SOURCE), cfg.alarm_interval.0);
+        if !poll::register(&tx, &source, interval, vec![PaneId::Alerts]).await {
             return;
         }
-        let sdk = aws::load(&aws_cfg).await;
-        let mut alarms = Alarms::new(&sdk, cfg);
-        let mut backoff = Backoff::new(Duration::from_secs(2), Duration::from_secs(120));
-        loop {
-            let (msg, wait) = match alarms.poll().await {
-                Ok(list) => {
-                    backoff.reset();
-                    (
-                        Message::Data { source: source.clone(), at: clock.now(), data: Data::Alerts(list) },
-                        interval,
-                    )
-                }
-                Err(error) => {
-                    tracing::warn!(%error, "cloudwatch alarms poll failed");
-                    (Message::Failed { source: source.clone(), at: clock.now(), error }, backoff.next_delay())
-                }
-            };
-            if tx.send(msg).await.is_err() {
-                return;
-            }
-            tokio::time::sleep(wait).await;
-        }
+        let mut alarms = Alarms::new(&aws::load(&aws_cfg).await, cfg);
+        let backoff = Backoff::new(Duration::from_secs(2), Duration::from_secs(120));
+        let mut poller = Poller { source, interval, backoff, tx, clock, wake: None };
+        while poller.deliver(alarms.poll().await.map(Data::Alerts)).await {}
     }))
 }
 

@@ -8,9 +8,10 @@ use aws_sdk_cloudwatch::types::{Dimension, Metric, MetricDataQuery, MetricStat};
 
 use crate::config::sources::{AwsConfig, CloudWatchConfig, MetricQuery};
 use crate::sources::backoff::Backoff;
+use crate::sources::poll::{self, Poller};
 use crate::sources::{Clock, Sender, TaskGuard, aws};
 use crate::state::infra::MetricSeries;
-use crate::state::{Data, Message, PaneId, SourceId, UnixMs};
+use crate::state::{Data, PaneId, SourceId, UnixMs};
 
 pub const SOURCE: &str = "cloudwatch-metrics";
 /// The window the sparklines cover, and the width of one point.
@@ -78,38 +79,13 @@ impl Metrics {
 
 pub fn spawn(aws_cfg: AwsConfig, cfg: CloudWatchConfig, tx: Sender, clock: Clock) -> TaskGuard {
     TaskGuard(tokio::spawn(async move {
-        let source = SourceId::new(SOURCE);
-        let interval = cfg.metric_interval.0;
-        let feeds = vec![PaneId::Infrastructure];
-        let register =
-            Message::Register { source: source.clone(), interval_ms: interval.as_millis() as i64, feeds };
-        if tx.send(register).await.is_err() {
+        let (source, interval) = (SourceId::new(SOURCE), cfg.metric_interval.0);
+        if !poll::register(&tx, &source, interval, vec![PaneId::Infrastructure]).await {
             return;
         }
         let metrics = Metrics::new(&aws::load(&aws_cfg).await, cfg.metrics);
-        let mut backoff = Backoff::new(Duration::from_secs(2), Duration::from_secs(120));
-        loop {
-            let (msg, wait) = match metrics.poll(clock.now()).await {
-                Ok(series) => {
-                    backoff.reset();
-                    (
-                        Message::Data {
-                            source: source.clone(),
-                            at: clock.now(),
-                            data: Data::Metrics(series),
-                        },
-                        interval,
-                    )
-                }
-                Err(error) => {
-                    tracing::warn!(%error, "cloudwatch metrics poll failed");
-                    (Message::Failed { source: source.clone(), at: clock.now(), error }, backoff.next_delay())
-                }
-            };
-            if tx.send(msg).await.is_err() {
-                return;
-            }
-            tokio::time::sleep(wait).await;
-        }
+        let backoff = Backoff::new(Duration::from_secs(2), Duration::from_secs(120));
+        let mut poller = Poller { source, interval, backoff, tx, clock, wake: None };
+        while poller.deliver(metrics.poll(poller.now()).await.map(Data::Metrics)).await {}
     }))
 }

@@ -46,12 +46,7 @@ pub fn spawn(
     let task = tokio::spawn(async move {
         let source = SourceId::new(SOURCE);
         let every = cfg.refresh.0;
-        let register = Message::Register {
-            source: source.clone(),
-            interval_ms: every.as_millis() as i64,
-            feeds: vec![PaneId::Cost],
-        };
-        if tx.send(register).await.is_err() {
+        if !super::poll::register(&tx, &source, every, vec![PaneId::Cost]).await {
             return;
         }
         let ce = explorer::Explorer::new(&aws::load(&aws_cfg).await, requests);
