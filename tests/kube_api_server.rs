@@ -22,7 +22,7 @@ async fn client(server: &TestServer) -> kube::Client {
 
 #[tokio::test]
 async fn lists_with_selectors_and_pages() {
-    let server = TestServer::demo(7, 150).await;
+    let (server, _) = TestServer::demo(7, 150).await;
     let c = client(&server).await;
     let pods: Api<Pod> = Api::all(c.clone());
     let all = pods.list(&ListParams::default()).await.unwrap();
@@ -50,7 +50,7 @@ async fn lists_with_selectors_and_pages() {
 
 #[tokio::test]
 async fn watch_replays_from_a_version_and_expires() {
-    let server = TestServer::demo(7, 150).await;
+    let (server, _) = TestServer::demo(7, 150).await;
     let c = client(&server).await;
     let nodes: Api<Node> = Api::all(c);
     let list = nodes.list(&ListParams::default()).await.unwrap();
@@ -72,7 +72,7 @@ async fn watch_replays_from_a_version_and_expires() {
 
 #[tokio::test]
 async fn bookmarks_and_timeout() {
-    let server = TestServer::demo(7, 0).await;
+    let (server, _) = TestServer::demo(7, 0).await;
     let nodes: Api<Node> = Api::all(client(&server).await);
     let rv = nodes.list(&ListParams::default()).await.unwrap().metadata.resource_version.unwrap();
     let wp = WatchParams::default().timeout(2);
@@ -84,7 +84,7 @@ async fn bookmarks_and_timeout() {
 
 #[tokio::test]
 async fn patches_scale_and_forbidden() {
-    let server = TestServer::demo(7, 0).await;
+    let (server, _) = TestServer::demo(7, 0).await;
     let c = client(&server).await;
     let deployments: Api<Deployment> = Api::namespaced(c.clone(), "storefront");
     let patch = json!({"spec": {"template": {"metadata": {"annotations": {"a": "b"}}}}});

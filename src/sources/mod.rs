@@ -3,6 +3,7 @@
 
 pub mod backoff;
 pub mod demo;
+pub mod kube;
 
 use std::time::Duration;
 

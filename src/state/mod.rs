@@ -217,7 +217,10 @@ fn source_entry<'a>(state: &'a mut State, source: &SourceId) -> &'a mut SourceEn
 fn apply_data(state: &mut State, source: &SourceId, data: Data) {
     match data {
         Data::Clusters(c) => state.infra.clusters = c,
-        Data::Nodes(n) => state.infra.nodes = n,
+        Data::Nodes(mut n) => {
+            infra::sort_nodes(&mut n);
+            state.infra.nodes = n;
+        }
         Data::Metrics(m) => state.infra.metrics = m,
         Data::Apps(apps) => state.argocd.apps = apps,
         Data::PodsReplace { pods, metrics_available } => {

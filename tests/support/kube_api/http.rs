@@ -123,7 +123,12 @@ pub async fn handle(
     if target.kind.group == "metrics.k8s.io" && !shared.metrics.load(Ordering::SeqCst) {
         return status(404, "NotFound", "the server could not find the requested resource", json!({}));
     }
-    let q = query_map(&uri);
+    let mut q = query_map(&uri);
+    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if accept.contains("as=PartialObjectMetadata") {
+        // Internal marker, not a real parameter: answer metadata only, as the server does.
+        q.insert("__metadata_only".into(), "true".into());
+    }
     let verb = match (&method, &target.name, q.get("watch").map(String::as_str)) {
         (&Method::GET, None, Some("true" | "1")) => "watch",
         (&Method::GET, None, _) => "list",
@@ -226,6 +231,11 @@ pub fn selector(q: &HashMap<String, String>) -> Result<Selector, Response> {
         .map_err(|e| bad_request(&e))
 }
 
+/// What a client asking for `as=PartialObjectMetadata` gets instead of the object.
+pub fn metadata_only(o: &Value) -> Value {
+    json!({"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1", "metadata": o["metadata"]})
+}
+
 fn strip_type(mut v: Value) -> Value {
     // List items come without kind and apiVersion, as from the real server.
     if let Some(m) = v.as_object_mut() {
@@ -281,9 +291,15 @@ fn list(shared: &Shared, t: &Target, q: &HashMap<String, String>) -> Result<Resp
         meta["continue"] = json!(token);
         meta["remainingItemCount"] = json!(remaining);
     }
-    let items: Vec<Value> = items.into_iter().map(strip_type).collect();
-    let body = json!({"kind": format!("{}List", t.kind.kind), "apiVersion": t.kind.api_version(),
-        "metadata": meta, "items": items});
+    let meta_only = q.contains_key("__metadata_only");
+    let items: Vec<Value> =
+        items.into_iter().map(|o| if meta_only { metadata_only(&o) } else { strip_type(o) }).collect();
+    let (kind, api_version) = if meta_only {
+        ("PartialObjectMetadataList".to_string(), "meta.k8s.io/v1".to_string())
+    } else {
+        (format!("{}List", t.kind.kind), t.kind.api_version())
+    };
+    let body = json!({"kind": kind, "apiVersion": api_version, "metadata": meta, "items": items});
     Ok(respond(200, &body))
 }
 

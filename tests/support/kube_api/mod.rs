@@ -114,10 +114,17 @@ impl TestServer {
         server
     }
 
-    /// A server holding the demo world at `seed` after `at_secs` simulated seconds.
-    pub async fn demo(seed: u64, at_secs: u64) -> TestServer {
+    /// A server holding the demo world at `seed` after `at_secs` simulated seconds, started so
+    /// that its present is now (the source judges "not ready for a minute" by the wall clock).
+    /// Returns the world's epoch too, to build the same world for comparison.
+    pub async fn demo(seed: u64, at_secs: u64) -> (TestServer, i64) {
+        let epoch = flightdeck::sources::wall_now() / 1000 * 1000 - at_secs as i64 * 1000;
+        (TestServer::demo_at(seed, epoch, at_secs).await, epoch)
+    }
+
+    pub async fn demo_at(seed: u64, epoch: i64, at_secs: u64) -> TestServer {
         let server = TestServer::start().await;
-        seed::demo_world(&server, seed, at_secs);
+        seed::demo_world(&server, seed, epoch, at_secs);
         server
     }
 

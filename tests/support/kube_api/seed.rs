@@ -29,8 +29,8 @@ pub fn replicaset_of(pod: &str) -> String {
     pod.rsplit_once('-').map_or(pod.to_string(), |(rs, _)| rs.to_string())
 }
 
-pub fn demo_world(server: &TestServer, seed: u64, at_secs: u64) {
-    let (world, _) = run_headless(seed, flightdeck::sources::demo::FIXED_EPOCH, at_secs);
+pub fn demo_world(server: &TestServer, seed: u64, epoch: UnixMs, at_secs: u64) {
+    let (world, _) = run_headless(seed, epoch, at_secs);
     let now = world.now();
     server.shared.db.lock().unwrap().now = time(now);
     let pods = world.pods();

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
 use super::Shared;
-use super::http::{Target, bad_request, not_found, object_key, selector};
+use super::http::{Target, bad_request, metadata_only, not_found, object_key, selector};
 use super::select::Selector;
 use super::store::{Change, EventType};
 
@@ -54,6 +54,8 @@ pub fn watch(shared: &Arc<Shared>, t: &Target, q: &HashMap<String, String>) -> R
         .get("timeoutSeconds")
         .and_then(|s| s.parse::<u64>().ok())
         .map_or(Duration::from_secs(1800), Duration::from_secs);
+    let meta_only = q.contains_key("__metadata_only");
+    let shape = move |o: &Value| if meta_only { metadata_only(o) } else { o.clone() };
     let from = q.get("resourceVersion").filter(|v| !v.is_empty() && *v != "0");
     let (tx, rx) = mpsc::channel::<Bytes>(256);
     let (first, mut live, mut epoch, start_rv) = {
@@ -65,7 +67,7 @@ pub fn watch(shared: &Arc<Shared>, t: &Target, q: &HashMap<String, String>) -> R
                 .list(kind, ns.as_deref())
                 .iter()
                 .filter(|o| sel.matches(o))
-                .map(|o| line("ADDED", o))
+                .map(|o| line("ADDED", &shape(o)))
                 .collect(),
             Some(v) => {
                 let Some(rv) = v.parse::<u64>().ok() else {
@@ -75,7 +77,7 @@ pub fn watch(shared: &Arc<Shared>, t: &Target, q: &HashMap<String, String>) -> R
                     Some(changes) => changes
                         .iter()
                         .filter_map(|c| as_seen(c, ns.as_deref(), &sel))
-                        .map(|(e, o)| line(e, &o))
+                        .map(|(e, o)| line(e, &shape(&o)))
                         .collect(),
                     None => {
                         // The real server answers 200 and sends the error as the only event.
@@ -114,7 +116,7 @@ pub fn watch(shared: &Arc<Shared>, t: &Target, q: &HashMap<String, String>) -> R
                             continue;
                         }
                         if let Some((e, o)) = as_seen(&c, ns.as_deref(), &sel)
-                            && tx.send(line(e, &o)).await.is_err() {
+                            && tx.send(line(e, &shape(&o))).await.is_err() {
                             return;
                         }
                     }

@@ -1,0 +1,1 @@
+//! Actions against the cluster (filled in with the executor's Kube backend).
