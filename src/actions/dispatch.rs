@@ -36,6 +36,13 @@ pub fn dispatch(state: &mut State, cmd: Command) -> Effect {
             _ => Effect::None,
         };
     }
+    // A prompt takes its keys from the app loop; a command can only close it.
+    if let Overlay::Prompt(_) = &view.overlay {
+        if matches!(cmd, Command::Cancel | Command::Back | Command::Quit) {
+            view.overlay = Overlay::None;
+        }
+        return Effect::None;
+    }
     let pane = view.active_pane();
     let rows = row_counts(state)[pane.index()];
     let view = &mut state.view;
@@ -97,6 +104,10 @@ fn ask(state: &mut State, id: ActionId) -> Effect {
         state.view.say(now, format!("{}: nothing selected it applies to", spec.title), Level::Warn);
         return Effect::None;
     };
+    if registry::asks_input(id) {
+        super::prompt::open(state, id, target);
+        return Effect::None;
+    }
     let context = state.context.clone();
     if spec.confirm {
         state.view.overlay = Overlay::Confirm(Pending {
@@ -121,6 +132,11 @@ fn retarget(state: &State, id: ActionId, t: Target) -> Option<Target> {
             let owner = pod.owner.as_ref()?;
             matches!(owner.kind.as_str(), "Deployment" | "StatefulSet" | "DaemonSet")
                 .then(|| Target::Workload { namespace, kind: owner.kind.clone(), name: owner.name.clone() })
+        }
+        // Scaling from the Scaling pane scales what the HPA targets.
+        (ActionId::Scale, Target::Hpa { namespace, name }) => {
+            let hpa = state.scaling.hpas.iter().find(|h| h.namespace == namespace && h.name == name)?;
+            Some(Target::Workload { namespace, kind: hpa.target.kind.clone(), name: hpa.target.name.clone() })
         }
         (_, t) => Some(t),
     }

@@ -5,13 +5,14 @@ use super::audit::AuditLog;
 use super::registry::{self, ActionId};
 use tokio::sync::mpsc;
 
-use crate::sources::demo;
+use crate::sources::{demo, kube};
 use crate::state::view::Target;
 use crate::state::{ActionOutcome, Message};
 
 #[derive(Clone)]
 pub enum Backend {
     Demo(demo::Handle),
+    Kube(kube::Handle),
     /// No source that can act is configured.
     None,
 }
@@ -41,6 +42,7 @@ impl Executor {
             let spec = registry::spec(action);
             let result = match &this.backend {
                 Backend::Demo(h) => h.run(action, target.clone()).await,
+                Backend::Kube(h) => h.run(action, &target).await,
                 Backend::None => Err("no source that can act on this is configured".to_string()),
             };
             let described = target.describe();

@@ -5,4 +5,5 @@ pub mod audit;
 pub mod command;
 pub mod dispatch;
 pub mod executor;
+pub mod prompt;
 pub mod registry;

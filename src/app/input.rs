@@ -33,6 +33,23 @@ impl KeyReader {
     }
 }
 
+/// A key while a prompt is open: text editing, Enter and Esc.
+pub fn prompt_key(ev: &KeyEvent) -> Option<crate::actions::prompt::Key> {
+    use crate::actions::prompt::Key;
+    use crossterm::event::{KeyCode, KeyModifiers};
+    if ev.modifiers.contains(KeyModifiers::CONTROL) {
+        // Ctrl-C still means "get me out".
+        return (ev.code == KeyCode::Char('c')).then_some(Key::Esc);
+    }
+    match ev.code {
+        KeyCode::Char(c) => Some(Key::Char(c)),
+        KeyCode::Backspace => Some(Key::Backspace),
+        KeyCode::Enter => Some(Key::Enter),
+        KeyCode::Esc => Some(Key::Esc),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

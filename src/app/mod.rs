@@ -12,6 +12,7 @@ use futures::StreamExt;
 
 use crate::actions::dispatch::{Effect, dispatch};
 use crate::actions::executor::Executor;
+use crate::actions::prompt;
 use crate::state::view::Overlay;
 use crate::state::{Message, State, update};
 use crate::ui::{self, Ui};
@@ -56,6 +57,20 @@ async fn event_loop(
     loop {
         let dirty = tokio::select! {
             ev = events.next() => match ev {
+                Some(Ok(Event::Key(k))) if k.kind != KeyEventKind::Release
+                    && matches!(state.view.overlay, Overlay::Prompt(_)) =>
+                {
+                    // Typed text goes to the prompt, not through the keymap.
+                    match input::prompt_key(&k) {
+                        Some(key) => {
+                            if let Effect::Run { action, target, context } = prompt::key(state, key) {
+                                executor.run(action, target, context);
+                            }
+                            true
+                        }
+                        None => false,
+                    }
+                }
                 Some(Ok(Event::Key(k))) if k.kind != KeyEventKind::Release => {
                     let dialog = matches!(state.view.overlay, Overlay::Confirm(_));
                     match keys.feed(&k, ui.keymap, state.view.active_pane(), dialog) {

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use crate::actions::audit::AuditLog;
 use crate::actions::executor::{Backend, Executor};
 use crate::config::{Keymap, Theme};
-use crate::sources::{self, Clock, TaskGuard, demo};
+use crate::sources::{self, Clock, TaskGuard, demo, kube};
 use crate::state::{Message, State, update};
 
 #[derive(Clone, Debug)]
@@ -17,6 +17,10 @@ pub struct Settings {
     pub readonly: bool,
     /// Overrides the kubeconfig context.
     pub context: Option<String>,
+    /// `-n NS` / `-A`; else the context's namespace, else all.
+    pub scope: Option<kube::Scope>,
+    /// A kubeconfig other than KUBECONFIG / ~/.kube/config.
+    pub kubeconfig: Option<PathBuf>,
     pub theme: Theme,
     pub keymap: Keymap,
     pub audit_path: Option<PathBuf>,
@@ -46,7 +50,33 @@ pub fn start(settings: &Settings) -> anyhow::Result<Running> {
         guards.push(guard);
         (clock, Backend::Demo(handle), settings.context.clone().unwrap_or_else(|| demo::CONTEXT.to_string()))
     } else {
-        (Clock::Wall, Backend::None, settings.context.clone().unwrap_or_else(|| "(none)".to_string()))
+        let target = kube::Target {
+            kubeconfig: settings.kubeconfig.clone(),
+            context: settings.context.clone(),
+            scope: settings.scope.clone(),
+        };
+        match kube::resolve(&target) {
+            Ok(resolved) => {
+                let context = resolved.context.clone();
+                let (handle, guard) = kube::start(resolved, tx.clone());
+                guards.push(guard);
+                (Clock::Wall, Backend::Kube(handle), context)
+            }
+            Err(e) => {
+                // No kubeconfig is a setup without Kubernetes, not an error to stop on.
+                tracing::info!(error = %e, "Kubernetes not configured");
+                let reason = format!("{e:#}");
+                for (id, feeds) in kube::FEEDS {
+                    let m = Message::Disabled {
+                        source: kube::source(id),
+                        feeds: feeds.to_vec(),
+                        reason: reason.clone(),
+                    };
+                    let _ = tx.try_send(m);
+                }
+                (Clock::Wall, Backend::None, settings.context.clone().unwrap_or_else(|| "(none)".to_string()))
+            }
+        }
     };
     let mut state = State::new(context, clock.now());
     state.readonly = settings.readonly;

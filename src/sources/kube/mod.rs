@@ -52,9 +52,17 @@ pub struct Connection {
     pub scope: Scope,
 }
 
-/// Read the kubeconfig and build a client for the context. Exec plugins (`aws eks get-token`)
-/// run as kube runs them, when a request needs a token.
-pub async fn connect(target: &Target) -> anyhow::Result<Connection> {
+/// The kubeconfig read and the context and namespaces chosen: enough to name the context on
+/// screen before any request is made.
+#[derive(Clone)]
+pub struct Resolved {
+    kubeconfig: Kubeconfig,
+    pub context: String,
+    pub scope: Scope,
+}
+
+/// Read the kubeconfig and pick the context, as kubectl does.
+pub fn resolve(target: &Target) -> anyhow::Result<Resolved> {
     let kc = match &target.kubeconfig {
         Some(p) => Kubeconfig::read_from(p)
             .map_err(|e| anyhow::anyhow!("reading the kubeconfig {}: {e}", p.display()))?,
@@ -69,13 +77,76 @@ pub async fn connect(target: &Target) -> anyhow::Result<Connection> {
         anyhow::bail!("no context \"{context}\" in the kubeconfig (it has: {})", names.join(", "));
     };
     let ctx_ns = named.context.as_ref().and_then(|c| c.namespace.clone());
+    let scope = target.scope.clone().unwrap_or_else(|| ctx_ns.map_or(Scope::All, Scope::Namespace));
+    Ok(Resolved { kubeconfig: kc, context, scope })
+}
+
+/// Build a client for the resolved context. Exec plugins (`aws eks get-token`) run as kube runs
+/// them, when a request needs a token.
+pub async fn connect_resolved(r: Resolved) -> anyhow::Result<Connection> {
+    let Resolved { kubeconfig, context, scope } = r;
     let options = KubeConfigOptions { context: Some(context.clone()), ..KubeConfigOptions::default() };
-    let config = kube::Config::from_custom_kubeconfig(kc, &options)
+    let config = kube::Config::from_custom_kubeconfig(kubeconfig, &options)
         .await
         .map_err(|e| anyhow::anyhow!("context \"{context}\": {e}"))?;
     let client = kube::Client::try_from(config).map_err(|e| anyhow::anyhow!("context \"{context}\": {e}"))?;
-    let scope = target.scope.clone().unwrap_or_else(|| ctx_ns.map_or(Scope::All, Scope::Namespace));
     Ok(Connection { client, context, scope })
+}
+
+pub async fn connect(target: &Target) -> anyhow::Result<Connection> {
+    connect_resolved(resolve(target)?).await
+}
+
+/// What actions use to reach the cluster: the connection once the source task has made it.
+#[derive(Clone)]
+pub struct Handle {
+    conn: tokio::sync::watch::Receiver<Option<Result<Connection, String>>>,
+}
+
+impl Handle {
+    pub async fn run(
+        &self,
+        action: crate::actions::registry::ActionId,
+        target: &crate::state::view::Target,
+    ) -> Result<String, String> {
+        let mut rx = self.conn.clone();
+        let conn = rx
+            .wait_for(Option::is_some)
+            .await
+            .map_err(|_| "the Kubernetes source has stopped".to_string())?
+            .clone()
+            .expect("waited for Some");
+        actions::run(&conn?, action, target).await
+    }
+}
+
+/// Connect and watch in one task, so startup need not wait for the cluster. A context that
+/// cannot be reached disables the kube sources with the reason.
+pub fn start(resolved: Resolved, tx: Sender) -> (Handle, TaskGuard) {
+    let (conn_tx, conn_rx) = tokio::sync::watch::channel(None);
+    let guard = TaskGuard(tokio::spawn(async move {
+        match connect_resolved(resolved).await {
+            Ok(conn) => {
+                conn_tx.send_replace(Some(Ok(conn.clone())));
+                watch_all(conn, tx).await;
+            }
+            Err(e) => {
+                let reason = format!("{e:#}");
+                conn_tx.send_replace(Some(Err(reason.clone())));
+                for (id, feeds) in FEEDS {
+                    let m = Message::Disabled {
+                        source: source(id),
+                        feeds: feeds.to_vec(),
+                        reason: reason.clone(),
+                    };
+                    if tx.send(m).await.is_err() {
+                        return;
+                    }
+                }
+            }
+        }
+    }));
+    (Handle { conn: conn_rx }, guard)
 }
 
 /// The sources this module runs and the panes each feeds.
@@ -101,14 +172,16 @@ pub fn register() -> Vec<Message> {
 
 /// Start watching. The messages go out on `tx`; dropping the guard stops every watch.
 pub fn spawn(conn: Connection, tx: Sender) -> TaskGuard {
-    TaskGuard(tokio::spawn(async move {
-        for m in register() {
-            if tx.send(m).await.is_err() {
-                return;
-            }
+    TaskGuard(tokio::spawn(watch_all(conn, tx)))
+}
+
+async fn watch_all(conn: Connection, tx: Sender) {
+    for m in register() {
+        if tx.send(m).await.is_err() {
+            return;
         }
-        watch::run(conn, tx).await;
-    }))
+    }
+    watch::run(conn, tx).await;
 }
 
 /// The project's backoff for kube-runtime's watchers: 1 s doubling to 60 s, with jitter.
