@@ -10,7 +10,13 @@ use crate::state::{Level, PaneId, State};
 pub enum Effect {
     None,
     Quit,
-    Run { action: ActionId, target: Target, context: String },
+    Run {
+        action: ActionId,
+        target: Target,
+        context: String,
+    },
+    /// Show another Kubernetes context or other namespaces.
+    Switch(super::switch::Switch),
 }
 
 /// Rows a page key moves.

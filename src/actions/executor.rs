@@ -36,6 +36,11 @@ impl Executor {
         Executor { backend, audit, results, clock }
     }
 
+    /// Act on another cluster from now on (after a context switch).
+    pub fn set_backend(&mut self, backend: Backend) {
+        self.backend = backend;
+    }
+
     pub fn run(&self, action: ActionId, target: Target, context: String) {
         let this = self.clone();
         tokio::spawn(async move {

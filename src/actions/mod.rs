@@ -7,3 +7,4 @@ pub mod dispatch;
 pub mod executor;
 pub mod prompt;
 pub mod registry;
+pub mod switch;

@@ -3,6 +3,7 @@
 
 pub mod input;
 pub mod startup;
+pub mod switch;
 pub mod terminal;
 
 use std::time::Duration;
@@ -14,7 +15,7 @@ use crate::actions::dispatch::{Effect, dispatch};
 use crate::actions::executor::Executor;
 use crate::actions::prompt;
 use crate::state::view::Overlay;
-use crate::state::{Message, State, update};
+use crate::state::{Level, Message, State, update};
 use crate::ui::{self, Ui};
 pub use startup::{Running, Settings};
 
@@ -23,11 +24,12 @@ pub use startup::{Running, Settings};
 const MAX_BATCH: usize = 4096;
 
 pub async fn run(settings: Settings) -> anyhow::Result<()> {
-    let Running { mut state, mut rx, mut results, executor, clock, _guards } = startup::start(&settings)?;
+    let Running { mut state, mut rx, mut results, mut executor, clock, _guards, mut kube } =
+        startup::start(&settings)?;
     let ui = Ui { theme: &settings.theme, keymap: &settings.keymap };
     let mut terminal = terminal::enter()?;
-    let channels = Channels { sources: &mut rx, results: &mut results };
-    let result = event_loop(&mut terminal, &mut state, channels, &executor, clock, &ui).await;
+    let channels = Channels { sources: &mut rx, results: &mut results, kube: &mut kube };
+    let result = event_loop(&mut terminal, &mut state, channels, &mut executor, clock, &ui).await;
     terminal::leave();
     result
 }
@@ -36,13 +38,14 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
 struct Channels<'a> {
     sources: &'a mut crate::sources::Receiver,
     results: &'a mut tokio::sync::mpsc::Receiver<Message>,
+    kube: &'a mut Option<switch::KubeSwitcher>,
 }
 
 async fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     state: &mut State,
-    Channels { sources: rx, results }: Channels<'_>,
-    executor: &Executor,
+    Channels { sources: rx, results, kube }: Channels<'_>,
+    executor: &mut Executor,
     clock: crate::sources::Clock,
     ui: &Ui<'_>,
 ) -> anyhow::Result<()> {
@@ -55,7 +58,8 @@ async fn event_loop(
     state.finish_batch();
     terminal.draw(|f| ui::draw(f, state, ui))?;
     loop {
-        let dirty = tokio::select! {
+        let mut switch_to = None;
+        let mut dirty = tokio::select! {
             ev = events.next() => match ev {
                 Some(Ok(Event::Key(k))) if k.kind != KeyEventKind::Release
                     && matches!(state.view.overlay, Overlay::Prompt(_)) =>
@@ -78,6 +82,10 @@ async fn event_loop(
                             Effect::Quit => return Ok(()),
                             Effect::Run { action, target, context } => {
                                 executor.run(action, target, context);
+                                true
+                            }
+                            Effect::Switch(to) => {
+                                switch_to = Some(to);
                                 true
                             }
                             Effect::None => true,
@@ -104,6 +112,21 @@ async fn event_loop(
             _ = tick.tick() => update(state, Message::Tick(clock.now())),
             _ = shutdown.recv() => return Ok(()),
         };
+        if let Some(to) = switch_to {
+            match kube.as_mut() {
+                Some(k) => {
+                    if let Some(backend) = k.switch(to, state, rx).await {
+                        executor.set_backend(backend);
+                    }
+                }
+                None => state.view.say(
+                    state.now,
+                    "no Kubernetes context to switch: not connected to a cluster",
+                    Level::Warn,
+                ),
+            }
+            dirty = true;
+        }
         if dirty {
             state.finish_batch();
             terminal.draw(|f| ui::draw(f, state, ui))?;

@@ -35,6 +35,8 @@ pub struct Running {
     pub clock: Clock,
     /// Dropping these stops the sources.
     pub _guards: Vec<TaskGuard>,
+    /// The Kubernetes source, replaceable by a context or namespace switch.
+    pub kube: Option<super::switch::KubeSwitcher>,
 }
 
 /// Start the configured sources. Without `--demo` and with no real source configured, the
@@ -43,6 +45,7 @@ pub fn start(settings: &Settings) -> anyhow::Result<Running> {
     let (tx, rx) = sources::channel();
     let audit = AuditLog::new(settings.audit_path.clone());
     let mut guards = Vec::new();
+    let mut switcher = None;
     let (clock, backend, context) = if settings.demo {
         let epoch = sources::wall_now();
         let clock = Clock::simulated(epoch, settings.speed);
@@ -59,7 +62,7 @@ pub fn start(settings: &Settings) -> anyhow::Result<Running> {
             Ok(resolved) => {
                 let context = resolved.context.clone();
                 let (handle, guard) = kube::start(resolved, tx.clone());
-                guards.push(guard);
+                switcher = Some(super::switch::KubeSwitcher { tx: tx.clone(), target, guard: Some(guard) });
                 (Clock::Wall, Backend::Kube(handle), context)
             }
             Err(e) => {
@@ -84,5 +87,5 @@ pub fn start(settings: &Settings) -> anyhow::Result<Running> {
     drop(tx);
     let (results_tx, results) = tokio::sync::mpsc::channel(64);
     let executor = Executor::new(backend, audit, results_tx, clock);
-    Ok(Running { state, rx, results, executor, clock, _guards: guards })
+    Ok(Running { state, rx, results, executor, clock, _guards: guards, kube: switcher })
 }

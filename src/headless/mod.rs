@@ -14,10 +14,10 @@ use crate::state::{Message, SourceState, State, update};
 
 /// Run the configured sources until each has delivered once or failed, or the timeout passes.
 pub async fn collect(settings: &Settings, timeout_s: f64) -> anyhow::Result<State> {
-    let Running { mut state, mut rx, clock, _guards, .. } = startup::start(settings)?;
+    let Running { mut state, mut rx, clock, _guards, kube, .. } = startup::start(settings)?;
     let deadline = tokio::time::Instant::now() + Duration::from_secs_f64(timeout_s.max(0.0));
     // Nothing started means nothing to wait for.
-    let started = !_guards.is_empty();
+    let started = !_guards.is_empty() || kube.is_some();
     loop {
         let answered = !state.sources.is_empty()
             && state.sources.values().all(|e| {

@@ -257,6 +257,21 @@ impl State {
         view::follow_selection(self);
     }
 
+    /// Forget everything from one Kubernetes context before showing another: its sources, pods,
+    /// nodes, HPAs with their history and events, and the selections in those panes.
+    pub fn switch_kubernetes(&mut self, context: impl Into<String>, source_prefix: &str) {
+        self.context = context.into();
+        self.sources.retain(|id, _| !id.as_str().starts_with(source_prefix));
+        self.pods = pods::Pods::default();
+        self.infra.nodes.clear();
+        self.scaling = scaling::Scaling::default();
+        self.events.clear();
+        for pane in [PaneId::Infrastructure, PaneId::Pods, PaneId::Scaling] {
+            self.view.selected[pane.index()] = 0;
+            self.view.anchor[pane.index()] = None;
+        }
+    }
+
     /// The sources that feed a pane.
     pub fn sources_for(&self, pane: PaneId) -> impl Iterator<Item = (&SourceId, &SourceEntry)> {
         self.sources.iter().filter(move |(_, e)| e.feeds.contains(&pane))

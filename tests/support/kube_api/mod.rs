@@ -159,6 +159,25 @@ impl TestServer {
         path
     }
 
+    /// A kubeconfig whose contexts point at different servers: (context, server, namespace).
+    pub fn kubeconfig_for(&self, contexts: &[(&str, &TestServer, Option<&str>)]) -> PathBuf {
+        let mut text = String::from("apiVersion: v1\nkind: Config\nclusters:\n");
+        for (i, (_, server, _)) in contexts.iter().enumerate() {
+            text.push_str(&format!("- name: c{i}\n  cluster:\n    server: {}\n", server.url()));
+        }
+        text.push_str(&format!("users:\n- name: tester\n  user:\n    token: {TOKEN}\ncontexts:\n"));
+        for (i, (name, _, ns)) in contexts.iter().enumerate() {
+            text.push_str(&format!("- name: {name}\n  context:\n    cluster: c{i}\n    user: tester\n"));
+            if let Some(ns) = ns {
+                text.push_str(&format!("    namespace: {ns}\n"));
+            }
+        }
+        text.push_str(&format!("current-context: {}\n", contexts[0].0));
+        let path = self.dir.path().join("kubeconfig-multi");
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
     pub fn put(&self, kind: &str, obj: Value) -> Value {
         let k = kind_of(kind).unwrap_or_else(|| panic!("the test server does not serve {kind}"));
         self.shared.db.lock().unwrap().put(k, obj)
