@@ -286,4 +286,51 @@ mod tests {
         dispatch(&mut s, Command::Up);
         assert_eq!(s.view.selected(PaneId::ArgoCd), 0);
     }
+
+    #[test]
+    fn scale_from_the_scaling_pane_asks_for_the_count_of_the_hpas_workload() {
+        use crate::state::pods::Owner;
+        use crate::state::scaling::Hpa;
+        let mut s = State::new("shop-prod", 0);
+        let hpa = Hpa {
+            namespace: "storefront".into(),
+            name: "cart-hpa".into(),
+            target: Owner { kind: "Deployment".into(), name: "cart".into() },
+            min: 2,
+            max: 20,
+            current: 4,
+            desired: 5,
+            metrics: vec![],
+            conditions: vec![],
+            last_scale: None,
+        };
+        update(
+            &mut s,
+            Message::Data { source: SourceId::new("kube/hpas"), at: 0, data: Data::Hpas(vec![hpa]) },
+        );
+        s.finish_batch();
+        dispatch(&mut s, Command::Pane(4));
+        assert_eq!(dispatch(&mut s, Command::Action(ActionId::Scale)), Effect::None);
+        let Overlay::Prompt(p) = &s.view.overlay else { panic!("{:?}", s.view.overlay) };
+        assert_eq!(
+            p.target,
+            Target::Workload {
+                namespace: "storefront".into(),
+                kind: "Deployment".into(),
+                name: "cart".into()
+            }
+        );
+        assert_eq!(p.text, "5", "starts from the desired count");
+        assert_eq!(p.context, "shop-prod");
+        // Keys from the keymap only close it; typed text comes through the prompt.
+        dispatch(&mut s, Command::Cancel);
+        assert_eq!(s.view.overlay, Overlay::None);
+        dispatch(&mut s, Command::Action(ActionId::EditHpa));
+        let Overlay::Prompt(p) = &s.view.overlay else { panic!() };
+        assert_eq!((p.text.as_str(), p.hint.as_str()), ("2 20", "min max"));
+        s.view.overlay = Overlay::None;
+        s.readonly = true;
+        dispatch(&mut s, Command::Action(ActionId::Scale));
+        assert_eq!(s.view.overlay, Overlay::None, "refused under --readonly");
+    }
 }

@@ -110,7 +110,7 @@ pub const ACTIONS: &[ActionSpec] = &[
         name: "scale",
         title: "Scale",
         pane: PaneId::Scaling,
-        help: "scale the workload the selected HPA targets (asks for the count)",
+        help: "scale the workload the selected HPA targets to a count you type",
         mutating: true,
         destructive: false,
         confirm: true,
