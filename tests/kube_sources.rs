@@ -241,3 +241,55 @@ async fn without_metrics_the_columns_say_so_and_nothing_fails() {
     assert!(run.state.pods.by_key.values().all(|p| p.cpu_milli.is_none()));
     assert_eq!(run.state.pane_freshness(PaneId::Pods).state, Some(SourceState::Ok));
 }
+
+#[tokio::test]
+async fn the_binary_reads_the_cluster_headless() {
+    let (server, _) = TestServer::demo(7, 0).await;
+    let kc = server.kubeconfig(&["shop-prod"]);
+    let home = tempfile::tempdir().unwrap();
+    let run = |args: Vec<String>| {
+        let home = home.path().to_path_buf();
+        tokio::task::spawn_blocking(move || {
+            std::process::Command::new(env!("CARGO_BIN_EXE_flightdeck"))
+                .args(args)
+                .env_remove("KUBECONFIG")
+                .env("HOME", &home)
+                .env("XDG_CONFIG_HOME", home.join("config"))
+                .env("XDG_STATE_HOME", home.join("state"))
+                .output()
+                .unwrap()
+        })
+    };
+    let kc_arg = kc.to_str().unwrap().to_string();
+    let out = run(vec![
+        "status".into(),
+        "--json".into(),
+        "--kubeconfig".into(),
+        kc_arg.clone(),
+        "-n".into(),
+        "storefront".into(),
+    ])
+    .await
+    .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["context"], "shop-prod");
+    let want = server.list("Pod").iter().filter(|p| p["metadata"]["namespace"] == "storefront").count();
+    assert_eq!(v["pods"]["items"].as_array().unwrap().len(), want, "{v}");
+    for id in ["kube/pods", "kube/nodes", "kube/hpas", "kube/events"] {
+        assert_eq!(v["sources"][id]["state"], "ok", "{id}: {}", v["sources"]);
+    }
+    // An unknown context is named, not a crash.
+    let out = run(vec![
+        "status".into(),
+        "--json".into(),
+        "--kubeconfig".into(),
+        kc_arg,
+        "--context".into(),
+        "nope".into(),
+    ])
+    .await
+    .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let err = v["sources"]["kube/pods"]["error"].as_str().unwrap_or_default();
+    assert!(err.contains("no context \"nope\""), "{v}");
+}

@@ -33,14 +33,18 @@ pub async fn collect(settings: &Settings, timeout_s: f64) -> anyhow::Result<Stat
             Ok(None) | Err(_) => break,
         }
     }
+    // What was already said (a source disabled at startup) still counts.
+    while let Ok(msg) = rx.try_recv() {
+        update(&mut state, msg);
+    }
     update(&mut state, Message::Tick(clock.now()));
     state.finish_batch();
     Ok(state)
 }
 
-/// Whether every enabled source has delivered and none is failing.
+/// Whether some source is enabled, and every enabled one has delivered and none is failing.
 pub fn all_ok(state: &State) -> bool {
-    !state.sources.is_empty()
+    state.sources.values().any(|e| e.health.enabled)
         && state
             .sources
             .values()
