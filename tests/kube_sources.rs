@@ -293,3 +293,28 @@ async fn the_binary_reads_the_cluster_headless() {
     let err = v["sources"]["kube/pods"]["error"].as_str().unwrap_or_default();
     assert!(err.contains("no context \"nope\""), "{v}");
 }
+
+#[tokio::test]
+async fn malformed_answers_and_server_errors_back_off_and_recover() {
+    let (server, _) = TestServer::demo(7, 0).await;
+    server.fault("nodes", None, FaultKind::Malformed);
+    server.fault("horizontalpodautoscalers", None, FaultKind::Status(500));
+    let mut run = Run::start(&server, None).await;
+    let n = pod_count(&server);
+    run.until("pods, and errors for nodes and HPAs", |s| {
+        s.pods.len() == n
+            && s.pane_freshness(PaneId::Infrastructure).state == Some(SourceState::Error)
+            && s.pane_freshness(PaneId::Scaling).state == Some(SourceState::Error)
+    })
+    .await;
+    let hpa_err = run.state.pane_freshness(PaneId::Scaling).error.unwrap();
+    assert!(hpa_err.contains("Internal error occurred"), "{hpa_err}");
+    // Retries are spaced by the backoff, not a tight loop.
+    let node_lists = || server.requests().iter().filter(|r| r.path == "/api/v1/nodes").count();
+    let before = node_lists();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert!(node_lists() - before <= 2, "{} retries in 2 s", node_lists() - before);
+    server.clear_faults();
+    run.until("nodes and HPAs after recovery", |s| !s.infra.nodes.is_empty() && !s.scaling.hpas.is_empty())
+        .await;
+}
