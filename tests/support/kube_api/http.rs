@@ -265,25 +265,12 @@ fn list(shared: &Shared, t: &Target, q: &HashMap<String, String>) -> Result<Resp
         }
         None => (db.rv(), None),
     };
-    let mut items: Vec<Value> = db
-        .list(t.kind, t.ns.as_deref())
-        .into_iter()
-        .filter(|o| sel.matches(o))
-        .filter(|o| {
-            after.as_ref().is_none_or(|(ns, name)| {
-                let key = (
-                    o["metadata"]["namespace"].as_str().unwrap_or(""),
-                    o["metadata"]["name"].as_str().unwrap_or(""),
-                );
-                key > (ns.as_str(), name.as_str())
-            })
-        })
-        .collect();
     let limit: usize = q.get("limit").and_then(|l| l.parse().ok()).filter(|l| *l > 0).unwrap_or(usize::MAX);
+    // Cluster-scoped objects are keyed with an empty namespace.
+    let after = after.map(|(ns, name)| (if t.kind.namespaced { ns } else { String::new() }, name));
+    let (items, remaining) = db.page(t.kind, t.ns.as_deref(), after, limit, |o| sel.matches(o));
     let mut meta = json!({"resourceVersion": rv.to_string()});
-    if items.len() > limit {
-        let remaining = items.len() - limit;
-        items.truncate(limit);
+    if remaining > 0 {
         let last = items.last().unwrap();
         let token = encode_continue(
             rv,

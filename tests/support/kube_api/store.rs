@@ -159,6 +159,32 @@ impl Db {
             .collect()
     }
 
+    /// Up to `limit` objects after `after` (in key order) that `keep` accepts, and how many more
+    /// there are. Clones only the page, so paging through 50,000 pods stays cheap.
+    pub fn page(
+        &self,
+        k: &Kind,
+        ns: Option<&str>,
+        after: Option<ObjKey>,
+        limit: usize,
+        keep: impl Fn(&Value) -> bool,
+    ) -> (Vec<Value>, usize) {
+        use std::ops::Bound;
+        let start = after.map_or(Bound::Unbounded, Bound::Excluded);
+        let (mut items, mut more) = (Vec::new(), 0);
+        for ((n, _), v) in self.table(k).range((start, Bound::Unbounded)) {
+            if ns.is_some_and(|ns| n != ns) || !keep(v) {
+                continue;
+            }
+            if items.len() < limit {
+                items.push(v.clone());
+            } else {
+                more += 1;
+            }
+        }
+        (items, more)
+    }
+
     pub fn get(&self, k: &Kind, ns: &str, name: &str) -> Option<Value> {
         self.table(k).get(&(ns.to_string(), name.to_string())).cloned()
     }
