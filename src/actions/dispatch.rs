@@ -15,8 +15,10 @@ pub enum Effect {
         target: Target,
         context: String,
     },
-    /// Show another Kubernetes context or other namespaces.
-    Switch(super::switch::Switch),
+    /// `:ctx NAME`: watch another Kubernetes context.
+    SwitchContext(String),
+    /// `:ns NAME` / `:ns all`: watch other namespaces.
+    SwitchNamespace(crate::sources::kube::Scope),
 }
 
 /// Rows a page key moves.
@@ -42,8 +44,8 @@ pub fn dispatch(state: &mut State, cmd: Command) -> Effect {
             _ => Effect::None,
         };
     }
-    // A prompt takes its keys from the app loop; a command can only close it.
-    if let Overlay::Prompt(_) = &view.overlay {
+    // A value being typed takes its keys from the app loop; a command can only close it.
+    if let Overlay::Value(_) = &view.overlay {
         if matches!(cmd, Command::Cancel | Command::Back | Command::Quit) {
             view.overlay = Overlay::None;
         }
@@ -111,7 +113,7 @@ fn ask(state: &mut State, id: ActionId) -> Effect {
         return Effect::None;
     };
     if registry::asks_input(id) {
-        super::prompt::open(state, id, target);
+        super::value::open(state, id, target);
         return Effect::None;
     }
     let context = state.context.clone();
@@ -311,7 +313,7 @@ mod tests {
         s.finish_batch();
         dispatch(&mut s, Command::Pane(4));
         assert_eq!(dispatch(&mut s, Command::Action(ActionId::Scale)), Effect::None);
-        let Overlay::Prompt(p) = &s.view.overlay else { panic!("{:?}", s.view.overlay) };
+        let Overlay::Value(p) = &s.view.overlay else { panic!("{:?}", s.view.overlay) };
         assert_eq!(
             p.target,
             Target::Workload {
@@ -322,11 +324,11 @@ mod tests {
         );
         assert_eq!(p.text, "5", "starts from the desired count");
         assert_eq!(p.context, "shop-prod");
-        // Keys from the keymap only close it; typed text comes through the prompt.
+        // Keys from the keymap only close it; typed text comes through `value::key`.
         dispatch(&mut s, Command::Cancel);
         assert_eq!(s.view.overlay, Overlay::None);
         dispatch(&mut s, Command::Action(ActionId::EditHpa));
-        let Overlay::Prompt(p) = &s.view.overlay else { panic!() };
+        let Overlay::Value(p) = &s.view.overlay else { panic!() };
         assert_eq!((p.text.as_str(), p.hint.as_str()), ("2 20", "min max"));
         s.view.overlay = Overlay::None;
         s.readonly = true;

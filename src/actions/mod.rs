@@ -5,6 +5,6 @@ pub mod audit;
 pub mod command;
 pub mod dispatch;
 pub mod executor;
-pub mod prompt;
 pub mod registry;
 pub mod switch;
+pub mod value;

@@ -1,4 +1,5 @@
-//! What `:ctx NAME`, `:ns NAME` and `:ns all` ask for, parsed; the app loop carries it out.
+//! What `:ctx NAME`, `:ns NAME` and `:ns all` ask for, parsed; the app loop carries it out
+//! (`Effect::SwitchContext` / `Effect::SwitchNamespace` are the same requests as effects).
 
 use crate::sources::kube;
 
@@ -6,6 +7,15 @@ use crate::sources::kube;
 pub enum Switch {
     Context(String),
     Namespace(kube::Scope),
+}
+
+impl Switch {
+    pub fn effect(self) -> super::dispatch::Effect {
+        match self {
+            Switch::Context(c) => super::dispatch::Effect::SwitchContext(c),
+            Switch::Namespace(s) => super::dispatch::Effect::SwitchNamespace(s),
+        }
+    }
 }
 
 /// `ctx NAME`, `context NAME`, `ns NAME`, `namespace NAME`, `ns all` (a leading `:` is fine).
@@ -40,5 +50,8 @@ mod tests {
         assert_eq!(parse(":ns"), None);
         assert_eq!(parse(":ns a b"), None);
         assert_eq!(parse(":sync x"), None);
+        use crate::actions::dispatch::Effect;
+        assert_eq!(parse(":ctx a").unwrap().effect(), Effect::SwitchContext("a".into()));
+        assert_eq!(parse(":ns all").unwrap().effect(), Effect::SwitchNamespace(kube::Scope::All));
     }
 }

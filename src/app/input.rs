@@ -33,9 +33,9 @@ impl KeyReader {
     }
 }
 
-/// A key while a prompt is open: text editing, Enter and Esc.
-pub fn prompt_key(ev: &KeyEvent) -> Option<crate::actions::prompt::Key> {
-    use crate::actions::prompt::Key;
+/// A key while a value is being typed: text editing, Enter and Esc.
+pub fn value_key(ev: &KeyEvent) -> Option<crate::actions::value::Key> {
+    use crate::actions::value::Key;
     use crossterm::event::{KeyCode, KeyModifiers};
     if ev.modifiers.contains(KeyModifiers::CONTROL) {
         // Ctrl-C still means "get me out".

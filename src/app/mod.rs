@@ -13,7 +13,8 @@ use futures::StreamExt;
 
 use crate::actions::dispatch::{Effect, dispatch};
 use crate::actions::executor::Executor;
-use crate::actions::prompt;
+use crate::actions::switch::Switch;
+use crate::actions::value;
 use crate::state::view::Overlay;
 use crate::state::{Level, Message, State, update};
 use crate::ui::{self, Ui};
@@ -62,12 +63,12 @@ async fn event_loop(
         let mut dirty = tokio::select! {
             ev = events.next() => match ev {
                 Some(Ok(Event::Key(k))) if k.kind != KeyEventKind::Release
-                    && matches!(state.view.overlay, Overlay::Prompt(_)) =>
+                    && matches!(state.view.overlay, Overlay::Value(_)) =>
                 {
-                    // Typed text goes to the prompt, not through the keymap.
-                    match input::prompt_key(&k) {
+                    // A typed value does not go through the keymap.
+                    match input::value_key(&k) {
                         Some(key) => {
-                            if let Effect::Run { action, target, context } = prompt::key(state, key) {
+                            if let Effect::Run { action, target, context } = value::key(state, key) {
                                 executor.run(action, target, context);
                             }
                             true
@@ -84,8 +85,12 @@ async fn event_loop(
                                 executor.run(action, target, context);
                                 true
                             }
-                            Effect::Switch(to) => {
-                                switch_to = Some(to);
+                            Effect::SwitchContext(c) => {
+                                switch_to = Some(Switch::Context(c));
+                                true
+                            }
+                            Effect::SwitchNamespace(s) => {
+                                switch_to = Some(Switch::Namespace(s));
                                 true
                             }
                             Effect::None => true,

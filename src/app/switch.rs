@@ -1,8 +1,8 @@
 //! Switching the Kubernetes context or namespaces at run time (`:ctx NAME`, `:ns NAME`,
 //! `:ns all`): the old watches stop, whatever they had queued is applied and then forgotten
 //! with the rest of the old context's rows, and new watches fill the panes again. The command
-//! palette calls [`parse`](crate::actions::switch::parse) and hands the result to the loop as
-//! [`Effect::Switch`](crate::actions::dispatch::Effect::Switch).
+//! palette hands the request to the loop as `Effect::SwitchContext` / `Effect::SwitchNamespace`
+//! ([`parse`](crate::actions::switch::parse) reads the typed line).
 
 use crate::actions::executor::Backend;
 use crate::actions::switch::Switch;

@@ -83,7 +83,7 @@ pub struct Pending {
 
 /// A value being typed for an action (a replica count, an HPA's min and max).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Prompt {
+pub struct ValuePrompt {
     pub action: String,
     pub title: String,
     /// What the value applies to.
@@ -102,7 +102,8 @@ pub enum Overlay {
     None,
     Help,
     Confirm(Pending),
-    Prompt(Prompt),
+    /// A value an action needs (replicas, an HPA's min and max) being typed.
+    Value(ValuePrompt),
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
 
 use super::text;
 use crate::config::{Theme, theme::Role};
-use crate::state::view::{Pending, Prompt};
+use crate::state::view::{Pending, ValuePrompt};
 
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let [v] = Layout::vertical([Constraint::Length(height.min(area.height))]).flex(Flex::Center).areas(area);
@@ -45,9 +45,9 @@ pub fn confirm(f: &mut Frame, area: Rect, p: &Pending, theme: &Theme) {
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), rect);
 }
 
-/// The value prompt: what is asked, of which target in which context, the text with a cursor,
+/// Asking for a value: what is asked, of which target in which context, the text with a cursor,
 /// and the reason the last Enter was refused.
-pub fn prompt(f: &mut Frame, area: Rect, p: &Prompt, theme: &Theme) {
+pub fn value(f: &mut Frame, area: Rect, p: &ValuePrompt, theme: &Theme) {
     let rect = centered(area, 64, 9);
     f.render_widget(Clear, rect);
     let block = Block::default()

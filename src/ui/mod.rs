@@ -38,7 +38,7 @@ pub fn draw(f: &mut Frame, state: &State, ui: &Ui) {
         Overlay::None => {}
         Overlay::Help => help::draw(f, body, state, ui),
         Overlay::Confirm(p) => dialog::confirm(f, body, p, ui.theme),
-        Overlay::Prompt(p) => dialog::prompt(f, body, p, ui.theme),
+        Overlay::Value(p) => dialog::value(f, body, p, ui.theme),
     }
 }
 

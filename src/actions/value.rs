@@ -1,10 +1,10 @@
-//! Actions that need a value: the prompt opens with the current value, takes typed text, and
-//! on Enter turns it into the target the confirmation names ("deployment storefront/cart to 6
-//! replicas"). Pure, like dispatch: the app loop routes keys here while a prompt is open.
+//! Actions that need a value: it opens with the current one, takes typed text, and on Enter
+//! turns it into the target the confirmation names ("deployment storefront/cart to 6
+//! replicas"). Pure, like dispatch: the app loop routes keys here while a value is being typed.
 
 use super::dispatch::Effect;
 use super::registry::{self, ActionId};
-use crate::state::view::{Overlay, Pending, Prompt, Target};
+use crate::state::view::{Overlay, Pending, Target, ValuePrompt};
 use crate::state::{Level, State};
 
 /// Most replicas a prompt accepts: a typo of 1000 should not reach the cluster.
@@ -37,7 +37,7 @@ pub fn open(state: &mut State, id: ActionId, target: Target) {
         }
         _ => ("value", String::new()),
     };
-    state.view.overlay = Overlay::Prompt(Prompt {
+    state.view.overlay = Overlay::Value(ValuePrompt {
         action: spec.name.to_string(),
         title: spec.title.to_string(),
         target,
@@ -49,7 +49,7 @@ pub fn open(state: &mut State, id: ActionId, target: Target) {
 }
 
 pub fn key(state: &mut State, k: Key) -> Effect {
-    let Overlay::Prompt(p) = &mut state.view.overlay else { return Effect::None };
+    let Overlay::Value(p) = &mut state.view.overlay else { return Effect::None };
     match k {
         Key::Char(c) if (c.is_ascii_digit() || c == ' ') && p.text.len() < 16 => {
             p.text.push(c);
@@ -163,7 +163,7 @@ mod tests {
         // A bad value keeps the prompt open with the reason.
         open(&mut s, ActionId::Scale, wl());
         key(&mut s, Key::Enter);
-        let Overlay::Prompt(p) = &s.view.overlay else { panic!() };
+        let Overlay::Value(p) = &s.view.overlay else { panic!() };
         assert!(p.error.is_some());
         key(&mut s, Key::Esc);
         assert_eq!(s.view.overlay, Overlay::None);
