@@ -43,6 +43,15 @@ pub struct Common {
     /// Kubernetes context to show.
     #[arg(long, global = true, value_name = "NAME")]
     pub context: Option<String>,
+    /// Kubeconfig file (default: $KUBECONFIG, else ~/.kube/config).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub kubeconfig: Option<PathBuf>,
+    /// Show one namespace (default: the context's namespace, else all).
+    #[arg(short = 'n', long, global = true, value_name = "NS", conflicts_with = "all_namespaces")]
+    pub namespace: Option<String>,
+    /// Show every namespace.
+    #[arg(short = 'A', long, global = true)]
+    pub all_namespaces: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -181,6 +190,12 @@ fn settings(common: &Common, config: &Config) -> anyhow::Result<Settings> {
         speed,
         readonly: common.readonly || config.readonly,
         context: common.context.clone().or_else(|| config.kubernetes.context.clone()),
+        kubeconfig: common.kubeconfig.clone(),
+        scope: match (&common.namespace, common.all_namespaces) {
+            (Some(ns), _) => Some(crate::sources::kube::Scope::Namespace(ns.clone())),
+            (None, true) => Some(crate::sources::kube::Scope::All),
+            (None, false) => None,
+        },
         theme: config.theme(config_dir.as_deref())?,
         keymap: config.keymap(config_dir.as_deref())?,
         audit_path: paths::state_dir().map(|d| d.join("audit.jsonl")),

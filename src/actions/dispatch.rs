@@ -11,7 +11,15 @@ use crate::state::{Level, PaneId, State};
 pub enum Effect {
     None,
     Quit,
-    Run { action: ActionId, target: Target, context: String },
+    Run {
+        action: ActionId,
+        target: Target,
+        context: String,
+    },
+    /// `:ctx NAME`: watch another Kubernetes context.
+    SwitchContext(String),
+    /// `:ns NAME` / `:ns all`: watch other namespaces.
+    SwitchNamespace(crate::sources::kube::Scope),
 }
 
 /// Rows a page key moves.
@@ -36,6 +44,13 @@ pub fn dispatch(state: &mut State, cmd: Command) -> Effect {
             }
             _ => Effect::None,
         };
+    }
+    // A value being typed takes its keys from the app loop; a command can only close it.
+    if let Overlay::Value(_) = &view.overlay {
+        if matches!(cmd, Command::Cancel | Command::Back | Command::Quit) {
+            view.overlay = Overlay::None;
+        }
+        return Effect::None;
     }
     let pane = view.active_pane();
     let rows = row_counts(state)[pane.index()];
@@ -105,6 +120,10 @@ fn ask(state: &mut State, id: ActionId) -> Effect {
         state.view.say(now, format!("{}: nothing selected it applies to", spec.title), Level::Warn);
         return Effect::None;
     };
+    if registry::asks_input(id) {
+        super::value::open(state, id, target);
+        return Effect::None;
+    }
     let context = state.context.clone();
     if id == ActionId::Silence {
         return alert_commands::open_silence_form(state, target);
@@ -146,6 +165,11 @@ fn retarget(state: &State, id: ActionId, t: Target) -> Option<Target> {
         }
         (ActionId::ExpireSilence, t @ Target::Silence { .. }) => Some(t),
         (ActionId::ExpireSilence, _) | (_, Target::Silence { .. }) => None,
+        // Scaling from the Scaling pane scales what the HPA targets.
+        (ActionId::Scale, Target::Hpa { namespace, name }) => {
+            let hpa = state.scaling.hpas.iter().find(|h| h.namespace == namespace && h.name == name)?;
+            Some(Target::Workload { namespace, kind: hpa.target.kind.clone(), name: hpa.target.name.clone() })
+        }
         (_, t) => Some(t),
     }
 }
@@ -299,5 +323,52 @@ mod tests {
         assert!(p.target.describe().contains("$0.01 each"), "{}", p.target.describe());
         let Effect::Run { target, .. } = dispatch(&mut s, Command::Confirm) else { panic!("runs") };
         assert_eq!(target, Target::CostData);
+    }
+
+    #[test]
+    fn scale_from_the_scaling_pane_asks_for_the_count_of_the_hpas_workload() {
+        use crate::state::pods::Owner;
+        use crate::state::scaling::Hpa;
+        let mut s = State::new("shop-prod", 0);
+        let hpa = Hpa {
+            namespace: "storefront".into(),
+            name: "cart-hpa".into(),
+            target: Owner { kind: "Deployment".into(), name: "cart".into() },
+            min: 2,
+            max: 20,
+            current: 4,
+            desired: 5,
+            metrics: vec![],
+            conditions: vec![],
+            last_scale: None,
+        };
+        update(
+            &mut s,
+            Message::Data { source: SourceId::new("kube/hpas"), at: 0, data: Data::Hpas(vec![hpa]) },
+        );
+        s.finish_batch();
+        dispatch(&mut s, Command::Pane(4));
+        assert_eq!(dispatch(&mut s, Command::Action(ActionId::Scale)), Effect::None);
+        let Overlay::Value(p) = &s.view.overlay else { panic!("{:?}", s.view.overlay) };
+        assert_eq!(
+            p.target,
+            Target::Workload {
+                namespace: "storefront".into(),
+                kind: "Deployment".into(),
+                name: "cart".into()
+            }
+        );
+        assert_eq!(p.text, "5", "starts from the desired count");
+        assert_eq!(p.context, "shop-prod");
+        // Keys from the keymap only close it; typed text comes through `value::key`.
+        dispatch(&mut s, Command::Cancel);
+        assert_eq!(s.view.overlay, Overlay::None);
+        dispatch(&mut s, Command::Action(ActionId::EditHpa));
+        let Overlay::Value(p) = &s.view.overlay else { panic!() };
+        assert_eq!((p.text.as_str(), p.hint.as_str()), ("2 20", "min max"));
+        s.view.overlay = Overlay::None;
+        s.readonly = true;
+        dispatch(&mut s, Command::Action(ActionId::Scale));
+        assert_eq!(s.view.overlay, Overlay::None, "refused under --readonly");
     }
 }

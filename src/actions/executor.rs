@@ -5,13 +5,14 @@ use super::audit::AuditLog;
 use super::registry::{self, ActionId};
 use tokio::sync::mpsc;
 
-use crate::sources::{alertmanager, cost, demo};
+use crate::sources::{alertmanager, cost, demo, kube};
 use crate::state::view::Target;
 use crate::state::{ActionOutcome, Message};
 
 #[derive(Clone)]
 pub enum Backend {
     Demo(demo::Handle),
+    Kube(kube::Handle),
     /// No source that can act is configured.
     None,
 }
@@ -57,6 +58,11 @@ impl Executor {
         self.alertmanagers.iter().find(|c| &c.source == source)
     }
 
+    /// Act on another cluster from now on (after a context switch).
+    pub fn set_backend(&mut self, backend: Backend) {
+        self.backend = backend;
+    }
+
     pub fn run(&self, action: ActionId, target: Target, context: String) {
         let this = self.clone();
         tokio::spawn(async move {
@@ -68,6 +74,7 @@ impl Executor {
                 (Some(am), Target::NewSilence(n), _) => am.create_silence(n, this.clock.now()).await,
                 (Some(am), Target::Silence { id, .. }, _) => am.expire_silence(id).await,
                 (_, _, Backend::Demo(h)) => h.run(action, target.clone()).await,
+                (_, _, Backend::Kube(h)) => h.run(action, &target).await,
                 (_, _, Backend::None) => Err("no source that can act on this is configured".to_string()),
             };
             let described = target.describe();

@@ -8,3 +8,5 @@ pub mod dispatch;
 pub mod executor;
 pub mod form;
 pub mod registry;
+pub mod switch;
+pub mod value;

@@ -13,6 +13,8 @@ pub enum ActionId {
     DeletePod,
     Cordon,
     Uncordon,
+    Scale,
+    EditHpa,
     Silence,
     ExpireSilence,
     RefreshCost,
@@ -107,6 +109,26 @@ pub const ACTIONS: &[ActionSpec] = &[
         confirm: true,
     },
     ActionSpec {
+        id: ActionId::Scale,
+        name: "scale",
+        title: "Scale",
+        pane: PaneId::Scaling,
+        help: "scale the workload the selected HPA targets to a count you type",
+        mutating: true,
+        destructive: false,
+        confirm: true,
+    },
+    ActionSpec {
+        id: ActionId::EditHpa,
+        name: "edit_hpa",
+        title: "Edit HPA",
+        pane: PaneId::Scaling,
+        help: "change the selected HPA's min and max replicas",
+        mutating: true,
+        destructive: false,
+        confirm: true,
+    },
+    ActionSpec {
         id: ActionId::Silence,
         name: "silence",
         title: "Silence",
@@ -139,6 +161,11 @@ pub const ACTIONS: &[ActionSpec] = &[
         confirm: true,
     },
 ];
+
+/// Actions that ask for a value before the confirmation.
+pub fn asks_input(id: ActionId) -> bool {
+    matches!(id, ActionId::Scale | ActionId::EditHpa)
+}
 
 pub fn spec(id: ActionId) -> &'static ActionSpec {
     ACTIONS.iter().find(|a| a.id == id).expect("every ActionId has a spec")

@@ -33,6 +33,23 @@ impl KeyReader {
     }
 }
 
+/// A key while a value is being typed: text editing, Enter and Esc.
+pub fn value_key(ev: &KeyEvent) -> Option<crate::actions::value::Key> {
+    use crate::actions::value::Key;
+    use crossterm::event::{KeyCode, KeyModifiers};
+    if ev.modifiers.contains(KeyModifiers::CONTROL) {
+        // Ctrl-C still means "get me out".
+        return (ev.code == KeyCode::Char('c')).then_some(Key::Esc);
+    }
+    match ev.code {
+        KeyCode::Char(c) => Some(Key::Char(c)),
+        KeyCode::Backspace => Some(Key::Backspace),
+        KeyCode::Enter => Some(Key::Enter),
+        KeyCode::Esc => Some(Key::Esc),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

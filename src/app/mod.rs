@@ -3,6 +3,7 @@
 
 pub mod input;
 pub mod startup;
+pub mod switch;
 pub mod terminal;
 
 use std::time::Duration;
@@ -13,8 +14,10 @@ use futures::StreamExt;
 use crate::actions::dispatch::{Effect, dispatch};
 use crate::actions::executor::Executor;
 use crate::actions::form;
+use crate::actions::switch::Switch;
+use crate::actions::value;
 use crate::state::view::Overlay;
-use crate::state::{Message, State, update};
+use crate::state::{Level, Message, State, update};
 use crate::ui::{self, Ui};
 pub use startup::{Running, Settings};
 
@@ -23,11 +26,12 @@ pub use startup::{Running, Settings};
 const MAX_BATCH: usize = 4096;
 
 pub async fn run(settings: Settings) -> anyhow::Result<()> {
-    let Running { mut state, mut rx, mut results, executor, clock, _guards } = startup::start(&settings)?;
+    let Running { mut state, mut rx, mut results, mut executor, clock, _guards, mut kube } =
+        startup::start(&settings)?;
     let ui = Ui { theme: &settings.theme, keymap: &settings.keymap };
     let mut terminal = terminal::enter()?;
-    let channels = Channels { sources: &mut rx, results: &mut results };
-    let result = event_loop(&mut terminal, &mut state, channels, &executor, clock, &ui).await;
+    let channels = Channels { sources: &mut rx, results: &mut results, kube: &mut kube };
+    let result = event_loop(&mut terminal, &mut state, channels, &mut executor, clock, &ui).await;
     terminal::leave();
     result
 }
@@ -36,13 +40,14 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
 struct Channels<'a> {
     sources: &'a mut crate::sources::Receiver,
     results: &'a mut tokio::sync::mpsc::Receiver<Message>,
+    kube: &'a mut Option<switch::KubeSwitcher>,
 }
 
 async fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     state: &mut State,
-    Channels { sources: rx, results }: Channels<'_>,
-    executor: &Executor,
+    Channels { sources: rx, results, kube }: Channels<'_>,
+    executor: &mut Executor,
     clock: crate::sources::Clock,
     ui: &Ui<'_>,
 ) -> anyhow::Result<()> {
@@ -55,8 +60,23 @@ async fn event_loop(
     state.finish_batch();
     terminal.draw(|f| ui::draw(f, state, ui))?;
     loop {
-        let dirty = tokio::select! {
+        let mut switch_to = None;
+        let mut dirty = tokio::select! {
             ev = events.next() => match ev {
+                Some(Ok(Event::Key(k))) if k.kind != KeyEventKind::Release
+                    && matches!(state.view.overlay, Overlay::Value(_)) =>
+                {
+                    // A typed value does not go through the keymap.
+                    match input::value_key(&k) {
+                        Some(key) => {
+                            if let Effect::Run { action, target, context } = value::key(state, key) {
+                                executor.run(action, target, context);
+                            }
+                            true
+                        }
+                        None => false,
+                    }
+                }
                 Some(Ok(Event::Key(k))) if k.kind != KeyEventKind::Release => {
                     let dialog = matches!(state.view.overlay, Overlay::Confirm(_));
                     // A form takes text, so it sees keys before the keymap does.
@@ -69,6 +89,14 @@ async fn event_loop(
                         Some(Effect::Quit) => return Ok(()),
                         Some(Effect::Run { action, target, context }) => {
                             executor.run(action, target, context);
+                            true
+                        }
+                        Some(Effect::SwitchContext(c)) => {
+                            switch_to = Some(Switch::Context(c));
+                            true
+                        }
+                        Some(Effect::SwitchNamespace(s)) => {
+                            switch_to = Some(Switch::Namespace(s));
                             true
                         }
                         Some(Effect::None) => true,
@@ -94,6 +122,21 @@ async fn event_loop(
             _ = tick.tick() => update(state, Message::Tick(clock.now())),
             _ = shutdown.recv() => return Ok(()),
         };
+        if let Some(to) = switch_to {
+            match kube.as_mut() {
+                Some(k) => {
+                    if let Some(backend) = k.switch(to, state, rx).await {
+                        executor.set_backend(backend);
+                    }
+                }
+                None => state.view.say(
+                    state.now,
+                    "no Kubernetes context to switch: not connected to a cluster",
+                    Level::Warn,
+                ),
+            }
+            dirty = true;
+        }
         if dirty {
             state.finish_batch();
             terminal.draw(|f| ui::draw(f, state, ui))?;

@@ -14,10 +14,15 @@ use crate::state::{Message, SourceState, State, update};
 
 /// Run the configured sources until each has delivered once or failed, or the timeout passes.
 pub async fn collect(settings: &Settings, timeout_s: f64) -> anyhow::Result<State> {
-    let Running { mut state, mut rx, clock, _guards, .. } = startup::start(settings)?;
+    let Running { mut state, mut rx, clock, _guards, kube, .. } = startup::start(settings)?;
     let deadline = tokio::time::Instant::now() + Duration::from_secs_f64(timeout_s.max(0.0));
     // Nothing started means nothing to wait for.
-    let started = !_guards.is_empty();
+    let started = !_guards.is_empty() || kube.is_some();
+    // Sources register before their tasks start: take every registration (and the sources
+    // disabled at startup) first, so the wait below covers each configured source.
+    while let Ok(msg) = rx.try_recv() {
+        update(&mut state, msg);
+    }
     loop {
         let answered = !state.sources.is_empty()
             && state.sources.values().all(|e| {
@@ -33,14 +38,18 @@ pub async fn collect(settings: &Settings, timeout_s: f64) -> anyhow::Result<Stat
             Ok(None) | Err(_) => break,
         }
     }
+    // What was already said (a source disabled at startup) still counts.
+    while let Ok(msg) = rx.try_recv() {
+        update(&mut state, msg);
+    }
     update(&mut state, Message::Tick(clock.now()));
     state.finish_batch();
     Ok(state)
 }
 
-/// Whether every enabled source has delivered and none is failing.
+/// Whether some source is enabled, and every enabled one has delivered and none is failing.
 pub fn all_ok(state: &State) -> bool {
-    !state.sources.is_empty()
+    state.sources.values().any(|e| e.health.enabled)
         && state
             .sources
             .values()

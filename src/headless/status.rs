@@ -10,8 +10,11 @@ use crate::state::{State, UnixMs};
 pub async fn run(settings: &Settings, timeout: f64) -> anyhow::Result<ExitCode> {
     let state = super::collect(settings, timeout).await?;
     println!("{}", serde_json::to_string_pretty(&to_json(&state))?);
-    if state.sources.is_empty() {
+    if !state.sources.values().any(|e| e.health.enabled) {
         eprintln!("flightdeck: no source is configured; run with --demo, or see `flightdeck config default`");
+        for (id, e) in &state.sources {
+            eprintln!("  {id}: {}", e.health.last_error.as_deref().unwrap_or("disabled"));
+        }
     }
     Ok(if super::all_ok(&state) { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }

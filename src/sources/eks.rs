@@ -192,11 +192,9 @@ fn node_group(g: Nodegroup) -> NodeGroup {
 }
 
 pub fn spawn(aws_cfg: AwsConfig, cfg: EksConfig, tx: Sender, clock: Clock) -> TaskGuard {
+    let (source, interval) = (SourceId::new(SOURCE), cfg.interval.0);
+    poll::register(&tx, &source, interval, vec![PaneId::Infrastructure]);
     TaskGuard(tokio::spawn(async move {
-        let (source, interval) = (SourceId::new(SOURCE), cfg.interval.0);
-        if !poll::register(&tx, &source, interval, vec![PaneId::Infrastructure]).await {
-            return;
-        }
         let eks = Eks::new(&aws::load(&aws_cfg).await, &cfg);
         let backoff = Backoff::new(Duration::from_secs(2), Duration::from_secs(120));
         let mut poller = Poller { source, interval, backoff, tx, clock, wake: None };

@@ -9,6 +9,7 @@ pub mod cloudwatch;
 pub mod cost;
 pub mod demo;
 pub mod eks;
+pub mod kube;
 pub mod poll;
 
 use std::time::Duration;

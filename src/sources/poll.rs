@@ -10,10 +10,12 @@ use super::backoff::Backoff;
 use super::{Clock, Sender};
 use crate::state::{Data, Message, PaneId, SourceId, UnixMs};
 
-/// Announce a source to the store; false when the app has gone.
-pub async fn register(tx: &Sender, source: &SourceId, interval: Duration, feeds: Vec<PaneId>) -> bool {
+/// Announce a source to the store before its task starts, so every configured source is known
+/// from the first message on (`status` waits for each one it knows of). The channel is empty
+/// at startup, so this cannot find it full.
+pub fn register(tx: &Sender, source: &SourceId, interval: Duration, feeds: Vec<PaneId>) {
     let interval_ms = interval.as_millis() as i64;
-    tx.send(Message::Register { source: source.clone(), interval_ms, feeds }).await.is_ok()
+    let _ = tx.try_send(Message::Register { source: source.clone(), interval_ms, feeds });
 }
 
 pub struct Poller {

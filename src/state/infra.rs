@@ -112,6 +112,15 @@ impl Node {
     }
 }
 
+/// The one order of nodes: worst first, then the busiest by requests (to the percent, so small
+/// changes do not shuffle rows), then by name.
+pub fn sort_nodes(nodes: &mut [Node]) {
+    let busy = |n: &Node| (n.cpu_ratio().max(n.mem_ratio()) * 100.0).round() as i64;
+    nodes.sort_by(|a, b| {
+        b.level().cmp(&a.level()).then_with(|| busy(b).cmp(&busy(a))).then_with(|| a.name.cmp(&b.name))
+    });
+}
+
 fn ratio(a: u64, b: u64) -> f64 {
     if b == 0 { 0.0 } else { a as f64 / b as f64 }
 }

@@ -227,7 +227,10 @@ fn source_entry<'a>(state: &'a mut State, source: &SourceId) -> &'a mut SourceEn
 fn apply_data(state: &mut State, source: &SourceId, data: Data) {
     match data {
         Data::Clusters(c) => state.infra.clusters = c,
-        Data::Nodes(n) => state.infra.nodes = n,
+        Data::Nodes(mut n) => {
+            infra::sort_nodes(&mut n);
+            state.infra.nodes = n;
+        }
         Data::Metrics(m) => state.infra.metrics = m,
         Data::Apps(apps) => state.argocd.apps = apps,
         Data::PodsReplace { pods, metrics_available } => {
@@ -272,6 +275,21 @@ impl State {
     pub fn finish_batch(&mut self) {
         self.pods.refresh_order();
         view::follow_selection(self);
+    }
+
+    /// Forget everything from one Kubernetes context before showing another: its sources, pods,
+    /// nodes, HPAs with their history and events, and the selections in those panes.
+    pub fn switch_kubernetes(&mut self, context: impl Into<String>, source_prefix: &str) {
+        self.context = context.into();
+        self.sources.retain(|id, _| !id.as_str().starts_with(source_prefix));
+        self.pods = pods::Pods::default();
+        self.infra.nodes.clear();
+        self.scaling = scaling::Scaling::default();
+        self.events.clear();
+        for pane in [PaneId::Infrastructure, PaneId::Pods, PaneId::Scaling] {
+            self.view.selected[pane.index()] = 0;
+            self.view.anchor[pane.index()] = None;
+        }
     }
 
     /// The sources that feed a pane.

@@ -53,18 +53,19 @@ pub struct Hpa {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct HpaHistory {
     pub replicas: VecDeque<u64>,
-    /// Highest metric utilisation (percent) at each sample.
-    pub utilisation: VecDeque<u64>,
+    /// Highest metric utilisation (percent) at each sample; `None` while no metric was known
+    /// (a gap in the sparkline, not a drop to zero).
+    pub utilisation: VecDeque<Option<u64>>,
 }
 
 impl HpaHistory {
     pub fn push(&mut self, replicas: u32, utilisation: Option<u32>) {
         push_capped(&mut self.replicas, replicas as u64);
-        push_capped(&mut self.utilisation, utilisation.unwrap_or(0) as u64);
+        push_capped(&mut self.utilisation, utilisation.map(u64::from));
     }
 }
 
-fn push_capped(q: &mut VecDeque<u64>, v: u64) {
+fn push_capped<T>(q: &mut VecDeque<T>, v: T) {
     if q.len() == HISTORY_LEN {
         q.pop_front();
     }

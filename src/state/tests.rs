@@ -139,7 +139,7 @@ fn hpa_history_accumulates_per_delivery() {
     }
     let h = &s.scaling.history["storefront/frontend"];
     assert_eq!(h.replicas.iter().copied().collect::<Vec<_>>(), [2, 4, 6]);
-    assert_eq!(h.utilisation.iter().copied().collect::<Vec<_>>(), [52, 54, 56]);
+    assert_eq!(h.utilisation.iter().copied().collect::<Vec<_>>(), [Some(52), Some(54), Some(56)]);
 }
 
 #[test]

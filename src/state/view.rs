@@ -41,6 +41,20 @@ pub enum Target {
         namespace: String,
         name: String,
     },
+    /// A workload and the replica count the user asked for.
+    Scale {
+        namespace: String,
+        kind: String,
+        name: String,
+        replicas: u32,
+    },
+    /// An HPA and the min / max the user asked for.
+    HpaLimits {
+        namespace: String,
+        name: String,
+        min: u32,
+        max: u32,
+    },
     Alert {
         fingerprint: String,
         name: String,
@@ -65,6 +79,12 @@ impl Target {
                 format!("{} {namespace}/{name}", kind.to_lowercase())
             }
             Target::Hpa { namespace, name } => format!("hpa {namespace}/{name}"),
+            Target::Scale { namespace, kind, name, replicas } => {
+                format!("{} {namespace}/{name} to {replicas} replicas", kind.to_lowercase())
+            }
+            Target::HpaLimits { namespace, name, min, max } => {
+                format!("hpa {namespace}/{name} to min {min} max {max}")
+            }
             Target::Alert { name, .. } => format!("alert {name}"),
             Target::Silence { id, .. } => format!("silence {id}"),
             Target::CostData => {
@@ -89,6 +109,21 @@ pub struct Pending {
     pub destructive: bool,
 }
 
+/// A value being typed for an action (a replica count, an HPA's min and max).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValuePrompt {
+    pub action: String,
+    pub title: String,
+    /// What the value applies to.
+    pub target: Target,
+    pub context: String,
+    /// What to type, e.g. "replicas" or "min max".
+    pub hint: String,
+    pub text: String,
+    /// Why the last Enter was not accepted.
+    pub error: Option<String>,
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum Overlay {
     #[default]
@@ -96,6 +131,8 @@ pub enum Overlay {
     Help,
     Confirm(Pending),
     Silence(Box<SilenceForm>),
+    /// A value an action needs (replicas, an HPA's min and max) being typed.
+    Value(ValuePrompt),
 }
 
 #[derive(Clone, Debug, PartialEq)]

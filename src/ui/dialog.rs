@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
 
 use super::text;
 use crate::config::{Theme, theme::Role};
-use crate::state::view::Pending;
+use crate::state::view::{Pending, ValuePrompt};
 
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let [v] = Layout::vertical([Constraint::Length(height.min(area.height))]).flex(Flex::Center).areas(area);
@@ -40,6 +40,44 @@ pub fn confirm(f: &mut Frame, area: Rect, p: &Pending, theme: &Theme) {
             Span::raw(" yes   "),
             Span::styled(" n ", theme.style(Role::Selection)),
             Span::raw(" no (Esc)"),
+        ]),
+    ];
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), rect);
+}
+
+/// Asking for a value: what is asked, of which target in which context, the text with a cursor,
+/// and the reason the last Enter was refused.
+pub fn value(f: &mut Frame, area: Rect, p: &ValuePrompt, theme: &Theme) {
+    let rect = centered(area, 64, 9);
+    f.render_widget(Clear, rect);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Double)
+        .border_style(theme.style(Role::Warn))
+        .title(Span::styled(format!(" {} ", p.title), theme.style(Role::Warn)));
+    let lines = vec![
+        Line::from(vec![
+            Span::styled(format!("{} ", p.title), theme.style(Role::Title)),
+            Span::styled(text::clean(&p.target.describe()).into_owned(), theme.style(Role::Accent)),
+        ]),
+        Line::from(vec![
+            Span::styled("in context ", theme.style(Role::Muted)),
+            Span::styled(text::clean(&p.context).into_owned(), theme.style(Role::Accent)),
+        ]),
+        Line::raw(""),
+        Line::from(vec![
+            Span::styled(format!("{}: ", p.hint), theme.style(Role::Muted)),
+            Span::styled(format!("{}▏", p.text), theme.style(Role::Title)),
+        ]),
+        match &p.error {
+            Some(e) => Line::from(Span::styled(e.clone(), theme.style(Role::Crit))),
+            None => Line::raw(""),
+        },
+        Line::from(vec![
+            Span::styled(" Enter ", theme.style(Role::Selection)),
+            Span::raw(" next   "),
+            Span::styled(" Esc ", theme.style(Role::Selection)),
+            Span::raw(" cancel"),
         ]),
     ];
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), rect);

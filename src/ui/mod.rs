@@ -40,6 +40,7 @@ pub fn draw(f: &mut Frame, state: &State, ui: &Ui) {
         Overlay::Help => help::draw(f, body, state, ui),
         Overlay::Confirm(p) => dialog::confirm(f, body, p, ui.theme),
         Overlay::Silence(form) => silence_form::draw(f, body, form, ui.theme),
+        Overlay::Value(p) => dialog::value(f, body, p, ui.theme),
     }
 }
 

@@ -14,11 +14,9 @@ use super::{Clock, Sender, TaskGuard};
 use crate::state::{Data, PaneId, SourceId};
 
 pub fn spawn(client: Client, interval: Duration, tx: Sender, clock: Clock) -> TaskGuard {
+    let source = SourceId::new(&client.source);
+    poll::register(&tx, &source, interval, vec![PaneId::Alerts]);
     TaskGuard(tokio::spawn(async move {
-        let source = SourceId::new(&client.source);
-        if !poll::register(&tx, &source, interval, vec![PaneId::Alerts]).await {
-            return;
-        }
         let backoff = Backoff::new(Duration::from_secs(1), Duration::from_secs(30));
         let wake = Some(client.poke.clone());
         let mut poller = Poller { source, interval, backoff, tx, clock, wake };

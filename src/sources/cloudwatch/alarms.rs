@@ -160,11 +160,9 @@ impl Alarms {
 
 /// Load AWS config in the task (it may talk to IMDS or SSO), then poll with backoff on errors.
 pub fn spawn(aws_cfg: AwsConfig, cfg: CloudWatchConfig, tx: Sender, clock: Clock) -> TaskGuard {
+    let (source, interval) = (SourceId::new(SOURCE), cfg.alarm_interval.0);
+    poll::register(&tx, &source, interval, vec![PaneId::Alerts]);
     TaskGuard(tokio::spawn(async move {
-        let (source, interval) = (SourceId::new(SOURCE), cfg.alarm_interval.0);
-        if !poll::register(&tx, &source, interval, vec![PaneId::Alerts]).await {
-            return;
-        }
         let mut alarms = Alarms::new(&aws::load(&aws_cfg).await, cfg);
         let backoff = Backoff::new(Duration::from_secs(2), Duration::from_secs(120));
         let mut poller = Poller { source, interval, backoff, tx, clock, wake: None };

@@ -78,11 +78,9 @@ impl Metrics {
 }
 
 pub fn spawn(aws_cfg: AwsConfig, cfg: CloudWatchConfig, tx: Sender, clock: Clock) -> TaskGuard {
+    let (source, interval) = (SourceId::new(SOURCE), cfg.metric_interval.0);
+    poll::register(&tx, &source, interval, vec![PaneId::Infrastructure]);
     TaskGuard(tokio::spawn(async move {
-        let (source, interval) = (SourceId::new(SOURCE), cfg.metric_interval.0);
-        if !poll::register(&tx, &source, interval, vec![PaneId::Infrastructure]).await {
-            return;
-        }
         let metrics = Metrics::new(&aws::load(&aws_cfg).await, cfg.metrics);
         let backoff = Backoff::new(Duration::from_secs(2), Duration::from_secs(120));
         let mut poller = Poller { source, interval, backoff, tx, clock, wake: None };

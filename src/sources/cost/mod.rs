@@ -43,12 +43,10 @@ pub fn spawn(
     let handle = Handle::default();
     let refresh = handle.refresh.clone();
     let requests = handle.requests.clone();
+    let source = SourceId::new(SOURCE);
+    let every = cfg.refresh.0;
+    super::poll::register(&tx, &source, every, vec![PaneId::Cost]);
     let task = tokio::spawn(async move {
-        let source = SourceId::new(SOURCE);
-        let every = cfg.refresh.0;
-        if !super::poll::register(&tx, &source, every, vec![PaneId::Cost]).await {
-            return;
-        }
         let ce = explorer::Explorer::new(&aws::load(&aws_cfg).await, requests);
         // Failures retry slowly: throttling and bad credentials do not get better by the second,
         // and every attempt that reaches Cost Explorer is billed.

@@ -19,6 +19,12 @@ impl World {
                 self.rollout_restart(namespace, kind, name)
             }
             (ActionId::DeletePod, Target::Pod { namespace, name }) => self.delete_pod(namespace, name),
+            (ActionId::Scale, Target::Scale { namespace, kind, name, replicas }) => {
+                self.scale(namespace, kind, name, *replicas)
+            }
+            (ActionId::EditHpa, Target::HpaLimits { namespace, name, min, max }) => {
+                self.edit_hpa(namespace, name, *min, *max)
+            }
             (ActionId::Cordon, Target::Node(name)) => self.cordon(name, true),
             (ActionId::Uncordon, Target::Node(name)) => self.cordon(name, false),
             (ActionId::Silence, Target::NewSilence(new)) => self.create_silence(new),
@@ -79,6 +85,40 @@ impl World {
         }
         w.rolled_at = now;
         Ok(format!("{}/{name} restarted", resource.trim_end_matches(".apps").trim_end_matches('s')))
+    }
+
+    /// The Deployment or StatefulSet gets the count; its HPA, if any, takes over again at its
+    /// next evaluation, as with a real cluster.
+    fn scale(&mut self, namespace: &str, kind: &str, name: &str, replicas: u32) -> Result<String, String> {
+        let (resource, singular) = match kind {
+            "Deployment" => ("deployments.apps", "deployment.apps"),
+            "StatefulSet" => ("statefulsets.apps", "statefulset.apps"),
+            other => return Err(format!("cannot scale {other} {namespace}/{name}")),
+        };
+        let w = self
+            .workloads
+            .iter_mut()
+            .find(|w| w.ns == namespace && w.name == name && w.kind.label() == kind)
+            .ok_or_else(|| format!("{resource} \"{name}\" not found"))?;
+        w.replicas = replicas;
+        Ok(format!("{singular}/{name} scaled"))
+    }
+
+    fn edit_hpa(&mut self, namespace: &str, name: &str, min: u32, max: u32) -> Result<String, String> {
+        let workloads = &self.workloads;
+        let h = self
+            .hpas
+            .iter_mut()
+            .find(|h| workloads[h.wl].ns == namespace && workloads[h.wl].name == name)
+            .ok_or_else(|| format!("horizontalpodautoscalers.autoscaling \"{name}\" not found"))?;
+        if min < 1 || max < min {
+            return Err(format!(
+                "HorizontalPodAutoscaler.autoscaling \"{name}\" is invalid: min {min}, max {max}"
+            ));
+        }
+        h.min = min;
+        h.max = max;
+        Ok(format!("horizontalpodautoscaler.autoscaling/{name} patched"))
     }
 
     fn delete_pod(&mut self, namespace: &str, name: &str) -> Result<String, String> {

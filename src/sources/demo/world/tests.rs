@@ -457,3 +457,29 @@ fn a_silence_mutes_the_matching_alert_until_it_is_expired() {
     assert_eq!(firing(&w).state, AlertState::Firing);
     assert!(w.apply(ActionId::ExpireSilence, &target).unwrap_err().contains("already expired"));
 }
+
+#[test]
+fn scaling_a_workload_and_editing_an_hpa_take_effect() {
+    let mut w = world_at(7, 5);
+    let grafana =
+        |w: &World| w.pods().iter().filter(|p| p.name.starts_with("grafana-") && p.reason.is_none()).count();
+    let target = Target::Scale {
+        namespace: "monitoring".into(),
+        kind: "Deployment".into(),
+        name: "grafana".into(),
+        replicas: 3,
+    };
+    assert_eq!(w.apply(ActionId::Scale, &target), Ok("deployment.apps/grafana scaled".to_string()));
+    steps(&mut w, 30);
+    assert_eq!(grafana(&w), 3);
+    let limits =
+        Target::HpaLimits { namespace: "storefront".into(), name: "frontend".into(), min: 3, max: 4 };
+    assert!(w.apply(ActionId::EditHpa, &limits).is_ok());
+    let h = w.hpas().into_iter().find(|h| h.name == "frontend").unwrap();
+    assert_eq!((h.min, h.max), (3, 4));
+    // The wave that takes frontend to 10 now stops at 4.
+    steps(&mut w, 240);
+    assert!(w.hpas().into_iter().find(|h| h.name == "frontend").unwrap().desired <= 4);
+    let bad = Target::HpaLimits { namespace: "storefront".into(), name: "frontend".into(), min: 5, max: 4 };
+    assert!(w.apply(ActionId::EditHpa, &bad).is_err());
+}

@@ -188,8 +188,7 @@ fn cell(col: Col, width: u16, n: &Node, ctx: &PaneCtx) -> Cell<'static> {
     Cell::from(line)
 }
 
-/// The counts line, then the nodes: in the store's order around the selection when the user is
-/// moving through them (focused or full), else the worst and busiest first.
+/// The counts line, then the nodes in the store's order (worst and busiest first).
 pub(super) fn draw(f: &mut Frame, area: Rect, ctx: &PaneCtx) {
     let nodes = &ctx.state.infra.nodes;
     let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
@@ -206,21 +205,7 @@ pub(super) fn draw(f: &mut Frame, area: Rect, ctx: &PaneCtx) {
     };
     let cols = table::pick(specs, body.width);
     let win = Window::new(body, ctx.full, nodes.len(), ctx.selected, ctx.navigating());
-    let shown: Vec<usize> =
-        if win.highlight { (win.start..win.end).collect() } else { worst_first(nodes, win.rows) };
     let rows =
-        shown.into_iter().map(|i| (i, Row::new(cols.iter().map(|&(c, _, w)| cell(c, w, &nodes[i], ctx)))));
+        (win.start..win.end).map(|i| (i, Row::new(cols.iter().map(|&(c, _, w)| cell(c, w, &nodes[i], ctx)))));
     table::draw(f, body, ctx.theme, &cols, rows, win);
-}
-
-/// Indices of the `k` nodes most in need of a look: worst level, then busiest by requests.
-fn worst_first(nodes: &[Node], k: usize) -> Vec<usize> {
-    let busy = |n: &Node| n.cpu_ratio().max(n.mem_ratio());
-    let mut idx: Vec<usize> = (0..nodes.len()).collect();
-    idx.sort_by(|&a, &b| {
-        let (na, nb) = (&nodes[a], &nodes[b]);
-        nb.level().cmp(&na.level()).then_with(|| busy(nb).total_cmp(&busy(na))).then(a.cmp(&b))
-    });
-    idx.truncate(k);
-    idx
 }

@@ -91,6 +91,8 @@ fn fixture() -> State {
     cordoned.cordoned = true;
     cordoned.pressure.push("MemoryPressure".into());
     nodes.push(cordoned);
+    // In the order the store keeps them.
+    crate::state::infra::sort_nodes(&mut nodes);
     s.infra.nodes = nodes;
     let series = |label: &str, unit: &str, vals: &[f64], warn: Option<f64>| MetricSeries {
         label: label.into(),
@@ -140,10 +142,13 @@ fn compact_large_cell_adds_sparklines() {
 fn focused_compact_follows_the_store_order_and_highlights() {
     let s = fixture();
     let theme = Theme::default_theme();
+    // Worst first: NotReady, then cordoned with pressure, then the busiest.
+    let names: Vec<&str> = s.infra.nodes.iter().map(|n| n.name.trim_end_matches(".ec2.internal")).collect();
+    assert_eq!(names[..3], ["ip-10-0-5-12", "ip-10-0-6-12", "ip-10-0-4-12"]);
     let buf = render(&s, 51, 21, false, true, 2);
-    let (_, y) = find(&buf, "ip-10-0-3-12").unwrap();
+    let (_, y) = find(&buf, "ip-10-0-4-12").unwrap();
     assert_eq!(buf[(0, y)].bg, theme.style(Role::Selection).bg.unwrap());
-    let (_, y1) = find(&buf, "ip-10-0-1-12").unwrap();
+    let (_, y1) = find(&buf, "ip-10-0-6-12").unwrap();
     assert!(y1 < y, "store order");
 }
 

@@ -127,7 +127,7 @@ fn condition_lines(h: &Hpa, ctx: &PaneCtx) -> Vec<Line<'static>> {
 }
 
 /// The newest `width` samples: the widget draws from the oldest it is given.
-fn newest(q: &std::collections::VecDeque<u64>, width: u16) -> impl Iterator<Item = u64> + '_ {
+fn newest<T: Copy>(q: &std::collections::VecDeque<T>, width: u16) -> impl Iterator<Item = T> + '_ {
     q.iter().skip(q.len().saturating_sub(width as usize)).copied()
 }
 
@@ -183,10 +183,10 @@ fn utilisation_chart(f: &mut Frame, area: Rect, h: &Hpa, hist: Option<&HpaHistor
     let data: Vec<SparklineBar> = newest(&hist.utilisation, chart.width)
         .map(|v| {
             let bar = SparklineBar::from(v);
-            if target.is_some_and(|tg| v > tg) { bar.style(Some(warn)) } else { bar }
+            if v.zip(target).is_some_and(|(v, tg)| v > tg) { bar.style(Some(warn)) } else { bar }
         })
         .collect();
-    let max = hist.utilisation.iter().copied().max().unwrap_or(0).max(target.unwrap_or(0)).max(1);
+    let max = hist.utilisation.iter().flatten().copied().max().unwrap_or(0).max(target.unwrap_or(0)).max(1);
     let spark = Sparkline::default().data(data).max(max).style(t.style(Role::Bar));
     chart_frame(f, area, label, Some(spark), ctx);
 }

@@ -1,0 +1,171 @@
+//! Actions that need a value: it opens with the current one, takes typed text, and on Enter
+//! turns it into the target the confirmation names ("deployment storefront/cart to 6
+//! replicas"). Pure, like dispatch: the app loop routes keys here while a value is being typed.
+
+use super::dispatch::Effect;
+use super::registry::{self, ActionId};
+use crate::state::view::{Overlay, Pending, Target, ValuePrompt};
+use crate::state::{Level, State};
+
+/// Most replicas a prompt accepts: a typo of 1000 should not reach the cluster.
+pub const MAX_REPLICAS: u32 = 500;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Key {
+    Char(char),
+    Backspace,
+    Enter,
+    Esc,
+}
+
+/// Open the prompt for `id` on `target`, starting from the current value.
+pub fn open(state: &mut State, id: ActionId, target: Target) {
+    let spec = registry::spec(id);
+    let (hint, text) = match (&target, id) {
+        (Target::Workload { namespace, name, .. }, ActionId::Scale) => {
+            let current = state
+                .scaling
+                .hpas
+                .iter()
+                .find(|h| &h.namespace == namespace && &h.target.name == name)
+                .map_or(String::new(), |h| h.desired.to_string());
+            ("replicas", current)
+        }
+        (Target::Hpa { namespace, name }, ActionId::EditHpa) => {
+            let h = state.scaling.hpas.iter().find(|h| &h.namespace == namespace && &h.name == name);
+            ("min max", h.map_or(String::new(), |h| format!("{} {}", h.min, h.max)))
+        }
+        _ => ("value", String::new()),
+    };
+    state.view.overlay = Overlay::Value(ValuePrompt {
+        action: spec.name.to_string(),
+        title: spec.title.to_string(),
+        target,
+        context: state.context.clone(),
+        hint: hint.to_string(),
+        text,
+        error: None,
+    });
+}
+
+pub fn key(state: &mut State, k: Key) -> Effect {
+    let Overlay::Value(p) = &mut state.view.overlay else { return Effect::None };
+    match k {
+        Key::Char(c) if (c.is_ascii_digit() || c == ' ') && p.text.len() < 16 => {
+            p.text.push(c);
+            p.error = None;
+        }
+        Key::Char(_) => {}
+        Key::Backspace => {
+            p.text.pop();
+            p.error = None;
+        }
+        Key::Esc => {
+            state.view.overlay = Overlay::None;
+            state.view.say(state.now, "cancelled", Level::Muted);
+        }
+        Key::Enter => {
+            let Some(spec) = registry::by_name(&p.action) else { return Effect::None };
+            match parse(spec.id, &p.target, &p.text) {
+                Err(e) => p.error = Some(e),
+                Ok(target) => {
+                    let context = p.context.clone();
+                    if spec.confirm {
+                        state.view.overlay = Overlay::Confirm(Pending {
+                            action: spec.name.to_string(),
+                            title: spec.title.to_string(),
+                            target,
+                            context,
+                            destructive: spec.destructive,
+                        });
+                    } else {
+                        state.view.overlay = Overlay::None;
+                        return Effect::Run { action: spec.id, target, context };
+                    }
+                }
+            }
+        }
+    }
+    Effect::None
+}
+
+/// The typed text as the action's final target, or why it is not acceptable.
+pub fn parse(id: ActionId, target: &Target, text: &str) -> Result<Target, String> {
+    let nums: Result<Vec<u32>, _> = text.split_whitespace().map(str::parse::<u32>).collect();
+    let nums = nums.map_err(|_| "type whole numbers".to_string())?;
+    match (id, target, nums.as_slice()) {
+        (ActionId::Scale, Target::Workload { namespace, kind, name }, [n]) => {
+            if *n > MAX_REPLICAS {
+                return Err(format!("at most {MAX_REPLICAS} replicas"));
+            }
+            Ok(Target::Scale {
+                namespace: namespace.clone(),
+                kind: kind.clone(),
+                name: name.clone(),
+                replicas: *n,
+            })
+        }
+        (ActionId::Scale, _, _) => Err("type one number: the replicas".into()),
+        (ActionId::EditHpa, Target::Hpa { namespace, name }, [min, max]) => {
+            if *min < 1 {
+                return Err("min must be at least 1".into());
+            }
+            if max < min {
+                return Err("max must be at least min".into());
+            }
+            if *max > MAX_REPLICAS {
+                return Err(format!("max must be at most {MAX_REPLICAS}"));
+            }
+            Ok(Target::HpaLimits { namespace: namespace.clone(), name: name.clone(), min: *min, max: *max })
+        }
+        (ActionId::EditHpa, _, _) => Err("type two numbers: min and max".into()),
+        _ => Err("this action takes no value".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wl() -> Target {
+        Target::Workload { namespace: "storefront".into(), kind: "Deployment".into(), name: "cart".into() }
+    }
+
+    #[test]
+    fn parses_counts_and_limits() {
+        let t = parse(ActionId::Scale, &wl(), " 6 ").unwrap();
+        assert_eq!(t.describe(), "deployment storefront/cart to 6 replicas");
+        assert!(parse(ActionId::Scale, &wl(), "6 7").is_err());
+        assert!(parse(ActionId::Scale, &wl(), "9999").is_err());
+        let hpa = Target::Hpa { namespace: "storefront".into(), name: "cart".into() };
+        assert_eq!(
+            parse(ActionId::EditHpa, &hpa, "3 12").unwrap().describe(),
+            "hpa storefront/cart to min 3 max 12"
+        );
+        assert_eq!(parse(ActionId::EditHpa, &hpa, "0 3").unwrap_err(), "min must be at least 1");
+        assert_eq!(parse(ActionId::EditHpa, &hpa, "5 3").unwrap_err(), "max must be at least min");
+        assert!(parse(ActionId::EditHpa, &hpa, "x").is_err());
+    }
+
+    #[test]
+    fn typing_then_enter_asks_for_confirmation_naming_the_value_and_context() {
+        let mut s = State::new("shop-prod", 0);
+        open(&mut s, ActionId::Scale, wl());
+        for c in "12".chars() {
+            key(&mut s, Key::Char(c));
+        }
+        key(&mut s, Key::Backspace);
+        key(&mut s, Key::Char('x'));
+        assert_eq!(key(&mut s, Key::Enter), Effect::None);
+        let Overlay::Confirm(p) = &s.view.overlay else { panic!("{:?}", s.view.overlay) };
+        assert_eq!(p.target.describe(), "deployment storefront/cart to 1 replicas");
+        assert_eq!(p.context, "shop-prod");
+        // A bad value keeps the prompt open with the reason.
+        open(&mut s, ActionId::Scale, wl());
+        key(&mut s, Key::Enter);
+        let Overlay::Value(p) = &s.view.overlay else { panic!() };
+        assert!(p.error.is_some());
+        key(&mut s, Key::Esc);
+        assert_eq!(s.view.overlay, Overlay::None);
+    }
+}

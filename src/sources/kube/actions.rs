@@ -1,0 +1,116 @@
+//! Actions against the cluster, each sending what kubectl sends for the same command, so RBAC,
+//! admission and audit on the cluster side see familiar requests. Errors carry the API's own
+//! message (an RBAC denial says who cannot do what where).
+
+use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, StatefulSet};
+use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
+use k8s_openapi::api::core::v1::{Node, Pod};
+use kube::Api;
+use kube::api::{DeleteParams, Patch, PatchParams};
+use serde_json::{Value, json};
+
+use super::{Connection, client_error};
+use crate::actions::registry::ActionId;
+use crate::state::view::Target;
+
+/// The field manager flightdeck's changes are recorded under.
+pub const FIELD_MANAGER: &str = "flightdeck";
+
+/// The annotation `kubectl rollout restart` sets on the pod template.
+pub const RESTARTED_AT: &str = "kubectl.kubernetes.io/restartedAt";
+
+fn params() -> PatchParams {
+    PatchParams { field_manager: Some(FIELD_MANAGER.into()), ..PatchParams::default() }
+}
+
+/// kubectl's rollout restart patch, with the time as RFC 3339 in UTC.
+pub fn restart_patch(now: std::time::SystemTime) -> Value {
+    let at = humantime::format_rfc3339_seconds(now).to_string();
+    json!({"spec": {"template": {"metadata": {"annotations": {RESTARTED_AT: at}}}}})
+}
+
+pub async fn run(conn: &Connection, action: ActionId, target: &Target) -> Result<String, String> {
+    let c = conn.client.clone();
+    let err = |e: kube::Error| client_error(&e);
+    match (action, target) {
+        (ActionId::RolloutRestart, Target::Workload { namespace, kind, name }) => {
+            let patch = restart_patch(std::time::SystemTime::now());
+            let p = Patch::Strategic(&patch);
+            match kind.as_str() {
+                "Deployment" => {
+                    let api: Api<Deployment> = Api::namespaced(c, namespace);
+                    let d = api.get(name).await.map_err(err)?;
+                    if d.spec.as_ref().and_then(|s| s.paused) == Some(true) {
+                        // kubectl's words for the same refusal.
+                        return Err(format!(
+                            "deployments.apps \"{name}\" can't restart paused deployment (run rollout resume first)"
+                        ));
+                    }
+                    api.patch(name, &params(), &p).await.map_err(err)?;
+                }
+                "StatefulSet" => {
+                    Api::<StatefulSet>::namespaced(c, namespace)
+                        .patch(name, &params(), &p)
+                        .await
+                        .map_err(err)?;
+                }
+                "DaemonSet" => {
+                    Api::<DaemonSet>::namespaced(c, namespace)
+                        .patch(name, &params(), &p)
+                        .await
+                        .map_err(err)?;
+                }
+                other => {
+                    return Err(format!(
+                        "cannot restart a {other}: not a Deployment, StatefulSet or DaemonSet"
+                    ));
+                }
+            }
+            Ok(format!("{}.apps/{name} restarted", kind.to_lowercase()))
+        }
+        (ActionId::Scale, Target::Scale { namespace, kind, name, replicas }) => {
+            let patch = Patch::Merge(json!({"spec": {"replicas": replicas}}));
+            match kind.as_str() {
+                "Deployment" => {
+                    Api::<Deployment>::namespaced(c, namespace).patch_scale(name, &params(), &patch).await
+                }
+                "StatefulSet" => {
+                    Api::<StatefulSet>::namespaced(c, namespace).patch_scale(name, &params(), &patch).await
+                }
+                other => return Err(format!("cannot scale a {other}")),
+            }
+            .map_err(err)?;
+            Ok(format!("{}.apps/{name} scaled", kind.to_lowercase()))
+        }
+        (ActionId::EditHpa, Target::HpaLimits { namespace, name, min, max }) => {
+            let patch = Patch::Merge(json!({"spec": {"minReplicas": min, "maxReplicas": max}}));
+            Api::<HorizontalPodAutoscaler>::namespaced(c, namespace)
+                .patch(name, &params(), &patch)
+                .await
+                .map_err(err)?;
+            Ok(format!("horizontalpodautoscaler.autoscaling/{name} patched"))
+        }
+        (ActionId::DeletePod, Target::Pod { namespace, name }) => {
+            Api::<Pod>::namespaced(c, namespace).delete(name, &DeleteParams::default()).await.map_err(err)?;
+            Ok(format!("pod \"{name}\" deleted"))
+        }
+        (ActionId::Cordon | ActionId::Uncordon, Target::Node(name)) => {
+            let on = action == ActionId::Cordon;
+            let api: Api<Node> = Api::all(c);
+            let node = api.get(name).await.map_err(err)?;
+            if node.spec.as_ref().and_then(|s| s.unschedulable).unwrap_or(false) == on {
+                return Ok(if on { "already cordoned" } else { "already uncordoned" }.to_string());
+            }
+            // kubectl's two-way merge patch: true to cordon, the field removed to uncordon.
+            let value = if on { json!(true) } else { Value::Null };
+            api.patch(name, &params(), &Patch::Strategic(json!({"spec": {"unschedulable": value}})))
+                .await
+                .map_err(err)?;
+            Ok(format!("node/{name} {}", if on { "cordoned" } else { "uncordoned" }))
+        }
+        (ActionId::Sync | ActionId::Refresh | ActionId::HardRefresh, _) => {
+            Err("Argo CD actions against a cluster come with the Argo CD source".into())
+        }
+        (action, target) => Err(format!("{action:?} does not apply to {}", target.describe())),
+    }
+}

@@ -1,0 +1,232 @@
+//! Kubernetes through the kube client: kubeconfig and context, then one watcher per kind
+//! (pods, replicasets, nodes, HPAs, warning events) feeding the Pods, Scaling and
+//! Infrastructure panes, plus metrics.k8s.io, and the actions a user can take on them.
+
+pub mod actions;
+mod metrics;
+pub mod objects;
+pub mod pods;
+pub mod quantity;
+mod watch;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use kube::config::{KubeConfigOptions, Kubeconfig};
+
+use super::backoff::Backoff;
+use super::{Sender, TaskGuard};
+use crate::state::{Message, PaneId, SourceId};
+
+/// Which namespaces the panes show.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Scope {
+    All,
+    Namespace(String),
+}
+
+impl Scope {
+    pub fn label(&self) -> &str {
+        match self {
+            Scope::All => "all namespaces",
+            Scope::Namespace(ns) => ns,
+        }
+    }
+}
+
+/// What to connect to: all optional, resolved as kubectl does.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Target {
+    /// A kubeconfig file; else KUBECONFIG, else ~/.kube/config.
+    pub kubeconfig: Option<PathBuf>,
+    /// A context name; else the kubeconfig's current context.
+    pub context: Option<String>,
+    /// `-n` / `-A`; else the context's namespace if it sets one, else all namespaces.
+    pub scope: Option<Scope>,
+}
+
+#[derive(Clone)]
+pub struct Connection {
+    pub client: kube::Client,
+    pub context: String,
+    pub scope: Scope,
+}
+
+/// The kubeconfig read and the context and namespaces chosen: enough to name the context on
+/// screen before any request is made.
+#[derive(Clone)]
+pub struct Resolved {
+    kubeconfig: Kubeconfig,
+    pub context: String,
+    pub scope: Scope,
+}
+
+/// Read the kubeconfig and pick the context, as kubectl does.
+pub fn resolve(target: &Target) -> anyhow::Result<Resolved> {
+    let kc = match &target.kubeconfig {
+        Some(p) => Kubeconfig::read_from(p)
+            .map_err(|e| anyhow::anyhow!("reading the kubeconfig {}: {e}", p.display()))?,
+        None => Kubeconfig::read().map_err(|e| anyhow::anyhow!("reading the kubeconfig: {e}"))?,
+    };
+    let context = match target.context.clone().or_else(|| kc.current_context.clone()) {
+        Some(c) => c,
+        None => anyhow::bail!("the kubeconfig has no current context; pass --context"),
+    };
+    let Some(named) = kc.contexts.iter().find(|c| c.name == context) else {
+        let names: Vec<&str> = kc.contexts.iter().map(|c| c.name.as_str()).collect();
+        anyhow::bail!("no context \"{context}\" in the kubeconfig (it has: {})", names.join(", "));
+    };
+    let ctx_ns = named.context.as_ref().and_then(|c| c.namespace.clone());
+    let scope = target.scope.clone().unwrap_or_else(|| ctx_ns.map_or(Scope::All, Scope::Namespace));
+    Ok(Resolved { kubeconfig: kc, context, scope })
+}
+
+/// Build a client for the resolved context. Exec plugins (`aws eks get-token`) run as kube runs
+/// them, when a request needs a token.
+pub async fn connect_resolved(r: Resolved) -> anyhow::Result<Connection> {
+    let Resolved { kubeconfig, context, scope } = r;
+    let options = KubeConfigOptions { context: Some(context.clone()), ..KubeConfigOptions::default() };
+    let config = kube::Config::from_custom_kubeconfig(kubeconfig, &options)
+        .await
+        .map_err(|e| anyhow::anyhow!("context \"{context}\": {e}"))?;
+    let client = kube::Client::try_from(config).map_err(|e| anyhow::anyhow!("context \"{context}\": {e}"))?;
+    Ok(Connection { client, context, scope })
+}
+
+pub async fn connect(target: &Target) -> anyhow::Result<Connection> {
+    connect_resolved(resolve(target)?).await
+}
+
+/// What actions use to reach the cluster: the connection once the source task has made it.
+#[derive(Clone)]
+pub struct Handle {
+    conn: tokio::sync::watch::Receiver<Option<Result<Connection, String>>>,
+}
+
+impl Handle {
+    pub async fn run(
+        &self,
+        action: crate::actions::registry::ActionId,
+        target: &crate::state::view::Target,
+    ) -> Result<String, String> {
+        let mut rx = self.conn.clone();
+        let conn = rx
+            .wait_for(Option::is_some)
+            .await
+            .map_err(|_| "the Kubernetes source has stopped".to_string())?
+            .clone()
+            .expect("waited for Some");
+        actions::run(&conn?, action, target).await
+    }
+}
+
+/// Connect and watch in one task, so startup need not wait for the cluster. A context that
+/// cannot be reached disables the kube sources with the reason.
+pub fn start(resolved: Resolved, tx: Sender) -> (Handle, TaskGuard) {
+    let (conn_tx, conn_rx) = tokio::sync::watch::channel(None);
+    let guard = TaskGuard(tokio::spawn(async move {
+        match connect_resolved(resolved).await {
+            Ok(conn) => {
+                conn_tx.send_replace(Some(Ok(conn.clone())));
+                watch_all(conn, tx).await;
+            }
+            Err(e) => {
+                let reason = format!("{e:#}");
+                conn_tx.send_replace(Some(Err(reason.clone())));
+                for (id, feeds) in FEEDS {
+                    let m = Message::Disabled {
+                        source: source(id),
+                        feeds: feeds.to_vec(),
+                        reason: reason.clone(),
+                    };
+                    if tx.send(m).await.is_err() {
+                        return;
+                    }
+                }
+            }
+        }
+    }));
+    (Handle { conn: conn_rx }, guard)
+}
+
+/// The sources this module runs and the panes each feeds.
+pub const FEEDS: &[(&str, &[PaneId])] = &[
+    ("kube/pods", &[PaneId::Pods]),
+    ("kube/nodes", &[PaneId::Infrastructure]),
+    ("kube/hpas", &[PaneId::Scaling]),
+    ("kube/events", &[PaneId::Pods]),
+];
+
+pub fn source(id: &str) -> SourceId {
+    SourceId::new(id)
+}
+
+/// Watches deliver only changes, so a quiet watch is not a stale one: interval 0 means the
+/// source is never marked stale for silence; errors still show.
+pub fn register() -> Vec<Message> {
+    FEEDS
+        .iter()
+        .map(|(id, feeds)| Message::Register { source: source(id), interval_ms: 0, feeds: feeds.to_vec() })
+        .collect()
+}
+
+/// Start watching. The messages go out on `tx`; dropping the guard stops every watch.
+pub fn spawn(conn: Connection, tx: Sender) -> TaskGuard {
+    TaskGuard(tokio::spawn(watch_all(conn, tx)))
+}
+
+async fn watch_all(conn: Connection, tx: Sender) {
+    for m in register() {
+        if tx.send(m).await.is_err() {
+            return;
+        }
+    }
+    watch::run(conn, tx).await;
+}
+
+/// The project's backoff for kube-runtime's watchers: 1 s doubling to 60 s, with jitter.
+pub struct WatchBackoff(Backoff);
+
+impl WatchBackoff {
+    pub fn new() -> Self {
+        WatchBackoff(Backoff::new(Duration::from_secs(1), Duration::from_secs(60)))
+    }
+}
+
+impl Default for WatchBackoff {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Iterator for WatchBackoff {
+    type Item = Duration;
+    fn next(&mut self) -> Option<Duration> {
+        Some(self.0.next_delay())
+    }
+}
+
+impl kube::runtime::utils::Backoff for WatchBackoff {
+    fn reset(&mut self) {
+        self.0.reset();
+    }
+}
+
+/// An error as the user should read it: the API's own message when there is one (a 403 names
+/// the resource, the verb and the namespace).
+pub fn describe(e: &kube::runtime::watcher::Error) -> String {
+    use kube::runtime::watcher::Error as W;
+    match e {
+        W::InitialListFailed(e) | W::WatchStartFailed(e) | W::WatchFailed(e) => client_error(e),
+        W::WatchError(s) => s.message.clone(),
+        W::NoResourceVersion => e.to_string(),
+    }
+}
+
+pub fn client_error(e: &kube::Error) -> String {
+    match e {
+        kube::Error::Api(s) if !s.message.is_empty() => s.message.clone(),
+        kube::Error::Api(s) => format!("{} ({})", s.reason, s.code),
+        other => other.to_string(),
+    }
+}

@@ -1,0 +1,156 @@
+//! Nodes, HPAs (autoscaling/v2) and events as the store's rows.
+
+use std::collections::HashMap;
+
+use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
+use k8s_openapi::api::core::v1::{Event, Node as KNode};
+
+use super::pods::{Tracked, ms};
+use super::quantity;
+use crate::state::infra::{CapacityType, Node, NodeReadiness};
+use crate::state::pods::{ClusterEvent, Owner};
+use crate::state::scaling::{Hpa, HpaCondition, HpaMetric};
+
+/// What the pods on one node request.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct NodeLoad {
+    pub pods: u32,
+    pub cpu_milli: u64,
+    pub mem_bytes: u64,
+}
+
+pub fn loads<'a>(pods: impl Iterator<Item = &'a Tracked>) -> HashMap<String, NodeLoad> {
+    let mut out: HashMap<String, NodeLoad> = HashMap::new();
+    for t in pods.filter(|t| t.holds_node) {
+        let Some(node) = &t.pod.node else { continue };
+        let l = out.entry(node.clone()).or_default();
+        l.pods += 1;
+        l.cpu_milli += t.cpu_req_milli;
+        l.mem_bytes += t.mem_req_bytes;
+    }
+    out
+}
+
+pub fn node(n: &KNode, load: NodeLoad) -> Node {
+    let labels = n.metadata.labels.clone().unwrap_or_default();
+    let label = |k: &str| labels.get(k).cloned();
+    let status = n.status.as_ref();
+    let conditions = status.and_then(|s| s.conditions.as_deref()).unwrap_or(&[]);
+    let ready = match conditions.iter().find(|c| c.type_ == "Ready").map(|c| c.status.as_str()) {
+        Some("True") => NodeReadiness::Ready,
+        Some("False") => NodeReadiness::NotReady,
+        _ => NodeReadiness::Unknown,
+    };
+    let pressure = conditions
+        .iter()
+        .filter(|c| c.type_.ends_with("Pressure") && c.status == "True")
+        .map(|c| c.type_.clone())
+        .collect();
+    let alloc = status.and_then(|s| s.allocatable.as_ref());
+    let alloc_of = |k: &str, f: fn(&str) -> Option<u64>| alloc.and_then(|a| a.get(k)).and_then(|q| f(&q.0));
+    // EKS managed node groups and Karpenter label the capacity type differently.
+    let capacity_type = label("eks.amazonaws.com/capacityType")
+        .or_else(|| label("karpenter.sh/capacity-type"))
+        .and_then(|c| match c.to_ascii_lowercase().as_str() {
+            "spot" => Some(CapacityType::Spot),
+            "on_demand" | "on-demand" => Some(CapacityType::OnDemand),
+            _ => None,
+        });
+    Node {
+        name: n.metadata.name.clone().unwrap_or_default(),
+        ready,
+        cordoned: n.spec.as_ref().and_then(|s| s.unschedulable).unwrap_or(false),
+        zone: label("topology.kubernetes.io/zone")
+            .or_else(|| label("failure-domain.beta.kubernetes.io/zone"))
+            .unwrap_or_default(),
+        instance_type: label("node.kubernetes.io/instance-type")
+            .or_else(|| label("beta.kubernetes.io/instance-type"))
+            .unwrap_or_default(),
+        node_group: label("eks.amazonaws.com/nodegroup"),
+        capacity_type,
+        pods: load.pods,
+        cpu_requested_milli: load.cpu_milli,
+        cpu_allocatable_milli: alloc_of("cpu", quantity::cpu_milli).unwrap_or(0),
+        mem_requested_bytes: load.mem_bytes,
+        mem_allocatable_bytes: alloc_of("memory", quantity::bytes).unwrap_or(0),
+        pressure,
+        created_at: n.metadata.creation_timestamp.as_ref().map_or(0, ms),
+    }
+}
+
+pub fn hpa(h: &HorizontalPodAutoscaler) -> Hpa {
+    let spec = h.spec.as_ref();
+    let status = h.status.as_ref();
+    let current_of = |name: &str| {
+        status
+            .and_then(|s| s.current_metrics.as_deref())
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(|m| m.resource.as_ref())
+            .find(|r| r.name == name)
+            .and_then(|r| r.current.average_utilization)
+            .map(|u| u.max(0) as u32)
+    };
+    let metrics = spec
+        .and_then(|s| s.metrics.as_deref())
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|m| {
+            let r = m.resource.as_ref()?;
+            let target = r.target.average_utilization?.max(0) as u32;
+            Some(HpaMetric { name: r.name.clone(), current: current_of(&r.name), target })
+        })
+        .collect();
+    let conditions = status
+        .and_then(|s| s.conditions.as_deref())
+        .unwrap_or(&[])
+        .iter()
+        .map(|c| HpaCondition {
+            kind: c.type_.clone(),
+            status: c.status == "True",
+            reason: c.reason.clone().unwrap_or_default(),
+            message: c.message.clone().unwrap_or_default(),
+        })
+        .collect();
+    let target = spec.map(|s| &s.scale_target_ref);
+    Hpa {
+        namespace: h.metadata.namespace.clone().unwrap_or_default(),
+        name: h.metadata.name.clone().unwrap_or_default(),
+        target: Owner {
+            kind: target.map(|t| t.kind.clone()).unwrap_or_default(),
+            name: target.map(|t| t.name.clone()).unwrap_or_default(),
+        },
+        min: spec.and_then(|s| s.min_replicas).unwrap_or(1).max(0) as u32,
+        max: spec.map_or(0, |s| s.max_replicas.max(0) as u32),
+        current: status.and_then(|s| s.current_replicas).unwrap_or(0).max(0) as u32,
+        desired: status.map_or(0, |s| s.desired_replicas.max(0) as u32),
+        metrics,
+        conditions,
+        last_scale: status.and_then(|s| s.last_scale_time.as_ref()).map(ms),
+    }
+}
+
+pub fn event(e: &Event) -> ClusterEvent {
+    let o = &e.involved_object;
+    let kind = o.kind.clone().unwrap_or_default();
+    let name = o.name.clone().unwrap_or_default();
+    let object = match o.namespace.as_deref().filter(|n| !n.is_empty()) {
+        Some(ns) => format!("{kind} {ns}/{name}"),
+        None => format!("{kind} {name}"),
+    };
+    let at = e
+        .last_timestamp
+        .as_ref()
+        .map(ms)
+        .or_else(|| e.event_time.as_ref().map(|t| t.0.as_millisecond()))
+        .or_else(|| e.metadata.creation_timestamp.as_ref().map(ms))
+        .unwrap_or(0);
+    ClusterEvent {
+        at,
+        warning: e.type_.as_deref() == Some("Warning"),
+        reason: e.reason.clone().unwrap_or_default(),
+        object,
+        message: e.message.clone().unwrap_or_default(),
+        count: e.count.unwrap_or(1).max(1) as u32,
+    }
+}

@@ -1,0 +1,432 @@
+//! The Kubernetes source task: one watcher (one list, then one watch) per kind, merged into
+//! one loop that keeps trimmed copies and sends the store rows. A watcher that fails backs off
+//! and reports its kind; the others go on. A 410 Expired makes its watcher relist, and the pane
+//! keeps its rows until the new list is complete (`InitDone`), which replaces them.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::time::Duration;
+
+use futures::{Stream, StreamExt};
+use k8s_openapi::api::apps::v1::ReplicaSet;
+use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
+use k8s_openapi::api::core::v1::{Event as KEvent, Node as KNode, Pod as KPod};
+use kube::Api;
+use kube::core::PartialObjectMeta;
+use kube::runtime::utils::StreamBackoff;
+use kube::runtime::watcher as watch_kind;
+use kube::runtime::watcher::{self, Event};
+
+use super::metrics::{Metrics, Polled};
+use super::objects::{self, loads};
+use super::pods::{self, Tracked};
+use super::{Connection, Scope, WatchBackoff, describe, source};
+use crate::sources::{Sender, wall_now};
+use crate::state::pods::{ClusterEvent, Owner, PodKey};
+use crate::state::scaling::Hpa;
+use crate::state::{Data, EVENTS_KEPT, Message};
+
+/// How often batched kinds (nodes, HPAs, events) are sent when they changed.
+const FLUSH: Duration = Duration::from_secs(1);
+/// HPAs are re-sent this often even unchanged, so the utilisation history has a time base.
+const HPA_SAMPLE_MS: i64 = 15_000;
+/// Above this many changed pods, one replacement is cheaper than a message per pod.
+const UPSERT_LIMIT: usize = 1_000;
+
+// One lives per watch event and is moved once; boxing would only add an allocation per event.
+#[allow(clippy::large_enum_variant)]
+enum Item {
+    Pods(watcher::Result<Event<KPod>>),
+    ReplicaSets(watcher::Result<Event<PartialObjectMeta<ReplicaSet>>>),
+    Nodes(watcher::Result<Event<KNode>>),
+    Hpas(watcher::Result<Event<HorizontalPodAutoscaler>>),
+    Events(watcher::Result<Event<KEvent>>),
+}
+
+fn api<K>(conn: &Connection) -> Api<K>
+where
+    K: kube::Resource<Scope = k8s_openapi::NamespaceResourceScope>,
+    <K as kube::Resource>::DynamicType: Default,
+{
+    match &conn.scope {
+        Scope::All => Api::all(conn.client.clone()),
+        Scope::Namespace(ns) => Api::namespaced(conn.client.clone(), ns),
+    }
+}
+
+fn boxed<S, T>(s: S, f: fn(T) -> Item) -> futures::stream::BoxStream<'static, Item>
+where
+    S: Stream<Item = T> + Send + 'static,
+    T: 'static,
+{
+    s.map(f).boxed()
+}
+
+/// The set of objects of one kind: a buffer while a (re)list is under way, then the live set.
+struct Set<T> {
+    listing: Option<Vec<T>>,
+    synced: bool,
+}
+
+impl<T> Default for Set<T> {
+    fn default() -> Self {
+        Set { listing: None, synced: false }
+    }
+}
+
+#[derive(Default)]
+pub struct Watch {
+    pods: HashMap<PodKey, Tracked>,
+    pod_set: Set<Tracked>,
+    /// ReplicaSet → the Deployment that owns it.
+    rs_owner: HashMap<(String, String), Owner>,
+    rs_set: Set<((String, String), Owner)>,
+    nodes: BTreeMap<String, KNode>,
+    node_set: Set<KNode>,
+    nodes_dirty: bool,
+    hpas: BTreeMap<String, Hpa>,
+    hpa_set: Set<Hpa>,
+    hpas_dirty: bool,
+    hpas_sent: i64,
+    events: HashMap<String, ClusterEvent>,
+    event_set: Set<(String, ClusterEvent)>,
+    events_dirty: bool,
+    metrics: Metrics,
+    /// The metrics_available last sent, which only a replacement carries.
+    metrics_flag_sent: Option<bool>,
+}
+
+pub async fn run(conn: Connection, tx: Sender) {
+    let cfg = watcher::Config::default();
+    let streams = vec![
+        boxed(
+            StreamBackoff::new(watch_kind(api::<KPod>(&conn), cfg.clone()), WatchBackoff::new()),
+            Item::Pods,
+        ),
+        boxed(
+            StreamBackoff::new(
+                watch_kind(api::<PartialObjectMeta<ReplicaSet>>(&conn), cfg.clone()),
+                WatchBackoff::new(),
+            ),
+            Item::ReplicaSets,
+        ),
+        boxed(
+            StreamBackoff::new(
+                watch_kind(Api::<KNode>::all(conn.client.clone()), cfg.clone()),
+                WatchBackoff::new(),
+            ),
+            Item::Nodes,
+        ),
+        boxed(
+            StreamBackoff::new(
+                watch_kind(api::<HorizontalPodAutoscaler>(&conn), cfg.clone()),
+                WatchBackoff::new(),
+            ),
+            Item::Hpas,
+        ),
+        // Only warnings: normal events are most of the volume and the panes do not show them.
+        boxed(
+            StreamBackoff::new(
+                watch_kind(api::<KEvent>(&conn), cfg.fields("type=Warning")),
+                WatchBackoff::new(),
+            ),
+            Item::Events,
+        ),
+    ];
+    let mut all = futures::stream::select_all(streams);
+    let mut state = Watch { metrics: Metrics::new(&conn), ..Watch::default() };
+    let mut flush = tokio::time::interval(FLUSH);
+    flush.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        let out = tokio::select! {
+            item = all.next() => match item {
+                Some(item) => state.handle(item),
+                None => return,
+            },
+            _ = flush.tick() => {
+                let polled = state.metrics.poll().await;
+                let mut out = state.take_metrics(polled);
+                out.extend(state.flush());
+                out
+            }
+        };
+        for m in out {
+            if tx.send(m).await.is_err() {
+                return;
+            }
+        }
+    }
+}
+
+fn data(id: &str, data: Data) -> Message {
+    Message::Data { source: source(id), at: wall_now(), data }
+}
+
+fn failed(id: &str, e: &watcher::Error) -> Vec<Message> {
+    // An expired version is routine: the watcher relists at once and nothing is lost.
+    if let watcher::Error::WatchError(s) = e
+        && s.code == 410
+    {
+        tracing::debug!(source = id, "watch expired; relisting");
+        return Vec::new();
+    }
+    tracing::warn!(source = id, error = %e, "watch failed");
+    vec![Message::Failed { source: source(id), at: wall_now(), error: describe(e) }]
+}
+
+/// Feed one watcher event into a set: returns the complete list when a (re)list finishes.
+fn step<T, K>(set: &mut Set<T>, ev: Event<K>, map: impl Fn(&K) -> T) -> Step<T, K> {
+    match ev {
+        Event::Init => {
+            set.listing = Some(Vec::new());
+            Step::None
+        }
+        Event::InitApply(k) => {
+            set.listing.get_or_insert_with(Vec::new).push(map(&k));
+            Step::None
+        }
+        Event::InitDone => {
+            set.synced = true;
+            Step::Listed(set.listing.take().unwrap_or_default())
+        }
+        Event::Apply(k) => Step::Apply(k),
+        Event::Delete(k) => Step::Delete(k),
+    }
+}
+
+enum Step<T, K> {
+    None,
+    Listed(Vec<T>),
+    Apply(K),
+    Delete(K),
+}
+
+impl Watch {
+    fn handle(&mut self, item: Item) -> Vec<Message> {
+        let now = wall_now();
+        match item {
+            Item::Pods(Err(e)) => failed("kube/pods", &e),
+            Item::Pods(Ok(ev)) => match step(&mut self.pod_set, ev, |p| pods::map(p, now)) {
+                Step::None => Vec::new(),
+                Step::Listed(list) => {
+                    self.pods = list.into_iter().map(|t| (t.pod.key(), t)).collect();
+                    for t in self.pods.values_mut() {
+                        resolve(t, &self.rs_owner);
+                        self.metrics.apply(t);
+                    }
+                    self.nodes_dirty = true;
+                    vec![self.pods_replace()]
+                }
+                Step::Apply(p) => {
+                    let mut t = pods::map(&p, now);
+                    resolve(&mut t, &self.rs_owner);
+                    self.metrics.apply(&mut t);
+                    let key = t.pod.key();
+                    if self.pods.get(&key) == Some(&t) {
+                        return Vec::new();
+                    }
+                    self.nodes_dirty = true;
+                    let row = t.pod.clone();
+                    self.pods.insert(key, t);
+                    vec![data("kube/pods", Data::PodUpsert(row))]
+                }
+                Step::Delete(p) => {
+                    let key = PodKey::new(
+                        p.metadata.namespace.unwrap_or_default(),
+                        p.metadata.name.unwrap_or_default(),
+                    );
+                    self.nodes_dirty = true;
+                    match self.pods.remove(&key) {
+                        Some(_) => vec![data("kube/pods", Data::PodDelete(key))],
+                        None => Vec::new(),
+                    }
+                }
+            },
+            // ReplicaSets only name pods' owners: their trouble shows as the pods source's.
+            Item::ReplicaSets(Err(e)) => failed("kube/pods", &e),
+            Item::ReplicaSets(Ok(ev)) => {
+                let changed = match step(&mut self.rs_set, ev, rs_entry) {
+                    Step::None => return Vec::new(),
+                    Step::Listed(list) => {
+                        self.rs_owner = list.into_iter().collect();
+                        true
+                    }
+                    Step::Apply(rs) => {
+                        let (k, o) = rs_entry(&rs);
+                        self.rs_owner.insert(k, o.clone()) != Some(o)
+                    }
+                    Step::Delete(rs) => self.rs_owner.remove(&rs_entry(&rs).0).is_some(),
+                };
+                if changed && self.pod_set.synced { self.reresolve() } else { Vec::new() }
+            }
+            Item::Nodes(Err(e)) => failed("kube/nodes", &e),
+            Item::Nodes(Ok(ev)) => {
+                match step(&mut self.node_set, ev, |n| trim_node(n.clone())) {
+                    Step::None => return Vec::new(),
+                    Step::Listed(list) => {
+                        self.nodes = list
+                            .into_iter()
+                            .map(|n| (n.metadata.name.clone().unwrap_or_default(), n))
+                            .collect();
+                    }
+                    Step::Apply(n) => {
+                        self.nodes.insert(n.metadata.name.clone().unwrap_or_default(), trim_node(n));
+                    }
+                    Step::Delete(n) => {
+                        self.nodes.remove(n.metadata.name.as_deref().unwrap_or(""));
+                    }
+                }
+                self.nodes_dirty = true;
+                Vec::new()
+            }
+            Item::Hpas(Err(e)) => failed("kube/hpas", &e),
+            Item::Hpas(Ok(ev)) => {
+                match step(&mut self.hpa_set, ev, objects::hpa) {
+                    Step::None => return Vec::new(),
+                    Step::Listed(list) => self.hpas = list.into_iter().map(|h| (h.key(), h)).collect(),
+                    Step::Apply(h) => {
+                        let h = objects::hpa(&h);
+                        self.hpas.insert(h.key(), h);
+                    }
+                    Step::Delete(h) => {
+                        self.hpas.remove(&objects::hpa(&h).key());
+                    }
+                }
+                self.hpas_dirty = true;
+                Vec::new()
+            }
+            Item::Events(Err(e)) => failed("kube/events", &e),
+            Item::Events(Ok(ev)) => {
+                let key = |e: &KEvent| {
+                    format!(
+                        "{}/{}",
+                        e.metadata.namespace.as_deref().unwrap_or(""),
+                        e.metadata.name.as_deref().unwrap_or("")
+                    )
+                };
+                match step(&mut self.event_set, ev, |e| (key(e), objects::event(e))) {
+                    Step::None => return Vec::new(),
+                    Step::Listed(list) => self.events = list.into_iter().collect(),
+                    Step::Apply(e) => {
+                        self.events.insert(key(&e), objects::event(&e));
+                    }
+                    Step::Delete(e) => {
+                        self.events.remove(&key(&e));
+                    }
+                }
+                self.events_dirty = true;
+                Vec::new()
+            }
+        }
+    }
+
+    fn pods_replace(&mut self) -> Message {
+        let pods = self.pods.values().map(|t| t.pod.clone()).collect();
+        let metrics_available = self.metrics.available();
+        self.metrics_flag_sent = Some(metrics_available);
+        data("kube/pods", Data::PodsReplace { pods, metrics_available })
+    }
+
+    /// Owners after the ReplicaSets changed: the pods whose owner moved are sent again.
+    fn reresolve(&mut self) -> Vec<Message> {
+        let mut changed = Vec::new();
+        for t in self.pods.values_mut() {
+            let before = t.pod.owner.clone();
+            resolve(t, &self.rs_owner);
+            if t.pod.owner != before {
+                changed.push(t.pod.clone());
+            }
+        }
+        if changed.len() > UPSERT_LIMIT {
+            return vec![self.pods_replace()];
+        }
+        changed.into_iter().map(|p| data("kube/pods", Data::PodUpsert(p))).collect()
+    }
+
+    /// Put fresh metrics on the pods; send the rows that changed.
+    fn take_metrics(&mut self, polled: Polled) -> Vec<Message> {
+        let absent = matches!(polled, Polled::Absent);
+        if matches!(polled, Polled::Nothing) {
+            return Vec::new();
+        }
+        let mut changed = Vec::new();
+        for t in self.pods.values_mut() {
+            let before = (t.pod.cpu_milli, t.pod.mem_bytes);
+            self.metrics.apply(t);
+            if (t.pod.cpu_milli, t.pod.mem_bytes) != before {
+                changed.push(t.pod.clone());
+            }
+        }
+        if !self.pod_set.synced {
+            return Vec::new();
+        }
+        // The store learns whether metrics exist from a replacement; it is rare.
+        if Some(!absent) != self.metrics_flag_sent || changed.len() > UPSERT_LIMIT {
+            return vec![self.pods_replace()];
+        }
+        changed.into_iter().map(|p| data("kube/pods", Data::PodUpsert(p))).collect()
+    }
+
+    /// Send the batched kinds that changed.
+    pub fn flush(&mut self) -> Vec<Message> {
+        let now = wall_now();
+        let mut out = Vec::new();
+        if self.nodes_dirty && self.node_set.synced {
+            self.nodes_dirty = false;
+            let loads = loads(self.pods.values());
+            let nodes = self
+                .nodes
+                .values()
+                .map(|n| {
+                    objects::node(
+                        n,
+                        loads.get(n.metadata.name.as_deref().unwrap_or("")).copied().unwrap_or_default(),
+                    )
+                })
+                .collect();
+            out.push(data("kube/nodes", Data::Nodes(nodes)));
+        }
+        if self.hpa_set.synced && (self.hpas_dirty || now - self.hpas_sent >= HPA_SAMPLE_MS) {
+            self.hpas_dirty = false;
+            self.hpas_sent = now;
+            out.push(data("kube/hpas", Data::Hpas(self.hpas.values().cloned().collect())));
+        }
+        if self.events_dirty && self.event_set.synced {
+            self.events_dirty = false;
+            let mut ev: Vec<ClusterEvent> = self.events.values().cloned().collect();
+            ev.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.object.cmp(&b.object)));
+            let ev: VecDeque<ClusterEvent> = ev.into_iter().rev().take(EVENTS_KEPT).rev().collect();
+            out.push(data("kube/events", Data::Events(ev.into())));
+        }
+        out
+    }
+}
+
+fn rs_entry(rs: &PartialObjectMeta<ReplicaSet>) -> ((String, String), Owner) {
+    let m = &rs.metadata;
+    let key = (m.namespace.clone().unwrap_or_default(), m.name.clone().unwrap_or_default());
+    let owner =
+        m.owner_references.as_deref().unwrap_or(&[]).iter().find(|o| o.controller == Some(true)).map_or_else(
+            || Owner { kind: "ReplicaSet".into(), name: key.1.clone() },
+            |o| Owner { kind: o.kind.clone(), name: o.name.clone() },
+        );
+    (key, owner)
+}
+
+fn resolve(t: &mut Tracked, rs_owner: &HashMap<(String, String), Owner>) {
+    if let Some(rs) = &t.replicaset {
+        let owner = rs_owner.get(&(t.pod.namespace.clone(), rs.clone())).cloned();
+        t.pod.owner = Some(owner.unwrap_or_else(|| Owner { kind: "ReplicaSet".into(), name: rs.clone() }));
+    }
+}
+
+/// Keep only what the Infrastructure pane reads: images and managed fields are most of a node.
+fn trim_node(mut n: KNode) -> KNode {
+    n.metadata.managed_fields = None;
+    n.metadata.annotations = None;
+    if let Some(s) = n.status.as_mut() {
+        s.images = None;
+        s.volumes_attached = None;
+        s.volumes_in_use = None;
+    }
+    n
+}

@@ -1,0 +1,63 @@
+//! The real binary in tmux against the Kubernetes-API test server, driven from the keyboard:
+//! the panes fill from the cluster, and scaling an HPA's workload (type the count, confirm)
+//! sends the scale patch, shows the result and lands in the audit log.
+
+mod support;
+
+use std::time::Duration;
+
+use serde_json::json;
+use support::kube_api::TestServer;
+use support::tmux::Tmux;
+
+const WAIT: Duration = Duration::from_secs(30);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scale_from_the_keyboard_reaches_the_cluster() {
+    let (server, _) = TestServer::demo(7, 0).await;
+    let kc = server.kubeconfig(&["shop-prod"]);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_path_buf();
+    let target = tokio::task::spawn_blocking(move || {
+        let t = Tmux::start(160, 48);
+        t.type_line(&format!(
+            "env -u KUBECONFIG XDG_CONFIG_HOME={d}/config XDG_STATE_HOME={d}/state XDG_CACHE_HOME={d}/cache {bin} --kubeconfig {kc}; echo EXITED:$?",
+            d = d.display(),
+            bin = env!("CARGO_BIN_EXE_flightdeck"),
+            kc = kc.display(),
+        ));
+        let s = t.wait_for("pods and nodes from the cluster", WAIT, |s| {
+            s.contains("pgbouncer-") && s.contains("ip-10-0-") && s.contains("4 HPAs") && s.contains("shop-prod")
+        });
+        assert!(!s.contains("DEMO"), "not the demo:\n{s}");
+        t.keys(&["4"]);
+        t.wait_for("the Scaling pane", WAIT, |s| s.contains("storefront/frontend"));
+        t.keys(&["s"]);
+        let s = t.wait_for("the count prompt", WAIT, |s| s.contains("replicas:") && s.contains("in context shop-prod"));
+        let name = s
+            .split("Scale deployment storefront/")
+            .nth(1)
+            .and_then(|r| r.split_whitespace().next())
+            .expect("the prompt names the workload")
+            .to_string();
+        t.keys(&["BSpace", "BSpace", "BSpace", "7", "Enter"]);
+        t.wait_for("the confirmation", WAIT, |s| s.contains(&format!("storefront/{name} to 7 replicas")) && s.contains(" y "));
+        t.keys(&["y"]);
+        t.wait_for("the result in the status line", WAIT, |s| s.contains(&format!("deployment.apps/{name} scaled")));
+        t.keys(&["q"]);
+        t.wait_for("the process to exit", WAIT, |s| s.contains("EXITED:0"));
+        name
+    })
+    .await
+    .unwrap();
+    let patch =
+        server.requests_to("PATCH", &format!("/deployments/{target}/scale")).pop().expect("the scale patch");
+    assert_eq!(patch.json(), json!({"spec": {"replicas": 7}}));
+    assert_eq!(server.get("Deployment", "storefront", &target).unwrap()["spec"]["replicas"], 7);
+    let audit = std::fs::read_to_string(dir.path().join("state/flightdeck/audit.jsonl")).unwrap();
+    let entry: serde_json::Value = serde_json::from_str(audit.lines().last().unwrap()).unwrap();
+    assert_eq!(entry["action"], "scale");
+    assert_eq!(entry["context"], "shop-prod");
+    assert_eq!(entry["target"], format!("deployment storefront/{target} to 7 replicas"));
+    assert_eq!(entry["ok"], true);
+}

@@ -1,0 +1,266 @@
+//! A Kubernetes API server for tests, on 127.0.0.1, that the real kube client talks to over
+//! HTTP through a kubeconfig. It keeps objects with resourceVersions, serves discovery, list
+//! (selectors, limit / continue), watch (replay from a version, bookmarks, 410 Expired,
+//! timeoutSeconds), get, create, update, merge / strategic-merge / JSON patch, delete (pods
+//! terminate gracefully), the scale and status subresources, pod logs, metrics.k8s.io and the
+//! Argo CD Application resource; and faults on demand: 401, 403 or 500 per resource and
+//! namespace, malformed JSON, slowness, compaction (410) and going down.
+//! Every request is recorded so a test can assert exactly what a client sent.
+
+pub mod discovery;
+pub mod http;
+pub mod patch;
+pub mod seed;
+pub mod select;
+pub mod store;
+pub mod stream;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::Value;
+use tokio::sync::broadcast;
+
+pub use store::{Db, kind_of};
+
+#[derive(Clone, Debug)]
+pub enum FaultKind {
+    /// Answer with this status (401, 403, 500 …) as a Status object.
+    Status(u16),
+    /// A 200 with a body that is not JSON.
+    Malformed,
+    /// Wait before answering.
+    Slow(Duration),
+}
+
+#[derive(Clone, Debug)]
+pub struct Fault {
+    /// The resource's plural (`pods`), or `*` for every one.
+    pub plural: String,
+    /// Only requests in this namespace (and cluster-wide ones, which need every namespace).
+    pub namespace: Option<String>,
+    pub kind: FaultKind,
+}
+
+/// One request as the server received it.
+#[derive(Clone, Debug)]
+pub struct Recorded {
+    pub method: String,
+    pub path: String,
+    pub query: String,
+    pub content_type: String,
+    pub body: String,
+}
+
+impl Recorded {
+    pub fn is_watch(&self) -> bool {
+        self.query.split('&').any(|p| p == "watch=true" || p == "watch=1")
+    }
+
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or(Value::Null)
+    }
+}
+
+pub type LogKey = (String, String, String, bool);
+
+pub struct Shared {
+    pub db: Mutex<Db>,
+    pub faults: Mutex<Vec<Fault>>,
+    pub requests: Mutex<Vec<Recorded>>,
+    pub metrics: AtomicBool,
+    pub down: AtomicBool,
+    pub token: Mutex<String>,
+    pub bookmark_every: Duration,
+    pub pod_grace: Duration,
+    /// (namespace, pod, container, previous) → lines.
+    pub logs: Mutex<HashMap<LogKey, Vec<String>>>,
+    pub log_lines: broadcast::Sender<(LogKey, String)>,
+}
+
+pub struct TestServer {
+    pub shared: Arc<Shared>,
+    pub addr: SocketAddr,
+    serve: Mutex<Option<tokio::task::JoinHandle<()>>>,
+    dir: tempfile::TempDir,
+}
+
+pub const TOKEN: &str = "flightdeck-test-token";
+
+impl TestServer {
+    /// An empty server.
+    pub async fn start() -> TestServer {
+        let (log_lines, _) = broadcast::channel(1024);
+        let shared = Arc::new(Shared {
+            db: Mutex::new(Db::new("2026-11-18T14:00:00Z".into())),
+            faults: Mutex::new(Vec::new()),
+            requests: Mutex::new(Vec::new()),
+            metrics: AtomicBool::new(true),
+            down: AtomicBool::new(false),
+            token: Mutex::new(TOKEN.into()),
+            bookmark_every: Duration::from_millis(500),
+            pod_grace: Duration::from_millis(300),
+            logs: Mutex::new(HashMap::new()),
+            log_lines,
+        });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1");
+        let addr = listener.local_addr().unwrap();
+        let server = TestServer { shared, addr, serve: Mutex::new(None), dir: tempfile::tempdir().unwrap() };
+        server.serve(listener);
+        server
+    }
+
+    /// A server holding the demo world at `seed` after `at_secs` simulated seconds, started so
+    /// that its present is now (the source judges "not ready for a minute" by the wall clock).
+    /// Returns the world's epoch too, to build the same world for comparison.
+    pub async fn demo(seed: u64, at_secs: u64) -> (TestServer, i64) {
+        let epoch = flightdeck::sources::wall_now() / 1000 * 1000 - at_secs as i64 * 1000;
+        (TestServer::demo_at(seed, epoch, at_secs).await, epoch)
+    }
+
+    pub async fn demo_at(seed: u64, epoch: i64, at_secs: u64) -> TestServer {
+        let server = TestServer::start().await;
+        seed::demo_world(&server, seed, epoch, at_secs);
+        server
+    }
+
+    fn serve(&self, listener: tokio::net::TcpListener) {
+        let shared = self.shared.clone();
+        let app = axum::Router::new().fallback(move |method, uri, headers, body: axum::body::Bytes| {
+            let shared = shared.clone();
+            async move { http::handle(shared, method, uri, headers, body).await }
+        });
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        *self.serve.lock().unwrap() = Some(task);
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// A kubeconfig file with one context per name given, all pointing at this server.
+    pub fn kubeconfig(&self, contexts: &[&str]) -> PathBuf {
+        let mut text = format!(
+            "apiVersion: v1\nkind: Config\nclusters:\n- name: test\n  cluster:\n    server: {}\nusers:\n- name: tester\n  user:\n    token: {TOKEN}\ncontexts:\n",
+            self.url()
+        );
+        for c in contexts {
+            text.push_str(&format!("- name: {c}\n  context:\n    cluster: test\n    user: tester\n"));
+        }
+        text.push_str(&format!("current-context: {}\n", contexts[0]));
+        let path = self.dir.path().join(format!("kubeconfig-{}", contexts.join("-")));
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    /// A kubeconfig whose contexts point at different servers: (context, server, namespace).
+    pub fn kubeconfig_for(&self, contexts: &[(&str, &TestServer, Option<&str>)]) -> PathBuf {
+        let mut text = String::from("apiVersion: v1\nkind: Config\nclusters:\n");
+        for (i, (_, server, _)) in contexts.iter().enumerate() {
+            text.push_str(&format!("- name: c{i}\n  cluster:\n    server: {}\n", server.url()));
+        }
+        text.push_str(&format!("users:\n- name: tester\n  user:\n    token: {TOKEN}\ncontexts:\n"));
+        for (i, (name, _, ns)) in contexts.iter().enumerate() {
+            text.push_str(&format!("- name: {name}\n  context:\n    cluster: c{i}\n    user: tester\n"));
+            if let Some(ns) = ns {
+                text.push_str(&format!("    namespace: {ns}\n"));
+            }
+        }
+        text.push_str(&format!("current-context: {}\n", contexts[0].0));
+        let path = self.dir.path().join("kubeconfig-multi");
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    pub fn put(&self, kind: &str, obj: Value) -> Value {
+        let k = kind_of(kind).unwrap_or_else(|| panic!("the test server does not serve {kind}"));
+        self.shared.db.lock().unwrap().put(k, obj)
+    }
+
+    /// Change a stored object in place (as a controller or the kubelet would).
+    pub fn modify(&self, kind: &str, ns: &str, name: &str, f: impl FnOnce(&mut Value)) -> Value {
+        let k = kind_of(kind).unwrap();
+        let mut db = self.shared.db.lock().unwrap();
+        let mut obj = db.get(k, ns, name).unwrap_or_else(|| panic!("no {kind} {ns}/{name}"));
+        f(&mut obj);
+        db.put(k, obj)
+    }
+
+    /// metrics.k8s.io objects (PodMetrics, NodeMetrics), which clients can only read.
+    pub fn put_metrics(&self, kind: &str, obj: Value) -> Value {
+        let k = store::KINDS.iter().find(|k| k.kind == kind && k.readonly).expect("a metrics kind");
+        self.shared.db.lock().unwrap().put(k, obj)
+    }
+
+    pub fn get(&self, kind: &str, ns: &str, name: &str) -> Option<Value> {
+        self.shared.db.lock().unwrap().get(kind_of(kind).unwrap(), ns, name)
+    }
+
+    pub fn delete(&self, kind: &str, ns: &str, name: &str) -> Option<Value> {
+        self.shared.db.lock().unwrap().remove(kind_of(kind).unwrap(), ns, name)
+    }
+
+    pub fn list(&self, kind: &str) -> Vec<Value> {
+        self.shared.db.lock().unwrap().list(kind_of(kind).unwrap(), None)
+    }
+
+    /// Compaction plus an API server restart: open watches end and old versions give 410.
+    pub fn expire(&self) {
+        self.shared.db.lock().unwrap().expire();
+    }
+
+    pub fn fault(&self, plural: &str, namespace: Option<&str>, kind: FaultKind) {
+        let f = Fault { plural: plural.into(), namespace: namespace.map(str::to_string), kind };
+        self.shared.faults.lock().unwrap().push(f);
+    }
+
+    pub fn clear_faults(&self) {
+        self.shared.faults.lock().unwrap().clear();
+    }
+
+    pub fn set_metrics(&self, on: bool) {
+        self.shared.metrics.store(on, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    pub fn append_log(&self, ns: &str, pod: &str, container: &str, previous: bool, line: &str) {
+        let key = (ns.to_string(), pod.to_string(), container.to_string(), previous);
+        self.shared.logs.lock().unwrap().entry(key.clone()).or_default().push(line.to_string());
+        let _ = self.shared.log_lines.send((key, line.to_string()));
+    }
+
+    /// Stop listening (new connections are refused) and end open watches.
+    pub fn go_down(&self) {
+        self.shared.down.store(true, std::sync::atomic::Ordering::SeqCst);
+        if let Some(t) = self.serve.lock().unwrap().take() {
+            t.abort();
+        }
+        self.shared.db.lock().unwrap().watch_epoch.send_modify(|e| *e += 1);
+    }
+
+    /// Listen again on the same address.
+    pub async fn come_up(&self) {
+        let listener = loop {
+            match tokio::net::TcpListener::bind(self.addr).await {
+                Ok(l) => break l,
+                Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+            }
+        };
+        self.shared.down.store(false, std::sync::atomic::Ordering::SeqCst);
+        self.serve(listener);
+    }
+
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.shared.requests.lock().unwrap().clone()
+    }
+
+    /// Requests whose method is `method` and whose path ends with `suffix`.
+    pub fn requests_to(&self, method: &str, suffix: &str) -> Vec<Recorded> {
+        self.requests().into_iter().filter(|r| r.method == method && r.path.ends_with(suffix)).collect()
+    }
+}
