@@ -101,6 +101,8 @@ pub enum PaneArg {
     Scaling,
     Alerts,
     Cost,
+    /// Every problem ranked, with what links to it.
+    Triage,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

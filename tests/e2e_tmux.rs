@@ -131,3 +131,53 @@ fn the_demo_incident_is_fixed_by_a_confirmed_sync_and_audited() {
     t.keys(&["q"]);
     t.wait_for("the process to exit", WAIT, |s| s.contains("EXITED:0"));
 }
+
+#[test]
+fn triage_fixes_the_demo_incident_in_three_keystrokes() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = Tmux::start(160, 48);
+    t.type_line(&command(dir.path(), "--demo --seed 7 --speed 20"));
+    // Keys are counted from here: the console is up and the incident is on.
+    t.wait_for("the cart incident and its alert", Duration::from_secs(60), |s| {
+        all_titles(s) && s.contains("Degraded") && s.contains("HighErrorRate")
+    });
+    let mut keystrokes = 0;
+    let mut press = |k: &str| {
+        keystrokes += 1;
+        t.keys(&[k]);
+    };
+
+    // 1. t: triage. The critical alert ranks first; beside it, the app and the HPA it links to,
+    // and the key that fixes it.
+    press("t");
+    let s = t.wait_for("the triage view", WAIT, |s| s.contains("Triage") && s.contains("Linked"));
+    let top = s.lines().find(|l| l.contains("✖ alert")).unwrap_or_default();
+    assert!(top.contains("HighErrorRate"), "the critical alert is not first:\n{s}");
+    assert!(
+        s.lines().any(|l| l.contains("app") && l.contains("services-cart") && l.contains("OutOfSync")),
+        "{s}"
+    );
+    assert!(s.lines().any(|l| l.contains("hpa") && l.contains("storefront/cart")), "{s}");
+    assert!(s.contains("Sync application services-cart"), "the fix is not offered:\n{s}");
+
+    // 2. f: the row's fix asks first, naming action, target and context.
+    press("f");
+    t.wait_for("the confirmation", WAIT, |s| {
+        s.contains("Sync application services-cart")
+            && s.contains("in context shop-prod")
+            && s.contains("yes")
+    });
+    // 3. y: confirmed.
+    press("y");
+    assert!(keystrokes <= 4, "{keystrokes} keystrokes");
+    t.wait_for("services-cart back in sync", Duration::from_secs(60), |s| {
+        s.contains("Triage") && !s.lines().any(|l| l.contains("services-cart") && l.contains("OutOfSync"))
+    });
+    let audit = dir.path().join("state/flightdeck/audit.jsonl");
+    let text = std::fs::read_to_string(&audit).unwrap_or_else(|e| panic!("{}: {e}", audit.display()));
+    let entry: serde_json::Value = serde_json::from_str(text.lines().last().unwrap()).unwrap();
+    assert_eq!((entry["action"].as_str(), entry["ok"].as_bool()), (Some("sync"), Some(true)));
+
+    t.keys(&["q"]);
+    t.wait_for("the process to exit", WAIT, |s| s.contains("EXITED:0"));
+}

@@ -44,6 +44,7 @@ pane_snapshots! {
     scaling => PaneArg::Scaling,
     alerts => PaneArg::Alerts,
     cost => PaneArg::Cost,
+    triage => PaneArg::Triage,
 }
 
 fn row_text(buf: &ratatui::buffer::Buffer, y: u16) -> String {
@@ -178,4 +179,18 @@ fn a_stale_source_is_marked_stale() {
     update(&mut state, Message::Tick(now));
     let text = to_text(&render(&state, 160, 48));
     assert!(text.contains("stale · updated"), "{text}");
+}
+
+#[test]
+fn triage_puts_the_critical_alert_first_in_the_crit_role_with_its_fix() {
+    let mut state = demo_state(SEED, AT);
+    show(&mut state, PaneArg::Triage);
+    let buf = render(&state, 160, 48);
+    let (_, y) = find_in_row(&buf, "HighErrorRate", "alert").unwrap_or_else(|| panic!("{}", to_text(&buf)));
+    assert_eq!(y, 3, "not the first row:\n{}", to_text(&buf));
+    // The selected row is drawn in the selection style; its symbol keeps the crit colour.
+    let (sx, sy) = find_in_row(&buf, "✖ alert", "HighErrorRate").unwrap();
+    assert_eq!((sy, Some(buf[(sx, sy)].fg)), (y, Theme::default_theme().style(Role::Crit).fg));
+    let text = to_text(&buf);
+    assert!(text.contains("fix   f  Sync application services-cart"), "{text}");
 }

@@ -23,6 +23,10 @@ pub enum Command {
     Bottom,
     Confirm,
     Cancel,
+    /// Open the triage view.
+    Triage,
+    /// Run the fix the selected triage row offers first.
+    Fix,
     Action(ActionId),
 }
 
@@ -39,6 +43,8 @@ pub const NAVIGATION: &[(&str, Command, &str)] = &[
     ("pane_5", Command::Pane(5), "Alerts full-screen"),
     ("pane_6", Command::Pane(6), "Cost full-screen"),
     ("open", Command::Open, "open the focused pane"),
+    ("triage", Command::Triage, "problems, ranked (triage)"),
+    ("fix", Command::Fix, "fix the selected problem"),
     ("back", Command::Back, "back to the overview"),
     ("up", Command::Up, "select the row above"),
     ("down", Command::Down, "select the row below"),

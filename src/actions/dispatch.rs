@@ -3,7 +3,10 @@
 
 use super::command::Command;
 use super::registry::{self, ActionId};
-use crate::state::view::{Mode, Overlay, Pending, Target, row_counts, row_key, selected_target};
+use super::triage;
+use crate::state::view::{
+    Mode, Overlay, Pending, Target, reveal, row_counts, row_key, selected_problem, selected_target,
+};
 use crate::state::{Level, PaneId, State};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,6 +39,13 @@ pub fn dispatch(state: &mut State, cmd: Command) -> Effect {
             _ => Effect::None,
         };
     }
+    if view.mode == Mode::Triage
+        && view.overlay == Overlay::None
+        && let Some(effect) = triage_command(state, cmd)
+    {
+        return effect;
+    }
+    let view = &mut state.view;
     let pane = view.active_pane();
     let rows = row_counts(state)[pane.index()];
     let view = &mut state.view;
@@ -74,11 +84,89 @@ pub fn dispatch(state: &mut State, cmd: Command) -> Effect {
         Command::Top => view.move_selection(pane, isize::MIN / 2, rows),
         Command::Bottom => view.move_selection(pane, isize::MAX / 2, rows),
         Command::Confirm => {}
+        Command::Triage => {
+            // Opening triage starts at the worst problem, whatever was selected last time.
+            view.mode = Mode::Triage;
+            view.overlay = Overlay::None;
+            view.triage_selected = 0;
+            view.triage_anchor = state.triage.problems.first().map(|p| p.key.clone());
+            return Effect::None;
+        }
+        Command::Fix => {}
         Command::Action(id) => return ask(state, id),
     }
     // The user moved the cursor: it now follows the row it is on.
     state.view.anchor[pane.index()] = row_key(state, pane, state.view.selected(pane));
     Effect::None
+}
+
+/// Keys in the triage view: moving over its rows, Enter to the subject's pane, the row's fix.
+/// `None` for the commands that work as everywhere else.
+fn triage_command(state: &mut State, cmd: Command) -> Option<Effect> {
+    let rows = state.triage.problems.len();
+    let step = match cmd {
+        Command::Up => -1,
+        Command::Down => 1,
+        Command::PageUp => -PAGE,
+        Command::PageDown => PAGE,
+        Command::Top => isize::MIN / 2,
+        Command::Bottom => isize::MAX / 2,
+        Command::Open => {
+            let problem = selected_problem(state)?;
+            let target = problem.subject_target().cloned();
+            let pane = problem.category.pane();
+            let shown = match target {
+                Some(t) => reveal(state, &t),
+                None => false,
+            };
+            if !shown && let Some(p) = pane {
+                state.view.focus = p;
+                state.view.mode = Mode::Full(p);
+            }
+            return Some(Effect::None);
+        }
+        Command::Back | Command::Cancel => {
+            state.view.mode = Mode::Overview;
+            return Some(Effect::None);
+        }
+        Command::Fix => {
+            let now = state.now;
+            let Some(problem) = selected_problem(state) else {
+                state.view.say(now, "nothing to fix: no problem is selected", Level::Muted);
+                return Some(Effect::None);
+            };
+            let Some((spec, target)) = triage::fixes(problem, state.readonly).into_iter().next() else {
+                let why = if state.readonly { "read-only" } else { "no action fixes this from here" };
+                state.view.say(now, format!("{}: {why}", problem.subject), Level::Warn);
+                return Some(Effect::None);
+            };
+            return Some(ask_on(state, spec.id, target));
+        }
+        Command::Action(id) => {
+            let spec = registry::spec(id);
+            let now = state.now;
+            if state.readonly && spec.mutating {
+                state.view.say(now, format!("{}: refused, flightdeck is read-only", spec.title), Level::Warn);
+                return Some(Effect::None);
+            }
+            let target = selected_problem(state).and_then(|p| triage::target_for(p, id));
+            let Some(target) = target else {
+                state.view.say(
+                    now,
+                    format!("{}: nothing on this row it applies to", spec.title),
+                    Level::Warn,
+                );
+                return Some(Effect::None);
+            };
+            return Some(ask_on(state, id, target));
+        }
+        _ => return None,
+    };
+    let cur = state.view.triage_selected as isize;
+    let sel = cur.saturating_add(step).clamp(0, rows.saturating_sub(1) as isize) as usize;
+    state.view.triage_selected = sel;
+    state.view.triage_anchor = state.triage.problems.get(sel).map(|p| p.key.clone());
+    Some(Effect::None)
 }
 
 /// Start an action on the selected row: refuse it, ask first, or run it.
@@ -93,7 +181,23 @@ fn ask(state: &mut State, id: ActionId) -> Effect {
     if spec.pane != pane {
         return Effect::None;
     }
-    let Some(target) = selected_target(state, pane).and_then(|t| retarget(state, id, t)) else {
+    let Some(target) = selected_target(state, pane) else {
+        state.view.say(now, format!("{}: nothing selected it applies to", spec.title), Level::Warn);
+        return Effect::None;
+    };
+    ask_on(state, id, target)
+}
+
+/// Ask for (or run) action `id` on `target`, after turning a pod into its owner where the
+/// action acts on the owner.
+fn ask_on(state: &mut State, id: ActionId, target: Target) -> Effect {
+    let spec = registry::spec(id);
+    let now = state.now;
+    if state.readonly && spec.mutating {
+        state.view.say(now, format!("{}: refused, flightdeck is read-only", spec.title), Level::Warn);
+        return Effect::None;
+    }
+    let Some(target) = retarget(state, id, target) else {
         state.view.say(now, format!("{}: nothing selected it applies to", spec.title), Level::Warn);
         return Effect::None;
     };
@@ -263,5 +367,63 @@ mod tests {
         assert_eq!(s.view.selected(PaneId::ArgoCd), 0);
         dispatch(&mut s, Command::Up);
         assert_eq!(s.view.selected(PaneId::ArgoCd), 0);
+    }
+}
+
+#[cfg(test)]
+mod triage_tests {
+    use super::*;
+    use crate::headless::snapshot::demo_state;
+
+    #[test]
+    fn the_demo_incident_is_fixed_from_triage_in_three_keys() {
+        let mut s = demo_state(7, 150);
+        dispatch(&mut s, Command::Triage);
+        assert_eq!(s.view.mode, Mode::Triage);
+        assert_eq!(dispatch(&mut s, Command::Fix), Effect::None);
+        let Overlay::Confirm(p) = &s.view.overlay else { panic!("no confirmation") };
+        assert_eq!(p.target, Target::App("services-cart".into()));
+        let eff = dispatch(&mut s, Command::Confirm);
+        assert!(matches!(eff, Effect::Run { action: ActionId::Sync, .. }), "{eff:?}");
+    }
+
+    #[test]
+    fn an_action_key_acts_on_the_rows_link_of_its_kind() {
+        let mut s = demo_state(7, 150);
+        dispatch(&mut s, Command::Triage);
+        dispatch(&mut s, Command::Action(ActionId::RolloutRestart));
+        let Overlay::Confirm(p) = &s.view.overlay else { panic!("no confirmation") };
+        assert!(matches!(&p.target, Target::Workload { name, .. } if name == "cart"), "{:?}", p.target);
+        dispatch(&mut s, Command::Cancel);
+        // Cordon has no node on this row: refused, with a reason.
+        dispatch(&mut s, Command::Action(ActionId::Cordon));
+        assert_eq!(s.view.overlay, Overlay::None);
+        assert!(s.view.status.as_ref().unwrap().text.contains("nothing on this row"));
+    }
+
+    #[test]
+    fn triage_moves_opens_and_goes_back() {
+        let mut s = demo_state(7, 150);
+        dispatch(&mut s, Command::Triage);
+        dispatch(&mut s, Command::Down);
+        dispatch(&mut s, Command::Down);
+        let p = selected_problem(&s).unwrap().clone();
+        assert_eq!(p.subject, "services-cart");
+        dispatch(&mut s, Command::Open);
+        assert_eq!(s.view.mode, Mode::Full(PaneId::ArgoCd));
+        assert_eq!(selected_target(&s, PaneId::ArgoCd), Some(Target::App("services-cart".into())));
+        dispatch(&mut s, Command::Triage);
+        dispatch(&mut s, Command::Back);
+        assert_eq!(s.view.mode, Mode::Overview);
+    }
+
+    #[test]
+    fn readonly_triage_offers_no_fix() {
+        let mut s = demo_state(7, 150);
+        s.readonly = true;
+        dispatch(&mut s, Command::Triage);
+        dispatch(&mut s, Command::Fix);
+        assert_eq!(s.view.overlay, Overlay::None);
+        assert!(s.view.status.as_ref().unwrap().text.contains("read-only"));
     }
 }

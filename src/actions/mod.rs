@@ -6,3 +6,4 @@ pub mod command;
 pub mod dispatch;
 pub mod executor;
 pub mod registry;
+pub mod triage;

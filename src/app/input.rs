@@ -5,8 +5,7 @@ use crossterm::event::KeyEvent;
 
 use crate::actions::command::Command;
 use crate::config::Keymap;
-use crate::config::keymap::{Chord, Lookup};
-use crate::state::PaneId;
+use crate::config::keymap::{Chord, Lookup, Section};
 
 #[derive(Default)]
 pub struct KeyReader {
@@ -14,10 +13,16 @@ pub struct KeyReader {
 }
 
 impl KeyReader {
-    pub fn feed(&mut self, ev: &KeyEvent, keymap: &Keymap, pane: PaneId, dialog: bool) -> Option<Command> {
+    pub fn feed(
+        &mut self,
+        ev: &KeyEvent,
+        keymap: &Keymap,
+        section: Section,
+        dialog: bool,
+    ) -> Option<Command> {
         let chord = Chord::from_event(ev)?;
         self.pending.push(chord);
-        match keymap.lookup(&self.pending, pane, dialog) {
+        match keymap.lookup(&self.pending, section, dialog) {
             Lookup::Found(c) => {
                 self.pending.clear();
                 Some(c)
@@ -27,7 +32,7 @@ impl KeyReader {
                 // A broken sequence: the last key may still mean something on its own.
                 let retry = self.pending.len() > 1;
                 self.pending.clear();
-                if retry { self.feed(ev, keymap, pane, dialog) } else { None }
+                if retry { self.feed(ev, keymap, section, dialog) } else { None }
             }
         }
     }
@@ -36,6 +41,7 @@ impl KeyReader {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::state::PaneId;
     use crossterm::event::{KeyCode, KeyModifiers};
 
     fn k(c: char) -> KeyEvent {
@@ -46,9 +52,9 @@ mod tests {
     fn sequences_wait_and_broken_ones_fall_back() {
         let km = Keymap::default_keymap();
         let mut r = KeyReader::default();
-        assert_eq!(r.feed(&k('g'), &km, PaneId::Pods, false), None);
-        assert_eq!(r.feed(&k('g'), &km, PaneId::Pods, false), Some(Command::Top));
-        assert_eq!(r.feed(&k('g'), &km, PaneId::Pods, false), None);
-        assert_eq!(r.feed(&k('j'), &km, PaneId::Pods, false), Some(Command::Down));
+        assert_eq!(r.feed(&k('g'), &km, Section::Pane(PaneId::Pods), false), None);
+        assert_eq!(r.feed(&k('g'), &km, Section::Pane(PaneId::Pods), false), Some(Command::Top));
+        assert_eq!(r.feed(&k('g'), &km, Section::Pane(PaneId::Pods), false), None);
+        assert_eq!(r.feed(&k('j'), &km, Section::Pane(PaneId::Pods), false), Some(Command::Down));
     }
 }

@@ -58,7 +58,8 @@ async fn event_loop(
             ev = events.next() => match ev {
                 Some(Ok(Event::Key(k))) if k.kind != KeyEventKind::Release => {
                     let dialog = matches!(state.view.overlay, Overlay::Confirm(_));
-                    match keys.feed(&k, ui.keymap, state.view.active_pane(), dialog) {
+                    let section = crate::config::keymap::Section::for_view(&state.view);
+                    match keys.feed(&k, ui.keymap, section, dialog) {
                         Some(cmd) => match dispatch(state, cmd) {
                             Effect::Quit => return Ok(()),
                             Effect::Run { action, target, context } => {

@@ -143,6 +143,8 @@ pub enum Section {
     Global,
     /// While a confirmation is open.
     Dialog,
+    /// The triage view.
+    Triage,
     Pane(PaneId),
 }
 
@@ -151,13 +153,23 @@ impl Section {
         match s {
             "global" => Some(Section::Global),
             "dialog" => Some(Section::Dialog),
+            "triage" => Some(Section::Triage),
             other => PaneId::from_slug(other).map(Section::Pane),
         }
     }
+    /// The section whose keys apply to what the view shows (before the global ones).
+    pub fn for_view(view: &crate::state::View) -> Section {
+        match view.mode {
+            crate::state::view::Mode::Triage => Section::Triage,
+            _ => Section::Pane(view.active_pane()),
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Section::Global => "global",
             Section::Dialog => "dialog",
+            Section::Triage => "triage",
             Section::Pane(p) => p.slug(),
         }
     }
@@ -200,7 +212,8 @@ impl Keymap {
         map.next_rank += text.len() + 1;
         for (section_name, entries) in file {
             let section = Section::parse(section_name.get_ref()).ok_or_else(|| {
-                let names = ["global", "dialog"].into_iter().chain(PaneId::ALL.iter().map(|p| p.slug()));
+                let names =
+                    ["global", "dialog", "triage"].into_iter().chain(PaneId::ALL.iter().map(|p| p.slug()));
                 let hint = closest(section_name.get_ref(), names.clone());
                 FileError::at(
                     path,
@@ -253,9 +266,8 @@ impl Keymap {
 
     /// Look a key sequence up: dialog keys while a dialog is open, else the pane's own keys,
     /// then the global ones.
-    pub fn lookup(&self, seq: &[Chord], pane: PaneId, dialog: bool) -> Lookup {
-        let sections: &[Section] =
-            if dialog { &[Section::Dialog] } else { &[Section::Pane(pane), Section::Global] };
+    pub fn lookup(&self, seq: &[Chord], section: Section, dialog: bool) -> Lookup {
+        let sections: &[Section] = if dialog { &[Section::Dialog] } else { &[section, Section::Global] };
         let mut prefix = false;
         for s in sections {
             let Some(table) = self.bindings.get(s) else { continue };
@@ -292,13 +304,19 @@ mod tests {
     #[test]
     fn default_keymap_binds_the_basics() {
         let k = Keymap::default_keymap();
-        assert!(matches!(k.lookup(&[key('q')], PaneId::Pods, false), Lookup::Found(Command::Quit)));
-        assert!(matches!(k.lookup(&[key('2')], PaneId::Pods, false), Lookup::Found(Command::Pane(2))));
         assert!(matches!(
-            k.lookup(&[key('s')], PaneId::ArgoCd, false),
+            k.lookup(&[key('q')], Section::Pane(PaneId::Pods), false),
+            Lookup::Found(Command::Quit)
+        ));
+        assert!(matches!(
+            k.lookup(&[key('2')], Section::Pane(PaneId::Pods), false),
+            Lookup::Found(Command::Pane(2))
+        ));
+        assert!(matches!(
+            k.lookup(&[key('s')], Section::Pane(PaneId::ArgoCd), false),
             Lookup::Found(Command::Action(ActionId::Sync))
         ));
-        assert!(matches!(k.lookup(&[key('g')], PaneId::Pods, false), Lookup::Prefix));
+        assert!(matches!(k.lookup(&[key('g')], Section::Pane(PaneId::Pods), false), Lookup::Prefix));
     }
 
     #[test]
@@ -322,9 +340,15 @@ mod tests {
         let base = Keymap::default_keymap();
         let k = Keymap::parse(Path::new("u.toml"), "[global]\nx = \"quit\"\nq = \"none\"\n", Some(&base))
             .unwrap();
-        assert!(matches!(k.lookup(&[key('x')], PaneId::Pods, false), Lookup::Found(Command::Quit)));
-        assert!(matches!(k.lookup(&[key('q')], PaneId::Pods, false), Lookup::None));
-        assert!(matches!(k.lookup(&[key('?')], PaneId::Pods, false), Lookup::Found(Command::Help)));
+        assert!(matches!(
+            k.lookup(&[key('x')], Section::Pane(PaneId::Pods), false),
+            Lookup::Found(Command::Quit)
+        ));
+        assert!(matches!(k.lookup(&[key('q')], Section::Pane(PaneId::Pods), false), Lookup::None));
+        assert!(matches!(
+            k.lookup(&[key('?')], Section::Pane(PaneId::Pods), false),
+            Lookup::Found(Command::Help)
+        ));
     }
 
     #[test]

@@ -65,6 +65,10 @@ pub fn show(state: &mut State, pane: PaneArg) {
         PaneArg::Scaling => Some(PaneId::Scaling),
         PaneArg::Alerts => Some(PaneId::Alerts),
         PaneArg::Cost => Some(PaneId::Cost),
+        PaneArg::Triage => {
+            state.view.mode = Mode::Triage;
+            return;
+        }
     };
     state.view.mode = p.map_or(Mode::Overview, Mode::Full);
     if let Some(p) = p {

@@ -8,6 +8,7 @@ pub mod health;
 pub mod infra;
 pub mod pods;
 pub mod scaling;
+pub mod triage;
 pub mod view;
 
 use std::collections::{BTreeMap, VecDeque};
@@ -167,6 +168,8 @@ pub struct State {
     pub alerts: alerts::Alerts,
     pub cost: cost::Cost,
     pub events: VecDeque<pods::ClusterEvent>,
+    /// Every problem ranked and linked; derived after each batch.
+    pub triage: triage::Triage,
     pub view: View,
 }
 
@@ -251,6 +254,7 @@ impl State {
     /// Recompute derived orderings after a batch of messages, before drawing.
     pub fn finish_batch(&mut self) {
         self.pods.refresh_order();
+        self.triage = triage::build(self);
         view::follow_selection(self);
     }
 

@@ -8,6 +8,8 @@ pub enum Mode {
     #[default]
     Overview,
     Full(PaneId),
+    /// Every problem across the panes, ranked, with what links to it.
+    Triage,
 }
 
 /// What an action acts on, captured when the user asks so a reorder cannot change it.
@@ -36,6 +38,17 @@ pub enum Target {
 }
 
 impl Target {
+    /// The pane whose actions apply to this kind of target.
+    pub fn pane(&self) -> PaneId {
+        match self {
+            Target::Node(_) => PaneId::Infrastructure,
+            Target::App(_) => PaneId::ArgoCd,
+            Target::Pod { .. } | Target::Workload { .. } => PaneId::Pods,
+            Target::Hpa { .. } => PaneId::Scaling,
+            Target::Alert { .. } => PaneId::Alerts,
+        }
+    }
+
     /// How the target is named in confirmations, the status line and the audit log.
     pub fn describe(&self) -> String {
         match self {
@@ -87,6 +100,9 @@ pub struct View {
     /// The identity of each pane's selected row, so the selection follows its row when the
     /// order changes (a fixed app moves down the tree; the cursor goes with it, as in k9s).
     pub anchor: [Option<String>; 6],
+    /// The triage view's selected row and its identity (a problem's key).
+    pub triage_selected: usize,
+    pub triage_anchor: Option<String>,
     pub overlay: Overlay,
     pub status: Option<StatusLine>,
 }
@@ -96,7 +112,7 @@ impl View {
     pub fn active_pane(&self) -> PaneId {
         match self.mode {
             Mode::Full(p) => p,
-            Mode::Overview => self.focus,
+            Mode::Overview | Mode::Triage => self.focus,
         }
     }
 
@@ -190,6 +206,51 @@ pub fn follow_selection(state: &mut State) {
     for pane in PaneId::ALL {
         state.view.anchor[pane.index()] = row_key(state, pane, state.view.selected(pane));
     }
+    let problems = &state.triage.problems;
+    let view = &mut state.view;
+    if let Some(key) = &view.triage_anchor
+        && problems.get(view.triage_selected).is_none_or(|p| &p.key != key)
+        && let Some(j) = problems.iter().position(|p| &p.key == key)
+    {
+        view.triage_selected = j;
+    }
+    view.triage_selected = view.triage_selected.min(problems.len().saturating_sub(1));
+    view.triage_anchor = problems.get(view.triage_selected).map(|p| p.key.clone());
+}
+
+/// The problem selected in the triage view.
+pub fn selected_problem(state: &State) -> Option<&super::triage::Problem> {
+    state.triage.problems.get(state.view.triage_selected)
+}
+
+/// Put the pane that shows `target` full-screen with its row selected (Enter on a triage row).
+/// Returns false when no pane has that row (it went away).
+pub fn reveal(state: &mut State, target: &Target) -> bool {
+    let (pane, key) = match target {
+        Target::Node(n) => (PaneId::Infrastructure, n.clone()),
+        Target::App(a) => (PaneId::ArgoCd, a.clone()),
+        Target::Pod { namespace, name } => (PaneId::Pods, format!("{namespace}/{name}")),
+        Target::Workload { namespace, name, .. } => {
+            // The workload's first pod in the Pods pane's order (problems first).
+            let owned = state
+                .pods
+                .iter_ordered()
+                .find(|p| p.namespace == *namespace && p.owner.as_ref().is_some_and(|o| o.name == *name));
+            match owned {
+                Some(p) => (PaneId::Pods, format!("{}/{}", p.namespace, p.name)),
+                None => return false,
+            }
+        }
+        Target::Hpa { namespace, name } => (PaneId::Scaling, format!("{namespace}/{name}")),
+        Target::Alert { fingerprint, .. } => (PaneId::Alerts, fingerprint.clone()),
+    };
+    let Some(i) = find_row(state, pane, &key) else { return false };
+    let view = &mut state.view;
+    view.mode = Mode::Full(pane);
+    view.focus = pane;
+    view.selected[pane.index()] = i;
+    view.anchor[pane.index()] = Some(key);
+    true
 }
 
 /// What the selected row of a pane is, for actions.

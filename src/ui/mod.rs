@@ -8,6 +8,7 @@ pub mod layout;
 pub mod panes;
 pub mod table;
 pub mod text;
+pub mod triage;
 pub mod widgets;
 
 use ratatui::Frame;
@@ -32,6 +33,7 @@ pub fn draw(f: &mut Frame, state: &State, ui: &Ui) {
     match state.view.mode {
         Mode::Overview => draw_overview(f, body, state, ui),
         Mode::Full(p) => panes::draw_framed(f, body, p, state, ui.theme, true, true),
+        Mode::Triage => triage::draw(f, body, state, ui),
     }
     widgets::status_line(f, status, state, ui);
     match &state.view.overlay {

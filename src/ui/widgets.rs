@@ -95,7 +95,11 @@ pub fn status_line(f: &mut Frame, area: Rect, state: &State, ui: &Ui) {
         }
     };
     use crate::actions::command::Command;
-    if selected_target(state, pane).is_some() {
+    if state.view.mode == Mode::Triage {
+        for (k, what) in super::triage::hints(state, ui) {
+            hint(vec![k], &text::clean(&what));
+        }
+    } else if selected_target(state, pane).is_some() {
         for a in registry::for_pane(pane, state.readonly) {
             hint(ui.keymap.keys_for(Section::Pane(pane), Command::Action(a.id)), a.name);
         }
@@ -103,11 +107,14 @@ pub fn status_line(f: &mut Frame, area: Rect, state: &State, ui: &Ui) {
     let nav: &[(Command, &str)] = match state.view.mode {
         Mode::Overview => &[
             (Command::Open, "open"),
+            (Command::Triage, "triage"),
             (Command::FocusNext, "next pane"),
             (Command::Help, "help"),
             (Command::Quit, "quit"),
         ],
-        Mode::Full(_) => &[(Command::Back, "overview"), (Command::Help, "help"), (Command::Quit, "quit")],
+        Mode::Full(_) | Mode::Triage => {
+            &[(Command::Back, "overview"), (Command::Help, "help"), (Command::Quit, "quit")]
+        }
     };
     for (c, what) in nav {
         hint(ui.keymap.keys_for(Section::Global, *c), what);
