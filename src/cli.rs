@@ -177,15 +177,20 @@ fn settings(common: &Common, config: &Config) -> anyhow::Result<Settings> {
     if !(speed > 0.0 && speed <= 1000.0) {
         anyhow::bail!("--speed must be above 0 and at most 1000, not {speed}");
     }
+    let context = common.context.clone().or_else(|| config.kubernetes.context.clone());
+    // The demo's context is known before it starts; a real one once the kubeconfig is read.
+    let shown = context.clone().or_else(|| common.demo.then(|| crate::sources::demo::CONTEXT.to_string()));
     Ok(Settings {
         demo: common.demo,
         seed: common.seed.unwrap_or(config.demo.seed),
         speed,
         readonly: common.readonly || config.readonly,
-        context: common.context.clone().or_else(|| config.kubernetes.context.clone()),
-        theme: config.theme(config_dir.as_deref())?,
+        context,
+        theme: config.theme(config_dir.as_deref(), shown.as_deref().unwrap_or_default())?,
         keymap: config.keymap(config_dir.as_deref())?,
         audit_path: paths::state_dir().map(|d| d.join("audit.jsonl")),
+        safety: config.safety(),
+        config_dir: config_dir.clone(),
     })
 }
 

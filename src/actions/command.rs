@@ -27,6 +27,10 @@ pub enum Command {
     Triage,
     /// Run the fix the selected triage row offers first.
     Fix,
+    /// Open the `:` command palette.
+    Palette,
+    /// Type a `/` filter for the pane's rows.
+    Filter,
     Action(ActionId),
 }
 
@@ -45,6 +49,8 @@ pub const NAVIGATION: &[(&str, Command, &str)] = &[
     ("open", Command::Open, "open the focused pane"),
     ("triage", Command::Triage, "problems, ranked (triage)"),
     ("fix", Command::Fix, "fix the selected problem"),
+    ("palette", Command::Palette, "command palette (:pods, :ns …)"),
+    ("filter", Command::Filter, "filter rows (!not, key=value)"),
     ("back", Command::Back, "back to the overview"),
     ("up", Command::Up, "select the row above"),
     ("down", Command::Down, "select the row below"),

@@ -5,7 +5,8 @@ use super::command::Command;
 use super::registry::{self, ActionId};
 use super::triage;
 use crate::state::view::{
-    Mode, Overlay, Pending, Target, reveal, row_counts, row_key, selected_problem, selected_target,
+    Mode, Overlay, Pending, Prompt, PromptKind, Target, reveal, row_counts, row_key, selected_problem,
+    selected_target,
 };
 use crate::state::{Level, PaneId, State};
 
@@ -13,7 +14,15 @@ use crate::state::{Level, PaneId, State};
 pub enum Effect {
     None,
     Quit,
-    Run { action: ActionId, target: Target, context: String },
+    Run {
+        action: ActionId,
+        target: Target,
+        context: String,
+    },
+    /// `:theme NAME`: the app loop loads it and draws with it from now on.
+    SetTheme(String),
+    /// `:ctx NAME`: the sources must switch; the app loop decides whether they can.
+    SwitchContext(String),
 }
 
 /// Rows a page key moves.
@@ -27,9 +36,7 @@ pub fn dispatch(state: &mut State, cmd: Command) -> Effect {
             Command::Confirm => {
                 let p = p.clone();
                 view.overlay = Overlay::None;
-                let Some(spec) = registry::by_name(&p.action) else { return Effect::None };
-                view.say(state.now, format!("{} {} …", spec.title, p.target.describe()), Level::Accent);
-                Effect::Run { action: spec.id, target: p.target, context: p.context }
+                confirmed(state, p)
             }
             Command::Cancel | Command::Back | Command::Quit => {
                 view.overlay = Overlay::None;
@@ -93,11 +100,26 @@ pub fn dispatch(state: &mut State, cmd: Command) -> Effect {
             return Effect::None;
         }
         Command::Fix => {}
+        Command::Palette => {
+            super::prompt::open(state, PromptKind::Command);
+            return Effect::None;
+        }
+        Command::Filter => {
+            super::prompt::open(state, PromptKind::Filter);
+            return Effect::None;
+        }
         Command::Action(id) => return ask(state, id),
     }
     // The user moved the cursor: it now follows the row it is on.
     state.view.anchor[pane.index()] = row_key(state, pane, state.view.selected(pane));
     Effect::None
+}
+
+/// The user said yes: run it.
+pub fn confirmed(state: &mut State, p: Pending) -> Effect {
+    let Some(spec) = registry::by_name(&p.action) else { return Effect::None };
+    state.view.say(state.now, format!("{} {} …", spec.title, p.target.describe()), Level::Accent);
+    Effect::Run { action: spec.id, target: p.target, context: p.context }
 }
 
 /// Keys in the triage view: moving over its rows, Enter to the subject's pane, the row's fix.
@@ -203,13 +225,19 @@ fn ask_on(state: &mut State, id: ActionId, target: Target) -> Effect {
     };
     let context = state.context.clone();
     if spec.confirm {
-        state.view.overlay = Overlay::Confirm(Pending {
+        let pending = Pending {
             action: spec.name.to_string(),
             title: spec.title.to_string(),
             target,
             context,
             destructive: spec.destructive,
-        });
+        };
+        // In production a destructive action wants the target's name typed, not a reflex `y`.
+        state.view.overlay = if state.production && spec.destructive {
+            Overlay::Prompt(Prompt::new(PromptKind::TypeName(pending), ""))
+        } else {
+            Overlay::Confirm(pending)
+        };
         Effect::None
     } else {
         state.view.say(now, format!("{} {} …", spec.title, target.describe()), Level::Accent);

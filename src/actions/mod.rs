@@ -5,5 +5,7 @@ pub mod audit;
 pub mod command;
 pub mod dispatch;
 pub mod executor;
+pub mod palette;
+pub mod prompt;
 pub mod registry;
 pub mod triage;

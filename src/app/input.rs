@@ -38,6 +38,29 @@ impl KeyReader {
     }
 }
 
+/// A key press as a prompt reads it; None for keys a prompt ignores.
+pub fn edit_of(ev: &KeyEvent) -> Option<crate::actions::prompt::Edit> {
+    use crate::actions::prompt::Edit;
+    use crossterm::event::{KeyCode, KeyModifiers};
+    let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
+    Some(match ev.code {
+        KeyCode::Char('c') if ctrl => Edit::Esc,
+        KeyCode::Char('w') if ctrl => Edit::DeleteWord,
+        KeyCode::Char('u') if ctrl => Edit::Clear,
+        KeyCode::Char('p') if ctrl => Edit::Up,
+        KeyCode::Char('n') if ctrl => Edit::Down,
+        KeyCode::Char(c) if !ctrl => Edit::Char(c),
+        KeyCode::Backspace => Edit::Backspace,
+        KeyCode::Enter => Edit::Enter,
+        KeyCode::Esc => Edit::Esc,
+        KeyCode::Tab => Edit::Tab,
+        KeyCode::BackTab => Edit::BackTab,
+        KeyCode::Up => Edit::Up,
+        KeyCode::Down => Edit::Down,
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,6 +2,7 @@
 //! messages, action results, a 1 s clock tick and shutdown signals, and redraws only on change.
 
 pub mod input;
+pub mod mouse;
 pub mod startup;
 pub mod terminal;
 
@@ -12,8 +13,10 @@ use futures::StreamExt;
 
 use crate::actions::dispatch::{Effect, dispatch};
 use crate::actions::executor::Executor;
+use crate::actions::prompt;
+use crate::config::Theme;
 use crate::state::view::Overlay;
-use crate::state::{Message, State, update};
+use crate::state::{Level, Message, State, update};
 use crate::ui::{self, Ui};
 pub use startup::{Running, Settings};
 
@@ -23,10 +26,9 @@ const MAX_BATCH: usize = 4096;
 
 pub async fn run(settings: Settings) -> anyhow::Result<()> {
     let Running { mut state, mut rx, mut results, executor, clock, _guards } = startup::start(&settings)?;
-    let ui = Ui { theme: &settings.theme, keymap: &settings.keymap };
     let mut terminal = terminal::enter()?;
     let channels = Channels { sources: &mut rx, results: &mut results };
-    let result = event_loop(&mut terminal, &mut state, channels, &executor, clock, &ui).await;
+    let result = event_loop(&mut terminal, &mut state, channels, &executor, clock, &settings).await;
     terminal::leave();
     result
 }
@@ -43,33 +45,42 @@ async fn event_loop(
     Channels { sources: rx, results }: Channels<'_>,
     executor: &Executor,
     clock: crate::sources::Clock,
-    ui: &Ui<'_>,
+    settings: &Settings,
 ) -> anyhow::Result<()> {
     let mut events = EventStream::new();
     let mut keys = input::KeyReader::default();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut shutdown = terminal::shutdown_signals()?;
+    // `:theme` replaces it while running.
+    let mut theme = settings.theme.clone();
     update(state, Message::Tick(clock.now()));
     state.finish_batch();
-    terminal.draw(|f| ui::draw(f, state, ui))?;
+    terminal.draw(|f| ui::draw(f, state, &Ui { theme: &theme, keymap: &settings.keymap }))?;
     loop {
         let dirty = tokio::select! {
             ev = events.next() => match ev {
                 Some(Ok(Event::Key(k))) if k.kind != KeyEventKind::Release => {
-                    let dialog = matches!(state.view.overlay, Overlay::Confirm(_));
-                    let section = crate::config::keymap::Section::for_view(&state.view);
-                    match keys.feed(&k, ui.keymap, section, dialog) {
-                        Some(cmd) => match dispatch(state, cmd) {
-                            Effect::Quit => return Ok(()),
-                            Effect::Run { action, target, context } => {
-                                executor.run(action, target, context);
-                                true
-                            }
-                            Effect::None => true,
-                        },
+                    let effect = if matches!(state.view.overlay, Overlay::Prompt(_)) {
+                        input::edit_of(&k).map(|e| prompt::edit(state, e))
+                    } else {
+                        let dialog = matches!(state.view.overlay, Overlay::Confirm(_));
+                        let section = crate::config::keymap::Section::for_view(&state.view);
+                        keys.feed(&k, &settings.keymap, section, dialog).map(|cmd| dispatch(state, cmd))
+                    };
+                    match effect {
+                        Some(Effect::Quit) => return Ok(()),
+                        Some(effect) => {
+                            carry_out(effect, state, executor, settings, &mut theme);
+                            true
+                        }
                         None => false,
                     }
+                }
+                Some(Ok(Event::Mouse(m))) => {
+                    let size = terminal.size()?;
+                    let ui = Ui { theme: &theme, keymap: &settings.keymap };
+                    mouse::handle(state, &m, &ui, ratatui::layout::Rect::new(0, 0, size.width, size.height))
                 }
                 Some(Ok(Event::Resize(_, _))) => true,
                 Some(Ok(_)) => false,
@@ -92,7 +103,37 @@ async fn event_loop(
         };
         if dirty {
             state.finish_batch();
-            terminal.draw(|f| ui::draw(f, state, ui))?;
+            terminal.draw(|f| ui::draw(f, state, &Ui { theme: &theme, keymap: &settings.keymap }))?;
         }
     }
+}
+
+/// Do what a key asked for beyond changing the view.
+fn carry_out(effect: Effect, state: &mut State, executor: &Executor, settings: &Settings, theme: &mut Theme) {
+    let now = state.now;
+    match effect {
+        Effect::None | Effect::Quit => {}
+        Effect::Run { action, target, context } => executor.run(action, target, context),
+        Effect::SetTheme(name) => match crate::config::load_theme(settings.config_dir.as_deref(), &name) {
+            Ok(t) => {
+                *theme = t;
+                state.view.say(now, format!("theme {name}"), Level::Ok);
+            }
+            Err(e) => state.view.say(now, format!("{e:#}"), Level::Warn),
+        },
+        Effect::SwitchContext(name) => switch_context(state, settings, name),
+    }
+}
+
+/// `:ctx NAME`. The sources are started for one context and cannot switch yet, so nothing is
+/// pretended: the request is kept and the status line says what happened.
+fn switch_context(state: &mut State, settings: &Settings, name: String) {
+    let why = if settings.demo {
+        format!("the demo platform has one Kubernetes context ({})", state.context)
+    } else {
+        "the sources cannot switch context while running".to_string()
+    };
+    let msg = format!("context {name} not switched: {why}; start with --context {name}");
+    state.view.requested_context = Some(name);
+    state.view.say(state.now, msg, Level::Warn);
 }

@@ -20,6 +20,19 @@ pub struct Settings {
     pub theme: Theme,
     pub keymap: Keymap,
     pub audit_path: Option<PathBuf>,
+    /// Production patterns and per-context read-only.
+    pub safety: crate::config::safety::Safety,
+    /// Where user themes and keymaps are looked up (`:theme NAME`).
+    pub config_dir: Option<PathBuf>,
+}
+
+impl Settings {
+    /// The context's safety flags onto the store: production, and read-only by flag, config
+    /// or the context's own setting.
+    pub fn apply_safety(&self, state: &mut State) {
+        state.production = self.safety.is_production(&state.context);
+        state.readonly = self.readonly || self.safety.readonly(&state.context);
+    }
 }
 
 pub struct Running {
@@ -49,7 +62,7 @@ pub fn start(settings: &Settings) -> anyhow::Result<Running> {
         (Clock::Wall, Backend::None, settings.context.clone().unwrap_or_else(|| "(none)".to_string()))
     };
     let mut state = State::new(context, clock.now());
-    state.readonly = settings.readonly;
+    settings.apply_safety(&mut state);
     update(&mut state, Message::Tick(clock.now()));
     drop(tx);
     let (results_tx, results) = tokio::sync::mpsc::channel(64);

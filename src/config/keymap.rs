@@ -11,7 +11,11 @@ use super::errors::{FileError, closest};
 use crate::actions::command::Command;
 use crate::state::PaneId;
 
-pub const BUILTIN: &[(&str, &str)] = &[("default", include_str!("../../keymaps/default.toml"))];
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("default", include_str!("../../keymaps/default.toml")),
+    ("vim", include_str!("../../keymaps/vim.toml")),
+    ("emacs", include_str!("../../keymaps/emacs.toml")),
+];
 
 /// One key press, normalised so that `S` and shift-s compare equal.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -192,10 +196,12 @@ pub enum Lookup {
 }
 
 impl Keymap {
+    /// A built-in keymap: `default`, or another that patches it as a user file would.
     pub fn builtin(name: &str) -> Option<Keymap> {
         let (_, text) = BUILTIN.iter().find(|(n, _)| *n == name)?;
+        let base = (name != "default").then(Keymap::default_keymap);
         Some(
-            Keymap::parse(Path::new(&format!("keymaps/{name}.toml")), text, None)
+            Keymap::parse(Path::new(&format!("keymaps/{name}.toml")), text, base.as_ref())
                 .expect("built-in keymap is valid"),
         )
     }
@@ -317,6 +323,64 @@ mod tests {
             Lookup::Found(Command::Action(ActionId::Sync))
         ));
         assert!(matches!(k.lookup(&[key('g')], Section::Pane(PaneId::Pods), false), Lookup::Prefix));
+    }
+
+    #[test]
+    fn every_shipped_keymap_loads_and_keeps_the_basics() {
+        for (name, _) in BUILTIN {
+            let k = Keymap::builtin(name).unwrap();
+            let help = k.keys_for(Section::Global, Command::Help);
+            assert!(!help.is_empty(), "{name}: no help key");
+            assert!(!k.keys_for(Section::Global, Command::Palette).is_empty(), "{name}: no palette key");
+            assert!(!k.keys_for(Section::Triage, Command::Fix).is_empty(), "{name}: no fix key");
+        }
+    }
+
+    #[test]
+    fn no_destructive_action_sits_on_a_bare_key_without_confirmation() {
+        use crate::actions::registry;
+        for (name, _) in BUILTIN {
+            let k = Keymap::builtin(name).unwrap();
+            for table in k.bindings.values() {
+                for (seq, (cmd, _)) in table {
+                    let Command::Action(id) = cmd else { continue };
+                    let spec = registry::spec(*id);
+                    let bare = seq.len() == 1 && !seq[0].ctrl && !seq[0].alt;
+                    assert!(
+                        !(spec.destructive && bare && !spec.confirm),
+                        "{name}: {} on a bare key",
+                        spec.name
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn vim_and_emacs_bind_their_habits() {
+        let vim = Keymap::builtin("vim").unwrap();
+        let seq = |s: &str| s.split(' ').map(|k| Chord::parse(k).unwrap()).collect::<Vec<_>>();
+        assert!(matches!(
+            vim.lookup(&seq("ctrl-d"), Section::Pane(PaneId::Pods), false),
+            Lookup::Found(Command::PageDown)
+        ));
+        assert!(matches!(
+            vim.lookup(&seq("Z Z"), Section::Pane(PaneId::Pods), false),
+            Lookup::Found(Command::Quit)
+        ));
+        let emacs = Keymap::builtin("emacs").unwrap();
+        assert!(matches!(
+            emacs.lookup(&seq("ctrl-n"), Section::Pane(PaneId::Pods), false),
+            Lookup::Found(Command::Down)
+        ));
+        assert!(matches!(
+            emacs.lookup(&seq("ctrl-x ctrl-c"), Section::Global, false),
+            Lookup::Found(Command::Quit)
+        ));
+        assert!(matches!(
+            emacs.lookup(&seq("alt-x"), Section::Global, false),
+            Lookup::Found(Command::Palette)
+        ));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 pub mod errors;
 pub mod keymap;
 pub mod paths;
+pub mod safety;
 pub mod theme;
 
 use std::path::{Path, PathBuf};
@@ -25,6 +26,9 @@ pub struct Config {
     pub ui: UiConfig,
     pub demo: DemoConfig,
     pub kubernetes: KubernetesConfig,
+    pub safety: safety::SafetyConfig,
+    /// Per-context settings, by context name.
+    pub contexts: std::collections::BTreeMap<String, safety::ContextConfig>,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -121,10 +125,14 @@ impl Config {
     }
 
     /// The theme named in config: a file in the config dir's themes/ wins over a built-in one.
-    pub fn theme(&self, config_dir: Option<&Path>) -> anyhow::Result<Theme> {
-        let base = Theme::default_theme();
-        let parse = |path: &Path, text: &str| Theme::parse(path, text, Some(&base));
-        user_or_builtin(config_dir, "theme", &self.ui.theme, theme::BUILTIN, parse, Theme::builtin)
+    /// The theme for `context`: its own when the config sets one, else `[ui] theme`.
+    pub fn theme(&self, config_dir: Option<&Path>, context: &str) -> anyhow::Result<Theme> {
+        let name = self.contexts.get(context).and_then(|c| c.theme.as_deref()).unwrap_or(&self.ui.theme);
+        load_theme(config_dir, name)
+    }
+
+    pub fn safety(&self) -> safety::Safety {
+        safety::Safety { production: self.safety.production.clone(), contexts: self.contexts.clone() }
     }
 
     /// The keymap: the built-in default, patched by keymaps/NAME.toml from the config dir.
@@ -133,6 +141,13 @@ impl Config {
         let parse = |path: &Path, text: &str| Keymap::parse(path, text, Some(&base));
         user_or_builtin(config_dir, "keymap", &self.ui.keymap, keymap::BUILTIN, parse, Keymap::builtin)
     }
+}
+
+/// A theme by name: `<config dir>/themes/NAME.toml` over the default, else a built-in one.
+pub fn load_theme(config_dir: Option<&Path>, name: &str) -> anyhow::Result<Theme> {
+    let base = Theme::default_theme();
+    let parse = |path: &Path, text: &str| Theme::parse(path, text, Some(&base));
+    user_or_builtin(config_dir, "theme", name, theme::BUILTIN, parse, Theme::builtin)
 }
 
 /// `<config dir>/<kind>s/<name>.toml` when it exists, parsed over the defaults; otherwise the

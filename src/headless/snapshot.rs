@@ -27,7 +27,7 @@ pub async fn run(settings: &Settings, req: &Request) -> anyhow::Result<ExitCode>
     } else {
         super::collect(settings, req.timeout).await?
     };
-    state.readonly = settings.readonly;
+    settings.apply_safety(&mut state);
     show(&mut state, req.pane);
     let ui = Ui { theme: &settings.theme, keymap: &settings.keymap };
     let buf = ui::render_to_buffer(&state, &ui, req.size.0, req.size.1);

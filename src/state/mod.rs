@@ -160,6 +160,8 @@ pub struct State {
     /// The Kubernetes context the panes show.
     pub context: String,
     pub readonly: bool,
+    /// The context matches a production pattern: banner, red borders, names typed to confirm.
+    pub production: bool,
     pub sources: BTreeMap<SourceId, SourceEntry>,
     pub infra: infra::Infrastructure,
     pub argocd: argocd::ArgoCd,

@@ -38,6 +38,25 @@ pub enum Target {
 }
 
 impl Target {
+    /// The name a user types to confirm an action on it in production.
+    pub fn name(&self) -> &str {
+        match self {
+            Target::Node(n) | Target::App(n) => n,
+            Target::Pod { name, .. } | Target::Workload { name, .. } | Target::Hpa { name, .. } => name,
+            Target::Alert { name, .. } => name,
+        }
+    }
+
+    /// The namespace it lives in, for targets that have one.
+    pub fn namespace(&self) -> Option<&str> {
+        match self {
+            Target::Pod { namespace, .. }
+            | Target::Workload { namespace, .. }
+            | Target::Hpa { namespace, .. } => Some(namespace),
+            Target::Node(_) | Target::App(_) | Target::Alert { .. } => None,
+        }
+    }
+
     /// The pane whose actions apply to this kind of target.
     pub fn pane(&self) -> PaneId {
         match self {
@@ -80,7 +99,40 @@ pub enum Overlay {
     None,
     Help,
     Confirm(Pending),
+    /// A line being typed: a `:` command, a `/` filter, or a target's name to confirm.
+    Prompt(Prompt),
 }
+
+/// What a prompt's line is for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PromptKind {
+    Command,
+    Filter,
+    /// In a production context: type the target's name to confirm this action.
+    TypeName(Pending),
+}
+
+/// A line being typed, with the completion picked by Tab and the history entry shown.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Prompt {
+    pub kind: PromptKind,
+    pub text: String,
+    /// What was typed before Tab started putting completions in.
+    pub typed: String,
+    /// Which completion Tab last put in, to cycle on.
+    pub choice: Option<usize>,
+    /// Which history entry Up/Down last showed (0 = newest).
+    pub history_pos: Option<usize>,
+}
+
+impl Prompt {
+    pub fn new(kind: PromptKind, text: impl Into<String>) -> Prompt {
+        Prompt { kind, text: text.into(), typed: String::new(), choice: None, history_pos: None }
+    }
+}
+
+/// Commands typed at `:` kept for Up/Down, newest last.
+pub const HISTORY_KEPT: usize = 50;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct StatusLine {
@@ -105,6 +157,14 @@ pub struct View {
     pub triage_anchor: Option<String>,
     pub overlay: Overlay,
     pub status: Option<StatusLine>,
+    /// Commands run from the palette, oldest first.
+    pub history: Vec<String>,
+    /// Each pane's `/` filter.
+    pub filters: [Option<String>; 6],
+    /// The namespace `:ns` narrowed the panes to; None for all.
+    pub namespace: Option<String>,
+    /// A context `:ctx` asked for that the sources have not switched to yet.
+    pub requested_context: Option<String>,
 }
 
 impl View {
@@ -113,6 +173,19 @@ impl View {
         match self.mode {
             Mode::Full(p) => p,
             Mode::Overview | Mode::Triage => self.focus,
+        }
+    }
+
+    pub fn filter_text(&self, pane: PaneId) -> Option<&str> {
+        self.filters[pane.index()].as_deref()
+    }
+
+    /// Set or clear a pane's filter; the selection goes back to the first row.
+    pub fn set_filter(&mut self, pane: PaneId, filter: Option<String>) {
+        if self.filters[pane.index()] != filter {
+            self.filters[pane.index()] = filter;
+            self.selected[pane.index()] = 0;
+            self.anchor[pane.index()] = None;
         }
     }
 

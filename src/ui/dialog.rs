@@ -33,6 +33,10 @@ pub fn confirm(f: &mut Frame, area: Rect, p: &Pending, theme: &Theme) {
         Line::from(vec![
             Span::styled("in context ", theme.style(Role::Muted)),
             Span::styled(text::clean(&p.context).into_owned(), theme.style(Role::Accent)),
+            Span::styled(
+                p.target.namespace().map(|n| format!(", namespace {}", text::clean(n))).unwrap_or_default(),
+                theme.style(Role::Muted),
+            ),
         ]),
         Line::raw(""),
         Line::from(vec![

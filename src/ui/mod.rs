@@ -6,6 +6,7 @@ pub mod format;
 pub mod help;
 pub mod layout;
 pub mod panes;
+pub mod prompt;
 pub mod table;
 pub mod text;
 pub mod triage;
@@ -40,6 +41,7 @@ pub fn draw(f: &mut Frame, state: &State, ui: &Ui) {
         Overlay::None => {}
         Overlay::Help => help::draw(f, body, state, ui),
         Overlay::Confirm(p) => dialog::confirm(f, body, p, ui.theme),
+        Overlay::Prompt(p) => prompt::draw(f, body, state, p, ui),
     }
 }
 

@@ -79,11 +79,10 @@ pub fn draw_framed(
     let (fresh, fresh_level) = freshness(state, pane);
     let max = area.width.saturating_sub(4) as usize;
     let fresh = super::text::fit(&fresh, max);
-    let border = if focused { Role::FocusedBorder } else { Role::Border };
     let block = Block::default()
         .borders(Borders::ALL)
         .border_type(if focused { BorderType::Thick } else { BorderType::Rounded })
-        .border_style(theme.style(border))
+        .border_style(super::widgets::border_style(state, theme, focused))
         .title(title)
         .title_bottom(
             Line::from(Span::styled(format!(" {fresh} "), theme.level(fresh_level))).right_aligned(),

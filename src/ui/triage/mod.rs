@@ -66,11 +66,15 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, ui: &Ui) {
     ];
     push_counts(&mut title, area.width.saturating_sub(4) as usize, t, &counts, "all clear");
     title.push(Span::raw(" "));
-    let role = if worst == Level::Crit { Role::Crit } else { Role::FocusedBorder };
+    let border = if worst == Level::Crit && !state.production {
+        t.style(Role::Crit)
+    } else {
+        super::widgets::border_style(state, t, true)
+    };
     let block = Block::default()
         .borders(Borders::ALL)
         .border_type(BorderType::Thick)
-        .border_style(t.style(role))
+        .border_style(border)
         .title(Line::from(title))
         .title_bottom(
             Line::from(Span::styled(
@@ -107,7 +111,10 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, ui: &Ui) {
 fn draw_table(f: &mut Frame, area: Rect, state: &State, ui: &Ui) {
     let t = ui.theme;
     let problems = &state.triage.problems;
-    let cols = table::pick(COLS, area.width);
+    // Read-only offers no fix: no column of dashes.
+    let specs: Vec<Spec<Col>> =
+        COLS.iter().copied().filter(|c| !(state.readonly && c.0 == Col::Fix)).collect();
+    let cols = table::pick(&specs, area.width);
     let win = Window::new(area, true, problems.len(), state.view.triage_selected, true);
     let rows = problems[win.start..win.end].iter().enumerate().map(|(i, p)| {
         let cells = cols.iter().map(|&(c, _, w)| {
