@@ -274,3 +274,32 @@ fn every_theme_draws_the_overview() {
         insta::assert_snapshot!(format!("theme_{name}_overview_80x24_svg"), to_svg(&buf, &theme));
     }
 }
+
+#[test]
+fn a_filter_narrows_marks_its_matches_and_the_sort_is_shown() {
+    use flightdeck::actions::command::Command;
+    use flightdeck::actions::dispatch::dispatch;
+    use flightdeck::actions::prompt::{Edit, edit};
+    let mut state = demo_state(SEED, AT);
+    dispatch(&mut state, Command::Pane(3));
+    dispatch(&mut state, Command::Filter);
+    for c in "cart".chars() {
+        edit(&mut state, Edit::Char(c));
+    }
+    edit(&mut state, Edit::Enter);
+    dispatch(&mut state, Command::Sort);
+    edit(&mut state, Edit::Char('r'));
+    dispatch(&mut state, Command::Sort);
+    edit(&mut state, Edit::Char('r'));
+    let buf = render(&state, 80, 24);
+    let text = to_text(&buf);
+    assert!(text.contains("/cart · sorted by restarts ↓"), "{text}");
+    // Every pod row names cart; the match is in the match colour.
+    let (x, y) = find_in_row(&buf, "cart", "CrashLoopBackOff").unwrap();
+    assert_eq!(Some(buf[(x, y)].fg), Theme::default_theme().style(Role::Match).fg);
+    insta::assert_snapshot!("pods_filtered_sorted_80x24", text);
+    // Esc clears the kept filter before it leaves the pane.
+    dispatch(&mut state, Command::Back);
+    assert_eq!(state.view.filter_text(flightdeck::state::PaneId::Pods), None);
+    assert_eq!(state.view.mode, flightdeck::state::view::Mode::Full(flightdeck::state::PaneId::Pods));
+}

@@ -31,6 +31,8 @@ pub enum Command {
     Palette,
     /// Type a `/` filter for the pane's rows.
     Filter,
+    /// Sort the pane's rows by the column whose letter comes next.
+    Sort,
     Action(ActionId),
 }
 
@@ -51,6 +53,7 @@ pub const NAVIGATION: &[(&str, Command, &str)] = &[
     ("fix", Command::Fix, "fix the selected problem"),
     ("palette", Command::Palette, "command palette (:pods, :ns …)"),
     ("filter", Command::Filter, "filter rows (!not, key=value)"),
+    ("sort", Command::Sort, "sort by a column: its letter next"),
     ("back", Command::Back, "back to the overview"),
     ("up", Command::Up, "select the row above"),
     ("down", Command::Down, "select the row below"),

@@ -64,6 +64,9 @@ pub fn dispatch(state: &mut State, cmd: Command) -> Effect {
         Command::Back | Command::Cancel => {
             if view.overlay != Overlay::None {
                 view.overlay = Overlay::None;
+            } else if view.filter_text(pane).is_some() {
+                // Esc clears a kept filter first, as in k9s.
+                view.set_filter(pane, None);
             } else {
                 view.mode = Mode::Overview;
             }
@@ -106,6 +109,10 @@ pub fn dispatch(state: &mut State, cmd: Command) -> Effect {
         }
         Command::Filter => {
             super::prompt::open(state, PromptKind::Filter);
+            return Effect::None;
+        }
+        Command::Sort => {
+            super::prompt::open(state, PromptKind::Sort);
             return Effect::None;
         }
         Command::Action(id) => return ask(state, id),

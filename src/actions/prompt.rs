@@ -37,6 +37,13 @@ pub fn open(state: &mut State, kind: PromptKind) {
 
 pub fn edit(state: &mut State, e: Edit) -> Effect {
     let Overlay::Prompt(p) = &mut state.view.overlay else { return Effect::None };
+    if p.kind == PromptKind::Sort {
+        state.view.overlay = Overlay::None;
+        if let Edit::Char(c) = e {
+            sort_by(state, c);
+        }
+        return Effect::None;
+    }
     match e {
         Edit::Char(c) => {
             p.text.push(c);
@@ -94,7 +101,7 @@ pub fn edit(state: &mut State, e: Edit) -> Effect {
             match kind {
                 PromptKind::Filter => state.view.set_filter(state.view.active_pane(), None),
                 PromptKind::TypeName(_) => state.view.say(state.now, "cancelled", Level::Muted),
-                PromptKind::Command => {}
+                PromptKind::Command | PromptKind::Sort => {}
             }
             return Effect::None;
         }
@@ -102,7 +109,7 @@ pub fn edit(state: &mut State, e: Edit) -> Effect {
             let Overlay::Prompt(p) = std::mem::take(&mut state.view.overlay) else { return Effect::None };
             return match p.kind {
                 PromptKind::Command => run_line(state, &p.text),
-                PromptKind::Filter => Effect::None,
+                PromptKind::Filter | PromptKind::Sort => Effect::None,
                 PromptKind::TypeName(pending) => {
                     if p.text.trim() == pending.target.name() {
                         super::dispatch::confirmed(state, pending)
@@ -122,6 +129,23 @@ pub fn edit(state: &mut State, e: Edit) -> Effect {
         state.view.set_filter(pane, Some(text).filter(|t| !t.is_empty()));
     }
     Effect::None
+}
+
+/// Sort the active pane by the column with letter `c`; the same letter again reverses.
+fn sort_by(state: &mut State, c: char) {
+    let pane = state.view.active_pane();
+    let now = state.now;
+    let Some((_, name)) = crate::state::rows::sort_columns(pane).iter().find(|(k, _)| *k == c) else {
+        state.view.say(now, format!("{}: no column `{c}` to sort by", pane.title()), Level::Warn);
+        return;
+    };
+    let slot = &mut state.view.sorts[pane.index()];
+    let reversed = matches!(slot, Some((k, false)) if *k == c);
+    *slot = Some((c, reversed));
+    state.view.selected[pane.index()] = 0;
+    state.view.anchor[pane.index()] = None;
+    let dir = if reversed { "descending" } else { "ascending" };
+    state.view.say(now, format!("{} sorted by {name}, {dir}", pane.title()), Level::Muted);
 }
 
 /// Run a palette line, and keep it in the history.

@@ -7,6 +7,7 @@ pub mod cost;
 pub mod health;
 pub mod infra;
 pub mod pods;
+pub mod rows;
 pub mod scaling;
 pub mod triage;
 pub mod view;

@@ -110,6 +110,8 @@ pub enum PromptKind {
     Filter,
     /// In a production context: type the target's name to confirm this action.
     TypeName(Pending),
+    /// One letter: the column to sort the pane by.
+    Sort,
 }
 
 /// A line being typed, with the completion picked by Tab and the history entry shown.
@@ -161,6 +163,8 @@ pub struct View {
     pub history: Vec<String>,
     /// Each pane's `/` filter.
     pub filters: [Option<String>; 6],
+    /// Each pane's sort: the column's letter, and whether reversed.
+    pub sorts: [Option<(char, bool)>; 6],
     /// The namespace `:ns` narrowed the panes to; None for all.
     pub namespace: Option<String>,
     /// A context `:ctx` asked for that the sources have not switched to yet.
@@ -222,45 +226,46 @@ impl View {
     }
 }
 
-/// Selectable rows per pane, in pane order.
+/// Selectable rows per pane, in pane order (as filtered and sorted).
 pub fn row_counts(state: &State) -> [usize; 6] {
+    use super::rows;
     [
-        state.infra.nodes.len(),
+        rows::nodes(state).len(),
         // The tree, not the app list: apps in a parent cycle are not rows.
-        state.argocd.tree().len(),
-        state.pods.order.len(),
-        state.scaling.hpas.len(),
-        state.alerts.items.len(),
-        state.cost.report.as_ref().map_or(0, |r| r.top_services(8).len()),
+        rows::apps(state).len(),
+        rows::pod_order(state).len(),
+        rows::hpas(state).len(),
+        rows::alerts(state).len(),
+        rows::services(state).len(),
     ]
 }
 
 /// A stable identity for row `i` of a pane.
 pub fn row_key(state: &State, pane: PaneId, i: usize) -> Option<String> {
+    use super::rows;
     match pane {
-        PaneId::Infrastructure => state.infra.nodes.get(i).map(|n| n.name.clone()),
-        PaneId::ArgoCd => state.argocd.tree().get(i).map(|(_, a)| a.name.clone()),
-        PaneId::Pods => state.pods.order.get(i).map(|k| k.to_string()),
-        PaneId::Scaling => state.scaling.hpas.get(i).map(|h| h.key()),
-        PaneId::Alerts => state.alerts.items.get(i).map(|a| a.fingerprint.clone()),
-        PaneId::Cost => {
-            state.cost.report.as_ref().and_then(|r| r.top_services(8).into_iter().nth(i).map(|s| s.0))
-        }
+        PaneId::Infrastructure => rows::nodes(state).get(i).map(|n| n.name.clone()),
+        PaneId::ArgoCd => rows::apps(state).get(i).map(|(_, a)| a.name.clone()),
+        PaneId::Pods => rows::pod_order(state).get(i).map(|k| k.to_string()),
+        PaneId::Scaling => rows::hpas(state).get(i).map(|h| h.key()),
+        PaneId::Alerts => rows::alerts(state).get(i).map(|a| a.fingerprint.clone()),
+        PaneId::Cost => rows::services(state).into_iter().nth(i).map(|s| s.0),
     }
 }
 
 /// Where the row with this identity is now.
 fn find_row(state: &State, pane: PaneId, key: &str) -> Option<usize> {
+    use super::rows;
     match pane {
-        PaneId::Infrastructure => state.infra.nodes.iter().position(|n| n.name == key),
-        PaneId::ArgoCd => state.argocd.tree().iter().position(|(_, a)| a.name == key),
+        PaneId::Infrastructure => rows::nodes(state).iter().position(|n| n.name == key),
+        PaneId::ArgoCd => rows::apps(state).iter().position(|(_, a)| a.name == key),
         PaneId::Pods => {
             let (ns, name) = key.split_once('/')?;
-            state.pods.order.iter().position(|k| k.namespace == ns && k.name == name)
+            rows::pod_order(state).iter().position(|k| k.namespace == ns && k.name == name)
         }
-        PaneId::Scaling => state.scaling.hpas.iter().position(|h| h.key() == key),
-        PaneId::Alerts => state.alerts.items.iter().position(|a| a.fingerprint == key),
-        PaneId::Cost => state.cost.report.as_ref()?.top_services(8).iter().position(|s| s.0 == key),
+        PaneId::Scaling => rows::hpas(state).iter().position(|h| h.key() == key),
+        PaneId::Alerts => rows::alerts(state).iter().position(|a| a.fingerprint == key),
+        PaneId::Cost => rows::services(state).iter().position(|s| s.0 == key),
     }
 }
 
@@ -328,22 +333,20 @@ pub fn reveal(state: &mut State, target: &Target) -> bool {
 
 /// What the selected row of a pane is, for actions.
 pub fn selected_target(state: &State, pane: PaneId) -> Option<Target> {
+    use super::rows;
     let i = state.view.selected(pane);
     match pane {
-        PaneId::Infrastructure => state.infra.nodes.get(i).map(|n| Target::Node(n.name.clone())),
-        PaneId::ArgoCd => state.argocd.tree().get(i).map(|(_, a)| Target::App(a.name.clone())),
+        PaneId::Infrastructure => rows::nodes(state).get(i).map(|n| Target::Node(n.name.clone())),
+        PaneId::ArgoCd => rows::apps(state).get(i).map(|(_, a)| Target::App(a.name.clone())),
         PaneId::Pods => {
-            let key = state.pods.order.get(i)?;
+            let order = rows::pod_order(state);
+            let key = order.get(i)?;
             Some(Target::Pod { namespace: key.namespace.clone(), name: key.name.clone() })
         }
-        PaneId::Scaling => state
-            .scaling
-            .hpas
+        PaneId::Scaling => rows::hpas(state)
             .get(i)
             .map(|h| Target::Hpa { namespace: h.namespace.clone(), name: h.name.clone() }),
-        PaneId::Alerts => state
-            .alerts
-            .items
+        PaneId::Alerts => rows::alerts(state)
             .get(i)
             .map(|a| Target::Alert { fingerprint: a.fingerprint.clone(), name: a.name.clone() }),
         PaneId::Cost => None,

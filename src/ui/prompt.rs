@@ -21,7 +21,31 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, p: &Prompt, ui: &Ui) {
         PromptKind::Command => command(f, area, state, p, ui),
         PromptKind::Filter => filter(f, area, p, ui),
         PromptKind::TypeName(pending) => type_name(f, area, p, pending, ui),
+        PromptKind::Sort => sort(f, area, state, ui),
     }
+}
+
+fn sort(f: &mut Frame, area: Rect, state: &State, ui: &Ui) {
+    let t = ui.theme;
+    let pane = state.view.active_pane();
+    let mut spans = vec![Span::styled(format!(" sort {} by ", pane.title()), t.style(Role::Title))];
+    for (c, name) in crate::state::rows::sort_columns(pane) {
+        spans.push(Span::styled(format!(" {c} "), t.style(Role::Selection)));
+        spans.push(Span::styled(format!(" {name}  "), t.style(Role::Text)));
+    }
+    let line = Line::from(spans);
+    let width = (line.width() as u16 + 2).min(area.width);
+    let rect =
+        Rect { x: area.x + (area.width - width) / 2, y: area.y + 1, width, height: 3.min(area.height) };
+    f.render_widget(Clear, rect);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Rounded)
+        .border_style(t.style(Role::FocusedBorder))
+        .title_bottom(
+            Line::from(Span::styled(" again to reverse · Esc ", t.style(Role::Muted))).right_aligned(),
+        );
+    f.render_widget(Paragraph::new(line).block(block), rect);
 }
 
 fn input_line(sigil: &str, p: &Prompt, ui: &Ui) -> Line<'static> {
