@@ -43,6 +43,9 @@ pub struct Common {
     /// Kubernetes context to show.
     #[arg(long, global = true, value_name = "NAME")]
     pub context: Option<String>,
+    /// Colour theme (default, light, high-contrast, colour-blind-safe, terminal, or a user one).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub theme: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -186,7 +189,10 @@ fn settings(common: &Common, config: &Config) -> anyhow::Result<Settings> {
         speed,
         readonly: common.readonly || config.readonly,
         context,
-        theme: config.theme(config_dir.as_deref(), shown.as_deref().unwrap_or_default())?,
+        theme: match &common.theme {
+            Some(name) => crate::config::load_theme(config_dir.as_deref(), name)?,
+            None => config.theme(config_dir.as_deref(), shown.as_deref().unwrap_or_default())?,
+        },
         keymap: config.keymap(config_dir.as_deref())?,
         audit_path: paths::state_dir().map(|d| d.join("audit.jsonl")),
         safety: config.safety(),

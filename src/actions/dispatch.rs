@@ -158,6 +158,12 @@ fn triage_command(state: &mut State, cmd: Command) -> Option<Effect> {
             state.view.mode = Mode::Overview;
             return Some(Effect::None);
         }
+        Command::Filter | Command::Sort => {
+            // Triage has its own order (worst first) and is short; the panes filter and sort.
+            let msg = "triage is ranked worst first; / and o work in the panes (Enter goes to one)";
+            state.view.say(state.now, msg, Level::Muted);
+            return Some(Effect::None);
+        }
         Command::Fix => {
             let now = state.now;
             let Some(problem) = selected_problem(state) else {

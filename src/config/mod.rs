@@ -200,6 +200,20 @@ mod tests {
     }
 
     #[test]
+    fn production_patterns_and_per_context_settings() {
+        let text = "[safety]\nproduction = [\"prod-*\"]\n[contexts.\"shop-dev\"]\nreadonly = true\ntheme = \"light\"\n";
+        let cfg = Config::parse(Path::new("c.toml"), text).unwrap();
+        let s = cfg.safety();
+        assert!(s.is_production("prod-eu") && !s.is_production("shop-prod"));
+        assert!(s.readonly("shop-dev"));
+        assert_eq!(cfg.theme(None, "shop-dev").unwrap().name, "light");
+        assert_eq!(cfg.theme(None, "shop-prod").unwrap().name, "default");
+        let err = Config::parse(Path::new("c.toml"), "[contexts.x]\nreadonyl = true\n").unwrap_err();
+        assert_eq!(err.line, 2);
+        assert!(err.message.contains("readonly"), "{err}");
+    }
+
+    #[test]
     fn speed_must_be_positive() {
         let err = Config::parse(Path::new("c.toml"), "[demo]\nspeed = 0.0\n").unwrap_err();
         assert_eq!(err.line, 2);

@@ -90,12 +90,18 @@ impl Role {
 pub struct Theme {
     pub name: String,
     styles: BTreeMap<Role, Style>,
+    /// The terminal background and text colour the theme is made for; exports draw on them
+    /// (the console uses the terminal's own).
+    pub background: Option<Color>,
+    pub foreground: Option<Color>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ThemeFile {
     name: Option<String>,
+    background: Option<toml::Spanned<String>>,
+    foreground: Option<toml::Spanned<String>>,
     #[serde(default)]
     roles: BTreeMap<toml::Spanned<String>, toml::Spanned<RoleSpec>>,
 }
@@ -185,10 +191,18 @@ impl Theme {
             }
             styles.insert(role, style);
         }
+        let canvas = |c: &Option<toml::Spanned<String>>| -> Result<Option<Color>, FileError> {
+            let Some(c) = c else { return Ok(None) };
+            parse_color(c.get_ref()).map(Some).ok_or_else(|| {
+                FileError::at(path, text, c.span().start, format!("`{}` is not a colour", c.get_ref()))
+            })
+        };
+        let background = canvas(&file.background)?.or(base.and_then(|b| b.background));
+        let foreground = canvas(&file.foreground)?.or(base.and_then(|b| b.foreground));
         let name = file.name.unwrap_or_else(|| {
             path.file_stem().map_or("custom".into(), |s| s.to_string_lossy().into_owned())
         });
-        Ok(Theme { name, styles })
+        Ok(Theme { name, styles, background, foreground })
     }
 }
 
