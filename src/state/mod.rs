@@ -171,13 +171,16 @@ pub struct State {
     pub alerts: alerts::Alerts,
     pub cost: cost::Cost,
     pub events: VecDeque<pods::ClusterEvent>,
-    /// Every problem ranked and linked; derived after each batch.
+    /// Every problem ranked and linked; derived after a batch that changed the data.
     pub triage: triage::Triage,
+    /// A message arrived since triage was last derived (keys alone do not change it).
+    pub triage_stale: bool,
     pub view: View,
 }
 
 /// Apply one message. Returns whether anything visible changed, so the loop can skip a redraw.
 pub fn update(state: &mut State, msg: Message) -> bool {
+    state.triage_stale = true;
     match msg {
         Message::Register { source, interval_ms, feeds } => {
             state.sources.insert(source, SourceEntry { health: SourceHealth::new(interval_ms), feeds });
@@ -257,7 +260,10 @@ impl State {
     /// Recompute derived orderings after a batch of messages, before drawing.
     pub fn finish_batch(&mut self) {
         self.pods.refresh_order();
-        self.triage = triage::build(self);
+        if self.triage_stale {
+            self.triage = triage::build(self);
+            self.triage_stale = false;
+        }
         view::follow_selection(self);
     }
 
