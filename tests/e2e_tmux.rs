@@ -181,3 +181,38 @@ fn triage_fixes_the_demo_incident_in_three_keystrokes() {
     t.keys(&["q"]);
     t.wait_for("the process to exit", WAIT, |s| s.contains("EXITED:0"));
 }
+
+#[test]
+fn palette_filter_and_theme_as_a_k9s_user_types_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = Tmux::start(120, 36);
+    t.type_line(&command(dir.path(), "--demo --seed 7"));
+    t.wait_for("the six pane titles", WAIT, all_titles);
+
+    // `:po` opens the Pods pane, as in k9s.
+    t.keys(&[":"]);
+    t.wait_for("the palette", WAIT, |s| s.contains("command") && s.contains("Tab completes"));
+    t.keys(&["p", "o", "Enter"]);
+    t.wait_for("Pods full-screen", WAIT, |s| s.contains("3 Pods") && !s.contains("Scaling"));
+
+    // `/cart` keeps only cart's pods and says so on the frame; Esc clears it.
+    t.keys(&["/", "c", "a", "r", "t", "Enter"]);
+    let s = t.wait_for("the filter on the frame", WAIT, |s| s.contains("/cart"));
+    let rows: Vec<&str> = s.lines().filter(|l| l.contains("Running") || l.contains("Pending")).collect();
+    assert!(!rows.is_empty() && rows.iter().all(|l| l.contains("cart")), "{s}");
+    t.keys(&["Escape"]);
+    t.wait_for("the filter cleared", WAIT, |s| !s.contains("/cart") && s.contains("argocd"));
+
+    // `:theme light` switches live; Up recalls it from the history.
+    t.keys(&[":"]);
+    t.keys(&["-l", "theme light"]);
+    t.keys(&["Enter"]);
+    t.wait_for("the theme switched", WAIT, |s| s.contains("theme light"));
+    t.keys(&[":", "Up"]);
+    t.wait_for("the history", WAIT, |s| s.contains(": theme light"));
+    // Esc alone (followed at once by another key, a terminal reads Alt-that-key).
+    t.keys(&["Escape"]);
+    t.wait_for("the palette closed", WAIT, |s| !s.contains("Tab completes"));
+    t.keys(&["q"]);
+    t.wait_for("the process to exit", WAIT, |s| s.contains("EXITED:0"));
+}
