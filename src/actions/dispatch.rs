@@ -99,7 +99,8 @@ pub fn dispatch(state: &mut State, cmd: Command) -> Effect {
             view.mode = Mode::Triage;
             view.overlay = Overlay::None;
             view.triage_selected = 0;
-            view.triage_anchor = state.triage.problems.first().map(|p| p.key.clone());
+            view.triage_anchor = None;
+            crate::state::view::move_triage(state, 0);
             return Effect::None;
         }
         Command::Fix => {}
@@ -132,7 +133,6 @@ pub fn confirmed(state: &mut State, p: Pending) -> Effect {
 /// Keys in the triage view: moving over its rows, Enter to the subject's pane, the row's fix.
 /// `None` for the commands that work as everywhere else.
 fn triage_command(state: &mut State, cmd: Command) -> Option<Effect> {
-    let rows = state.triage.problems.len();
     let step = match cmd {
         Command::Up => -1,
         Command::Down => 1,
@@ -155,12 +155,16 @@ fn triage_command(state: &mut State, cmd: Command) -> Option<Effect> {
             return Some(Effect::None);
         }
         Command::Back | Command::Cancel => {
-            state.view.mode = Mode::Overview;
+            if state.view.triage_filter.is_some() {
+                state.view.set_current_filter(None);
+            } else {
+                state.view.mode = Mode::Overview;
+            }
             return Some(Effect::None);
         }
-        Command::Filter | Command::Sort => {
-            // Triage has its own order (worst first) and is short; the panes filter and sort.
-            let msg = "triage is ranked worst first; / and o work in the panes (Enter goes to one)";
+        Command::Sort => {
+            // Triage's order is its point: worst first.
+            let msg = "triage is ranked worst first; o sorts the panes (Enter goes to one)";
             state.view.say(state.now, msg, Level::Muted);
             return Some(Effect::None);
         }
@@ -197,10 +201,7 @@ fn triage_command(state: &mut State, cmd: Command) -> Option<Effect> {
         }
         _ => return None,
     };
-    let cur = state.view.triage_selected as isize;
-    let sel = cur.saturating_add(step).clamp(0, rows.saturating_sub(1) as isize) as usize;
-    state.view.triage_selected = sel;
-    state.view.triage_anchor = state.triage.problems.get(sel).map(|p| p.key.clone());
+    crate::state::view::move_triage(state, step);
     Some(Effect::None)
 }
 
@@ -454,6 +455,27 @@ mod triage_tests {
         assert_eq!(s.view.mode, Mode::Full(PaneId::ArgoCd));
         assert_eq!(selected_target(&s, PaneId::ArgoCd), Some(Target::App("services-cart".into())));
         dispatch(&mut s, Command::Triage);
+        dispatch(&mut s, Command::Back);
+        assert_eq!(s.view.mode, Mode::Overview);
+    }
+
+    #[test]
+    fn triage_filters_keep_what_links_to_the_text_and_esc_clears() {
+        use crate::actions::prompt::{Edit, edit};
+        let mut s = demo_state(7, 150);
+        dispatch(&mut s, Command::Triage);
+        let all = crate::state::rows::problems(&s).len();
+        dispatch(&mut s, Command::Filter);
+        for c in "storefront/cart".chars() {
+            edit(&mut s, Edit::Char(c));
+        }
+        edit(&mut s, Edit::Enter);
+        let kept: Vec<String> = crate::state::rows::problems(&s).iter().map(|p| p.subject.clone()).collect();
+        assert!(kept.len() < all && kept.contains(&"HighErrorRate".to_string()), "{kept:?}");
+        assert!(!kept.contains(&"CPUThrottlingHigh".to_string()), "{kept:?}");
+        assert_eq!(selected_problem(&s).unwrap().subject, kept[0]);
+        dispatch(&mut s, Command::Back);
+        assert_eq!((s.view.mode, crate::state::rows::problems(&s).len()), (Mode::Triage, all));
         dispatch(&mut s, Command::Back);
         assert_eq!(s.view.mode, Mode::Overview);
     }

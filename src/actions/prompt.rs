@@ -99,7 +99,7 @@ pub fn edit(state: &mut State, e: Edit) -> Effect {
             let kind = p.kind.clone();
             state.view.overlay = Overlay::None;
             match kind {
-                PromptKind::Filter => state.view.set_filter(state.view.active_pane(), None),
+                PromptKind::Filter => state.view.set_current_filter(None),
                 PromptKind::TypeName(_) => state.view.say(state.now, "cancelled", Level::Muted),
                 PromptKind::Command | PromptKind::Sort => {}
             }
@@ -125,8 +125,7 @@ pub fn edit(state: &mut State, e: Edit) -> Effect {
     // The filter follows every key, as in k9s.
     if let Overlay::Prompt(Prompt { kind: PromptKind::Filter, text, .. }) = &state.view.overlay {
         let text = text.clone();
-        let pane = state.view.active_pane();
-        state.view.set_filter(pane, Some(text).filter(|t| !t.is_empty()));
+        state.view.set_current_filter(Some(text).filter(|t| !t.is_empty()));
     }
     Effect::None
 }

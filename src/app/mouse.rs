@@ -57,13 +57,7 @@ fn scroll(state: &mut State, pane: Option<PaneId>, step: isize) {
             state.view.move_selection(p, step, rows);
             state.view.anchor[p.index()] = row_key(state, p, state.view.selected(p));
         }
-        None => {
-            let n = state.triage.problems.len();
-            let cur = state.view.triage_selected as isize;
-            let sel = cur.saturating_add(step).clamp(0, n.saturating_sub(1) as isize) as usize;
-            state.view.triage_selected = sel;
-            state.view.triage_anchor = state.triage.problems.get(sel).map(|p| p.key.clone());
-        }
+        None => crate::state::view::move_triage(state, step),
     }
 }
 

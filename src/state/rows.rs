@@ -312,6 +312,24 @@ pub fn services(state: &State) -> Vec<(String, f64)> {
     .into_owned()
 }
 
+/// The triage rows: every problem, or those its `/` filter keeps (its order is the ranking).
+pub fn problems(state: &State) -> Vec<&super::triage::Problem> {
+    let f = state.view.triage_filter.as_deref().and_then(Filter::parse);
+    state
+        .triage
+        .problems
+        .iter()
+        .filter(|p| {
+            f.as_ref().is_none_or(|f| {
+                let mut fields =
+                    vec![("kind", p.category.label()), ("name", &p.subject), ("detail", &p.detail)];
+                fields.extend(p.links.iter().map(|l| (l.kind.as_str(), l.name.as_str())));
+                f.matches(&fields)
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

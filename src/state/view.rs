@@ -157,6 +157,8 @@ pub struct View {
     /// The triage view's selected row and its identity (a problem's key).
     pub triage_selected: usize,
     pub triage_anchor: Option<String>,
+    /// The triage view's `/` filter.
+    pub triage_filter: Option<String>,
     pub overlay: Overlay,
     pub status: Option<StatusLine>,
     /// Commands run from the palette, oldest first.
@@ -182,6 +184,27 @@ impl View {
 
     pub fn filter_text(&self, pane: PaneId) -> Option<&str> {
         self.filters[pane.index()].as_deref()
+    }
+
+    /// The filter of what is shown: the triage view's, or the active pane's.
+    pub fn current_filter(&self) -> Option<&str> {
+        match self.mode {
+            Mode::Triage => self.triage_filter.as_deref(),
+            _ => self.filter_text(self.active_pane()),
+        }
+    }
+
+    pub fn set_current_filter(&mut self, filter: Option<String>) {
+        match self.mode {
+            Mode::Triage => {
+                if self.triage_filter != filter {
+                    self.triage_filter = filter;
+                    self.triage_selected = 0;
+                    self.triage_anchor = None;
+                }
+            }
+            _ => self.set_filter(self.active_pane(), filter),
+        }
     }
 
     /// Set or clear a pane's filter; the selection goes back to the first row.
@@ -284,21 +307,36 @@ pub fn follow_selection(state: &mut State) {
     for pane in PaneId::ALL {
         state.view.anchor[pane.index()] = row_key(state, pane, state.view.selected(pane));
     }
-    let problems = &state.triage.problems;
-    let view = &mut state.view;
-    if let Some(key) = &view.triage_anchor
-        && problems.get(view.triage_selected).is_none_or(|p| &p.key != key)
-        && let Some(j) = problems.iter().position(|p| &p.key == key)
-    {
-        view.triage_selected = j;
-    }
-    view.triage_selected = view.triage_selected.min(problems.len().saturating_sub(1));
-    view.triage_anchor = problems.get(view.triage_selected).map(|p| p.key.clone());
+    let (sel, anchor) = {
+        let problems = super::rows::problems(state);
+        let view = &state.view;
+        let mut sel = view.triage_selected;
+        if let Some(key) = &view.triage_anchor
+            && problems.get(sel).is_none_or(|p| &p.key != key)
+            && let Some(j) = problems.iter().position(|p| &p.key == key)
+        {
+            sel = j;
+        }
+        let sel = sel.min(problems.len().saturating_sub(1));
+        (sel, problems.get(sel).map(|p| p.key.clone()))
+    };
+    state.view.triage_selected = sel;
+    state.view.triage_anchor = anchor;
 }
 
 /// The problem selected in the triage view.
 pub fn selected_problem(state: &State) -> Option<&super::triage::Problem> {
-    state.triage.problems.get(state.view.triage_selected)
+    super::rows::problems(state).get(state.view.triage_selected).copied()
+}
+
+/// Move the triage selection by `step` rows, and anchor it to its problem.
+pub fn move_triage(state: &mut State, step: isize) {
+    let problems = super::rows::problems(state);
+    let cur = state.view.triage_selected as isize;
+    let sel = cur.saturating_add(step).clamp(0, problems.len().saturating_sub(1) as isize) as usize;
+    let anchor = problems.get(sel).map(|p| p.key.clone());
+    state.view.triage_selected = sel;
+    state.view.triage_anchor = anchor;
 }
 
 /// Put the pane that shows `target` full-screen with its row selected (Enter on a triage row).

@@ -128,7 +128,7 @@ pub fn draw_framed(
 
 /// Mark where a `/` filter's text appears in the pane as drawn, so the eye finds why a row
 /// is there. Works on the screen cells, so it needs no pane's help.
-fn mark_matches(f: &mut Frame, area: Rect, needle: &str, theme: &Theme) {
+pub(crate) fn mark_matches(f: &mut Frame, area: Rect, needle: &str, theme: &Theme) {
     let needle: Vec<char> = needle.chars().flat_map(char::to_lowercase).collect();
     if needle.is_empty() {
         return;

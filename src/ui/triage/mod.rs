@@ -83,8 +83,23 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, ui: &Ui) {
             ))
             .right_aligned(),
         );
+    let block = match state.view.triage_filter.as_deref() {
+        Some(fl) => {
+            let shown = crate::state::rows::problems(state).len();
+            let label = format!(" /{} · {shown} of {} ", text::clean(fl), problems.len());
+            block.title_bottom(Line::from(Span::styled(label, t.style(Role::Accent))).left_aligned())
+        }
+        None => block,
+    };
     let inner = block.inner(area);
     f.render_widget(block, area);
+    if let Some(fl) = state.view.triage_filter.as_deref()
+        && crate::state::rows::problems(state).is_empty()
+    {
+        let what = format!(" no problem matches /{}", text::clean(fl));
+        f.render_widget(Paragraph::new(Span::styled(what, t.style(Role::Muted))), inner);
+        return;
+    }
     if problems.is_empty() {
         let line = Line::from(vec![
             Span::styled(format!(" {} ", level_symbol(Level::Ok)), t.style(Role::Ok)),
@@ -138,6 +153,10 @@ fn draw_table(f: &mut Frame, area: Rect, state: &State, ui: &Ui) {
         (win.start + i, Row::new(cells))
     });
     table::draw(f, area, t, &cols, rows, win);
+    let filter = state.view.triage_filter.as_deref().and_then(crate::state::rows::Filter::parse);
+    if let Some(needle) = filter.as_ref().and_then(|fl| fl.highlight()) {
+        super::panes::mark_matches(f, area, needle, t);
+    }
 }
 
 /// The status-line hints in triage: the fix first, then Enter and the other actions.
