@@ -18,7 +18,8 @@ use crate::ui::widgets::level_symbol;
 
 /// Lines the panel wants below the table on narrow terminals.
 pub fn height(state: &State) -> u16 {
-    selected_problem(state).map_or(3, |p| p.links.len() as u16 + 6)
+    // Border, subject, detail, two fixes, a gap and the "Linked" heading, then the links.
+    selected_problem(state).map_or(3, |p| p.links.len() as u16 + 7)
 }
 
 pub fn draw(f: &mut Frame, area: Rect, state: &State, ui: &Ui, beside: bool) {
@@ -35,27 +36,8 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, ui: &Ui, beside: bool) {
             Span::styled(text::fit(&p.subject, w.saturating_sub(2)), t.style(Role::Title)),
         ]),
         Line::from(Span::styled(text::clean(&p.detail).into_owned(), t.style(Role::Text))),
-        Line::raw(""),
     ];
-    if p.links.is_empty() {
-        lines.push(Line::from(Span::styled("nothing linked", t.style(Role::Muted))));
-    } else {
-        lines.push(Line::from(Span::styled("Linked", t.style(Role::Header))));
-        let kind_w = p.links.iter().map(|l| l.kind.len()).max().unwrap_or(4).min(10);
-        for l in &p.links {
-            let name_w = w.saturating_sub(kind_w + 3).min(30);
-            let name = text::fit(&l.name, name_w);
-            let state_w = w.saturating_sub(kind_w + 3 + name.chars().count() + 1);
-            lines.push(Line::from(vec![
-                Span::styled(format!("{} ", level_symbol(l.level)), t.level(l.level)),
-                Span::styled(format!("{:<kind_w$} ", l.kind), t.style(Role::Muted)),
-                Span::styled(name, t.style(Role::Text)),
-                Span::raw(" "),
-                Span::styled(text::fit(&l.state, state_w), t.level(l.level)),
-            ]));
-        }
-    }
-    lines.push(Line::raw(""));
+    // The fix right under the problem: on a small terminal it is what must not be cut off.
     let offered = fixes(p, state.readonly);
     if offered.is_empty() {
         let why =
@@ -76,6 +58,25 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, ui: &Ui, beside: bool) {
             Span::styled(format!(" {} ", spec.title), t.style(Role::Accent)),
             Span::styled(text::clean(&target.describe()).into_owned(), t.style(Role::Text)),
         ]));
+    }
+    lines.push(Line::raw(""));
+    if p.links.is_empty() {
+        lines.push(Line::from(Span::styled("nothing linked", t.style(Role::Muted))));
+    } else {
+        lines.push(Line::from(Span::styled("Linked", t.style(Role::Header))));
+        let kind_w = p.links.iter().map(|l| l.kind.len()).max().unwrap_or(4).min(10);
+        for l in &p.links {
+            let name_w = w.saturating_sub(kind_w + 3).min(30);
+            let name = text::fit(&l.name, name_w);
+            let state_w = w.saturating_sub(kind_w + 3 + name.chars().count() + 1);
+            lines.push(Line::from(vec![
+                Span::styled(format!("{} ", level_symbol(l.level)), t.level(l.level)),
+                Span::styled(format!("{:<kind_w$} ", l.kind), t.style(Role::Muted)),
+                Span::styled(name, t.style(Role::Text)),
+                Span::raw(" "),
+                Span::styled(text::fit(&l.state, state_w), t.level(l.level)),
+            ]));
+        }
     }
     f.render_widget(
         Paragraph::new(lines).wrap(Wrap { trim: false }),

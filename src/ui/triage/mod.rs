@@ -115,7 +115,9 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, ui: &Ui) {
         let [a, b] = Layout::horizontal([Constraint::Min(0), Constraint::Length(SIDE_WIDTH)]).areas(inner);
         (a, b)
     } else {
-        let want = linked::height(state).min(inner.height / 2);
+        // The table keeps what its rows need, up to half; the linked items get the rest.
+        let table_needs = (crate::state::rows::problems(state).len() as u16 + 1).min(inner.height / 2);
+        let want = linked::height(state).min(inner.height - table_needs);
         let [a, b] = Layout::vertical([Constraint::Min(0), Constraint::Length(want)]).areas(inner);
         (a, b)
     };
