@@ -14,7 +14,10 @@ impl Tmux {
     pub fn start(width: u16, height: u16) -> Tmux {
         let ok = Command::new("tmux").arg("-V").output().map(|o| o.status.success()).unwrap_or(false);
         assert!(ok, "tmux is required for the end-to-end tests: run scripts/test, which installs it");
-        let id = format!("fd-e2e-{}-{}", std::process::id(), Instant::now().elapsed().as_nanos());
+        // One server per test: tests run in parallel threads of one process.
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let id = format!("fd-e2e-{}-{n}", std::process::id());
         let t = Tmux { socket: id.clone(), session: "e2e".into() };
         let out = t.tmux(&[
             "new-session",
