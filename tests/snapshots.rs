@@ -249,6 +249,11 @@ fn production_context_has_a_banner_red_borders_and_wants_names_typed() {
         edit(&mut state, Edit::Char(c));
     }
     assert!(matches!(edit(&mut state, Edit::Enter), Effect::Run { action: ActionId::DeletePod, .. }));
+    // A sync (not destructive) is a plain yes, but the dialog says production too.
+    dispatch(&mut state, Command::Pane(2));
+    dispatch(&mut state, Command::Action(ActionId::Sync));
+    let text = to_text(&render(&state, 80, 24));
+    assert!(text.contains("Sync? — PRODUCTION") && text.contains("shop-prod (production)"), "{text}");
 }
 
 #[test]

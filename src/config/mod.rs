@@ -168,7 +168,12 @@ fn user_or_builtin<T>(
     }
     builtin(name).ok_or_else(|| {
         let names: Vec<&str> = builtin_names.iter().map(|(n, _)| *n).collect();
-        anyhow::anyhow!("unknown {kind} `{name}`; built-in {kind}s: {}", names.join(", "))
+        let hint = errors::closest(name, names.iter().copied()).map(|h| format!(" (did you mean `{h}`?)"));
+        anyhow::anyhow!(
+            "unknown {kind} `{name}`{}; built-in {kind}s: {}",
+            hint.unwrap_or_default(),
+            names.join(", ")
+        )
     })
 }
 

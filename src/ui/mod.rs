@@ -40,7 +40,7 @@ pub fn draw(f: &mut Frame, state: &State, ui: &Ui) {
     match &state.view.overlay {
         Overlay::None => {}
         Overlay::Help => help::draw(f, body, state, ui),
-        Overlay::Confirm(p) => dialog::confirm(f, body, p, ui.theme),
+        Overlay::Confirm(p) => dialog::confirm_in(f, body, p, ui.theme, state.production),
         Overlay::Prompt(p) => prompt::draw(f, body, state, p, ui),
     }
 }
