@@ -58,7 +58,10 @@ pub fn edit(state: &mut State, e: Edit) -> Effect {
             p.text.truncate(keep);
             p.choice = None;
         }
-        Edit::Clear => p.text.clear(),
+        Edit::Clear => {
+            p.text.clear();
+            p.choice = None;
+        }
         Edit::Tab | Edit::BackTab if p.kind == PromptKind::Command => {
             // Tab cycles through the completions of what was typed, not of what Tab put in.
             let base = if p.choice.is_some() { p.typed.clone() } else { p.text.clone() };

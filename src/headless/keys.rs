@@ -17,6 +17,13 @@ pub fn listing() -> String {
         let keys = km.keys_for(section, *cmd).join(" ");
         out.push_str(&format!("  {name:<14} {keys:<22} {help}\n"));
     }
+    out.push_str("\nTriage ([triage] section: actions act on what the selected problem links to)\n");
+    for a in ACTIONS {
+        let keys = km.keys_for(Section::Triage, Command::Action(a.id)).join(" ");
+        if !keys.is_empty() {
+            out.push_str(&format!("  {:<14} {keys:<22} {}\n", a.name, a.title));
+        }
+    }
     out.push_str("\nActions (in their pane's section)\n");
     for a in ACTIONS {
         let keys = km.keys_for(Section::Pane(a.pane), Command::Action(a.id)).join(" ");
