@@ -197,7 +197,19 @@ fn settings(common: &Common, config: &Config) -> anyhow::Result<Settings> {
         audit_path: paths::state_dir().map(|d| d.join("audit.jsonl")),
         safety: config.safety(),
         config_dir: config_dir.clone(),
+        user: config.alerts.created_by.clone().unwrap_or_else(current_user),
+        alertmanagers: config.alertmanager.clone(),
+        aws: config.aws.clone(),
+        cloudwatch: config.cloudwatch.clone(),
     })
+}
+
+/// $USER, else $LOGNAME, else "flightdeck": the name silences are created by by default.
+fn current_user() -> String {
+    ["USER", "LOGNAME"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
+        .unwrap_or_else(|| "flightdeck".to_string())
 }
 
 /// Logs go to a file in the state dir, never to the screen. Returns the guard that flushes it.

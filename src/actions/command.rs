@@ -33,6 +33,12 @@ pub enum Command {
     Filter,
     /// Sort the pane's rows by the column whose letter comes next.
     Sort,
+    /// Alerts: one row per alertname, or every alert.
+    GroupAlerts,
+    /// Alerts: the silences view, or back to the alerts.
+    Silences,
+    /// Go to the pod, workload or HPA the selected alert names.
+    Jump,
     Action(ActionId),
 }
 
@@ -63,6 +69,9 @@ pub const NAVIGATION: &[(&str, Command, &str)] = &[
     ("bottom", Command::Bottom, "last row"),
     ("confirm", Command::Confirm, "answer yes in a confirmation"),
     ("cancel", Command::Cancel, "answer no in a confirmation"),
+    ("group", Command::GroupAlerts, "alerts: group by alert name, or list every alert"),
+    ("silences", Command::Silences, "alerts: show silences (active, pending, expired), or the alerts"),
+    ("jump", Command::Jump, "go to the pod, workload or HPA the selected alert names"),
 ];
 
 impl Command {

@@ -1,12 +1,13 @@
 //! Apply a command to the view; return the effect the app loop must carry out (quit, run an
 //! action). Pure: no I/O, so every key path is unit-testable.
 
+use super::alert_commands;
 use super::command::Command;
 use super::registry::{self, ActionId};
 use super::triage;
 use crate::state::view::{
-    Mode, Overlay, Pending, Prompt, PromptKind, Target, reveal, row_counts, row_key, selected_problem,
-    selected_target,
+    AlertsView, Mode, Overlay, Pending, Prompt, PromptKind, Target, reveal, row_counts, row_key,
+    selected_problem, selected_target,
 };
 use crate::state::{Level, PaneId, State};
 
@@ -64,8 +65,11 @@ pub fn dispatch(state: &mut State, cmd: Command) -> Effect {
         Command::Back | Command::Cancel => {
             if view.overlay != Overlay::None {
                 view.overlay = Overlay::None;
+            } else if pane == PaneId::Alerts && view.alerts_view == AlertsView::Silences {
+                // Out of the silences view first, as k9s steps back one view at a time.
+                view.alerts_view = AlertsView::List;
             } else if view.filter_text(pane).is_some() {
-                // Esc clears a kept filter first, as in k9s.
+                // Esc clears a kept filter next, as in k9s.
                 view.set_filter(pane, None);
             } else {
                 view.mode = Mode::Overview;
@@ -114,6 +118,10 @@ pub fn dispatch(state: &mut State, cmd: Command) -> Effect {
         }
         Command::Sort => {
             super::prompt::open(state, PromptKind::Sort);
+            return Effect::None;
+        }
+        Command::GroupAlerts | Command::Silences | Command::Jump => {
+            alert_commands::run(state, cmd);
             return Effect::None;
         }
         Command::Action(id) => return ask(state, id),
@@ -174,7 +182,7 @@ fn triage_command(state: &mut State, cmd: Command) -> Option<Effect> {
                 state.view.say(now, "nothing to fix: no problem is selected", Level::Muted);
                 return Some(Effect::None);
             };
-            let Some((spec, target)) = triage::fixes(problem, state.readonly).into_iter().next() else {
+            let Some((spec, target)) = triage::fixes(state, problem).into_iter().next() else {
                 let why = if state.readonly { "read-only" } else { "no action fixes this from here" };
                 state.view.say(now, format!("{}: {why}", problem.subject), Level::Warn);
                 return Some(Effect::None);
@@ -238,6 +246,9 @@ fn ask_on(state: &mut State, id: ActionId, target: Target) -> Effect {
         return Effect::None;
     };
     let context = state.context.clone();
+    if id == ActionId::Silence {
+        return alert_commands::open_silence_form(state, target);
+    }
     if spec.confirm {
         let pending = Pending {
             action: spec.name.to_string(),
@@ -259,6 +270,17 @@ fn ask_on(state: &mut State, id: ActionId, target: Target) -> Effect {
     }
 }
 
+/// Whether an action can act on a row's target (for the status line's hints).
+pub fn applies(state: &State, id: ActionId, target: &Target) -> bool {
+    if let (ActionId::Silence, Target::Alert { fingerprint, .. }) = (id, target) {
+        // Only Alertmanager silences; a CloudWatch alarm is not silenced from here.
+        let source =
+            state.alerts.items.iter().find(|a| &a.fingerprint == fingerprint).map(|a| a.source.as_str());
+        return source.is_some_and(|s| s.contains("alertmanager"));
+    }
+    retarget(state, id, target.clone()).is_some()
+}
+
 /// Some actions act on something the row points at: a restart acts on the pod's owner.
 fn retarget(state: &State, id: ActionId, t: Target) -> Option<Target> {
     match (id, t) {
@@ -268,6 +290,8 @@ fn retarget(state: &State, id: ActionId, t: Target) -> Option<Target> {
             matches!(owner.kind.as_str(), "Deployment" | "StatefulSet" | "DaemonSet")
                 .then(|| Target::Workload { namespace, kind: owner.kind.clone(), name: owner.name.clone() })
         }
+        (ActionId::ExpireSilence, t @ Target::Silence { .. }) => Some(t),
+        (ActionId::ExpireSilence, _) | (_, Target::Silence { .. }) => None,
         (_, t) => Some(t),
     }
 }

@@ -5,7 +5,7 @@ use super::audit::AuditLog;
 use super::registry::{self, ActionId};
 use tokio::sync::mpsc;
 
-use crate::sources::demo;
+use crate::sources::{alertmanager, demo};
 use crate::state::view::Target;
 use crate::state::{ActionOutcome, Message};
 
@@ -23,6 +23,8 @@ pub struct Executor {
     /// Results go back on their own channel, so a flood of source updates cannot delay them.
     results: mpsc::Sender<Message>,
     clock: crate::sources::Clock,
+    /// Silences go to the Alertmanager that reported the alert, whatever backs the context.
+    alertmanagers: std::sync::Arc<Vec<alertmanager::Client>>,
 }
 
 impl Executor {
@@ -32,16 +34,32 @@ impl Executor {
         results: mpsc::Sender<Message>,
         clock: crate::sources::Clock,
     ) -> Self {
-        Executor { backend, audit, results, clock }
+        Executor { backend, audit, results, clock, alertmanagers: Default::default() }
+    }
+
+    pub fn with_alertmanagers(mut self, clients: Vec<alertmanager::Client>) -> Self {
+        self.alertmanagers = std::sync::Arc::new(clients);
+        self
+    }
+
+    fn alertmanager(&self, target: &Target) -> Option<&alertmanager::Client> {
+        let source = match target {
+            Target::NewSilence(n) => &n.source,
+            Target::Silence { source, .. } => source,
+            _ => return None,
+        };
+        self.alertmanagers.iter().find(|c| &c.source == source)
     }
 
     pub fn run(&self, action: ActionId, target: Target, context: String) {
         let this = self.clone();
         tokio::spawn(async move {
             let spec = registry::spec(action);
-            let result = match &this.backend {
-                Backend::Demo(h) => h.run(action, target.clone()).await,
-                Backend::None => Err("no source that can act on this is configured".to_string()),
+            let result = match (this.alertmanager(&target), &target, &this.backend) {
+                (Some(am), Target::NewSilence(n), _) => am.create_silence(n, this.clock.now()).await,
+                (Some(am), Target::Silence { id, .. }, _) => am.expire_silence(id).await,
+                (_, _, Backend::Demo(h)) => h.run(action, target.clone()).await,
+                (_, _, Backend::None) => Err("no source that can act on this is configured".to_string()),
             };
             let described = target.describe();
             tracing::info!(action = spec.name, target = %described, ok = result.is_ok(), "action finished");

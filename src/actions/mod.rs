@@ -1,10 +1,12 @@
 //! What a user can do: the registry (data), commands from keys, the dispatcher that turns a
 //! command into a view change or an effect, and the executor that runs effects as tasks.
 
+pub mod alert_commands;
 pub mod audit;
 pub mod command;
 pub mod dispatch;
 pub mod executor;
+pub mod form;
 pub mod palette;
 pub mod prompt;
 pub mod registry;

@@ -77,7 +77,13 @@ pub const COMMANDS: &[Entry] = &[
         Run::Pane(PaneId::ArgoCd),
     ),
     entry("alerts", &["alert", "alarms"], Arg::None, "the Alerts pane", Run::Pane(PaneId::Alerts)),
-    entry("silences", &["silence", "sil"], Arg::None, "silenced alerts", Run::Silences),
+    entry(
+        "silences",
+        &["silence", "sil"],
+        Arg::None,
+        "the silences (active, pending, expired)",
+        Run::Silences,
+    ),
     entry("cost", &["costs", "bill"], Arg::None, "the Cost pane", Run::Pane(PaneId::Cost)),
     entry(
         "infra",

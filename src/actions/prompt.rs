@@ -194,9 +194,9 @@ pub fn run_line(state: &mut State, line: &str) -> Effect {
         }
         Run::Quit => Effect::Quit,
         Run::Silences => {
-            dispatch(state, Command::Pane(PaneId::Alerts.index() as u8 + 1));
-            state.view.set_filter(PaneId::Alerts, Some("state=silenced".into()));
-            Effect::None
+            // The Alerts pane's silences view (active, pending and expired silences).
+            state.view.alerts_view = crate::state::view::AlertsView::Silences;
+            dispatch(state, Command::Pane(PaneId::Alerts.index() as u8 + 1))
         }
         Run::Namespace => {
             let ns = arg.filter(|a| a != "all" && a != "-");

@@ -13,6 +13,8 @@ pub enum ActionId {
     DeletePod,
     Cordon,
     Uncordon,
+    Silence,
+    ExpireSilence,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -99,6 +101,27 @@ pub const ACTIONS: &[ActionSpec] = &[
         title: "Uncordon",
         pane: PaneId::Infrastructure,
         help: "mark the selected node schedulable again",
+        mutating: true,
+        destructive: false,
+        confirm: true,
+    },
+    ActionSpec {
+        id: ActionId::Silence,
+        name: "silence",
+        title: "Silence",
+        pane: PaneId::Alerts,
+        help: "silence the selected alert: edit matchers, pick a duration, write a comment",
+        mutating: true,
+        destructive: false,
+        // The silence form, which names the target and context, is the confirmation.
+        confirm: true,
+    },
+    ActionSpec {
+        id: ActionId::ExpireSilence,
+        name: "expire_silence",
+        title: "Expire silence",
+        pane: PaneId::Alerts,
+        help: "expire the selected silence (in the silences view); its alerts fire again",
         mutating: true,
         destructive: false,
         confirm: true,

@@ -3,6 +3,7 @@
 //! source adds (silence, scale) is offered as soon as it is registered.
 
 use super::registry::{self, ActionId, ActionSpec};
+use crate::state::State;
 use crate::state::triage::Problem;
 use crate::state::view::Target;
 
@@ -15,6 +16,8 @@ fn fix_name(t: &Target) -> &'static str {
         Target::Node(_) => "cordon",
         Target::Hpa { .. } => "scale",
         Target::Alert { .. } => "silence",
+        Target::Silence { .. } => "expire_silence",
+        Target::NewSilence(_) => "silence",
     }
 }
 
@@ -29,12 +32,16 @@ pub fn accepts(spec: &ActionSpec, t: &Target) -> bool {
     }
 }
 
-/// The fixes a row offers, the most likely first; mutating ones left out when read-only.
-pub fn fixes(p: &Problem, readonly: bool) -> Vec<(&'static ActionSpec, Target)> {
+/// The fixes a row offers, the most likely first; mutating ones left out when read-only, and
+/// those that cannot act on the target (a CloudWatch alarm is not silenced from here).
+pub fn fixes(state: &State, p: &Problem) -> Vec<(&'static ActionSpec, Target)> {
     let mut out: Vec<(&'static ActionSpec, Target)> = Vec::new();
     for t in &p.targets {
         let Some(spec) = registry::by_name(fix_name(t)) else { continue };
-        if readonly && spec.mutating || out.iter().any(|(s, _)| s.id == spec.id) {
+        if state.readonly && spec.mutating || out.iter().any(|(s, _)| s.id == spec.id) {
+            continue;
+        }
+        if !super::dispatch::applies(state, spec.id, t) {
             continue;
         }
         out.push((spec, t.clone()));

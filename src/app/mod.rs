@@ -13,6 +13,7 @@ use futures::StreamExt;
 
 use crate::actions::dispatch::{Effect, dispatch};
 use crate::actions::executor::Executor;
+use crate::actions::form;
 use crate::actions::prompt;
 use crate::config::Theme;
 use crate::state::view::Overlay;
@@ -61,8 +62,11 @@ async fn event_loop(
         let dirty = tokio::select! {
             ev = events.next() => match ev {
                 Some(Ok(Event::Key(k))) if k.kind != KeyEventKind::Release => {
+                    // A prompt or a form takes text, so it sees keys before the keymap does.
                     let effect = if matches!(state.view.overlay, Overlay::Prompt(_)) {
                         input::edit_of(&k).map(|e| prompt::edit(state, e))
+                    } else if matches!(state.view.overlay, Overlay::Silence(_)) {
+                        Some(form::handle_key(state, &k))
                     } else {
                         let dialog = matches!(state.view.overlay, Overlay::Confirm(_));
                         let section = crate::config::keymap::Section::for_view(&state.view);

@@ -5,8 +5,9 @@ use std::path::PathBuf;
 
 use crate::actions::audit::AuditLog;
 use crate::actions::executor::{Backend, Executor};
+use crate::config::sources::{AlertmanagerConfig, AwsConfig, CloudWatchConfig};
 use crate::config::{Keymap, Theme};
-use crate::sources::{self, Clock, TaskGuard, demo};
+use crate::sources::{self, Clock, TaskGuard, alertmanager, cloudwatch, demo};
 use crate::state::{Message, State, update};
 
 #[derive(Clone, Debug)]
@@ -20,6 +21,11 @@ pub struct Settings {
     pub theme: Theme,
     pub keymap: Keymap,
     pub audit_path: Option<PathBuf>,
+    /// Who silences are created by.
+    pub user: String,
+    pub alertmanagers: Vec<AlertmanagerConfig>,
+    pub aws: AwsConfig,
+    pub cloudwatch: CloudWatchConfig,
     /// Production patterns and per-context read-only.
     pub safety: crate::config::safety::Safety,
     /// Where user themes and keymaps are looked up (`:theme NAME`).
@@ -61,11 +67,29 @@ pub fn start(settings: &Settings) -> anyhow::Result<Running> {
     } else {
         (Clock::Wall, Backend::None, settings.context.clone().unwrap_or_else(|| "(none)".to_string()))
     };
+    let mut alertmanagers = Vec::new();
+    if !settings.demo {
+        for cfg in &settings.alertmanagers {
+            let client = alertmanager::Client::new(cfg)
+                .map_err(|e| anyhow::anyhow!("[[alertmanager]] {}: {e}", cfg.url))?;
+            guards.push(alertmanager::spawn(client.clone(), cfg.interval.0, tx.clone(), clock));
+            alertmanagers.push(client);
+        }
+        if settings.cloudwatch.alarms {
+            guards.push(cloudwatch::alarms::spawn(
+                settings.aws.clone(),
+                settings.cloudwatch.clone(),
+                tx.clone(),
+                clock,
+            ));
+        }
+    }
     let mut state = State::new(context, clock.now());
     settings.apply_safety(&mut state);
+    state.user = settings.user.clone();
     update(&mut state, Message::Tick(clock.now()));
     drop(tx);
     let (results_tx, results) = tokio::sync::mpsc::channel(64);
-    let executor = Executor::new(backend, audit, results_tx, clock);
+    let executor = Executor::new(backend, audit, results_tx, clock).with_alertmanagers(alertmanagers);
     Ok(Running { state, rx, results, executor, clock, _guards: guards })
 }

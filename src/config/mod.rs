@@ -5,6 +5,7 @@ pub mod errors;
 pub mod keymap;
 pub mod paths;
 pub mod safety;
+pub mod sources;
 pub mod theme;
 
 use std::path::{Path, PathBuf};
@@ -29,6 +30,11 @@ pub struct Config {
     pub safety: safety::SafetyConfig,
     /// Per-context settings, by context name.
     pub contexts: std::collections::BTreeMap<String, safety::ContextConfig>,
+    /// `[[alertmanager]]`, any number.
+    pub alertmanager: Vec<sources::AlertmanagerConfig>,
+    pub alerts: sources::AlertsConfig,
+    pub aws: sources::AwsConfig,
+    pub cloudwatch: sources::CloudWatchConfig,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -104,6 +110,22 @@ impl Config {
                 text,
                 offset,
                 "`demo.speed` must be a number above 0 and at most 1000",
+            ));
+        }
+        if let Some(bad) = cfg
+            .cloudwatch
+            .severity_rules
+            .iter()
+            .map(|r| r.severity.as_str())
+            .chain([cfg.cloudwatch.default_severity.as_str()])
+            .find(|s| !matches!(*s, "critical" | "warning" | "info" | "none"))
+        {
+            let offset = text.find(&format!("\"{bad}\"")).unwrap_or(0);
+            return Err(FileError::at(
+                path,
+                text,
+                offset,
+                format!("severity `{bad}`: expected one of critical, warning, info, none"),
             ));
         }
         Ok(cfg)

@@ -1,7 +1,10 @@
 //! Sources: async tasks that each own a client, an interval and a backoff, and send owned
 //! messages tagged with their source id over one bounded channel. They never see UI state.
 
+pub mod alertmanager;
+pub mod aws;
 pub mod backoff;
+pub mod cloudwatch;
 pub mod demo;
 
 use std::time::Duration;

@@ -4,12 +4,44 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::silences::{Silence, SilenceState};
 use super::{Level, UnixMs};
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Alerts {
-    /// Ranked: severity, then oldest first.
+    /// Ranked: severity, then oldest first; one row per fingerprint.
     pub items: Vec<Alert>,
+    /// Every source's silences: active first, then pending, then expired.
+    pub silences: Vec<Silence>,
+    #[serde(skip)]
+    by_source: BTreeMap<String, Vec<Alert>>,
+    #[serde(skip)]
+    silences_by_source: BTreeMap<String, Vec<Silence>>,
+}
+
+/// Alerts sharing an alertname, for the grouped view.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AlertGroup<'a> {
+    pub name: &'a str,
+    /// Members in rank order; the first is the worst.
+    pub members: Vec<&'a Alert>,
+}
+
+impl<'a> AlertGroup<'a> {
+    pub fn first(&self) -> &'a Alert {
+        self.members[0]
+    }
+    pub fn active(&self) -> usize {
+        self.members.iter().filter(|a| a.state.active()).count()
+    }
+    /// Labels every member shares: what a silence of the whole group matches on.
+    pub fn common_labels(&self) -> BTreeMap<String, String> {
+        let mut out = self.first().labels.clone();
+        for a in &self.members[1..] {
+            out.retain(|k, v| a.labels.get(k) == Some(v));
+        }
+        out
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -90,6 +122,12 @@ pub struct Alert {
     pub summary: String,
     pub labels: BTreeMap<String, String>,
     pub annotations: BTreeMap<String, String>,
+    /// The Prometheus graph behind an Alertmanager alert, or the alarm's console page.
+    pub generator_url: Option<String>,
+    /// Ids of the silences Alertmanager says suppress it.
+    pub silenced_by: Vec<String>,
+    /// Other sources reporting the same fingerprint (an HA pair of Alertmanagers).
+    pub also_from: Vec<String>,
 }
 
 impl Alert {
@@ -98,13 +136,106 @@ impl Alert {
     }
 }
 
+impl Alert {
+    /// Where to read about it: the runbook, else the generator.
+    pub fn runbook(&self) -> Option<&str> {
+        ["runbook_url", "runbook"].iter().find_map(|k| self.annotations.get(*k)).map(String::as_str)
+    }
+
+    /// The pod, workload or service its labels name, for jumping to it in the other panes.
+    pub fn names_object(&self) -> Option<(&str, &str, &str)> {
+        let ns = self.labels.get("namespace")?;
+        ["pod", "deployment", "statefulset", "daemonset", "horizontalpodautoscaler", "service"]
+            .iter()
+            .find_map(|k| self.labels.get(*k).map(|v| (ns.as_str(), *k, v.as_str())))
+    }
+}
+
 impl Alerts {
-    /// Replace one source's alerts (other sources' alerts stay), then rank. The match is
-    /// exact: `alertmanager/prod` must not take `alertmanager/prod2`'s alerts with it.
+    /// Replace one source's alerts (other sources' alerts stay), then merge and rank. The
+    /// match is exact: `alertmanager/prod` must not take `alertmanager/prod2`'s alerts with it.
     pub fn replace_from(&mut self, source: &str, alerts: Vec<Alert>) {
-        self.items.retain(|a| a.source != source);
-        self.items.extend(alerts);
+        self.by_source.insert(source.to_string(), alerts);
+        self.merge();
+    }
+
+    /// Replace one source's silences.
+    pub fn replace_silences(&mut self, source: &str, silences: Vec<Silence>) {
+        self.silences_by_source.insert(source.to_string(), silences);
+        self.rebuild_silences();
+    }
+
+    fn rebuild_silences(&mut self) {
+        let mut all: Vec<Silence> = self.silences_by_source.values().flatten().cloned().collect();
+        all.sort_by(|a, b| a.state.cmp(&b.state).then(b.ends_at.cmp(&a.ends_at)).then(a.id.cmp(&b.id)));
+        self.silences = all;
+    }
+
+    /// Forget a source: its rows go at once (a context switch must leave nothing stale).
+    pub fn clear_source(&mut self, source: &str) {
+        self.by_source.remove(source);
+        self.silences_by_source.remove(source);
+        self.merge();
+        self.rebuild_silences();
+    }
+
+    /// One row per fingerprint: HA Alertmanagers report the same alert, which is one problem.
+    /// The row kept is the most urgent report (a silence in one peer may not have reached
+    /// the other yet).
+    fn merge(&mut self) {
+        let mut by_fp: BTreeMap<&str, Alert> = BTreeMap::new();
+        for (source, alerts) in &self.by_source {
+            for a in alerts {
+                match by_fp.get_mut(a.fingerprint.as_str()) {
+                    None => {
+                        by_fp.insert(&a.fingerprint, a.clone());
+                    }
+                    Some(kept) => {
+                        if a.state.active() && !kept.state.active() {
+                            let mut also = std::mem::take(&mut kept.also_from);
+                            also.push(kept.source.clone());
+                            *kept = a.clone();
+                            kept.also_from = also;
+                        } else {
+                            kept.also_from.push(source.clone());
+                        }
+                    }
+                }
+            }
+        }
+        self.items = by_fp.into_values().collect();
         self.rank();
+    }
+
+    /// Silences covering an alert: those Alertmanager named, else any active one whose
+    /// matchers fit its labels (the demo and CloudWatch have no `silencedBy`).
+    pub fn silences_for(&self, alert: &Alert) -> Vec<&Silence> {
+        self.silences
+            .iter()
+            .filter(|s| {
+                alert.silenced_by.contains(&s.id)
+                    || (s.state == SilenceState::Active
+                        && alert.source == s.source
+                        && s.covers(&alert.labels))
+            })
+            .collect()
+    }
+
+    /// Whether an unexpired silence matches no current alert: a likely leftover.
+    pub fn matches_nothing(&self, s: &Silence) -> bool {
+        s.state != SilenceState::Expired && !self.items.iter().any(|a| s.covers(&a.labels))
+    }
+
+    /// The alerts grouped by name, groups in the rank of their worst member.
+    pub fn groups(&self) -> Vec<AlertGroup<'_>> {
+        let mut out: Vec<AlertGroup<'_>> = Vec::new();
+        for a in &self.items {
+            match out.iter_mut().find(|g| g.name == a.name) {
+                Some(g) => g.members.push(a),
+                None => out.push(AlertGroup { name: &a.name, members: vec![a] }),
+            }
+        }
+        out
     }
 
     pub fn rank(&mut self) {

@@ -9,6 +9,8 @@ pub mod infra;
 pub mod pods;
 pub mod rows;
 pub mod scaling;
+pub mod silence_form;
+pub mod silences;
 pub mod triage;
 pub mod view;
 
@@ -102,6 +104,12 @@ pub enum Data {
     Hpas(Vec<scaling::Hpa>),
     /// The full set of alerts from this source; other sources' alerts are kept.
     Alerts(Vec<alerts::Alert>),
+    /// One Alertmanager poll: its alerts and silences together, so the alerts never name
+    /// silences the store has not seen yet.
+    Alertmanager {
+        alerts: Vec<alerts::Alert>,
+        silences: Vec<silences::Silence>,
+    },
     /// Recent cluster events, newest last; replaces the previous list from this source.
     Events(Vec<pods::ClusterEvent>),
     Cost(cost::CostReport),
@@ -163,6 +171,8 @@ pub struct State {
     pub readonly: bool,
     /// The context matches a production pattern: banner, red borders, names typed to confirm.
     pub production: bool,
+    /// Who acts: named in silences as `createdBy` (config `[alerts] created_by`, else $USER).
+    pub user: String,
     pub sources: BTreeMap<SourceId, SourceEntry>,
     pub infra: infra::Infrastructure,
     pub argocd: argocd::ArgoCd,
@@ -237,6 +247,16 @@ fn apply_data(state: &mut State, source: &SourceId, data: Data) {
         Data::PodDelete(k) => state.pods.remove(&k),
         Data::Hpas(h) => state.scaling.replace(h),
         Data::Alerts(mut a) => {
+            for alert in &mut a {
+                alert.source = source.to_string();
+            }
+            state.alerts.replace_from(source.as_str(), a);
+        }
+        Data::Alertmanager { alerts: mut a, silences: mut s } => {
+            for silence in &mut s {
+                silence.source = source.to_string();
+            }
+            state.alerts.replace_silences(source.as_str(), s);
             for alert in &mut a {
                 alert.source = source.to_string();
             }

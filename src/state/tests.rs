@@ -34,6 +34,9 @@ fn alert(name: &str, sev: Severity, since: UnixMs) -> Alert {
         summary: String::new(),
         labels: Default::default(),
         annotations: Default::default(),
+        generator_url: None,
+        silenced_by: Vec::new(),
+        also_from: Vec::new(),
     }
 }
 

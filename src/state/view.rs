@@ -1,7 +1,19 @@
 //! What the user is looking at: overview or one pane, focus, selection per pane, the open
 //! overlay and the status line. Changed by commands from keys and by action results.
 
+use super::silence_form::SilenceForm;
+use super::silences::{NewSilence, format_matchers};
 use super::{ActionOutcome, Level, PaneId, State, UnixMs};
+
+/// What the Alerts pane lists.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum AlertsView {
+    #[default]
+    List,
+    /// One row per alertname.
+    Grouped,
+    Silences,
+}
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Mode {
@@ -35,6 +47,11 @@ pub enum Target {
         fingerprint: String,
         name: String,
     },
+    Silence {
+        source: String,
+        id: String,
+    },
+    NewSilence(NewSilence),
 }
 
 impl Target {
@@ -44,6 +61,8 @@ impl Target {
             Target::Node(n) | Target::App(n) => n,
             Target::Pod { name, .. } | Target::Workload { name, .. } | Target::Hpa { name, .. } => name,
             Target::Alert { name, .. } => name,
+            Target::Silence { id, .. } => id,
+            Target::NewSilence(_) => "silence",
         }
     }
 
@@ -54,6 +73,7 @@ impl Target {
             | Target::Workload { namespace, .. }
             | Target::Hpa { namespace, .. } => Some(namespace),
             Target::Node(_) | Target::App(_) | Target::Alert { .. } => None,
+            Target::Silence { .. } | Target::NewSilence(_) => None,
         }
     }
 
@@ -64,7 +84,7 @@ impl Target {
             Target::App(_) => PaneId::ArgoCd,
             Target::Pod { .. } | Target::Workload { .. } => PaneId::Pods,
             Target::Hpa { .. } => PaneId::Scaling,
-            Target::Alert { .. } => PaneId::Alerts,
+            Target::Alert { .. } | Target::Silence { .. } | Target::NewSilence(_) => PaneId::Alerts,
         }
     }
 
@@ -79,6 +99,12 @@ impl Target {
             }
             Target::Hpa { namespace, name } => format!("hpa {namespace}/{name}"),
             Target::Alert { name, .. } => format!("alert {name}"),
+            Target::Silence { id, .. } => format!("silence {id}"),
+            Target::NewSilence(n) => {
+                let d =
+                    humantime::format_duration(std::time::Duration::from_secs(n.duration_ms as u64 / 1000));
+                format!("silence of {{{}}} for {d}", format_matchers(&n.matchers))
+            }
         }
     }
 }
@@ -101,6 +127,7 @@ pub enum Overlay {
     Confirm(Pending),
     /// A line being typed: a `:` command, a `/` filter, or a target's name to confirm.
     Prompt(Prompt),
+    Silence(Box<SilenceForm>),
 }
 
 /// What a prompt's line is for.
@@ -171,6 +198,7 @@ pub struct View {
     pub namespace: Option<String>,
     /// A context `:ctx` asked for that the sources have not switched to yet.
     pub requested_context: Option<String>,
+    pub alerts_view: AlertsView,
 }
 
 impl View {
@@ -258,9 +286,17 @@ pub fn row_counts(state: &State) -> [usize; 6] {
         rows::apps(state).len(),
         rows::pod_order(state).len(),
         rows::hpas(state).len(),
-        rows::alerts(state).len(),
+        alert_rows(state),
         rows::services(state).len(),
     ]
+}
+
+fn alert_rows(state: &State) -> usize {
+    match state.view.alerts_view {
+        AlertsView::List => super::rows::alerts(state).len(),
+        AlertsView::Grouped => state.alerts.groups().len(),
+        AlertsView::Silences => state.alerts.silences.len(),
+    }
 }
 
 /// A stable identity for row `i` of a pane.
@@ -271,7 +307,11 @@ pub fn row_key(state: &State, pane: PaneId, i: usize) -> Option<String> {
         PaneId::ArgoCd => rows::apps(state).get(i).map(|(_, a)| a.name.clone()),
         PaneId::Pods => rows::pod_order(state).get(i).map(|k| k.to_string()),
         PaneId::Scaling => rows::hpas(state).get(i).map(|h| h.key()),
-        PaneId::Alerts => rows::alerts(state).get(i).map(|a| a.fingerprint.clone()),
+        PaneId::Alerts => match state.view.alerts_view {
+            AlertsView::List => rows::alerts(state).get(i).map(|a| a.fingerprint.clone()),
+            AlertsView::Grouped => state.alerts.groups().get(i).map(|g| format!("group:{}", g.name)),
+            AlertsView::Silences => state.alerts.silences.get(i).map(|s| format!("silence:{}", s.id)),
+        },
         PaneId::Cost => rows::services(state).into_iter().nth(i).map(|s| s.0),
     }
 }
@@ -287,7 +327,15 @@ fn find_row(state: &State, pane: PaneId, key: &str) -> Option<usize> {
             rows::pod_order(state).iter().position(|k| k.namespace == ns && k.name == name)
         }
         PaneId::Scaling => rows::hpas(state).iter().position(|h| h.key() == key),
-        PaneId::Alerts => rows::alerts(state).iter().position(|a| a.fingerprint == key),
+        PaneId::Alerts => match state.view.alerts_view {
+            AlertsView::List => rows::alerts(state).iter().position(|a| a.fingerprint == key),
+            AlertsView::Grouped => {
+                state.alerts.groups().iter().position(|g| Some(g.name) == key.strip_prefix("group:"))
+            }
+            AlertsView::Silences => {
+                state.alerts.silences.iter().position(|s| Some(s.id.as_str()) == key.strip_prefix("silence:"))
+            }
+        },
         PaneId::Cost => rows::services(state).iter().position(|s| s.0 == key),
     }
 }
@@ -358,7 +406,12 @@ pub fn reveal(state: &mut State, target: &Target) -> bool {
             }
         }
         Target::Hpa { namespace, name } => (PaneId::Scaling, format!("{namespace}/{name}")),
-        Target::Alert { fingerprint, .. } => (PaneId::Alerts, fingerprint.clone()),
+        Target::Alert { fingerprint, .. } => {
+            // Alerts are rows of the list view.
+            state.view.alerts_view = AlertsView::List;
+            (PaneId::Alerts, fingerprint.clone())
+        }
+        Target::Silence { .. } | Target::NewSilence(_) => return false,
     };
     let Some(i) = find_row(state, pane, &key) else { return false };
     let view = &mut state.view;
@@ -384,9 +437,18 @@ pub fn selected_target(state: &State, pane: PaneId) -> Option<Target> {
         PaneId::Scaling => rows::hpas(state)
             .get(i)
             .map(|h| Target::Hpa { namespace: h.namespace.clone(), name: h.name.clone() }),
-        PaneId::Alerts => rows::alerts(state)
-            .get(i)
-            .map(|a| Target::Alert { fingerprint: a.fingerprint.clone(), name: a.name.clone() }),
+        PaneId::Alerts => {
+            let listed = rows::alerts(state);
+            let a = match state.view.alerts_view {
+                AlertsView::List => listed.get(i)?,
+                AlertsView::Grouped => state.alerts.groups().get(i)?.first(),
+                AlertsView::Silences => {
+                    let s = state.alerts.silences.get(i)?;
+                    return Some(Target::Silence { source: s.source.clone(), id: s.id.clone() });
+                }
+            };
+            Some(Target::Alert { fingerprint: a.fingerprint.clone(), name: a.name.clone() })
+        }
         PaneId::Cost => None,
     }
 }

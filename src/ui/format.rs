@@ -22,6 +22,12 @@ pub fn age(now: UnixMs, t: UnixMs) -> String {
     duration_ms(now - t)
 }
 
+/// A wall-clock time of day in UTC, "18:04 UTC", for when a silence ends.
+pub fn clock(t: UnixMs) -> String {
+    let secs = t.div_euclid(1000).rem_euclid(86_400);
+    format!("{:02}:{:02} UTC", secs / 3600, (secs % 3600) / 60)
+}
+
 /// "3 s ago", "4 min ago", "2 h ago" for freshness lines.
 pub fn ago(now: UnixMs, t: UnixMs) -> String {
     let s = ((now - t) / 1000).max(0);

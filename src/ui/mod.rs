@@ -7,6 +7,7 @@ pub mod help;
 pub mod layout;
 pub mod panes;
 pub mod prompt;
+pub mod silence_form;
 pub mod table;
 pub mod text;
 pub mod triage;
@@ -42,6 +43,7 @@ pub fn draw(f: &mut Frame, state: &State, ui: &Ui) {
         Overlay::Help => help::draw(f, body, state, ui),
         Overlay::Confirm(p) => dialog::confirm_in(f, body, p, ui.theme, state.production),
         Overlay::Prompt(p) => prompt::draw(f, body, state, p, ui),
+        Overlay::Silence(form) => silence_form::draw(f, body, form, ui.theme),
     }
 }
 

@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::{Ui, format, text};
+use crate::actions::dispatch::applies;
 use crate::actions::registry;
 use crate::config::keymap::Section;
 use crate::config::{Theme, theme::Role};
@@ -125,9 +126,16 @@ pub fn status_line(f: &mut Frame, area: Rect, state: &State, ui: &Ui) {
         for (k, what) in super::triage::hints(state, ui) {
             hint(vec![k], &text::clean(&what));
         }
-    } else if selected_target(state, pane).is_some() {
-        for a in registry::for_pane(pane, state.readonly) {
+    } else if let Some(target) = selected_target(state, pane) {
+        for a in registry::for_pane(pane, state.readonly).filter(|a| applies(state, a.id, &target)) {
             hint(ui.keymap.keys_for(Section::Pane(pane), Command::Action(a.id)), a.name);
+        }
+    }
+    if pane == PaneId::Alerts && matches!(state.view.mode, Mode::Full(_)) {
+        for (c, what) in
+            [(Command::GroupAlerts, "group"), (Command::Silences, "silences"), (Command::Jump, "jump")]
+        {
+            hint(ui.keymap.keys_for(Section::Pane(pane), c), what);
         }
     }
     let nav: &[(Command, &str)] = match state.view.mode {

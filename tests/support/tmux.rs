@@ -104,3 +104,13 @@ impl Drop for Tmux {
         let _ = self.tmux(&["kill-server"]);
     }
 }
+
+/// A shell line running the built binary with its config, state and cache dirs under `dir`, so
+/// a test touches nothing of the user's; it prints EXITED:<code> when the binary ends.
+pub fn flightdeck_line(dir: &std::path::Path, args: &str) -> String {
+    format!(
+        "env XDG_CONFIG_HOME={d}/config XDG_STATE_HOME={d}/state XDG_CACHE_HOME={d}/cache {bin} {args}; echo EXITED:$?",
+        d = dir.display(),
+        bin = env!("CARGO_BIN_EXE_flightdeck"),
+    )
+}

@@ -91,7 +91,9 @@ impl Feed {
                 vec![Data::Metrics(world.metrics()), Data::Alerts(world.cloudwatch_alarms())]
             }
             "demo/argocd" => vec![Data::Apps(world.apps())],
-            "demo/alertmanager" => vec![Data::Alerts(world.alertmanager_alerts())],
+            "demo/alertmanager" => {
+                vec![Data::Alertmanager { alerts: world.alertmanager_alerts(), silences: world.silences() }]
+            }
             "demo/cost-explorer" => vec![Data::Cost(world.cost())],
             _ => Vec::new(),
         }

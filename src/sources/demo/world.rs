@@ -10,6 +10,7 @@ mod events;
 mod incident;
 mod metrics;
 mod platform;
+mod silences;
 #[cfg(test)]
 mod tests;
 mod traffic;
@@ -35,6 +36,7 @@ pub struct World {
     incident: incident::Incident,
     metrics: metrics::MetricsSim,
     next_commit_at: UnixMs,
+    silences: Vec<crate::state::silences::Silence>,
 }
 
 /// HPAs: workload, min, max.
@@ -65,6 +67,7 @@ impl World {
             incident: incident::Incident::new(incident_at, cart),
             metrics: metrics::MetricsSim::placeholder(),
             next_commit_at,
+            silences: Vec::new(),
         };
         let load = world.traffic.load(seed, epoch, epoch);
         for (name, min, max) in HPAS {

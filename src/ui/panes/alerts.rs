@@ -2,6 +2,8 @@
 //! area for the selected one. Alert text is untrusted: only via `text::clean`/`fit`; never re-sorts.
 
 mod detail;
+mod groups;
+mod silences;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -13,6 +15,7 @@ use super::PaneCtx;
 use crate::config::theme::Role;
 use crate::state::alerts::{Alert, AlertState, Severity};
 use crate::state::rows;
+use crate::state::view::AlertsView;
 use crate::state::{Level, PaneId, State};
 use crate::ui::table::{self, content_width};
 use crate::ui::widgets::{level_symbol, source_reported};
@@ -76,6 +79,12 @@ pub fn draw(f: &mut Frame, area: Rect, ctx: &PaneCtx) {
     if area.height == 0 || area.width < 8 {
         return;
     }
+    match ctx.state.view.alerts_view {
+        AlertsView::List => {}
+        AlertsView::Grouped if !ctx.state.alerts.items.is_empty() => return groups::draw(f, area, ctx),
+        AlertsView::Grouped => {}
+        AlertsView::Silences => return silences::draw(f, area, ctx),
+    }
     let items = &ctx.state.alerts.items;
     if items.is_empty() {
         if source_reported(ctx.state, PaneId::Alerts) {
@@ -96,7 +105,7 @@ pub fn draw(f: &mut Frame, area: Rect, ctx: &PaneCtx) {
 
 /// "2 critical · 3 warning · 1 silenced", each group in its colour and with its symbol; short
 /// words when the long ones do not fit, cut as a last resort.
-fn headline(items: &[Alert], width: usize, ctx: &PaneCtx) -> Line<'static> {
+pub(super) fn headline(items: &[Alert], width: usize, ctx: &PaneCtx) -> Line<'static> {
     let c = counts(items);
     let t = ctx.theme;
     // Severity "none" (Watchdog and friends) is left out: it is not a problem to count.
@@ -131,11 +140,11 @@ fn headline(items: &[Alert], width: usize, ctx: &PaneCtx) -> Line<'static> {
 }
 
 /// The symbol for an alert: its severity's while it wants attention, hollow otherwise.
-fn symbol(a: &Alert) -> &'static str {
+pub(super) fn symbol(a: &Alert) -> &'static str {
     level_symbol(a.level())
 }
 
-fn short_severity(s: Severity) -> &'static str {
+pub(super) fn short_severity(s: Severity) -> &'static str {
     match s {
         Severity::Critical => "crit",
         Severity::Warning => "warn",
@@ -203,7 +212,7 @@ fn join_into(s: &mut String, parts: impl IntoIterator<Item = Option<String>>) {
 }
 
 /// Text style of an alert's row: muted when silenced, inhibited or without data.
-fn row_style(a: &Alert, ctx: &PaneCtx) -> ratatui::style::Style {
+pub(super) fn row_style(a: &Alert, ctx: &PaneCtx) -> ratatui::style::Style {
     if a.state.active() { ctx.theme.style(Role::Text) } else { ctx.theme.style(Role::Muted) }
 }
 

@@ -38,7 +38,7 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, ui: &Ui, beside: bool) {
         Line::from(Span::styled(text::clean(&p.detail).into_owned(), t.style(Role::Text))),
     ];
     // The fix right under the problem: on a small terminal it is what must not be cut off.
-    let offered = fixes(p, state.readonly);
+    let offered = fixes(state, p);
     if offered.is_empty() {
         let why =
             if state.readonly { "read-only: no action is offered" } else { "no action fixes this from here" };

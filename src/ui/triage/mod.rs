@@ -43,7 +43,7 @@ const COLS: &[Spec<Col>] = &[
 
 /// "f sync" — the key and the name of the row's first fix, or "—".
 pub fn fix_label(state: &State, ui: &Ui, p: &Problem) -> Option<(String, String)> {
-    let (spec, target) = fixes(p, state.readonly).into_iter().next()?;
+    let (spec, target) = fixes(state, p).into_iter().next()?;
     let key = ui.keymap.keys_for(Section::Triage, Command::Fix).into_iter().next().unwrap_or_default();
     Some((key, format!("{} {}", spec.name, target.describe())))
 }
@@ -145,7 +145,7 @@ fn draw_table(f: &mut Frame, area: Rect, state: &State, ui: &Ui) {
                     Some(at) => (format::age(state.now, at), t.style(Role::Muted)),
                     None => ("—".into(), t.style(Role::Muted)),
                 },
-                Col::Fix => match fixes(p, state.readonly).first() {
+                Col::Fix => match fixes(state, p).first() {
                     Some((spec, _)) => (text::fit(spec.name, w), t.style(Role::Accent)),
                     None => ("—".into(), t.style(Role::Muted)),
                 },
@@ -168,7 +168,7 @@ pub fn hints(state: &State, ui: &Ui) -> Vec<(String, String)> {
     if let Some((key, what)) = fix_label(state, ui, p) {
         out.push((key, what));
     }
-    for (spec, _) in fixes(p, state.readonly).into_iter().skip(1) {
+    for (spec, _) in fixes(state, p).into_iter().skip(1) {
         if let Some(k) = ui.keymap.keys_for(Section::Triage, Command::Action(spec.id)).first() {
             out.push((k.clone(), spec.name.to_string()));
         }

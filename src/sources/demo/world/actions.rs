@@ -21,6 +21,8 @@ impl World {
             (ActionId::DeletePod, Target::Pod { namespace, name }) => self.delete_pod(namespace, name),
             (ActionId::Cordon, Target::Node(name)) => self.cordon(name, true),
             (ActionId::Uncordon, Target::Node(name)) => self.cordon(name, false),
+            (ActionId::Silence, Target::NewSilence(new)) => self.create_silence(new),
+            (ActionId::ExpireSilence, Target::Silence { id, .. }) => self.expire_silence(id),
             (action, target) => Err(format!("{action:?} does not apply to {}", target.describe())),
         }
     }

@@ -55,7 +55,17 @@ fn alert(
         summary: summary.into(),
         labels: l,
         annotations,
+        generator_url: Some(format!(
+            "http://prometheus.monitoring:9090/graph?g0.expr=ALERTS%7Balertname%3D%22{name}%22%7D"
+        )),
+        silenced_by: Vec::new(),
+        also_from: Vec::new(),
     }
+}
+
+/// The alarm's page in the CloudWatch console.
+pub fn console_url(name: &str) -> String {
+    format!("https://console.aws.amazon.com/cloudwatch/home?region=us-east-1#alarmsV2:alarm/{name}")
 }
 
 const RUNBOOKS: &str = "https://runbooks.prometheus-operator.dev/runbooks/kubernetes";
@@ -128,6 +138,7 @@ impl World {
                 &format!("{RUNBOOKS}/kubehpamaxedout"),
             ));
         }
+        self.apply_silences(&mut out);
         out
     }
 
@@ -153,6 +164,9 @@ impl World {
                     "description",
                     "More than 10 target 5xx responses a minute on the shop-prod ALB.",
                 )]),
+                generator_url: Some(console_url(name)),
+                silenced_by: Vec::new(),
+                also_from: Vec::new(),
             });
         }
         let name = "shop-prod-nat-gateway-errors";
@@ -170,6 +184,9 @@ impl World {
                 ("NatGatewayId", "nat-0a1b2c3d4e5f67890"),
             ]),
             annotations: labels(&[("description", "NAT gateway port allocation errors in us-east-1a.")]),
+            generator_url: Some(console_url(name)),
+            silenced_by: Vec::new(),
+            also_from: Vec::new(),
         });
         out
     }

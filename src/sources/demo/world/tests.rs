@@ -425,3 +425,35 @@ fn with_every_node_cordoned_new_pods_cannot_be_scheduled() {
     let p = w.pods().into_iter().find(|p| p.name.starts_with("grafana-")).expect("grafana");
     assert_eq!((p.phase, p.ready, p.node.is_some()), (PodPhase::Running, 3, true));
 }
+
+#[test]
+fn a_silence_mutes_the_matching_alert_until_it_is_expired() {
+    use crate::state::alerts::AlertState;
+    use crate::state::silences::{Matcher, NewSilence, SilenceState};
+    let mut w = world_at(7, 150);
+    let firing = |w: &World| w.alertmanager_alerts().into_iter().find(|a| a.name == "HighErrorRate").unwrap();
+    assert_eq!(firing(&w).state, AlertState::Firing);
+    let new = NewSilence {
+        source: "demo/alertmanager".into(),
+        matchers: vec![Matcher::equal("alertname", "HighErrorRate")],
+        duration_ms: 3_600_000,
+        comment: "".into(),
+        created_by: "oncall".into(),
+    };
+    let refused = w.apply(ActionId::Silence, &Target::NewSilence(new.clone()));
+    assert_eq!(refused, Err("silence comment is required".into()));
+    let new = NewSilence { comment: "rolling back".into(), ..new };
+    w.apply(ActionId::Silence, &Target::NewSilence(new)).unwrap();
+    let s = w.silences().pop().unwrap();
+    assert_eq!((s.state, s.created_by.as_str()), (SilenceState::Active, "oncall"));
+    let a = firing(&w);
+    assert_eq!((a.state, a.silenced_by.clone()), (AlertState::Silenced, vec![s.id.clone()]));
+    let other = w.alertmanager_alerts().into_iter().find(|a| a.name == "CPUThrottlingHigh").unwrap();
+    assert_eq!(other.state, AlertState::Firing, "only the matching alert is silenced");
+
+    let target = Target::Silence { source: "demo/alertmanager".into(), id: s.id.clone() };
+    w.apply(ActionId::ExpireSilence, &target).unwrap();
+    assert_eq!(w.silences()[0].state, SilenceState::Expired);
+    assert_eq!(firing(&w).state, AlertState::Firing);
+    assert!(w.apply(ActionId::ExpireSilence, &target).unwrap_err().contains("already expired"));
+}

@@ -22,6 +22,7 @@ pub(super) fn draw(f: &mut Frame, area: Rect, a: &Alert, ctx: &PaneCtx) {
     let mut main = vec![title(a, area.width >= TWO_COLUMNS, ctx)];
     main.extend(value_lines("", &a.summary, ctx.theme.style(Role::Text)));
     main.extend(link_lines(a, ctx));
+    main.extend(silence_lines(a, ctx));
     let annotations = map_lines("annotations", &a.annotations, ctx);
     let wrap = Wrap { trim: false };
     if area.width >= TWO_COLUMNS {
@@ -83,10 +84,13 @@ fn is_link(key: &str) -> bool {
 /// Runbook and generator links first: they are what the on-call engineer opens next.
 fn link_lines(a: &Alert, ctx: &PaneCtx) -> Vec<Line<'static>> {
     let t = ctx.theme;
+    let generator = a.generator_url.as_ref().map(|u| ("generator", u));
     a.annotations
         .iter()
         .chain(a.labels.iter())
         .filter(|(k, _)| is_link(k))
+        .map(|(k, v)| (k.as_str(), v))
+        .chain(generator)
         .map(|(k, v)| {
             Line::from(vec![
                 Span::styled(format!("{} ", text::clean(k)), t.style(Role::Muted)),
@@ -94,6 +98,36 @@ fn link_lines(a: &Alert, ctx: &PaneCtx) -> Vec<Line<'static>> {
             ])
         })
         .collect()
+}
+
+/// The silences that cover the alert, and the other Alertmanagers that report it.
+fn silence_lines(a: &Alert, ctx: &PaneCtx) -> Vec<Line<'static>> {
+    let t = ctx.theme;
+    let mut out = Vec::new();
+    for s in ctx.state.alerts.silences_for(a) {
+        out.push(Line::from(vec![
+            Span::styled("silenced by ", t.style(Role::Muted)),
+            Span::styled(text::fit(&s.id, 13), t.style(Role::Accent)),
+            Span::styled(
+                format!(
+                    " until {} ({} left) by {}: {}",
+                    format::clock(s.ends_at),
+                    format::age(s.ends_at, ctx.state.now),
+                    text::clean(&s.created_by),
+                    text::clean(&s.comment)
+                ),
+                t.style(Role::Muted),
+            ),
+        ]));
+    }
+    if !a.also_from.is_empty() {
+        let also: Vec<String> = a.also_from.iter().map(|s| text::clean(s).into_owned()).collect();
+        out.push(Line::from(Span::styled(
+            format!("also reported by {}", also.join(", ")),
+            t.style(Role::Muted),
+        )));
+    }
+    out
 }
 
 fn map_lines(what: &str, map: &BTreeMap<String, String>, ctx: &PaneCtx) -> Vec<Line<'static>> {

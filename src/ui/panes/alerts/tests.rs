@@ -26,6 +26,9 @@ fn alert(name: &str, sev: Severity, state: AlertState, ago_s: i64, summary: &str
         summary: summary.into(),
         labels,
         annotations,
+        generator_url: None,
+        silenced_by: Vec::new(),
+        also_from: Vec::new(),
     }
 }
 

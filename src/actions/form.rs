@@ -1,0 +1,112 @@
+//! Keys while the silence form is open: it takes text, so keys go to it before the keymap.
+//! Tab and Shift-Tab move between fields, ←/→ pick a duration, Enter creates, Esc cancels.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::dispatch::Effect;
+use super::registry::ActionId;
+use crate::state::silence_form::Field;
+use crate::state::view::{Overlay, Target};
+use crate::state::{Level, State};
+
+pub fn handle_key(state: &mut State, key: &KeyEvent) -> Effect {
+    let now = state.now;
+    let Overlay::Silence(form) = &mut state.view.overlay else { return Effect::None };
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    match key.code {
+        KeyCode::Esc => {
+            state.view.overlay = Overlay::None;
+            state.view.say(now, "silence cancelled", Level::Muted);
+            return Effect::None;
+        }
+        KeyCode::Char('c') if ctrl => {
+            state.view.overlay = Overlay::None;
+            state.view.say(now, "silence cancelled", Level::Muted);
+            return Effect::None;
+        }
+        KeyCode::Enter => {
+            let Some(new) = form.submit() else { return Effect::None };
+            let context = form.context.clone();
+            let target = Target::NewSilence(new);
+            state.view.say(now, format!("Silence {} …", target.describe()), Level::Accent);
+            state.view.overlay = Overlay::None;
+            return Effect::Run { action: ActionId::Silence, target, context };
+        }
+        KeyCode::Tab | KeyCode::Down => form.next_field(true),
+        KeyCode::BackTab | KeyCode::Up => form.next_field(false),
+        KeyCode::Left | KeyCode::Right if form.field == Field::Duration => {
+            form.cycle_preset(key.code == KeyCode::Right)
+        }
+        KeyCode::Backspace => {
+            if let Some(t) = form.text_mut() {
+                t.pop();
+            }
+        }
+        KeyCode::Char('u') if ctrl => {
+            if let Some(t) = form.text_mut() {
+                t.clear();
+            }
+        }
+        KeyCode::Char(c) if !ctrl && !c.is_control() => {
+            if let Some(t) = form.text_mut() {
+                t.push(c);
+            }
+        }
+        _ => return Effect::None,
+    }
+    form.error = None;
+    Effect::None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::silence_form::SilenceForm;
+    use crate::state::silences::Matcher;
+
+    fn key(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    fn open() -> State {
+        let mut s = State::new("shop-prod", 0);
+        let form = SilenceForm::new(
+            "alertmanager/prod",
+            "alert X".into(),
+            "shop-prod".into(),
+            &[Matcher::equal("alertname", "X")],
+            "bob",
+        );
+        s.view.overlay = Overlay::Silence(Box::new(form));
+        s
+    }
+
+    #[test]
+    fn typing_a_comment_and_enter_runs_the_silence() {
+        let mut s = open();
+        assert_eq!(handle_key(&mut s, &key(KeyCode::Enter)), Effect::None, "no comment yet");
+        for c in "fix in progress".chars() {
+            handle_key(&mut s, &key(KeyCode::Char(c)));
+        }
+        handle_key(&mut s, &key(KeyCode::Backspace));
+        handle_key(&mut s, &key(KeyCode::Char('s')));
+        handle_key(&mut s, &key(KeyCode::BackTab)); // duration
+        handle_key(&mut s, &key(KeyCode::Right)); // 4h
+        let Effect::Run { action, target: Target::NewSilence(n), context } =
+            handle_key(&mut s, &key(KeyCode::Enter))
+        else {
+            panic!("expected the silence to run")
+        };
+        assert_eq!((action, context.as_str()), (ActionId::Silence, "shop-prod"));
+        assert_eq!(n.comment, "fix in progress");
+        assert_eq!(n.duration_ms, 4 * 3_600_000);
+        assert_eq!(s.view.overlay, Overlay::None);
+    }
+
+    #[test]
+    fn esc_cancels_without_running() {
+        let mut s = open();
+        assert_eq!(handle_key(&mut s, &key(KeyCode::Esc)), Effect::None);
+        assert_eq!(s.view.overlay, Overlay::None);
+    }
+}

@@ -1,0 +1,160 @@
+//! Config sections for the alert sources: Alertmanagers, CloudWatch alarms, the AWS access
+//! they share, and who silences are created by.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Deserializer};
+
+/// A duration written as humantime ("15s", "2m"), so a config file reads like a person wrote it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Interval(pub Duration);
+
+impl<'de> Deserialize<'de> for Interval {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        let dur = humantime::parse_duration(&s).map_err(|e| {
+            serde::de::Error::custom(format!("`{s}`: {e}; expected a duration such as \"30s\""))
+        })?;
+        if dur < Duration::from_secs(1) {
+            return Err(serde::de::Error::custom(format!("`{s}`: expected at least 1s")));
+        }
+        Ok(Interval(dur))
+    }
+}
+
+/// One `[[alertmanager]]`.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AlertmanagerConfig {
+    /// Shown in the SOURCE column as `alertmanager/NAME`; the URL's host when unset.
+    pub name: Option<String>,
+    /// Base URL, e.g. `http://alertmanager.monitoring:9093`; API v2 lives under it.
+    pub url: String,
+    #[serde(default = "default_am_interval")]
+    pub interval: Interval,
+    /// Bearer token from this environment variable, or from this file: never the config itself.
+    pub bearer_token_env: Option<String>,
+    pub bearer_token_file: Option<String>,
+    /// Basic auth: the user, and the password from an environment variable or a file.
+    pub basic_user: Option<String>,
+    pub basic_password_env: Option<String>,
+    pub basic_password_file: Option<String>,
+}
+
+fn default_am_interval() -> Interval {
+    Interval(Duration::from_secs(15))
+}
+
+impl AlertmanagerConfig {
+    /// `alertmanager/NAME`, the id of its source.
+    pub fn source_id(&self) -> String {
+        let name = self.name.clone().unwrap_or_else(|| {
+            let host = self.url.split("://").nth(1).unwrap_or(&self.url);
+            host.split(['/', ':']).next().unwrap_or(host).to_string()
+        });
+        format!("alertmanager/{name}")
+    }
+}
+
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct AlertsConfig {
+    /// `createdBy` on silences; $USER when unset.
+    pub created_by: Option<String>,
+}
+
+/// `[aws]`: shared by CloudWatch, EKS and Cost Explorer.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct AwsConfig {
+    /// A profile of the shared config; the default chain's when unset.
+    pub profile: Option<String>,
+    /// The region; the default chain's (AWS_REGION, the profile) when unset.
+    pub region: Option<String>,
+    /// Send AWS requests here instead (LocalStack, moto).
+    pub endpoint_url: Option<String>,
+}
+
+/// `[cloudwatch]`: alarms in the Alerts pane.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct CloudWatchConfig {
+    /// Poll alarms in ALARM and INSUFFICIENT_DATA.
+    pub alarms: bool,
+    pub alarm_interval: Interval,
+    /// Severity of an alarm no rule or tag names.
+    pub default_severity: String,
+    /// An alarm tag holding the severity (critical, warning, info).
+    pub severity_tag: Option<String>,
+    /// Rules on alarm names, first match wins: `{ pattern = "*-5xx*", severity = "critical" }`.
+    pub severity_rules: Vec<SeverityRule>,
+}
+
+impl Default for CloudWatchConfig {
+    fn default() -> Self {
+        CloudWatchConfig {
+            alarms: false,
+            alarm_interval: Interval(Duration::from_secs(60)),
+            default_severity: "warning".into(),
+            severity_tag: Some("Severity".into()),
+            severity_rules: Vec::new(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SeverityRule {
+    /// A glob on the alarm name: `*` any run of characters, `?` one.
+    pub pattern: String,
+    pub severity: String,
+}
+
+/// Whether `name` matches a `*`/`?` glob.
+pub fn glob_match(pattern: &str, name: &str) -> bool {
+    let (p, n): (Vec<char>, Vec<char>) = (pattern.chars().collect(), name.chars().collect());
+    let (mut pi, mut ni, mut star, mut mark) = (0, 0, None, 0);
+    while ni < n.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == n[ni]) {
+            pi += 1;
+            ni += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = ni;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ni = mark;
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|c| *c == '*')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs() {
+        assert!(glob_match("*-5xx*", "shop-prod-alb-5xx"));
+        assert!(glob_match("shop-?rod-*", "shop-prod-rds-cpu"));
+        assert!(!glob_match("*-5xx", "shop-5xx-rate"));
+        assert!(glob_match("*", ""));
+    }
+
+    #[test]
+    fn source_id_defaults_to_the_host() {
+        let c: AlertmanagerConfig = toml::from_str("url = \"http://am.monitoring:9093/\"").unwrap();
+        assert_eq!(c.source_id(), "alertmanager/am.monitoring");
+        assert_eq!(c.interval, Interval(Duration::from_secs(15)));
+    }
+
+    #[test]
+    fn bad_interval_says_what_is_expected() {
+        let e = toml::from_str::<AlertmanagerConfig>("url = \"x\"\ninterval = \"soon\"").unwrap_err();
+        assert!(e.to_string().contains("expected a duration"), "{e}");
+    }
+}

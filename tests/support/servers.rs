@@ -1,0 +1,189 @@
+//! The real servers the tests talk to, started on 127.0.0.1 on a free port and killed when
+//! dropped: Alertmanager (Debian `prometheus-alertmanager`) and moto (PyPI `moto`). A missing
+//! server is a failure that says how to get it, never a skipped test.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// Block until `url` answers 2xx, or fail naming the server.
+fn wait_ready(what: &str, url: &str, child: &mut Child, log: &std::path::Path) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline {
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!(
+                "{what} exited at start ({status}); its log:\n{}",
+                std::fs::read_to_string(log).unwrap_or_default()
+            );
+        }
+        if probe::get_ok(url) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!(
+        "{what} did not become ready at {url} within 20 s; log:\n{}",
+        std::fs::read_to_string(log).unwrap_or_default()
+    );
+}
+
+fn wait_listening(what: &str, port: u16, child: &mut Child, log: &std::path::Path) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline {
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!(
+                "{what} exited at start ({status}); its log:\n{}",
+                std::fs::read_to_string(log).unwrap_or_default()
+            );
+        }
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!(
+        "{what} did not listen on {port} within 20 s; log:\n{}",
+        std::fs::read_to_string(log).unwrap_or_default()
+    );
+}
+
+/// A tiny blocking GET, usable before or outside the tests' async runtime.
+mod probe {
+    use std::io::{Read, Write};
+    use std::net::TcpStream;
+    use std::time::Duration;
+
+    pub fn get_ok(url: &str) -> bool {
+        let rest = url.trim_start_matches("http://");
+        let (host, path) =
+            rest.split_once('/').map_or((rest, "/".to_string()), |(h, p)| (h, format!("/{p}")));
+        let Ok(mut s) = TcpStream::connect(host) else { return false };
+        let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
+        if write!(s, "GET {path} HTTP/1.0\r\nHost: {host}\r\n\r\n").is_err() {
+            return false;
+        }
+        let mut buf = [0u8; 16];
+        s.read(&mut buf).is_ok_and(|n| n >= 12 && buf[9] == b'2')
+    }
+}
+
+fn require(binary: &str, how: &str) -> PathBuf {
+    let found = std::env::var_os("PATH")
+        .into_iter()
+        .flat_map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+        .map(|d| d.join(binary))
+        .find(|p| p.is_file());
+    found.unwrap_or_else(|| panic!("{binary} is not installed; {how} (scripts/test installs it)"))
+}
+
+pub struct Alertmanager {
+    pub port: u16,
+    dir: tempfile::TempDir,
+    child: Option<Child>,
+}
+
+impl Alertmanager {
+    pub fn start() -> Alertmanager {
+        Self::start_with_web_config(None)
+    }
+
+    /// With a `--web.config.file` (basic auth users, TLS), as a protected Alertmanager runs.
+    pub fn start_with_web_config(web_config: Option<&str>) -> Alertmanager {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("am.yml"), "route: {receiver: n}\nreceivers: [{name: n}]\n").unwrap();
+        if let Some(web) = web_config {
+            std::fs::write(dir.path().join("web.yml"), web).unwrap();
+        }
+        let mut am = Alertmanager { port: free_port(), dir, child: None };
+        am.resume();
+        am
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// Start (again) on the same port and storage, as after an outage.
+    pub fn resume(&mut self) {
+        let bin = require(
+            "prometheus-alertmanager",
+            "apt-get install --no-install-recommends prometheus-alertmanager",
+        );
+        let log = self.dir.path().join("am.log");
+        let web = self.dir.path().join("web.yml");
+        let mut cmd = Command::new(bin);
+        if web.exists() {
+            cmd.arg(format!("--web.config.file={}", web.display()));
+        }
+        let child = cmd
+            .arg(format!("--config.file={}", self.dir.path().join("am.yml").display()))
+            .arg(format!("--storage.path={}", self.dir.path().join("data").display()))
+            .arg(format!("--web.listen-address=127.0.0.1:{}", self.port))
+            // No gossip: the default listens on 0.0.0.0:9094.
+            .arg("--cluster.listen-address=")
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .expect("start prometheus-alertmanager");
+        self.child = Some(child);
+        // /-/ready sits behind basic auth too, so a protected one is waited for by its port.
+        let url = format!("{}/-/ready", self.url());
+        if web.exists() {
+            wait_listening("Alertmanager", self.port, self.child.as_mut().unwrap(), &log);
+        } else {
+            wait_ready("Alertmanager", &url, self.child.as_mut().unwrap(), &log);
+        }
+    }
+
+    pub fn stop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+impl Drop for Alertmanager {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+pub struct Moto {
+    pub port: u16,
+    child: Child,
+    _dir: tempfile::TempDir,
+}
+
+impl Moto {
+    pub fn start() -> Moto {
+        let bin = require("moto_server", "pip install moto flask flask-cors");
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("moto.log");
+        let port = free_port();
+        let mut child = Command::new(bin)
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .expect("start moto_server");
+        wait_ready("moto", &format!("http://127.0.0.1:{port}/moto-api/"), &mut child, &log);
+        Moto { port, child, _dir: dir }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
