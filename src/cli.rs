@@ -201,6 +201,9 @@ fn settings(common: &Common, config: &Config) -> anyhow::Result<Settings> {
         alertmanagers: config.alertmanager.clone(),
         aws: config.aws.clone(),
         cloudwatch: config.cloudwatch.clone(),
+        eks: config.eks.clone(),
+        cost: config.cost.clone(),
+        cache_dir: paths::cache_dir(),
     })
 }
 

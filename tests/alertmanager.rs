@@ -271,7 +271,7 @@ async fn escape_sequences_in_annotations_render_visibly() {
     let mut h = Harness::start(&am);
     h.until("the alert", |s| s.alerts.items.len() == 1).await;
     // A fixed clock, so the snapshot does not move: 2026-11-18 14:00 UTC, the alert a minute old.
-    const AT: i64 = 1_763_474_400_000;
+    const AT: i64 = flightdeck::sources::demo::FIXED_EPOCH;
     h.state.alerts.items[0].since = AT - 60_000;
     h.state.now = AT;
     dispatch(&mut h.state, Command::Pane(5));

@@ -69,9 +69,9 @@ pub const NAVIGATION: &[(&str, Command, &str)] = &[
     ("bottom", Command::Bottom, "last row"),
     ("confirm", Command::Confirm, "answer yes in a confirmation"),
     ("cancel", Command::Cancel, "answer no in a confirmation"),
-    ("group", Command::GroupAlerts, "alerts: group by alert name, or list every alert"),
-    ("silences", Command::Silences, "alerts: show silences (active, pending, expired), or the alerts"),
-    ("jump", Command::Jump, "go to the pod, workload or HPA the selected alert names"),
+    ("group", Command::GroupAlerts, "group alerts by name, or list every alert"),
+    ("silences", Command::Silences, "silences: active, pending, expired; or back to the alerts"),
+    ("jump", Command::Jump, "go to the pod, workload or HPA the alert names"),
 ];
 
 impl Command {

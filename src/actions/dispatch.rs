@@ -434,6 +434,18 @@ mod tests {
         dispatch(&mut s, Command::Up);
         assert_eq!(s.view.selected(PaneId::ArgoCd), 0);
     }
+
+    #[test]
+    fn refreshing_the_bill_asks_first_and_names_the_charge_even_read_only() {
+        let mut s = crate::headless::snapshot::demo_state(7, 150);
+        s.readonly = true;
+        dispatch(&mut s, Command::Pane(6));
+        assert_eq!(dispatch(&mut s, Command::Action(ActionId::RefreshCost)), Effect::None);
+        let Overlay::Confirm(p) = &s.view.overlay else { panic!("asks first") };
+        assert!(p.target.describe().contains("$0.01 each"), "{}", p.target.describe());
+        let Effect::Run { target, .. } = dispatch(&mut s, Command::Confirm) else { panic!("runs") };
+        assert_eq!(target, Target::CostData);
+    }
 }
 
 #[cfg(test)]

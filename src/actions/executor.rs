@@ -5,7 +5,7 @@ use super::audit::AuditLog;
 use super::registry::{self, ActionId};
 use tokio::sync::mpsc;
 
-use crate::sources::{alertmanager, demo};
+use crate::sources::{alertmanager, cost, demo};
 use crate::state::view::Target;
 use crate::state::{ActionOutcome, Message};
 
@@ -25,6 +25,7 @@ pub struct Executor {
     clock: crate::sources::Clock,
     /// Silences go to the Alertmanager that reported the alert, whatever backs the context.
     alertmanagers: std::sync::Arc<Vec<alertmanager::Client>>,
+    cost: Option<cost::Handle>,
 }
 
 impl Executor {
@@ -34,7 +35,12 @@ impl Executor {
         results: mpsc::Sender<Message>,
         clock: crate::sources::Clock,
     ) -> Self {
-        Executor { backend, audit, results, clock, alertmanagers: Default::default() }
+        Executor { backend, audit, results, clock, alertmanagers: Default::default(), cost: None }
+    }
+
+    pub fn with_cost(mut self, handle: Option<cost::Handle>) -> Self {
+        self.cost = handle;
+        self
     }
 
     pub fn with_alertmanagers(mut self, clients: Vec<alertmanager::Client>) -> Self {
@@ -56,6 +62,9 @@ impl Executor {
         tokio::spawn(async move {
             let spec = registry::spec(action);
             let result = match (this.alertmanager(&target), &target, &this.backend) {
+                (_, Target::CostData, _) if this.cost.is_some() => {
+                    this.cost.as_ref().map_or(Ok(String::new()), |c| c.refresh())
+                }
                 (Some(am), Target::NewSilence(n), _) => am.create_silence(n, this.clock.now()).await,
                 (Some(am), Target::Silence { id, .. }, _) => am.expire_silence(id).await,
                 (_, _, Backend::Demo(h)) => h.run(action, target.clone()).await,

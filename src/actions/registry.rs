@@ -15,6 +15,7 @@ pub enum ActionId {
     Uncordon,
     Silence,
     ExpireSilence,
+    RefreshCost,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -123,6 +124,17 @@ pub const ACTIONS: &[ActionSpec] = &[
         pane: PaneId::Alerts,
         help: "expire the selected silence (in the silences view); its alerts fire again",
         mutating: true,
+        destructive: false,
+        confirm: true,
+    },
+    ActionSpec {
+        id: ActionId::RefreshCost,
+        name: "refresh_cost",
+        title: "Refresh the bill",
+        pane: PaneId::Cost,
+        help: "fetch the bill now ($0.01 a request); forecast = spent + mean of last 7 full days × days left",
+        // It changes nothing on the platform, so read-only mode allows it.
+        mutating: false,
         destructive: false,
         confirm: true,
     },

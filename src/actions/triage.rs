@@ -18,6 +18,7 @@ fn fix_name(t: &Target) -> &'static str {
         Target::Alert { .. } => "silence",
         Target::Silence { .. } => "expire_silence",
         Target::NewSilence(_) => "silence",
+        Target::CostData => "refresh_cost",
     }
 }
 

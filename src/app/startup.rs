@@ -5,9 +5,9 @@ use std::path::PathBuf;
 
 use crate::actions::audit::AuditLog;
 use crate::actions::executor::{Backend, Executor};
-use crate::config::sources::{AlertmanagerConfig, AwsConfig, CloudWatchConfig};
+use crate::config::sources::{AlertmanagerConfig, AwsConfig, CloudWatchConfig, CostConfig, EksConfig};
 use crate::config::{Keymap, Theme};
-use crate::sources::{self, Clock, TaskGuard, alertmanager, cloudwatch, demo};
+use crate::sources::{self, Clock, TaskGuard, alertmanager, cloudwatch, cost, demo, eks};
 use crate::state::{Message, State, update};
 
 #[derive(Clone, Debug)]
@@ -26,6 +26,10 @@ pub struct Settings {
     pub alertmanagers: Vec<AlertmanagerConfig>,
     pub aws: AwsConfig,
     pub cloudwatch: CloudWatchConfig,
+    pub eks: EksConfig,
+    pub cost: CostConfig,
+    /// Where the bill is cached between runs.
+    pub cache_dir: Option<PathBuf>,
     /// Production patterns and per-context read-only.
     pub safety: crate::config::safety::Safety,
     /// Where user themes and keymaps are looked up (`:theme NAME`).
@@ -68,6 +72,7 @@ pub fn start(settings: &Settings) -> anyhow::Result<Running> {
         (Clock::Wall, Backend::None, settings.context.clone().unwrap_or_else(|| "(none)".to_string()))
     };
     let mut alertmanagers = Vec::new();
+    let mut cost_handle = None;
     if !settings.demo {
         for cfg in &settings.alertmanagers {
             let client = alertmanager::Client::new(cfg)
@@ -83,6 +88,20 @@ pub fn start(settings: &Settings) -> anyhow::Result<Running> {
                 clock,
             ));
         }
+        if !settings.cloudwatch.metrics.is_empty() {
+            let (aws, cw) = (settings.aws.clone(), settings.cloudwatch.clone());
+            guards.push(cloudwatch::metrics::spawn(aws, cw, tx.clone(), clock));
+        }
+        if settings.eks.enabled {
+            guards.push(eks::spawn(settings.aws.clone(), settings.eks.clone(), tx.clone(), clock));
+        }
+        if settings.cost.enabled {
+            let dir = settings.cache_dir.as_ref().map(|d| d.join("cost"));
+            let (handle, guard) =
+                cost::spawn(settings.aws.clone(), settings.cost.clone(), dir, tx.clone(), clock);
+            guards.push(guard);
+            cost_handle = Some(handle);
+        }
     }
     let mut state = State::new(context, clock.now());
     settings.apply_safety(&mut state);
@@ -90,6 +109,8 @@ pub fn start(settings: &Settings) -> anyhow::Result<Running> {
     update(&mut state, Message::Tick(clock.now()));
     drop(tx);
     let (results_tx, results) = tokio::sync::mpsc::channel(64);
-    let executor = Executor::new(backend, audit, results_tx, clock).with_alertmanagers(alertmanagers);
+    let executor = Executor::new(backend, audit, results_tx, clock)
+        .with_alertmanagers(alertmanagers)
+        .with_cost(cost_handle);
     Ok(Running { state, rx, results, executor, clock, _guards: guards })
 }

@@ -35,6 +35,8 @@ pub struct Config {
     pub alerts: sources::AlertsConfig,
     pub aws: sources::AwsConfig,
     pub cloudwatch: sources::CloudWatchConfig,
+    pub eks: sources::EksConfig,
+    pub cost: sources::CostConfig,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -110,6 +112,18 @@ impl Config {
                 text,
                 offset,
                 "`demo.speed` must be a number above 0 and at most 1000",
+            ));
+        }
+        if !matches!(cfg.cost.metric.as_str(), "UnblendedCost" | "AmortizedCost" | "NetUnblendedCost") {
+            let offset = text.find("metric").unwrap_or(0);
+            return Err(FileError::at(
+                path,
+                text,
+                offset,
+                format!(
+                    "`cost.metric` `{}`: expected UnblendedCost, AmortizedCost or NetUnblendedCost",
+                    cfg.cost.metric
+                ),
             ));
         }
         if let Some(bad) = cfg

@@ -75,10 +75,13 @@ pub struct AwsConfig {
     pub endpoint_url: Option<String>,
 }
 
-/// `[cloudwatch]`: alarms in the Alerts pane.
+/// `[cloudwatch]`: alarms in the Alerts pane, metric sparklines in the Infrastructure pane.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct CloudWatchConfig {
+    /// Metrics drawn as sparklines over the last 3 hours.
+    pub metrics: Vec<MetricQuery>,
+    pub metric_interval: Interval,
     /// Poll alarms in ALARM and INSUFFICIENT_DATA.
     pub alarms: bool,
     pub alarm_interval: Interval,
@@ -93,11 +96,84 @@ pub struct CloudWatchConfig {
 impl Default for CloudWatchConfig {
     fn default() -> Self {
         CloudWatchConfig {
+            metrics: Vec::new(),
+            metric_interval: Interval(Duration::from_secs(60)),
             alarms: false,
             alarm_interval: Interval(Duration::from_secs(60)),
             default_severity: "warning".into(),
             severity_tag: Some("Severity".into()),
             severity_rules: Vec::new(),
+        }
+    }
+}
+
+/// One `[[cloudwatch.metrics]]`: a metric and its statistic, as GetMetricData asks for it.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct MetricQuery {
+    pub namespace: String,
+    pub metric: String,
+    #[serde(default)]
+    pub dimensions: std::collections::BTreeMap<String, String>,
+    /// Average, Sum, Maximum, Minimum, SampleCount, p99 …
+    #[serde(default = "default_stat")]
+    pub stat: String,
+    /// The sparkline's name; `metric` when unset.
+    pub label: Option<String>,
+    /// Shown after the value ("ms", "%", "GiB").
+    #[serde(default)]
+    pub unit: String,
+    /// Multiply values by this first (seconds → ms: 1000).
+    #[serde(default = "one")]
+    pub scale: f64,
+    /// The line turns warning at or above this.
+    pub warn_at: Option<f64>,
+}
+
+fn default_stat() -> String {
+    "Average".into()
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+/// `[eks]`: clusters, node groups and add-ons in the Infrastructure pane.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct EksConfig {
+    pub enabled: bool,
+    /// Cluster names; every cluster in the region when empty.
+    pub clusters: Vec<String>,
+    pub interval: Interval,
+}
+
+impl Default for EksConfig {
+    fn default() -> Self {
+        EksConfig { enabled: false, clusters: Vec::new(), interval: Interval(Duration::from_secs(60)) }
+    }
+}
+
+/// `[cost]`: the month's bill from Cost Explorer, which charges $0.01 a request.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct CostConfig {
+    pub enabled: bool,
+    /// UnblendedCost, AmortizedCost or NetUnblendedCost.
+    pub metric: String,
+    /// The month's budget, in the bill's currency.
+    pub budget: Option<f64>,
+    /// How old the cached bill may be before it is fetched again.
+    pub refresh: Interval,
+}
+
+impl Default for CostConfig {
+    fn default() -> Self {
+        CostConfig {
+            enabled: false,
+            metric: "UnblendedCost".into(),
+            budget: None,
+            refresh: Interval(Duration::from_secs(8 * 3600)),
         }
     }
 }

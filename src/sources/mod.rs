@@ -4,8 +4,11 @@
 pub mod alertmanager;
 pub mod aws;
 pub mod backoff;
+pub mod calendar;
 pub mod cloudwatch;
+pub mod cost;
 pub mod demo;
+pub mod eks;
 
 use std::time::Duration;
 

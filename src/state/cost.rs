@@ -10,7 +10,7 @@ pub struct Cost {
     pub report: Option<CostReport>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
 pub struct CostReport {
     pub currency: String,
     /// UnblendedCost, AmortizedCost or NetUnblendedCost.
@@ -29,6 +29,9 @@ pub struct CostReport {
     pub fetched_at: UnixMs,
     /// Whether this came from the on-disk cache rather than a request.
     pub from_cache: bool,
+    /// Cost Explorer requests this report took in this run (each billed $0.01): 0 from cache.
+    #[serde(default)]
+    pub requests: u32,
 }
 
 impl CostReport {

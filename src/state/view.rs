@@ -52,6 +52,8 @@ pub enum Target {
         id: String,
     },
     NewSilence(NewSilence),
+    /// The month's bill in Cost Explorer.
+    CostData,
 }
 
 impl Target {
@@ -63,6 +65,7 @@ impl Target {
             Target::Alert { name, .. } => name,
             Target::Silence { id, .. } => id,
             Target::NewSilence(_) => "silence",
+            Target::CostData => "bill",
         }
     }
 
@@ -73,7 +76,7 @@ impl Target {
             | Target::Workload { namespace, .. }
             | Target::Hpa { namespace, .. } => Some(namespace),
             Target::Node(_) | Target::App(_) | Target::Alert { .. } => None,
-            Target::Silence { .. } | Target::NewSilence(_) => None,
+            Target::Silence { .. } | Target::NewSilence(_) | Target::CostData => None,
         }
     }
 
@@ -85,6 +88,7 @@ impl Target {
             Target::Pod { .. } | Target::Workload { .. } => PaneId::Pods,
             Target::Hpa { .. } => PaneId::Scaling,
             Target::Alert { .. } | Target::Silence { .. } | Target::NewSilence(_) => PaneId::Alerts,
+            Target::CostData => PaneId::Cost,
         }
     }
 
@@ -100,6 +104,9 @@ impl Target {
             Target::Hpa { namespace, name } => format!("hpa {namespace}/{name}"),
             Target::Alert { name, .. } => format!("alert {name}"),
             Target::Silence { id, .. } => format!("silence {id}"),
+            Target::CostData => {
+                "the bill from Cost Explorer (2 or more requests at $0.01 each, about $0.02)".to_string()
+            }
             Target::NewSilence(n) => {
                 let d =
                     humantime::format_duration(std::time::Duration::from_secs(n.duration_ms as u64 / 1000));
@@ -411,7 +418,7 @@ pub fn reveal(state: &mut State, target: &Target) -> bool {
             state.view.alerts_view = AlertsView::List;
             (PaneId::Alerts, fingerprint.clone())
         }
-        Target::Silence { .. } | Target::NewSilence(_) => return false,
+        Target::Silence { .. } | Target::NewSilence(_) | Target::CostData => return false,
     };
     let Some(i) = find_row(state, pane, &key) else { return false };
     let view = &mut state.view;
@@ -449,6 +456,6 @@ pub fn selected_target(state: &State, pane: PaneId) -> Option<Target> {
             };
             Some(Target::Alert { fingerprint: a.fingerprint.clone(), name: a.name.clone() })
         }
-        PaneId::Cost => None,
+        PaneId::Cost => state.cost.report.is_some().then_some(Target::CostData),
     }
 }

@@ -89,6 +89,13 @@ pub fn entries(state: &State, ui: &Ui) -> Vec<(String, Vec<Entry>)> {
                 long: format!("{}{confirm}", a.help),
             });
         }
+        // Views a pane has of its own (the Alerts pane's grouping and silences), bound there.
+        for (_, cmd, what) in NAVIGATION {
+            let keys = ui.keymap.keys_for(Section::Pane(pane), *cmd);
+            if !keys.is_empty() && ui.keymap.keys_for(Section::Global, *cmd) != keys {
+                rows.push(Entry { keys: keys.join(" "), short: what.to_string(), long: what.to_string() });
+            }
+        }
         if !rows.is_empty() {
             out.push((pane.title().to_string(), rows));
         }

@@ -1,4 +1,4 @@
-//! CloudWatch as a source: alarms for the Alerts pane.
+//! CloudWatch as a source: alarms for the Alerts pane, metrics for the Infrastructure pane.
 //!
 //! aws-sdk-cloudwatch is pinned to 1.99.0 on purpose: from 1.100 the crate speaks only Smithy
 //! rpc-v2-cbor, which moto (the AWS server the tests run against) does not serve, while 1.99.0
@@ -7,3 +7,4 @@
 //! once moto serves rpc-v2-cbor for CloudWatch.
 
 pub mod alarms;
+pub mod metrics;

@@ -93,10 +93,16 @@ fn verdict(r: &CostReport) -> Option<(String, Level)> {
     })
 }
 
-/// "cached copy from 3 h ago" or "fetched 3 h ago": how old the numbers are and where they came from.
+/// "cached · from 3 h ago · no request" or "fetched 3 h ago · 2 requests ($0.02)": how old the
+/// numbers are, where they came from, and what they cost (Cost Explorer bills each request).
 fn data_age(r: &CostReport, now: i64) -> String {
     let ago = format::ago(now, r.fetched_at);
-    if r.from_cache { format!("cached · from {ago}") } else { format!("fetched {ago}") }
+    match (r.from_cache, r.requests) {
+        (true, _) => format!("cached · from {ago} · no request"),
+        (false, 0) => format!("fetched {ago}"),
+        (false, 1) => format!("fetched {ago} · 1 request ($0.01)"),
+        (false, n) => format!("fetched {ago} · {n} requests (${:.2})", f64::from(n) * 0.01),
+    }
 }
 
 /// "UnblendedCost" (plus the currency when it is not dollars, since `money` prints "$").

@@ -23,6 +23,9 @@ impl World {
             (ActionId::Uncordon, Target::Node(name)) => self.cordon(name, false),
             (ActionId::Silence, Target::NewSilence(new)) => self.create_silence(new),
             (ActionId::ExpireSilence, Target::Silence { id, .. }) => self.expire_silence(id),
+            (ActionId::RefreshCost, Target::CostData) => {
+                Ok("the demo bill is fetched again (no charge)".into())
+            }
             (action, target) => Err(format!("{action:?} does not apply to {}", target.describe())),
         }
     }

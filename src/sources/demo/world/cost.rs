@@ -92,6 +92,7 @@ impl World {
             budget: Some(BUDGET),
             fetched_at: now,
             from_cache: false,
+            requests: 0,
         }
     }
 }

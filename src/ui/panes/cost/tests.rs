@@ -35,6 +35,7 @@ pub(super) fn report(budget: Option<f64>) -> CostReport {
         budget,
         fetched_at: NOW - 3 * 3_600_000,
         from_cache: true,
+        requests: 0,
     }
 }
 
