@@ -52,6 +52,9 @@ pub struct Common {
     /// Show every namespace.
     #[arg(short = 'A', long, global = true)]
     pub all_namespaces: bool,
+    /// Colour theme (default, light, high-contrast, colour-blind-safe, terminal, or a user one).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub theme: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -110,6 +113,8 @@ pub enum PaneArg {
     Scaling,
     Alerts,
     Cost,
+    /// Every problem ranked, with what links to it.
+    Triage,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -184,21 +189,29 @@ fn settings(common: &Common, config: &Config) -> anyhow::Result<Settings> {
     if !(speed > 0.0 && speed <= 1000.0) {
         anyhow::bail!("--speed must be above 0 and at most 1000, not {speed}");
     }
+    let context = common.context.clone().or_else(|| config.kubernetes.context.clone());
+    // The demo's context is known before it starts; a real one once the kubeconfig is read.
+    let shown = context.clone().or_else(|| common.demo.then(|| crate::sources::demo::CONTEXT.to_string()));
     Ok(Settings {
         demo: common.demo,
         seed: common.seed.unwrap_or(config.demo.seed),
         speed,
         readonly: common.readonly || config.readonly,
-        context: common.context.clone().or_else(|| config.kubernetes.context.clone()),
         kubeconfig: common.kubeconfig.clone(),
         scope: match (&common.namespace, common.all_namespaces) {
             (Some(ns), _) => Some(crate::sources::kube::Scope::Namespace(ns.clone())),
             (None, true) => Some(crate::sources::kube::Scope::All),
             (None, false) => None,
         },
-        theme: config.theme(config_dir.as_deref())?,
+        context,
+        theme: match &common.theme {
+            Some(name) => crate::config::load_theme(config_dir.as_deref(), name)?,
+            None => config.theme(config_dir.as_deref(), shown.as_deref().unwrap_or_default())?,
+        },
         keymap: config.keymap(config_dir.as_deref())?,
         audit_path: paths::state_dir().map(|d| d.join("audit.jsonl")),
+        safety: config.safety(),
+        config_dir: config_dir.clone(),
         user: config.alerts.created_by.clone().unwrap_or_else(current_user),
         alertmanagers: config.alertmanager.clone(),
         aws: config.aws.clone(),

@@ -146,3 +146,38 @@ fn keys_lists_every_action() {
         assert!(text.contains(name), "{name} missing:\n{text}");
     }
 }
+
+#[test]
+fn triage_snapshot_themes_and_production_from_the_config() {
+    let out = flightdeck(&["snapshot", "--demo", "--pane", "triage", "--size", "120x30", "--at", "150"], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("Triage") && text.contains("HighErrorRate"), "{text}");
+    // The default config calls *prod* contexts production: the demo's shop-prod gets the banner.
+    assert!(text.lines().next().unwrap().contains("PRODUCTION"), "{text}");
+
+    let out = flightdeck(
+        &["snapshot", "--demo", "--theme", "light", "--format", "svg", "--size", "80x24", "--at", "150"],
+        &[],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("theme light") && stdout(&out).contains("#ffffff"));
+    let out = flightdeck(&["snapshot", "--demo", "--theme", "lihgt"], &[]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("unknown theme `lihgt`") && stderr(&out).contains("light"),
+        "{}",
+        stderr(&out)
+    );
+
+    // A config that names no production pattern and makes shop-prod read-only.
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("c.toml");
+    std::fs::write(&cfg, "[safety]\nproduction = []\n[contexts.\"shop-prod\"]\nreadonly = true\n").unwrap();
+    let out = flightdeck(
+        &["snapshot", "--demo", "--config", cfg.to_str().unwrap(), "--size", "120x30", "--at", "150"],
+        &[],
+    );
+    let first = stdout(&out).lines().next().unwrap_or_default().to_string();
+    assert!(!first.contains("PRODUCTION") && first.contains("READ-ONLY"), "{first}");
+}

@@ -30,9 +30,8 @@ fn demo_console_opens_navigates_and_quits() {
     let t = Tmux::start(160, 48);
     t.type_line(&command(dir.path(), "--demo --seed 7"));
 
-    // The first frame comes before the demo's first data; the DEMO label comes with it.
-    let s =
-        t.wait_for("the six pane titles and the DEMO label", WAIT, |s| all_titles(s) && s.contains("DEMO"));
+    // The sources announce themselves just after the first frame: DEMO follows at once.
+    let s = t.wait_for("the six pane titles, labelled DEMO", WAIT, |s| all_titles(s) && s.contains("DEMO"));
     assert!(s.contains("shop-prod"), "the context is shown:\n{s}");
 
     // 2 opens Argo CD full-screen: its apps, and no other pane's frame.
@@ -129,6 +128,91 @@ fn the_demo_incident_is_fixed_by_a_confirmed_sync_and_audited() {
     assert_eq!(entry["context"], "shop-prod");
     assert_eq!(entry["ok"], true);
 
+    t.keys(&["q"]);
+    t.wait_for("the process to exit", WAIT, |s| s.contains("EXITED:0"));
+}
+
+#[test]
+fn triage_fixes_the_demo_incident_in_three_keystrokes() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = Tmux::start(160, 48);
+    t.type_line(&command(dir.path(), "--demo --seed 7 --speed 20"));
+    // Keys are counted from here: the console is up and the incident is on.
+    t.wait_for("the cart incident and its alert", Duration::from_secs(60), |s| {
+        all_titles(s) && s.contains("Degraded") && s.contains("HighErrorRate")
+    });
+    let mut keystrokes = 0;
+    let mut press = |k: &str| {
+        keystrokes += 1;
+        t.keys(&[k]);
+    };
+
+    // 1. t: triage. The critical alert ranks first; beside it, the app and the HPA it links to,
+    // and the key that fixes it.
+    press("t");
+    let s = t.wait_for("the triage view", WAIT, |s| s.contains("Triage") && s.contains("Linked"));
+    let top = s.lines().find(|l| l.contains("✖ alert")).unwrap_or_default();
+    assert!(top.contains("HighErrorRate"), "the critical alert is not first:\n{s}");
+    assert!(
+        s.lines().any(|l| l.contains("app") && l.contains("services-cart") && l.contains("OutOfSync")),
+        "{s}"
+    );
+    assert!(s.lines().any(|l| l.contains("hpa") && l.contains("storefront/cart")), "{s}");
+    assert!(s.contains("Sync application services-cart"), "the fix is not offered:\n{s}");
+
+    // 2. f: the row's fix asks first, naming action, target and context.
+    press("f");
+    t.wait_for("the confirmation", WAIT, |s| {
+        s.contains("Sync application services-cart")
+            && s.contains("in context shop-prod")
+            && s.contains("yes")
+    });
+    // 3. y: confirmed.
+    press("y");
+    assert!(keystrokes <= 4, "{keystrokes} keystrokes");
+    t.wait_for("services-cart back in sync", Duration::from_secs(60), |s| {
+        s.contains("Triage") && !s.lines().any(|l| l.contains("services-cart") && l.contains("OutOfSync"))
+    });
+    let audit = dir.path().join("state/flightdeck/audit.jsonl");
+    let text = std::fs::read_to_string(&audit).unwrap_or_else(|e| panic!("{}: {e}", audit.display()));
+    let entry: serde_json::Value = serde_json::from_str(text.lines().last().unwrap()).unwrap();
+    assert_eq!((entry["action"].as_str(), entry["ok"].as_bool()), (Some("sync"), Some(true)));
+
+    t.keys(&["q"]);
+    t.wait_for("the process to exit", WAIT, |s| s.contains("EXITED:0"));
+}
+
+#[test]
+fn palette_filter_and_theme_as_a_k9s_user_types_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = Tmux::start(120, 36);
+    t.type_line(&command(dir.path(), "--demo --seed 7"));
+    t.wait_for("the six pane titles", WAIT, all_titles);
+
+    // `:po` opens the Pods pane, as in k9s.
+    t.keys(&[":"]);
+    t.wait_for("the palette", WAIT, |s| s.contains("command") && s.contains("Tab completes"));
+    t.keys(&["p", "o", "Enter"]);
+    t.wait_for("Pods full-screen", WAIT, |s| s.contains("3 Pods") && !s.contains("Scaling"));
+
+    // `/cart` keeps only cart's pods and says so on the frame; Esc clears it.
+    t.keys(&["/", "c", "a", "r", "t", "Enter"]);
+    let s = t.wait_for("the filter on the frame", WAIT, |s| s.contains("/cart"));
+    let rows: Vec<&str> = s.lines().filter(|l| l.contains("Running") || l.contains("Pending")).collect();
+    assert!(!rows.is_empty() && rows.iter().all(|l| l.contains("cart")), "{s}");
+    t.keys(&["Escape"]);
+    t.wait_for("the filter cleared", WAIT, |s| !s.contains("/cart") && s.contains("argocd"));
+
+    // `:theme light` switches live; Up recalls it from the history.
+    t.keys(&[":"]);
+    t.keys(&["-l", "theme light"]);
+    t.keys(&["Enter"]);
+    t.wait_for("the theme switched", WAIT, |s| s.contains("theme light"));
+    t.keys(&[":", "Up"]);
+    t.wait_for("the history", WAIT, |s| s.contains(": theme light"));
+    // Esc alone (followed at once by another key, a terminal reads Alt-that-key).
+    t.keys(&["Escape"]);
+    t.wait_for("the palette closed", WAIT, |s| !s.contains("Tab completes"));
     t.keys(&["q"]);
     t.wait_for("the process to exit", WAIT, |s| s.contains("EXITED:0"));
 }

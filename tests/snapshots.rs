@@ -44,6 +44,7 @@ pane_snapshots! {
     scaling => PaneArg::Scaling,
     alerts => PaneArg::Alerts,
     cost => PaneArg::Cost,
+    triage => PaneArg::Triage,
 }
 
 fn row_text(buf: &ratatui::buffer::Buffer, y: u16) -> String {
@@ -178,4 +179,132 @@ fn a_stale_source_is_marked_stale() {
     update(&mut state, Message::Tick(now));
     let text = to_text(&render(&state, 160, 48));
     assert!(text.contains("stale · updated"), "{text}");
+}
+
+#[test]
+fn triage_puts_the_critical_alert_first_in_the_crit_role_with_its_fix() {
+    let mut state = demo_state(SEED, AT);
+    show(&mut state, PaneArg::Triage);
+    let buf = render(&state, 160, 48);
+    let (_, y) = find_in_row(&buf, "HighErrorRate", "alert").unwrap_or_else(|| panic!("{}", to_text(&buf)));
+    assert_eq!(y, 3, "not the first row:\n{}", to_text(&buf));
+    // The selected row is drawn in the selection style; its symbol keeps the crit colour.
+    let (sx, sy) = find_in_row(&buf, "✖ alert", "HighErrorRate").unwrap();
+    assert_eq!((sy, Some(buf[(sx, sy)].fg)), (y, Theme::default_theme().style(Role::Crit).fg));
+    let text = to_text(&buf);
+    assert!(text.contains("fix   f  Sync application services-cart"), "{text}");
+}
+
+fn render_with(state: &State, theme: &Theme, w: u16, h: u16) -> ratatui::buffer::Buffer {
+    let keymap = Keymap::default_keymap();
+    render_to_buffer(state, &Ui { theme, keymap: &keymap }, w, h)
+}
+
+#[test]
+fn palette_completes_commands_and_aliases() {
+    use flightdeck::actions::command::Command;
+    use flightdeck::actions::dispatch::dispatch;
+    use flightdeck::actions::prompt::{Edit, edit};
+    let mut state = demo_state(SEED, AT);
+    dispatch(&mut state, Command::Palette);
+    insta::assert_snapshot!("palette_empty_80x24", to_text(&render(&state, 80, 24)));
+    for c in "ns st".chars() {
+        edit(&mut state, Edit::Char(c));
+    }
+    let text = to_text(&render(&state, 80, 24));
+    assert!(text.contains("ns storefront"), "{text}");
+    insta::assert_snapshot!("palette_ns_80x24", text);
+}
+
+#[test]
+fn production_context_has_a_banner_red_borders_and_wants_names_typed() {
+    use flightdeck::actions::command::Command;
+    use flightdeck::actions::dispatch::{Effect, dispatch};
+    use flightdeck::actions::prompt::{Edit, edit};
+    use flightdeck::actions::registry::ActionId;
+    let mut state = demo_state(SEED, AT);
+    state.production = true;
+    let theme = Theme::default_theme();
+    let buf = render_with(&state, &theme, 80, 24);
+    let text = to_text(&buf);
+    assert!(row_text(&buf, 0).contains("PRODUCTION"), "{text}");
+    let prod = theme.style(Role::Production);
+    assert!((0..80).all(|x| buf[(x, 0)].bg == prod.bg.unwrap()), "the banner is not the whole line");
+    // Every pane border is drawn in the production colour.
+    assert_eq!(buf[(0, 1)].fg, prod.bg.unwrap());
+    insta::assert_snapshot!("production_overview_80x24", text);
+
+    // A destructive action asks for the target's name; `y` is not enough.
+    dispatch(&mut state, Command::Pane(3));
+    dispatch(&mut state, Command::Action(ActionId::DeletePod));
+    let text = to_text(&render(&state, 80, 24));
+    assert!(text.contains("PRODUCTION") && text.contains("type cart-"), "{text}");
+    insta::assert_snapshot!("production_type_name_80x24", text);
+    edit(&mut state, Edit::Char('y'));
+    assert_eq!(edit(&mut state, Edit::Enter), Effect::None);
+    assert!(state.view.status.as_ref().unwrap().text.contains("not run"));
+    dispatch(&mut state, Command::Action(ActionId::DeletePod));
+    let name = flightdeck::state::view::selected_target(&state, flightdeck::state::PaneId::Pods).unwrap();
+    for c in name.name().chars() {
+        edit(&mut state, Edit::Char(c));
+    }
+    assert!(matches!(edit(&mut state, Edit::Enter), Effect::Run { action: ActionId::DeletePod, .. }));
+    // A sync (not destructive) is a plain yes, but the dialog says production too.
+    dispatch(&mut state, Command::Pane(2));
+    dispatch(&mut state, Command::Action(ActionId::Sync));
+    let text = to_text(&render(&state, 80, 24));
+    assert!(text.contains("Sync? — PRODUCTION") && text.contains("shop-prod (production)"), "{text}");
+}
+
+#[test]
+fn readonly_header_and_hints() {
+    let mut state = demo_state(SEED, AT);
+    state.readonly = true;
+    show(&mut state, PaneArg::Triage);
+    let text = to_text(&render(&state, 80, 24));
+    assert!(text.contains("READ-ONLY") && !text.contains("fix   f"), "{text}");
+    insta::assert_snapshot!("readonly_triage_80x24", text);
+}
+
+#[test]
+fn every_theme_draws_the_overview() {
+    use flightdeck::headless::export::to_svg;
+    for (name, _) in flightdeck::config::theme::BUILTIN {
+        let theme = Theme::builtin(name).unwrap();
+        let state = demo_state(SEED, AT);
+        let buf = render_with(&state, &theme, 80, 24);
+        // The crit badge is in the theme's crit colour, whatever the theme.
+        let (x, y) = find(&buf, "✖ crit").unwrap();
+        assert_eq!(Some(buf[(x, y)].fg), theme.style(Role::Crit).fg.or(Some(ratatui::style::Color::Reset)));
+        insta::assert_snapshot!(format!("theme_{name}_overview_80x24_svg"), to_svg(&buf, &theme));
+    }
+}
+
+#[test]
+fn a_filter_narrows_marks_its_matches_and_the_sort_is_shown() {
+    use flightdeck::actions::command::Command;
+    use flightdeck::actions::dispatch::dispatch;
+    use flightdeck::actions::prompt::{Edit, edit};
+    let mut state = demo_state(SEED, AT);
+    dispatch(&mut state, Command::Pane(3));
+    dispatch(&mut state, Command::Filter);
+    for c in "cart".chars() {
+        edit(&mut state, Edit::Char(c));
+    }
+    edit(&mut state, Edit::Enter);
+    dispatch(&mut state, Command::Sort);
+    edit(&mut state, Edit::Char('r'));
+    dispatch(&mut state, Command::Sort);
+    edit(&mut state, Edit::Char('r'));
+    let buf = render(&state, 80, 24);
+    let text = to_text(&buf);
+    assert!(text.contains("/cart · sorted by restarts ↓"), "{text}");
+    // Every pod row names cart; the match is in the match colour.
+    let (x, y) = find_in_row(&buf, "cart", "CrashLoopBackOff").unwrap();
+    assert_eq!(Some(buf[(x, y)].fg), Theme::default_theme().style(Role::Match).fg);
+    insta::assert_snapshot!("pods_filtered_sorted_80x24", text);
+    // Esc clears the kept filter before it leaves the pane.
+    dispatch(&mut state, Command::Back);
+    assert_eq!(state.view.filter_text(flightdeck::state::PaneId::Pods), None);
+    assert_eq!(state.view.mode, flightdeck::state::view::Mode::Full(flightdeck::state::PaneId::Pods));
 }

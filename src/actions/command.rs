@@ -23,6 +23,16 @@ pub enum Command {
     Bottom,
     Confirm,
     Cancel,
+    /// Open the triage view.
+    Triage,
+    /// Run the fix the selected triage row offers first.
+    Fix,
+    /// Open the `:` command palette.
+    Palette,
+    /// Type a `/` filter for the pane's rows.
+    Filter,
+    /// Sort the pane's rows by the column whose letter comes next.
+    Sort,
     /// Alerts: one row per alertname, or every alert.
     GroupAlerts,
     /// Alerts: the silences view, or back to the alerts.
@@ -45,6 +55,11 @@ pub const NAVIGATION: &[(&str, Command, &str)] = &[
     ("pane_5", Command::Pane(5), "Alerts full-screen"),
     ("pane_6", Command::Pane(6), "Cost full-screen"),
     ("open", Command::Open, "open the focused pane"),
+    ("triage", Command::Triage, "triage: problems ranked"),
+    ("fix", Command::Fix, "fix the selected problem"),
+    ("palette", Command::Palette, "commands (:pods, :ns …)"),
+    ("filter", Command::Filter, "filter (!not, key=val)"),
+    ("sort", Command::Sort, "sort: then column letter"),
     ("back", Command::Back, "back to the overview"),
     ("up", Command::Up, "select the row above"),
     ("down", Command::Down, "select the row below"),

@@ -4,7 +4,11 @@
 use super::alert_commands;
 use super::command::Command;
 use super::registry::{self, ActionId};
-use crate::state::view::{AlertsView, Mode, Overlay, Pending, Target, row_counts, row_key, selected_target};
+use super::triage;
+use crate::state::view::{
+    AlertsView, Mode, Overlay, Pending, Prompt, PromptKind, Target, reveal, row_counts, row_key,
+    selected_problem, selected_target,
+};
 use crate::state::{Level, PaneId, State};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -16,7 +20,9 @@ pub enum Effect {
         target: Target,
         context: String,
     },
-    /// `:ctx NAME`: watch another Kubernetes context.
+    /// `:theme NAME`: the app loop loads it and draws with it from now on.
+    SetTheme(String),
+    /// `:ctx NAME`: watch another Kubernetes context (the demo has one and says so).
     SwitchContext(String),
     /// `:ns NAME` / `:ns all`: watch other namespaces.
     SwitchNamespace(crate::sources::kube::Scope),
@@ -33,9 +39,7 @@ pub fn dispatch(state: &mut State, cmd: Command) -> Effect {
             Command::Confirm => {
                 let p = p.clone();
                 view.overlay = Overlay::None;
-                let Some(spec) = registry::by_name(&p.action) else { return Effect::None };
-                view.say(state.now, format!("{} {} …", spec.title, p.target.describe()), Level::Accent);
-                Effect::Run { action: spec.id, target: p.target, context: p.context }
+                confirmed(state, p)
             }
             Command::Cancel | Command::Back | Command::Quit => {
                 view.overlay = Overlay::None;
@@ -52,6 +56,13 @@ pub fn dispatch(state: &mut State, cmd: Command) -> Effect {
         }
         return Effect::None;
     }
+    if view.mode == Mode::Triage
+        && view.overlay == Overlay::None
+        && let Some(effect) = triage_command(state, cmd)
+    {
+        return effect;
+    }
+    let view = &mut state.view;
     let pane = view.active_pane();
     let rows = row_counts(state)[pane.index()];
     let view = &mut state.view;
@@ -66,6 +77,9 @@ pub fn dispatch(state: &mut State, cmd: Command) -> Effect {
             } else if pane == PaneId::Alerts && view.alerts_view == AlertsView::Silences {
                 // Out of the silences view first, as k9s steps back one view at a time.
                 view.alerts_view = AlertsView::List;
+            } else if view.filter_text(pane).is_some() {
+                // Esc clears a kept filter next, as in k9s.
+                view.set_filter(pane, None);
             } else {
                 view.mode = Mode::Overview;
             }
@@ -93,6 +107,28 @@ pub fn dispatch(state: &mut State, cmd: Command) -> Effect {
         Command::Top => view.move_selection(pane, isize::MIN / 2, rows),
         Command::Bottom => view.move_selection(pane, isize::MAX / 2, rows),
         Command::Confirm => {}
+        Command::Triage => {
+            // Opening triage starts at the worst problem, whatever was selected last time.
+            view.mode = Mode::Triage;
+            view.overlay = Overlay::None;
+            view.triage_selected = 0;
+            view.triage_anchor = None;
+            crate::state::view::move_triage(state, 0);
+            return Effect::None;
+        }
+        Command::Fix => {}
+        Command::Palette => {
+            super::prompt::open(state, PromptKind::Command);
+            return Effect::None;
+        }
+        Command::Filter => {
+            super::prompt::open(state, PromptKind::Filter);
+            return Effect::None;
+        }
+        Command::Sort => {
+            super::prompt::open(state, PromptKind::Sort);
+            return Effect::None;
+        }
         Command::GroupAlerts | Command::Silences | Command::Jump => {
             alert_commands::run(state, cmd);
             return Effect::None;
@@ -102,6 +138,88 @@ pub fn dispatch(state: &mut State, cmd: Command) -> Effect {
     // The user moved the cursor: it now follows the row it is on.
     state.view.anchor[pane.index()] = row_key(state, pane, state.view.selected(pane));
     Effect::None
+}
+
+/// The user said yes: run it.
+pub fn confirmed(state: &mut State, p: Pending) -> Effect {
+    let Some(spec) = registry::by_name(&p.action) else { return Effect::None };
+    state.view.say(state.now, format!("{} {} …", spec.title, p.target.describe()), Level::Accent);
+    Effect::Run { action: spec.id, target: p.target, context: p.context }
+}
+
+/// Keys in the triage view: moving over its rows, Enter to the subject's pane, the row's fix.
+/// `None` for the commands that work as everywhere else.
+fn triage_command(state: &mut State, cmd: Command) -> Option<Effect> {
+    let step = match cmd {
+        Command::Up => -1,
+        Command::Down => 1,
+        Command::PageUp => -PAGE,
+        Command::PageDown => PAGE,
+        Command::Top => isize::MIN / 2,
+        Command::Bottom => isize::MAX / 2,
+        Command::Open => {
+            let problem = selected_problem(state)?;
+            let target = problem.subject_target().cloned();
+            let pane = problem.category.pane();
+            let shown = match target {
+                Some(t) => reveal(state, &t),
+                None => false,
+            };
+            if !shown && let Some(p) = pane {
+                state.view.focus = p;
+                state.view.mode = Mode::Full(p);
+            }
+            return Some(Effect::None);
+        }
+        Command::Back | Command::Cancel => {
+            if state.view.triage_filter.is_some() {
+                state.view.set_current_filter(None);
+            } else {
+                state.view.mode = Mode::Overview;
+            }
+            return Some(Effect::None);
+        }
+        Command::Sort => {
+            // Triage's order is its point: worst first.
+            let msg = "triage is ranked worst first; o sorts the panes (Enter goes to one)";
+            state.view.say(state.now, msg, Level::Muted);
+            return Some(Effect::None);
+        }
+        Command::Fix => {
+            let now = state.now;
+            let Some(problem) = selected_problem(state) else {
+                state.view.say(now, "nothing to fix: no problem is selected", Level::Muted);
+                return Some(Effect::None);
+            };
+            let Some((spec, target)) = triage::fixes(state, problem).into_iter().next() else {
+                let why = if state.readonly { "read-only" } else { "no action fixes this from here" };
+                state.view.say(now, format!("{}: {why}", problem.subject), Level::Warn);
+                return Some(Effect::None);
+            };
+            return Some(ask_on(state, spec.id, target));
+        }
+        Command::Action(id) => {
+            let spec = registry::spec(id);
+            let now = state.now;
+            if state.readonly && spec.mutating {
+                state.view.say(now, format!("{}: refused, flightdeck is read-only", spec.title), Level::Warn);
+                return Some(Effect::None);
+            }
+            let target = selected_problem(state).and_then(|p| triage::target_for(p, id));
+            let Some(target) = target else {
+                state.view.say(
+                    now,
+                    format!("{}: nothing on this row it applies to", spec.title),
+                    Level::Warn,
+                );
+                return Some(Effect::None);
+            };
+            return Some(ask_on(state, id, target));
+        }
+        _ => return None,
+    };
+    crate::state::view::move_triage(state, step);
+    Some(Effect::None)
 }
 
 /// Start an action on the selected row: refuse it, ask first, or run it.
@@ -116,7 +234,23 @@ fn ask(state: &mut State, id: ActionId) -> Effect {
     if spec.pane != pane {
         return Effect::None;
     }
-    let Some(target) = selected_target(state, pane).and_then(|t| retarget(state, id, t)) else {
+    let Some(target) = selected_target(state, pane) else {
+        state.view.say(now, format!("{}: nothing selected it applies to", spec.title), Level::Warn);
+        return Effect::None;
+    };
+    ask_on(state, id, target)
+}
+
+/// Ask for (or run) action `id` on `target`, after turning a pod into its owner where the
+/// action acts on the owner.
+fn ask_on(state: &mut State, id: ActionId, target: Target) -> Effect {
+    let spec = registry::spec(id);
+    let now = state.now;
+    if state.readonly && spec.mutating {
+        state.view.say(now, format!("{}: refused, flightdeck is read-only", spec.title), Level::Warn);
+        return Effect::None;
+    }
+    let Some(target) = retarget(state, id, target) else {
         state.view.say(now, format!("{}: nothing selected it applies to", spec.title), Level::Warn);
         return Effect::None;
     };
@@ -129,13 +263,19 @@ fn ask(state: &mut State, id: ActionId) -> Effect {
         return alert_commands::open_silence_form(state, target);
     }
     if spec.confirm {
-        state.view.overlay = Overlay::Confirm(Pending {
+        let pending = Pending {
             action: spec.name.to_string(),
             title: spec.title.to_string(),
             target,
             context,
             destructive: spec.destructive,
-        });
+        };
+        // In production a destructive action wants the target's name typed, not a reflex `y`.
+        state.view.overlay = if state.production && spec.destructive {
+            Overlay::Prompt(Prompt::new(PromptKind::TypeName(pending), ""))
+        } else {
+            Overlay::Confirm(pending)
+        };
         Effect::None
     } else {
         state.view.say(now, format!("{} {} …", spec.title, target.describe()), Level::Accent);
@@ -370,5 +510,84 @@ mod tests {
         s.readonly = true;
         dispatch(&mut s, Command::Action(ActionId::Scale));
         assert_eq!(s.view.overlay, Overlay::None, "refused under --readonly");
+    }
+}
+
+#[cfg(test)]
+mod triage_tests {
+    use super::*;
+    use crate::headless::snapshot::demo_state;
+
+    #[test]
+    fn the_demo_incident_is_fixed_from_triage_in_three_keys() {
+        let mut s = demo_state(7, 150);
+        dispatch(&mut s, Command::Triage);
+        assert_eq!(s.view.mode, Mode::Triage);
+        assert_eq!(dispatch(&mut s, Command::Fix), Effect::None);
+        let Overlay::Confirm(p) = &s.view.overlay else { panic!("no confirmation") };
+        assert_eq!(p.target, Target::App("services-cart".into()));
+        let eff = dispatch(&mut s, Command::Confirm);
+        assert!(matches!(eff, Effect::Run { action: ActionId::Sync, .. }), "{eff:?}");
+    }
+
+    #[test]
+    fn an_action_key_acts_on_the_rows_link_of_its_kind() {
+        let mut s = demo_state(7, 150);
+        dispatch(&mut s, Command::Triage);
+        dispatch(&mut s, Command::Action(ActionId::RolloutRestart));
+        let Overlay::Confirm(p) = &s.view.overlay else { panic!("no confirmation") };
+        assert!(matches!(&p.target, Target::Workload { name, .. } if name == "cart"), "{:?}", p.target);
+        dispatch(&mut s, Command::Cancel);
+        // Cordon has no node on this row: refused, with a reason.
+        dispatch(&mut s, Command::Action(ActionId::Cordon));
+        assert_eq!(s.view.overlay, Overlay::None);
+        assert!(s.view.status.as_ref().unwrap().text.contains("nothing on this row"));
+    }
+
+    #[test]
+    fn triage_moves_opens_and_goes_back() {
+        let mut s = demo_state(7, 150);
+        dispatch(&mut s, Command::Triage);
+        dispatch(&mut s, Command::Down);
+        dispatch(&mut s, Command::Down);
+        let p = selected_problem(&s).unwrap().clone();
+        assert_eq!(p.subject, "services-cart");
+        dispatch(&mut s, Command::Open);
+        assert_eq!(s.view.mode, Mode::Full(PaneId::ArgoCd));
+        assert_eq!(selected_target(&s, PaneId::ArgoCd), Some(Target::App("services-cart".into())));
+        dispatch(&mut s, Command::Triage);
+        dispatch(&mut s, Command::Back);
+        assert_eq!(s.view.mode, Mode::Overview);
+    }
+
+    #[test]
+    fn triage_filters_keep_what_links_to_the_text_and_esc_clears() {
+        use crate::actions::prompt::{Edit, edit};
+        let mut s = demo_state(7, 150);
+        dispatch(&mut s, Command::Triage);
+        let all = crate::state::rows::problems(&s).len();
+        dispatch(&mut s, Command::Filter);
+        for c in "storefront/cart".chars() {
+            edit(&mut s, Edit::Char(c));
+        }
+        edit(&mut s, Edit::Enter);
+        let kept: Vec<String> = crate::state::rows::problems(&s).iter().map(|p| p.subject.clone()).collect();
+        assert!(kept.len() < all && kept.contains(&"HighErrorRate".to_string()), "{kept:?}");
+        assert!(!kept.contains(&"CPUThrottlingHigh".to_string()), "{kept:?}");
+        assert_eq!(selected_problem(&s).unwrap().subject, kept[0]);
+        dispatch(&mut s, Command::Back);
+        assert_eq!((s.view.mode, crate::state::rows::problems(&s).len()), (Mode::Triage, all));
+        dispatch(&mut s, Command::Back);
+        assert_eq!(s.view.mode, Mode::Overview);
+    }
+
+    #[test]
+    fn readonly_triage_offers_no_fix() {
+        let mut s = demo_state(7, 150);
+        s.readonly = true;
+        dispatch(&mut s, Command::Triage);
+        dispatch(&mut s, Command::Fix);
+        assert_eq!(s.view.overlay, Overlay::None);
+        assert!(s.view.status.as_ref().unwrap().text.contains("read-only"));
     }
 }

@@ -2,6 +2,7 @@
 //! messages, action results, a 1 s clock tick and shutdown signals, and redraws only on change.
 
 pub mod input;
+pub mod mouse;
 pub mod startup;
 pub mod switch;
 pub mod terminal;
@@ -14,8 +15,10 @@ use futures::StreamExt;
 use crate::actions::dispatch::{Effect, dispatch};
 use crate::actions::executor::Executor;
 use crate::actions::form;
+use crate::actions::prompt;
 use crate::actions::switch::Switch;
 use crate::actions::value;
+use crate::config::Theme;
 use crate::state::view::Overlay;
 use crate::state::{Level, Message, State, update};
 use crate::ui::{self, Ui};
@@ -28,10 +31,9 @@ const MAX_BATCH: usize = 4096;
 pub async fn run(settings: Settings) -> anyhow::Result<()> {
     let Running { mut state, mut rx, mut results, mut executor, clock, _guards, mut kube } =
         startup::start(&settings)?;
-    let ui = Ui { theme: &settings.theme, keymap: &settings.keymap };
     let mut terminal = terminal::enter()?;
     let channels = Channels { sources: &mut rx, results: &mut results, kube: &mut kube };
-    let result = event_loop(&mut terminal, &mut state, channels, &mut executor, clock, &ui).await;
+    let result = event_loop(&mut terminal, &mut state, channels, &mut executor, clock, &settings).await;
     terminal::leave();
     result
 }
@@ -49,16 +51,18 @@ async fn event_loop(
     Channels { sources: rx, results, kube }: Channels<'_>,
     executor: &mut Executor,
     clock: crate::sources::Clock,
-    ui: &Ui<'_>,
+    settings: &Settings,
 ) -> anyhow::Result<()> {
     let mut events = EventStream::new();
     let mut keys = input::KeyReader::default();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut shutdown = terminal::shutdown_signals()?;
+    // `:theme` replaces it while running.
+    let mut theme = settings.theme.clone();
     update(state, Message::Tick(clock.now()));
     state.finish_batch();
-    terminal.draw(|f| ui::draw(f, state, ui))?;
+    terminal.draw(|f| ui::draw(f, state, &Ui { theme: &theme, keymap: &settings.keymap }))?;
     loop {
         let mut switch_to = None;
         let mut dirty = tokio::select! {
@@ -78,30 +82,29 @@ async fn event_loop(
                     }
                 }
                 Some(Ok(Event::Key(k))) if k.kind != KeyEventKind::Release => {
-                    let dialog = matches!(state.view.overlay, Overlay::Confirm(_));
-                    // A form takes text, so it sees keys before the keymap does.
-                    let effect = if matches!(state.view.overlay, Overlay::Silence(_)) {
+                    // A prompt or a form takes text, so it sees keys before the keymap does.
+                    let effect = if matches!(state.view.overlay, Overlay::Prompt(_)) {
+                        input::edit_of(&k).map(|e| prompt::edit(state, e))
+                    } else if matches!(state.view.overlay, Overlay::Silence(_)) {
                         Some(form::handle_key(state, &k))
                     } else {
-                        keys.feed(&k, ui.keymap, state.view.active_pane(), dialog).map(|cmd| dispatch(state, cmd))
+                        let dialog = matches!(state.view.overlay, Overlay::Confirm(_));
+                        let section = crate::config::keymap::Section::for_view(&state.view);
+                        keys.feed(&k, &settings.keymap, section, dialog).map(|cmd| dispatch(state, cmd))
                     };
                     match effect {
                         Some(Effect::Quit) => return Ok(()),
-                        Some(Effect::Run { action, target, context }) => {
-                            executor.run(action, target, context);
+                        Some(effect) => {
+                            switch_to = carry_out(effect, state, executor, settings, &mut theme);
                             true
                         }
-                        Some(Effect::SwitchContext(c)) => {
-                            switch_to = Some(Switch::Context(c));
-                            true
-                        }
-                        Some(Effect::SwitchNamespace(s)) => {
-                            switch_to = Some(Switch::Namespace(s));
-                            true
-                        }
-                        Some(Effect::None) => true,
                         None => false,
                     }
+                }
+                Some(Ok(Event::Mouse(m))) => {
+                    let size = terminal.size()?;
+                    let ui = Ui { theme: &theme, keymap: &settings.keymap };
+                    mouse::handle(state, &m, &ui, ratatui::layout::Rect::new(0, 0, size.width, size.height))
                 }
                 Some(Ok(Event::Resize(_, _))) => true,
                 Some(Ok(_)) => false,
@@ -139,7 +142,42 @@ async fn event_loop(
         }
         if dirty {
             state.finish_batch();
-            terminal.draw(|f| ui::draw(f, state, ui))?;
+            terminal.draw(|f| ui::draw(f, state, &Ui { theme: &theme, keymap: &settings.keymap }))?;
         }
     }
+}
+
+/// Do what a key asked for beyond changing the view; a context or namespace switch is handed
+/// back, because it needs the source channel the loop owns.
+fn carry_out(
+    effect: Effect,
+    state: &mut State,
+    executor: &Executor,
+    settings: &Settings,
+    theme: &mut Theme,
+) -> Option<Switch> {
+    let now = state.now;
+    match effect {
+        Effect::None | Effect::Quit => {}
+        Effect::Run { action, target, context } => executor.run(action, target, context),
+        Effect::SetTheme(name) => match crate::config::load_theme(settings.config_dir.as_deref(), &name) {
+            Ok(t) => {
+                *theme = t;
+                state.view.say(now, format!("theme {name}"), Level::Ok);
+            }
+            Err(e) => state.view.say(now, format!("{e:#}"), Level::Warn),
+        },
+        Effect::SwitchContext(name) if settings.demo => demo_context(state, name),
+        Effect::SwitchContext(name) => return Some(Switch::Context(name)),
+        Effect::SwitchNamespace(scope) => return Some(Switch::Namespace(scope)),
+    }
+    None
+}
+
+/// `:ctx NAME` on the demo, which has one context: nothing is pretended, the status line says so.
+fn demo_context(state: &mut State, name: String) {
+    let why = format!("the demo platform has one Kubernetes context ({})", state.context);
+    let msg = format!("context {name} not switched: {why}");
+    state.view.requested_context = Some(name);
+    state.view.say(state.now, msg, Level::Warn);
 }

@@ -34,6 +34,19 @@ pub struct Settings {
     pub cost: CostConfig,
     /// Where the bill is cached between runs.
     pub cache_dir: Option<PathBuf>,
+    /// Production patterns and per-context read-only.
+    pub safety: crate::config::safety::Safety,
+    /// Where user themes and keymaps are looked up (`:theme NAME`).
+    pub config_dir: Option<PathBuf>,
+}
+
+impl Settings {
+    /// The context's safety flags onto the store: production, and read-only by flag, config
+    /// or the context's own setting.
+    pub fn apply_safety(&self, state: &mut State) {
+        state.production = self.safety.is_production(&state.context);
+        state.readonly = self.readonly || self.safety.readonly(&state.context);
+    }
 }
 
 pub struct Running {
@@ -124,7 +137,7 @@ pub fn start(settings: &Settings) -> anyhow::Result<Running> {
         }
     }
     let mut state = State::new(context, clock.now());
-    state.readonly = settings.readonly;
+    settings.apply_safety(&mut state);
     state.user = settings.user.clone();
     update(&mut state, Message::Tick(clock.now()));
     drop(tx);

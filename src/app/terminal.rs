@@ -5,10 +5,19 @@
 use tokio::sync::mpsc;
 
 pub fn enter() -> anyhow::Result<ratatui::DefaultTerminal> {
-    Ok(ratatui::try_init()?)
+    let terminal = ratatui::try_init()?;
+    // ratatui's restore does not know about the mouse: turn it off first on a panic too.
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
+        hook(info);
+    }));
+    crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture)?;
+    Ok(terminal)
 }
 
 pub fn leave() {
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
     ratatui::restore();
 }
 

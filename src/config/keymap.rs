@@ -11,7 +11,11 @@ use super::errors::{FileError, closest};
 use crate::actions::command::Command;
 use crate::state::PaneId;
 
-pub const BUILTIN: &[(&str, &str)] = &[("default", include_str!("../../keymaps/default.toml"))];
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("default", include_str!("../../keymaps/default.toml")),
+    ("vim", include_str!("../../keymaps/vim.toml")),
+    ("emacs", include_str!("../../keymaps/emacs.toml")),
+];
 
 /// One key press, normalised so that `S` and shift-s compare equal.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -143,6 +147,8 @@ pub enum Section {
     Global,
     /// While a confirmation is open.
     Dialog,
+    /// The triage view.
+    Triage,
     Pane(PaneId),
 }
 
@@ -151,13 +157,23 @@ impl Section {
         match s {
             "global" => Some(Section::Global),
             "dialog" => Some(Section::Dialog),
+            "triage" => Some(Section::Triage),
             other => PaneId::from_slug(other).map(Section::Pane),
         }
     }
+    /// The section whose keys apply to what the view shows (before the global ones).
+    pub fn for_view(view: &crate::state::View) -> Section {
+        match view.mode {
+            crate::state::view::Mode::Triage => Section::Triage,
+            _ => Section::Pane(view.active_pane()),
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Section::Global => "global",
             Section::Dialog => "dialog",
+            Section::Triage => "triage",
             Section::Pane(p) => p.slug(),
         }
     }
@@ -180,10 +196,12 @@ pub enum Lookup {
 }
 
 impl Keymap {
+    /// A built-in keymap: `default`, or another that patches it as a user file would.
     pub fn builtin(name: &str) -> Option<Keymap> {
         let (_, text) = BUILTIN.iter().find(|(n, _)| *n == name)?;
+        let base = (name != "default").then(Keymap::default_keymap);
         Some(
-            Keymap::parse(Path::new(&format!("keymaps/{name}.toml")), text, None)
+            Keymap::parse(Path::new(&format!("keymaps/{name}.toml")), text, base.as_ref())
                 .expect("built-in keymap is valid"),
         )
     }
@@ -200,7 +218,8 @@ impl Keymap {
         map.next_rank += text.len() + 1;
         for (section_name, entries) in file {
             let section = Section::parse(section_name.get_ref()).ok_or_else(|| {
-                let names = ["global", "dialog"].into_iter().chain(PaneId::ALL.iter().map(|p| p.slug()));
+                let names =
+                    ["global", "dialog", "triage"].into_iter().chain(PaneId::ALL.iter().map(|p| p.slug()));
                 let hint = closest(section_name.get_ref(), names.clone());
                 FileError::at(
                     path,
@@ -253,9 +272,8 @@ impl Keymap {
 
     /// Look a key sequence up: dialog keys while a dialog is open, else the pane's own keys,
     /// then the global ones.
-    pub fn lookup(&self, seq: &[Chord], pane: PaneId, dialog: bool) -> Lookup {
-        let sections: &[Section] =
-            if dialog { &[Section::Dialog] } else { &[Section::Pane(pane), Section::Global] };
+    pub fn lookup(&self, seq: &[Chord], section: Section, dialog: bool) -> Lookup {
+        let sections: &[Section] = if dialog { &[Section::Dialog] } else { &[section, Section::Global] };
         let mut prefix = false;
         for s in sections {
             let Some(table) = self.bindings.get(s) else { continue };
@@ -292,13 +310,77 @@ mod tests {
     #[test]
     fn default_keymap_binds_the_basics() {
         let k = Keymap::default_keymap();
-        assert!(matches!(k.lookup(&[key('q')], PaneId::Pods, false), Lookup::Found(Command::Quit)));
-        assert!(matches!(k.lookup(&[key('2')], PaneId::Pods, false), Lookup::Found(Command::Pane(2))));
         assert!(matches!(
-            k.lookup(&[key('s')], PaneId::ArgoCd, false),
+            k.lookup(&[key('q')], Section::Pane(PaneId::Pods), false),
+            Lookup::Found(Command::Quit)
+        ));
+        assert!(matches!(
+            k.lookup(&[key('2')], Section::Pane(PaneId::Pods), false),
+            Lookup::Found(Command::Pane(2))
+        ));
+        assert!(matches!(
+            k.lookup(&[key('s')], Section::Pane(PaneId::ArgoCd), false),
             Lookup::Found(Command::Action(ActionId::Sync))
         ));
-        assert!(matches!(k.lookup(&[key('g')], PaneId::Pods, false), Lookup::Prefix));
+        assert!(matches!(k.lookup(&[key('g')], Section::Pane(PaneId::Pods), false), Lookup::Prefix));
+    }
+
+    #[test]
+    fn every_shipped_keymap_loads_and_keeps_the_basics() {
+        for (name, _) in BUILTIN {
+            let k = Keymap::builtin(name).unwrap();
+            let help = k.keys_for(Section::Global, Command::Help);
+            assert!(!help.is_empty(), "{name}: no help key");
+            assert!(!k.keys_for(Section::Global, Command::Palette).is_empty(), "{name}: no palette key");
+            assert!(!k.keys_for(Section::Triage, Command::Fix).is_empty(), "{name}: no fix key");
+        }
+    }
+
+    #[test]
+    fn no_destructive_action_sits_on_a_bare_key_without_confirmation() {
+        use crate::actions::registry;
+        for (name, _) in BUILTIN {
+            let k = Keymap::builtin(name).unwrap();
+            for table in k.bindings.values() {
+                for (seq, (cmd, _)) in table {
+                    let Command::Action(id) = cmd else { continue };
+                    let spec = registry::spec(*id);
+                    let bare = seq.len() == 1 && !seq[0].ctrl && !seq[0].alt;
+                    assert!(
+                        !(spec.destructive && bare && !spec.confirm),
+                        "{name}: {} on a bare key",
+                        spec.name
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn vim_and_emacs_bind_their_habits() {
+        let vim = Keymap::builtin("vim").unwrap();
+        let seq = |s: &str| s.split(' ').map(|k| Chord::parse(k).unwrap()).collect::<Vec<_>>();
+        assert!(matches!(
+            vim.lookup(&seq("ctrl-d"), Section::Pane(PaneId::Pods), false),
+            Lookup::Found(Command::PageDown)
+        ));
+        assert!(matches!(
+            vim.lookup(&seq("Z Z"), Section::Pane(PaneId::Pods), false),
+            Lookup::Found(Command::Quit)
+        ));
+        let emacs = Keymap::builtin("emacs").unwrap();
+        assert!(matches!(
+            emacs.lookup(&seq("ctrl-n"), Section::Pane(PaneId::Pods), false),
+            Lookup::Found(Command::Down)
+        ));
+        assert!(matches!(
+            emacs.lookup(&seq("ctrl-x ctrl-c"), Section::Global, false),
+            Lookup::Found(Command::Quit)
+        ));
+        assert!(matches!(
+            emacs.lookup(&seq("alt-x"), Section::Global, false),
+            Lookup::Found(Command::Palette)
+        ));
     }
 
     #[test]
@@ -322,9 +404,15 @@ mod tests {
         let base = Keymap::default_keymap();
         let k = Keymap::parse(Path::new("u.toml"), "[global]\nx = \"quit\"\nq = \"none\"\n", Some(&base))
             .unwrap();
-        assert!(matches!(k.lookup(&[key('x')], PaneId::Pods, false), Lookup::Found(Command::Quit)));
-        assert!(matches!(k.lookup(&[key('q')], PaneId::Pods, false), Lookup::None));
-        assert!(matches!(k.lookup(&[key('?')], PaneId::Pods, false), Lookup::Found(Command::Help)));
+        assert!(matches!(
+            k.lookup(&[key('x')], Section::Pane(PaneId::Pods), false),
+            Lookup::Found(Command::Quit)
+        ));
+        assert!(matches!(k.lookup(&[key('q')], Section::Pane(PaneId::Pods), false), Lookup::None));
+        assert!(matches!(
+            k.lookup(&[key('?')], Section::Pane(PaneId::Pods), false),
+            Lookup::Found(Command::Help)
+        ));
     }
 
     #[test]

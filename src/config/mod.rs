@@ -4,6 +4,7 @@
 pub mod errors;
 pub mod keymap;
 pub mod paths;
+pub mod safety;
 pub mod sources;
 pub mod theme;
 
@@ -26,6 +27,9 @@ pub struct Config {
     pub ui: UiConfig,
     pub demo: DemoConfig,
     pub kubernetes: KubernetesConfig,
+    pub safety: safety::SafetyConfig,
+    /// Per-context settings, by context name.
+    pub contexts: std::collections::BTreeMap<String, safety::ContextConfig>,
     /// `[[alertmanager]]`, any number.
     pub alertmanager: Vec<sources::AlertmanagerConfig>,
     pub alerts: sources::AlertsConfig,
@@ -157,10 +161,14 @@ impl Config {
     }
 
     /// The theme named in config: a file in the config dir's themes/ wins over a built-in one.
-    pub fn theme(&self, config_dir: Option<&Path>) -> anyhow::Result<Theme> {
-        let base = Theme::default_theme();
-        let parse = |path: &Path, text: &str| Theme::parse(path, text, Some(&base));
-        user_or_builtin(config_dir, "theme", &self.ui.theme, theme::BUILTIN, parse, Theme::builtin)
+    /// The theme for `context`: its own when the config sets one, else `[ui] theme`.
+    pub fn theme(&self, config_dir: Option<&Path>, context: &str) -> anyhow::Result<Theme> {
+        let name = self.contexts.get(context).and_then(|c| c.theme.as_deref()).unwrap_or(&self.ui.theme);
+        load_theme(config_dir, name)
+    }
+
+    pub fn safety(&self) -> safety::Safety {
+        safety::Safety { production: self.safety.production.clone(), contexts: self.contexts.clone() }
     }
 
     /// The keymap: the built-in default, patched by keymaps/NAME.toml from the config dir.
@@ -169,6 +177,13 @@ impl Config {
         let parse = |path: &Path, text: &str| Keymap::parse(path, text, Some(&base));
         user_or_builtin(config_dir, "keymap", &self.ui.keymap, keymap::BUILTIN, parse, Keymap::builtin)
     }
+}
+
+/// A theme by name: `<config dir>/themes/NAME.toml` over the default, else a built-in one.
+pub fn load_theme(config_dir: Option<&Path>, name: &str) -> anyhow::Result<Theme> {
+    let base = Theme::default_theme();
+    let parse = |path: &Path, text: &str| Theme::parse(path, text, Some(&base));
+    user_or_builtin(config_dir, "theme", name, theme::BUILTIN, parse, Theme::builtin)
 }
 
 /// `<config dir>/<kind>s/<name>.toml` when it exists, parsed over the defaults; otherwise the
@@ -189,7 +204,12 @@ fn user_or_builtin<T>(
     }
     builtin(name).ok_or_else(|| {
         let names: Vec<&str> = builtin_names.iter().map(|(n, _)| *n).collect();
-        anyhow::anyhow!("unknown {kind} `{name}`; built-in {kind}s: {}", names.join(", "))
+        let hint = errors::closest(name, names.iter().copied()).map(|h| format!(" (did you mean `{h}`?)"));
+        anyhow::anyhow!(
+            "unknown {kind} `{name}`{}; built-in {kind}s: {}",
+            hint.unwrap_or_default(),
+            names.join(", ")
+        )
     })
 }
 
@@ -218,6 +238,20 @@ mod tests {
         let err = Config::parse(Path::new("c.toml"), "[demo]\nseed = \"seven\"\n").unwrap_err();
         assert_eq!(err.line, 2);
         assert!(err.message.contains("expected u64"), "{err}");
+    }
+
+    #[test]
+    fn production_patterns_and_per_context_settings() {
+        let text = "[safety]\nproduction = [\"prod-*\"]\n[contexts.\"shop-dev\"]\nreadonly = true\ntheme = \"light\"\n";
+        let cfg = Config::parse(Path::new("c.toml"), text).unwrap();
+        let s = cfg.safety();
+        assert!(s.is_production("prod-eu") && !s.is_production("shop-prod"));
+        assert!(s.readonly("shop-dev"));
+        assert_eq!(cfg.theme(None, "shop-dev").unwrap().name, "light");
+        assert_eq!(cfg.theme(None, "shop-prod").unwrap().name, "default");
+        let err = Config::parse(Path::new("c.toml"), "[contexts.x]\nreadonyl = true\n").unwrap_err();
+        assert_eq!(err.line, 2);
+        assert!(err.message.contains("readonly"), "{err}");
     }
 
     #[test]

@@ -10,7 +10,13 @@ use serde::Deserialize;
 use super::errors::FileError;
 use crate::state::Level;
 
-pub const BUILTIN: &[(&str, &str)] = &[("default", include_str!("../../themes/default.toml"))];
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("default", include_str!("../../themes/default.toml")),
+    ("light", include_str!("../../themes/light.toml")),
+    ("high-contrast", include_str!("../../themes/high-contrast.toml")),
+    ("colour-blind-safe", include_str!("../../themes/colour-blind-safe.toml")),
+    ("terminal", include_str!("../../themes/terminal.toml")),
+];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Role {
@@ -26,10 +32,14 @@ pub enum Role {
     FocusedBorder,
     Selection,
     Bar,
+    /// The production banner and border: unmistakable.
+    Production,
+    /// The part of a row a `/` filter matched.
+    Match,
 }
 
 impl Role {
-    pub const ALL: [Role; 12] = [
+    pub const ALL: [Role; 14] = [
         Role::Text,
         Role::Ok,
         Role::Warn,
@@ -42,6 +52,8 @@ impl Role {
         Role::FocusedBorder,
         Role::Selection,
         Role::Bar,
+        Role::Production,
+        Role::Match,
     ];
 
     pub fn name(self) -> &'static str {
@@ -58,6 +70,8 @@ impl Role {
             Role::FocusedBorder => "focused_border",
             Role::Selection => "selection",
             Role::Bar => "bar",
+            Role::Production => "production",
+            Role::Match => "match",
         }
     }
 
@@ -76,12 +90,18 @@ impl Role {
 pub struct Theme {
     pub name: String,
     styles: BTreeMap<Role, Style>,
+    /// The terminal background and text colour the theme is made for; exports draw on them
+    /// (the console uses the terminal's own).
+    pub background: Option<Color>,
+    pub foreground: Option<Color>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ThemeFile {
     name: Option<String>,
+    background: Option<toml::Spanned<String>>,
+    foreground: Option<toml::Spanned<String>>,
     #[serde(default)]
     roles: BTreeMap<toml::Spanned<String>, toml::Spanned<RoleSpec>>,
 }
@@ -171,10 +191,18 @@ impl Theme {
             }
             styles.insert(role, style);
         }
+        let canvas = |c: &Option<toml::Spanned<String>>| -> Result<Option<Color>, FileError> {
+            let Some(c) = c else { return Ok(None) };
+            parse_color(c.get_ref()).map(Some).ok_or_else(|| {
+                FileError::at(path, text, c.span().start, format!("`{}` is not a colour", c.get_ref()))
+            })
+        };
+        let background = canvas(&file.background)?.or(base.and_then(|b| b.background));
+        let foreground = canvas(&file.foreground)?.or(base.and_then(|b| b.foreground));
         let name = file.name.unwrap_or_else(|| {
             path.file_stem().map_or("custom".into(), |s| s.to_string_lossy().into_owned())
         });
-        Ok(Theme { name, styles })
+        Ok(Theme { name, styles, background, foreground })
     }
 }
 
@@ -192,11 +220,33 @@ mod tests {
     use super::*;
 
     #[test]
-    fn default_theme_sets_every_role() {
-        let t = Theme::default_theme();
-        for r in Role::ALL {
-            assert_ne!(t.style(r), Style::default(), "role {} unset", r.name());
+    fn every_shipped_theme_loads_and_sets_every_role() {
+        for (name, _) in BUILTIN {
+            let t = Theme::builtin(name).unwrap();
+            assert_eq!(t.name, *name);
+            for r in Role::ALL {
+                assert_ne!(t.style(r), Style::default(), "{name}: role {} unset", r.name());
+            }
         }
+    }
+
+    #[test]
+    fn terminal_theme_uses_only_the_16_ansi_colours() {
+        let t = Theme::builtin("terminal").unwrap();
+        for r in Role::ALL {
+            for c in [t.style(r).fg, t.style(r).bg].into_iter().flatten() {
+                assert!(!matches!(c, Color::Rgb(..) | Color::Indexed(16..)), "{}: {c:?}", r.name());
+            }
+        }
+    }
+
+    #[test]
+    fn colour_blind_safe_theme_never_uses_red_and_green_together() {
+        let t = Theme::builtin("colour-blind-safe").unwrap();
+        let reds = [Color::Red, Color::LightRed];
+        let greens = [Color::Green, Color::LightGreen];
+        let fg = |r: Role| t.style(r).fg.unwrap();
+        assert!(!(reds.contains(&fg(Role::Crit)) && greens.contains(&fg(Role::Ok))));
     }
 
     #[test]

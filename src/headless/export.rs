@@ -106,7 +106,14 @@ struct Run {
     underline: bool,
 }
 
-fn runs(buf: &Buffer, y: u16) -> Vec<Run> {
+/// The page colours: the theme's terminal, or a dark one.
+fn canvas(theme: &Theme) -> (String, String) {
+    let bg = theme.background.and_then(hex).unwrap_or_else(|| DEFAULT_BG.into());
+    let fg = theme.foreground.and_then(hex).unwrap_or_else(|| DEFAULT_FG.into());
+    (bg, fg)
+}
+
+fn runs(buf: &Buffer, y: u16, (page_bg, page_fg): (&str, &str)) -> Vec<Run> {
     let mut out: Vec<Run> = Vec::new();
     let mut skip = 0;
     for x in 0..buf.area.width {
@@ -120,10 +127,10 @@ fn runs(buf: &Buffer, y: u16) -> Vec<Run> {
         let (mut fg, mut bg) = (hex(cell.fg), hex(cell.bg));
         if reversed {
             std::mem::swap(&mut fg, &mut bg);
-            fg = fg.or(Some(DEFAULT_BG.into()));
-            bg = bg.or(Some(DEFAULT_FG.into()));
+            fg = fg.or(Some(page_bg.into()));
+            bg = bg.or(Some(page_fg.into()));
         }
-        let fg = fg.unwrap_or_else(|| DEFAULT_FG.into());
+        let fg = fg.unwrap_or_else(|| page_fg.into());
         let bold = cell.modifier.contains(Modifier::BOLD);
         let italic = cell.modifier.contains(Modifier::ITALIC);
         let underline = cell.modifier.contains(Modifier::UNDERLINED);
@@ -158,10 +165,11 @@ pub fn to_svg(buf: &Buffer, theme: &Theme) -> String {
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w:.0}" height="{h:.0}" viewBox="0 0 {w:.0} {h:.0}" font-family="'DejaVu Sans Mono', 'Menlo', 'Consolas', monospace" font-size="14">"#
     );
     let _ = writeln!(s, "<!-- flightdeck snapshot, theme {} -->", escape(&theme.name));
-    let _ = writeln!(s, r#"<rect width="100%" height="100%" fill="{DEFAULT_BG}"/>"#);
+    let (page_bg, page_fg) = canvas(theme);
+    let _ = writeln!(s, r#"<rect width="100%" height="100%" fill="{page_bg}"/>"#);
     for y in 0..buf.area.height {
         let ty = y as f32 * CELL_H;
-        for r in runs(buf, y) {
+        for r in runs(buf, y, (&page_bg, &page_fg)) {
             let n = unicode_width::UnicodeWidthStr::width(r.text.as_str()) as f32;
             if let Some(bg) = &r.bg {
                 let _ = writeln!(
@@ -200,14 +208,15 @@ pub fn to_svg(buf: &Buffer, theme: &Theme) -> String {
 
 pub fn to_html(buf: &Buffer, theme: &Theme) -> String {
     let mut s = String::new();
+    let (page_bg, page_fg) = canvas(theme);
     let _ = writeln!(s, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>flightdeck</title>");
     let _ = writeln!(
         s,
-        "<style>body{{background:{DEFAULT_BG};margin:0}}pre{{color:{DEFAULT_FG};font:14px/17px 'DejaVu Sans Mono',Menlo,Consolas,monospace;margin:8px}}</style>"
+        "<style>body{{background:{page_bg};margin:0}}pre{{color:{page_fg};font:14px/17px 'DejaVu Sans Mono',Menlo,Consolas,monospace;margin:8px}}</style>"
     );
     let _ = writeln!(s, "</head><body><!-- theme {} --><pre>", escape(&theme.name));
     for y in 0..buf.area.height {
-        for r in runs(buf, y) {
+        for r in runs(buf, y, (&page_bg, &page_fg)) {
             let mut css = format!("color:{}", r.fg);
             if let Some(bg) = &r.bg {
                 let _ = write!(css, ";background:{bg}");

@@ -7,12 +7,22 @@ use crate::config::keymap::Section;
 
 pub fn listing() -> String {
     let km = Keymap::default_keymap();
-    let mut out = String::from("Navigation ([global] and [dialog] sections)\n");
+    let mut out = String::from("Navigation ([global], [dialog] and [triage] sections)\n");
     for (name, cmd, help) in NAVIGATION {
-        let section =
-            if matches!(cmd, Command::Confirm | Command::Cancel) { Section::Dialog } else { Section::Global };
+        let section = match cmd {
+            Command::Confirm | Command::Cancel => Section::Dialog,
+            Command::Fix => Section::Triage,
+            _ => Section::Global,
+        };
         let keys = km.keys_for(section, *cmd).join(" ");
         out.push_str(&format!("  {name:<14} {keys:<22} {help}\n"));
+    }
+    out.push_str("\nTriage ([triage] section: actions act on what the selected problem links to)\n");
+    for a in ACTIONS {
+        let keys = km.keys_for(Section::Triage, Command::Action(a.id)).join(" ");
+        if !keys.is_empty() {
+            out.push_str(&format!("  {:<14} {keys:<22} {}\n", a.name, a.title));
+        }
     }
     out.push_str("\nActions (in their pane's section)\n");
     for a in ACTIONS {

@@ -27,7 +27,7 @@ pub async fn run(settings: &Settings, req: &Request) -> anyhow::Result<ExitCode>
     } else {
         super::collect(settings, req.timeout).await?
     };
-    state.readonly = settings.readonly;
+    settings.apply_safety(&mut state);
     show(&mut state, req.pane);
     let ui = Ui { theme: &settings.theme, keymap: &settings.keymap };
     let buf = ui::render_to_buffer(&state, &ui, req.size.0, req.size.1);
@@ -65,6 +65,10 @@ pub fn show(state: &mut State, pane: PaneArg) {
         PaneArg::Scaling => Some(PaneId::Scaling),
         PaneArg::Alerts => Some(PaneId::Alerts),
         PaneArg::Cost => Some(PaneId::Cost),
+        PaneArg::Triage => {
+            state.view.mode = Mode::Triage;
+            return;
+        }
     };
     state.view.mode = p.map_or(Mode::Overview, Mode::Full);
     if let Some(p) = p {

@@ -7,9 +7,11 @@ pub mod cost;
 pub mod health;
 pub mod infra;
 pub mod pods;
+pub mod rows;
 pub mod scaling;
 pub mod silence_form;
 pub mod silences;
+pub mod triage;
 pub mod view;
 
 use std::collections::{BTreeMap, VecDeque};
@@ -167,6 +169,8 @@ pub struct State {
     /// The Kubernetes context the panes show.
     pub context: String,
     pub readonly: bool,
+    /// The context matches a production pattern: banner, red borders, names typed to confirm.
+    pub production: bool,
     /// Who acts: named in silences as `createdBy` (config `[alerts] created_by`, else $USER).
     pub user: String,
     pub sources: BTreeMap<SourceId, SourceEntry>,
@@ -177,11 +181,16 @@ pub struct State {
     pub alerts: alerts::Alerts,
     pub cost: cost::Cost,
     pub events: VecDeque<pods::ClusterEvent>,
+    /// Every problem ranked and linked; derived after a batch that changed the data.
+    pub triage: triage::Triage,
+    /// A message arrived since triage was last derived (keys alone do not change it).
+    pub triage_stale: bool,
     pub view: View,
 }
 
 /// Apply one message. Returns whether anything visible changed, so the loop can skip a redraw.
 pub fn update(state: &mut State, msg: Message) -> bool {
+    state.triage_stale = true;
     match msg {
         Message::Register { source, interval_ms, feeds } => {
             state.sources.insert(source, SourceEntry { health: SourceHealth::new(interval_ms), feeds });
@@ -274,6 +283,10 @@ impl State {
     /// Recompute derived orderings after a batch of messages, before drawing.
     pub fn finish_batch(&mut self) {
         self.pods.refresh_order();
+        if self.triage_stale {
+            self.triage = triage::build(self);
+            self.triage_stale = false;
+        }
         view::follow_selection(self);
     }
 

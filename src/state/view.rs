@@ -20,6 +20,8 @@ pub enum Mode {
     #[default]
     Overview,
     Full(PaneId),
+    /// Every problem across the panes, ranked, with what links to it.
+    Triage,
 }
 
 /// What an action acts on, captured when the user asks so a reorder cannot change it.
@@ -69,6 +71,44 @@ pub enum Target {
 }
 
 impl Target {
+    /// The name a user types to confirm an action on it in production.
+    pub fn name(&self) -> &str {
+        match self {
+            Target::Node(n) | Target::App(n) => n,
+            Target::Pod { name, .. } | Target::Workload { name, .. } | Target::Hpa { name, .. } => name,
+            Target::Scale { name, .. } | Target::HpaLimits { name, .. } => name,
+            Target::Alert { name, .. } => name,
+            Target::Silence { id, .. } => id,
+            Target::NewSilence(_) => "silence",
+            Target::CostData => "bill",
+        }
+    }
+
+    /// The namespace it lives in, for targets that have one.
+    pub fn namespace(&self) -> Option<&str> {
+        match self {
+            Target::Pod { namespace, .. }
+            | Target::Workload { namespace, .. }
+            | Target::Hpa { namespace, .. }
+            | Target::Scale { namespace, .. }
+            | Target::HpaLimits { namespace, .. } => Some(namespace),
+            Target::Node(_) | Target::App(_) | Target::Alert { .. } => None,
+            Target::Silence { .. } | Target::NewSilence(_) | Target::CostData => None,
+        }
+    }
+
+    /// The pane whose actions apply to this kind of target.
+    pub fn pane(&self) -> PaneId {
+        match self {
+            Target::Node(_) => PaneId::Infrastructure,
+            Target::App(_) => PaneId::ArgoCd,
+            Target::Pod { .. } | Target::Workload { .. } => PaneId::Pods,
+            Target::Hpa { .. } | Target::Scale { .. } | Target::HpaLimits { .. } => PaneId::Scaling,
+            Target::Alert { .. } | Target::Silence { .. } | Target::NewSilence(_) => PaneId::Alerts,
+            Target::CostData => PaneId::Cost,
+        }
+    }
+
     /// How the target is named in confirmations, the status line and the audit log.
     pub fn describe(&self) -> String {
         match self {
@@ -130,10 +170,45 @@ pub enum Overlay {
     None,
     Help,
     Confirm(Pending),
+    /// A line being typed: a `:` command, a `/` filter, or a target's name to confirm.
+    Prompt(Prompt),
     Silence(Box<SilenceForm>),
     /// A value an action needs (replicas, an HPA's min and max) being typed.
     Value(ValuePrompt),
 }
+
+/// What a prompt's line is for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PromptKind {
+    Command,
+    Filter,
+    /// In a production context: type the target's name to confirm this action.
+    TypeName(Pending),
+    /// One letter: the column to sort the pane by.
+    Sort,
+}
+
+/// A line being typed, with the completion picked by Tab and the history entry shown.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Prompt {
+    pub kind: PromptKind,
+    pub text: String,
+    /// What was typed before Tab started putting completions in.
+    pub typed: String,
+    /// Which completion Tab last put in, to cycle on.
+    pub choice: Option<usize>,
+    /// Which history entry Up/Down last showed (0 = newest).
+    pub history_pos: Option<usize>,
+}
+
+impl Prompt {
+    pub fn new(kind: PromptKind, text: impl Into<String>) -> Prompt {
+        Prompt { kind, text: text.into(), typed: String::new(), choice: None, history_pos: None }
+    }
+}
+
+/// Commands typed at `:` kept for Up/Down, newest last.
+pub const HISTORY_KEPT: usize = 50;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct StatusLine {
@@ -153,8 +228,23 @@ pub struct View {
     /// The identity of each pane's selected row, so the selection follows its row when the
     /// order changes (a fixed app moves down the tree; the cursor goes with it, as in k9s).
     pub anchor: [Option<String>; 6],
+    /// The triage view's selected row and its identity (a problem's key).
+    pub triage_selected: usize,
+    pub triage_anchor: Option<String>,
+    /// The triage view's `/` filter.
+    pub triage_filter: Option<String>,
     pub overlay: Overlay,
     pub status: Option<StatusLine>,
+    /// Commands run from the palette, oldest first.
+    pub history: Vec<String>,
+    /// Each pane's `/` filter.
+    pub filters: [Option<String>; 6],
+    /// Each pane's sort: the column's letter, and whether reversed.
+    pub sorts: [Option<(char, bool)>; 6],
+    /// The namespace `:ns` narrowed the panes to; None for all.
+    pub namespace: Option<String>,
+    /// A context `:ctx` asked for that the sources have not switched to yet.
+    pub requested_context: Option<String>,
     pub alerts_view: AlertsView,
 }
 
@@ -163,7 +253,41 @@ impl View {
     pub fn active_pane(&self) -> PaneId {
         match self.mode {
             Mode::Full(p) => p,
-            Mode::Overview => self.focus,
+            Mode::Overview | Mode::Triage => self.focus,
+        }
+    }
+
+    pub fn filter_text(&self, pane: PaneId) -> Option<&str> {
+        self.filters[pane.index()].as_deref()
+    }
+
+    /// The filter of what is shown: the triage view's, or the active pane's.
+    pub fn current_filter(&self) -> Option<&str> {
+        match self.mode {
+            Mode::Triage => self.triage_filter.as_deref(),
+            _ => self.filter_text(self.active_pane()),
+        }
+    }
+
+    pub fn set_current_filter(&mut self, filter: Option<String>) {
+        match self.mode {
+            Mode::Triage => {
+                if self.triage_filter != filter {
+                    self.triage_filter = filter;
+                    self.triage_selected = 0;
+                    self.triage_anchor = None;
+                }
+            }
+            _ => self.set_filter(self.active_pane(), filter),
+        }
+    }
+
+    /// Set or clear a pane's filter; the selection goes back to the first row.
+    pub fn set_filter(&mut self, pane: PaneId, filter: Option<String>) {
+        if self.filters[pane.index()] != filter {
+            self.filters[pane.index()] = filter;
+            self.selected[pane.index()] = 0;
+            self.anchor[pane.index()] = None;
         }
     }
 
@@ -200,22 +324,23 @@ impl View {
     }
 }
 
-/// Selectable rows per pane, in pane order.
+/// Selectable rows per pane, in pane order (as filtered and sorted).
 pub fn row_counts(state: &State) -> [usize; 6] {
+    use super::rows;
     [
-        state.infra.nodes.len(),
+        rows::nodes(state).len(),
         // The tree, not the app list: apps in a parent cycle are not rows.
-        state.argocd.tree().len(),
-        state.pods.order.len(),
-        state.scaling.hpas.len(),
+        rows::apps(state).len(),
+        rows::pod_order(state).len(),
+        rows::hpas(state).len(),
         alert_rows(state),
-        state.cost.report.as_ref().map_or(0, |r| r.top_services(8).len()),
+        rows::services(state).len(),
     ]
 }
 
 fn alert_rows(state: &State) -> usize {
     match state.view.alerts_view {
-        AlertsView::List => state.alerts.items.len(),
+        AlertsView::List => super::rows::alerts(state).len(),
         AlertsView::Grouped => state.alerts.groups().len(),
         AlertsView::Silences => state.alerts.silences.len(),
     }
@@ -223,34 +348,34 @@ fn alert_rows(state: &State) -> usize {
 
 /// A stable identity for row `i` of a pane.
 pub fn row_key(state: &State, pane: PaneId, i: usize) -> Option<String> {
+    use super::rows;
     match pane {
-        PaneId::Infrastructure => state.infra.nodes.get(i).map(|n| n.name.clone()),
-        PaneId::ArgoCd => state.argocd.tree().get(i).map(|(_, a)| a.name.clone()),
-        PaneId::Pods => state.pods.order.get(i).map(|k| k.to_string()),
-        PaneId::Scaling => state.scaling.hpas.get(i).map(|h| h.key()),
+        PaneId::Infrastructure => rows::nodes(state).get(i).map(|n| n.name.clone()),
+        PaneId::ArgoCd => rows::apps(state).get(i).map(|(_, a)| a.name.clone()),
+        PaneId::Pods => rows::pod_order(state).get(i).map(|k| k.to_string()),
+        PaneId::Scaling => rows::hpas(state).get(i).map(|h| h.key()),
         PaneId::Alerts => match state.view.alerts_view {
-            AlertsView::List => state.alerts.items.get(i).map(|a| a.fingerprint.clone()),
+            AlertsView::List => rows::alerts(state).get(i).map(|a| a.fingerprint.clone()),
             AlertsView::Grouped => state.alerts.groups().get(i).map(|g| format!("group:{}", g.name)),
             AlertsView::Silences => state.alerts.silences.get(i).map(|s| format!("silence:{}", s.id)),
         },
-        PaneId::Cost => {
-            state.cost.report.as_ref().and_then(|r| r.top_services(8).into_iter().nth(i).map(|s| s.0))
-        }
+        PaneId::Cost => rows::services(state).into_iter().nth(i).map(|s| s.0),
     }
 }
 
 /// Where the row with this identity is now.
 fn find_row(state: &State, pane: PaneId, key: &str) -> Option<usize> {
+    use super::rows;
     match pane {
-        PaneId::Infrastructure => state.infra.nodes.iter().position(|n| n.name == key),
-        PaneId::ArgoCd => state.argocd.tree().iter().position(|(_, a)| a.name == key),
+        PaneId::Infrastructure => rows::nodes(state).iter().position(|n| n.name == key),
+        PaneId::ArgoCd => rows::apps(state).iter().position(|(_, a)| a.name == key),
         PaneId::Pods => {
             let (ns, name) = key.split_once('/')?;
-            state.pods.order.iter().position(|k| k.namespace == ns && k.name == name)
+            rows::pod_order(state).iter().position(|k| k.namespace == ns && k.name == name)
         }
-        PaneId::Scaling => state.scaling.hpas.iter().position(|h| h.key() == key),
+        PaneId::Scaling => rows::hpas(state).iter().position(|h| h.key() == key),
         PaneId::Alerts => match state.view.alerts_view {
-            AlertsView::List => state.alerts.items.iter().position(|a| a.fingerprint == key),
+            AlertsView::List => rows::alerts(state).iter().position(|a| a.fingerprint == key),
             AlertsView::Grouped => {
                 state.alerts.groups().iter().position(|g| Some(g.name) == key.strip_prefix("group:"))
             }
@@ -258,7 +383,7 @@ fn find_row(state: &State, pane: PaneId, key: &str) -> Option<usize> {
                 state.alerts.silences.iter().position(|s| Some(s.id.as_str()) == key.strip_prefix("silence:"))
             }
         },
-        PaneId::Cost => state.cost.report.as_ref()?.top_services(8).iter().position(|s| s.0 == key),
+        PaneId::Cost => rows::services(state).iter().position(|s| s.0 == key),
     }
 }
 
@@ -277,26 +402,96 @@ pub fn follow_selection(state: &mut State) {
     for pane in PaneId::ALL {
         state.view.anchor[pane.index()] = row_key(state, pane, state.view.selected(pane));
     }
+    let (sel, anchor) = {
+        let problems = super::rows::problems(state);
+        let view = &state.view;
+        let mut sel = view.triage_selected;
+        if let Some(key) = &view.triage_anchor
+            && problems.get(sel).is_none_or(|p| &p.key != key)
+            && let Some(j) = problems.iter().position(|p| &p.key == key)
+        {
+            sel = j;
+        }
+        let sel = sel.min(problems.len().saturating_sub(1));
+        (sel, problems.get(sel).map(|p| p.key.clone()))
+    };
+    state.view.triage_selected = sel;
+    state.view.triage_anchor = anchor;
+}
+
+/// The problem selected in the triage view.
+pub fn selected_problem(state: &State) -> Option<&super::triage::Problem> {
+    super::rows::problems(state).get(state.view.triage_selected).copied()
+}
+
+/// Move the triage selection by `step` rows, and anchor it to its problem.
+pub fn move_triage(state: &mut State, step: isize) {
+    let problems = super::rows::problems(state);
+    let cur = state.view.triage_selected as isize;
+    let sel = cur.saturating_add(step).clamp(0, problems.len().saturating_sub(1) as isize) as usize;
+    let anchor = problems.get(sel).map(|p| p.key.clone());
+    state.view.triage_selected = sel;
+    state.view.triage_anchor = anchor;
+}
+
+/// Put the pane that shows `target` full-screen with its row selected (Enter on a triage row).
+/// Returns false when no pane has that row (it went away).
+pub fn reveal(state: &mut State, target: &Target) -> bool {
+    let (pane, key) = match target {
+        Target::Node(n) => (PaneId::Infrastructure, n.clone()),
+        Target::App(a) => (PaneId::ArgoCd, a.clone()),
+        Target::Pod { namespace, name } => (PaneId::Pods, format!("{namespace}/{name}")),
+        Target::Workload { namespace, name, .. } => {
+            // The workload's first pod in the Pods pane's order (problems first).
+            let owned = state
+                .pods
+                .iter_ordered()
+                .find(|p| p.namespace == *namespace && p.owner.as_ref().is_some_and(|o| o.name == *name));
+            match owned {
+                Some(p) => (PaneId::Pods, format!("{}/{}", p.namespace, p.name)),
+                None => return false,
+            }
+        }
+        Target::Hpa { namespace, name } | Target::HpaLimits { namespace, name, .. } => {
+            (PaneId::Scaling, format!("{namespace}/{name}"))
+        }
+        Target::Alert { fingerprint, .. } => {
+            // Alerts are rows of the list view.
+            state.view.alerts_view = AlertsView::List;
+            (PaneId::Alerts, fingerprint.clone())
+        }
+        Target::Silence { .. } | Target::NewSilence(_) | Target::CostData | Target::Scale { .. } => {
+            return false;
+        }
+    };
+    let Some(i) = find_row(state, pane, &key) else { return false };
+    let view = &mut state.view;
+    view.mode = Mode::Full(pane);
+    view.focus = pane;
+    view.selected[pane.index()] = i;
+    view.anchor[pane.index()] = Some(key);
+    true
 }
 
 /// What the selected row of a pane is, for actions.
 pub fn selected_target(state: &State, pane: PaneId) -> Option<Target> {
+    use super::rows;
     let i = state.view.selected(pane);
     match pane {
-        PaneId::Infrastructure => state.infra.nodes.get(i).map(|n| Target::Node(n.name.clone())),
-        PaneId::ArgoCd => state.argocd.tree().get(i).map(|(_, a)| Target::App(a.name.clone())),
+        PaneId::Infrastructure => rows::nodes(state).get(i).map(|n| Target::Node(n.name.clone())),
+        PaneId::ArgoCd => rows::apps(state).get(i).map(|(_, a)| Target::App(a.name.clone())),
         PaneId::Pods => {
-            let key = state.pods.order.get(i)?;
+            let order = rows::pod_order(state);
+            let key = order.get(i)?;
             Some(Target::Pod { namespace: key.namespace.clone(), name: key.name.clone() })
         }
-        PaneId::Scaling => state
-            .scaling
-            .hpas
+        PaneId::Scaling => rows::hpas(state)
             .get(i)
             .map(|h| Target::Hpa { namespace: h.namespace.clone(), name: h.name.clone() }),
         PaneId::Alerts => {
+            let listed = rows::alerts(state);
             let a = match state.view.alerts_view {
-                AlertsView::List => state.alerts.items.get(i)?,
+                AlertsView::List => listed.get(i)?,
                 AlertsView::Grouped => state.alerts.groups().get(i)?.first(),
                 AlertsView::Silences => {
                     let s = state.alerts.silences.get(i)?;

@@ -17,14 +17,21 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
 }
 
 pub fn confirm(f: &mut Frame, area: Rect, p: &Pending, theme: &Theme) {
+    confirm_in(f, area, p, theme, false);
+}
+
+/// The confirmation; in a production context it says so in the production colours.
+pub fn confirm_in(f: &mut Frame, area: Rect, p: &Pending, theme: &Theme, production: bool) {
     let role = if p.destructive { Role::Crit } else { Role::Warn };
+    let role = if production { Role::Production } else { role };
+    let prod = if production { " — PRODUCTION" } else { "" };
     let rect = centered(area, 64, 8);
     f.render_widget(Clear, rect);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_type(BorderType::Double)
         .border_style(theme.style(role))
-        .title(Span::styled(format!(" {}? ", p.title), theme.style(role)));
+        .title(Span::styled(format!(" {}?{prod} ", p.title), theme.style(role)));
     let lines = vec![
         Line::from(vec![
             Span::styled(format!("{} ", p.title), theme.style(Role::Title)),
@@ -33,6 +40,11 @@ pub fn confirm(f: &mut Frame, area: Rect, p: &Pending, theme: &Theme) {
         Line::from(vec![
             Span::styled("in context ", theme.style(Role::Muted)),
             Span::styled(text::clean(&p.context).into_owned(), theme.style(Role::Accent)),
+            Span::styled(if production { " (production)" } else { "" }, theme.style(Role::Crit)),
+            Span::styled(
+                p.target.namespace().map(|n| format!(", namespace {}", text::clean(n))).unwrap_or_default(),
+                theme.style(Role::Muted),
+            ),
         ]),
         Line::raw(""),
         Line::from(vec![

@@ -58,6 +58,22 @@ pub fn entries(state: &State, ui: &Ui) -> Vec<(String, Vec<Entry>)> {
         }
     }
     out.push(("Everywhere".to_string(), nav));
+    let mut triage = Vec::new();
+    let fix = ui.keymap.keys_for(Section::Triage, Command::Fix);
+    if !fix.is_empty() {
+        let long = "run the selected problem's fix (asks first)".to_string();
+        triage.push(Entry { keys: fix.join(" "), short: "Fix".into(), long });
+    }
+    for a in registry::ACTIONS.iter().filter(|a| !(state.readonly && a.mutating)) {
+        let keys = ui.keymap.keys_for(Section::Triage, Command::Action(a.id));
+        if !keys.is_empty() {
+            let long = format!("{}: {}", a.title, a.help);
+            triage.push(Entry { keys: keys.join(" "), short: a.title.to_string(), long });
+        }
+    }
+    if !triage.is_empty() {
+        out.push(("Triage".to_string(), triage));
+    }
     for pane in PaneId::ALL {
         let mut rows = Vec::new();
         for a in registry::for_pane(pane, state.readonly) {

@@ -6,9 +6,11 @@ pub mod format;
 pub mod help;
 pub mod layout;
 pub mod panes;
+pub mod prompt;
 pub mod silence_form;
 pub mod table;
 pub mod text;
+pub mod triage;
 pub mod widgets;
 
 use ratatui::Frame;
@@ -33,12 +35,14 @@ pub fn draw(f: &mut Frame, state: &State, ui: &Ui) {
     match state.view.mode {
         Mode::Overview => draw_overview(f, body, state, ui),
         Mode::Full(p) => panes::draw_framed(f, body, p, state, ui.theme, true, true),
+        Mode::Triage => triage::draw(f, body, state, ui),
     }
     widgets::status_line(f, status, state, ui);
     match &state.view.overlay {
         Overlay::None => {}
         Overlay::Help => help::draw(f, body, state, ui),
-        Overlay::Confirm(p) => dialog::confirm(f, body, p, ui.theme),
+        Overlay::Confirm(p) => dialog::confirm_in(f, body, p, ui.theme, state.production),
+        Overlay::Prompt(p) => prompt::draw(f, body, state, p, ui),
         Overlay::Silence(form) => silence_form::draw(f, body, form, ui.theme),
         Overlay::Value(p) => dialog::value(f, body, p, ui.theme),
     }

@@ -3,6 +3,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
 use ratatui::widgets::{Cell, Row, Table, TableState};
 
 use super::widgets::window_start;
@@ -131,8 +132,9 @@ pub fn restyle_selected(f: &mut Frame, row: Rect, theme: &Theme) {
     }
 }
 
-/// Render a table whose first row is row `start` of the pane's list; when `highlight`, the
-/// selected row is drawn wholly in the selection style (level colours included).
+/// Render a table (with a one-line header) whose first row is row `start` of the pane's list;
+/// when `highlight`, the selected row is marked as in `draw`: the selection background, level
+/// colours kept, neutral text in the selection colour. One selection look for every pane.
 pub fn draw_stateful(
     f: &mut Frame,
     area: Rect,
@@ -142,12 +144,23 @@ pub fn draw_stateful(
     selected: usize,
     highlight: bool,
 ) {
-    let table = table.row_highlight_style(theme.style(Role::Selection));
+    let table = table.row_highlight_style(row_selection(theme));
     let mut state = TableState::default();
     if highlight && selected >= start {
         state.select(Some(selected - start));
     }
     f.render_stateful_widget(table, area, &mut state);
+    if highlight && selected >= start {
+        let y = area.y + 1 + (selected - start) as u16;
+        if y < area.bottom() {
+            restyle_selected(f, Rect { y, height: 1, ..area }, theme);
+        }
+    }
+}
+
+/// The selection style without its text colour, so level colours show through it.
+fn row_selection(theme: &Theme) -> Style {
+    Style { fg: None, ..theme.style(Role::Selection) }
 }
 
 /// The part of `items` that fits `rows` lines with `selected` visible: its first index and the slice.
@@ -156,8 +169,8 @@ pub fn visible<T>(items: &[T], selected: usize, rows: usize) -> (usize, &[T]) {
     (start, &items[start..(start + rows).min(items.len())])
 }
 
-/// Mark the selected line of a plain list drawn in `area` from row `start` (`shown` lines):
-/// the whole line takes the selection style.
+/// Mark the selected line of a plain list drawn in `area` from row `start` (`shown` lines),
+/// the same way tables mark theirs.
 pub fn mark_selected_line(
     f: &mut Frame,
     area: Rect,
@@ -168,7 +181,9 @@ pub fn mark_selected_line(
 ) {
     if (start..start + shown).contains(&selected) {
         let y = area.y + (selected - start) as u16;
-        f.buffer_mut().set_style(Rect { y, height: 1, ..area }, theme.style(Role::Selection));
+        let row = Rect { y, height: 1, ..area };
+        f.buffer_mut().set_style(row, row_selection(theme));
+        restyle_selected(f, row, theme);
     }
 }
 

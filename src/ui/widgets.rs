@@ -62,11 +62,37 @@ pub fn header(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         theme.level(if warn > 0 { Level::Warn } else { Level::Muted }),
     ));
     let clock = clock_text(state.now);
+    if state.production {
+        // The whole line in the production colours: no one mistakes this context for another.
+        spans.insert(3, Span::raw("  ▲ PRODUCTION ▲"));
+        let prod = theme.style(Role::Production);
+        for s in &mut spans {
+            s.style = prod;
+        }
+    }
     let used: usize = spans.iter().map(|s| s.width()).sum();
-    let pad = (area.width as usize).saturating_sub(used + clock.len() + 1);
-    spans.push(Span::raw(" ".repeat(pad)));
-    spans.push(Span::styled(clock, theme.style(Role::Muted)));
-    f.render_widget(Line::from(spans), area);
+    // The clock goes when there is no room for it whole.
+    if used + clock.len() < area.width as usize {
+        let pad = area.width as usize - used - clock.len() - 1;
+        spans.push(Span::raw(" ".repeat(pad)));
+        spans.push(Span::styled(
+            clock,
+            theme.style(if state.production { Role::Production } else { Role::Muted }),
+        ));
+    }
+    let style = if state.production { theme.style(Role::Production) } else { Style::default() };
+    f.render_widget(Paragraph::new(Line::from(spans)).style(style), area);
+}
+
+/// The border style of a frame: red all round in a production context.
+pub fn border_style(state: &State, theme: &Theme, focused: bool) -> Style {
+    if state.production {
+        let prod = theme.style(Role::Production);
+        let fg = prod.bg.or(prod.fg).unwrap_or_default();
+        let style = Style::default().fg(fg);
+        return if focused { style.add_modifier(ratatui::style::Modifier::BOLD) } else { style };
+    }
+    theme.style(if focused { Role::FocusedBorder } else { Role::Border })
 }
 
 /// HH:MM:SS UTC of the store's clock.
@@ -96,7 +122,11 @@ pub fn status_line(f: &mut Frame, area: Rect, state: &State, ui: &Ui) {
         }
     };
     use crate::actions::command::Command;
-    if let Some(target) = selected_target(state, pane) {
+    if state.view.mode == Mode::Triage {
+        for (k, what) in super::triage::hints(state, ui) {
+            hint(vec![k], &text::clean(&what));
+        }
+    } else if let Some(target) = selected_target(state, pane) {
         for a in registry::for_pane(pane, state.readonly).filter(|a| applies(state, a.id, &target)) {
             hint(ui.keymap.keys_for(Section::Pane(pane), Command::Action(a.id)), a.name);
         }
@@ -111,11 +141,14 @@ pub fn status_line(f: &mut Frame, area: Rect, state: &State, ui: &Ui) {
     let nav: &[(Command, &str)] = match state.view.mode {
         Mode::Overview => &[
             (Command::Open, "open"),
+            (Command::Triage, "triage"),
             (Command::FocusNext, "next pane"),
             (Command::Help, "help"),
             (Command::Quit, "quit"),
         ],
-        Mode::Full(_) => &[(Command::Back, "overview"), (Command::Help, "help"), (Command::Quit, "quit")],
+        Mode::Full(_) | Mode::Triage => {
+            &[(Command::Back, "overview"), (Command::Help, "help"), (Command::Quit, "quit")]
+        }
     };
     for (c, what) in nav {
         hint(ui.keymap.keys_for(Section::Global, *c), what);

@@ -14,6 +14,7 @@ use unicode_width::UnicodeWidthStr;
 use super::PaneCtx;
 use crate::config::theme::Role;
 use crate::state::alerts::{Alert, AlertState, Severity};
+use crate::state::rows;
 use crate::state::view::AlertsView;
 use crate::state::{Level, PaneId, State};
 use crate::ui::table::{self, content_width};
@@ -216,7 +217,8 @@ pub(super) fn row_style(a: &Alert, ctx: &PaneCtx) -> ratatui::style::Style {
 }
 
 fn draw_compact(f: &mut Frame, area: Rect, ctx: &PaneCtx) {
-    let items = &ctx.state.alerts.items;
+    let shown = rows::alerts(ctx.state);
+    let items = &*shown;
     let t = ctx.theme;
     let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
     f.render_widget(Paragraph::new(headline(items, head.width as usize, ctx)), head);
@@ -261,7 +263,8 @@ fn draw_compact(f: &mut Frame, area: Rect, ctx: &PaneCtx) {
 }
 
 fn draw_full(f: &mut Frame, area: Rect, ctx: &PaneCtx) {
-    let items = &ctx.state.alerts.items;
+    let shown = rows::alerts(ctx.state);
+    let items = &*shown;
     let h = area.height;
     let [head, rest] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
     f.render_widget(Paragraph::new(headline(items, head.width as usize, ctx)), head);
@@ -285,7 +288,8 @@ fn draw_full(f: &mut Frame, area: Rect, ctx: &PaneCtx) {
 }
 
 fn draw_table(f: &mut Frame, area: Rect, ctx: &PaneCtx) {
-    let items = &ctx.state.alerts.items;
+    let shown = rows::alerts(ctx.state);
+    let items = &*shown;
     let t = ctx.theme;
     let now = ctx.state.now;
     let rows_h = area.height.saturating_sub(1) as usize;

@@ -11,6 +11,7 @@ use ratatui::widgets::{Cell, Paragraph, Row};
 use super::PaneCtx;
 use crate::config::theme::Role;
 use crate::state::argocd::{ArgoApp, HealthStatus, Operation, OperationPhase, SyncStatus};
+use crate::state::rows;
 use crate::state::{Level, PaneId, State};
 use crate::ui::table::{self, Spec, Window};
 use crate::ui::widgets::{empty_note, level_symbol, push_counts, source_reported};
@@ -212,7 +213,7 @@ pub fn draw(f: &mut Frame, area: Rect, ctx: &PaneCtx) {
         }
         return;
     }
-    let tree = ctx.state.argocd.tree();
+    let tree = rows::apps(ctx.state);
     let selected = ctx.selected.min(tree.len().saturating_sub(1));
     let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
     f.render_widget(Paragraph::new(headline(ctx, head.width as usize)), head);

@@ -12,6 +12,7 @@ use unicode_width::UnicodeWidthStr;
 use super::PaneCtx;
 use crate::config::theme::Role;
 use crate::state::cost::CostReport;
+use crate::state::rows;
 use crate::state::{Level, PaneId, State};
 use crate::ui::text::fit_line;
 use crate::ui::widgets::{self, level_symbol};
@@ -172,7 +173,7 @@ fn draw_compact(f: &mut Frame, area: Rect, r: &CostReport, ctx: &PaneCtx) {
     if rest.height == 0 {
         return;
     }
-    let services = r.top_services(TOP_SERVICES);
+    let services = rows::services(ctx.state);
     // Tall cells (the wide overview) have room for the daily trend and the data's age below.
     let list_h = (services.len() as u16).min(rest.height);
     let spare = rest.height - list_h;
@@ -261,7 +262,7 @@ fn overview_height(r: &CostReport) -> u16 {
 }
 
 fn draw_full(f: &mut Frame, area: Rect, r: &CostReport, ctx: &PaneCtx) {
-    let services = r.top_services(TOP_SERVICES);
+    let services = rows::services(ctx.state);
     let t = ctx.theme;
     let heading = |s: &'static str| Paragraph::new(Span::styled(s, t.style(Role::Header)));
     if area.width >= TWO_COLUMNS {

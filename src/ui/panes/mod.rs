@@ -18,6 +18,7 @@ use ratatui::widgets::{Block, BorderType, Borders};
 
 use super::widgets::{freshness, level_symbol, level_word};
 use crate::config::{Theme, theme::Role};
+use crate::state::rows::Filter;
 use crate::state::{PaneId, State};
 
 /// What a pane's `draw` gets.
@@ -79,15 +80,35 @@ pub fn draw_framed(
     let (fresh, fresh_level) = freshness(state, pane);
     let max = area.width.saturating_sub(4) as usize;
     let fresh = super::text::fit(&fresh, max);
-    let border = if focused { Role::FocusedBorder } else { Role::Border };
     let block = Block::default()
         .borders(Borders::ALL)
         .border_type(if focused { BorderType::Thick } else { BorderType::Rounded })
-        .border_style(theme.style(border))
+        .border_style(super::widgets::border_style(state, theme, focused))
         .title(title)
         .title_bottom(
             Line::from(Span::styled(format!(" {fresh} "), theme.level(fresh_level))).right_aligned(),
         );
+    // What narrows or orders the rows is always in sight: "/cart · sorted by restarts ↓".
+    let mut shaping = Vec::new();
+    if let Some(ns) =
+        state.view.namespace.as_deref().filter(|_| matches!(pane, PaneId::Pods | PaneId::Scaling))
+    {
+        shaping.push(format!("ns {}", super::text::clean(ns)));
+    }
+    if let Some(fl) = state.view.filter_text(pane) {
+        shaping.push(format!("/{}", super::text::clean(fl)));
+    }
+    if let Some(sort) = crate::state::rows::sort_label(state, pane) {
+        shaping.push(format!("sorted by {sort}"));
+    }
+    let block = if shaping.is_empty() {
+        block
+    } else {
+        let text = super::text::fit(&shaping.join(" · "), (area.width as usize).saturating_sub(24));
+        block.title_bottom(
+            Line::from(Span::styled(format!(" {text} "), theme.style(Role::Accent))).left_aligned(),
+        )
+    };
     let inner = block.inner(area);
     f.render_widget(block, area);
     let ctx = PaneCtx { state, theme, focused, full, selected: state.view.selected(pane) };
@@ -98,5 +119,37 @@ pub fn draw_framed(
         PaneId::Scaling => scaling::draw(f, inner, &ctx),
         PaneId::Alerts => alerts::draw(f, inner, &ctx),
         PaneId::Cost => cost::draw(f, inner, &ctx),
+    }
+    let needle = state.view.filter_text(pane).and_then(Filter::parse);
+    if let Some(needle) = needle.as_ref().and_then(|n| n.highlight()) {
+        mark_matches(f, inner, needle, theme);
+    }
+}
+
+/// Mark where a `/` filter's text appears in the pane as drawn, so the eye finds why a row
+/// is there. Works on the screen cells, so it needs no pane's help.
+pub(crate) fn mark_matches(f: &mut Frame, area: Rect, needle: &str, theme: &Theme) {
+    let needle: Vec<char> = needle.chars().flat_map(char::to_lowercase).collect();
+    if needle.is_empty() {
+        return;
+    }
+    let style = theme.style(Role::Match);
+    let area = area.intersection(f.area());
+    let buf = f.buffer_mut();
+    for y in area.top()..area.bottom() {
+        let row: Vec<char> = (area.left()..area.right())
+            .map(|x| buf[(x, y)].symbol().chars().next().unwrap_or(' ').to_lowercase().next().unwrap_or(' '))
+            .collect();
+        let mut i = 0;
+        while i + needle.len() <= row.len() {
+            if row[i..i + needle.len()] == needle[..] {
+                for k in 0..needle.len() {
+                    buf[(area.left() + (i + k) as u16, y)].set_style(style);
+                }
+                i += needle.len();
+            } else {
+                i += 1;
+            }
+        }
     }
 }

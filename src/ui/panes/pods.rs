@@ -11,6 +11,7 @@ use ratatui::widgets::{Cell, Paragraph, Row};
 use super::PaneCtx;
 use crate::config::theme::Role;
 use crate::state::pods::{Pod, PodPhase};
+use crate::state::rows;
 use crate::state::{Level, PaneId, State};
 use crate::ui::table::{self, Spec, Window};
 use crate::ui::widgets::{empty_note, level_symbol, push_counts, source_reported};
@@ -251,7 +252,8 @@ fn draw_table(f: &mut Frame, area: Rect, ctx: &PaneCtx) {
     let specs = if ctx.full { FULL } else { COMPACT };
     let name_w = if ctx.full { 30 } else { 20 };
     let cols = table::pick_widened(specs, area.width, Col::Name, name_w, Col::Status);
-    let order = &ctx.state.pods.order;
+    let shown = rows::pod_order(ctx.state);
+    let order = &*shown;
     let win = Window::new(area, with_header, order.len(), ctx.selected, ctx.navigating());
     let rows = order[win.start..win.end].iter().enumerate().filter_map(|(i, key)| {
         let pod = ctx.state.pods.by_key.get(key)?;

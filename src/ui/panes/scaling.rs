@@ -11,6 +11,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::PaneCtx;
 use crate::config::theme::Role;
+use crate::state::rows;
 use crate::state::scaling::{Hpa, HpaMetric};
 use crate::state::{Level, PaneId, State};
 use crate::ui::table::{self, content_width};
@@ -165,7 +166,8 @@ fn headline(hpas: &[Hpa], ctx: &PaneCtx) -> Line<'static> {
 }
 
 fn draw_compact(f: &mut Frame, area: Rect, ctx: &PaneCtx) {
-    let hpas = &ctx.state.scaling.hpas;
+    let shown = rows::hpas(ctx.state);
+    let hpas = &*shown;
     let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
     f.render_widget(Paragraph::new(headline(hpas, ctx)), head);
     let rows = body.height as usize;
@@ -349,7 +351,8 @@ fn metrics_line(h: &Hpa, short: bool, ctx: &PaneCtx) -> Line<'static> {
 }
 
 fn draw_full(f: &mut Frame, area: Rect, ctx: &PaneCtx) {
-    let hpas = &ctx.state.scaling.hpas;
+    let shown = rows::hpas(ctx.state);
+    let hpas = &*shown;
     let h = area.height;
     // The detail needs about 8 rows to be useful; below that the table gets everything.
     let (table_h, detail_h) = if h < 14 {
@@ -372,7 +375,8 @@ fn draw_full(f: &mut Frame, area: Rect, ctx: &PaneCtx) {
 }
 
 fn draw_table(f: &mut Frame, area: Rect, ctx: &PaneCtx) {
-    let hpas = &ctx.state.scaling.hpas;
+    let shown = rows::hpas(ctx.state);
+    let hpas = &*shown;
     let rows_h = area.height.saturating_sub(1) as usize;
     let (start, visible) = table::visible(hpas, ctx.selected, rows_h);
     let c = columns(visible, area.width, ctx);

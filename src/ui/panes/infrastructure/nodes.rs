@@ -10,6 +10,7 @@ use super::{NodeCounts, PaneCtx, node_counts};
 use crate::config::theme::Role;
 use crate::state::Level;
 use crate::state::infra::{Node, NodeReadiness};
+use crate::state::rows;
 use crate::ui::table::{self, Spec, Window};
 use crate::ui::widgets::{bar, level_symbol, push_while_fits};
 use crate::ui::{format, text};
@@ -190,7 +191,8 @@ fn cell(col: Col, width: u16, n: &Node, ctx: &PaneCtx) -> Cell<'static> {
 
 /// The counts line, then the nodes in the store's order (worst and busiest first).
 pub(super) fn draw(f: &mut Frame, area: Rect, ctx: &PaneCtx) {
-    let nodes = &ctx.state.infra.nodes;
+    let shown = rows::nodes(ctx.state);
+    let nodes = &*shown;
     let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
     f.render_widget(Paragraph::new(counts_line(ctx, node_counts(ctx.state), head.width as usize)), head);
     if nodes.is_empty() || body.height == 0 {

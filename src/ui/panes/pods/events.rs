@@ -14,7 +14,8 @@ use crate::ui::widgets::level_symbol;
 use crate::ui::{format, text};
 
 fn selected_pod<'a>(ctx: &PaneCtx<'a>) -> Option<&'a Pod> {
-    let key = ctx.state.pods.order.get(ctx.selected)?;
+    let order = crate::state::rows::pod_order(ctx.state);
+    let key = order.get(ctx.selected)?;
     ctx.state.pods.by_key.get(key)
 }
 

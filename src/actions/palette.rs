@@ -1,0 +1,249 @@
+//! The `:` command palette: the commands with their k9s-style aliases, completion of command
+//! names and of their argument (namespaces, contexts, themes), and parsing a typed line.
+//! Pure: what a command does is decided in `prompt`; this only knows names.
+
+use super::registry::{self, ActionId};
+use crate::config::theme;
+use crate::state::view::Mode;
+use crate::state::{PaneId, State};
+
+/// What a palette command does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Run {
+    Pane(PaneId),
+    /// Workloads: there is no Deployments table; the Pods pane shows each pod's owner.
+    Deployments,
+    Triage,
+    Overview,
+    Help,
+    Quit,
+    Context,
+    Namespace,
+    Theme,
+    Silences,
+    Action(ActionId),
+}
+
+/// The kind of argument a command takes, for completion.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Arg {
+    None,
+    Context,
+    Namespace,
+    Theme,
+}
+
+pub struct Entry {
+    pub name: &'static str,
+    pub aliases: &'static [&'static str],
+    pub arg: Arg,
+    pub help: &'static str,
+    pub run: Run,
+}
+
+const fn entry(
+    name: &'static str,
+    aliases: &'static [&'static str],
+    arg: Arg,
+    help: &'static str,
+    run: Run,
+) -> Entry {
+    Entry { name, aliases, arg, help, run }
+}
+
+/// Navigation commands; k9s users' resource names work as aliases (`:po`, `:deploy`, `:no`).
+pub const COMMANDS: &[Entry] = &[
+    entry("triage", &["tri", "problems"], Arg::None, "every problem, ranked and linked", Run::Triage),
+    entry("pods", &["po", "pod"], Arg::None, "the Pods pane", Run::Pane(PaneId::Pods)),
+    entry(
+        "deploy",
+        &["deployments", "deployment", "dp", "workloads"],
+        Arg::None,
+        "pods by owner (the Pods pane)",
+        Run::Deployments,
+    ),
+    entry(
+        "hpa",
+        &["hpas", "horizontalpodautoscalers", "scaling"],
+        Arg::None,
+        "the Scaling pane",
+        Run::Pane(PaneId::Scaling),
+    ),
+    entry(
+        "apps",
+        &["app", "applications", "argocd", "argo"],
+        Arg::None,
+        "the Argo CD pane",
+        Run::Pane(PaneId::ArgoCd),
+    ),
+    entry("alerts", &["alert", "alarms"], Arg::None, "the Alerts pane", Run::Pane(PaneId::Alerts)),
+    entry(
+        "silences",
+        &["silence", "sil"],
+        Arg::None,
+        "the silences (active, pending, expired)",
+        Run::Silences,
+    ),
+    entry("cost", &["costs", "bill"], Arg::None, "the Cost pane", Run::Pane(PaneId::Cost)),
+    entry(
+        "infra",
+        &["infrastructure", "nodes", "node", "no", "eks", "clusters"],
+        Arg::None,
+        "the Infrastructure pane",
+        Run::Pane(PaneId::Infrastructure),
+    ),
+    entry("overview", &["home", "all"], Arg::None, "all six panes", Run::Overview),
+    entry("ctx", &["context", "contexts"], Arg::Context, "switch the Kubernetes context", Run::Context),
+    entry(
+        "ns",
+        &["namespace", "namespaces"],
+        Arg::Namespace,
+        "only this namespace (all: every one)",
+        Run::Namespace,
+    ),
+    entry("theme", &["skin"], Arg::Theme, "switch the colour theme", Run::Theme),
+    entry("help", &["?", "keys"], Arg::None, "the keys", Run::Help),
+    entry("quit", &["q", "q!", "exit"], Arg::None, "quit flightdeck", Run::Quit),
+];
+
+/// A command the line names: its entry, or a registry action that applies to what is shown.
+pub struct Parsed<'a> {
+    pub name: &'static str,
+    pub run: Run,
+    pub arg: Option<&'a str>,
+}
+
+/// Registry actions the palette offers where the user is: the focused pane's (every pane's in
+/// triage), none that mutate when read-only.
+fn actions(state: &State) -> impl Iterator<Item = &'static registry::ActionSpec> + '_ {
+    let pane = state.view.active_pane();
+    registry::ACTIONS
+        .iter()
+        .filter(move |a| state.view.mode == Mode::Triage || a.pane == pane)
+        .filter(|a| !(state.readonly && a.mutating))
+}
+
+pub fn parse<'a>(state: &State, line: &'a str) -> Result<Parsed<'a>, String> {
+    let line = line.trim().trim_start_matches(':');
+    let (word, arg) = match line.split_once(char::is_whitespace) {
+        Some((w, a)) => (w, Some(a.trim()).filter(|a| !a.is_empty())),
+        None => (line, None),
+    };
+    let lower = word.to_ascii_lowercase();
+    if let Some(e) = COMMANDS.iter().find(|e| e.name == lower || e.aliases.contains(&lower.as_str())) {
+        return Ok(Parsed { name: e.name, run: e.run, arg });
+    }
+    if let Some(a) = actions(state).find(|a| a.name == lower) {
+        return Ok(Parsed { name: a.name, run: Run::Action(a.id), arg });
+    }
+    let names = COMMANDS.iter().flat_map(|e| std::iter::once(e.name).chain(e.aliases.iter().copied()));
+    let names: Vec<&str> = names.chain(actions(state).map(|a| a.name)).collect();
+    let hint = crate::config::errors::closest(&lower, names.iter().copied());
+    Err(match hint {
+        Some(h) => format!("unknown command `{word}` (did you mean `{h}`?)"),
+        None => format!("unknown command `{word}`; Tab lists the commands"),
+    })
+}
+
+/// One completion: the line it would make, and what it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Completion {
+    pub line: String,
+    pub help: String,
+}
+
+/// Completions for the line typed so far: command names (then aliases) by prefix, or the
+/// command's argument once a space is typed.
+pub fn complete(state: &State, line: &str) -> Vec<Completion> {
+    if let Some((word, partial)) = line.split_once(' ') {
+        let Ok(p) = parse(state, word) else { return Vec::new() };
+        let arg = COMMANDS.iter().find(|e| e.name == p.name).map_or(Arg::None, |e| e.arg);
+        let partial = partial.trim_start();
+        return arg_values(state, arg)
+            .into_iter()
+            .filter(|(v, _)| v.starts_with(partial))
+            .map(|(v, help)| Completion { line: format!("{word} {v}"), help })
+            .collect();
+    }
+    let typed = line.to_ascii_lowercase();
+    let mut out: Vec<Completion> = Vec::new();
+    for e in COMMANDS {
+        let alias = e.aliases.iter().find(|a| a.starts_with(&typed));
+        if e.name.starts_with(&typed) || alias.is_some() {
+            let name = if e.name.starts_with(&typed) { e.name } else { alias.copied().unwrap_or(e.name) };
+            let line = if e.arg == Arg::None { name.to_string() } else { format!("{name} ") };
+            out.push(Completion { line, help: e.help.to_string() });
+        }
+    }
+    for a in actions(state).filter(|a| a.name.starts_with(&typed)) {
+        out.push(Completion { line: a.name.to_string(), help: a.help.to_string() });
+    }
+    out
+}
+
+/// The values an argument can take, with a word on each.
+fn arg_values(state: &State, arg: Arg) -> Vec<(String, String)> {
+    match arg {
+        Arg::None => Vec::new(),
+        Arg::Theme => theme::BUILTIN.iter().map(|(n, _)| (n.to_string(), "built-in theme".into())).collect(),
+        Arg::Namespace => {
+            let mut ns: Vec<&str> = state.pods.by_key.keys().map(|k| k.namespace.as_str()).collect();
+            ns.extend(state.scaling.hpas.iter().map(|h| h.namespace.as_str()));
+            ns.sort_unstable();
+            ns.dedup();
+            let mut out = vec![("all".to_string(), "every namespace".to_string())];
+            out.extend(ns.into_iter().map(|n| (n.to_string(), "namespace".to_string())));
+            out
+        }
+        Arg::Context => {
+            let mut out = vec![(state.context.clone(), "current context".to_string())];
+            for c in state.infra.clusters.iter().filter(|c| c.name != state.context) {
+                out.push((c.name.clone(), format!("EKS cluster in {}", c.region)));
+            }
+            out
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state() -> State {
+        crate::headless::snapshot::demo_state(7, 150)
+    }
+
+    #[test]
+    fn k9s_aliases_name_the_same_commands() {
+        let s = state();
+        for (typed, name) in
+            [("po", "pods"), (":deploy", "deploy"), ("ns storefront", "ns"), ("hpa", "hpa"), ("no", "infra")]
+        {
+            assert_eq!(parse(&s, typed).unwrap().name, name, "{typed}");
+        }
+        assert_eq!(parse(&s, "ns  storefront ").unwrap().arg, Some("storefront"));
+        let err = parse(&s, "trage").err().unwrap();
+        assert!(err.contains("did you mean `triage`"), "{err}");
+    }
+
+    #[test]
+    fn completes_names_then_arguments() {
+        let s = state();
+        let lines: Vec<String> = complete(&s, "t").into_iter().map(|c| c.line).collect();
+        assert_eq!(lines, ["triage", "theme "]);
+        let ns: Vec<String> = complete(&s, "ns st").into_iter().map(|c| c.line).collect();
+        assert_eq!(ns, ["ns storefront"]);
+        let ctx: Vec<String> = complete(&s, "ctx ").into_iter().map(|c| c.line).collect();
+        assert!(ctx.contains(&"ctx shop-dev".to_string()), "{ctx:?}");
+    }
+
+    #[test]
+    fn mutating_actions_are_not_offered_when_read_only() {
+        let mut s = state();
+        s.view.mode = Mode::Full(PaneId::ArgoCd);
+        assert!(complete(&s, "sy").iter().any(|c| c.line == "sync"));
+        s.readonly = true;
+        assert!(complete(&s, "sy").is_empty());
+        assert!(parse(&s, "sync").is_err());
+    }
+}

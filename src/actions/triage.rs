@@ -1,0 +1,58 @@
+//! Which registry action fixes a triage row: for each thing the row may act on (most likely fix
+//! first), the action for that kind of thing. Reads the registry by name, so an action another
+//! source adds (silence, scale) is offered as soon as it is registered.
+
+use super::registry::{self, ActionId, ActionSpec};
+use crate::state::State;
+use crate::state::triage::Problem;
+use crate::state::view::Target;
+
+/// The action that usually fixes each kind of target, by registry name.
+fn fix_name(t: &Target) -> &'static str {
+    match t {
+        Target::App(_) => "sync",
+        Target::Workload { .. } => "restart",
+        Target::Pod { .. } => "delete_pod",
+        Target::Node(_) => "cordon",
+        Target::Hpa { .. } | Target::Scale { .. } => "scale",
+        Target::HpaLimits { .. } => "edit_hpa",
+        Target::Alert { .. } => "silence",
+        Target::Silence { .. } => "expire_silence",
+        Target::NewSilence(_) => "silence",
+        Target::CostData => "refresh_cost",
+    }
+}
+
+/// Whether `spec` can act on `t` (its pane's kind of target; a restart takes a workload or a
+/// pod's owner, a pod delete only a pod).
+pub fn accepts(spec: &ActionSpec, t: &Target) -> bool {
+    match (spec.id, t) {
+        (ActionId::DeletePod, t) => matches!(t, Target::Pod { .. }),
+        (ActionId::RolloutRestart, t) => matches!(t, Target::Pod { .. } | Target::Workload { .. }),
+        (_, Target::Workload { .. }) => false,
+        (_, t) => spec.pane == t.pane(),
+    }
+}
+
+/// The fixes a row offers, the most likely first; mutating ones left out when read-only, and
+/// those that cannot act on the target (a CloudWatch alarm is not silenced from here).
+pub fn fixes(state: &State, p: &Problem) -> Vec<(&'static ActionSpec, Target)> {
+    let mut out: Vec<(&'static ActionSpec, Target)> = Vec::new();
+    for t in &p.targets {
+        let Some(spec) = registry::by_name(fix_name(t)) else { continue };
+        if state.readonly && spec.mutating || out.iter().any(|(s, _)| s.id == spec.id) {
+            continue;
+        }
+        if !super::dispatch::applies(state, spec.id, t) {
+            continue;
+        }
+        out.push((spec, t.clone()));
+    }
+    out
+}
+
+/// The target on this row that action `id` would act on.
+pub fn target_for(p: &Problem, id: ActionId) -> Option<Target> {
+    let spec = registry::spec(id);
+    p.targets.iter().find(|t| accepts(spec, t)).cloned()
+}

@@ -1,0 +1,216 @@
+//! Triage: every problem across the sources in one ranked list, each linked to what belongs with
+//! it (alert ↔ pods ↔ workload ↔ HPA ↔ Argo CD app). Derived from the store after each batch;
+//! holds no data of its own and never decides which action runs (the actions layer does).
+
+mod links;
+
+use serde::Serialize;
+
+use super::view::Target;
+use super::{Level, SourceState, State, UnixMs};
+pub use links::{Index, WorkloadKey};
+
+/// What kind of thing a problem is; also the tie-break order when two rank alike.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Category {
+    Alert,
+    App,
+    Workload,
+    Hpa,
+    Node,
+    NodeGroup,
+    Cost,
+    Source,
+}
+
+impl Category {
+    pub fn label(self) -> &'static str {
+        match self {
+            Category::Alert => "alert",
+            Category::App => "app",
+            Category::Workload => "workload",
+            Category::Hpa => "hpa",
+            Category::Node => "node",
+            Category::NodeGroup => "nodegroup",
+            Category::Cost => "cost",
+            Category::Source => "source",
+        }
+    }
+}
+
+impl Category {
+    /// The pane that shows this kind of problem.
+    pub fn pane(self) -> Option<super::PaneId> {
+        use super::PaneId;
+        match self {
+            Category::Alert => Some(PaneId::Alerts),
+            Category::App => Some(PaneId::ArgoCd),
+            Category::Workload => Some(PaneId::Pods),
+            Category::Hpa => Some(PaneId::Scaling),
+            Category::Node | Category::NodeGroup => Some(PaneId::Infrastructure),
+            Category::Cost => Some(PaneId::Cost),
+            Category::Source => None,
+        }
+    }
+}
+
+impl Problem {
+    /// What Enter on the row shows: the subject itself when a pane has it as a row.
+    pub fn subject_target(&self) -> Option<&Target> {
+        let wanted = match self.category {
+            Category::Alert => |t: &Target| matches!(t, Target::Alert { .. }),
+            Category::App => |t: &Target| matches!(t, Target::App(_)),
+            Category::Workload => |t: &Target| matches!(t, Target::Workload { .. }),
+            Category::Hpa => |t: &Target| matches!(t, Target::Hpa { .. }),
+            Category::Node => |t: &Target| matches!(t, Target::Node(_)),
+            Category::NodeGroup | Category::Cost | Category::Source => return None,
+        };
+        self.targets.iter().find(|t| wanted(t))
+    }
+}
+
+/// Something linked to a problem, shown beside it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Link {
+    /// "alert", "app", "deployment", "pods", "hpa", "node".
+    pub kind: String,
+    pub name: String,
+    /// Its state in a few words: "OutOfSync · Degraded", "6/20 · cpu 118%/70%".
+    pub state: String,
+    pub level: Level,
+    /// Where Enter on the link would go.
+    #[serde(skip)]
+    pub target: Option<Target>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Problem {
+    /// A stable identity, so the selection follows the row as the ranking changes.
+    pub key: String,
+    pub level: Level,
+    pub category: Category,
+    pub subject: String,
+    pub detail: String,
+    pub since: Option<UnixMs>,
+    /// What an action on this row may act on, most likely fix first: for a crash-looping
+    /// workload whose app drifted from Git, the app (a sync puts the Git version back) before
+    /// the workload (a restart would bring the same bad spec back).
+    #[serde(skip)]
+    pub targets: Vec<Target>,
+    pub links: Vec<Link>,
+}
+
+impl Problem {
+    /// How many of the linked items are problems themselves: the heart of an incident links many.
+    pub fn linked_problems(&self) -> usize {
+        self.links.iter().filter(|l| l.level >= Level::Warn).count()
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Triage {
+    pub problems: Vec<Problem>,
+}
+
+impl Triage {
+    pub fn count_at(&self, level: Level) -> usize {
+        self.problems.iter().filter(|p| p.level == level).count()
+    }
+}
+
+/// Rank every problem in the store: worst first, then alerts before what they point at, then
+/// the one linking most other problems, then the oldest.
+pub fn build(state: &State) -> Triage {
+    let ix = Index::new(state);
+    let mut problems = Vec::new();
+    ix.alert_problems(state, &mut problems);
+    ix.app_problems(state, &mut problems);
+    ix.workload_problems(state, &mut problems);
+    ix.hpa_problems(state, &mut problems);
+    ix.node_problems(state, &mut problems);
+    platform_problems(state, &mut problems);
+    problems.sort_by(|a, b| {
+        b.level
+            .cmp(&a.level)
+            .then(a.category.cmp(&b.category))
+            .then(b.linked_problems().cmp(&a.linked_problems()))
+            .then(a.since.unwrap_or(i64::MAX).cmp(&b.since.unwrap_or(i64::MAX)))
+            .then_with(|| a.key.cmp(&b.key))
+    });
+    Triage { problems }
+}
+
+/// Node groups, the bill and the sources themselves: problems with nothing to link.
+fn platform_problems(state: &State, out: &mut Vec<Problem>) {
+    for c in &state.infra.clusters {
+        for g in c.node_groups.iter().filter(|g| g.level() >= Level::Warn) {
+            let detail = if g.health_issues.is_empty() {
+                format!("status {}", g.status)
+            } else {
+                format!("{} · {}", g.status, g.health_issues.join("; "))
+            };
+            out.push(plain(Category::NodeGroup, g.level(), format!("{}/{}", c.name, g.name), detail, None));
+        }
+    }
+    if let Some(r) = &state.cost.report
+        && let Some(budget) = r.budget
+    {
+        let (mtd, fcst) = (r.month_to_date(), r.forecast());
+        if mtd > budget {
+            let detail = format!("month to date {} is over the {} budget", dollars(mtd), dollars(budget));
+            out.push(plain(Category::Cost, Level::Crit, format!("bill {}", r.month), detail, None));
+        } else if fcst > budget {
+            let (f, b, over) = (dollars(fcst), dollars(budget), dollars(fcst - budget));
+            let detail = format!("forecast {f} is over the {b} budget by {over}");
+            out.push(plain(Category::Cost, Level::Warn, format!("bill {}", r.month), detail, None));
+        }
+    }
+    for (id, e) in &state.sources {
+        let (level, what) = match e.health.state(state.now) {
+            SourceState::Error => (Level::Crit, "error"),
+            SourceState::Stale => (Level::Warn, "stale"),
+            _ => continue,
+        };
+        let (detail, since) = match (&e.health.last_error, level) {
+            (Some(err), Level::Crit) => (format!("{what}: {err}"), e.health.last_error_at),
+            _ => (format!("{what}: no fresh data"), e.health.last_success),
+        };
+        out.push(plain(Category::Source, level, id.to_string(), detail, since));
+    }
+}
+
+/// "$1,453": whole dollars with thousands separators.
+fn dollars(v: f64) -> String {
+    let digits = format!("{:.0}", v.abs());
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    format!("{}${out}", if v < 0.0 { "-" } else { "" })
+}
+
+fn plain(
+    category: Category,
+    level: Level,
+    subject: String,
+    detail: String,
+    since: Option<UnixMs>,
+) -> Problem {
+    Problem {
+        key: format!("{}:{subject}", category.label()),
+        level,
+        category,
+        subject,
+        detail,
+        since,
+        targets: Vec::new(),
+        links: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

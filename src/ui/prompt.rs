@@ -1,0 +1,145 @@
+//! Prompts drawn over the body: the `:` palette with its completions, the `/` filter line, and
+//! the production confirmation that wants the target's name typed. Typed text is cleaned.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
+
+use super::dialog::centered;
+use super::{Ui, text};
+use crate::actions::palette;
+use crate::config::theme::Role;
+use crate::state::State;
+use crate::state::view::{Pending, Prompt, PromptKind};
+
+/// Completions shown under the palette line.
+const SHOWN: usize = 8;
+
+pub fn draw(f: &mut Frame, area: Rect, state: &State, p: &Prompt, ui: &Ui) {
+    match &p.kind {
+        PromptKind::Command => command(f, area, state, p, ui),
+        PromptKind::Filter => filter(f, area, p, ui),
+        PromptKind::TypeName(pending) => type_name(f, area, p, pending, ui),
+        PromptKind::Sort => sort(f, area, state, ui),
+    }
+}
+
+fn sort(f: &mut Frame, area: Rect, state: &State, ui: &Ui) {
+    let t = ui.theme;
+    let pane = state.view.active_pane();
+    let mut spans = vec![Span::styled(format!(" sort {} by ", pane.title()), t.style(Role::Title))];
+    for (c, name) in crate::state::rows::sort_columns(pane) {
+        spans.push(Span::styled(format!(" {c} "), t.style(Role::Selection)));
+        spans.push(Span::styled(format!(" {name}  "), t.style(Role::Text)));
+    }
+    let line = Line::from(spans);
+    let width = (line.width() as u16 + 2).min(area.width);
+    let rect =
+        Rect { x: area.x + (area.width - width) / 2, y: area.y + 1, width, height: 3.min(area.height) };
+    f.render_widget(Clear, rect);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Rounded)
+        .border_style(t.style(Role::FocusedBorder))
+        .title_bottom(
+            Line::from(Span::styled(" again to reverse · Esc ", t.style(Role::Muted))).right_aligned(),
+        );
+    f.render_widget(Paragraph::new(line).block(block), rect);
+}
+
+fn input_line(sigil: &str, p: &Prompt, ui: &Ui) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(format!(" {sigil} "), ui.theme.style(Role::Accent)),
+        Span::styled(text::clean(&p.text).into_owned(), ui.theme.style(Role::Text)),
+        Span::styled("▏", ui.theme.style(Role::Accent)),
+    ])
+}
+
+fn command(f: &mut Frame, area: Rect, state: &State, p: &Prompt, ui: &Ui) {
+    let t = ui.theme;
+    let base = if p.choice.is_some() { &p.typed } else { &p.text };
+    let options = palette::complete(state, base);
+    let shown = options.len().min(SHOWN);
+    let width = area.width.min(72);
+    let rect = Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + 1,
+        width,
+        height: (3 + shown as u16).min(area.height),
+    };
+    f.render_widget(Clear, rect);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Rounded)
+        .border_style(t.style(Role::FocusedBorder))
+        .title(Span::styled(" command ", t.style(Role::Title)))
+        .title_bottom(
+            Line::from(Span::styled(" Tab completes · ↑↓ history · Enter runs · Esc ", t.style(Role::Muted)))
+                .right_aligned(),
+        );
+    let mut lines = vec![input_line(":", p, ui)];
+    let name_w = options.iter().map(|o| o.line.chars().count()).max().unwrap_or(0).min(28);
+    // The window of completions keeps the chosen one in view.
+    let start = p.choice.map_or(0, |c| c.saturating_sub(SHOWN - 1));
+    for (i, o) in options.iter().enumerate().skip(start).take(SHOWN) {
+        let style = if p.choice == Some(i) { t.style(Role::Selection) } else { t.style(Role::Accent) };
+        let help_w = (width as usize).saturating_sub(name_w + 6);
+        lines.push(Line::from(vec![
+            Span::styled(format!("   {:<name_w$}", text::fit(&o.line, name_w)), style),
+            Span::styled(format!("  {}", text::fit(&o.help, help_w)), t.style(Role::Muted)),
+        ]));
+    }
+    f.render_widget(Paragraph::new(lines).block(block), rect);
+}
+
+fn filter(f: &mut Frame, area: Rect, p: &Prompt, ui: &Ui) {
+    let t = ui.theme;
+    let width = area.width.min(72);
+    let rect =
+        Rect { x: area.x + (area.width - width) / 2, y: area.y + 1, width, height: 3.min(area.height) };
+    f.render_widget(Clear, rect);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Rounded)
+        .border_style(t.style(Role::FocusedBorder))
+        .title(Span::styled(" filter ", t.style(Role::Title)))
+        .title_bottom(
+            Line::from(Span::styled(
+                " text · !not · key=value · Enter keeps · Esc clears ",
+                t.style(Role::Muted),
+            ))
+            .right_aligned(),
+        );
+    f.render_widget(Paragraph::new(input_line("/", p, ui)).block(block), rect);
+}
+
+fn type_name(f: &mut Frame, area: Rect, p: &Prompt, pending: &Pending, ui: &Ui) {
+    let t = ui.theme;
+    let rect = centered(area, 68, 9);
+    f.render_widget(Clear, rect);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Double)
+        .border_style(t.style(Role::Crit))
+        .title(Span::styled(format!(" {}? — PRODUCTION ", pending.title), t.style(Role::Crit)));
+    let name = text::clean(pending.target.name()).into_owned();
+    let lines = vec![
+        Line::from(vec![
+            Span::styled(format!("{} ", pending.title), t.style(Role::Title)),
+            Span::styled(text::clean(&pending.target.describe()).into_owned(), t.style(Role::Accent)),
+        ]),
+        Line::from(vec![
+            Span::styled("in production context ", t.style(Role::Crit)),
+            Span::styled(text::clean(&pending.context).into_owned(), t.style(Role::Crit)),
+        ]),
+        Line::raw(""),
+        Line::from(vec![
+            Span::styled("type ", t.style(Role::Muted)),
+            Span::styled(name, t.style(Role::Title)),
+            Span::styled(" and Enter to go ahead; Esc cancels", t.style(Role::Muted)),
+        ]),
+        input_line(">", p, ui),
+    ];
+    f.render_widget(Paragraph::new(lines).block(block), rect);
+}
