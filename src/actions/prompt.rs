@@ -204,9 +204,15 @@ pub fn run_line(state: &mut State, line: &str) -> Effect {
                 Some(n) => format!("namespace {n}: Pods and Scaling show only it (:ns all for every one)"),
                 None => "every namespace".to_string(),
             };
+            let scope = match &ns {
+                Some(n) => crate::sources::kube::Scope::Namespace(n.clone()),
+                None => crate::sources::kube::Scope::All,
+            };
             state.view.namespace = ns;
             state.view.say(now, msg, Level::Ok);
-            Effect::None
+            // On a cluster the watches follow too (a narrower scope would hide the others);
+            // the demo has every namespace already and only filters.
+            Effect::SwitchNamespace(scope)
         }
         Run::Context => match arg {
             None => need("context name", state),

@@ -169,6 +169,7 @@ fn carry_out(
         },
         Effect::SwitchContext(name) if settings.demo => demo_context(state, name),
         Effect::SwitchContext(name) => return Some(Switch::Context(name)),
+        Effect::SwitchNamespace(_) if settings.demo => {}
         Effect::SwitchNamespace(scope) => return Some(Switch::Namespace(scope)),
     }
     None

@@ -105,48 +105,25 @@ pub fn entries(state: &State, ui: &Ui) -> Vec<(String, Vec<Entry>)> {
 
 pub fn draw(f: &mut Frame, area: Rect, state: &State, ui: &Ui) {
     let sections = entries(state, ui);
-    let key_w =
-        sections.iter().flat_map(|(_, rows)| rows.iter().map(|e| e.keys.chars().count())).max().unwrap_or(8);
-    let key_w = key_w.min(14) + 2;
     let total: usize = sections.iter().map(|(_, rows)| rows.len() + 2).sum();
     let one_column = total <= area.height.saturating_sub(3) as usize;
-    // Columns narrower than the long descriptions get the short ones.
-    let col_w = if one_column { area.width as usize } else { area.width as usize / 2 };
-    let long_w =
-        sections.iter().flat_map(|(_, rows)| rows.iter().map(|e| e.long.chars().count())).max().unwrap_or(0);
-    let use_long = col_w >= key_w + long_w + 3;
-    // Each section is a block of lines; blocks flow into as many columns as the height needs.
-    let blocks: Vec<Vec<Line>> = sections
-        .iter()
-        .map(|(title, rows)| {
-            let mut lines = vec![Line::from(Span::styled(title.clone(), ui.theme.style(Role::Header)))];
-            for e in rows {
-                let keys = super::text::fit(&e.keys, key_w - 1);
-                let what = if use_long { &e.long } else { &e.short };
-                lines.push(Line::from(vec![
-                    Span::styled(format!(" {keys:<key_w$}"), ui.theme.style(Role::Accent)),
-                    Span::styled(what.clone(), ui.theme.style(Role::Text)),
-                ]));
-            }
-            lines
-        })
-        .collect();
     let inner_h = area.height.saturating_sub(3).max(1) as usize;
-    let mut columns: Vec<Vec<Line>> = vec![Vec::new()];
-    for block in blocks {
-        let col = columns.last_mut().expect("one column");
-        if !col.is_empty() && col.len() + block.len() + 1 > inner_h {
-            columns.push(block);
-        } else {
-            if !col.is_empty() {
-                col.push(Line::raw(""));
+    // The long descriptions when they fit; else a narrower key column and the short ones; else
+    // each column cut to its share, so no section falls off the edge.
+    let mut columns = layout_columns(&sections, ui, one_column, inner_h, area.width, false);
+    if needed_width(&columns) > area.width {
+        columns = layout_columns(&sections, ui, one_column, inner_h, area.width, true);
+    }
+    if needed_width(&columns) > area.width {
+        let share = (area.width.saturating_sub(2) as usize / columns.len().max(1)).saturating_sub(2);
+        for col in &mut columns {
+            for line in col.iter_mut() {
+                *line = super::text::fit_line(std::mem::take(line), share);
             }
-            col.extend(block);
         }
     }
     let tall = columns.iter().map(Vec::len).max().unwrap_or(0) as u16;
-    let widest = columns.iter().flatten().map(|l| l.width()).max().unwrap_or(40) as u16;
-    let width = (columns.len() as u16 * (widest + 2) + 2).min(area.width);
+    let width = needed_width(&columns).min(area.width);
     let footer = u16::from(state.readonly);
     let rect = centered(area, width, (tall + 2 + footer).min(area.height));
     f.render_widget(Clear, rect);
@@ -174,4 +151,52 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, ui: &Ui) {
         let msg = "READ-ONLY: actions that change the platform are off";
         f.render_widget(Line::from(Span::styled(msg, ui.theme.style(Role::Warn))), foot);
     }
+}
+
+/// Help sections flowed into columns as tall as the area allows.
+fn layout_columns(
+    sections: &[(String, Vec<Entry>)],
+    ui: &Ui,
+    one_column: bool,
+    inner_h: usize,
+    area_w: u16,
+    compact: bool,
+) -> Vec<Vec<Line<'static>>> {
+    let keys_of =
+        |e: &Entry| if compact { e.keys.split(' ').next().unwrap_or("").to_string() } else { e.keys.clone() };
+    let key_w = sections.iter().flat_map(|(_, rows)| rows.iter().map(|e| keys_of(e).chars().count())).max();
+    let key_w = key_w.unwrap_or(8).min(14) + 2;
+    // Columns narrower than the long descriptions get the short ones.
+    let col_w = if one_column { area_w as usize } else { area_w as usize / 2 };
+    let long_w =
+        sections.iter().flat_map(|(_, rows)| rows.iter().map(|e| e.long.chars().count())).max().unwrap_or(0);
+    let use_long = !compact && col_w >= key_w + long_w + 3;
+    let mut columns: Vec<Vec<Line<'static>>> = vec![Vec::new()];
+    for (title, rows) in sections {
+        let mut block = vec![Line::from(Span::styled(title.clone(), ui.theme.style(Role::Header)))];
+        for e in rows {
+            let keys = super::text::fit(&e.keys, key_w - 1);
+            let what = if use_long { &e.long } else { &e.short };
+            block.push(Line::from(vec![
+                Span::styled(format!(" {keys:<key_w$}"), ui.theme.style(Role::Accent)),
+                Span::styled(what.clone(), ui.theme.style(Role::Text)),
+            ]));
+        }
+        let col = columns.last_mut().expect("one column");
+        if !col.is_empty() && col.len() + block.len() + 1 > inner_h {
+            columns.push(block);
+        } else {
+            if !col.is_empty() {
+                col.push(Line::raw(""));
+            }
+            col.extend(block);
+        }
+    }
+    columns
+}
+
+/// The overlay's width for these columns, borders included.
+fn needed_width(columns: &[Vec<Line>]) -> u16 {
+    let widest = columns.iter().flatten().map(|l| l.width()).max().unwrap_or(40) as u16;
+    columns.len() as u16 * (widest + 2) + 2
 }
