@@ -16,6 +16,34 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     h
 }
 
+/// A dialog in the middle of the area: cleared, double border and title in `role`. Returns the
+/// block to draw the dialog's lines in, and where.
+pub fn frame(
+    area: Rect,
+    f: &mut Frame,
+    size: (u16, u16),
+    title: String,
+    role: Role,
+    theme: &Theme,
+) -> (Block<'static>, Rect) {
+    let rect = centered(area, size.0, size.1);
+    f.render_widget(Clear, rect);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Double)
+        .border_style(theme.style(role))
+        .title(Span::styled(title, theme.style(role)));
+    (block, rect)
+}
+
+/// "Title target": the first line of every dialog about an action.
+pub fn action_line(title: &str, target: &str, theme: &Theme) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(format!("{title} "), theme.style(Role::Title)),
+        Span::styled(text::clean(target).into_owned(), theme.style(Role::Accent)),
+    ])
+}
+
 pub fn confirm(f: &mut Frame, area: Rect, p: &Pending, theme: &Theme) {
     confirm_in(f, area, p, theme, false);
 }
@@ -25,18 +53,9 @@ pub fn confirm_in(f: &mut Frame, area: Rect, p: &Pending, theme: &Theme, product
     let role = if p.destructive { Role::Crit } else { Role::Warn };
     let role = if production { Role::Production } else { role };
     let prod = if production { " — PRODUCTION" } else { "" };
-    let rect = centered(area, 64, 8);
-    f.render_widget(Clear, rect);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_type(BorderType::Double)
-        .border_style(theme.style(role))
-        .title(Span::styled(format!(" {}?{prod} ", p.title), theme.style(role)));
+    let (block, rect) = frame(area, f, (64, 8), format!(" {}?{prod} ", p.title), role, theme);
     let lines = vec![
-        Line::from(vec![
-            Span::styled(format!("{} ", p.title), theme.style(Role::Title)),
-            Span::styled(text::clean(&p.target.describe()).into_owned(), theme.style(Role::Accent)),
-        ]),
+        action_line(&p.title, &p.target.describe(), theme),
         Line::from(vec![
             Span::styled("in context ", theme.style(Role::Muted)),
             Span::styled(text::clean(&p.context).into_owned(), theme.style(Role::Accent)),
@@ -60,18 +79,9 @@ pub fn confirm_in(f: &mut Frame, area: Rect, p: &Pending, theme: &Theme, product
 /// Asking for a value: what is asked, of which target in which context, the text with a cursor,
 /// and the reason the last Enter was refused.
 pub fn value(f: &mut Frame, area: Rect, p: &ValuePrompt, theme: &Theme) {
-    let rect = centered(area, 64, 9);
-    f.render_widget(Clear, rect);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_type(BorderType::Double)
-        .border_style(theme.style(Role::Warn))
-        .title(Span::styled(format!(" {} ", p.title), theme.style(Role::Warn)));
+    let (block, rect) = frame(area, f, (64, 9), format!(" {} ", p.title), Role::Warn, theme);
     let lines = vec![
-        Line::from(vec![
-            Span::styled(format!("{} ", p.title), theme.style(Role::Title)),
-            Span::styled(text::clean(&p.target.describe()).into_owned(), theme.style(Role::Accent)),
-        ]),
+        action_line(&p.title, &p.target.describe(), theme),
         Line::from(vec![
             Span::styled("in context ", theme.style(Role::Muted)),
             Span::styled(text::clean(&p.context).into_owned(), theme.style(Role::Accent)),

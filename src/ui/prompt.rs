@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 
-use super::dialog::centered;
+use super::dialog;
 use super::{Ui, text};
 use crate::actions::palette;
 use crate::config::theme::Role;
@@ -34,18 +34,34 @@ fn sort(f: &mut Frame, area: Rect, state: &State, ui: &Ui) {
         spans.push(Span::styled(format!(" {name}  "), t.style(Role::Text)));
     }
     let line = Line::from(spans);
-    let width = (line.width() as u16 + 2).min(area.width);
+    let (block, rect) = popup(f, area, (line.width() as u16 + 2, 3), None, " again to reverse · Esc ", ui);
+    f.render_widget(Paragraph::new(line).block(block), rect);
+}
+
+/// A popup under the header, centred: cleared, rounded focused border, a title and the keys
+/// that apply along its bottom edge.
+fn popup(
+    f: &mut Frame,
+    area: Rect,
+    size: (u16, u16),
+    title: Option<&str>,
+    keys: &str,
+    ui: &Ui,
+) -> (Block<'static>, Rect) {
+    let t = ui.theme;
+    let width = size.0.min(area.width);
     let rect =
-        Rect { x: area.x + (area.width - width) / 2, y: area.y + 1, width, height: 3.min(area.height) };
+        Rect { x: area.x + (area.width - width) / 2, y: area.y + 1, width, height: size.1.min(area.height) };
     f.render_widget(Clear, rect);
-    let block = Block::default()
+    let mut block = Block::default()
         .borders(Borders::ALL)
         .border_type(BorderType::Rounded)
         .border_style(t.style(Role::FocusedBorder))
-        .title_bottom(
-            Line::from(Span::styled(" again to reverse · Esc ", t.style(Role::Muted))).right_aligned(),
-        );
-    f.render_widget(Paragraph::new(line).block(block), rect);
+        .title_bottom(Line::from(Span::styled(keys.to_string(), t.style(Role::Muted))).right_aligned());
+    if let Some(title) = title {
+        block = block.title(Span::styled(title.to_string(), t.style(Role::Title)));
+    }
+    (block, rect)
 }
 
 fn input_line(sigil: &str, p: &Prompt, ui: &Ui) -> Line<'static> {
@@ -61,23 +77,9 @@ fn command(f: &mut Frame, area: Rect, state: &State, p: &Prompt, ui: &Ui) {
     let base = if p.choice.is_some() { &p.typed } else { &p.text };
     let options = palette::complete(state, base);
     let shown = options.len().min(SHOWN);
-    let width = area.width.min(72);
-    let rect = Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + 1,
-        width,
-        height: (3 + shown as u16).min(area.height),
-    };
-    f.render_widget(Clear, rect);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_type(BorderType::Rounded)
-        .border_style(t.style(Role::FocusedBorder))
-        .title(Span::styled(" command ", t.style(Role::Title)))
-        .title_bottom(
-            Line::from(Span::styled(" Tab completes · ↑↓ history · Enter runs · Esc ", t.style(Role::Muted)))
-                .right_aligned(),
-        );
+    let keys = " Tab completes · ↑↓ history · Enter runs · Esc ";
+    let (block, rect) = popup(f, area, (72, 3 + shown as u16), Some(" command "), keys, ui);
+    let width = rect.width;
     let mut lines = vec![input_line(":", p, ui)];
     let name_w = options.iter().map(|o| o.line.chars().count()).max().unwrap_or(0).min(28);
     // The window of completions keeps the chosen one in view.
@@ -94,41 +96,18 @@ fn command(f: &mut Frame, area: Rect, state: &State, p: &Prompt, ui: &Ui) {
 }
 
 fn filter(f: &mut Frame, area: Rect, p: &Prompt, ui: &Ui) {
-    let t = ui.theme;
-    let width = area.width.min(72);
-    let rect =
-        Rect { x: area.x + (area.width - width) / 2, y: area.y + 1, width, height: 3.min(area.height) };
-    f.render_widget(Clear, rect);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_type(BorderType::Rounded)
-        .border_style(t.style(Role::FocusedBorder))
-        .title(Span::styled(" filter ", t.style(Role::Title)))
-        .title_bottom(
-            Line::from(Span::styled(
-                " text · !not · key=value · Enter keeps · Esc clears ",
-                t.style(Role::Muted),
-            ))
-            .right_aligned(),
-        );
+    let keys = " text · !not · key=value · Enter keeps · Esc clears ";
+    let (block, rect) = popup(f, area, (72, 3), Some(" filter "), keys, ui);
     f.render_widget(Paragraph::new(input_line("/", p, ui)).block(block), rect);
 }
 
 fn type_name(f: &mut Frame, area: Rect, p: &Prompt, pending: &Pending, ui: &Ui) {
     let t = ui.theme;
-    let rect = centered(area, 68, 9);
-    f.render_widget(Clear, rect);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_type(BorderType::Double)
-        .border_style(t.style(Role::Crit))
-        .title(Span::styled(format!(" {}? — PRODUCTION ", pending.title), t.style(Role::Crit)));
+    let title = format!(" {}? — PRODUCTION ", pending.title);
+    let (block, rect) = dialog::frame(area, f, (68, 9), title, Role::Crit, t);
     let name = text::clean(pending.target.name()).into_owned();
     let lines = vec![
-        Line::from(vec![
-            Span::styled(format!("{} ", pending.title), t.style(Role::Title)),
-            Span::styled(text::clean(&pending.target.describe()).into_owned(), t.style(Role::Accent)),
-        ]),
+        dialog::action_line(&pending.title, &pending.target.describe(), t),
         Line::from(vec![
             Span::styled("in production context ", t.style(Role::Crit)),
             Span::styled(text::clean(&pending.context).into_owned(), t.style(Role::Crit)),

@@ -5,21 +5,15 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
-use super::dialog::centered;
+use super::dialog;
 use super::text;
 use crate::config::{Theme, theme::Role};
 use crate::state::silence_form::{Field, PRESETS, SilenceForm};
 
 pub fn draw(f: &mut Frame, area: Rect, form: &SilenceForm, theme: &Theme) {
-    let rect = centered(area, 76, 14);
-    f.render_widget(Clear, rect);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_type(BorderType::Double)
-        .border_style(theme.style(Role::Warn))
-        .title(Span::styled(" Silence ", theme.style(Role::Warn)));
+    let (block, rect) = dialog::frame(area, f, (76, 14), " Silence ".into(), Role::Warn, theme);
     let inner_w = rect.width.saturating_sub(2) as usize;
     let label = |field: Field| {
         let focused = form.field == field;
@@ -55,10 +49,7 @@ pub fn draw(f: &mut Frame, area: Rect, form: &SilenceForm, theme: &Theme) {
     duration.push(Span::styled(custom, style));
 
     let mut lines = vec![
-        Line::from(vec![
-            Span::styled("Silence ", theme.style(Role::Title)),
-            Span::styled(text::clean(&form.what).into_owned(), theme.style(Role::Accent)),
-        ]),
+        dialog::action_line("Silence", &form.what, theme),
         Line::from(vec![
             Span::styled("in ", theme.style(Role::Muted)),
             Span::styled(text::clean(&form.source).into_owned(), theme.style(Role::Accent)),

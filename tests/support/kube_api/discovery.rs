@@ -4,7 +4,7 @@ use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::Shared;
-use super::http::{respond, status};
+use super::http::{no_such_resource, respond};
 use super::store::{KINDS, Kind};
 use std::sync::atomic::Ordering;
 
@@ -39,12 +39,7 @@ pub fn discovery(shared: &Shared, path: &str) -> Option<Response> {
             };
             let kinds: Vec<&Kind> = served().filter(|k| k.group == g && k.version == v).collect();
             if kinds.is_empty() {
-                return Some(status(
-                    404,
-                    "NotFound",
-                    "the server could not find the requested resource",
-                    json!({}),
-                ));
+                return Some(no_such_resource());
             }
             let mut resources = Vec::new();
             for k in kinds {

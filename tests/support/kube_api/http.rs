@@ -27,6 +27,11 @@ pub fn respond(code: u16, body: &Value) -> Response {
         .unwrap()
 }
 
+/// The API server's 404 for a path it does not serve.
+pub fn no_such_resource() -> Response {
+    status(404, "NotFound", "the server could not find the requested resource", json!({}))
+}
+
 pub fn status(code: u16, reason: &str, message: &str, details: Value) -> Response {
     respond(
         code,
@@ -58,12 +63,7 @@ fn parse_path(path: &str) -> Result<Target, Response> {
         ["api", v, rest @ ..] => ("", *v, rest),
         ["apis", g, v, rest @ ..] => (*g, *v, rest),
         _ => {
-            return Err(status(
-                404,
-                "NotFound",
-                "the server could not find the requested resource",
-                json!({}),
-            ));
+            return Err(no_such_resource());
         }
     };
     let (ns, rest) = match rest {
@@ -71,7 +71,7 @@ fn parse_path(path: &str) -> Result<Target, Response> {
         other => (None, other.to_vec()),
     };
     let Some(kind) = rest.first().and_then(|p| find_kind(group, version, p)) else {
-        return Err(status(404, "NotFound", "the server could not find the requested resource", json!({})));
+        return Err(no_such_resource());
     };
     Ok(Target { kind, ns, name: rest.get(1).map(|s| s.to_string()), sub: rest.get(2).map(|s| s.to_string()) })
 }
@@ -123,7 +123,7 @@ pub async fn handle(
         Err(r) => return r,
     };
     if target.kind.group == "metrics.k8s.io" && !shared.metrics.load(Ordering::SeqCst) {
-        return status(404, "NotFound", "the server could not find the requested resource", json!({}));
+        return no_such_resource();
     }
     let mut q = query_map(&uri);
     let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("");
@@ -167,7 +167,7 @@ pub async fn handle(
             write(&shared, &target, sub, verb, &content_type, &input)
         }
         ("delete", None) => delete(&shared, &target, &q, &body),
-        _ => Err(status(404, "NotFound", "the server could not find the requested resource", json!({}))),
+        _ => Err(no_such_resource()),
     };
     result.unwrap_or_else(|r| r)
 }
@@ -331,7 +331,7 @@ fn scale_of(obj: &Value) -> Value {
 
 fn get_scale(shared: &Shared, t: &Target) -> Result<Response, Response> {
     if !t.kind.subresources.contains(&"scale") {
-        return Err(status(404, "NotFound", "the server could not find the requested resource", json!({})));
+        return Err(no_such_resource());
     }
     let (ns, name) = object_key(t);
     let obj = shared.db.lock().unwrap().get(t.kind, &ns, &name).ok_or_else(|| not_found(t.kind, &name))?;
@@ -387,12 +387,7 @@ fn write(
         Some("scale") if t.kind.subresources.contains(&"scale") => scale_of(&current),
         Some("status") | None => current.clone(),
         _ => {
-            return Err(status(
-                404,
-                "NotFound",
-                "the server could not find the requested resource",
-                json!({}),
-            ));
+            return Err(no_such_resource());
         }
     };
     if verb == "update" {

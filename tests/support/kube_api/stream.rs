@@ -139,17 +139,7 @@ pub fn watch(shared: &Arc<Shared>, t: &Target, q: &HashMap<String, String>) -> R
             }
         }
     });
-    let stream =
-        futures::stream::unfold(
-            rx,
-            |mut rx| async move { rx.recv().await.map(|b| (Ok::<_, Infallible>(b), rx)) },
-        );
-    Response::builder()
-        .status(StatusCode::OK)
-        .header(header::CONTENT_TYPE, "application/json")
-        .header(header::TRANSFER_ENCODING, "chunked")
-        .body(Body::from_stream(stream))
-        .unwrap()
+    chunked(rx, "application/json")
 }
 
 pub async fn logs(shared: &Arc<Shared>, t: &Target, q: &HashMap<String, String>) -> Response {
@@ -205,14 +195,20 @@ pub async fn logs(shared: &Arc<Shared>, t: &Target, q: &HashMap<String, String>)
             }
         }
     });
+    chunked(rx, "text/plain")
+}
+
+/// A 200 whose body is whatever arrives on `rx`, until the sender goes.
+fn chunked(rx: tokio::sync::mpsc::Receiver<Bytes>, content_type: &str) -> Response {
     let stream =
         futures::stream::unfold(
             rx,
             |mut rx| async move { rx.recv().await.map(|b| (Ok::<_, Infallible>(b), rx)) },
         );
     Response::builder()
-        .status(200)
-        .header(header::CONTENT_TYPE, "text/plain")
+        .status(StatusCode::OK)
+        .header(header::CONTENT_TYPE, content_type)
+        .header(header::TRANSFER_ENCODING, "chunked")
         .body(Body::from_stream(stream))
         .unwrap()
 }
