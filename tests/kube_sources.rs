@@ -1,6 +1,7 @@
 //! The Kubernetes sources against the test API server, through the real kube client over
 //! HTTP: rows appear, watch events change them, a forced 410 relists without emptying the
-//! pane, a 403 on one kind shows while the others load, and the server going down and coming
+//! pane, a 403 on one kind shows while the others load, a namespace refused under -A is named
+//! while the others load, and the server going down and coming
 //! back is survived.
 
 mod support;
@@ -239,7 +240,8 @@ async fn without_metrics_the_columns_say_so_and_nothing_fails() {
     }
     assert!(!run.state.pods.metrics_available);
     assert!(run.state.pods.by_key.values().all(|p| p.cpu_milli.is_none()));
-    assert_eq!(run.state.pane_freshness(PaneId::Pods).state, Some(SourceState::Ok));
+    run.until("the pods pane healthy", |s| s.pane_freshness(PaneId::Pods).state == Some(SourceState::Ok))
+        .await;
 }
 
 #[tokio::test]
@@ -316,5 +318,35 @@ async fn malformed_answers_and_server_errors_back_off_and_recover() {
     assert!(node_lists() - before <= 2, "{} retries in 2 s", node_lists() - before);
     server.clear_faults();
     run.until("nodes and HPAs after recovery", |s| !s.infra.nodes.is_empty() && !s.scaling.hpas.is_empty())
+        .await;
+}
+
+#[tokio::test]
+async fn under_all_namespaces_a_forbidden_namespace_is_named_and_the_others_load() {
+    let (server, _) = TestServer::demo(7, 0).await;
+    // Roles bound per namespace, none in kube-system: the cluster-wide list is refused too.
+    server.fault("pods", Some("kube-system"), FaultKind::Status(403));
+    let readable = server.list("Pod").iter().filter(|p| p["metadata"]["namespace"] != "kube-system").count();
+    assert!(readable > 0 && readable < pod_count(&server));
+    let mut run = Run::start(&server, Some(Scope::All)).await;
+    run.until("every pod outside kube-system", |s| s.pods.len() == readable).await;
+    assert!(run.state.pods.by_key.keys().all(|k| k.namespace != "kube-system"));
+    let f = run.state.pane_freshness(PaneId::Pods);
+    assert_eq!(f.state, Some(SourceState::Error), "the refusal stays on the pane");
+    let err = f.error.unwrap();
+    assert!(err.starts_with("kube/pods@kube-system: "), "{err}");
+    assert!(err.contains("pods is forbidden") && err.contains("in the namespace \"kube-system\""), "{err}");
+    // The namespaces that load stay live: a change in one of them arrives.
+    let p = server.list("Pod").into_iter().find(|p| p["metadata"]["namespace"] == "storefront").unwrap();
+    let name = p["metadata"]["name"].as_str().unwrap().to_string();
+    server.delete("Pod", "storefront", &name);
+    let key = PodKey::new("storefront", name);
+    run.until("the deletion in storefront", |s| !s.pods.by_key.contains_key(&key)).await;
+    // Access granted: kube-system loads on the watcher's retry and its refusal leaves the pane.
+    server.clear_faults();
+    let all = pod_count(&server);
+    run.until("kube-system's pods", |s| s.pods.len() == all).await;
+    run.until("no refusal left", |s| !s.sources.keys().any(|id| id.as_str().contains('@'))).await;
+    run.until("the pods pane healthy", |s| s.pane_freshness(PaneId::Pods).state == Some(SourceState::Ok))
         .await;
 }

@@ -136,6 +136,11 @@ pub enum Message {
         feeds: Vec<PaneId>,
         reason: String,
     },
+    /// A source that no longer exists, e.g. a namespace the user may read again, whose
+    /// refusal had a source of its own.
+    Unregister {
+        source: SourceId,
+    },
     Data {
         source: SourceId,
         at: UnixMs,
@@ -200,6 +205,7 @@ pub fn update(state: &mut State, msg: Message) -> bool {
             state.sources.insert(source, SourceEntry { health: SourceHealth::disabled(reason), feeds });
             true
         }
+        Message::Unregister { source } => state.sources.remove(&source).is_some(),
         Message::Failed { source, at, error } => {
             let entry = source_entry(state, &source);
             entry.health.last_error = Some(error);

@@ -7,6 +7,7 @@ mod metrics;
 pub mod objects;
 pub mod pods;
 pub mod quantity;
+pub mod scoped;
 mod watch;
 
 use std::path::PathBuf;
