@@ -98,10 +98,17 @@ async fn pods_nodes_and_hpas_appear_as_the_demo_has_them() {
         assert_eq!(g.conditions, w.conditions);
         assert_eq!(g.target, w.target);
     }
+    // Deployments, StatefulSets and DaemonSets as the demo has them, worst first.
+    run.until("workloads", |s| s.workloads.len() == world.workloads().len()).await;
+    let mut want_workloads = world.workloads();
+    // The API keeps times to the second.
+    want_workloads.iter_mut().for_each(|w| w.created_at = w.created_at / 1000 * 1000);
+    flightdeck::state::workloads::sort(&mut want_workloads);
+    assert_eq!(run.state.workloads, want_workloads);
     // Warning events arrive; normal ones are not asked for.
     run.until("warning events", |s| !s.events.is_empty()).await;
     assert!(run.state.events.iter().all(|e| e.warning));
-    for id in ["kube/pods", "kube/nodes", "kube/hpas", "kube/events"] {
+    for id in ["kube/pods", "kube/workloads", "kube/nodes", "kube/hpas", "kube/events"] {
         let h = &run.state.sources[&flightdeck::state::SourceId::new(id)].health;
         assert_eq!(h.state(run.state.now), SourceState::Ok, "{id}");
     }
@@ -113,6 +120,9 @@ async fn pods_nodes_and_hpas_appear_as_the_demo_has_them() {
         "/apis/apps/v1/replicasets",
         "/apis/autoscaling/v2/horizontalpodautoscalers",
         "/api/v1/events",
+        "/apis/apps/v1/deployments",
+        "/apis/apps/v1/statefulsets",
+        "/apis/apps/v1/daemonsets",
     ] {
         let reqs: Vec<_> = server.requests().into_iter().filter(|r| r.path == path).collect();
         let lists = reqs.iter().filter(|r| !r.is_watch()).count();
@@ -349,4 +359,29 @@ async fn under_all_namespaces_a_forbidden_namespace_is_named_and_the_others_load
     run.until("no refusal left", |s| !s.sources.keys().any(|id| id.as_str().contains('@'))).await;
     run.until("the pods pane healthy", |s| s.pane_freshness(PaneId::Pods).state == Some(SourceState::Ok))
         .await;
+}
+
+#[tokio::test]
+async fn a_rollout_past_its_deadline_turns_its_workload_row_red() {
+    use flightdeck::state::Level;
+    let (server, _) = TestServer::demo(7, 0).await;
+    let mut run = Run::start(&server, Some(Scope::Namespace("storefront".into()))).await;
+    run.until("storefront workloads", |s| s.workloads.iter().any(|w| w.name == "product")).await;
+    let row = |s: &State| s.workloads.iter().find(|w| w.name == "product").cloned().unwrap();
+    assert_eq!(row(&run.state).level(), Level::Ok);
+    // The controller reports the new ReplicaSet stuck: a MODIFIED event with its conditions.
+    let mut d = server.get("Deployment", "storefront", "product").expect("product deployment");
+    d["metadata"]["generation"] = json!(2);
+    d["status"]["observedGeneration"] = json!(2);
+    d["status"]["updatedReplicas"] = json!(1);
+    d["status"]["conditions"] = json!([{"type": "Progressing", "status": "False",
+        "reason": "ProgressDeadlineExceeded", "message": "ReplicaSet \"product-5f6d\" has timed out progressing."}]);
+    server.put("Deployment", d);
+    run.until("the failed rollout", |s| row(s).failure.is_some()).await;
+    let w = row(&run.state);
+    assert_eq!((w.level(), w.status().as_str()), (Level::Crit, "ProgressDeadlineExceeded"));
+    assert_eq!(run.state.workloads[0].name, "product", "the failing workload sorts first");
+    // Deleted: the row goes.
+    server.delete("Deployment", "storefront", "product");
+    run.until("the row gone", |s| !s.workloads.iter().any(|w| w.name == "product")).await;
 }

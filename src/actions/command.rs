@@ -39,6 +39,8 @@ pub enum Command {
     Silences,
     /// Go to the pod, workload or HPA the selected alert names.
     Jump,
+    /// Pods: the workloads view (Deployments, StatefulSets, DaemonSets), or back to the pods.
+    Workloads,
     Action(ActionId),
 }
 
@@ -72,6 +74,11 @@ pub const NAVIGATION: &[(&str, Command, &str)] = &[
     ("group", Command::GroupAlerts, "group alerts by name, or list every alert"),
     ("silences", Command::Silences, "silences: active, pending, expired; or back to the alerts"),
     ("jump", Command::Jump, "go to the pod, workload or HPA the alert names"),
+    (
+        "workloads",
+        Command::Workloads,
+        "workloads: Deployments, StatefulSets, DaemonSets; or back to the pods",
+    ),
 ];
 
 impl Command {

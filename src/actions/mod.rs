@@ -11,5 +11,6 @@ pub mod palette;
 pub mod prompt;
 pub mod registry;
 pub mod switch;
+pub mod targets;
 pub mod triage;
 pub mod value;

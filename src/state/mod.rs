@@ -13,6 +13,7 @@ pub mod silence_form;
 pub mod silences;
 pub mod triage;
 pub mod view;
+pub mod workloads;
 
 use std::collections::{BTreeMap, VecDeque};
 
@@ -102,6 +103,8 @@ pub enum Data {
     PodUpsert(pods::Pod),
     PodDelete(pods::PodKey),
     Hpas(Vec<scaling::Hpa>),
+    /// Every Deployment, StatefulSet and DaemonSet in scope.
+    Workloads(Vec<workloads::Workload>),
     /// The full set of alerts from this source; other sources' alerts are kept.
     Alerts(Vec<alerts::Alert>),
     /// One Alertmanager poll: its alerts and silences together, so the alerts never name
@@ -183,6 +186,8 @@ pub struct State {
     pub argocd: argocd::ArgoCd,
     pub pods: pods::Pods,
     pub scaling: scaling::Scaling,
+    /// Worst first.
+    pub workloads: Vec<workloads::Workload>,
     pub alerts: alerts::Alerts,
     pub cost: cost::Cost,
     pub events: VecDeque<pods::ClusterEvent>,
@@ -255,6 +260,10 @@ fn apply_data(state: &mut State, source: &SourceId, data: Data) {
         Data::PodUpsert(p) => state.pods.upsert(p),
         Data::PodDelete(k) => state.pods.remove(&k),
         Data::Hpas(h) => state.scaling.replace(h),
+        Data::Workloads(mut w) => {
+            workloads::sort(&mut w);
+            state.workloads = w;
+        }
         Data::Alerts(mut a) => {
             for alert in &mut a {
                 alert.source = source.to_string();
@@ -304,6 +313,7 @@ impl State {
         self.pods = pods::Pods::default();
         self.infra.nodes.clear();
         self.scaling = scaling::Scaling::default();
+        self.workloads.clear();
         self.events.clear();
         for pane in [PaneId::Infrastructure, PaneId::Pods, PaneId::Scaling] {
             self.view.selected[pane.index()] = 0;

@@ -30,6 +30,25 @@ pub enum Scoped<K> {
     Allowed { namespace: String },
 }
 
+impl<K> Scoped<K> {
+    /// The same news with each object turned into `T` (a row), so only the row is kept.
+    pub fn map<T>(self, f: impl Fn(K) -> T) -> Scoped<T> {
+        let ev = match self {
+            Scoped::Event(Ok(ev)) => ev,
+            Scoped::Event(Err(e)) => return Scoped::Event(Err(e)),
+            Scoped::Forbidden { namespace, error } => return Scoped::Forbidden { namespace, error },
+            Scoped::Allowed { namespace } => return Scoped::Allowed { namespace },
+        };
+        Scoped::Event(Ok(match ev {
+            Event::Init => Event::Init,
+            Event::InitApply(k) => Event::InitApply(f(k)),
+            Event::InitDone => Event::InitDone,
+            Event::Apply(k) => Event::Apply(f(k)),
+            Event::Delete(k) => Event::Delete(f(k)),
+        }))
+    }
+}
+
 /// Watch `K` over the connection's scope, falling back to per-namespace watchers under `-A`
 /// when the cluster-wide list is forbidden.
 pub fn watch<K>(conn: &Connection, cfg: watcher::Config) -> BoxStream<'static, Scoped<K>>

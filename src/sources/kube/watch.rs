@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::time::Duration;
 
 use futures::{Stream, StreamExt};
-use k8s_openapi::api::apps::v1::ReplicaSet;
+use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
 use k8s_openapi::api::core::v1::{Event as KEvent, Node as KNode, Pod as KPod};
 use kube::Api;
@@ -20,10 +20,12 @@ use super::metrics::{Metrics, Polled};
 use super::objects::{self, loads};
 use super::pods::{self, Tracked};
 use super::scoped::{self, Scoped};
+use super::workloads;
 use super::{Connection, WatchBackoff, describe, source};
 use crate::sources::{Sender, wall_now};
 use crate::state::pods::{ClusterEvent, Owner, PodKey};
 use crate::state::scaling::Hpa;
+use crate::state::workloads::{Workload, WorkloadKind};
 use crate::state::{Data, EVENTS_KEPT, Message};
 
 /// How often batched kinds (nodes, HPAs, events) are sent when they changed.
@@ -41,9 +43,10 @@ enum Item {
     Nodes(watcher::Result<Event<KNode>>),
     Hpas(Scoped<HorizontalPodAutoscaler>),
     Events(Scoped<KEvent>),
+    Workloads(WorkloadKind, Scoped<Workload>),
 }
 
-fn boxed<S, T>(s: S, f: fn(T) -> Item) -> futures::stream::BoxStream<'static, Item>
+fn boxed<S, T>(s: S, f: impl FnMut(T) -> Item + Send + 'static) -> futures::stream::BoxStream<'static, Item>
 where
     S: Stream<Item = T> + Send + 'static,
     T: 'static,
@@ -77,6 +80,10 @@ pub struct Watch {
     hpa_set: Set<Hpa>,
     hpas_dirty: bool,
     hpas_sent: i64,
+    /// Workload rows by key; each kind lists on its own.
+    workloads: BTreeMap<String, Workload>,
+    workload_sets: [Set<Workload>; 3],
+    workloads_dirty: bool,
     events: HashMap<String, ClusterEvent>,
     event_set: Set<(String, ClusterEvent)>,
     events_dirty: bool,
@@ -99,7 +106,16 @@ pub async fn run(conn: Connection, tx: Sender) {
         ),
         boxed(scoped::watch::<HorizontalPodAutoscaler>(&conn, cfg.clone()), Item::Hpas),
         // Only warnings: normal events are most of the volume and the panes do not show them.
-        boxed(scoped::watch::<KEvent>(&conn, cfg.fields("type=Warning")), Item::Events),
+        boxed(scoped::watch::<KEvent>(&conn, cfg.clone().fields("type=Warning")), Item::Events),
+        boxed(scoped::watch::<Deployment>(&conn, cfg.clone()), |s| {
+            Item::Workloads(WorkloadKind::Deployment, s.map(|d| workloads::deployment(&d)))
+        }),
+        boxed(scoped::watch::<StatefulSet>(&conn, cfg.clone()), |s| {
+            Item::Workloads(WorkloadKind::StatefulSet, s.map(|d| workloads::statefulset(&d)))
+        }),
+        boxed(scoped::watch::<DaemonSet>(&conn, cfg.clone()), |s| {
+            Item::Workloads(WorkloadKind::DaemonSet, s.map(|d| workloads::daemonset(&d)))
+        }),
     ];
     let mut all = futures::stream::select_all(streams);
     let mut state = Watch { metrics: Metrics::new(&conn), ..Watch::default() };
@@ -134,6 +150,7 @@ enum Change {
     Nodes(watcher::Result<Event<KNode>>),
     Hpas(watcher::Result<Event<HorizontalPodAutoscaler>>),
     Events(watcher::Result<Event<KEvent>>),
+    Workloads(WorkloadKind, watcher::Result<Event<Workload>>),
 }
 
 fn data(id: &str, data: Data) -> Message {
@@ -206,6 +223,7 @@ impl Watch {
             Item::Hpas(s) => namespace_news("kube/hpas", s).map(Change::Hpas),
             Item::Events(s) => namespace_news("kube/events", s).map(Change::Events),
             Item::Nodes(e) => Ok(Change::Nodes(e)),
+            Item::Workloads(k, s) => namespace_news("kube/workloads", s).map(|e| Change::Workloads(k, e)),
         };
         match item {
             Ok(item) => self.handle_event(item),
@@ -306,6 +324,25 @@ impl Watch {
                 self.hpas_dirty = true;
                 Vec::new()
             }
+            Change::Workloads(_, Err(e)) => failed("kube/workloads", &e),
+            Change::Workloads(kind, Ok(ev)) => {
+                let set = &mut self.workload_sets[kind as usize];
+                match step(set, ev, Workload::clone) {
+                    Step::None => return Vec::new(),
+                    Step::Listed(list) => {
+                        self.workloads.retain(|_, w| w.kind != kind);
+                        self.workloads.extend(list.into_iter().map(|w| (w.key(), w)));
+                    }
+                    Step::Apply(w) => {
+                        self.workloads.insert(w.key(), w);
+                    }
+                    Step::Delete(w) => {
+                        self.workloads.remove(&w.key());
+                    }
+                }
+                self.workloads_dirty = true;
+                Vec::new()
+            }
             Change::Events(Err(e)) => failed("kube/events", &e),
             Change::Events(Ok(ev)) => {
                 let key = |e: &KEvent| {
@@ -401,6 +438,11 @@ impl Watch {
             self.hpas_dirty = false;
             self.hpas_sent = now;
             out.push(data("kube/hpas", Data::Hpas(self.hpas.values().cloned().collect())));
+        }
+        // Each kind sends once it has listed: one forbidden kind does not hold back the others.
+        if self.workloads_dirty && self.workload_sets.iter().any(|s| s.synced) {
+            self.workloads_dirty = false;
+            out.push(data("kube/workloads", Data::Workloads(self.workloads.values().cloned().collect())));
         }
         if self.events_dirty && self.event_set.synced {
             self.events_dirty = false;
