@@ -10,7 +10,7 @@ use crate::state::argocd::{ArgoApp, HealthStatus, SyncStatus};
 use crate::state::pods::{Pod, PodKey, PodPhase};
 use crate::state::scaling::Hpa;
 use crate::state::view::Target;
-use crate::state::{Level, State};
+use crate::state::{Level, State, UnixMs};
 
 /// A workload as Kubernetes names it: namespace, kind (Deployment …) and name. Borrowed from
 /// the store, so indexing every pod allocates nothing.
@@ -328,19 +328,50 @@ impl<'a> Index<'a> {
         }
     }
 
-    /// Workloads with crash-looping, failed, unschedulable or not-ready pods: one row each.
-    pub fn workload_problems(&self, _state: &State, out: &mut Vec<Problem>) {
-        for (w, g) in self.groups.iter().filter(|(_, g)| g.level >= Level::Warn) {
-            out.push(Problem {
+    /// Workloads with crash-looping, failed, unschedulable or not-ready pods, or whose
+    /// controller says the rollout failed or nothing is available: one row each. A rollout that
+    /// fails before any pod exists (a quota, an admission webhook) shows only here.
+    pub fn workload_problems(&self, state: &'a State, out: &mut Vec<Problem>) {
+        let key_of = |w: &'a crate::state::workloads::Workload| WorkloadKey {
+            namespace: &w.namespace,
+            kind: w.kind.label(),
+            name: &w.name,
+        };
+        let mut failed: Vec<_> =
+            state.workloads.iter().filter(|w| w.level() == Level::Crit).map(|w| (key_of(w), w)).collect();
+        let row = |w: &WorkloadKey<'a>, level: Level, detail: String, since: Option<UnixMs>| {
+            let mut targets = self.workload_targets(w);
+            // A failed rollout with no unwell pod still has the workload to act on.
+            if !targets.contains(&w.target()) {
+                targets.push(w.target());
+            }
+            Problem {
                 key: format!("workload:{}/{}/{}", w.namespace, w.kind, w.name),
-                level: g.level,
+                level,
                 category: Category::Workload,
                 subject: format!("{} {}", w.kind.to_lowercase(), w.label()),
-                detail: pods_state(g),
-                since: g.since,
-                targets: self.workload_targets(w),
+                detail,
+                since,
+                targets,
                 links: self.workload_links(w, "workload"),
-            });
+            }
+        };
+        for (w, g) in self.groups.iter().filter(|(_, g)| g.level >= Level::Warn) {
+            let (level, detail) = match failed.iter().position(|(k, _)| k == w) {
+                Some(i) => {
+                    let (_, wl) = failed.remove(i);
+                    (Level::Crit, format!("{} · {}", wl.status(), pods_state(g)))
+                }
+                None => (g.level, pods_state(g)),
+            };
+            out.push(row(w, level, detail, g.since));
+        }
+        for (w, wl) in failed {
+            let detail = match &wl.failure {
+                Some((reason, message)) => format!("{reason}: {message}"),
+                None => format!("{} · {}/{} ready", wl.status(), wl.ready, wl.desired),
+            };
+            out.push(row(&w, Level::Crit, detail, None));
         }
     }
 

@@ -75,3 +75,35 @@ fn dollars_have_separators() {
     assert_eq!(dollars(53.14), "$53");
     assert_eq!(dollars(1_234_567.0), "$1,234,567");
 }
+
+#[test]
+fn a_rollout_that_failed_before_any_pod_started_is_a_problem() {
+    use crate::state::workloads::{Workload, WorkloadKind};
+    use crate::state::{Data, Message, SourceId, update};
+    let mut s = demo_state(7, 10);
+    let mut rows = s.workloads.clone();
+    rows.push(Workload {
+        namespace: "storefront".into(),
+        kind: WorkloadKind::Deployment,
+        name: "checkout".into(),
+        desired: 2,
+        ready: 0,
+        updated: 0,
+        available: 0,
+        paused: false,
+        spec_pending: false,
+        failure: Some(("FailedCreate".into(), "pods \"checkout-7c\" is forbidden: exceeded quota".into())),
+        image: "checkout:1.0".into(),
+        created_at: 0,
+    });
+    let at = s.now;
+    update(
+        &mut s,
+        Message::Data { source: SourceId::new("demo/kubernetes"), at, data: Data::Workloads(rows) },
+    );
+    s.finish_batch();
+    let p = s.triage.problems.iter().find(|p| p.subject.contains("checkout")).expect("a checkout row");
+    assert_eq!((p.category, p.level), (Category::Workload, Level::Crit));
+    assert_eq!(p.detail, "FailedCreate: pods \"checkout-7c\" is forbidden: exceeded quota");
+    assert!(p.targets.iter().any(|t| matches!(t, Target::Workload { name, .. } if name == "checkout")));
+}
