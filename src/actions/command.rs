@@ -23,6 +23,10 @@ pub enum Command {
     Bottom,
     Confirm,
     Cancel,
+    /// In a sync's confirmation: prune resources no longer in Git, or not.
+    TogglePrune,
+    /// In a sync's confirmation: a dry run, or a real sync.
+    ToggleDryRun,
     /// Open the triage view.
     Triage,
     /// Run the fix the selected triage row offers first.
@@ -69,6 +73,8 @@ pub const NAVIGATION: &[(&str, Command, &str)] = &[
     ("bottom", Command::Bottom, "last row"),
     ("confirm", Command::Confirm, "answer yes in a confirmation"),
     ("cancel", Command::Cancel, "answer no in a confirmation"),
+    ("toggle_prune", Command::TogglePrune, "sync confirmation: prune on / off"),
+    ("toggle_dry_run", Command::ToggleDryRun, "sync confirmation: dry run on / off"),
     ("group", Command::GroupAlerts, "group alerts by name, or list every alert"),
     ("silences", Command::Silences, "silences: active, pending, expired; or back to the alerts"),
     ("jump", Command::Jump, "go to the pod, workload or HPA the alert names"),

@@ -34,8 +34,12 @@ pub const PAGE: isize = 10;
 pub fn dispatch(state: &mut State, cmd: Command) -> Effect {
     let view = &mut state.view;
     // A confirmation takes every key until answered.
-    if let Overlay::Confirm(p) = &view.overlay {
+    if let Overlay::Confirm(p) = &mut view.overlay {
         return match cmd {
+            Command::TogglePrune | Command::ToggleDryRun => {
+                super::argo::toggle(p, cmd);
+                Effect::None
+            }
             Command::Confirm => {
                 let p = p.clone();
                 view.overlay = Overlay::None;
@@ -106,7 +110,7 @@ pub fn dispatch(state: &mut State, cmd: Command) -> Effect {
         Command::PageDown => view.move_selection(pane, PAGE, rows),
         Command::Top => view.move_selection(pane, isize::MIN / 2, rows),
         Command::Bottom => view.move_selection(pane, isize::MAX / 2, rows),
-        Command::Confirm => {}
+        Command::Confirm | Command::TogglePrune | Command::ToggleDryRun => {}
         Command::Triage => {
             // Opening triage starts at the worst problem, whatever was selected last time.
             view.mode = Mode::Triage;
@@ -250,6 +254,10 @@ fn ask_on(state: &mut State, id: ActionId, target: Target) -> Effect {
         state.view.say(now, format!("{}: refused, flightdeck is read-only", spec.title), Level::Warn);
         return Effect::None;
     }
+    if let Some(why) = super::argo::refusal(state, id, &target) {
+        state.view.say(now, why, Level::Warn);
+        return Effect::None;
+    }
     let Some(target) = retarget(state, id, target) else {
         state.view.say(now, format!("{}: nothing selected it applies to", spec.title), Level::Warn);
         return Effect::None;
@@ -296,6 +304,9 @@ pub fn applies(state: &State, id: ActionId, target: &Target) -> bool {
 
 /// Some actions act on something the row points at: a restart acts on the pod's owner.
 fn retarget(state: &State, id: ActionId, t: Target) -> Option<Target> {
+    if let Some(argo) = super::argo::retarget(state, id, &t) {
+        return argo;
+    }
     match (id, t) {
         (ActionId::RolloutRestart, Target::Pod { namespace, name }) => {
             let pod = state.pods.by_key.get(&crate::state::pods::PodKey::new(namespace.clone(), name))?;
@@ -335,6 +346,8 @@ mod tests {
             operation: None,
             conditions: vec![],
             resources: vec![],
+            history: vec![],
+            manifest: String::new(),
         }
     }
 
@@ -377,7 +390,7 @@ mod tests {
         dispatch(&mut s, Command::Pane(2));
         assert_eq!(dispatch(&mut s, Command::Action(ActionId::Sync)), Effect::None);
         let Overlay::Confirm(p) = &s.view.overlay else { panic!("no confirmation") };
-        assert_eq!(p.target, Target::App("services-cart".into()));
+        assert_eq!(p.target, Target::AppSync { name: "services-cart".into(), prune: false, dry_run: false });
         assert_eq!(p.context, "shop-prod");
         // Other keys do nothing while the dialog is open.
         assert_eq!(dispatch(&mut s, Command::Quit), Effect::None);
@@ -388,7 +401,7 @@ mod tests {
             eff,
             Effect::Run {
                 action: ActionId::Sync,
-                target: Target::App("services-cart".into()),
+                target: Target::AppSync { name: "services-cart".into(), prune: false, dry_run: false },
                 context: "shop-prod".into()
             }
         );

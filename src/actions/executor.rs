@@ -5,7 +5,7 @@ use super::audit::AuditLog;
 use super::registry::{self, ActionId};
 use tokio::sync::mpsc;
 
-use crate::sources::{alertmanager, cost, demo, kube};
+use crate::sources::{alertmanager, argocd, cost, demo, kube};
 use crate::state::view::Target;
 use crate::state::{ActionOutcome, Message};
 
@@ -27,6 +27,8 @@ pub struct Executor {
     /// Silences go to the Alertmanager that reported the alert, whatever backs the context.
     alertmanagers: std::sync::Arc<Vec<alertmanager::Client>>,
     cost: Option<cost::Handle>,
+    /// Argo CD's actions go to the Argo CD source when one runs (Kubernetes or REST mode).
+    argocd: Option<argocd::Handle>,
 }
 
 impl Executor {
@@ -36,11 +38,24 @@ impl Executor {
         results: mpsc::Sender<Message>,
         clock: crate::sources::Clock,
     ) -> Self {
-        Executor { backend, audit, results, clock, alertmanagers: Default::default(), cost: None }
+        Executor {
+            backend,
+            audit,
+            results,
+            clock,
+            alertmanagers: Default::default(),
+            cost: None,
+            argocd: None,
+        }
     }
 
     pub fn with_cost(mut self, handle: Option<cost::Handle>) -> Self {
         self.cost = handle;
+        self
+    }
+
+    pub fn with_argocd(mut self, handle: Option<argocd::Handle>) -> Self {
+        self.argocd = handle;
         self
     }
 
@@ -70,6 +85,9 @@ impl Executor {
             let result = match (this.alertmanager(&target), &target, &this.backend) {
                 (_, Target::CostData, _) if this.cost.is_some() => {
                     this.cost.as_ref().map_or(Ok(String::new()), |c| c.refresh())
+                }
+                (_, Target::App(_) | Target::AppSync { .. }, _) if let Some(a) = &this.argocd => {
+                    a.run(action, &target).await
                 }
                 (Some(am), Target::NewSilence(n), _) => am.create_silence(n, this.clock.now()).await,
                 (Some(am), Target::Silence { id, .. }, _) => am.expire_silence(id).await,

@@ -37,6 +37,7 @@ pub struct Config {
     pub cloudwatch: sources::CloudWatchConfig,
     pub eks: sources::EksConfig,
     pub cost: sources::CostConfig,
+    pub argocd: sources::ArgocdConfig,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -113,6 +114,17 @@ impl Config {
                 offset,
                 "`demo.speed` must be a number above 0 and at most 1000",
             ));
+        }
+        if cfg.argocd.mode == sources::ArgocdMode::Api {
+            let offset = text.find("[argocd]").unwrap_or(0);
+            if cfg.argocd.server.is_none() {
+                return Err(FileError::at(path, text, offset, "`argocd.mode = \"api\"` needs `server`"));
+            }
+            if cfg.argocd.token_env.is_none() && cfg.argocd.token_file.is_none() {
+                let msg =
+                    "`argocd.mode = \"api\"` needs `token_env` or `token_file` (never the token itself)";
+                return Err(FileError::at(path, text, offset, msg));
+            }
         }
         if !matches!(cfg.cost.metric.as_str(), "UnblendedCost" | "AmortizedCost" | "NetUnblendedCost") {
             let offset = text.find("metric").unwrap_or(0);

@@ -29,6 +29,12 @@ pub enum Mode {
 pub enum Target {
     Node(String),
     App(String),
+    /// An Argo CD app to sync, with the options chosen in the confirmation.
+    AppSync {
+        name: String,
+        prune: bool,
+        dry_run: bool,
+    },
     Pod {
         namespace: String,
         name: String,
@@ -74,7 +80,7 @@ impl Target {
     /// The name a user types to confirm an action on it in production.
     pub fn name(&self) -> &str {
         match self {
-            Target::Node(n) | Target::App(n) => n,
+            Target::Node(n) | Target::App(n) | Target::AppSync { name: n, .. } => n,
             Target::Pod { name, .. } | Target::Workload { name, .. } | Target::Hpa { name, .. } => name,
             Target::Scale { name, .. } | Target::HpaLimits { name, .. } => name,
             Target::Alert { name, .. } => name,
@@ -92,7 +98,7 @@ impl Target {
             | Target::Hpa { namespace, .. }
             | Target::Scale { namespace, .. }
             | Target::HpaLimits { namespace, .. } => Some(namespace),
-            Target::Node(_) | Target::App(_) | Target::Alert { .. } => None,
+            Target::Node(_) | Target::App(_) | Target::AppSync { .. } | Target::Alert { .. } => None,
             Target::Silence { .. } | Target::NewSilence(_) | Target::CostData => None,
         }
     }
@@ -101,7 +107,7 @@ impl Target {
     pub fn pane(&self) -> PaneId {
         match self {
             Target::Node(_) => PaneId::Infrastructure,
-            Target::App(_) => PaneId::ArgoCd,
+            Target::App(_) | Target::AppSync { .. } => PaneId::ArgoCd,
             Target::Pod { .. } | Target::Workload { .. } => PaneId::Pods,
             Target::Hpa { .. } | Target::Scale { .. } | Target::HpaLimits { .. } => PaneId::Scaling,
             Target::Alert { .. } | Target::Silence { .. } | Target::NewSilence(_) => PaneId::Alerts,
@@ -114,6 +120,15 @@ impl Target {
         match self {
             Target::Node(n) => format!("node {n}"),
             Target::App(a) => format!("application {a}"),
+            Target::AppSync { name, prune, dry_run } => {
+                let opts: Vec<&str> =
+                    [(*prune, "prune"), (*dry_run, "dry run")].iter().filter(|o| o.0).map(|o| o.1).collect();
+                if opts.is_empty() {
+                    format!("application {name}")
+                } else {
+                    format!("application {name} ({})", opts.join(", "))
+                }
+            }
             Target::Pod { namespace, name } => format!("pod {namespace}/{name}"),
             Target::Workload { namespace, kind, name } => {
                 format!("{} {namespace}/{name}", kind.to_lowercase())
@@ -439,7 +454,7 @@ pub fn move_triage(state: &mut State, step: isize) {
 pub fn reveal(state: &mut State, target: &Target) -> bool {
     let (pane, key) = match target {
         Target::Node(n) => (PaneId::Infrastructure, n.clone()),
-        Target::App(a) => (PaneId::ArgoCd, a.clone()),
+        Target::App(a) | Target::AppSync { name: a, .. } => (PaneId::ArgoCd, a.clone()),
         Target::Pod { namespace, name } => (PaneId::Pods, format!("{namespace}/{name}")),
         Target::Workload { namespace, name, .. } => {
             // The workload's first pod in the Pods pane's order (problems first).
