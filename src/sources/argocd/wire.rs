@@ -231,6 +231,11 @@ pub fn apps_from(objs: &[&Value], control_ns: &str, now: UnixMs) -> Vec<ArgoApp>
 /// (managed fields, the last-applied annotation).
 pub fn yaml(obj: &Value) -> String {
     let mut v = obj.clone();
+    // List items and watch events may leave the type out; `kubectl get -o yaml` shows it.
+    if let Some(top) = v.as_object_mut() {
+        top.entry("apiVersion").or_insert_with(|| json!("argoproj.io/v1alpha1"));
+        top.entry("kind").or_insert_with(|| json!("Application"));
+    }
     if let Some(m) = v["metadata"].as_object_mut() {
         m.remove("managedFields");
         if let Some(a) = m.get_mut("annotations").and_then(Value::as_object_mut) {
