@@ -1,4 +1,4 @@
-//! Argo CD through its REST API: one list, then the application stream for changes (relisted
+//! Argo CD through its REST API: the application stream for changes plus one list (both again
 //! after the stream ends or fails), and the actions as the server's own endpoints. The token
 //! is read from the environment or a file when used, never from the config and never logged.
 
@@ -196,15 +196,8 @@ pub async fn run(client: Client, tx: Sender, clock: Clock) {
             tracing::warn!(%error, "Argo CD API failed");
             Message::Failed { source: source(), at: clock.now(), error }
         };
-        let mut apps: BTreeMap<String, Value> = match client.list().await {
-            Ok(items) => items.into_iter().map(|a| (key(&a), a)).collect(),
-            Err(e) => {
-                tx.send(fail(e)).await.map_err(|_| Stop)?;
-                tokio::time::sleep(backoff.next_delay()).await;
-                return Ok(());
-            }
-        };
-        tx.send(publish(&apps)).await.map_err(|_| Stop)?;
+        // The stream first, then the list: a change made in between arrives on the stream
+        // after the list is applied, so none is lost.
         let req = match client.request(&client.streaming, Method::GET, "/stream/applications") {
             Ok(r) => r,
             Err(e) => {
@@ -221,6 +214,15 @@ pub async fn run(client: Client, tx: Sender, clock: Clock) {
                 return Ok(());
             }
         };
+        let mut apps: BTreeMap<String, Value> = match client.list().await {
+            Ok(items) => items.into_iter().map(|a| (key(&a), a)).collect(),
+            Err(e) => {
+                tx.send(fail(e)).await.map_err(|_| Stop)?;
+                tokio::time::sleep(backoff.next_delay()).await;
+                return Ok(());
+            }
+        };
+        tx.send(publish(&apps)).await.map_err(|_| Stop)?;
         backoff.reset();
         let mut buf = Vec::new();
         loop {
