@@ -43,6 +43,11 @@ pub enum Command {
     Silences,
     /// Go to the pod, workload or HPA the selected alert names.
     Jump,
+    /// Argo CD: the detail area's next tab (resources, sync history, YAML).
+    AppView,
+    /// Argo CD: scroll the detail area.
+    AppScrollDown,
+    AppScrollUp,
     Action(ActionId),
 }
 
@@ -78,6 +83,9 @@ pub const NAVIGATION: &[(&str, Command, &str)] = &[
     ("group", Command::GroupAlerts, "group alerts by name, or list every alert"),
     ("silences", Command::Silences, "silences: active, pending, expired; or back to the alerts"),
     ("jump", Command::Jump, "go to the pod, workload or HPA the alert names"),
+    ("app_view", Command::AppView, "Argo CD detail: resources, sync history, YAML"),
+    ("app_scroll_down", Command::AppScrollDown, "Argo CD detail: scroll down"),
+    ("app_scroll_up", Command::AppScrollUp, "Argo CD detail: scroll up"),
 ];
 
 impl Command {

@@ -137,6 +137,10 @@ pub fn dispatch(state: &mut State, cmd: Command) -> Effect {
             alert_commands::run(state, cmd);
             return Effect::None;
         }
+        Command::AppView | Command::AppScrollDown | Command::AppScrollUp => {
+            super::argo::detail(state, cmd);
+            return Effect::None;
+        }
         Command::Action(id) => return ask(state, id),
     }
     // The user moved the cursor: it now follows the row it is on.

@@ -261,6 +261,36 @@ pub struct View {
     /// A context `:ctx` asked for that the sources have not switched to yet.
     pub requested_context: Option<String>,
     pub alerts_view: AlertsView,
+    /// What the full Argo CD pane's detail area shows, and how far its text is scrolled.
+    pub app_detail: AppDetail,
+}
+
+/// The tabs of an Argo CD app's detail area.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum AppTab {
+    #[default]
+    Resources,
+    History,
+    Yaml,
+}
+
+impl AppTab {
+    pub const ALL: [AppTab; 3] = [AppTab::Resources, AppTab::History, AppTab::Yaml];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            AppTab::Resources => "Resources",
+            AppTab::History => "History",
+            AppTab::Yaml => "YAML",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct AppDetail {
+    pub tab: AppTab,
+    /// Lines scrolled past; the pane clamps it to what there is.
+    pub scroll: usize,
 }
 
 impl View {

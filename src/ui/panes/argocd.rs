@@ -2,6 +2,7 @@
 //! Row order must stay exactly `ArgoCd::tree()`'s, because actions pick their target by that index.
 
 mod detail;
+mod tabs;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};

@@ -1,15 +1,17 @@
 //! The detail area of the full Argo CD pane: the selected app's source and destination, its
-//! operation, conditions and resources (out-of-sync first). Draws only; sorts just this app's resources.
+//! operation, conditions, then a tab: resources (out-of-sync first), sync history or YAML.
+//! Draws only; sorts just this app's resources.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
-use super::PaneCtx;
+use super::{PaneCtx, tabs};
 use crate::config::theme::Role;
 use crate::state::Level;
 use crate::state::argocd::{AppResource, ArgoApp, HealthStatus, SyncStatus};
+use crate::state::view::AppTab;
 use crate::ui::widgets::{level_symbol, push_while_fits};
 use crate::ui::{format, text};
 
@@ -78,7 +80,13 @@ pub(super) fn draw(f: &mut Frame, area: Rect, ctx: &PaneCtx, app: &ArgoApp) {
     let [head, rest] = Layout::vertical([Constraint::Length(head_h), Constraint::Min(0)]).areas(area);
     f.render_widget(Paragraph::new(lines), head);
     if rest.height >= 2 {
-        resources(f, rest, ctx, app);
+        let [bar, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(rest);
+        f.render_widget(tabs::bar(ctx, app), bar);
+        match ctx.state.view.app_detail.tab {
+            AppTab::Resources => resources(f, body, ctx, app),
+            AppTab::History => tabs::history(f, body, ctx, app),
+            AppTab::Yaml => tabs::yaml(f, body, ctx, app),
+        }
     }
 }
 

@@ -1,0 +1,95 @@
+//! The tabs under an Argo CD app's detail header: the tab bar, the sync history (newest first)
+//! and the app's YAML, scrolled by the view. Draws only; the resources tab lives in `detail`.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table};
+
+use super::PaneCtx;
+use crate::config::theme::Role;
+use crate::state::argocd::{ArgoApp, short_sha};
+use crate::state::view::AppTab;
+use crate::ui::{format, text};
+
+/// " Resources │ History │ YAML   v next · J/K scroll", the current tab marked.
+pub(super) fn bar(ctx: &PaneCtx, app: &ArgoApp) -> Line<'static> {
+    let t = ctx.theme;
+    let current = ctx.state.view.app_detail.tab;
+    let mut spans = vec![Span::raw(" ")];
+    for (i, tab) in AppTab::ALL.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::styled(" │ ", t.style(Role::Muted)));
+        }
+        let label = match tab {
+            AppTab::Resources => format!("Resources {}", app.resources.len()),
+            AppTab::History => format!("History {}", app.history.len()),
+            AppTab::Yaml => "YAML".to_string(),
+        };
+        let style = if *tab == current { t.style(Role::Selection) } else { t.style(Role::Header) };
+        spans.push(Span::styled(label, style));
+    }
+    spans.push(Span::styled("   v next tab · J/K scroll", t.style(Role::Muted)));
+    Line::from(spans)
+}
+
+/// The scroll offset the view asks for, kept within what `total` lines in `room` allow.
+fn clamp_scroll(ctx: &PaneCtx, total: usize, room: usize) -> usize {
+    ctx.state.view.app_detail.scroll.min(total.saturating_sub(room))
+}
+
+pub(super) fn history(f: &mut Frame, area: Rect, ctx: &PaneCtx, app: &ArgoApp) {
+    let t = ctx.theme;
+    if app.history.is_empty() {
+        f.render_widget(Line::from(Span::styled(" No syncs recorded", t.style(Role::Muted))), area);
+        return;
+    }
+    let room = area.height.saturating_sub(1) as usize;
+    let skip = clamp_scroll(ctx, app.history.len(), room);
+    let header = Row::new(
+        ["ID", "REVISION", "DEPLOYED", "BY"].map(|h| Cell::from(Span::styled(h, t.style(Role::Header)))),
+    );
+    let rows = app.history.iter().rev().skip(skip).take(room).map(|h| {
+        let when =
+            format!("{} ({})", format::ago(ctx.state.now, h.deployed_at), format::clock(h.deployed_at));
+        Row::new(vec![
+            Cell::from(Span::styled(h.id.to_string(), t.style(Role::Muted))),
+            Cell::from(Span::styled(text::fit(short_sha(&h.revision), 12), t.style(Role::Accent))),
+            Cell::from(Span::styled(when, t.style(Role::Text))),
+            Cell::from(Span::styled(text::fit(&h.initiated_by, 30), t.style(Role::Muted))),
+        ])
+    });
+    let widths = [Constraint::Length(5), Constraint::Length(12), Constraint::Length(24), Constraint::Min(8)];
+    f.render_widget(Table::new(rows, widths).header(header).column_spacing(1), area);
+}
+
+pub(super) fn yaml(f: &mut Frame, area: Rect, ctx: &PaneCtx, app: &ArgoApp) {
+    let t = ctx.theme;
+    if app.manifest.is_empty() {
+        f.render_widget(Line::from(Span::styled(" No YAML from this source", t.style(Role::Muted))), area);
+        return;
+    }
+    let lines: Vec<&str> = app.manifest.lines().collect();
+    let room = area.height as usize;
+    let skip = clamp_scroll(ctx, lines.len(), room);
+    let width = area.width.saturating_sub(1) as usize;
+    let shown: Vec<Line> = lines
+        .iter()
+        .skip(skip)
+        .take(room)
+        .map(|l| {
+            // "key: value" with the key muted, as editors colour YAML; cluster text stays text.
+            let l = text::fit(l, width);
+            let key = l.find(": ").filter(|&i| !l[..i].trim_start().trim_start_matches("- ").contains(' '));
+            match key {
+                Some(i) => Line::from(vec![
+                    Span::raw(" "),
+                    Span::styled(l[..=i].to_string(), t.style(Role::Muted)),
+                    Span::styled(l[i + 1..].to_string(), t.style(Role::Text)),
+                ]),
+                None => Line::from(vec![Span::raw(" "), Span::styled(l, t.style(Role::Text))]),
+            }
+        })
+        .collect();
+    f.render_widget(Paragraph::new(shown), area);
+}

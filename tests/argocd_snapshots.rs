@@ -1,0 +1,86 @@
+//! The Argo CD pane's detail tabs (resources, sync history, YAML scrolled) and the sync
+//! confirmation with its prune / dry-run toggles, as text snapshots at 80×24 and 160×48, from
+//! the demo world at the snapshots' seed and moment.
+
+use flightdeck::actions::command::Command;
+use flightdeck::actions::dispatch::{Effect, dispatch};
+use flightdeck::actions::registry::ActionId;
+use flightdeck::cli::PaneArg;
+use flightdeck::config::{Keymap, Theme};
+use flightdeck::headless::export::to_text;
+use flightdeck::headless::snapshot::{demo_state, show};
+use flightdeck::state::State;
+use flightdeck::state::view::{AppTab, Target};
+use flightdeck::ui::{Ui, render_to_buffer};
+
+fn render(state: &State, w: u16, h: u16) -> String {
+    let theme = Theme::default_theme();
+    let keymap = Keymap::default_keymap();
+    to_text(&render_to_buffer(state, &Ui { theme: &theme, keymap: &keymap }, w, h))
+}
+
+/// The Argo CD pane full-screen with services-cart (the incident's app) selected.
+fn cart_selected() -> State {
+    let mut state = demo_state(7, 150);
+    show(&mut state, PaneArg::Argocd);
+    let at = state.argocd.tree().iter().position(|(_, a)| a.name == "services-cart").unwrap();
+    for _ in 0..at {
+        dispatch(&mut state, Command::Down);
+    }
+    state
+}
+
+#[test]
+fn detail_history_tab() {
+    let mut state = cart_selected();
+    dispatch(&mut state, Command::AppView);
+    assert_eq!(state.view.app_detail.tab, AppTab::History);
+    let big = render(&state, 160, 48);
+    assert!(big.contains("REVISION"), "{big}");
+    assert!(big.contains("alice"), "{big}");
+    insta::assert_snapshot!("argocd_history_80x24", render(&state, 80, 24));
+    insta::assert_snapshot!("argocd_history_160x48", big);
+}
+
+#[test]
+fn detail_yaml_tab_scrolls() {
+    let mut state = cart_selected();
+    dispatch(&mut state, Command::AppView);
+    dispatch(&mut state, Command::AppView);
+    assert_eq!(state.view.app_detail.tab, AppTab::Yaml);
+    let top = render(&state, 160, 48);
+    assert!(top.contains("apiVersion: argoproj.io/v1alpha1"), "{top}");
+    insta::assert_snapshot!("argocd_yaml_160x48", top);
+    dispatch(&mut state, Command::AppScrollDown);
+    let scrolled = render(&state, 160, 48);
+    assert!(!scrolled.contains("apiVersion: argoproj.io/v1alpha1"), "{scrolled}");
+    insta::assert_snapshot!("argocd_yaml_scrolled_80x24", render(&state, 80, 24));
+    // Scrolling past the end stops at the last page; up comes back to the top.
+    for _ in 0..100 {
+        dispatch(&mut state, Command::AppScrollDown);
+    }
+    let end = render(&state, 160, 48);
+    assert!(end.contains("targetRevision") || end.contains("history"), "{end}");
+    for _ in 0..200 {
+        dispatch(&mut state, Command::AppScrollUp);
+    }
+    assert_eq!(render(&state, 160, 48), top);
+}
+
+#[test]
+fn sync_confirmation_toggles_prune_and_dry_run() {
+    let mut state = cart_selected();
+    dispatch(&mut state, Command::Action(ActionId::Sync));
+    let plain = render(&state, 80, 24);
+    assert!(plain.contains("[ ]  p  prune"), "{plain}");
+    dispatch(&mut state, Command::TogglePrune);
+    dispatch(&mut state, Command::ToggleDryRun);
+    let both = render(&state, 80, 24);
+    assert!(both.contains("services-cart (prune, dry run)"), "{both}");
+    insta::assert_snapshot!("argocd_confirm_sync_options_80x24", both);
+    insta::assert_snapshot!("argocd_confirm_sync_options_160x48", render(&state, 160, 48));
+    dispatch(&mut state, Command::ToggleDryRun);
+    let effect = dispatch(&mut state, Command::Confirm);
+    let want = Target::AppSync { name: "services-cart".into(), prune: true, dry_run: false };
+    assert_eq!(effect, Effect::Run { action: ActionId::Sync, target: want, context: "shop-prod".into() });
+}
