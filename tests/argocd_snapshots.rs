@@ -60,7 +60,10 @@ fn detail_yaml_tab_scrolls() {
         dispatch(&mut state, Command::AppScrollDown);
     }
     let end = render(&state, 160, 48);
-    assert!(end.contains("targetRevision") || end.contains("history"), "{end}");
+    let manifest = &state.argocd.get("services-cart").unwrap().manifest;
+    let last = manifest.lines().last().unwrap().trim();
+    assert!(end.contains(last), "{last:?} not on the last page: {end}");
+    assert!(!end.contains("apiVersion"), "{end}");
     for _ in 0..200 {
         dispatch(&mut state, Command::AppScrollUp);
     }

@@ -83,9 +83,9 @@ pub const NAVIGATION: &[(&str, Command, &str)] = &[
     ("group", Command::GroupAlerts, "group alerts by name, or list every alert"),
     ("silences", Command::Silences, "silences: active, pending, expired; or back to the alerts"),
     ("jump", Command::Jump, "go to the pod, workload or HPA the alert names"),
-    ("app_view", Command::AppView, "Argo CD detail: resources, sync history, YAML"),
-    ("app_scroll_down", Command::AppScrollDown, "Argo CD detail: scroll down"),
-    ("app_scroll_up", Command::AppScrollUp, "Argo CD detail: scroll up"),
+    ("app_view", Command::AppView, "detail tab: resources, history, YAML"),
+    ("app_scroll_down", Command::AppScrollDown, "scroll down the detail"),
+    ("app_scroll_up", Command::AppScrollUp, "scroll up the detail"),
 ];
 
 impl Command {

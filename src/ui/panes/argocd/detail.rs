@@ -106,10 +106,11 @@ fn resources(f: &mut Frame, area: Rect, ctx: &PaneCtx, app: &ArgoApp) {
         f.render_widget(Line::from(Span::styled(" No resources reported", t.style(Role::Muted))), area);
         return;
     }
-    let mut title = vec![Span::styled(format!(" Resources {}", res.len()), t.style(Role::Header))];
+    // The tab bar already says how many; this line says what is wrong with them, if anything.
+    let mut title: Vec<Span> = Vec::new();
     if oos > 0 {
         title.push(Span::styled(
-            format!(" · {} {oos} OutOfSync", level_symbol(Level::Warn)),
+            format!(" {} {oos} OutOfSync", level_symbol(Level::Warn)),
             t.level(Level::Warn),
         ));
     }
@@ -119,10 +120,15 @@ fn resources(f: &mut Frame, area: Rect, ctx: &PaneCtx, app: &ArgoApp) {
         let n = res.iter().filter(|r| r.health == Some(h)).count();
         if n > 0 {
             let level = h.level();
-            title.push(Span::styled(format!(" · {} {n} {}", level_symbol(level), h.label()), t.level(level)));
+            let sep = if title.is_empty() { " " } else { " · " };
+            title.push(Span::styled(
+                format!("{sep}{} {n} {}", level_symbol(level), h.label()),
+                t.level(level),
+            ));
         }
     }
-    let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+    let title_h = u16::from(!title.is_empty());
+    let [head, body] = Layout::vertical([Constraint::Length(title_h), Constraint::Min(0)]).areas(area);
     f.render_widget(Line::from(title), head);
     let room = body.height as usize;
     // When cut, the last line says how many are hidden instead of hiding them silently.
