@@ -542,7 +542,7 @@ mod triage_tests {
         assert_eq!(s.view.mode, Mode::Triage);
         assert_eq!(dispatch(&mut s, Command::Fix), Effect::None);
         let Overlay::Confirm(p) = &s.view.overlay else { panic!("no confirmation") };
-        assert_eq!(p.target, Target::App("services-cart".into()));
+        assert_eq!(p.target, Target::AppSync { name: "services-cart".into(), prune: false, dry_run: false });
         let eff = dispatch(&mut s, Command::Confirm);
         assert!(matches!(eff, Effect::Run { action: ActionId::Sync, .. }), "{eff:?}");
     }
