@@ -246,6 +246,24 @@ mod tests {
     }
 
     #[test]
+    fn argocd_api_mode_needs_a_server_and_a_token_source() {
+        let text = "readonly = false\n[argocd]\nmode = \"api\"\ntoken_env = \"T\"\n";
+        let err = Config::parse(Path::new("c.toml"), text).unwrap_err();
+        assert_eq!(err.line, 2);
+        assert!(err.message.contains("needs `server`"), "{err}");
+        let text = "[argocd]\nmode = \"api\"\nserver = \"https://argocd.example.com\"\n";
+        let err = Config::parse(Path::new("c.toml"), text).unwrap_err();
+        assert!(err.message.contains("`token_env` or `token_file`"), "{err}");
+        let err = Config::parse(Path::new("c.toml"), "[argocd]\nmode = \"rest\"\n").unwrap_err();
+        assert_eq!(err.line, 2);
+        assert!(err.message.contains("kubernetes") && err.message.contains("api"), "{err}");
+        let ok = "[argocd]\nmode = \"api\"\nserver = \"https://a\"\ntoken_file = \"/run/t\"\nnamespaces = [\"*\"]\n";
+        let cfg = Config::parse(Path::new("c.toml"), ok).unwrap();
+        assert_eq!(cfg.argocd.namespaces, ["*"]);
+        assert!(!cfg.argocd.insecure);
+    }
+
+    #[test]
     fn wrong_type_names_the_expected_form() {
         let err = Config::parse(Path::new("c.toml"), "[demo]\nseed = \"seven\"\n").unwrap_err();
         assert_eq!(err.line, 2);

@@ -168,9 +168,6 @@ fn key(obj: &Value) -> String {
 
 /// List, then follow the stream; relist when it ends. Failures back off from 1 s to 60 s.
 pub async fn run(client: Client, tx: Sender, clock: Clock) {
-    if tx.send(super::register()).await.is_err() {
-        return;
-    }
     let mut backoff = Backoff::new(Duration::from_secs(1), Duration::from_secs(60));
     let publish = |apps: &BTreeMap<String, Value>| {
         let objs: Vec<&Value> = apps.values().collect();

@@ -158,9 +158,6 @@ fn key(obj: &Value) -> String {
 /// Watch until the task is dropped. Errors back off from 1 s to 60 s; a missing CRD is said
 /// once and looked for again every few minutes.
 pub async fn run(actions: Actions, tx: Sender, clock: Clock) {
-    if tx.send(super::register()).await.is_err() {
-        return;
-    }
     let conn = match actions.kube.connection().await {
         Ok(c) => c,
         Err(reason) => {

@@ -90,10 +90,12 @@ pub fn start(
     tx: Sender,
     clock: Clock,
 ) -> Result<(Handle, TaskGuard), String> {
+    // Registered before the task starts, so a one-shot `status` waits for it too.
+    let _ = tx.try_send(register());
     match cfg.mode {
         ArgocdMode::Kubernetes => {
             let Some(k) = kube_handle else {
-                return Err("Argo CD in Kubernetes mode needs a Kubernetes context".into());
+                return Err("no Kubernetes context to read Applications through ([argocd] mode = \"api\" reads the Argo CD server instead)".into());
             };
             let actions = kube::Actions::new(k, cfg, user);
             let guard = TaskGuard(tokio::spawn(kube::run(actions.clone(), tx, clock)));
