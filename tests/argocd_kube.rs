@@ -318,3 +318,60 @@ async fn apps_in_any_namespace_are_named_with_their_namespace() {
     let patched = r.server.get("Application", "team-a", "reports").unwrap();
     assert_eq!(patched["metadata"]["annotations"]["argocd.argoproj.io/refresh"], "normal");
 }
+
+#[tokio::test]
+async fn argo_cd_follows_a_context_switch() {
+    use flightdeck::actions::switch::Switch;
+    use flightdeck::app::switch::{ArgocdFollower, KubeSwitcher};
+    let (prod, _) = TestServer::demo(7, 0).await;
+    let dev = TestServer::start().await;
+    let mut only = prod.get("Application", "argocd", "services-order").unwrap();
+    only["metadata"] = json!({"name": "dev-app", "namespace": "argocd"});
+    dev.put("Application", only);
+    let kubeconfig = prod.kubeconfig_for(&[("shop-prod", &prod, None), ("shop-dev", &dev, None)]);
+    let target = kube::Target { kubeconfig: Some(kubeconfig), ..kube::Target::default() };
+    let (tx, mut rx) = src::channel();
+    let (handle, guard) = kube::start(kube::resolve(&target).unwrap(), tx.clone());
+    let cfg = ArgocdConfig::default();
+    let (argo, argo_guard) = argocd::start(&cfg, Some(handle), "alice", tx.clone(), Clock::Wall).unwrap();
+    let follower = ArgocdFollower {
+        cfg,
+        user: "alice".into(),
+        clock: Clock::Wall,
+        guard: Some(argo_guard),
+        handle: Some(argo),
+    };
+    let mut switcher = KubeSwitcher { tx, target, guard: Some(guard), argocd: Some(follower) };
+    let mut state = State::new("shop-prod", 0);
+    let deadline = tokio::time::Instant::now() + WAIT;
+    let until = async |state: &mut State, rx: &mut src::Receiver, cond: &dyn Fn(&State) -> bool| loop {
+        state.finish_batch();
+        if cond(state) {
+            return;
+        }
+        match tokio::time::timeout_at(deadline, rx.recv()).await {
+            Ok(Some(m)) => {
+                update(state, m);
+            }
+            _ => {
+                panic!("timed out; apps: {:?}", state.argocd.apps.iter().map(|a| &a.name).collect::<Vec<_>>())
+            }
+        }
+    };
+    until(&mut state, &mut rx, &|s| s.argocd.apps.len() == 9).await;
+    switcher.switch(Switch::Context("shop-dev".into()), &mut state, &mut rx).await.unwrap();
+    assert!(state.argocd.apps.is_empty(), "the old context's apps are gone at once");
+    until(&mut state, &mut rx, &|s| s.argocd.apps.len() == 1).await;
+    assert_eq!(state.argocd.apps[0].name, "dev-app");
+    // Actions go to the new cluster.
+    let handle = switcher.argocd.as_ref().unwrap().handle.clone().unwrap();
+    assert_eq!(
+        handle.run(ActionId::Refresh, &Target::App("dev-app".into())).await,
+        Ok("refresh requested".into())
+    );
+    assert_eq!(
+        dev.get("Application", "argocd", "dev-app").unwrap()["metadata"]["annotations"]["argocd.argoproj.io/refresh"],
+        "normal"
+    );
+    assert!(prod.requests_to("PATCH", "/dev-app").is_empty());
+}

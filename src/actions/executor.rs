@@ -73,6 +73,11 @@ impl Executor {
         self.alertmanagers.iter().find(|c| &c.source == source)
     }
 
+    /// Argo CD's actions go here from now on (after a context switch).
+    pub fn set_argocd(&mut self, handle: Option<argocd::Handle>) {
+        self.argocd = handle;
+    }
+
     /// Act on another cluster from now on (after a context switch).
     pub fn set_backend(&mut self, backend: Backend) {
         self.backend = backend;

@@ -130,6 +130,9 @@ async fn event_loop(
                 Some(k) => {
                     if let Some(backend) = k.switch(to, state, rx).await {
                         executor.set_backend(backend);
+                        if let Some(a) = &k.argocd {
+                            executor.set_argocd(a.handle.clone());
+                        }
                     }
                 }
                 None => state.view.say(

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use crate::actions::audit::AuditLog;
 use crate::actions::executor::{Backend, Executor};
 use crate::config::sources::{
-    AlertmanagerConfig, ArgocdConfig, AwsConfig, CloudWatchConfig, CostConfig, EksConfig,
+    AlertmanagerConfig, ArgocdConfig, ArgocdMode, AwsConfig, CloudWatchConfig, CostConfig, EksConfig,
 };
 use crate::config::{Keymap, Theme};
 use crate::sources::{self, Clock, TaskGuard, alertmanager, argocd, cloudwatch, cost, demo, eks, kube};
@@ -88,7 +88,12 @@ pub fn start(settings: &Settings) -> anyhow::Result<Running> {
             Ok(resolved) => {
                 let context = resolved.context.clone();
                 let (handle, guard) = kube::start(resolved, tx.clone());
-                switcher = Some(super::switch::KubeSwitcher { tx: tx.clone(), target, guard: Some(guard) });
+                switcher = Some(super::switch::KubeSwitcher {
+                    tx: tx.clone(),
+                    target,
+                    guard: Some(guard),
+                    argocd: None,
+                });
                 (Clock::Wall, Backend::Kube(handle), context)
             }
             Err(e) => {
@@ -117,8 +122,20 @@ pub fn start(settings: &Settings) -> anyhow::Result<Running> {
         };
         match argocd::start(&settings.argocd, kube_handle, &settings.user, tx.clone(), clock) {
             Ok((handle, guard)) => {
-                guards.push(guard);
-                argocd_handle = Some(handle);
+                argocd_handle = Some(handle.clone());
+                // In Kubernetes mode it follows `:ctx` with the other Kubernetes sources.
+                match switcher.as_mut().filter(|_| settings.argocd.mode == ArgocdMode::Kubernetes) {
+                    Some(s) => {
+                        s.argocd = Some(super::switch::ArgocdFollower {
+                            cfg: settings.argocd.clone(),
+                            user: settings.user.clone(),
+                            clock,
+                            guard: Some(guard),
+                            handle: Some(handle),
+                        })
+                    }
+                    None => guards.push(guard),
+                }
             }
             Err(reason) => {
                 let m = Message::Disabled {
