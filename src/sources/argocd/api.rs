@@ -13,6 +13,7 @@ use crate::actions::registry::ActionId;
 use crate::config::sources::ArgocdConfig;
 use crate::sources::backoff::Backoff;
 use crate::sources::{Clock, Sender};
+use crate::state::argocd::ArgoApp;
 use crate::state::{Data, Message};
 
 #[derive(Clone, Debug)]
@@ -169,13 +170,11 @@ fn key(obj: &Value) -> String {
 /// List, then follow the stream; relist when it ends. Failures back off from 1 s to 60 s.
 pub async fn run(client: Client, tx: Sender, clock: Clock) {
     let mut backoff = Backoff::new(Duration::from_secs(1), Duration::from_secs(60));
-    let publish = |apps: &BTreeMap<String, Value>| {
-        let objs: Vec<&Value> = apps.values().collect();
-        Message::Data {
-            source: source(),
-            at: clock.now(),
-            data: Data::Apps(wire::apps_from(&objs, &client.control_ns, clock.now())),
-        }
+    // Apps are mapped once when they change (the YAML is the costly part), linked on publish.
+    let publish = |apps: &BTreeMap<String, ArgoApp>| Message::Data {
+        source: source(),
+        at: clock.now(),
+        data: Data::Apps(wire::linked(apps.values().cloned().collect(), &client.control_ns)),
     };
     while follow(&client, &tx, clock, &publish, &mut backoff).await.is_ok() {}
 
@@ -186,7 +185,7 @@ pub async fn run(client: Client, tx: Sender, clock: Clock) {
         client: &Client,
         tx: &Sender,
         clock: Clock,
-        publish: &impl Fn(&BTreeMap<String, Value>) -> Message,
+        publish: &impl Fn(&BTreeMap<String, ArgoApp>) -> Message,
         backoff: &mut Backoff,
     ) -> Result<(), Stop> {
         let fail = |error: String| {
@@ -211,8 +210,9 @@ pub async fn run(client: Client, tx: Sender, clock: Clock) {
                 return Ok(());
             }
         };
-        let mut apps: BTreeMap<String, Value> = match client.list().await {
-            Ok(items) => items.into_iter().map(|a| (key(&a), a)).collect(),
+        let map = |v: &Value| wire::from_application(v, &client.control_ns, clock.now());
+        let mut apps: BTreeMap<String, ArgoApp> = match client.list().await {
+            Ok(items) => items.iter().filter_map(|a| Some((key(a), map(a)?))).collect(),
             Err(e) => {
                 tx.send(fail(e)).await.map_err(|_| Stop)?;
                 tokio::time::sleep(backoff.next_delay()).await;
@@ -233,10 +233,14 @@ pub async fn run(client: Client, tx: Sender, clock: Clock) {
                             continue;
                         };
                         changed = true;
-                        if kind == "DELETED" {
-                            apps.remove(&key(&app));
-                        } else {
-                            apps.insert(key(&app), app);
+                        match (kind.as_str(), map(&app)) {
+                            ("DELETED", _) => {
+                                apps.remove(&key(&app));
+                            }
+                            (_, Some(mapped)) => {
+                                apps.insert(key(&app), mapped);
+                            }
+                            (_, None) => {}
                         }
                     }
                     if changed {

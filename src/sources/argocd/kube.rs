@@ -15,7 +15,8 @@ use crate::actions::registry::ActionId;
 use crate::config::sources::ArgocdConfig;
 use crate::sources::kube::{Connection, Handle, WatchBackoff, client_error};
 use crate::sources::{Clock, Sender};
-use crate::state::{Data, Message};
+use crate::state::argocd::ArgoApp;
+use crate::state::{Data, Message, UnixMs};
 
 pub fn application_resource() -> ApiResource {
     ApiResource {
@@ -140,11 +141,12 @@ fn describe(e: &watcher::Error) -> Option<String> {
     }
 }
 
-/// One watch's objects: the ones listed so far while (re)listing, then the live set.
+/// One watch's apps, each mapped once when it changes (mapping and its YAML are the costly
+/// part): the ones listed so far while (re)listing, then the live set.
 #[derive(Default)]
 struct Store {
-    live: BTreeMap<String, Value>,
-    listing: Option<BTreeMap<String, Value>>,
+    live: BTreeMap<String, ArgoApp>,
+    listing: Option<BTreeMap<String, ArgoApp>>,
 }
 
 fn key(obj: &Value) -> String {
@@ -190,7 +192,7 @@ pub async fn run(actions: Actions, tx: Sender, clock: Clock) {
                 Ok(ev) => {
                     kube::runtime::utils::Backoff::reset(&mut backoff);
                     said_missing = false;
-                    apply(&mut stores[i], ev)
+                    apply(&mut stores[i], ev, &actions.control_ns, clock.now())
                 }
                 Err(e) => match describe(&e) {
                     None => {
@@ -209,8 +211,8 @@ pub async fn run(actions: Actions, tx: Sender, clock: Clock) {
                 },
             };
             if changed {
-                let objs: Vec<&Value> = stores.iter().flat_map(|s| s.live.values()).collect();
-                let apps = wire::apps_from(&objs, &actions.control_ns, clock.now());
+                let apps = stores.iter().flat_map(|s| s.live.values().cloned()).collect();
+                let apps = wire::linked(apps, &actions.control_ns);
                 let m = Message::Data { source: source(), at: clock.now(), data: Data::Apps(apps) };
                 if tx.send(m).await.is_err() {
                     return;
@@ -234,8 +236,9 @@ pub async fn run(actions: Actions, tx: Sender, clock: Clock) {
 }
 
 /// One watcher event into its store. Returns whether the live set changed.
-fn apply(store: &mut Store, ev: watcher::Event<DynamicObject>) -> bool {
+fn apply(store: &mut Store, ev: watcher::Event<DynamicObject>, control_ns: &str, now: UnixMs) -> bool {
     let value = |o: DynamicObject| serde_json::to_value(o).unwrap_or_default();
+    let map = |v: &Value| wire::from_application(v, control_ns, now);
     match ev {
         watcher::Event::Init => {
             store.listing = Some(BTreeMap::new());
@@ -243,7 +246,9 @@ fn apply(store: &mut Store, ev: watcher::Event<DynamicObject>) -> bool {
         }
         watcher::Event::InitApply(o) => {
             let v = value(o);
-            store.listing.get_or_insert_default().insert(key(&v), v);
+            if let Some(app) = map(&v) {
+                store.listing.get_or_insert_default().insert(key(&v), app);
+            }
             false
         }
         watcher::Event::InitDone => {
@@ -252,8 +257,15 @@ fn apply(store: &mut Store, ev: watcher::Event<DynamicObject>) -> bool {
         }
         watcher::Event::Apply(o) => {
             let v = value(o);
-            store.live.insert(key(&v), v);
-            true
+            match map(&v) {
+                Some(app) => {
+                    let k = key(&v);
+                    let changed = store.live.get(&k) != Some(&app);
+                    store.live.insert(k, app);
+                    changed
+                }
+                None => false,
+            }
         }
         watcher::Event::Delete(o) => {
             let v = value(o);

@@ -221,7 +221,11 @@ pub fn link_parents(apps: &mut [ArgoApp], control_ns: &str) {
 
 /// Many Applications: mapped, linked, in name order.
 pub fn apps_from(objs: &[&Value], control_ns: &str, now: UnixMs) -> Vec<ArgoApp> {
-    let mut apps: Vec<ArgoApp> = objs.iter().filter_map(|o| from_application(o, control_ns, now)).collect();
+    linked(objs.iter().filter_map(|o| from_application(o, control_ns, now)).collect(), control_ns)
+}
+
+/// Apps mapped one by one (as they change), linked and put in name order.
+pub fn linked(mut apps: Vec<ArgoApp>, control_ns: &str) -> Vec<ArgoApp> {
     link_parents(&mut apps, control_ns);
     apps.sort_by(|a, b| a.name.cmp(&b.name));
     apps
