@@ -87,3 +87,22 @@ fn sync_confirmation_toggles_prune_and_dry_run() {
     let want = Target::AppSync { name: "services-cart".into(), prune: true, dry_run: false };
     assert_eq!(effect, Effect::Run { action: ActionId::Sync, target: want, context: "shop-prod".into() });
 }
+
+#[test]
+fn argo_cd_not_installed_and_unauthorized_are_said_in_the_pane() {
+    use flightdeck::state::{Message, SourceId, update};
+    for (error, name) in [
+        (flightdeck::sources::argocd::NOT_INSTALLED, "argocd_not_installed_80x24"),
+        ("Argo CD: unauthorized", "argocd_unauthorized_80x24"),
+    ] {
+        let mut state = State::new("shop-prod", 1_763_474_400_000);
+        let now = state.now;
+        update(&mut state, flightdeck::sources::argocd::register());
+        update(&mut state, Message::Failed { source: SourceId::new("argocd"), at: now, error: error.into() });
+        state.finish_batch();
+        show(&mut state, PaneArg::Argocd);
+        let text = render(&state, 80, 24);
+        assert!(text.contains(error), "{text}");
+        insta::assert_snapshot!(name, text);
+    }
+}
