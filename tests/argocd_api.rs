@@ -195,3 +195,20 @@ async fn a_bad_token_says_unauthorized() {
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert!(r.server.requests_to("GET", "/api/v1/applications").len() <= 2);
 }
+
+#[tokio::test]
+async fn the_resource_tree_comes_from_the_server_into_the_store() {
+    let mut r = rig().await;
+    r.executor.fetch_tree("services-cart".into());
+    let msg = tokio::time::timeout(WAIT, r.results.recv()).await.unwrap().unwrap();
+    update(&mut r.state, msg);
+    let nodes = &r.state.argocd.trees["services-cart"];
+    let pod = nodes.iter().find(|n| n.kind == "Pod").unwrap_or_else(|| panic!("no pod: {nodes:#?}"));
+    assert_eq!(pod.parent.as_deref(), Some("ReplicaSet/storefront/cart-5d4f8"));
+    let rs = nodes.iter().find(|n| n.kind == "ReplicaSet").unwrap();
+    assert_eq!(rs.parent.as_deref(), Some("Deployment/storefront/cart"));
+    assert_eq!(rs.health, Some(HealthStatus::Healthy));
+    let gets = r.server.requests_to("GET", "/api/v1/applications/services-cart/resource-tree");
+    assert_eq!(gets.len(), 1);
+    assert_eq!(gets[0].authorization.as_deref(), Some(&format!("Bearer {TOKEN}")[..]));
+}

@@ -257,6 +257,17 @@ async fn terminate_sets_the_running_operation_to_terminating() {
 }
 
 #[tokio::test]
+async fn the_resource_tree_needs_the_argo_cd_server() {
+    let mut r = rig().await;
+    r.executor.fetch_tree("services-cart".into());
+    let msg = tokio::time::timeout(WAIT, r.results.recv()).await.unwrap().unwrap();
+    let Message::ActionDone { outcome, .. } = msg else { panic!("{msg:?}") };
+    assert!(outcome.result.unwrap_err().contains("[argocd] mode = \"api\""));
+    // Reading is not acting: nothing in the audit log.
+    assert!(r.audit().is_empty());
+}
+
+#[tokio::test]
 async fn a_missing_crd_is_said_once_without_a_retry_storm() {
     let (server, _) = TestServer::demo(7, 0).await;
     server.fault("applications", None, FaultKind::Status(404));

@@ -34,6 +34,7 @@ fn cart_selected() -> State {
 fn detail_history_tab() {
     let mut state = cart_selected();
     dispatch(&mut state, Command::AppView);
+    dispatch(&mut state, Command::AppView);
     assert_eq!(state.view.app_detail.tab, AppTab::History);
     let big = render(&state, 160, 48);
     assert!(big.contains("REVISION"), "{big}");
@@ -45,8 +46,9 @@ fn detail_history_tab() {
 #[test]
 fn detail_yaml_tab_scrolls() {
     let mut state = cart_selected();
-    dispatch(&mut state, Command::AppView);
-    dispatch(&mut state, Command::AppView);
+    for _ in 0..3 {
+        dispatch(&mut state, Command::AppView);
+    }
     assert_eq!(state.view.app_detail.tab, AppTab::Yaml);
     let top = render(&state, 160, 48);
     assert!(top.contains("apiVersion: argoproj.io/v1alpha1"), "{top}");
@@ -105,4 +107,35 @@ fn argo_cd_not_installed_and_unauthorized_are_said_in_the_pane() {
         assert!(text.contains(error), "{text}");
         insta::assert_snapshot!(name, text);
     }
+}
+
+#[test]
+fn detail_tree_tab() {
+    use flightdeck::state::argocd::{HealthStatus, TreeNode};
+    let mut state = cart_selected();
+    assert_eq!(dispatch(&mut state, Command::AppView), Effect::FetchTree("services-cart".into()));
+    let before = render(&state, 80, 24);
+    assert!(before.contains("No resource tree"), "{before}");
+    let node = |kind: &str, name: &str, health: Option<HealthStatus>, parent: Option<&str>| TreeNode {
+        kind: kind.into(),
+        namespace: "storefront".into(),
+        name: name.into(),
+        health,
+        parent: parent.map(str::to_string),
+    };
+    let nodes = vec![
+        node("Pod", "cart-7f9c-x2x8q", Some(HealthStatus::Degraded), Some("ReplicaSet/storefront/cart-7f9c")),
+        node("Deployment", "cart", Some(HealthStatus::Degraded), None),
+        node("ReplicaSet", "cart-7f9c", Some(HealthStatus::Progressing), Some("Deployment/storefront/cart")),
+        node("Service", "cart", Some(HealthStatus::Healthy), None),
+        node("ConfigMap", "cart-config", None, None),
+    ];
+    state.argocd.trees.insert("services-cart".into(), nodes);
+    let small = render(&state, 80, 24);
+    let text = render(&state, 160, 48);
+    let at = |s: &str| text.find(s).unwrap_or_else(|| panic!("{s} missing: {text}"));
+    // Children under their parents, depth first.
+    assert!(at("Deployment") < at("└─ReplicaSet") && at("└─ReplicaSet") < at("  └─Pod"), "{text}");
+    insta::assert_snapshot!("argocd_tree_80x24", small);
+    insta::assert_snapshot!("argocd_tree_160x48", text);
 }

@@ -65,6 +65,30 @@ pub fn detail(state: &mut State, cmd: Command) {
     }
 }
 
+/// The app whose resource tree to fetch: the Tree tab was just opened, or the selection moved
+/// while it shows.
+pub fn tree_to_fetch(state: &State, cmd: Command) -> super::dispatch::Effect {
+    use super::dispatch::Effect;
+    use crate::state::PaneId;
+    use crate::state::view::Mode;
+    let opened = cmd == Command::AppView;
+    let moved = matches!(
+        cmd,
+        Command::Up | Command::Down | Command::PageUp | Command::PageDown | Command::Top | Command::Bottom
+    );
+    if state.view.mode != Mode::Full(PaneId::ArgoCd)
+        || state.view.app_detail.tab != AppTab::Tree
+        || !(opened || moved)
+    {
+        return Effect::None;
+    }
+    let selected = state.view.selected(PaneId::ArgoCd);
+    match crate::state::rows::apps(state).get(selected) {
+        Some((_, app)) => Effect::FetchTree(app.name.clone()),
+        None => Effect::None,
+    }
+}
+
 /// Lines one scroll key moves the detail area.
 pub const SCROLL_STEP: usize = 5;
 
@@ -154,8 +178,14 @@ mod tests {
         let mut s = state(false);
         dispatch(&mut s, Command::AppScrollDown);
         assert_eq!(s.view.app_detail.scroll, SCROLL_STEP);
-        dispatch(&mut s, Command::AppView);
-        assert_eq!((s.view.app_detail.tab, s.view.app_detail.scroll), (AppTab::History, 0));
+        // Opening the Tree tab asks for the selected app's tree, and so does moving in it.
+        let fetch = Effect::FetchTree("services-cart".into());
+        assert_eq!(dispatch(&mut s, Command::AppView), fetch);
+        assert_eq!((s.view.app_detail.tab, s.view.app_detail.scroll), (AppTab::Tree, 0));
+        assert_eq!(dispatch(&mut s, Command::Down), fetch);
+        assert_eq!(dispatch(&mut s, Command::AppView), Effect::None);
+        assert_eq!(s.view.app_detail.tab, AppTab::History);
+        assert_eq!(dispatch(&mut s, Command::Down), Effect::None);
         dispatch(&mut s, Command::AppView);
         dispatch(&mut s, Command::AppView);
         assert_eq!(s.view.app_detail.tab, AppTab::Resources);

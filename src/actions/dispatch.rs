@@ -26,6 +26,8 @@ pub enum Effect {
     SwitchContext(String),
     /// `:ns NAME` / `:ns all`: watch other namespaces.
     SwitchNamespace(crate::sources::kube::Scope),
+    /// Ask the Argo CD server for this app's resource tree (the detail's Tree tab).
+    FetchTree(String),
 }
 
 /// Rows a page key moves.
@@ -139,13 +141,13 @@ pub fn dispatch(state: &mut State, cmd: Command) -> Effect {
         }
         Command::AppView | Command::AppScrollDown | Command::AppScrollUp => {
             super::argo::detail(state, cmd);
-            return Effect::None;
+            return super::argo::tree_to_fetch(state, cmd);
         }
         Command::Action(id) => return ask(state, id),
     }
     // The user moved the cursor: it now follows the row it is on.
     state.view.anchor[pane.index()] = row_key(state, pane, state.view.selected(pane));
-    Effect::None
+    super::argo::tree_to_fetch(state, cmd)
 }
 
 /// The user said yes: run it.

@@ -78,6 +78,35 @@ impl Executor {
         self.argocd = handle;
     }
 
+    /// An app's resource tree from the Argo CD server, into the store. Reading, not acting:
+    /// not audited; a failure is said in the status line.
+    pub fn fetch_tree(&self, app: String) {
+        let this = self.clone();
+        tokio::spawn(async move {
+            let result = match &this.argocd {
+                Some(argocd::Handle::Api(c)) => c.resource_tree(&app).await,
+                Some(argocd::Handle::Kube(_)) | None => {
+                    Err("the resource tree comes from the Argo CD server ([argocd] mode = \"api\")"
+                        .to_string())
+                }
+            };
+            let at = this.clock.now();
+            let msg = match result {
+                Ok(nodes) => Message::Data {
+                    source: argocd::source(),
+                    at,
+                    data: crate::state::Data::AppTree { app, nodes },
+                },
+                Err(e) => {
+                    let outcome =
+                        ActionOutcome { action: "Resource tree".into(), target: app, result: Err(e) };
+                    Message::ActionDone { at, outcome }
+                }
+            };
+            let _ = this.results.send(msg).await;
+        });
+    }
+
     /// Act on another cluster from now on (after a context switch).
     pub fn set_backend(&mut self, backend: Backend) {
         self.backend = backend;

@@ -8,6 +8,25 @@ use super::{Level, UnixMs};
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct ArgoCd {
     pub apps: Vec<ArgoApp>,
+    /// Resource trees from the Argo CD server, by app, fetched when the detail asks.
+    pub trees: std::collections::BTreeMap<String, Vec<TreeNode>>,
+}
+
+/// One node of an app's resource tree (a Deployment, its ReplicaSets, their Pods …).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TreeNode {
+    pub kind: String,
+    pub namespace: String,
+    pub name: String,
+    pub health: Option<HealthStatus>,
+    /// `kind/namespace/name` of the node it hangs under, if any.
+    pub parent: Option<String>,
+}
+
+impl TreeNode {
+    pub fn id(&self) -> String {
+        format!("{}/{}/{}", self.kind, self.namespace, self.name)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

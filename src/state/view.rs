@@ -270,16 +270,19 @@ pub struct View {
 pub enum AppTab {
     #[default]
     Resources,
+    /// The live tree (ReplicaSets, Pods …) from the Argo CD server.
+    Tree,
     History,
     Yaml,
 }
 
 impl AppTab {
-    pub const ALL: [AppTab; 3] = [AppTab::Resources, AppTab::History, AppTab::Yaml];
+    pub const ALL: [AppTab; 4] = [AppTab::Resources, AppTab::Tree, AppTab::History, AppTab::Yaml];
 
     pub fn label(self) -> &'static str {
         match self {
             AppTab::Resources => "Resources",
+            AppTab::Tree => "Tree",
             AppTab::History => "History",
             AppTab::Yaml => "YAML",
         }

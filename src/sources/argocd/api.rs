@@ -13,7 +13,7 @@ use crate::actions::registry::ActionId;
 use crate::config::sources::ArgocdConfig;
 use crate::sources::backoff::Backoff;
 use crate::sources::{Clock, Sender};
-use crate::state::argocd::ArgoApp;
+use crate::state::argocd::{ArgoApp, TreeNode};
 use crate::state::{Data, Message};
 
 #[derive(Clone, Debug)]
@@ -107,6 +107,15 @@ impl Client {
         let resp = self.send(self.request(&self.http, Method::GET, "/applications")?).await?;
         let body: Value = resp.json().await.map_err(|e| format!("Argo CD: reading the list: {e}"))?;
         Ok(body["items"].as_array().cloned().unwrap_or_default())
+    }
+
+    /// `GET /applications/{name}/resource-tree`: every live node with its health and parents.
+    pub async fn resource_tree(&self, app: &str) -> Result<Vec<TreeNode>, String> {
+        let (path, query) = self.app_path(app, "/resource-tree");
+        let resp = self.send(self.request(&self.http, Method::GET, &path)?.query(&query)).await?;
+        let body: Value =
+            resp.json().await.map_err(|e| format!("Argo CD: reading the resource tree: {e}"))?;
+        Ok(wire::tree_nodes(&body))
     }
 
     pub async fn run(&self, action: ActionId, app: &str, options: SyncOptions) -> Result<String, String> {

@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 use crate::state::UnixMs;
 use crate::state::argocd::{
     AppCondition, AppResource, ArgoApp, HealthStatus, Operation, OperationPhase, SyncHistory, SyncStatus,
+    TreeNode,
 };
 
 /// Argo CD's tracking label: the app that manages a resource (here, a child Application).
@@ -229,6 +230,27 @@ pub fn linked(mut apps: Vec<ArgoApp>, control_ns: &str) -> Vec<ArgoApp> {
     link_parents(&mut apps, control_ns);
     apps.sort_by(|a, b| a.name.cmp(&b.name));
     apps
+}
+
+/// The nodes of a resource tree (`{"nodes": [{kind, namespace, name, health, parentRefs}]}`).
+pub fn tree_nodes(body: &Value) -> Vec<TreeNode> {
+    let id = |v: &Value| {
+        format!("{}/{}/{}", str_at(v, &["kind"]), str_at(v, &["namespace"]), str_at(v, &["name"]))
+    };
+    body["nodes"]
+        .as_array()
+        .map(|ns| {
+            ns.iter()
+                .map(|n| TreeNode {
+                    kind: str_at(n, &["kind"]).to_string(),
+                    namespace: str_at(n, &["namespace"]).to_string(),
+                    name: str_at(n, &["name"]).to_string(),
+                    health: n["health"]["status"].as_str().map(health_status),
+                    parent: n["parentRefs"].as_array().and_then(|p| p.first()).map(id),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// An object as YAML, without the bookkeeping `kubectl get -o yaml` also hides by default

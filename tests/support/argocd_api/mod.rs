@@ -184,16 +184,23 @@ async fn handle(shared: Arc<Shared>, method: Method, uri: Uri, headers: HeaderMa
                     respond(200, &json!({}))
                 }
                 (&Method::GET, ["resource-tree"]) => {
-                    let nodes: Vec<Value> = app["status"]["resources"]
-                        .as_array()
-                        .cloned()
-                        .unwrap_or_default()
-                        .into_iter()
-                        .map(|r| {
-                            json!({"kind": r["kind"], "name": r["name"], "namespace": r["namespace"],
-                            "group": r["group"], "version": "v1", "health": r["health"]})
-                        })
-                        .collect();
+                    // The managed resources, and under each Deployment a ReplicaSet and a Pod.
+                    let mut nodes = Vec::new();
+                    for r in app["status"]["resources"].as_array().cloned().unwrap_or_default() {
+                        nodes.push(json!({"kind": r["kind"], "name": r["name"], "namespace": r["namespace"],
+                            "group": r["group"], "version": "v1", "health": r["health"]}));
+                        if r["kind"] == "Deployment" {
+                            let (ns, name) =
+                                (r["namespace"].clone(), r["name"].as_str().unwrap_or("").to_string());
+                            let rs = format!("{name}-5d4f8");
+                            nodes.push(json!({"kind": "ReplicaSet", "group": "apps", "name": rs, "namespace": ns,
+                                "health": {"status": "Healthy"},
+                                "parentRefs": [{"kind": "Deployment", "group": "apps", "name": name, "namespace": ns}]}));
+                            nodes.push(json!({"kind": "Pod", "name": format!("{rs}-abcde"), "namespace": ns,
+                                "health": {"status": "Healthy"},
+                                "parentRefs": [{"kind": "ReplicaSet", "group": "apps", "name": rs, "namespace": ns}]}));
+                        }
+                    }
                     respond(200, &json!({"nodes": nodes}))
                 }
                 _ => error(404, 5, "Not Found"),

@@ -8,8 +8,9 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
 use super::PaneCtx;
 use crate::config::theme::Role;
-use crate::state::argocd::{ArgoApp, short_sha};
+use crate::state::argocd::{ArgoApp, TreeNode, short_sha};
 use crate::state::view::AppTab;
+use crate::ui::widgets::level_symbol;
 use crate::ui::{format, text};
 
 /// " Resources │ History │ YAML   v next · J/K scroll", the current tab marked.
@@ -23,6 +24,10 @@ pub(super) fn bar(ctx: &PaneCtx, app: &ArgoApp) -> Line<'static> {
         }
         let label = match tab {
             AppTab::Resources => format!("Resources {}", app.resources.len()),
+            AppTab::Tree => match ctx.state.argocd.trees.get(&app.name) {
+                Some(nodes) => format!("Tree {}", nodes.len()),
+                None => "Tree".to_string(),
+            },
             AppTab::History => format!("History {}", app.history.len()),
             AppTab::Yaml => "YAML".to_string(),
         };
@@ -92,4 +97,66 @@ pub(super) fn yaml(f: &mut Frame, area: Rect, ctx: &PaneCtx, app: &ArgoApp) {
         })
         .collect();
     f.render_widget(Paragraph::new(shown), area);
+}
+
+/// Nodes depth first from the roots (nodes whose parent is not in the tree), with their depth.
+fn ordered(nodes: &[TreeNode]) -> Vec<(usize, &TreeNode)> {
+    let ids: std::collections::HashSet<String> = nodes.iter().map(TreeNode::id).collect();
+    let mut out = Vec::with_capacity(nodes.len());
+    let mut stack: Vec<(usize, &TreeNode)> = nodes
+        .iter()
+        .filter(|n| n.parent.as_ref().is_none_or(|p| !ids.contains(p)))
+        .rev()
+        .map(|n| (0, n))
+        .collect();
+    while let Some((depth, n)) = stack.pop() {
+        // A cycle in parent refs would otherwise loop forever.
+        if out.len() >= nodes.len() {
+            break;
+        }
+        out.push((depth, n));
+        let id = n.id();
+        stack.extend(
+            nodes.iter().filter(|c| c.parent.as_deref() == Some(id.as_str())).rev().map(|c| (depth + 1, c)),
+        );
+    }
+    out
+}
+
+pub(super) fn tree(f: &mut Frame, area: Rect, ctx: &PaneCtx, app: &ArgoApp) {
+    let t = ctx.theme;
+    let Some(nodes) = ctx.state.argocd.trees.get(&app.name) else {
+        let note = " No resource tree: it comes from the Argo CD server ([argocd] mode = \"api\")";
+        f.render_widget(Line::from(Span::styled(note, t.style(Role::Muted))), area);
+        return;
+    };
+    let rows = ordered(nodes);
+    let room = area.height as usize;
+    let skip = clamp_scroll(ctx, rows.len(), room);
+    let width = area.width as usize;
+    let lines: Vec<Line> = rows
+        .iter()
+        .skip(skip)
+        .take(room)
+        .map(|(depth, n)| {
+            let guide =
+                if *depth == 0 { " ".to_string() } else { format!(" {}└─", "  ".repeat(depth - 1)) };
+            let health = match n.health {
+                Some(h) => {
+                    Span::styled(format!("{} {:<12}", level_symbol(h.level()), h.label()), t.level(h.level()))
+                }
+                None => Span::styled(format!("{:<14}", ""), t.style(Role::Muted)),
+            };
+            let name =
+                if n.namespace.is_empty() { n.name.clone() } else { format!("{}/{}", n.namespace, n.name) };
+            let used = guide.chars().count() + 14 + 24;
+            Line::from(vec![
+                health,
+                Span::styled(guide, t.style(Role::Muted)),
+                Span::styled(format!("{:<23} ", text::fit(&n.kind, 23)), t.style(Role::Muted)),
+                Span::styled(text::fit(&name, width.saturating_sub(used)), t.style(Role::Text)),
+            ])
+        })
+        .collect();
+    f.render_widget(Paragraph::new(lines), area);
 }
