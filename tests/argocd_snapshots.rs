@@ -114,8 +114,11 @@ fn detail_tree_tab() {
     use flightdeck::state::argocd::{HealthStatus, TreeNode};
     let mut state = cart_selected();
     assert_eq!(dispatch(&mut state, Command::AppView), Effect::FetchTree("services-cart".into()));
-    let before = render(&state, 80, 24);
-    assert!(before.contains("No resource tree"), "{before}");
+    // Before (or without) the server's tree: the cart Deployment's pods from the Pods pane.
+    let derived = render(&state, 160, 48);
+    assert!(derived.contains("Pods from the Pods pane"), "{derived}");
+    assert!(derived.contains("└─Pod"), "{derived}");
+    insta::assert_snapshot!("argocd_tree_from_pods_160x48", derived);
     let node = |kind: &str, name: &str, health: Option<HealthStatus>, parent: Option<&str>| TreeNode {
         kind: kind.into(),
         namespace: "storefront".into(),

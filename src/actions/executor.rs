@@ -79,19 +79,14 @@ impl Executor {
     }
 
     /// An app's resource tree from the Argo CD server, into the store. Reading, not acting:
-    /// not audited; a failure is said in the status line.
+    /// not audited; a failure is said in the status line. Without the server (Kubernetes mode,
+    /// the demo) the pane draws the tree from the pods it has, so nothing is asked.
     pub fn fetch_tree(&self, app: String) {
+        let Some(argocd::Handle::Api(client)) = self.argocd.clone() else { return };
         let this = self.clone();
         tokio::spawn(async move {
-            let result = match &this.argocd {
-                Some(argocd::Handle::Api(c)) => c.resource_tree(&app).await,
-                Some(argocd::Handle::Kube(_)) | None => {
-                    Err("the resource tree comes from the Argo CD server ([argocd] mode = \"api\")"
-                        .to_string())
-                }
-            };
             let at = this.clock.now();
-            let msg = match result {
+            let msg = match client.resource_tree(&app).await {
                 Ok(nodes) => Message::Data {
                     source: argocd::source(),
                     at,

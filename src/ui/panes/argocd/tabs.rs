@@ -2,13 +2,14 @@
 //! and the app's YAML, scrolled by the view. Draws only; the resources tab lives in `detail`.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
 use super::PaneCtx;
 use crate::config::theme::Role;
-use crate::state::argocd::{ArgoApp, TreeNode, short_sha};
+use crate::state::Level;
+use crate::state::argocd::{ArgoApp, HealthStatus, TreeNode, short_sha};
 use crate::state::view::AppTab;
 use crate::ui::widgets::level_symbol;
 use crate::ui::{format, text};
@@ -123,12 +124,61 @@ fn ordered(nodes: &[TreeNode]) -> Vec<(usize, &TreeNode)> {
     out
 }
 
+/// Without the server's tree: the app's resources with the pods the Pods pane has for each
+/// workload among them.
+fn from_pods(ctx: &PaneCtx, app: &ArgoApp) -> Vec<TreeNode> {
+    let mut out = Vec::new();
+    for r in &app.resources {
+        let node = TreeNode {
+            kind: r.kind.clone(),
+            namespace: r.namespace.clone(),
+            name: r.name.clone(),
+            health: r.health,
+            parent: None,
+        };
+        let id = node.id();
+        out.push(node);
+        if !matches!(r.kind.as_str(), "Deployment" | "StatefulSet" | "DaemonSet") {
+            continue;
+        }
+        let owned = ctx.state.pods.iter_ordered().filter(|p| {
+            p.namespace == r.namespace
+                && p.owner.as_ref().is_some_and(|o| o.kind == r.kind && o.name == r.name)
+        });
+        for p in owned {
+            let health = match p.level() {
+                Level::Crit => HealthStatus::Degraded,
+                _ if p.reason.is_none() && p.ready == p.containers => HealthStatus::Healthy,
+                _ => HealthStatus::Progressing,
+            };
+            out.push(TreeNode {
+                kind: "Pod".into(),
+                namespace: p.namespace.clone(),
+                name: p.name.clone(),
+                health: Some(health),
+                parent: Some(id.clone()),
+            });
+        }
+    }
+    out
+}
+
 pub(super) fn tree(f: &mut Frame, area: Rect, ctx: &PaneCtx, app: &ArgoApp) {
     let t = ctx.theme;
-    let Some(nodes) = ctx.state.argocd.trees.get(&app.name) else {
-        let note = " No resource tree: it comes from the Argo CD server ([argocd] mode = \"api\")";
-        f.render_widget(Line::from(Span::styled(note, t.style(Role::Muted))), area);
-        return;
+    let derived;
+    let (nodes, area) = match ctx.state.argocd.trees.get(&app.name) {
+        Some(nodes) => (nodes, area),
+        None => {
+            derived = from_pods(ctx, app);
+            let [note, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+            let why =
+                " Pods from the Pods pane (the Argo CD server's full tree needs [argocd] mode = \"api\")";
+            f.render_widget(
+                Line::from(Span::styled(text::fit(why, note.width as usize), t.style(Role::Muted))),
+                note,
+            );
+            (&derived, rest)
+        }
     };
     let rows = ordered(nodes);
     let room = area.height as usize;
