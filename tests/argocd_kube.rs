@@ -385,3 +385,33 @@ async fn argo_cd_follows_a_context_switch() {
     );
     assert!(prod.requests_to("PATCH", "/dev-app").is_empty());
 }
+
+/// kubectl, as Argo CD's "sync with kubectl" page has it, sends the request flightdeck sends.
+#[tokio::test]
+async fn the_sync_patch_is_what_kubectl_sends_for_the_documented_patch() {
+    let mut r = rig().await;
+    r.act(ActionId::Sync, sync("services-cart", true, false)).await.unwrap();
+    let ours = r.patches("services-cart").remove(0);
+    let doc = argocd::kube::sync_patch("alice", "main", argocd::SyncOptions { prune: true, dry_run: false });
+    let kc = r.server.kubeconfig(&["shop-prod"]);
+    let cache = tempfile::tempdir().unwrap();
+    let doc_text = doc.to_string();
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("kubectl")
+            .arg("--kubeconfig")
+            .arg(&kc)
+            .arg("--cache-dir")
+            .arg(cache.path())
+            .args(["-n", "argocd", "patch", "app", "services-order", "--type", "merge", "-p", &doc_text])
+            .env_remove("KUBECONFIG")
+            .output()
+            .expect("kubectl is installed (scripts/test installs it)")
+    })
+    .await
+    .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let theirs = r.patches("services-order").remove(0);
+    assert_eq!(theirs.content_type, ours.content_type);
+    assert_eq!(theirs.json(), ours.json());
+    assert_eq!(r.app("services-order")["operation"], r.app("services-cart")["operation"]);
+}
