@@ -176,7 +176,8 @@ fn key(obj: &Value) -> String {
     )
 }
 
-/// List, then follow the stream; relist when it ends. Failures back off from 1 s to 60 s.
+/// Open the stream, list, then follow the stream; both again when it ends. Failures back off
+/// from 1 s to 60 s.
 pub async fn run(client: Client, tx: Sender, clock: Clock) {
     let mut backoff = Backoff::new(Duration::from_secs(1), Duration::from_secs(60));
     // Apps are mapped once when they change (the YAML is the costly part), linked on publish.
@@ -189,7 +190,7 @@ pub async fn run(client: Client, tx: Sender, clock: Clock) {
 
     struct Stop;
 
-    /// One list and one stream; `Err(Stop)` when the app has gone.
+    /// One stream and one list; `Err(Stop)` when the app has gone.
     async fn follow(
         client: &Client,
         tx: &Sender,
