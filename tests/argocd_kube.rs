@@ -193,6 +193,21 @@ async fn sync_sends_the_documented_patch_and_a_running_operation_blocks_another(
 }
 
 #[tokio::test]
+async fn a_multi_source_app_is_synced_without_a_single_revision() {
+    let mut r = rig().await;
+    r.server.modify("Application", "argocd", "services-order", |a| {
+        let source = a["spec"]["source"].take();
+        a["spec"].as_object_mut().unwrap().remove("source");
+        a["spec"]["sources"] =
+            json!([source, {"repoURL": "https://charts.example.com", "targetRevision": "1.2.3"}]);
+    });
+    r.act(ActionId::Sync, sync("services-order", false, false)).await.unwrap();
+    let body = r.patches("services-order")[0].json();
+    assert_eq!(body["operation"]["sync"].get("revision"), None, "{body}");
+    assert_eq!(body["operation"]["sync"]["syncStrategy"], json!({"hook": {}}));
+}
+
+#[tokio::test]
 async fn a_dry_run_says_so_in_the_patch() {
     let mut r = rig().await;
     assert_eq!(
@@ -392,7 +407,8 @@ async fn the_sync_patch_is_what_kubectl_sends_for_the_documented_patch() {
     let mut r = rig().await;
     r.act(ActionId::Sync, sync("services-cart", true, false)).await.unwrap();
     let ours = r.patches("services-cart").remove(0);
-    let doc = argocd::kube::sync_patch("alice", "main", argocd::SyncOptions { prune: true, dry_run: false });
+    let doc =
+        argocd::kube::sync_patch("alice", Some("main"), argocd::SyncOptions { prune: true, dry_run: false });
     let kc = r.server.kubeconfig(&["shop-prod"]);
     let cache = tempfile::tempdir().unwrap();
     let doc_text = doc.to_string();

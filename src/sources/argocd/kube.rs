@@ -29,17 +29,21 @@ pub fn application_resource() -> ApiResource {
 }
 
 /// The body of a sync: the Application's `operation` field as Argo CD's "sync with kubectl"
-/// page documents it. The controller picks it up and clears it when done.
-pub fn sync_patch(user: &str, revision: &str, options: SyncOptions) -> Value {
-    json!({"operation": {
+/// page documents it. The controller picks it up and clears it when done. A multi-source app
+/// has no single revision: the controller then syncs each source to its own target.
+pub fn sync_patch(user: &str, revision: Option<&str>, options: SyncOptions) -> Value {
+    let mut patch = json!({"operation": {
         "initiatedBy": {"username": user},
         "sync": {
-            "revision": revision,
             "prune": options.prune,
             "dryRun": options.dry_run,
             "syncStrategy": {"hook": {}},
         },
-    }})
+    }});
+    if let Some(r) = revision {
+        patch["operation"]["sync"]["revision"] = json!(r);
+    }
+    patch
 }
 
 /// The annotation the controller reads to refresh, and removes when it has.
@@ -95,11 +99,13 @@ impl Actions {
                 if obj["operation"].is_object() || running(&obj) {
                     return Err(ANOTHER_OPERATION.into());
                 }
-                let revision = match obj["spec"]["source"]["targetRevision"].as_str() {
-                    Some(r) if !r.is_empty() => r.to_string(),
-                    _ => "HEAD".to_string(),
-                };
-                let patch = sync_patch(&self.user, &revision, options);
+                let revision =
+                    match (&obj["spec"]["source"], obj["spec"]["source"]["targetRevision"].as_str()) {
+                        (Value::Null, _) => None,
+                        (_, Some(r)) if !r.is_empty() => Some(r),
+                        _ => Some("HEAD"),
+                    };
+                let patch = sync_patch(&self.user, revision, options);
                 api.patch(name, &params, &Patch::Merge(&patch)).await.map_err(err)?;
                 Ok(if options.dry_run { "dry-run sync requested" } else { "sync requested" }.into())
             }
