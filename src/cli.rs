@@ -220,6 +220,7 @@ fn settings(common: &Common, config: &Config) -> anyhow::Result<Settings> {
         cloudwatch: config.cloudwatch.clone(),
         eks: config.eks.clone(),
         cost: config.cost.clone(),
+        argocd: config.argocd.clone(),
         cache_dir: paths::cache_dir(),
     })
 }

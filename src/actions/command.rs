@@ -23,6 +23,10 @@ pub enum Command {
     Bottom,
     Confirm,
     Cancel,
+    /// In a sync's confirmation: prune resources no longer in Git, or not.
+    TogglePrune,
+    /// In a sync's confirmation: a dry run, or a real sync.
+    ToggleDryRun,
     /// Open the triage view.
     Triage,
     /// Run the fix the selected triage row offers first.
@@ -41,6 +45,11 @@ pub enum Command {
     Jump,
     /// Pods: the workloads view (Deployments, StatefulSets, DaemonSets), or back to the pods.
     Workloads,
+    /// Argo CD: the detail area's next tab (resources, sync history, YAML).
+    AppView,
+    /// Argo CD: scroll the detail area.
+    AppScrollDown,
+    AppScrollUp,
     Action(ActionId),
 }
 
@@ -71,6 +80,8 @@ pub const NAVIGATION: &[(&str, Command, &str)] = &[
     ("bottom", Command::Bottom, "last row"),
     ("confirm", Command::Confirm, "answer yes in a confirmation"),
     ("cancel", Command::Cancel, "answer no in a confirmation"),
+    ("toggle_prune", Command::TogglePrune, "sync confirmation: prune on / off"),
+    ("toggle_dry_run", Command::ToggleDryRun, "sync confirmation: dry run on / off"),
     ("group", Command::GroupAlerts, "group alerts by name, or list every alert"),
     ("silences", Command::Silences, "silences: active, pending, expired; or back to the alerts"),
     ("jump", Command::Jump, "go to the pod, workload or HPA the alert names"),
@@ -79,6 +90,9 @@ pub const NAVIGATION: &[(&str, Command, &str)] = &[
         Command::Workloads,
         "workloads: Deployments, StatefulSets, DaemonSets; or back to the pods",
     ),
+    ("app_view", Command::AppView, "detail tab: resources, history, YAML"),
+    ("app_scroll_down", Command::AppScrollDown, "scroll down the detail"),
+    ("app_scroll_up", Command::AppScrollUp, "scroll up the detail"),
 ];
 
 impl Command {

@@ -28,6 +28,8 @@ pub enum Effect {
     SwitchContext(String),
     /// `:ns NAME` / `:ns all`: watch other namespaces.
     SwitchNamespace(crate::sources::kube::Scope),
+    /// Ask the Argo CD server for this app's resource tree (the detail's Tree tab).
+    FetchTree(String),
 }
 
 /// Rows a page key moves.
@@ -36,8 +38,12 @@ pub const PAGE: isize = 10;
 pub fn dispatch(state: &mut State, cmd: Command) -> Effect {
     let view = &mut state.view;
     // A confirmation takes every key until answered.
-    if let Overlay::Confirm(p) = &view.overlay {
+    if let Overlay::Confirm(p) = &mut view.overlay {
         return match cmd {
+            Command::TogglePrune | Command::ToggleDryRun => {
+                super::argo::toggle(p, cmd);
+                Effect::None
+            }
             Command::Confirm => {
                 let p = p.clone();
                 view.overlay = Overlay::None;
@@ -110,7 +116,7 @@ pub fn dispatch(state: &mut State, cmd: Command) -> Effect {
         Command::PageDown => view.move_selection(pane, PAGE, rows),
         Command::Top => view.move_selection(pane, isize::MIN / 2, rows),
         Command::Bottom => view.move_selection(pane, isize::MAX / 2, rows),
-        Command::Confirm => {}
+        Command::Confirm | Command::TogglePrune | Command::ToggleDryRun => {}
         Command::Triage => {
             // Opening triage starts at the worst problem, whatever was selected last time.
             view.mode = Mode::Triage;
@@ -145,11 +151,15 @@ pub fn dispatch(state: &mut State, cmd: Command) -> Effect {
             alert_commands::run(state, cmd);
             return Effect::None;
         }
+        Command::AppView | Command::AppScrollDown | Command::AppScrollUp => {
+            super::argo::detail(state, cmd);
+            return super::argo::tree_to_fetch(state, cmd);
+        }
         Command::Action(id) => return ask(state, id),
     }
     // The user moved the cursor: it now follows the row it is on.
     state.view.anchor[pane.index()] = row_key(state, pane, state.view.selected(pane));
-    Effect::None
+    super::argo::tree_to_fetch(state, cmd)
 }
 
 /// Switch what the Pods pane lists; the selection starts at the top (the worst row).
@@ -270,6 +280,10 @@ fn ask_on(state: &mut State, id: ActionId, target: Target) -> Effect {
         state.view.say(now, format!("{}: refused, flightdeck is read-only", spec.title), Level::Warn);
         return Effect::None;
     }
+    if let Some(why) = super::argo::refusal(state, id, &target) {
+        state.view.say(now, why, Level::Warn);
+        return Effect::None;
+    }
     let Some(target) = retarget(state, id, target) else {
         state.view.say(now, format!("{}: nothing selected it applies to", spec.title), Level::Warn);
         return Effect::None;
@@ -324,6 +338,8 @@ mod tests {
             operation: None,
             conditions: vec![],
             resources: vec![],
+            history: vec![],
+            manifest: String::new(),
         }
     }
 
@@ -366,7 +382,7 @@ mod tests {
         dispatch(&mut s, Command::Pane(2));
         assert_eq!(dispatch(&mut s, Command::Action(ActionId::Sync)), Effect::None);
         let Overlay::Confirm(p) = &s.view.overlay else { panic!("no confirmation") };
-        assert_eq!(p.target, Target::App("services-cart".into()));
+        assert_eq!(p.target, Target::AppSync { name: "services-cart".into(), prune: false, dry_run: false });
         assert_eq!(p.context, "shop-prod");
         // Other keys do nothing while the dialog is open.
         assert_eq!(dispatch(&mut s, Command::Quit), Effect::None);
@@ -377,7 +393,7 @@ mod tests {
             eff,
             Effect::Run {
                 action: ActionId::Sync,
-                target: Target::App("services-cart".into()),
+                target: Target::AppSync { name: "services-cart".into(), prune: false, dry_run: false },
                 context: "shop-prod".into()
             }
         );
@@ -514,7 +530,7 @@ mod triage_tests {
         assert_eq!(s.view.mode, Mode::Triage);
         assert_eq!(dispatch(&mut s, Command::Fix), Effect::None);
         let Overlay::Confirm(p) = &s.view.overlay else { panic!("no confirmation") };
-        assert_eq!(p.target, Target::App("services-cart".into()));
+        assert_eq!(p.target, Target::AppSync { name: "services-cart".into(), prune: false, dry_run: false });
         let eff = dispatch(&mut s, Command::Confirm);
         assert!(matches!(eff, Effect::Run { action: ActionId::Sync, .. }), "{eff:?}");
     }

@@ -5,7 +5,7 @@ use super::audit::AuditLog;
 use super::registry::{self, ActionId};
 use tokio::sync::mpsc;
 
-use crate::sources::{alertmanager, cost, demo, kube};
+use crate::sources::{alertmanager, argocd, cost, demo, kube};
 use crate::state::view::Target;
 use crate::state::{ActionOutcome, Message};
 
@@ -27,6 +27,8 @@ pub struct Executor {
     /// Silences go to the Alertmanager that reported the alert, whatever backs the context.
     alertmanagers: std::sync::Arc<Vec<alertmanager::Client>>,
     cost: Option<cost::Handle>,
+    /// Argo CD's actions go to the Argo CD source when one runs (Kubernetes or REST mode).
+    argocd: Option<argocd::Handle>,
 }
 
 impl Executor {
@@ -36,11 +38,24 @@ impl Executor {
         results: mpsc::Sender<Message>,
         clock: crate::sources::Clock,
     ) -> Self {
-        Executor { backend, audit, results, clock, alertmanagers: Default::default(), cost: None }
+        Executor {
+            backend,
+            audit,
+            results,
+            clock,
+            alertmanagers: Default::default(),
+            cost: None,
+            argocd: None,
+        }
     }
 
     pub fn with_cost(mut self, handle: Option<cost::Handle>) -> Self {
         self.cost = handle;
+        self
+    }
+
+    pub fn with_argocd(mut self, handle: Option<argocd::Handle>) -> Self {
+        self.argocd = handle;
         self
     }
 
@@ -58,6 +73,35 @@ impl Executor {
         self.alertmanagers.iter().find(|c| &c.source == source)
     }
 
+    /// Argo CD's actions go here from now on (after a context switch).
+    pub fn set_argocd(&mut self, handle: Option<argocd::Handle>) {
+        self.argocd = handle;
+    }
+
+    /// An app's resource tree from the Argo CD server, into the store. Reading, not acting:
+    /// not audited; a failure is said in the status line. Without the server (Kubernetes mode,
+    /// the demo) the pane draws the tree from the pods it has, so nothing is asked.
+    pub fn fetch_tree(&self, app: String) {
+        let Some(argocd::Handle::Api(client)) = self.argocd.clone() else { return };
+        let this = self.clone();
+        tokio::spawn(async move {
+            let at = this.clock.now();
+            let msg = match client.resource_tree(&app).await {
+                Ok(nodes) => Message::Data {
+                    source: argocd::source(),
+                    at,
+                    data: crate::state::Data::AppTree { app, nodes },
+                },
+                Err(e) => {
+                    let outcome =
+                        ActionOutcome { action: "Resource tree".into(), target: app, result: Err(e) };
+                    Message::ActionDone { at, outcome }
+                }
+            };
+            let _ = this.results.send(msg).await;
+        });
+    }
+
     /// Act on another cluster from now on (after a context switch).
     pub fn set_backend(&mut self, backend: Backend) {
         self.backend = backend;
@@ -70,6 +114,9 @@ impl Executor {
             let result = match (this.alertmanager(&target), &target, &this.backend) {
                 (_, Target::CostData, _) if this.cost.is_some() => {
                     this.cost.as_ref().map_or(Ok(String::new()), |c| c.refresh())
+                }
+                (_, Target::App(_) | Target::AppSync { .. }, _) if let Some(a) = &this.argocd => {
+                    a.run(action, &target).await
                 }
                 (Some(am), Target::NewSilence(n), _) => am.create_silence(n, this.clock.now()).await,
                 (Some(am), Target::Silence { id, .. }, _) => am.expire_silence(id).await,

@@ -2,6 +2,7 @@
 //! command into a view change or an effect, and the executor that runs effects as tasks.
 
 pub mod alert_commands;
+pub mod argo;
 pub mod audit;
 pub mod command;
 pub mod dispatch;

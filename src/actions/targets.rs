@@ -19,6 +19,9 @@ pub fn applies(state: &State, id: ActionId, target: &Target) -> bool {
 
 /// Some actions act on something the row points at: a restart acts on the pod's owner.
 pub fn retarget(state: &State, id: ActionId, t: Target) -> Option<Target> {
+    if let Some(argo) = super::argo::retarget(state, id, &t) {
+        return argo;
+    }
     match (id, t) {
         (ActionId::RolloutRestart, Target::Pod { namespace, name }) => {
             let pod = state.pods.by_key.get(&crate::state::pods::PodKey::new(namespace.clone(), name))?;

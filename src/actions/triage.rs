@@ -10,7 +10,7 @@ use crate::state::view::Target;
 /// The action that usually fixes each kind of target, by registry name.
 fn fix_name(t: &Target) -> &'static str {
     match t {
-        Target::App(_) => "sync",
+        Target::App(_) | Target::AppSync { .. } => "sync",
         Target::Workload { .. } => "restart",
         Target::Pod { .. } => "delete_pod",
         Target::Node(_) => "cordon",

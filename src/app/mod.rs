@@ -130,6 +130,9 @@ async fn event_loop(
                 Some(k) => {
                     if let Some(backend) = k.switch(to, state, rx).await {
                         executor.set_backend(backend);
+                        if let Some(a) = &k.argocd {
+                            executor.set_argocd(a.handle.clone());
+                        }
                     }
                 }
                 None => state.view.say(
@@ -160,6 +163,7 @@ fn carry_out(
     match effect {
         Effect::None | Effect::Quit => {}
         Effect::Run { action, target, context } => executor.run(action, target, context),
+        Effect::FetchTree(app) => executor.fetch_tree(app),
         Effect::SetTheme(name) => match crate::config::load_theme(settings.config_dir.as_deref(), &name) {
             Ok(t) => {
                 *theme = t;

@@ -5,9 +5,11 @@ use std::path::PathBuf;
 
 use crate::actions::audit::AuditLog;
 use crate::actions::executor::{Backend, Executor};
-use crate::config::sources::{AlertmanagerConfig, AwsConfig, CloudWatchConfig, CostConfig, EksConfig};
+use crate::config::sources::{
+    AlertmanagerConfig, ArgocdConfig, ArgocdMode, AwsConfig, CloudWatchConfig, CostConfig, EksConfig,
+};
 use crate::config::{Keymap, Theme};
-use crate::sources::{self, Clock, TaskGuard, alertmanager, cloudwatch, cost, demo, eks, kube};
+use crate::sources::{self, Clock, TaskGuard, alertmanager, argocd, cloudwatch, cost, demo, eks, kube};
 use crate::state::{Message, State, update};
 
 #[derive(Clone, Debug)]
@@ -32,6 +34,7 @@ pub struct Settings {
     pub cloudwatch: CloudWatchConfig,
     pub eks: EksConfig,
     pub cost: CostConfig,
+    pub argocd: ArgocdConfig,
     /// Where the bill is cached between runs.
     pub cache_dir: Option<PathBuf>,
     /// Production patterns and per-context read-only.
@@ -85,7 +88,12 @@ pub fn start(settings: &Settings) -> anyhow::Result<Running> {
             Ok(resolved) => {
                 let context = resolved.context.clone();
                 let (handle, guard) = kube::start(resolved, tx.clone());
-                switcher = Some(super::switch::KubeSwitcher { tx: tx.clone(), target, guard: Some(guard) });
+                switcher = Some(super::switch::KubeSwitcher {
+                    tx: tx.clone(),
+                    target,
+                    guard: Some(guard),
+                    argocd: None,
+                });
                 (Clock::Wall, Backend::Kube(handle), context)
             }
             Err(e) => {
@@ -106,6 +114,39 @@ pub fn start(settings: &Settings) -> anyhow::Result<Running> {
     };
     let mut alertmanagers = Vec::new();
     let mut cost_handle = None;
+    let mut argocd_handle = None;
+    if !settings.demo && settings.argocd.enabled {
+        let kube_handle = match &backend {
+            Backend::Kube(h) => Some(h.clone()),
+            _ => None,
+        };
+        match argocd::start(&settings.argocd, kube_handle, &settings.user, tx.clone(), clock) {
+            Ok((handle, guard)) => {
+                argocd_handle = Some(handle.clone());
+                // In Kubernetes mode it follows `:ctx` with the other Kubernetes sources.
+                match switcher.as_mut().filter(|_| settings.argocd.mode == ArgocdMode::Kubernetes) {
+                    Some(s) => {
+                        s.argocd = Some(super::switch::ArgocdFollower {
+                            cfg: settings.argocd.clone(),
+                            user: settings.user.clone(),
+                            clock,
+                            guard: Some(guard),
+                            handle: Some(handle),
+                        })
+                    }
+                    None => guards.push(guard),
+                }
+            }
+            Err(reason) => {
+                let m = Message::Disabled {
+                    source: argocd::source(),
+                    feeds: vec![crate::state::PaneId::ArgoCd],
+                    reason,
+                };
+                let _ = tx.try_send(m);
+            }
+        }
+    }
     if !settings.demo {
         for cfg in &settings.alertmanagers {
             let client = alertmanager::Client::new(cfg)
@@ -144,6 +185,7 @@ pub fn start(settings: &Settings) -> anyhow::Result<Running> {
     let (results_tx, results) = tokio::sync::mpsc::channel(64);
     let executor = Executor::new(backend, audit, results_tx, clock)
         .with_alertmanagers(alertmanagers)
-        .with_cost(cost_handle);
+        .with_cost(cost_handle)
+        .with_argocd(argocd_handle);
     Ok(Running { state, rx, results, executor, clock, _guards: guards, kube: switcher })
 }

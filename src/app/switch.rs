@@ -6,7 +6,8 @@
 
 use crate::actions::executor::Backend;
 use crate::actions::switch::Switch;
-use crate::sources::{self, TaskGuard, kube};
+use crate::config::sources::ArgocdConfig;
+use crate::sources::{self, Clock, TaskGuard, argocd, kube};
 use crate::state::{Level, State, update};
 
 /// Owns the running Kubernetes source so it can be replaced.
@@ -14,6 +15,17 @@ pub struct KubeSwitcher {
     pub tx: sources::Sender,
     pub target: kube::Target,
     pub guard: Option<TaskGuard>,
+    /// Argo CD read through the cluster follows the context too.
+    pub argocd: Option<ArgocdFollower>,
+}
+
+/// What it takes to start Argo CD's Kubernetes-mode source again on a new context.
+pub struct ArgocdFollower {
+    pub cfg: ArgocdConfig,
+    pub user: String,
+    pub clock: Clock,
+    pub guard: Option<TaskGuard>,
+    pub handle: Option<argocd::Handle>,
 }
 
 impl KubeSwitcher {
@@ -44,6 +56,10 @@ impl KubeSwitcher {
             let mut old = old;
             let _ = (&mut old.0).await;
         }
+        if let Some(mut old) = self.argocd.as_mut().and_then(|a| a.guard.take()) {
+            old.0.abort();
+            let _ = (&mut old.0).await;
+        }
         while let Ok(m) = rx.try_recv() {
             update(state, m);
         }
@@ -51,6 +67,21 @@ impl KubeSwitcher {
         state.switch_kubernetes(&context, "kube/");
         let (handle, guard) = kube::start(resolved, self.tx.clone());
         self.guard = Some(guard);
+        if let Some(a) = self.argocd.as_mut() {
+            // The old context's apps are not this one's.
+            state.argocd = Default::default();
+            state.sources.remove(&argocd::source());
+            let pane = crate::state::PaneId::ArgoCd.index();
+            state.view.selected[pane] = 0;
+            state.view.anchor[pane] = None;
+            match argocd::start(&a.cfg, Some(handle.clone()), &a.user, self.tx.clone(), a.clock) {
+                Ok((h, g)) => {
+                    a.guard = Some(g);
+                    a.handle = Some(h);
+                }
+                Err(e) => tracing::warn!(error = %e, "Argo CD not restarted"),
+            }
+        }
         self.target = kube::Target { context: Some(context.clone()), ..target };
         state.view.say(state.now, format!("context {context}, {}", scope.label()), Level::Accent);
         Some(Backend::Kube(handle))

@@ -37,6 +37,7 @@ pub struct Config {
     pub cloudwatch: sources::CloudWatchConfig,
     pub eks: sources::EksConfig,
     pub cost: sources::CostConfig,
+    pub argocd: sources::ArgocdConfig,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -113,6 +114,17 @@ impl Config {
                 offset,
                 "`demo.speed` must be a number above 0 and at most 1000",
             ));
+        }
+        if cfg.argocd.mode == sources::ArgocdMode::Api {
+            let offset = text.find("[argocd]").unwrap_or(0);
+            if cfg.argocd.server.is_none() {
+                return Err(FileError::at(path, text, offset, "`argocd.mode = \"api\"` needs `server`"));
+            }
+            if cfg.argocd.token_env.is_none() && cfg.argocd.token_file.is_none() {
+                let msg =
+                    "`argocd.mode = \"api\"` needs `token_env` or `token_file` (never the token itself)";
+                return Err(FileError::at(path, text, offset, msg));
+            }
         }
         if !matches!(cfg.cost.metric.as_str(), "UnblendedCost" | "AmortizedCost" | "NetUnblendedCost") {
             let offset = text.find("metric").unwrap_or(0);
@@ -231,6 +243,24 @@ mod tests {
         assert!(err.message.contains("unknown field `thme`"), "{err}");
         assert!(err.message.contains("theme"), "{err}");
         assert!(err.to_string().starts_with("/etc/fd.toml:3:"), "{err}");
+    }
+
+    #[test]
+    fn argocd_api_mode_needs_a_server_and_a_token_source() {
+        let text = "readonly = false\n[argocd]\nmode = \"api\"\ntoken_env = \"T\"\n";
+        let err = Config::parse(Path::new("c.toml"), text).unwrap_err();
+        assert_eq!(err.line, 2);
+        assert!(err.message.contains("needs `server`"), "{err}");
+        let text = "[argocd]\nmode = \"api\"\nserver = \"https://argocd.example.com\"\n";
+        let err = Config::parse(Path::new("c.toml"), text).unwrap_err();
+        assert!(err.message.contains("`token_env` or `token_file`"), "{err}");
+        let err = Config::parse(Path::new("c.toml"), "[argocd]\nmode = \"rest\"\n").unwrap_err();
+        assert_eq!(err.line, 2);
+        assert!(err.message.contains("kubernetes") && err.message.contains("api"), "{err}");
+        let ok = "[argocd]\nmode = \"api\"\nserver = \"https://a\"\ntoken_file = \"/run/t\"\nnamespaces = [\"*\"]\n";
+        let cfg = Config::parse(Path::new("c.toml"), ok).unwrap();
+        assert_eq!(cfg.argocd.namespaces, ["*"]);
+        assert!(!cfg.argocd.insecure);
     }
 
     #[test]

@@ -234,3 +234,48 @@ mod tests {
         assert!(e.to_string().contains("expected a duration"), "{e}");
     }
 }
+
+/// How flightdeck reaches Argo CD.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum ArgocdMode {
+    /// Application resources through the Kubernetes API: needs only Kubernetes RBAC.
+    #[default]
+    Kubernetes,
+    /// The Argo CD server's REST API with a token.
+    Api,
+}
+
+/// `[argocd]`.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct ArgocdConfig {
+    pub enabled: bool,
+    pub mode: ArgocdMode,
+    /// The namespace Argo CD runs in; its apps are named without a namespace.
+    pub namespace: String,
+    /// More namespaces whose Applications to show (apps in any namespace); `["*"]` for all.
+    pub namespaces: Vec<String>,
+    /// API mode: the server's base URL, e.g. `https://argocd.example.com`.
+    pub server: Option<String>,
+    /// API mode: the token from this environment variable, or from this file.
+    pub token_env: Option<String>,
+    pub token_file: Option<String>,
+    /// API mode: accept any TLS certificate (a self-signed server). Off unless set.
+    pub insecure: bool,
+}
+
+impl Default for ArgocdConfig {
+    fn default() -> Self {
+        ArgocdConfig {
+            enabled: true,
+            mode: ArgocdMode::Kubernetes,
+            namespace: "argocd".into(),
+            namespaces: Vec::new(),
+            server: None,
+            token_env: None,
+            token_file: None,
+            insecure: false,
+        }
+    }
+}

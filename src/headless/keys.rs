@@ -10,7 +10,9 @@ pub fn listing() -> String {
     let mut out = String::from("Navigation ([global], [dialog] and [triage] sections)\n");
     for (name, cmd, help) in NAVIGATION {
         let section = match cmd {
-            Command::Confirm | Command::Cancel => Section::Dialog,
+            Command::Confirm | Command::Cancel | Command::TogglePrune | Command::ToggleDryRun => {
+                Section::Dialog
+            }
             Command::Fix => Section::Triage,
             _ => Section::Global,
         };

@@ -2,6 +2,7 @@
 //! messages tagged with their source id over one bounded channel. They never see UI state.
 
 pub mod alertmanager;
+pub mod argocd;
 pub mod aws;
 pub mod backoff;
 pub mod calendar;

@@ -8,6 +8,25 @@ use super::{Level, UnixMs};
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct ArgoCd {
     pub apps: Vec<ArgoApp>,
+    /// Resource trees from the Argo CD server, by app, fetched when the detail asks.
+    pub trees: std::collections::BTreeMap<String, Vec<TreeNode>>,
+}
+
+/// One node of an app's resource tree (a Deployment, its ReplicaSets, their Pods …).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TreeNode {
+    pub kind: String,
+    pub namespace: String,
+    pub name: String,
+    pub health: Option<HealthStatus>,
+    /// `kind/namespace/name` of the node it hangs under, if any.
+    pub parent: Option<String>,
+}
+
+impl TreeNode {
+    pub fn id(&self) -> String {
+        format!("{}/{}/{}", self.kind, self.namespace, self.name)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -60,8 +79,19 @@ pub struct AppResource {
     pub health: Option<HealthStatus>,
 }
 
+/// One entry of `status.history`: a sync that was deployed.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SyncHistory {
+    pub id: i64,
+    pub revision: String,
+    pub deployed_at: UnixMs,
+    pub initiated_by: String,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ArgoApp {
+    /// As Argo CD names it: `name`, or `namespace/name` for an app outside the control-plane
+    /// namespace (apps in any namespace).
     pub name: String,
     pub project: String,
     /// The app-of-apps parent that manages this Application, if any.
@@ -79,6 +109,12 @@ pub struct ArgoApp {
     pub operation: Option<Operation>,
     pub conditions: Vec<AppCondition>,
     pub resources: Vec<AppResource>,
+    /// Newest last, as Argo CD keeps it.
+    pub history: Vec<SyncHistory>,
+    /// The Application as its source read it, as YAML, for the detail view; the demo and
+    /// tests may leave it empty.
+    #[serde(skip)]
+    pub manifest: String,
 }
 
 impl SyncStatus {
@@ -147,6 +183,13 @@ impl ArgoApp {
 
     pub fn short_revision(&self) -> &str {
         short_sha(&self.synced_revision)
+    }
+
+    /// An operation is running or terminating: Argo CD refuses another one.
+    pub fn operation_running(&self) -> bool {
+        self.operation
+            .as_ref()
+            .is_some_and(|o| matches!(o.phase, OperationPhase::Running | OperationPhase::Terminating))
     }
 }
 

@@ -96,6 +96,11 @@ pub enum Data {
     Nodes(Vec<infra::Node>),
     Metrics(Vec<infra::MetricSeries>),
     Apps(Vec<argocd::ArgoApp>),
+    /// One app's resource tree, from the Argo CD server.
+    AppTree {
+        app: String,
+        nodes: Vec<argocd::TreeNode>,
+    },
     PodsReplace {
         pods: Vec<pods::Pod>,
         metrics_available: bool,
@@ -253,6 +258,9 @@ fn apply_data(state: &mut State, source: &SourceId, data: Data) {
         }
         Data::Metrics(m) => state.infra.metrics = m,
         Data::Apps(apps) => state.argocd.apps = apps,
+        Data::AppTree { app, nodes } => {
+            state.argocd.trees.insert(app, nodes);
+        }
         Data::PodsReplace { pods, metrics_available } => {
             state.pods.replace_all(pods);
             state.pods.metrics_available = metrics_available;

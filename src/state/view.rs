@@ -38,6 +38,12 @@ pub enum Mode {
 pub enum Target {
     Node(String),
     App(String),
+    /// An Argo CD app to sync, with the options chosen in the confirmation.
+    AppSync {
+        name: String,
+        prune: bool,
+        dry_run: bool,
+    },
     Pod {
         namespace: String,
         name: String,
@@ -83,7 +89,7 @@ impl Target {
     /// The name a user types to confirm an action on it in production.
     pub fn name(&self) -> &str {
         match self {
-            Target::Node(n) | Target::App(n) => n,
+            Target::Node(n) | Target::App(n) | Target::AppSync { name: n, .. } => n,
             Target::Pod { name, .. } | Target::Workload { name, .. } | Target::Hpa { name, .. } => name,
             Target::Scale { name, .. } | Target::HpaLimits { name, .. } => name,
             Target::Alert { name, .. } => name,
@@ -101,7 +107,7 @@ impl Target {
             | Target::Hpa { namespace, .. }
             | Target::Scale { namespace, .. }
             | Target::HpaLimits { namespace, .. } => Some(namespace),
-            Target::Node(_) | Target::App(_) | Target::Alert { .. } => None,
+            Target::Node(_) | Target::App(_) | Target::AppSync { .. } | Target::Alert { .. } => None,
             Target::Silence { .. } | Target::NewSilence(_) | Target::CostData => None,
         }
     }
@@ -110,7 +116,7 @@ impl Target {
     pub fn pane(&self) -> PaneId {
         match self {
             Target::Node(_) => PaneId::Infrastructure,
-            Target::App(_) => PaneId::ArgoCd,
+            Target::App(_) | Target::AppSync { .. } => PaneId::ArgoCd,
             Target::Pod { .. } | Target::Workload { .. } => PaneId::Pods,
             Target::Hpa { .. } | Target::Scale { .. } | Target::HpaLimits { .. } => PaneId::Scaling,
             Target::Alert { .. } | Target::Silence { .. } | Target::NewSilence(_) => PaneId::Alerts,
@@ -123,6 +129,15 @@ impl Target {
         match self {
             Target::Node(n) => format!("node {n}"),
             Target::App(a) => format!("application {a}"),
+            Target::AppSync { name, prune, dry_run } => {
+                let opts: Vec<&str> =
+                    [(*prune, "prune"), (*dry_run, "dry run")].iter().filter(|o| o.0).map(|o| o.1).collect();
+                if opts.is_empty() {
+                    format!("application {name}")
+                } else {
+                    format!("application {name} ({})", opts.join(", "))
+                }
+            }
             Target::Pod { namespace, name } => format!("pod {namespace}/{name}"),
             Target::Workload { namespace, kind, name } => {
                 format!("{} {namespace}/{name}", kind.to_lowercase())
@@ -256,6 +271,39 @@ pub struct View {
     pub requested_context: Option<String>,
     pub alerts_view: AlertsView,
     pub pods_view: PodsView,
+    /// What the full Argo CD pane's detail area shows, and how far its text is scrolled.
+    pub app_detail: AppDetail,
+}
+
+/// The tabs of an Argo CD app's detail area.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum AppTab {
+    #[default]
+    Resources,
+    /// The live tree (ReplicaSets, Pods …) from the Argo CD server.
+    Tree,
+    History,
+    Yaml,
+}
+
+impl AppTab {
+    pub const ALL: [AppTab; 4] = [AppTab::Resources, AppTab::Tree, AppTab::History, AppTab::Yaml];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            AppTab::Resources => "Resources",
+            AppTab::Tree => "Tree",
+            AppTab::History => "History",
+            AppTab::Yaml => "YAML",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct AppDetail {
+    pub tab: AppTab,
+    /// Lines scrolled past; the pane clamps it to what there is.
+    pub scroll: usize,
 }
 
 impl View {
@@ -458,7 +506,7 @@ pub fn move_triage(state: &mut State, step: isize) {
 pub fn reveal(state: &mut State, target: &Target) -> bool {
     let (pane, key) = match target {
         Target::Node(n) => (PaneId::Infrastructure, n.clone()),
-        Target::App(a) => (PaneId::ArgoCd, a.clone()),
+        Target::App(a) | Target::AppSync { name: a, .. } => (PaneId::ArgoCd, a.clone()),
         Target::Pod { namespace, name } => (PaneId::Pods, format!("{namespace}/{name}")),
         Target::Workload { namespace, kind, name }
             if let Some(w) = state.workloads.iter().find(|w| {

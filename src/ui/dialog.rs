@@ -53,8 +53,10 @@ pub fn confirm_in(f: &mut Frame, area: Rect, p: &Pending, theme: &Theme, product
     let role = if p.destructive { Role::Crit } else { Role::Warn };
     let role = if production { Role::Production } else { role };
     let prod = if production { " — PRODUCTION" } else { "" };
-    let (block, rect) = frame(area, f, (64, 8), format!(" {}?{prod} ", p.title), role, theme);
-    let lines = vec![
+    let options = sync_options(p, theme);
+    let height = if options.is_some() { 10 } else { 8 };
+    let (block, rect) = frame(area, f, (64, height), format!(" {}?{prod} ", p.title), role, theme);
+    let mut lines = vec![
         action_line(&p.title, &p.target.describe(), theme),
         Line::from(vec![
             Span::styled("in context ", theme.style(Role::Muted)),
@@ -66,14 +68,33 @@ pub fn confirm_in(f: &mut Frame, area: Rect, p: &Pending, theme: &Theme, product
             ),
         ]),
         Line::raw(""),
-        Line::from(vec![
-            Span::styled(" y ", theme.style(Role::Selection)),
-            Span::raw(" yes   "),
-            Span::styled(" n ", theme.style(Role::Selection)),
-            Span::raw(" no (Esc)"),
-        ]),
     ];
+    if let Some(options) = options {
+        lines.push(options);
+        lines.push(Line::raw(""));
+    }
+    lines.push(Line::from(vec![
+        Span::styled(" y ", theme.style(Role::Selection)),
+        Span::raw(" yes   "),
+        Span::styled(" n ", theme.style(Role::Selection)),
+        Span::raw(" no (Esc)"),
+    ]));
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), rect);
+}
+
+/// A sync's options as toggles: "[x] p prune   [ ] d dry run".
+fn sync_options(p: &Pending, theme: &Theme) -> Option<Line<'static>> {
+    let crate::state::view::Target::AppSync { prune, dry_run, .. } = &p.target else { return None };
+    let mark = |on: bool| if on { "[x]" } else { "[ ]" };
+    let role = |on: bool| theme.style(if on { Role::Accent } else { Role::Muted });
+    Some(Line::from(vec![
+        Span::styled(format!("{} ", mark(*prune)), role(*prune)),
+        Span::styled(" p ", theme.style(Role::Selection)),
+        Span::raw(" prune    "),
+        Span::styled(format!("{} ", mark(*dry_run)), role(*dry_run)),
+        Span::styled(" d ", theme.style(Role::Selection)),
+        Span::raw(" dry run"),
+    ]))
 }
 
 /// Asking for a value: what is asked, of which target in which context, the text with a cursor,

@@ -28,7 +28,7 @@ pub fn entries(state: &State, ui: &Ui) -> Vec<(String, Vec<Entry>)> {
     let mut panes_done = false;
     for (_, cmd, what) in NAVIGATION {
         match cmd {
-            Command::Confirm | Command::Cancel => continue,
+            Command::Confirm | Command::Cancel | Command::TogglePrune | Command::ToggleDryRun => continue,
             // The six pane keys read better as one row.
             Command::Pane(_) => {
                 if !panes_done {

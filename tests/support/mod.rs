@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod argocd_api;
 pub mod kube_api;
 pub mod servers;
 pub mod tmux;

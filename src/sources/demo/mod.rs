@@ -94,7 +94,16 @@ impl Feed {
             "demo/cloudwatch" => {
                 vec![Data::Metrics(world.metrics()), Data::Alerts(world.cloudwatch_alarms())]
             }
-            "demo/argocd" => vec![Data::Apps(world.apps())],
+            "demo/argocd" => {
+                let mut apps = world.apps();
+                // The YAML Argo CD would store, so the detail view has something true to show.
+                for a in &mut apps {
+                    a.manifest = crate::sources::argocd::wire::yaml(
+                        &crate::sources::argocd::wire::to_application(a, "argocd"),
+                    );
+                }
+                vec![Data::Apps(apps)]
+            }
             "demo/alertmanager" => {
                 vec![Data::Alertmanager { alerts: world.alertmanager_alerts(), silences: world.silences() }]
             }

@@ -108,8 +108,9 @@ pub async fn run(conn: &Connection, action: ActionId, target: &Target) -> Result
                 .map_err(err)?;
             Ok(format!("node/{name} {}", if on { "cordoned" } else { "uncordoned" }))
         }
-        (ActionId::Sync | ActionId::Refresh | ActionId::HardRefresh, _) => {
-            Err("Argo CD actions against a cluster come with the Argo CD source".into())
+        (ActionId::Sync | ActionId::Refresh | ActionId::HardRefresh | ActionId::Terminate, _) => {
+            // The executor sends these to the Argo CD source; without one they end here.
+            Err("Argo CD is not enabled ([argocd] enabled = false in the config)".into())
         }
         (action, target) => Err(format!("{action:?} does not apply to {}", target.describe())),
     }

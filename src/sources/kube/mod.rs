@@ -106,6 +106,16 @@ pub struct Handle {
 }
 
 impl Handle {
+    /// The connection, once the source task has made it (or the reason it could not).
+    pub async fn connection(&self) -> Result<Connection, String> {
+        let mut rx = self.conn.clone();
+        rx.wait_for(Option::is_some)
+            .await
+            .map_err(|_| "the Kubernetes source has stopped".to_string())?
+            .clone()
+            .expect("waited for Some")
+    }
+
     pub async fn run(
         &self,
         action: crate::actions::registry::ActionId,

@@ -2,6 +2,7 @@
 //! Row order must stay exactly `ArgoCd::tree()`'s, because actions pick their target by that index.
 
 mod detail;
+mod tabs;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -208,7 +209,16 @@ pub fn draw(f: &mut Frame, area: Rect, ctx: &PaneCtx) {
         return;
     }
     if ctx.state.argocd.apps.is_empty() {
-        if source_reported(ctx.state, PaneId::ArgoCd) {
+        // With nothing to list, the reason is the pane's content ("Argo CD not installed in
+        // this cluster", "Argo CD: unauthorized"), not only a note on its frame.
+        if let Some(error) = ctx.state.pane_freshness(PaneId::ArgoCd).error {
+            empty_note(
+                f,
+                area,
+                &text::fit(&error, area.width.saturating_sub(1) as usize),
+                t.level(Level::Crit),
+            );
+        } else if source_reported(ctx.state, PaneId::ArgoCd) {
             empty_note(f, area, "no Argo CD applications in this context", t.style(Role::Muted));
         }
         return;

@@ -197,6 +197,8 @@ async fn fault(shared: &Shared, t: &Target, verb: &str) -> Option<Response> {
                 );
             }
             FaultKind::Status(401) => return Some(status(401, "Unauthorized", "Unauthorized", json!({}))),
+            // What the API server answers for a resource it does not serve (a CRD not installed).
+            FaultKind::Status(404) => return Some(no_such_resource()),
             FaultKind::Status(403) => {
                 let scope = match &t.ns {
                     Some(ns) => format!("in the namespace \"{ns}\""),

@@ -89,20 +89,8 @@ pub fn demo_world(server: &TestServer, seed: u64, epoch: UnixMs, at_secs: u64) {
         );
     }
     for a in world.apps() {
-        let mut app = json!({
-            "metadata": {"name": a.name, "namespace": "argocd"},
-            "spec": {"project": a.project, "source": {"repoURL": "https://git.example.com/platform.git",
-                     "targetRevision": a.target_revision, "path": format!("apps/{}", a.name)},
-                     "destination": {"server": "https://kubernetes.default.svc", "namespace": a.destination_namespace}},
-            "status": {"sync": {"status": a.sync.label(), "revision": a.synced_revision},
-                       "health": {"status": a.health.label()}}});
-        if a.auto_sync {
-            app["spec"]["syncPolicy"] = json!({"automated": {"prune": true, "selfHeal": true}});
-        }
-        if let Some(parent) = &a.parent {
-            app["metadata"]["labels"] = json!({"argocd.argoproj.io/instance": parent});
-        }
-        server.put("Application", app);
+        // As Argo CD stores it: the root's managed resources name its child Applications.
+        server.put("Application", flightdeck::sources::argocd::wire::to_application(&a, "argocd"));
     }
 }
 

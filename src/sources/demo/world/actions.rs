@@ -10,7 +10,12 @@ use crate::state::view::Target;
 impl World {
     pub fn apply(&mut self, action: ActionId, target: &Target) -> Result<String, String> {
         match (action, target) {
-            (ActionId::Sync, Target::App(name)) => self.sync(name),
+            (ActionId::Sync, Target::App(name)) => self.sync(name, false),
+            (ActionId::Sync, Target::AppSync { name, dry_run, .. }) => self.sync(name, *dry_run),
+            (ActionId::Terminate, Target::App(name)) => {
+                let a = self.app_index(name)?;
+                self.terminate_operation(a)
+            }
             (ActionId::Refresh | ActionId::HardRefresh, Target::App(name)) => {
                 self.app_index(name)?;
                 Ok("refresh requested".into())
@@ -43,12 +48,21 @@ impl World {
             .ok_or_else(|| format!("applications.argoproj.io \"{name}\" not found"))
     }
 
-    fn sync(&mut self, name: &str) -> Result<String, String> {
+    fn sync(&mut self, name: &str, dry_run: bool) -> Result<String, String> {
         let a = self.app_index(name)?;
         if self.apps[a].op.is_some() {
             return Err("another operation is already in progress".into());
         }
-        self.start_sync(a);
+        if dry_run {
+            // A dry run applies nothing: the app stays as it is.
+            let app = &self.apps[a];
+            return Ok(format!(
+                "dry run: would sync to {} ({})",
+                app.target_revision,
+                short_sha(&app.git_revision)
+            ));
+        }
+        self.start_user_sync(a);
         let app = &self.apps[a];
         Ok(format!("syncing to {} ({})", app.target_revision, short_sha(&app.git_revision)))
     }

@@ -5,7 +5,9 @@ use super::World;
 use super::util::{HOUR, MIN, SEC, sha};
 use super::workloads::Stage;
 use crate::state::UnixMs;
-use crate::state::argocd::{AppResource, ArgoApp, HealthStatus, Operation, OperationPhase, SyncStatus};
+use crate::state::argocd::{
+    AppResource, ArgoApp, HealthStatus, Operation, OperationPhase, SyncHistory, SyncStatus,
+};
 
 pub const ROOT: &str = "platform-root";
 const SYNCED_MSG: &str = "successfully synced (all tasks run)";
@@ -28,6 +30,8 @@ pub struct SimApp {
     pub op: Option<SimOp>,
     /// When Git's head moved past `revision` (a new commit waiting for auto-sync).
     pub pending_since: Option<UnixMs>,
+    /// Deployed syncs, newest last, as `status.history`.
+    pub history: Vec<SyncHistory>,
 }
 
 pub struct SimOp {
@@ -36,6 +40,8 @@ pub struct SimOp {
     pub finish_at: UnixMs,
     pub applied: bool,
     pub revision: String,
+    /// Started by a user's sync rather than the auto-sync policy.
+    pub by_user: bool,
 }
 
 /// name, project, destination namespace, target revision, auto-sync, workloads.
@@ -137,6 +143,14 @@ impl World {
                 .collect::<Vec<_>>();
             let rev = sha(&mut self.rng);
             let started = self.epoch - self.rng.i64(8 * MIN..30 * HOUR);
+            let finished = started + self.rng.i64(3 * SEC..12 * SEC);
+            let who = if *auto { "automated sync policy" } else { "alice" };
+            let history = vec![SyncHistory {
+                id: 0,
+                revision: rev.clone(),
+                deployed_at: finished,
+                initiated_by: who.into(),
+            }];
             self.apps.push(SimApp {
                 name,
                 project,
@@ -152,16 +166,42 @@ impl World {
                     phase: OperationPhase::Succeeded,
                     message: SYNCED_MSG.into(),
                     started_at: started,
-                    finished_at: Some(started + self.rng.i64(3 * SEC..12 * SEC)),
+                    finished_at: Some(finished),
                 },
                 op: None,
                 pending_since: None,
+                history,
             });
         }
     }
 
+    /// Terminates app `a`'s running operation, as Argo CD does: what was applied stays, the
+    /// operation ends as Failed.
+    pub(super) fn terminate_operation(&mut self, a: usize) -> Result<String, String> {
+        let now = self.now;
+        let app = &mut self.apps[a];
+        let Some(op) = app.op.take() else {
+            return Err(crate::sources::argocd::NO_OPERATION.into());
+        };
+        app.last_sync = Operation {
+            phase: OperationPhase::Failed,
+            message: "Operation terminated".into(),
+            started_at: op.started_at,
+            finished_at: Some(now),
+        };
+        Ok("operation terminated".into())
+    }
+
     /// Starts a sync operation on app `a` (the caller checked none is running).
     pub(super) fn start_sync(&mut self, a: usize) {
+        self.start_op(a, false);
+    }
+
+    pub(super) fn start_user_sync(&mut self, a: usize) {
+        self.start_op(a, true);
+    }
+
+    fn start_op(&mut self, a: usize, by_user: bool) {
         let now = self.now;
         let app = &mut self.apps[a];
         app.op = Some(SimOp {
@@ -170,6 +210,7 @@ impl World {
             finish_at: now + self.rng.i64(3 * SEC..=5 * SEC),
             applied: false,
             revision: app.git_revision.clone(),
+            by_user,
         });
     }
 
@@ -182,6 +223,18 @@ impl World {
             }
             let app = &mut self.apps[a];
             if let Some(op) = app.op.take_if(|o| now >= o.finish_at) {
+                let id = app.history.last().map_or(0, |h| h.id + 1);
+                let who = if op.by_user { "flightdeck" } else { "automated sync policy" };
+                app.history.push(SyncHistory {
+                    id,
+                    revision: op.revision.clone(),
+                    deployed_at: now,
+                    initiated_by: who.into(),
+                });
+                // Argo CD keeps the last ten by default.
+                if app.history.len() > 10 {
+                    app.history.remove(0);
+                }
                 app.revision = op.revision;
                 app.pending_since = None;
                 app.last_sync = Operation {
@@ -345,6 +398,8 @@ impl World {
                     }),
                     conditions: Vec::new(),
                     resources,
+                    history: app.history.clone(),
+                    manifest: String::new(),
                 }
             })
             .collect()

@@ -483,3 +483,30 @@ fn scaling_a_workload_and_editing_an_hpa_take_effect() {
     let bad = Target::HpaLimits { namespace: "storefront".into(), name: "frontend".into(), min: 5, max: 4 };
     assert!(w.apply(ActionId::EditHpa, &bad).is_err());
 }
+
+#[test]
+fn a_dry_run_changes_nothing_and_terminate_stops_a_sync() {
+    let mut w = world_at(7, 240);
+    let dry = Target::AppSync { name: "services-cart".into(), prune: true, dry_run: true };
+    assert!(w.apply(ActionId::Sync, &dry).unwrap().starts_with("dry run"));
+    assert!(app(&w, "services-cart").operation.is_none());
+    let cart = Target::App("services-cart".into());
+    assert_eq!(w.apply(ActionId::Terminate, &cart), Err(crate::sources::argocd::NO_OPERATION.into()));
+    let history = app(&w, "services-cart").history.len();
+    let real = Target::AppSync { name: "services-cart".into(), prune: true, dry_run: false };
+    w.apply(ActionId::Sync, &real).unwrap();
+    assert_eq!(w.apply(ActionId::Terminate, &cart), Ok("operation terminated".into()));
+    let a = app(&w, "services-cart");
+    assert!(a.operation.is_none());
+    let last = a.last_sync.unwrap();
+    assert_eq!((last.phase, last.message.as_str()), (OperationPhase::Failed, "Operation terminated"));
+    // A terminated sync is not deployed: no history entry. A sync run to the end is.
+    steps(&mut w, 15);
+    assert_eq!(app(&w, "services-cart").history.len(), history);
+    w.apply(ActionId::Sync, &real).unwrap();
+    steps(&mut w, 15);
+    let a = app(&w, "services-cart");
+    assert_eq!(a.history.len(), history + 1);
+    assert_eq!(a.history.last().unwrap().initiated_by, "flightdeck");
+    assert_incident_over(&w);
+}

@@ -1,15 +1,17 @@
 //! The detail area of the full Argo CD pane: the selected app's source and destination, its
-//! operation, conditions and resources (out-of-sync first). Draws only; sorts just this app's resources.
+//! operation, conditions, then a tab: resources (out-of-sync first), sync history or YAML.
+//! Draws only; sorts just this app's resources.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
-use super::PaneCtx;
+use super::{PaneCtx, tabs};
 use crate::config::theme::Role;
 use crate::state::Level;
 use crate::state::argocd::{AppResource, ArgoApp, HealthStatus, SyncStatus};
+use crate::state::view::AppTab;
 use crate::ui::widgets::{level_symbol, push_while_fits};
 use crate::ui::{format, text};
 
@@ -78,7 +80,14 @@ pub(super) fn draw(f: &mut Frame, area: Rect, ctx: &PaneCtx, app: &ArgoApp) {
     let [head, rest] = Layout::vertical([Constraint::Length(head_h), Constraint::Min(0)]).areas(area);
     f.render_widget(Paragraph::new(lines), head);
     if rest.height >= 2 {
-        resources(f, rest, ctx, app);
+        let [bar, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(rest);
+        f.render_widget(tabs::bar(ctx, app), bar);
+        match ctx.state.view.app_detail.tab {
+            AppTab::Resources => resources(f, body, ctx, app),
+            AppTab::Tree => tabs::tree(f, body, ctx, app),
+            AppTab::History => tabs::history(f, body, ctx, app),
+            AppTab::Yaml => tabs::yaml(f, body, ctx, app),
+        }
     }
 }
 
@@ -98,10 +107,11 @@ fn resources(f: &mut Frame, area: Rect, ctx: &PaneCtx, app: &ArgoApp) {
         f.render_widget(Line::from(Span::styled(" No resources reported", t.style(Role::Muted))), area);
         return;
     }
-    let mut title = vec![Span::styled(format!(" Resources {}", res.len()), t.style(Role::Header))];
+    // The tab bar already says how many; this line says what is wrong with them, if anything.
+    let mut title: Vec<Span> = Vec::new();
     if oos > 0 {
         title.push(Span::styled(
-            format!(" · {} {oos} OutOfSync", level_symbol(Level::Warn)),
+            format!(" {} {oos} OutOfSync", level_symbol(Level::Warn)),
             t.level(Level::Warn),
         ));
     }
@@ -111,10 +121,15 @@ fn resources(f: &mut Frame, area: Rect, ctx: &PaneCtx, app: &ArgoApp) {
         let n = res.iter().filter(|r| r.health == Some(h)).count();
         if n > 0 {
             let level = h.level();
-            title.push(Span::styled(format!(" · {} {n} {}", level_symbol(level), h.label()), t.level(level)));
+            let sep = if title.is_empty() { " " } else { " · " };
+            title.push(Span::styled(
+                format!("{sep}{} {n} {}", level_symbol(level), h.label()),
+                t.level(level),
+            ));
         }
     }
-    let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+    let title_h = u16::from(!title.is_empty());
+    let [head, body] = Layout::vertical([Constraint::Length(title_h), Constraint::Min(0)]).areas(area);
     f.render_widget(Line::from(title), head);
     let room = body.height as usize;
     // When cut, the last line says how many are hidden instead of hiding them silently.

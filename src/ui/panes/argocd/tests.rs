@@ -27,6 +27,8 @@ fn app(name: &str, parent: Option<&str>, sync: SyncStatus, health: HealthStatus)
         operation: None,
         conditions: Vec::new(),
         resources: Vec::new(),
+        history: Vec::new(),
+        manifest: String::new(),
     }
 }
 

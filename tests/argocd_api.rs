@@ -1,0 +1,214 @@
+//! Argo CD in REST mode against a local server that follows Argo CD's REST API, through the
+//! real reqwest client: the list and the application stream fill the pane, every request
+//! carries the bearer token, the actions hit the server's endpoints with its request bodies,
+//! and a bad token says "Argo CD: unauthorized".
+
+mod support;
+
+use std::time::Duration;
+
+use flightdeck::actions::audit::AuditLog;
+use flightdeck::actions::executor::{Backend, Executor};
+use flightdeck::actions::registry::ActionId;
+use flightdeck::config::sources::{ArgocdConfig, ArgocdMode};
+use flightdeck::sources::argocd::{self, wire};
+use flightdeck::sources::{self as src, Clock, TaskGuard};
+use flightdeck::state::argocd::{HealthStatus, OperationPhase};
+use flightdeck::state::view::Target;
+use flightdeck::state::{Message, SourceId, State, update};
+use serde_json::{Value, json};
+use support::argocd_api::{ArgoServer, TOKEN};
+
+const WAIT: Duration = Duration::from_secs(20);
+
+struct Rig {
+    server: ArgoServer,
+    state: State,
+    rx: src::Receiver,
+    executor: Executor,
+    results: tokio::sync::mpsc::Receiver<Message>,
+    _dir: tempfile::TempDir,
+    _guard: TaskGuard,
+}
+
+fn demo_apps() -> Vec<Value> {
+    let (world, _) = flightdeck::sources::demo::run_headless(7, 1_763_474_400_000, 150);
+    world.apps().iter().map(|a| wire::to_application(a, "argocd")).collect()
+}
+
+async fn rig_with(apps: Vec<Value>, token: &str) -> Rig {
+    let server = ArgoServer::start(apps).await;
+    let dir = tempfile::tempdir().unwrap();
+    let token_file = dir.path().join("token");
+    std::fs::write(&token_file, format!("{token}\n")).unwrap();
+    let cfg = ArgocdConfig {
+        mode: ArgocdMode::Api,
+        server: Some(server.url()),
+        token_file: Some(token_file.display().to_string()),
+        ..ArgocdConfig::default()
+    };
+    let (tx, rx) = src::channel();
+    let (handle, guard) = argocd::start(&cfg, None, "alice", tx, Clock::Wall).unwrap();
+    let (results_tx, results) = tokio::sync::mpsc::channel(8);
+    let log = AuditLog::new(Some(dir.path().join("audit.jsonl")));
+    let executor = Executor::new(Backend::None, log, results_tx, Clock::Wall).with_argocd(Some(handle));
+    Rig { server, state: State::new("shop-prod", 0), rx, executor, results, _dir: dir, _guard: guard }
+}
+
+async fn rig() -> Rig {
+    rig_with(demo_apps(), TOKEN).await
+}
+
+impl Rig {
+    async fn until(&mut self, what: &str, cond: impl Fn(&State) -> bool) {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            self.state.finish_batch();
+            if cond(&self.state) {
+                return;
+            }
+            match tokio::time::timeout_at(deadline, self.rx.recv()).await {
+                Ok(Some(m)) => {
+                    update(&mut self.state, m);
+                }
+                _ => panic!("timed out waiting for {what}; sources: {:#?}", self.state.sources),
+            }
+        }
+    }
+
+    async fn act(&mut self, action: ActionId, target: Target) -> Result<String, String> {
+        self.executor.run(action, target, "shop-prod".into());
+        let msg = tokio::time::timeout(WAIT, self.results.recv()).await.unwrap().unwrap();
+        let Message::ActionDone { outcome, .. } = msg else { panic!("{msg:?}") };
+        outcome.result
+    }
+}
+
+#[tokio::test]
+async fn the_list_and_the_stream_fill_the_pane_with_the_token_on_every_request() {
+    let mut r = rig().await;
+    r.until("every app", |s| s.argocd.apps.len() == 9).await;
+    assert_eq!(r.state.argocd.tree()[0].1.name, "platform-root");
+    assert!(r.state.argocd.get("services-cart").unwrap().parent.as_deref() == Some("platform-root"));
+    // The stream was opened before the list, so a change now arrives over it.
+    assert_eq!(r.server.requests_to("GET", "/api/v1/stream/applications").len(), 1);
+    r.server.modify("services-order", |a| a["status"]["health"]["status"] = json!("Degraded"));
+    r.until("the MODIFIED app", |s| {
+        s.argocd.get("services-order").is_some_and(|a| a.health == HealthStatus::Degraded)
+    })
+    .await;
+    let reqs = r.server.requests();
+    assert_eq!(reqs.iter().filter(|q| q.path == "/api/v1/applications").count(), 1, "{reqs:#?}");
+    assert!(reqs.iter().all(|q| q.authorization.as_deref() == Some(&format!("Bearer {TOKEN}"))));
+}
+
+#[tokio::test]
+async fn sync_posts_the_sync_request_and_a_running_operation_refuses_another() {
+    let mut r = rig().await;
+    let out = r
+        .act(ActionId::Sync, Target::AppSync { name: "services-cart".into(), prune: true, dry_run: true })
+        .await;
+    assert_eq!(out, Ok("dry-run sync started".into()));
+    let posts = r.server.requests_to("POST", "/api/v1/applications/services-cart/sync");
+    assert_eq!(posts.len(), 1);
+    let body = posts[0].json();
+    assert_eq!(body["name"], "services-cart");
+    assert_eq!(body["appNamespace"], "argocd");
+    assert_eq!(body["prune"], json!(true));
+    assert_eq!(body["dryRun"], json!(true));
+    assert_eq!(body["strategy"], json!({"hook": {}}));
+    r.until("the running operation", |s| {
+        s.argocd.get("services-cart").is_some_and(|a| a.operation_running())
+    })
+    .await;
+    let again = r
+        .act(ActionId::Sync, Target::AppSync { name: "services-cart".into(), prune: false, dry_run: false })
+        .await;
+    assert_eq!(again, Err(format!("Argo CD: {}", argocd::ANOTHER_OPERATION)));
+
+    let out = r.act(ActionId::Terminate, Target::App("services-cart".into())).await;
+    assert_eq!(out, Ok("operation terminating".into()));
+    assert_eq!(r.server.requests_to("DELETE", "/api/v1/applications/services-cart/operation").len(), 1);
+    r.until("terminating", |s| {
+        s.argocd
+            .get("services-cart")
+            .and_then(|a| a.operation.as_ref())
+            .is_some_and(|o| o.phase == OperationPhase::Terminating)
+    })
+    .await;
+    let none = r.act(ActionId::Terminate, Target::App("services-order".into())).await;
+    assert_eq!(none, Err(format!("Argo CD: {}", argocd::NO_OPERATION)));
+}
+
+#[tokio::test]
+async fn refresh_and_hard_refresh_ask_the_server() {
+    let mut r = rig().await;
+    assert_eq!(
+        r.act(ActionId::HardRefresh, Target::App("services-cart".into())).await,
+        Ok("hard refresh done".into())
+    );
+    assert_eq!(
+        r.act(ActionId::Refresh, Target::App("services-order".into())).await,
+        Ok("refresh done".into())
+    );
+    let gets = r.server.requests_to("GET", "/api/v1/applications/services-cart");
+    assert_eq!(gets.len(), 1);
+    assert_eq!(gets[0].query, "refresh=hard");
+    assert_eq!(r.server.requests_to("GET", "/api/v1/applications/services-order")[0].query, "refresh=normal");
+    let missing = r.act(ActionId::Refresh, Target::App("nope".into())).await;
+    assert_eq!(missing, Err("Argo CD: applications.argoproj.io \"nope\" not found".into()));
+}
+
+#[tokio::test]
+async fn an_app_in_another_namespace_is_addressed_with_app_namespace() {
+    let mut apps = demo_apps();
+    let mut team = apps[0].clone();
+    team["metadata"] = json!({"name": "reports", "namespace": "team-a"});
+    apps.push(team);
+    let mut r = rig_with(apps, TOKEN).await;
+    r.until("the team's app", |s| s.argocd.get("team-a/reports").is_some()).await;
+    assert_eq!(
+        r.act(ActionId::Refresh, Target::App("team-a/reports".into())).await,
+        Ok("refresh done".into())
+    );
+    let gets = r.server.requests_to("GET", "/api/v1/applications/reports");
+    assert_eq!(gets[0].query, "appNamespace=team-a&refresh=normal");
+}
+
+#[tokio::test]
+async fn a_bad_token_says_unauthorized() {
+    let mut r = rig_with(demo_apps(), "not-the-token").await;
+    r.until("the error", |s| {
+        s.sources.get(&SourceId::new("argocd")).is_some_and(|e| e.health.last_error.is_some())
+    })
+    .await;
+    let h = &r.state.sources[&SourceId::new("argocd")].health;
+    assert_eq!(h.last_error.as_deref(), Some("Argo CD: unauthorized"));
+    assert!(r.state.argocd.apps.is_empty());
+    let out = r
+        .act(ActionId::Sync, Target::AppSync { name: "services-cart".into(), prune: false, dry_run: false })
+        .await;
+    assert_eq!(out, Err("Argo CD: unauthorized".into()));
+    let reqs = r.server.requests();
+    assert!(reqs.iter().all(|q| q.authorization.as_deref() == Some("Bearer not-the-token")));
+    // Backs off: not a request storm while the token is wrong.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(r.server.requests_to("GET", "/api/v1/applications").len() <= 2);
+}
+
+#[tokio::test]
+async fn the_resource_tree_comes_from_the_server_into_the_store() {
+    let mut r = rig().await;
+    r.executor.fetch_tree("services-cart".into());
+    let msg = tokio::time::timeout(WAIT, r.results.recv()).await.unwrap().unwrap();
+    update(&mut r.state, msg);
+    let nodes = &r.state.argocd.trees["services-cart"];
+    let pod = nodes.iter().find(|n| n.kind == "Pod").unwrap_or_else(|| panic!("no pod: {nodes:#?}"));
+    assert_eq!(pod.parent.as_deref(), Some("ReplicaSet/storefront/cart-5d4f8"));
+    let rs = nodes.iter().find(|n| n.kind == "ReplicaSet").unwrap();
+    assert_eq!(rs.parent.as_deref(), Some("Deployment/storefront/cart"));
+    assert_eq!(rs.health, Some(HealthStatus::Healthy));
+    let gets = r.server.requests_to("GET", "/api/v1/applications/services-cart/resource-tree");
+    assert_eq!(gets.len(), 1);
+    assert_eq!(gets[0].authorization.as_deref(), Some(&format!("Bearer {TOKEN}")[..]));
+}

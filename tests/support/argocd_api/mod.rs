@@ -1,0 +1,230 @@
+//! A server for tests, on 127.0.0.1, that follows the Argo CD server's REST API as its
+//! swagger describes it: the application list, the application stream (one
+//! `{"result": {"type": …, "application": …}}` per line), sync, refresh, terminate and the
+//! resource tree, behind `Authorization: Bearer <token>`. It keeps Applications, answers
+//! errors as grpc-gateway does (`{"error", "code", "message"}`) and records every request.
+
+use std::collections::BTreeMap;
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use axum::body::{Body, Bytes};
+use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
+use axum::response::Response;
+use serde_json::{Value, json};
+use tokio::sync::broadcast;
+
+pub const TOKEN: &str = "argocd-test-token";
+
+#[derive(Clone, Debug)]
+pub struct Recorded {
+    pub method: String,
+    pub path: String,
+    pub query: String,
+    pub authorization: Option<String>,
+    pub body: String,
+}
+
+impl Recorded {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or(Value::Null)
+    }
+}
+
+pub struct Shared {
+    /// By `namespace/name`.
+    apps: Mutex<BTreeMap<String, Value>>,
+    requests: Mutex<Vec<Recorded>>,
+    events: broadcast::Sender<String>,
+    rv: Mutex<u64>,
+}
+
+pub struct ArgoServer {
+    pub shared: Arc<Shared>,
+    pub addr: SocketAddr,
+    _task: tokio::task::JoinHandle<()>,
+}
+
+impl ArgoServer {
+    pub async fn start(apps: Vec<Value>) -> ArgoServer {
+        let (events, _) = broadcast::channel(256);
+        let shared = Arc::new(Shared {
+            apps: Mutex::new(BTreeMap::new()),
+            requests: Mutex::new(Vec::new()),
+            events,
+            rv: Mutex::new(100),
+        });
+        for a in apps {
+            shared.store(a);
+        }
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1");
+        let addr = listener.local_addr().unwrap();
+        let s = shared.clone();
+        let app = axum::Router::new().fallback(move |method, uri, headers, body: Bytes| {
+            let s = s.clone();
+            async move { handle(s, method, uri, headers, body).await }
+        });
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        ArgoServer { shared, addr, _task: task }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.shared.requests.lock().unwrap().clone()
+    }
+
+    pub fn requests_to(&self, method: &str, path: &str) -> Vec<Recorded> {
+        self.requests().into_iter().filter(|r| r.method == method && r.path == path).collect()
+    }
+
+    pub fn get(&self, name: &str) -> Option<Value> {
+        self.shared.apps.lock().unwrap().values().find(|a| a["metadata"]["name"] == name).cloned()
+    }
+
+    /// Change an app as the controller would; stream watchers see a MODIFIED event.
+    pub fn modify(&self, name: &str, f: impl FnOnce(&mut Value)) {
+        let mut app = self.get(name).expect("no such app");
+        f(&mut app);
+        self.shared.store(app);
+    }
+}
+
+impl Shared {
+    fn store(&self, mut app: Value) -> Value {
+        let mut rv = self.rv.lock().unwrap();
+        *rv += 1;
+        app["metadata"]["resourceVersion"] = json!(rv.to_string());
+        let key = format!(
+            "{}/{}",
+            app["metadata"]["namespace"].as_str().unwrap_or("argocd"),
+            app["metadata"]["name"].as_str().unwrap_or("")
+        );
+        let kind =
+            if self.apps.lock().unwrap().insert(key, app.clone()).is_some() { "MODIFIED" } else { "ADDED" };
+        let _ = self.events.send(json!({"result": {"type": kind, "application": app}}).to_string());
+        app
+    }
+}
+
+fn respond(code: u16, body: &Value) -> Response {
+    Response::builder()
+        .status(code)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_string()))
+        .unwrap()
+}
+
+/// grpc-gateway's error body; `code` is the gRPC code.
+fn error(http: u16, grpc: u16, message: &str) -> Response {
+    respond(http, &json!({"error": message, "code": grpc, "message": message}))
+}
+
+async fn handle(shared: Arc<Shared>, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+    let auth = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).map(str::to_string);
+    shared.requests.lock().unwrap().push(Recorded {
+        method: method.to_string(),
+        path: uri.path().to_string(),
+        query: uri.query().unwrap_or("").to_string(),
+        authorization: auth.clone(),
+        body: String::from_utf8_lossy(&body).into_owned(),
+    });
+    if auth.as_deref() != Some(&format!("Bearer {TOKEN}")) {
+        return error(401, 16, "invalid session: token signature is invalid");
+    }
+    let query: BTreeMap<String, String> =
+        serde_urlencoded::from_str(uri.query().unwrap_or("")).unwrap_or_default();
+    let ns = query.get("appNamespace").cloned().unwrap_or_else(|| "argocd".into());
+    let segs: Vec<&str> = uri.path().trim_matches('/').split('/').collect();
+    match (&method, segs.as_slice()) {
+        (&Method::GET, ["api", "v1", "applications"]) => {
+            let items: Vec<Value> = shared.apps.lock().unwrap().values().cloned().collect();
+            respond(
+                200,
+                &json!({"metadata": {"resourceVersion": shared.rv.lock().unwrap().to_string()}, "items": items}),
+            )
+        }
+        (&Method::GET, ["api", "v1", "stream", "applications"]) => stream(&shared),
+        (_, ["api", "v1", "applications", name, rest @ ..]) => {
+            let key = format!("{ns}/{name}");
+            let Some(mut app) = shared.apps.lock().unwrap().get(&key).cloned() else {
+                return error(404, 5, &format!("applications.argoproj.io \"{name}\" not found"));
+            };
+            match (&method, rest) {
+                (&Method::GET, []) => {
+                    if let Some(kind) = query.get("refresh") {
+                        app["metadata"]["annotations"]["argocd.argoproj.io/refresh"] = json!(kind);
+                        app = shared.store(app);
+                    }
+                    respond(200, &app)
+                }
+                (&Method::POST, ["sync"]) => {
+                    if app["operation"].is_object() {
+                        return error(400, 9, "another operation is already in progress");
+                    }
+                    let req: Value = serde_json::from_slice(&body).unwrap_or_default();
+                    app["operation"] = json!({"initiatedBy": {"username": "admin"}, "sync": {
+                        "revision": req["revision"], "prune": req["prune"], "dryRun": req["dryRun"],
+                        "syncStrategy": req["strategy"]}});
+                    app["status"]["operationState"] = json!({"phase": "Running", "message": "one or more tasks are running",
+                        "startedAt": "2026-11-18T14:00:00Z", "operation": app["operation"].clone()});
+                    respond(200, &shared.store(app))
+                }
+                (&Method::DELETE, ["operation"]) => {
+                    if !app["operation"].is_object() || !app["status"]["operationState"].is_object() {
+                        return error(400, 3, "Unable to terminate operation. No operation is in progress");
+                    }
+                    app["status"]["operationState"]["phase"] = json!("Terminating");
+                    shared.store(app);
+                    respond(200, &json!({}))
+                }
+                (&Method::GET, ["resource-tree"]) => {
+                    // The managed resources, and under each Deployment a ReplicaSet and a Pod.
+                    let mut nodes = Vec::new();
+                    for r in app["status"]["resources"].as_array().cloned().unwrap_or_default() {
+                        nodes.push(json!({"kind": r["kind"], "name": r["name"], "namespace": r["namespace"],
+                            "group": r["group"], "version": "v1", "health": r["health"]}));
+                        if r["kind"] == "Deployment" {
+                            let (ns, name) =
+                                (r["namespace"].clone(), r["name"].as_str().unwrap_or("").to_string());
+                            let rs = format!("{name}-5d4f8");
+                            nodes.push(json!({"kind": "ReplicaSet", "group": "apps", "name": rs, "namespace": ns,
+                                "health": {"status": "Healthy"},
+                                "parentRefs": [{"kind": "Deployment", "group": "apps", "name": name, "namespace": ns}]}));
+                            nodes.push(json!({"kind": "Pod", "name": format!("{rs}-abcde"), "namespace": ns,
+                                "health": {"status": "Healthy"},
+                                "parentRefs": [{"kind": "ReplicaSet", "group": "apps", "name": rs, "namespace": ns}]}));
+                        }
+                    }
+                    respond(200, &json!({"nodes": nodes}))
+                }
+                _ => error(404, 5, "Not Found"),
+            }
+        }
+        _ => error(404, 5, "Not Found"),
+    }
+}
+
+/// The application stream: newline-delimited JSON, one event per change, kept open.
+fn stream(shared: &Shared) -> Response {
+    let rx = shared.events.subscribe();
+    let lines = futures::stream::unfold(rx, |mut rx| async move {
+        loop {
+            match rx.recv().await {
+                Ok(line) => return Some((Ok::<_, Infallible>(Bytes::from(line + "\n")), rx)),
+                Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    });
+    Response::builder()
+        .status(StatusCode::OK)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from_stream(lines))
+        .unwrap()
+}
