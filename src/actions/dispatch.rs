@@ -3,6 +3,7 @@
 
 use super::alert_commands;
 use super::command::Command;
+use super::pod_keys;
 use super::registry::{self, ActionId};
 use super::triage;
 use crate::state::view::{
@@ -26,6 +27,16 @@ pub enum Effect {
     SwitchContext(String),
     /// `:ns NAME` / `:ns all`: watch other namespaces.
     SwitchNamespace(crate::sources::kube::Scope),
+    /// Watch one pod and its events for the detail view, tagged `stream`.
+    WatchPod {
+        stream: u64,
+        key: crate::state::pods::PodKey,
+    },
+    /// Stream a container's logs into the log view, tagged `stream`.
+    StreamLogs {
+        stream: u64,
+        request: crate::state::pod_view::LogRequest,
+    },
 }
 
 /// Rows a page key moves.
@@ -59,6 +70,11 @@ pub fn dispatch(state: &mut State, cmd: Command) -> Effect {
     if view.mode == Mode::Triage
         && view.overlay == Overlay::None
         && let Some(effect) = triage_command(state, cmd)
+    {
+        return effect;
+    }
+    if state.view.overlay == Overlay::None
+        && let Some(effect) = pod_keys::command(state, cmd)
     {
         return effect;
     }
@@ -134,6 +150,8 @@ pub fn dispatch(state: &mut State, cmd: Command) -> Effect {
             return Effect::None;
         }
         Command::Action(id) => return ask(state, id),
+        // The pod screens' keys where no pod is open (`pod_keys` took them otherwise).
+        _ => return Effect::None,
     }
     // The user moved the cursor: it now follows the row it is on.
     state.view.anchor[pane.index()] = row_key(state, pane, state.view.selected(pane));

@@ -6,6 +6,9 @@ pub mod argocd;
 pub mod cost;
 pub mod health;
 pub mod infra;
+pub mod logs;
+pub mod pod_detail;
+pub mod pod_view;
 pub mod pods;
 pub mod rows;
 pub mod scaling;
@@ -19,6 +22,7 @@ use std::collections::{BTreeMap, VecDeque};
 use serde::Serialize;
 
 pub use health::{SourceHealth, SourceId, SourceState};
+use view::Mode;
 pub use view::View;
 
 /// Milliseconds since the Unix epoch. Simulated time in the demo, wall time otherwise.
@@ -150,6 +154,8 @@ pub enum Message {
         at: UnixMs,
         outcome: ActionOutcome,
     },
+    /// From a stream the open pod view started (its watch, its logs).
+    Pod(pod_view::PodUpdate),
     Tick(UnixMs),
 }
 
@@ -181,6 +187,8 @@ pub struct State {
     pub alerts: alerts::Alerts,
     pub cost: cost::Cost,
     pub events: VecDeque<pods::ClusterEvent>,
+    /// What the open pod view's streams delivered (empty when none is open).
+    pub pod_data: pod_view::PodData,
     /// Every problem ranked and linked; derived after a batch that changed the data.
     pub triage: triage::Triage,
     /// A message arrived since triage was last derived (keys alone do not change it).
@@ -217,6 +225,11 @@ pub fn update(state: &mut State, msg: Message) -> bool {
         Message::ActionDone { at, outcome } => {
             state.view.report_outcome(at, &outcome);
             true
+        }
+        Message::Pod(u) => {
+            // Not a pane's data: the pod view's messages do not change triage.
+            state.triage_stale = false;
+            pod_view::apply(state, u)
         }
         Message::Tick(now) => {
             state.now = now;
@@ -282,6 +295,7 @@ impl State {
 
     /// Recompute derived orderings after a batch of messages, before drawing.
     pub fn finish_batch(&mut self) {
+        self.settle_pod_view();
         self.pods.refresh_order();
         if self.triage_stale {
             self.triage = triage::build(self);
@@ -299,6 +313,11 @@ impl State {
         self.infra.nodes.clear();
         self.scaling = scaling::Scaling::default();
         self.events.clear();
+        // The open pod belongs to the old context; its streams stop with the view.
+        if self.view.pod.take().is_some() {
+            self.view.mode = Mode::Full(PaneId::Pods);
+        }
+        self.pod_data = pod_view::PodData::default();
         for pane in [PaneId::Infrastructure, PaneId::Pods, PaneId::Scaling] {
             self.view.selected[pane.index()] = 0;
             self.view.anchor[pane.index()] = None;

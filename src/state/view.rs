@@ -22,6 +22,8 @@ pub enum Mode {
     Full(PaneId),
     /// Every problem across the panes, ranked, with what links to it.
     Triage,
+    /// One pod up close: describe, YAML or a container's logs (see `view.pod`).
+    Pod(super::pod_view::PodScreen),
 }
 
 /// What an action acts on, captured when the user asks so a reorder cannot change it.
@@ -246,6 +248,10 @@ pub struct View {
     /// A context `:ctx` asked for that the sources have not switched to yet.
     pub requested_context: Option<String>,
     pub alerts_view: AlertsView,
+    /// The pod open in the detail or log view.
+    pub pod: Option<super::pod_view::PodView>,
+    /// The last stream id handed out (pod watches, log streams).
+    pub next_stream: u64,
 }
 
 impl View {
@@ -253,6 +259,7 @@ impl View {
     pub fn active_pane(&self) -> PaneId {
         match self.mode {
             Mode::Full(p) => p,
+            Mode::Pod(_) => PaneId::Pods,
             Mode::Overview | Mode::Triage => self.focus,
         }
     }
@@ -265,6 +272,7 @@ impl View {
     pub fn current_filter(&self) -> Option<&str> {
         match self.mode {
             Mode::Triage => self.triage_filter.as_deref(),
+            Mode::Pod(_) => self.pod.as_ref().and_then(|p| p.search.as_deref()),
             _ => self.filter_text(self.active_pane()),
         }
     }
@@ -276,6 +284,16 @@ impl View {
                     self.triage_filter = filter;
                     self.triage_selected = 0;
                     self.triage_anchor = None;
+                }
+            }
+            // In a pod's screens `/` searches the text; nothing is filtered out.
+            Mode::Pod(_) => {
+                if let Some(p) = &mut self.pod {
+                    p.search = filter;
+                    p.text_match = None;
+                    if let Some(l) = &mut p.logs {
+                        l.current_match = None;
+                    }
                 }
             }
             _ => self.set_filter(self.active_pane(), filter),

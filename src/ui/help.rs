@@ -100,6 +100,23 @@ pub fn entries(state: &State, ui: &Ui) -> Vec<(String, Vec<Entry>)> {
             out.push((pane.title().to_string(), rows));
         }
     }
+    // The pod screens' own keys (Enter or `d` on a pod opens them).
+    for (title, section) in [("Pod detail", Section::Detail), ("Logs", Section::Logs)] {
+        let rows: Vec<Entry> = NAVIGATION
+            .iter()
+            .filter_map(|(_, cmd, what)| {
+                let keys = ui.keymap.keys_for(section, *cmd);
+                (!keys.is_empty()).then(|| Entry {
+                    keys: keys.join(" "),
+                    short: what.to_string(),
+                    long: what.to_string(),
+                })
+            })
+            .collect();
+        if !rows.is_empty() {
+            out.push((title.to_string(), rows));
+        }
+    }
     out
 }
 

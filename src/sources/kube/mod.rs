@@ -3,8 +3,11 @@
 //! Infrastructure panes, plus metrics.k8s.io, and the actions a user can take on them.
 
 pub mod actions;
+pub mod logs;
 mod metrics;
 pub mod objects;
+pub mod pod_detail;
+pub mod pod_watch;
 pub mod pods;
 pub mod quantity;
 mod watch;
@@ -117,6 +120,16 @@ impl Handle {
             .clone()
             .expect("waited for Some");
         actions::run(&conn?, action, target).await
+    }
+
+    /// The connection, once the source task has made it (or why it could not).
+    pub async fn connection(&self) -> Result<Connection, String> {
+        let mut rx = self.conn.clone();
+        rx.wait_for(Option::is_some)
+            .await
+            .map_err(|_| "the Kubernetes source has stopped".to_string())?
+            .clone()
+            .expect("waited for Some")
     }
 }
 
