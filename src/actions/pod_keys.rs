@@ -279,3 +279,23 @@ fn next_match(state: &mut State, screen: PodScreen, forward: bool) -> Effect {
     }
     Effect::None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::actions::dispatch::dispatch;
+    use crate::headless::snapshot::demo_state;
+
+    #[test]
+    fn enter_on_the_selected_pod_opens_it() {
+        let mut s = demo_state(7, 150);
+        dispatch(&mut s, Command::Pane(3));
+        dispatch(&mut s, Command::Top);
+        s.finish_batch();
+        let want = selected_target(&s, PaneId::Pods).unwrap();
+        let eff = dispatch(&mut s, Command::Open);
+        let Effect::WatchPod { key, .. } = eff else { panic!("{eff:?}") };
+        assert_eq!(crate::state::view::Target::Pod { namespace: key.namespace, name: key.name }, want);
+        assert!(matches!(want, crate::state::view::Target::Pod { ref name, .. } if name.starts_with("cart")), "{want:?}");
+    }
+}

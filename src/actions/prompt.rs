@@ -112,6 +112,10 @@ pub fn edit(state: &mut State, e: Edit) -> Effect {
             let Overlay::Prompt(p) = std::mem::take(&mut state.view.overlay) else { return Effect::None };
             return match p.kind {
                 PromptKind::Command => run_line(state, &p.text),
+                // A search in a pod's screens goes to its first match, as in less.
+                PromptKind::Filter if matches!(state.view.mode, Mode::Pod(_)) => {
+                    dispatch(state, Command::NextMatch)
+                }
                 PromptKind::Filter | PromptKind::Sort => Effect::None,
                 PromptKind::TypeName(pending) => {
                     if p.text.trim() == pending.target.name() {

@@ -68,12 +68,12 @@ impl LogGen {
         }
     }
 
-    /// The lines written up to `now` (a crashed run: up to its crash), the last `tail` of them.
+    /// The last `tail` lines written up to `now` (a crashed run: up to its crash).
     pub fn history(&self, now: UnixMs, tail: usize) -> Vec<String> {
-        let mut out = self.startup();
-        let n = ((now - self.started_at).max(0) / self.every) as u64;
-        let n = if self.crash.is_some() { 25 } else { n.min(5_000) };
-        out.extend((0..n).map(|i| self.line(i)));
+        let n = if self.crash.is_some() { 25 } else { self.position(now) };
+        let from = n.saturating_sub(tail as u64);
+        let mut out = if from == 0 { self.startup() } else { Vec::new() };
+        out.extend((from..n).map(|i| self.line(i)));
         if self.crash.is_some() {
             out.extend(self.crash_lines());
         }

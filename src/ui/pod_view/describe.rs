@@ -13,7 +13,7 @@ use crate::ui::text::clean;
 use crate::ui::widgets::level_symbol;
 
 /// Columns of the label before each value.
-const LABEL: usize = 13;
+const LABEL: usize = 15;
 
 fn field(theme: &Theme, name: &str, value: &str, level: Level) -> Line<'static> {
     let role = if level == Level::Muted { Role::Text } else { Role::for_level(level) };
@@ -139,7 +139,7 @@ fn events(out: &mut Vec<Line<'static>>, state: &State, theme: &Theme) {
     out.push(heading(theme, "Events"));
     let evs = &state.pod_data.events;
     if evs.is_empty() {
-        out.push(Line::from(Span::styled("  none in the last hour the API server keeps", label(theme))));
+        out.push(Line::from(Span::styled("  none (the API server keeps events for an hour)", label(theme))));
     }
     for e in evs {
         let level = if e.warning { Level::Warn } else { Level::Muted };

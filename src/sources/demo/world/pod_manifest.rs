@@ -146,9 +146,11 @@ impl World {
         let mut s = json!({"name": name, "image": image, "imageID": "", "ready": ready, "started": !matches!(p.stage, Stage::Pending | Stage::Creating),
             "restartCount": if main { p.restarts } else { 0 }, "state": state});
         let backoff = super::workloads::backoff_ms(p.crashes);
+        // A restart the world did not simulate (before the demo began) ended in an error too.
         let crashed_at = match p.stage {
             Stage::BackOff => Some(p.until - backoff),
-            _ => p.last_restart.filter(|_| p.crashes > 0).map(|r| r - backoff),
+            _ if p.crashes > 0 => p.last_restart.map(|r| r - backoff),
+            _ => p.last_restart.filter(|_| p.restarts > 0),
         };
         if main && let Some(at) = crashed_at {
             // The crash before the current run: the process exited with an error.
