@@ -296,6 +296,9 @@ mod tests {
         let eff = dispatch(&mut s, Command::Open);
         let Effect::WatchPod { key, .. } = eff else { panic!("{eff:?}") };
         assert_eq!(crate::state::view::Target::Pod { namespace: key.namespace, name: key.name }, want);
-        assert!(matches!(want, crate::state::view::Target::Pod { ref name, .. } if name.starts_with("cart")), "{want:?}");
+        assert!(
+            matches!(want, crate::state::view::Target::Pod { ref name, .. } if name.starts_with("cart")),
+            "{want:?}"
+        );
     }
 }
