@@ -180,18 +180,22 @@ async fn the_buffer_stays_bounded_and_search_finds_lines() {
     assert_eq!(b.len(), LINES_KEPT);
     assert_eq!(b.dropped as usize, before + pushed - LINES_KEPT);
     assert_eq!(b.get(0), Some(format!("line {} ok", pushed - LINES_KEPT).as_str()));
-    // `/error` then `n`: case-insensitive, on the first match still in the ring.
+    // `/error` then `n`: case-insensitive; from the tail, the newest match first; `n` then
+    // wraps to the oldest still in the ring, `N` comes back.
     l.state.view.set_current_filter(Some("error".into()));
-    l.key(Command::NextMatch);
-    let view = l.state.view.pod.as_ref().unwrap().logs.clone().unwrap();
-    let hit = view.current_match.expect("a match") - b.dropped;
-    assert_eq!(b.get(hit as usize), Some("line 1007 ERROR disk full"));
-    assert!(l.state.view.status.as_ref().unwrap().text.contains("match 1 of 10"));
-    l.key(Command::NextMatch);
-    let second = l.state.view.pod.as_ref().unwrap().logs.as_ref().unwrap().current_match.unwrap() - b.dropped;
-    assert_eq!(b.get(second as usize), Some("line 2007 ERROR disk full"));
+    let matched = |l: &mut Logs, cmd: Command| {
+        l.key(cmd);
+        let m = l.state.view.pod.as_ref().unwrap().logs.as_ref().unwrap().current_match.expect("a match");
+        b.get((m - b.dropped) as usize).unwrap().to_string()
+    };
+    assert_eq!(matched(&mut l, Command::NextMatch), "line 10007 ERROR disk full");
+    assert!(l.state.view.status.as_ref().unwrap().text.contains("match 10 of 10"));
+    assert_eq!(matched(&mut l, Command::NextMatch), "line 1007 ERROR disk full");
+    assert_eq!(matched(&mut l, Command::NextMatch), "line 2007 ERROR disk full");
     let text = screen(&l.state);
     assert!(text.contains("line 2007 ERROR disk full") && text.contains("/error"), "{text}");
+    assert_eq!(matched(&mut l, Command::PrevMatch), "line 1007 ERROR disk full");
+    assert_eq!(matched(&mut l, Command::PrevMatch), "line 10007 ERROR disk full");
 }
 
 #[tokio::test]

@@ -257,7 +257,13 @@ fn next_match(state: &mut State, screen: PodScreen, forward: bool) -> Effect {
     } else {
         pod.and_then(|p| p.text_match).is_some()
     };
-    let pick = if forward {
+    // The first search from the tail goes to the newest match, the one nearest what is shown.
+    let at_tail = screen == PodScreen::Logs
+        && !started
+        && state.view.pod.as_ref().and_then(|p| p.logs.as_ref()).is_some_and(|l| l.anchor == LogAnchor::Tail);
+    let pick = if at_tail {
+        hits.last()
+    } else if forward {
         hits.iter().find(|&&h| if started { h > from } else { h >= from }).or(hits.first())
     } else {
         hits.iter().rev().find(|&&h| if started { h < from } else { h <= from }).or(hits.last())

@@ -27,6 +27,10 @@ pub enum Edit {
 
 pub fn open(state: &mut State, kind: PromptKind) {
     let text = match kind {
+        // In a pod's screens `/` edits the search, not the Pods pane's filter.
+        PromptKind::Filter if matches!(state.view.mode, Mode::Pod(_)) => {
+            state.view.current_filter().unwrap_or_default().to_string()
+        }
         PromptKind::Filter => {
             state.view.filter_text(state.view.active_pane()).unwrap_or_default().to_string()
         }
