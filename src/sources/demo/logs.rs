@@ -136,7 +136,7 @@ impl LogGen {
             Dialect::Nginx => {
                 const PATHS: &[&str] = &["/", "/products", "/cart", "/static/js/main.8f3a.js", "/api/health"];
                 let path = PATHS[(r >> 8) as usize % PATHS.len()];
-                let code = if r % 97 == 0 { 502 } else { 200 };
+                let code = if r.is_multiple_of(97) { 502 } else { 200 };
                 format!(
                     "10.0.{}.{} - - [{}] \"GET {path} HTTP/1.1\" {code} {} \"-\" \"Mozilla/5.0\"",
                     (r >> 16) % 96,
@@ -149,7 +149,7 @@ impl LogGen {
                 const ROUTES: &[&str] =
                     &["GET /api/cart", "POST /api/cart/items", "GET /api/products", "GET /healthz"];
                 let route = ROUTES[(r >> 8) as usize % ROUTES.len()];
-                if r % 61 == 0 {
+                if r.is_multiple_of(61) {
                     json_line(
                         at,
                         "warn",

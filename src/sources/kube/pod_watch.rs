@@ -19,6 +19,8 @@ use crate::state::pods::{ClusterEvent, PodKey};
 /// Events of one pod kept; a crash-looping pod's BackOff is one event with a count.
 const EVENTS_KEPT: usize = 100;
 
+// One lives per watch event and is moved once; boxing would only add an allocation per event.
+#[allow(clippy::large_enum_variant)]
 enum Item {
     Pod(watcher::Result<Event<KPod>>),
     Event(watcher::Result<Event<KEvent>>),
