@@ -13,7 +13,7 @@ use flightdeck::actions::pod_keys;
 use flightdeck::sources::kube::{self, Connection, Target};
 use flightdeck::sources::{self as src, TaskGuard};
 use flightdeck::state::logs::LINES_KEPT;
-use flightdeck::state::pod_view::{LogState, PodScreen};
+use flightdeck::state::pod_view::{LogState, PodScreen, StreamStart};
 use flightdeck::state::pods::PodKey;
 use flightdeck::state::{State, update};
 use support::kube_api::{FaultKind, TestServer};
@@ -45,10 +45,10 @@ impl Logs {
     fn carry_out(&mut self, effect: Effect) {
         let (conn, tx) = (self.conn.clone(), self.tx.clone());
         match effect {
-            Effect::WatchPod { stream, key } => {
+            Effect::Stream(StreamStart::Watch { stream, key }) => {
                 self.guards.push(TaskGuard(tokio::spawn(kube::pod_watch::run(conn, key, stream, tx))));
             }
-            Effect::StreamLogs { stream, request } => {
+            Effect::Stream(StreamStart::Logs { stream, request }) => {
                 self.guards.push(TaskGuard(tokio::spawn(kube::logs::run(conn, request, stream, tx))));
             }
             _ => {}

@@ -11,7 +11,7 @@ use flightdeck::actions::pod_keys;
 use flightdeck::sources::kube::{self, Target};
 use flightdeck::sources::{self as src, TaskGuard};
 use flightdeck::state::pod_detail::ContainerState;
-use flightdeck::state::pod_view::PodScreen;
+use flightdeck::state::pod_view::{PodScreen, StreamStart};
 use flightdeck::state::pods::PodKey;
 use flightdeck::state::{State, update};
 use serde_json::{Value, json};
@@ -30,7 +30,9 @@ async fn open(server: &TestServer, key: PodKey) -> Open {
     let target = Target { kubeconfig: Some(server.kubeconfig(&["shop-prod"])), context: None, scope: None };
     let conn = kube::connect(&target).await.expect("connect");
     let mut state = State::new("shop-prod", flightdeck::sources::wall_now());
-    let Effect::WatchPod { stream, key } = pod_keys::open(&mut state, key, PodScreen::Describe) else {
+    let Effect::Stream(StreamStart::Watch { stream, key }) =
+        pod_keys::open(&mut state, key, PodScreen::Describe)
+    else {
         panic!("opening a pod starts its watch")
     };
     let (tx, rx) = src::channel();

@@ -27,16 +27,8 @@ pub enum Effect {
     SwitchContext(String),
     /// `:ns NAME` / `:ns all`: watch other namespaces.
     SwitchNamespace(crate::sources::kube::Scope),
-    /// Watch one pod and its events for the detail view, tagged `stream`.
-    WatchPod {
-        stream: u64,
-        key: crate::state::pods::PodKey,
-    },
-    /// Stream a container's logs into the log view, tagged `stream`.
-    StreamLogs {
-        stream: u64,
-        request: crate::state::pod_view::LogRequest,
-    },
+    /// Start a stream for the open pod view (its watch, a container's log).
+    Stream(crate::state::pod_view::StreamStart),
 }
 
 /// Rows a page key moves.

@@ -4,7 +4,7 @@
 
 use super::command::Command;
 use super::dispatch::{Effect, PAGE};
-use crate::state::pod_view::{LogAnchor, LogsView, PodScreen};
+use crate::state::pod_view::{LogAnchor, LogsView, PodScreen, StreamStart};
 use crate::state::pods::PodKey;
 use crate::state::view::{Mode, selected_target};
 use crate::state::{Level, PaneId, State};
@@ -24,7 +24,7 @@ pub fn open_selected(state: &mut State, screen: PodScreen) -> Effect {
 
 pub fn open(state: &mut State, key: PodKey, screen: PodScreen) -> Effect {
     match state.open_pod(key.clone(), screen) {
-        Some(stream) => Effect::WatchPod { stream, key },
+        Some(stream) => Effect::Stream(StreamStart::Watch { stream, key }),
         None => Effect::None,
     }
 }
@@ -126,7 +126,7 @@ fn logs(state: &mut State, previous: bool) -> Effect {
 
 fn start(state: &mut State, view: LogsView) -> Effect {
     match state.open_logs(view) {
-        Some((stream, request)) => Effect::StreamLogs { stream, request },
+        Some((stream, request)) => Effect::Stream(StreamStart::Logs { stream, request }),
         None => Effect::None,
     }
 }
@@ -300,7 +300,7 @@ mod tests {
         s.finish_batch();
         let want = selected_target(&s, PaneId::Pods).unwrap();
         let eff = dispatch(&mut s, Command::Open);
-        let Effect::WatchPod { key, .. } = eff else { panic!("{eff:?}") };
+        let Effect::Stream(StreamStart::Watch { key, .. }) = eff else { panic!("{eff:?}") };
         assert_eq!(crate::state::view::Target::Pod { namespace: key.namespace, name: key.name }, want);
         assert!(
             matches!(want, crate::state::view::Target::Pod { ref name, .. } if name.starts_with("cart")),

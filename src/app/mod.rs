@@ -20,6 +20,7 @@ use crate::actions::prompt;
 use crate::actions::switch::Switch;
 use crate::actions::value;
 use crate::config::Theme;
+use crate::state::pod_view::StreamStart;
 use crate::state::view::Overlay;
 use crate::state::{Level, Message, State, update};
 use crate::ui::{self, Ui};
@@ -178,8 +179,8 @@ fn carry_out(
         Effect::SwitchContext(name) => return Some(Switch::Context(name)),
         Effect::SwitchNamespace(_) if settings.demo => {}
         Effect::SwitchNamespace(scope) => return Some(Switch::Namespace(scope)),
-        Effect::WatchPod { stream, key } => streams.watch_pod(stream, key),
-        Effect::StreamLogs { stream, request } => streams.stream_logs(stream, request),
+        Effect::Stream(StreamStart::Watch { stream, key }) => streams.watch_pod(stream, key),
+        Effect::Stream(StreamStart::Logs { stream, request }) => streams.stream_logs(stream, request),
     }
     None
 }

@@ -99,6 +99,15 @@ impl LogsView {
     }
 }
 
+/// A stream the pod view asks the app to start, tagged with the id its messages carry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StreamStart {
+    /// The pod and its events.
+    Watch { stream: u64, key: PodKey },
+    /// A container's log.
+    Logs { stream: u64, request: LogRequest },
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum LogState {
     #[default]

@@ -104,13 +104,11 @@ pub fn entries(state: &State, ui: &Ui) -> Vec<(String, Vec<Entry>)> {
     for (title, section) in [("Pod detail", Section::Detail), ("Logs", Section::Logs)] {
         let rows: Vec<Entry> = NAVIGATION
             .iter()
-            .filter_map(|(_, cmd, what)| {
+            .filter_map(|(name, cmd, what)| {
                 let keys = ui.keymap.keys_for(section, *cmd);
-                (!keys.is_empty()).then(|| Entry {
-                    keys: keys.join(" "),
-                    short: what.to_string(),
-                    long: what.to_string(),
-                })
+                // Narrow columns get the command's own name ("previous logs"), not a cut sentence.
+                let short = name.replace('_', " ");
+                (!keys.is_empty()).then(|| Entry { keys: keys.join(" "), short, long: what.to_string() })
             })
             .collect();
         if !rows.is_empty() {

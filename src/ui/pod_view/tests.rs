@@ -12,7 +12,7 @@ use crate::headless::snapshot::demo_state;
 use crate::sources::demo::logs::LogGen;
 use crate::sources::demo::{self, run_headless};
 use crate::sources::kube::pod_detail;
-use crate::state::pod_view::{PodScreen, PodUpdate};
+use crate::state::pod_view::{PodScreen, PodUpdate, StreamStart};
 use crate::state::view::Mode;
 use crate::state::{Message, PaneId, State, update};
 use crate::ui::panes::test_support::{drawn_in, find, render_screen, text_of};
@@ -29,7 +29,9 @@ fn cart_open() -> State {
         .find(|p| p.name.starts_with("cart") && p.restarts > 0)
         .expect("a cart crash")
         .key();
-    let Effect::WatchPod { stream, .. } = pod_keys::open(&mut s, key.clone(), PodScreen::Describe) else {
+    let Effect::Stream(StreamStart::Watch { stream, .. }) =
+        pod_keys::open(&mut s, key.clone(), PodScreen::Describe)
+    else {
         panic!("opening starts the watch")
     };
     let snap = world.pod_manifest(&key).expect("the world has the pod");
@@ -43,7 +45,8 @@ fn cart_open() -> State {
 /// Then `p`: the previous (crashed) run's log, as the demo writes it.
 fn cart_logs() -> State {
     let mut s = cart_open();
-    let Effect::StreamLogs { stream, request } = dispatch(&mut s, Command::PreviousLogs) else {
+    let Effect::Stream(StreamStart::Logs { stream, request }) = dispatch(&mut s, Command::PreviousLogs)
+    else {
         panic!("p starts the previous container's log")
     };
     assert!(request.previous && !request.follow, "{request:?}");
@@ -148,7 +151,9 @@ fn leaving_the_pod_lets_go_of_its_streams() {
 fn a_late_message_from_a_closed_stream_is_dropped() {
     let mut s = cart_logs();
     let old = s.view.pod.as_ref().unwrap().logs.as_ref().unwrap().stream;
-    let Effect::StreamLogs { stream, .. } = dispatch(&mut s, Command::PreviousLogs) else { panic!() };
+    let Effect::Stream(StreamStart::Logs { stream, .. }) = dispatch(&mut s, Command::PreviousLogs) else {
+        panic!()
+    };
     assert_ne!(stream, old);
     let lines = vec!["from the old stream".to_string()];
     assert!(!update(&mut s, Message::Pod(PodUpdate::LogLines { stream: old, lines })));
