@@ -132,6 +132,18 @@ async fn the_tail_is_asked_for_and_follow_appends_what_the_server_writes() {
     let seen = lines(&l.state).iter().filter(|l| *l == "written while not following").count();
     assert_eq!(seen, 1);
     assert_eq!(l.state.pod_data.logs.len(), 1_000);
+    // `t`: the stream again, with the kubelet's time before each line.
+    l.key(Command::Timestamps);
+    l.until("stamped lines", |s| {
+        lines(s).last().is_some_and(|l| l.ends_with(" written while not following"))
+    })
+    .await;
+    let all = lines(&l.state);
+    let stamp = all.last().unwrap().split(' ').next().unwrap().to_string();
+    assert!(humantime::parse_rfc3339(&stamp).is_ok(), "{stamp}");
+    assert!(all.iter().all(|l| l.starts_with(&format!("{stamp} "))));
+    let req = server.requests_to("GET", &format!("/pods/{}/log", key.name)).pop().unwrap();
+    assert!(req.query.contains("timestamps=true"), "{}", req.query);
 }
 
 #[tokio::test]
