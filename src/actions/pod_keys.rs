@@ -9,9 +9,6 @@ use crate::state::pods::PodKey;
 use crate::state::view::{Mode, selected_target};
 use crate::state::{Level, PaneId, State};
 
-/// Log lines a page key moves.
-const LOG_PAGE: u64 = 20;
-
 /// Open the Pods pane's selected pod on `screen`.
 pub fn open_selected(state: &mut State, screen: PodScreen) -> Effect {
     let Some(crate::state::view::Target::Pod { namespace, name }) = selected_target(state, PaneId::Pods)
@@ -186,9 +183,7 @@ fn scroll(state: &mut State, screen: PodScreen, delta: isize) -> Effect {
     if screen == PodScreen::Logs {
         let (first, last) = log_span(state);
         with_logs(state, |l| {
-            let step = |n: isize| {
-                if n.unsigned_abs() == PAGE as usize * 2 { LOG_PAGE } else { n.unsigned_abs() as u64 }
-            };
+            let step = |n: isize| n.unsigned_abs() as u64;
             l.anchor = match (l.anchor, delta) {
                 (_, d) if d == isize::MIN / 2 => LogAnchor::Top(first),
                 (_, d) if d == isize::MAX / 2 => LogAnchor::Tail,

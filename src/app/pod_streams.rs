@@ -79,8 +79,44 @@ impl PodStreams {
         }
     }
 
-    /// How many streams run (for tests of the app loop's bookkeeping).
+    /// How many streams run.
     pub fn running(&self) -> usize {
         self.detail.is_some() as usize + self.logs.is_some() as usize
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn streams_the_view_no_longer_names_are_stopped() {
+        let (tx, mut rx) = sources::channel();
+        let mut s = PodStreams::new(Backend::None, tx);
+        let key = PodKey::new("storefront", "cart-1");
+        s.watch_pod(1, key.clone());
+        let req = LogRequest {
+            key,
+            container: "cart".into(),
+            previous: false,
+            follow: true,
+            timestamps: false,
+            tail_lines: 10,
+        };
+        s.stream_logs(2, req);
+        assert_eq!(s.running(), 2);
+        // Without a source that can stream, each says so rather than staying silent.
+        for _ in 0..2 {
+            let Some(Message::Pod(u)) = rx.recv().await else { panic!("a message") };
+            let said = matches!(
+                u,
+                PodUpdate::DetailFailed { stream: 1, .. } | PodUpdate::LogEnded { stream: 2, error: Some(_) }
+            );
+            assert!(said, "{u:?}");
+        }
+        s.retain((Some(1), Some(3)));
+        assert_eq!(s.running(), 1, "the log stream the view moved on from is stopped");
+        s.retain((None, None));
+        assert_eq!(s.running(), 0);
     }
 }

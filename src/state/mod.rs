@@ -198,6 +198,11 @@ pub struct State {
 
 /// Apply one message. Returns whether anything visible changed, so the loop can skip a redraw.
 pub fn update(state: &mut State, msg: Message) -> bool {
+    let msg = match msg {
+        // Not a pane's data: the pod view's messages leave triage as it is.
+        Message::Pod(u) => return pod_view::apply(state, u),
+        m => m,
+    };
     state.triage_stale = true;
     match msg {
         Message::Register { source, interval_ms, feeds } => {
@@ -226,11 +231,7 @@ pub fn update(state: &mut State, msg: Message) -> bool {
             state.view.report_outcome(at, &outcome);
             true
         }
-        Message::Pod(u) => {
-            // Not a pane's data: the pod view's messages do not change triage.
-            state.triage_stale = false;
-            pod_view::apply(state, u)
-        }
+        Message::Pod(u) => pod_view::apply(state, u),
         Message::Tick(now) => {
             state.now = now;
             true

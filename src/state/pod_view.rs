@@ -255,3 +255,25 @@ impl State {
         self.view.pod.as_ref()?.search.as_deref().and_then(Search::new)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::{Data, Message, SourceId, update};
+
+    #[test]
+    fn a_pod_views_message_leaves_a_pending_triage_rebuild_pending() {
+        let mut s = State::new("shop-prod", 0);
+        s.finish_batch();
+        let stream = s.open_pod(PodKey::new("storefront", "cart-1"), PodScreen::Describe).unwrap();
+        update(
+            &mut s,
+            Message::Data { source: SourceId::new("kube/events"), at: 1, data: Data::Events(vec![]) },
+        );
+        assert!(update(&mut s, Message::Pod(PodUpdate::Events { stream, events: vec![] })));
+        assert!(s.triage_stale, "the events message still needs triage rebuilt");
+        // A message for a stream that is not open changes nothing.
+        assert!(!update(&mut s, Message::Pod(PodUpdate::Gone { stream: stream + 1 })));
+        assert!(!s.pod_data.gone);
+    }
+}
