@@ -110,6 +110,8 @@ pub enum PaneArg {
     Infrastructure,
     Argocd,
     Pods,
+    /// The Pods pane's workloads view: Deployments, StatefulSets, DaemonSets.
+    Workloads,
     Scaling,
     Alerts,
     Cost,

@@ -1,6 +1,7 @@
 //! The Kubernetes sources against the test API server, through the real kube client over
 //! HTTP: rows appear, watch events change them, a forced 410 relists without emptying the
-//! pane, a 403 on one kind shows while the others load, and the server going down and coming
+//! pane, a 403 on one kind shows while the others load, a namespace refused under -A is named
+//! while the others load, and the server going down and coming
 //! back is survived.
 
 mod support;
@@ -97,10 +98,17 @@ async fn pods_nodes_and_hpas_appear_as_the_demo_has_them() {
         assert_eq!(g.conditions, w.conditions);
         assert_eq!(g.target, w.target);
     }
+    // Deployments, StatefulSets and DaemonSets as the demo has them, worst first.
+    run.until("workloads", |s| s.workloads.len() == world.workloads().len()).await;
+    let mut want_workloads = world.workloads();
+    // The API keeps times to the second.
+    want_workloads.iter_mut().for_each(|w| w.created_at = w.created_at / 1000 * 1000);
+    flightdeck::state::workloads::sort(&mut want_workloads);
+    assert_eq!(run.state.workloads, want_workloads);
     // Warning events arrive; normal ones are not asked for.
     run.until("warning events", |s| !s.events.is_empty()).await;
     assert!(run.state.events.iter().all(|e| e.warning));
-    for id in ["kube/pods", "kube/nodes", "kube/hpas", "kube/events"] {
+    for id in ["kube/pods", "kube/workloads", "kube/nodes", "kube/hpas", "kube/events"] {
         let h = &run.state.sources[&flightdeck::state::SourceId::new(id)].health;
         assert_eq!(h.state(run.state.now), SourceState::Ok, "{id}");
     }
@@ -112,6 +120,9 @@ async fn pods_nodes_and_hpas_appear_as_the_demo_has_them() {
         "/apis/apps/v1/replicasets",
         "/apis/autoscaling/v2/horizontalpodautoscalers",
         "/api/v1/events",
+        "/apis/apps/v1/deployments",
+        "/apis/apps/v1/statefulsets",
+        "/apis/apps/v1/daemonsets",
     ] {
         let reqs: Vec<_> = server.requests().into_iter().filter(|r| r.path == path).collect();
         let lists = reqs.iter().filter(|r| !r.is_watch()).count();
@@ -239,7 +250,8 @@ async fn without_metrics_the_columns_say_so_and_nothing_fails() {
     }
     assert!(!run.state.pods.metrics_available);
     assert!(run.state.pods.by_key.values().all(|p| p.cpu_milli.is_none()));
-    assert_eq!(run.state.pane_freshness(PaneId::Pods).state, Some(SourceState::Ok));
+    run.until("the pods pane healthy", |s| s.pane_freshness(PaneId::Pods).state == Some(SourceState::Ok))
+        .await;
 }
 
 #[tokio::test]
@@ -317,4 +329,59 @@ async fn malformed_answers_and_server_errors_back_off_and_recover() {
     server.clear_faults();
     run.until("nodes and HPAs after recovery", |s| !s.infra.nodes.is_empty() && !s.scaling.hpas.is_empty())
         .await;
+}
+
+#[tokio::test]
+async fn under_all_namespaces_a_forbidden_namespace_is_named_and_the_others_load() {
+    let (server, _) = TestServer::demo(7, 0).await;
+    // Roles bound per namespace, none in kube-system: the cluster-wide list is refused too.
+    server.fault("pods", Some("kube-system"), FaultKind::Status(403));
+    let readable = server.list("Pod").iter().filter(|p| p["metadata"]["namespace"] != "kube-system").count();
+    assert!(readable > 0 && readable < pod_count(&server));
+    let mut run = Run::start(&server, Some(Scope::All)).await;
+    run.until("every pod outside kube-system", |s| s.pods.len() == readable).await;
+    assert!(run.state.pods.by_key.keys().all(|k| k.namespace != "kube-system"));
+    let f = run.state.pane_freshness(PaneId::Pods);
+    assert_eq!(f.state, Some(SourceState::Error), "the refusal stays on the pane");
+    let err = f.error.unwrap();
+    assert!(err.starts_with("kube/pods@kube-system: "), "{err}");
+    assert!(err.contains("pods is forbidden") && err.contains("in the namespace \"kube-system\""), "{err}");
+    // The namespaces that load stay live: a change in one of them arrives.
+    let p = server.list("Pod").into_iter().find(|p| p["metadata"]["namespace"] == "storefront").unwrap();
+    let name = p["metadata"]["name"].as_str().unwrap().to_string();
+    server.delete("Pod", "storefront", &name);
+    let key = PodKey::new("storefront", name);
+    run.until("the deletion in storefront", |s| !s.pods.by_key.contains_key(&key)).await;
+    // Access granted: kube-system loads on the watcher's retry and its refusal leaves the pane.
+    server.clear_faults();
+    let all = pod_count(&server);
+    run.until("kube-system's pods", |s| s.pods.len() == all).await;
+    run.until("no refusal left", |s| !s.sources.keys().any(|id| id.as_str().contains('@'))).await;
+    run.until("the pods pane healthy", |s| s.pane_freshness(PaneId::Pods).state == Some(SourceState::Ok))
+        .await;
+}
+
+#[tokio::test]
+async fn a_rollout_past_its_deadline_turns_its_workload_row_red() {
+    use flightdeck::state::Level;
+    let (server, _) = TestServer::demo(7, 0).await;
+    let mut run = Run::start(&server, Some(Scope::Namespace("storefront".into()))).await;
+    run.until("storefront workloads", |s| s.workloads.iter().any(|w| w.name == "product")).await;
+    let row = |s: &State| s.workloads.iter().find(|w| w.name == "product").cloned().unwrap();
+    assert_eq!(row(&run.state).level(), Level::Ok);
+    // The controller reports the new ReplicaSet stuck: a MODIFIED event with its conditions.
+    let mut d = server.get("Deployment", "storefront", "product").expect("product deployment");
+    d["metadata"]["generation"] = json!(2);
+    d["status"]["observedGeneration"] = json!(2);
+    d["status"]["updatedReplicas"] = json!(1);
+    d["status"]["conditions"] = json!([{"type": "Progressing", "status": "False",
+        "reason": "ProgressDeadlineExceeded", "message": "ReplicaSet \"product-5f6d\" has timed out progressing."}]);
+    server.put("Deployment", d);
+    run.until("the failed rollout", |s| row(s).failure.is_some()).await;
+    let w = row(&run.state);
+    assert_eq!((w.level(), w.status().as_str()), (Level::Crit, "ProgressDeadlineExceeded"));
+    assert_eq!(run.state.workloads[0].name, "product", "the failing workload sorts first");
+    // Deleted: the row goes.
+    server.delete("Deployment", "storefront", "product");
+    run.until("the row gone", |s| !s.workloads.iter().any(|w| w.name == "product")).await;
 }

@@ -41,6 +41,7 @@ pane_snapshots! {
     infrastructure => PaneArg::Infrastructure,
     argocd => PaneArg::Argocd,
     pods => PaneArg::Pods,
+    workloads => PaneArg::Workloads,
     scaling => PaneArg::Scaling,
     alerts => PaneArg::Alerts,
     cost => PaneArg::Cost,

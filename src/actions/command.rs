@@ -60,6 +60,8 @@ pub enum Command {
     /// The next / previous line matching the `/` search.
     NextMatch,
     PrevMatch,
+    /// Pods: the workloads view (Deployments, StatefulSets, DaemonSets), or back to the pods.
+    Workloads,
     Action(ActionId),
 }
 
@@ -104,6 +106,11 @@ pub const NAVIGATION: &[(&str, Command, &str)] = &[
     ("next_container", Command::NextContainer, "the next container's logs"),
     ("next_match", Command::NextMatch, "next search match"),
     ("prev_match", Command::PrevMatch, "previous search match"),
+    (
+        "workloads",
+        Command::Workloads,
+        "workloads: Deployments, StatefulSets, DaemonSets; or back to the pods",
+    ),
 ];
 
 impl Command {

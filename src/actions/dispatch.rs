@@ -5,9 +5,11 @@ use super::alert_commands;
 use super::command::Command;
 use super::pod_keys;
 use super::registry::{self, ActionId};
+pub use super::targets::applies;
+use super::targets::retarget;
 use super::triage;
 use crate::state::view::{
-    AlertsView, Mode, Overlay, Pending, Prompt, PromptKind, Target, reveal, row_counts, row_key,
+    AlertsView, Mode, Overlay, Pending, PodsView, Prompt, PromptKind, Target, reveal, row_counts, row_key,
     selected_problem, selected_target,
 };
 use crate::state::{Level, PaneId, State};
@@ -85,6 +87,8 @@ pub fn dispatch(state: &mut State, cmd: Command) -> Effect {
             } else if pane == PaneId::Alerts && view.alerts_view == AlertsView::Silences {
                 // Out of the silences view first, as k9s steps back one view at a time.
                 view.alerts_view = AlertsView::List;
+            } else if pane == PaneId::Pods && view.pods_view == PodsView::Workloads {
+                view.pods_view = PodsView::Pods;
             } else if view.filter_text(pane).is_some() {
                 // Esc clears a kept filter next, as in k9s.
                 view.set_filter(pane, None);
@@ -137,6 +141,14 @@ pub fn dispatch(state: &mut State, cmd: Command) -> Effect {
             super::prompt::open(state, PromptKind::Sort);
             return Effect::None;
         }
+        Command::Workloads => {
+            if pane == PaneId::Pods {
+                let to =
+                    if view.pods_view == PodsView::Workloads { PodsView::Pods } else { PodsView::Workloads };
+                show_pods_view(state, to);
+            }
+            return Effect::None;
+        }
         Command::GroupAlerts | Command::Silences | Command::Jump => {
             alert_commands::run(state, cmd);
             return Effect::None;
@@ -148,6 +160,14 @@ pub fn dispatch(state: &mut State, cmd: Command) -> Effect {
     // The user moved the cursor: it now follows the row it is on.
     state.view.anchor[pane.index()] = row_key(state, pane, state.view.selected(pane));
     Effect::None
+}
+
+/// Switch what the Pods pane lists; the selection starts at the top (the worst row).
+pub fn show_pods_view(state: &mut State, to: PodsView) {
+    let i = PaneId::Pods.index();
+    state.view.pods_view = to;
+    state.view.selected[i] = 0;
+    state.view.anchor[i] = row_key(state, PaneId::Pods, 0);
 }
 
 /// The user said yes: run it.
@@ -241,7 +261,7 @@ fn ask(state: &mut State, id: ActionId) -> Effect {
         return Effect::None;
     }
     let pane = state.view.active_pane();
-    if spec.pane != pane {
+    if !spec.offered_in(pane) {
         return Effect::None;
     }
     let Some(target) = selected_target(state, pane) else {
@@ -290,37 +310,6 @@ fn ask_on(state: &mut State, id: ActionId, target: Target) -> Effect {
     } else {
         state.view.say(now, format!("{} {} …", spec.title, target.describe()), Level::Accent);
         Effect::Run { action: id, target, context }
-    }
-}
-
-/// Whether an action can act on a row's target (for the status line's hints).
-pub fn applies(state: &State, id: ActionId, target: &Target) -> bool {
-    if let (ActionId::Silence, Target::Alert { fingerprint, .. }) = (id, target) {
-        // Only Alertmanager silences; a CloudWatch alarm is not silenced from here.
-        let source =
-            state.alerts.items.iter().find(|a| &a.fingerprint == fingerprint).map(|a| a.source.as_str());
-        return source.is_some_and(|s| s.contains("alertmanager"));
-    }
-    retarget(state, id, target.clone()).is_some()
-}
-
-/// Some actions act on something the row points at: a restart acts on the pod's owner.
-fn retarget(state: &State, id: ActionId, t: Target) -> Option<Target> {
-    match (id, t) {
-        (ActionId::RolloutRestart, Target::Pod { namespace, name }) => {
-            let pod = state.pods.by_key.get(&crate::state::pods::PodKey::new(namespace.clone(), name))?;
-            let owner = pod.owner.as_ref()?;
-            matches!(owner.kind.as_str(), "Deployment" | "StatefulSet" | "DaemonSet")
-                .then(|| Target::Workload { namespace, kind: owner.kind.clone(), name: owner.name.clone() })
-        }
-        (ActionId::ExpireSilence, t @ Target::Silence { .. }) => Some(t),
-        (ActionId::ExpireSilence, _) | (_, Target::Silence { .. }) => None,
-        // Scaling from the Scaling pane scales what the HPA targets.
-        (ActionId::Scale, Target::Hpa { namespace, name }) => {
-            let hpa = state.scaling.hpas.iter().find(|h| h.namespace == namespace && h.name == name)?;
-            Some(Target::Workload { namespace, kind: hpa.target.kind.clone(), name: hpa.target.name.clone() })
-        }
-        (_, t) => Some(t),
     }
 }
 

@@ -57,9 +57,9 @@ pub const COMMANDS: &[Entry] = &[
     entry("pods", &["po", "pod"], Arg::None, "the Pods pane", Run::Pane(PaneId::Pods)),
     entry(
         "deploy",
-        &["deployments", "deployment", "dp", "workloads"],
+        &["deployments", "deployment", "dp", "workloads", "sts", "statefulsets", "ds", "daemonsets"],
         Arg::None,
-        "pods by owner (the Pods pane)",
+        "workloads: Deployments, StatefulSets, DaemonSets",
         Run::Deployments,
     ),
     entry(
@@ -119,7 +119,7 @@ fn actions(state: &State) -> impl Iterator<Item = &'static registry::ActionSpec>
     let pane = state.view.active_pane();
     registry::ACTIONS
         .iter()
-        .filter(move |a| state.view.mode == Mode::Triage || a.pane == pane)
+        .filter(move |a| state.view.mode == Mode::Triage || a.offered_in(pane))
         .filter(|a| !(state.readonly && a.mutating))
 }
 

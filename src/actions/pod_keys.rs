@@ -6,7 +6,7 @@ use super::command::Command;
 use super::dispatch::{Effect, PAGE};
 use crate::state::pod_view::{LogAnchor, LogsView, PodScreen, StreamStart};
 use crate::state::pods::PodKey;
-use crate::state::view::{Mode, selected_target};
+use crate::state::view::{Mode, PodsView, selected_target};
 use crate::state::{Level, PaneId, State};
 
 /// Open the Pods pane's selected pod on `screen`.
@@ -30,7 +30,8 @@ pub fn open(state: &mut State, key: PodKey, screen: PodScreen) -> Effect {
 /// commands that work as everywhere else.
 pub fn command(state: &mut State, cmd: Command) -> Option<Effect> {
     let Mode::Pod(screen) = state.view.mode else {
-        if state.view.active_pane() != PaneId::Pods {
+        // The workloads view's rows are not pods: its keys are its own.
+        if state.view.active_pane() != PaneId::Pods || state.view.pods_view != PodsView::Pods {
             return None;
         }
         return match cmd {

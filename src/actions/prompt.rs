@@ -5,7 +5,7 @@
 use super::command::Command;
 use super::dispatch::{Effect, dispatch};
 use super::palette::{self, Run};
-use crate::state::view::{HISTORY_KEPT, Mode, Overlay, Prompt, PromptKind};
+use crate::state::view::{HISTORY_KEPT, Mode, Overlay, PodsView, Prompt, PromptKind};
 use crate::state::{Level, PaneId, State};
 
 /// A key as a prompt sees it.
@@ -184,11 +184,15 @@ pub fn run_line(state: &mut State, line: &str) -> Effect {
         Effect::None
     };
     match parsed.run {
-        Run::Pane(p) => dispatch(state, Command::Pane(p.index() as u8 + 1)),
+        Run::Pane(p) => {
+            if p == PaneId::Pods && state.view.pods_view != PodsView::Pods {
+                super::dispatch::show_pods_view(state, PodsView::Pods);
+            }
+            dispatch(state, Command::Pane(p.index() as u8 + 1))
+        }
         Run::Deployments => {
             dispatch(state, Command::Pane(PaneId::Pods.index() as u8 + 1));
-            let msg = "workloads: the Pods pane shows each pod's owner; unwell ones are in :triage";
-            state.view.say(now, msg, Level::Muted);
+            super::dispatch::show_pods_view(state, PodsView::Workloads);
             Effect::None
         }
         Run::Triage => dispatch(state, Command::Triage),
@@ -259,8 +263,9 @@ mod tests {
         typed(&mut s, "triage");
         assert_eq!(s.view.mode, Mode::Triage);
         typed(&mut s, "deploy");
-        assert_eq!(s.view.mode, Mode::Full(PaneId::Pods));
-        assert!(s.view.status.as_ref().unwrap().text.contains("owner"));
+        assert_eq!((s.view.mode, s.view.pods_view), (Mode::Full(PaneId::Pods), PodsView::Workloads));
+        typed(&mut s, "po");
+        assert_eq!(s.view.pods_view, PodsView::Pods, ":po is the pods again");
         assert_eq!(typed(&mut s, "q"), Effect::Quit);
     }
 

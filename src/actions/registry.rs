@@ -113,7 +113,7 @@ pub const ACTIONS: &[ActionSpec] = &[
         name: "scale",
         title: "Scale",
         pane: PaneId::Scaling,
-        help: "scale the workload the selected HPA targets to a count you type",
+        help: "scale the workload (the HPA's target, the workload or pod's owner) to a count you type",
         mutating: true,
         destructive: false,
         confirm: true,
@@ -162,6 +162,14 @@ pub const ACTIONS: &[ActionSpec] = &[
     },
 ];
 
+impl ActionSpec {
+    /// Whether the action is offered in `pane`: its own, or one whose rows it can also act on
+    /// (a scale from the Pods pane acts on the selected workload or the pod's owner).
+    pub fn offered_in(&self, pane: PaneId) -> bool {
+        self.pane == pane || matches!((self.id, pane), (ActionId::Scale, PaneId::Pods))
+    }
+}
+
 /// Actions that ask for a value before the confirmation.
 pub fn asks_input(id: ActionId) -> bool {
     matches!(id, ActionId::Scale | ActionId::EditHpa)
@@ -177,5 +185,5 @@ pub fn by_name(name: &str) -> Option<&'static ActionSpec> {
 
 /// The actions that apply to a pane, less the mutating ones when read-only.
 pub fn for_pane(pane: PaneId, readonly: bool) -> impl Iterator<Item = &'static ActionSpec> {
-    ACTIONS.iter().filter(move |a| a.pane == pane && !(readonly && a.mutating))
+    ACTIONS.iter().filter(move |a| a.offered_in(pane) && !(readonly && a.mutating))
 }

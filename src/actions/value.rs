@@ -22,14 +22,17 @@ pub enum Key {
 pub fn open(state: &mut State, id: ActionId, target: Target) {
     let spec = registry::spec(id);
     let (hint, text) = match (&target, id) {
-        (Target::Workload { namespace, name, .. }, ActionId::Scale) => {
-            let current = state
-                .scaling
-                .hpas
-                .iter()
-                .find(|h| &h.namespace == namespace && &h.target.name == name)
-                .map_or(String::new(), |h| h.desired.to_string());
-            ("replicas", current)
+        (Target::Workload { namespace, kind, name }, ActionId::Scale) => {
+            // The HPA's desired count is the live one; else what the workload asks for.
+            let hpa = state.scaling.hpas.iter().find(|h| &h.namespace == namespace && &h.target.name == name);
+            let current = hpa.map(|h| h.desired).or_else(|| {
+                state
+                    .workloads
+                    .iter()
+                    .find(|w| &w.namespace == namespace && &w.name == name && w.kind.label() == kind)
+                    .map(|w| w.desired)
+            });
+            ("replicas", current.map_or(String::new(), |n| n.to_string()))
         }
         (Target::Hpa { namespace, name }, ActionId::EditHpa) => {
             let h = state.scaling.hpas.iter().find(|h| &h.namespace == namespace && &h.name == name);

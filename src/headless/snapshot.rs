@@ -62,6 +62,10 @@ pub fn show(state: &mut State, pane: PaneArg) {
         PaneArg::Infrastructure => Some(PaneId::Infrastructure),
         PaneArg::Argocd => Some(PaneId::ArgoCd),
         PaneArg::Pods => Some(PaneId::Pods),
+        PaneArg::Workloads => {
+            state.view.pods_view = crate::state::view::PodsView::Workloads;
+            Some(PaneId::Pods)
+        }
         PaneArg::Scaling => Some(PaneId::Scaling),
         PaneArg::Alerts => Some(PaneId::Alerts),
         PaneArg::Cost => Some(PaneId::Cost),

@@ -16,6 +16,7 @@ pub mod silence_form;
 pub mod silences;
 pub mod triage;
 pub mod view;
+pub mod workloads;
 
 use std::collections::{BTreeMap, VecDeque};
 
@@ -106,6 +107,8 @@ pub enum Data {
     PodUpsert(pods::Pod),
     PodDelete(pods::PodKey),
     Hpas(Vec<scaling::Hpa>),
+    /// Every Deployment, StatefulSet and DaemonSet in scope.
+    Workloads(Vec<workloads::Workload>),
     /// The full set of alerts from this source; other sources' alerts are kept.
     Alerts(Vec<alerts::Alert>),
     /// One Alertmanager poll: its alerts and silences together, so the alerts never name
@@ -139,6 +142,11 @@ pub enum Message {
         source: SourceId,
         feeds: Vec<PaneId>,
         reason: String,
+    },
+    /// A source that no longer exists, e.g. a namespace the user may read again, whose
+    /// refusal had a source of its own.
+    Unregister {
+        source: SourceId,
     },
     Data {
         source: SourceId,
@@ -184,6 +192,8 @@ pub struct State {
     pub argocd: argocd::ArgoCd,
     pub pods: pods::Pods,
     pub scaling: scaling::Scaling,
+    /// Worst first.
+    pub workloads: Vec<workloads::Workload>,
     pub alerts: alerts::Alerts,
     pub cost: cost::Cost,
     pub events: VecDeque<pods::ClusterEvent>,
@@ -213,6 +223,7 @@ pub fn update(state: &mut State, msg: Message) -> bool {
             state.sources.insert(source, SourceEntry { health: SourceHealth::disabled(reason), feeds });
             true
         }
+        Message::Unregister { source } => state.sources.remove(&source).is_some(),
         Message::Failed { source, at, error } => {
             let entry = source_entry(state, &source);
             entry.health.last_error = Some(error);
@@ -263,6 +274,10 @@ fn apply_data(state: &mut State, source: &SourceId, data: Data) {
         Data::PodUpsert(p) => state.pods.upsert(p),
         Data::PodDelete(k) => state.pods.remove(&k),
         Data::Hpas(h) => state.scaling.replace(h),
+        Data::Workloads(mut w) => {
+            workloads::sort(&mut w);
+            state.workloads = w;
+        }
         Data::Alerts(mut a) => {
             for alert in &mut a {
                 alert.source = source.to_string();
@@ -313,6 +328,7 @@ impl State {
         self.pods = pods::Pods::default();
         self.infra.nodes.clear();
         self.scaling = scaling::Scaling::default();
+        self.workloads.clear();
         self.events.clear();
         // The open pod belongs to the old context; its streams stop with the view.
         if self.view.pod.take().is_some() {

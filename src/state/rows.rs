@@ -10,6 +10,7 @@ use super::argocd::ArgoApp;
 use super::infra::Node;
 use super::pods::PodKey;
 use super::scaling::Hpa;
+use super::workloads::Workload;
 use super::{PaneId, State};
 
 /// A parsed `/` filter: `text` (substring), `!text` (not), `key=value` (a field or label).
@@ -239,6 +240,29 @@ pub fn hpas(state: &State) -> Cow<'_, [Hpa]> {
         |a, b, c| match c {
             'r' => a.current.cmp(&b.current),
             'u' => a.peak_utilisation().cmp(&b.peak_utilisation()),
+            _ => a.key().cmp(&b.key()),
+        },
+    )
+}
+
+pub fn workloads(state: &State) -> Cow<'_, [Workload]> {
+    narrow(
+        state,
+        PaneId::Pods,
+        &state.workloads,
+        |w| {
+            vec![
+                ("name", w.name.clone()),
+                ("namespace", w.namespace.clone()),
+                ("kind", w.kind.label().to_lowercase()),
+                ("status", w.status()),
+                ("image", w.image.clone()),
+            ]
+        },
+        |w| in_ns(state, &w.namespace),
+        |a, b, c| match c {
+            's' => b.level().cmp(&a.level()),
+            'a' => b.created_at.cmp(&a.created_at),
             _ => a.key().cmp(&b.key()),
         },
     )

@@ -15,6 +15,15 @@ pub enum AlertsView {
     Silences,
 }
 
+/// What the Pods pane lists.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum PodsView {
+    #[default]
+    Pods,
+    /// Deployments, StatefulSets and DaemonSets with their rollout state.
+    Workloads,
+}
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Mode {
     #[default]
@@ -248,6 +257,7 @@ pub struct View {
     /// A context `:ctx` asked for that the sources have not switched to yet.
     pub requested_context: Option<String>,
     pub alerts_view: AlertsView,
+    pub pods_view: PodsView,
     /// The pod open in the detail or log view.
     pub pod: Option<super::pod_view::PodView>,
     /// The last stream id handed out (pod watches, log streams).
@@ -349,7 +359,10 @@ pub fn row_counts(state: &State) -> [usize; 6] {
         rows::nodes(state).len(),
         // The tree, not the app list: apps in a parent cycle are not rows.
         rows::apps(state).len(),
-        rows::pod_order(state).len(),
+        match state.view.pods_view {
+            PodsView::Pods => rows::pod_order(state).len(),
+            PodsView::Workloads => rows::workloads(state).len(),
+        },
         rows::hpas(state).len(),
         alert_rows(state),
         rows::services(state).len(),
@@ -370,7 +383,10 @@ pub fn row_key(state: &State, pane: PaneId, i: usize) -> Option<String> {
     match pane {
         PaneId::Infrastructure => rows::nodes(state).get(i).map(|n| n.name.clone()),
         PaneId::ArgoCd => rows::apps(state).get(i).map(|(_, a)| a.name.clone()),
-        PaneId::Pods => rows::pod_order(state).get(i).map(|k| k.to_string()),
+        PaneId::Pods => match state.view.pods_view {
+            PodsView::Pods => rows::pod_order(state).get(i).map(|k| k.to_string()),
+            PodsView::Workloads => rows::workloads(state).get(i).map(|w| w.key()),
+        },
         PaneId::Scaling => rows::hpas(state).get(i).map(|h| h.key()),
         PaneId::Alerts => match state.view.alerts_view {
             AlertsView::List => rows::alerts(state).get(i).map(|a| a.fingerprint.clone()),
@@ -387,6 +403,9 @@ fn find_row(state: &State, pane: PaneId, key: &str) -> Option<usize> {
     match pane {
         PaneId::Infrastructure => rows::nodes(state).iter().position(|n| n.name == key),
         PaneId::ArgoCd => rows::apps(state).iter().position(|(_, a)| a.name == key),
+        PaneId::Pods if state.view.pods_view == PodsView::Workloads => {
+            rows::workloads(state).iter().position(|w| w.key() == key)
+        }
         PaneId::Pods => {
             let (ns, name) = key.split_once('/')?;
             rows::pod_order(state).iter().position(|k| k.namespace == ns && k.name == name)
@@ -459,8 +478,18 @@ pub fn reveal(state: &mut State, target: &Target) -> bool {
         Target::Node(n) => (PaneId::Infrastructure, n.clone()),
         Target::App(a) => (PaneId::ArgoCd, a.clone()),
         Target::Pod { namespace, name } => (PaneId::Pods, format!("{namespace}/{name}")),
+        Target::Workload { namespace, kind, name }
+            if let Some(w) = state.workloads.iter().find(|w| {
+                w.namespace == *namespace && w.name == *name && w.kind.label() == kind.as_str()
+            }) =>
+        {
+            state.view.pods_view = PodsView::Workloads;
+            (PaneId::Pods, w.key())
+        }
         Target::Workload { namespace, name, .. } => {
-            // The workload's first pod in the Pods pane's order (problems first).
+            // Without workload rows (not watched): the workload's first pod in the Pods
+            // pane's order (problems first).
+            state.view.pods_view = PodsView::Pods;
             let owned = state
                 .pods
                 .iter_ordered()
@@ -498,6 +527,10 @@ pub fn selected_target(state: &State, pane: PaneId) -> Option<Target> {
     match pane {
         PaneId::Infrastructure => rows::nodes(state).get(i).map(|n| Target::Node(n.name.clone())),
         PaneId::ArgoCd => rows::apps(state).get(i).map(|(_, a)| Target::App(a.name.clone())),
+        PaneId::Pods if state.view.pods_view == PodsView::Workloads => {
+            let w = rows::workloads(state).get(i)?.clone();
+            Some(Target::Workload { namespace: w.namespace, kind: w.kind.label().to_string(), name: w.name })
+        }
         PaneId::Pods => {
             let order = rows::pod_order(state);
             let key = order.get(i)?;

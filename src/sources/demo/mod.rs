@@ -86,7 +86,11 @@ impl Feed {
             "demo/kubernetes" => {
                 let mut out = vec![Data::Nodes(world.nodes())];
                 out.extend(self.pod_changes(world.pods()));
-                out.extend([Data::Hpas(world.hpas()), Data::Events(world.events())]);
+                out.extend([
+                    Data::Workloads(world.workloads()),
+                    Data::Hpas(world.hpas()),
+                    Data::Events(world.events()),
+                ]);
                 out
             }
             "demo/cloudwatch" => {

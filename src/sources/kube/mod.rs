@@ -1,5 +1,5 @@
 //! Kubernetes through the kube client: kubeconfig and context, then one watcher per kind
-//! (pods, replicasets, nodes, HPAs, warning events) feeding the Pods, Scaling and
+//! (pods, replicasets, Deployments / StatefulSets / DaemonSets, nodes, HPAs, warning events) feeding the Pods, Scaling and
 //! Infrastructure panes, plus metrics.k8s.io, and the actions a user can take on them.
 
 pub mod actions;
@@ -10,7 +10,9 @@ pub mod pod_detail;
 pub mod pod_watch;
 pub mod pods;
 pub mod quantity;
+pub mod scoped;
 mod watch;
+pub mod workloads;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -165,6 +167,7 @@ pub fn start(resolved: Resolved, tx: Sender) -> (Handle, TaskGuard) {
 /// The sources this module runs and the panes each feeds.
 pub const FEEDS: &[(&str, &[PaneId])] = &[
     ("kube/pods", &[PaneId::Pods]),
+    ("kube/workloads", &[PaneId::Pods]),
     ("kube/nodes", &[PaneId::Infrastructure]),
     ("kube/hpas", &[PaneId::Scaling]),
     ("kube/events", &[PaneId::Pods]),

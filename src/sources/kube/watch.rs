@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::time::Duration;
 
 use futures::{Stream, StreamExt};
-use k8s_openapi::api::apps::v1::ReplicaSet;
+use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
 use k8s_openapi::api::core::v1::{Event as KEvent, Node as KNode, Pod as KPod};
 use kube::Api;
@@ -19,10 +19,13 @@ use kube::runtime::watcher::{self, Event};
 use super::metrics::{Metrics, Polled};
 use super::objects::{self, loads};
 use super::pods::{self, Tracked};
-use super::{Connection, Scope, WatchBackoff, describe, source};
+use super::scoped::{self, Scoped};
+use super::workloads;
+use super::{Connection, WatchBackoff, describe, source};
 use crate::sources::{Sender, wall_now};
 use crate::state::pods::{ClusterEvent, Owner, PodKey};
 use crate::state::scaling::Hpa;
+use crate::state::workloads::{Workload, WorkloadKind};
 use crate::state::{Data, EVENTS_KEPT, Message};
 
 /// How often batched kinds (nodes, HPAs, events) are sent when they changed.
@@ -35,25 +38,15 @@ const UPSERT_LIMIT: usize = 1_000;
 // One lives per watch event and is moved once; boxing would only add an allocation per event.
 #[allow(clippy::large_enum_variant)]
 enum Item {
-    Pods(watcher::Result<Event<KPod>>),
-    ReplicaSets(watcher::Result<Event<PartialObjectMeta<ReplicaSet>>>),
+    Pods(Scoped<KPod>),
+    ReplicaSets(Scoped<PartialObjectMeta<ReplicaSet>>),
     Nodes(watcher::Result<Event<KNode>>),
-    Hpas(watcher::Result<Event<HorizontalPodAutoscaler>>),
-    Events(watcher::Result<Event<KEvent>>),
+    Hpas(Scoped<HorizontalPodAutoscaler>),
+    Events(Scoped<KEvent>),
+    Workloads(WorkloadKind, Scoped<Workload>),
 }
 
-fn api<K>(conn: &Connection) -> Api<K>
-where
-    K: kube::Resource<Scope = k8s_openapi::NamespaceResourceScope>,
-    <K as kube::Resource>::DynamicType: Default,
-{
-    match &conn.scope {
-        Scope::All => Api::all(conn.client.clone()),
-        Scope::Namespace(ns) => Api::namespaced(conn.client.clone(), ns),
-    }
-}
-
-fn boxed<S, T>(s: S, f: fn(T) -> Item) -> futures::stream::BoxStream<'static, Item>
+fn boxed<S, T>(s: S, f: impl FnMut(T) -> Item + Send + 'static) -> futures::stream::BoxStream<'static, Item>
 where
     S: Stream<Item = T> + Send + 'static,
     T: 'static,
@@ -87,6 +80,10 @@ pub struct Watch {
     hpa_set: Set<Hpa>,
     hpas_dirty: bool,
     hpas_sent: i64,
+    /// Workload rows by key; each kind lists on its own.
+    workloads: BTreeMap<String, Workload>,
+    workload_sets: [Set<Workload>; 3],
+    workloads_dirty: bool,
     events: HashMap<String, ClusterEvent>,
     event_set: Set<(String, ClusterEvent)>,
     events_dirty: bool,
@@ -98,17 +95,8 @@ pub struct Watch {
 pub async fn run(conn: Connection, tx: Sender) {
     let cfg = watcher::Config::default();
     let streams = vec![
-        boxed(
-            StreamBackoff::new(watch_kind(api::<KPod>(&conn), cfg.clone()), WatchBackoff::new()),
-            Item::Pods,
-        ),
-        boxed(
-            StreamBackoff::new(
-                watch_kind(api::<PartialObjectMeta<ReplicaSet>>(&conn), cfg.clone()),
-                WatchBackoff::new(),
-            ),
-            Item::ReplicaSets,
-        ),
+        boxed(scoped::watch::<KPod>(&conn, cfg.clone()), Item::Pods),
+        boxed(scoped::watch::<PartialObjectMeta<ReplicaSet>>(&conn, cfg.clone()), Item::ReplicaSets),
         boxed(
             StreamBackoff::new(
                 watch_kind(Api::<KNode>::all(conn.client.clone()), cfg.clone()),
@@ -116,21 +104,18 @@ pub async fn run(conn: Connection, tx: Sender) {
             ),
             Item::Nodes,
         ),
-        boxed(
-            StreamBackoff::new(
-                watch_kind(api::<HorizontalPodAutoscaler>(&conn), cfg.clone()),
-                WatchBackoff::new(),
-            ),
-            Item::Hpas,
-        ),
+        boxed(scoped::watch::<HorizontalPodAutoscaler>(&conn, cfg.clone()), Item::Hpas),
         // Only warnings: normal events are most of the volume and the panes do not show them.
-        boxed(
-            StreamBackoff::new(
-                watch_kind(api::<KEvent>(&conn), cfg.fields("type=Warning")),
-                WatchBackoff::new(),
-            ),
-            Item::Events,
-        ),
+        boxed(scoped::watch::<KEvent>(&conn, cfg.clone().fields("type=Warning")), Item::Events),
+        boxed(scoped::watch::<Deployment>(&conn, cfg.clone()), |s| {
+            Item::Workloads(WorkloadKind::Deployment, s.map(|d| workloads::deployment(&d)))
+        }),
+        boxed(scoped::watch::<StatefulSet>(&conn, cfg.clone()), |s| {
+            Item::Workloads(WorkloadKind::StatefulSet, s.map(|d| workloads::statefulset(&d)))
+        }),
+        boxed(scoped::watch::<DaemonSet>(&conn, cfg.clone()), |s| {
+            Item::Workloads(WorkloadKind::DaemonSet, s.map(|d| workloads::daemonset(&d)))
+        }),
     ];
     let mut all = futures::stream::select_all(streams);
     let mut state = Watch { metrics: Metrics::new(&conn), ..Watch::default() };
@@ -155,6 +140,17 @@ pub async fn run(conn: Connection, tx: Sender) {
             }
         }
     }
+}
+
+/// One watcher's event, after the namespace news is taken out.
+#[allow(clippy::large_enum_variant)]
+enum Change {
+    Pods(watcher::Result<Event<KPod>>),
+    ReplicaSets(watcher::Result<Event<PartialObjectMeta<ReplicaSet>>>),
+    Nodes(watcher::Result<Event<KNode>>),
+    Hpas(watcher::Result<Event<HorizontalPodAutoscaler>>),
+    Events(watcher::Result<Event<KEvent>>),
+    Workloads(WorkloadKind, watcher::Result<Event<Workload>>),
 }
 
 fn data(id: &str, data: Data) -> Message {
@@ -200,12 +196,46 @@ enum Step<T, K> {
     Delete(K),
 }
 
+/// A namespace the user may not read under `-A` gets a source of its own (`kube/pods@ns`),
+/// so its refusal stays on the pane while the namespaces that load keep it fresh.
+fn namespace_news<K>(id: &str, news: Scoped<K>) -> Result<watcher::Result<Event<K>>, Vec<Message>> {
+    let sub = |ns: &str| source(&format!("{id}@{ns}"));
+    let feeds = || super::FEEDS.iter().find(|(f, _)| *f == id).map(|(_, p)| p.to_vec()).unwrap_or_default();
+    match news {
+        Scoped::Event(e) => Ok(e),
+        Scoped::Forbidden { namespace, error } => {
+            tracing::warn!(source = id, %namespace, %error, "namespace forbidden");
+            let s = sub(&namespace);
+            Err(vec![
+                Message::Register { source: s.clone(), interval_ms: 0, feeds: feeds() },
+                Message::Failed { source: s, at: wall_now(), error },
+            ])
+        }
+        Scoped::Allowed { namespace } => Err(vec![Message::Unregister { source: sub(&namespace) }]),
+    }
+}
+
 impl Watch {
     fn handle(&mut self, item: Item) -> Vec<Message> {
+        let item = match item {
+            Item::Pods(s) => namespace_news("kube/pods", s).map(Change::Pods),
+            Item::ReplicaSets(s) => namespace_news("kube/pods", s).map(Change::ReplicaSets),
+            Item::Hpas(s) => namespace_news("kube/hpas", s).map(Change::Hpas),
+            Item::Events(s) => namespace_news("kube/events", s).map(Change::Events),
+            Item::Nodes(e) => Ok(Change::Nodes(e)),
+            Item::Workloads(k, s) => namespace_news("kube/workloads", s).map(|e| Change::Workloads(k, e)),
+        };
+        match item {
+            Ok(item) => self.handle_event(item),
+            Err(messages) => messages,
+        }
+    }
+
+    fn handle_event(&mut self, item: Change) -> Vec<Message> {
         let now = wall_now();
         match item {
-            Item::Pods(Err(e)) => failed("kube/pods", &e),
-            Item::Pods(Ok(ev)) => match step(&mut self.pod_set, ev, |p| pods::map(p, now)) {
+            Change::Pods(Err(e)) => failed("kube/pods", &e),
+            Change::Pods(Ok(ev)) => match step(&mut self.pod_set, ev, |p| pods::map(p, now)) {
                 Step::None => Vec::new(),
                 Step::Listed(list) => {
                     self.pods = list.into_iter().map(|t| (t.pod.key(), t)).collect();
@@ -242,8 +272,8 @@ impl Watch {
                 }
             },
             // ReplicaSets only name pods' owners: their trouble shows as the pods source's.
-            Item::ReplicaSets(Err(e)) => failed("kube/pods", &e),
-            Item::ReplicaSets(Ok(ev)) => {
+            Change::ReplicaSets(Err(e)) => failed("kube/pods", &e),
+            Change::ReplicaSets(Ok(ev)) => {
                 let changed = match step(&mut self.rs_set, ev, rs_entry) {
                     Step::None => return Vec::new(),
                     Step::Listed(list) => {
@@ -258,8 +288,8 @@ impl Watch {
                 };
                 if changed && self.pod_set.synced { self.reresolve() } else { Vec::new() }
             }
-            Item::Nodes(Err(e)) => failed("kube/nodes", &e),
-            Item::Nodes(Ok(ev)) => {
+            Change::Nodes(Err(e)) => failed("kube/nodes", &e),
+            Change::Nodes(Ok(ev)) => {
                 match step(&mut self.node_set, ev, |n| trim_node(n.clone())) {
                     Step::None => return Vec::new(),
                     Step::Listed(list) => {
@@ -278,8 +308,8 @@ impl Watch {
                 self.nodes_dirty = true;
                 Vec::new()
             }
-            Item::Hpas(Err(e)) => failed("kube/hpas", &e),
-            Item::Hpas(Ok(ev)) => {
+            Change::Hpas(Err(e)) => failed("kube/hpas", &e),
+            Change::Hpas(Ok(ev)) => {
                 match step(&mut self.hpa_set, ev, objects::hpa) {
                     Step::None => return Vec::new(),
                     Step::Listed(list) => self.hpas = list.into_iter().map(|h| (h.key(), h)).collect(),
@@ -294,8 +324,27 @@ impl Watch {
                 self.hpas_dirty = true;
                 Vec::new()
             }
-            Item::Events(Err(e)) => failed("kube/events", &e),
-            Item::Events(Ok(ev)) => {
+            Change::Workloads(_, Err(e)) => failed("kube/workloads", &e),
+            Change::Workloads(kind, Ok(ev)) => {
+                let set = &mut self.workload_sets[kind as usize];
+                match step(set, ev, Workload::clone) {
+                    Step::None => return Vec::new(),
+                    Step::Listed(list) => {
+                        self.workloads.retain(|_, w| w.kind != kind);
+                        self.workloads.extend(list.into_iter().map(|w| (w.key(), w)));
+                    }
+                    Step::Apply(w) => {
+                        self.workloads.insert(w.key(), w);
+                    }
+                    Step::Delete(w) => {
+                        self.workloads.remove(&w.key());
+                    }
+                }
+                self.workloads_dirty = true;
+                Vec::new()
+            }
+            Change::Events(Err(e)) => failed("kube/events", &e),
+            Change::Events(Ok(ev)) => {
                 let key = |e: &KEvent| {
                     format!(
                         "{}/{}",
@@ -389,6 +438,11 @@ impl Watch {
             self.hpas_dirty = false;
             self.hpas_sent = now;
             out.push(data("kube/hpas", Data::Hpas(self.hpas.values().cloned().collect())));
+        }
+        // Each kind sends once it has listed: one forbidden kind does not hold back the others.
+        if self.workloads_dirty && self.workload_sets.iter().any(|s| s.synced) {
+            self.workloads_dirty = false;
+            out.push(data("kube/workloads", Data::Workloads(self.workloads.values().cloned().collect())));
         }
         if self.events_dirty && self.event_set.synced {
             self.events_dirty = false;

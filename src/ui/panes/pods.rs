@@ -2,6 +2,7 @@
 //! Must never sort or build rows for the whole store: only the visible window, one allocation-free count.
 
 mod events;
+mod workloads;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -12,6 +13,7 @@ use super::PaneCtx;
 use crate::config::theme::Role;
 use crate::state::pods::{Pod, PodPhase};
 use crate::state::rows;
+use crate::state::view::PodsView;
 use crate::state::{Level, PaneId, State};
 use crate::ui::table::{self, Spec, Window};
 use crate::ui::widgets::{empty_note, level_symbol, push_counts, source_reported};
@@ -220,6 +222,9 @@ pub fn draw(f: &mut Frame, area: Rect, ctx: &PaneCtx) {
     let t = ctx.theme;
     if area.height == 0 || area.width == 0 {
         return;
+    }
+    if ctx.state.view.pods_view == PodsView::Workloads {
+        return workloads::draw(f, area, ctx);
     }
     if ctx.state.pods.is_empty() {
         if let Some(why) = empty_reason(ctx.state) {

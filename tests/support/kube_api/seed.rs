@@ -10,6 +10,7 @@ use flightdeck::state::UnixMs;
 use flightdeck::state::infra::{CapacityType, Node, NodeReadiness};
 use flightdeck::state::pods::{Pod, PodPhase};
 use flightdeck::state::scaling::Hpa;
+use flightdeck::state::workloads::{Workload, WorkloadKind};
 use serde_json::{Value, json};
 
 use super::TestServer;
@@ -44,7 +45,7 @@ pub fn demo_world(server: &TestServer, seed: u64, epoch: UnixMs, at_secs: u64) {
         server.put_metrics("NodeMetrics", json!({"metadata": {"name": n.name}, "timestamp": time(now),
             "window": "30s", "usage": {"cpu": format!("{}m", n.cpu_requested_milli / 2), "memory": mem(n.mem_requested_bytes / 2)}}));
     }
-    workloads(server, &pods, &world.hpas());
+    workloads(server, &pods, &world.hpas(), &world.workloads());
     let requests = split_requests(&pods, &nodes);
     for p in &pods {
         server.put("Pod", pod(p, requests.get(&p.name).copied().unwrap_or((100, 128 << 20)), now));
@@ -167,7 +168,7 @@ fn node(n: &Node) -> Value {
 }
 
 /// Deployments, StatefulSets and DaemonSets, plus a ReplicaSet per Deployment pod template.
-fn workloads(server: &TestServer, pods: &[Pod], hpas: &[Hpa]) {
+fn workloads(server: &TestServer, pods: &[Pod], hpas: &[Hpa], rows: &[Workload]) {
     let mut owners: BTreeMap<(String, String, String), (u32, BTreeSet<String>)> = BTreeMap::new();
     for p in pods {
         let Some(o) = &p.owner else { continue };
@@ -180,16 +181,22 @@ fn workloads(server: &TestServer, pods: &[Pod], hpas: &[Hpa]) {
     for ((ns, kind, name), (count, rsets)) in owners {
         let replicas =
             hpas.iter().find(|h| h.namespace == ns && h.target.name == name).map_or(count, |h| h.desired);
+        let row = rows.iter().find(|w| w.namespace == ns && w.name == name && w.kind.label() == kind);
+        let image = row.map_or_else(|| format!("registry.example.com/{name}:1.0"), |w| w.image.clone());
         let template = json!({"metadata": {"labels": {"app": name}},
-            "spec": {"containers": [{"name": name, "image": format!("registry.example.com/{name}:1.0")}]}});
+            "spec": {"containers": [{"name": name, "image": image}]}});
         let mut spec = json!({"selector": {"matchLabels": {"app": name}}, "template": template});
         if kind != "DaemonSet" {
             spec["replicas"] = json!(replicas);
         }
-        let status = json!({"replicas": count, "readyReplicas": count, "observedGeneration": 1});
+        let status = row.map_or_else(|| json!({"replicas": count, "readyReplicas": count}), workload_status);
+        if let Some(w) = row.filter(|w| w.kind.scalable()) {
+            spec["replicas"] = json!(w.desired);
+        }
         let wl = server.put(
             &kind,
-            json!({"metadata": {"name": name, "namespace": ns, "labels": {"app": name}},
+            json!({"metadata": {"name": name, "namespace": ns, "labels": {"app": name}, "generation": 1,
+                               "creationTimestamp": time(row.map_or(0, |w| w.created_at))},
             "spec": spec, "status": status}),
         );
         for rs in rsets {
@@ -203,6 +210,22 @@ fn workloads(server: &TestServer, pods: &[Pod], hpas: &[Hpa]) {
                 "status": {"replicas": count}}));
         }
     }
+}
+
+/// A workload's status as its controller writes it, from the demo's row.
+fn workload_status(w: &Workload) -> Value {
+    if w.kind == WorkloadKind::DaemonSet {
+        return json!({"desiredNumberScheduled": w.desired, "currentNumberScheduled": w.desired,
+            "numberMisscheduled": 0, "numberReady": w.ready, "updatedNumberScheduled": w.updated,
+            "numberAvailable": w.available, "observedGeneration": 1});
+    }
+    let mut s = json!({"replicas": w.desired, "readyReplicas": w.ready, "updatedReplicas": w.updated,
+        "availableReplicas": w.available, "observedGeneration": 1});
+    if let Some((reason, message)) = &w.failure {
+        s["conditions"] =
+            json!([{"type": "Progressing", "status": "False", "reason": reason, "message": message}]);
+    }
+    s
 }
 
 fn pod(p: &Pod, (cpu, m): (u64, u64), now: UnixMs) -> Value {

@@ -109,6 +109,10 @@ pub fn watch(shared: &Arc<Shared>, t: &Target, q: &HashMap<String, String>) -> R
         bookmark.tick().await;
         loop {
             tokio::select! {
+                // An expiry made before a change must end the watch before the change is sent,
+                // as the real server's compaction does.
+                biased;
+                _ = epoch.changed() => return,
                 c = live.recv() => match c {
                     Ok(c) => {
                         seen = seen.max(c.rv);
@@ -130,7 +134,6 @@ pub fn watch(shared: &Arc<Shared>, t: &Target, q: &HashMap<String, String>) -> R
                         return;
                     }
                 }
-                _ = epoch.changed() => return,
                 _ = &mut deadline => return,
                 _ = tx.closed() => return,
             }

@@ -263,3 +263,50 @@ impl World {
             .collect()
     }
 }
+
+/// How long a Deployment may go without progress before its rollout fails (the API default).
+const PROGRESS_DEADLINE_MS: i64 = 600_000;
+
+impl World {
+    /// The Deployments, StatefulSets and DaemonSets as their status would report them.
+    pub fn workloads(&self) -> Vec<crate::state::workloads::Workload> {
+        use crate::state::workloads::{Workload as Row, WorkloadKind};
+        let created = self.nodes.iter().map(|n| n.created_at).min().unwrap_or(0);
+        self.workloads
+            .iter()
+            .enumerate()
+            .map(|(i, w)| {
+                let pods = || self.pods.iter().filter(move |p| p.wl == i && p.active());
+                let kind = match w.kind {
+                    Kind::Deployment => WorkloadKind::Deployment,
+                    Kind::StatefulSet => WorkloadKind::StatefulSet,
+                    Kind::DaemonSet => WorkloadKind::DaemonSet,
+                };
+                let desired = if w.kind == Kind::DaemonSet { self.nodes.len() as u32 } else { w.replicas };
+                let ready = pods().filter(|p| p.ready()).count() as u32;
+                let updated = pods().filter(|p| p.hash == w.hash).count() as u32;
+                let stuck = w.kind == Kind::Deployment
+                    && updated.min(ready) < desired
+                    && self.now - w.rolled_at > PROGRESS_DEADLINE_MS;
+                let failure = stuck.then(|| {
+                    let msg = format!("ReplicaSet \"{}-{}\" has timed out progressing.", w.name, w.hash);
+                    ("ProgressDeadlineExceeded".to_string(), msg)
+                });
+                Row {
+                    namespace: w.ns.to_string(),
+                    kind,
+                    name: w.name.to_string(),
+                    desired,
+                    ready,
+                    updated: updated.min(desired),
+                    available: ready,
+                    paused: false,
+                    spec_pending: false,
+                    failure,
+                    image: w.image.clone(),
+                    created_at: created,
+                }
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,122 @@
+//! What an action acts on, given the row it was asked on: a restart or a scale asked on a pod
+//! acts on the pod's owner, a scale asked on an HPA on what the HPA targets.
+
+use super::registry::ActionId;
+use crate::state::State;
+use crate::state::view::Target;
+use crate::state::workloads::WorkloadKind;
+
+/// Whether an action can act on a row's target (for the status line's hints).
+pub fn applies(state: &State, id: ActionId, target: &Target) -> bool {
+    if let (ActionId::Silence, Target::Alert { fingerprint, .. }) = (id, target) {
+        // Only Alertmanager silences; a CloudWatch alarm is not silenced from here.
+        let source =
+            state.alerts.items.iter().find(|a| &a.fingerprint == fingerprint).map(|a| a.source.as_str());
+        return source.is_some_and(|s| s.contains("alertmanager"));
+    }
+    retarget(state, id, target.clone()).is_some()
+}
+
+/// Some actions act on something the row points at: a restart acts on the pod's owner.
+pub fn retarget(state: &State, id: ActionId, t: Target) -> Option<Target> {
+    match (id, t) {
+        (ActionId::RolloutRestart, Target::Pod { namespace, name }) => {
+            let pod = state.pods.by_key.get(&crate::state::pods::PodKey::new(namespace.clone(), name))?;
+            let owner = pod.owner.as_ref()?;
+            matches!(owner.kind.as_str(), "Deployment" | "StatefulSet" | "DaemonSet")
+                .then(|| Target::Workload { namespace, kind: owner.kind.clone(), name: owner.name.clone() })
+        }
+        (ActionId::DeletePod, t) => matches!(t, Target::Pod { .. }).then_some(t),
+        (ActionId::ExpireSilence, t @ Target::Silence { .. }) => Some(t),
+        (ActionId::ExpireSilence, _) | (_, Target::Silence { .. }) => None,
+        // Scaling from the Scaling pane scales what the HPA targets.
+        (ActionId::Scale, Target::Hpa { namespace, name }) => {
+            let hpa = state.scaling.hpas.iter().find(|h| h.namespace == namespace && h.name == name)?;
+            Some(Target::Workload { namespace, kind: hpa.target.kind.clone(), name: hpa.target.name.clone() })
+        }
+        // From a pod, its owner; a DaemonSet runs one pod per node and has no replicas.
+        (ActionId::Scale, Target::Pod { namespace, name }) => {
+            let pod = state.pods.by_key.get(&crate::state::pods::PodKey::new(namespace.clone(), name))?;
+            let owner = pod.owner.as_ref()?;
+            WorkloadKind::parse(&owner.kind).is_some_and(WorkloadKind::scalable).then(|| Target::Workload {
+                namespace,
+                kind: owner.kind.clone(),
+                name: owner.name.clone(),
+            })
+        }
+        (ActionId::Scale, Target::Workload { kind, .. }) if kind == "DaemonSet" => None,
+        (_, t) => Some(t),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::actions::command::Command;
+    use crate::actions::dispatch::{Effect, dispatch};
+    use crate::headless::snapshot::demo_state;
+    use crate::state::PaneId;
+    use crate::state::view::{Mode, Overlay, PodsView, selected_target};
+
+    fn workloads_view() -> State {
+        let mut s = demo_state(7, 150);
+        dispatch(&mut s, Command::Pane(3));
+        dispatch(&mut s, Command::Workloads);
+        s.finish_batch();
+        s
+    }
+
+    fn select(s: &mut State, name: &str) {
+        let i = crate::state::rows::workloads(s).iter().position(|w| w.name == name).unwrap();
+        s.view.selected[PaneId::Pods.index()] = i;
+    }
+
+    #[test]
+    fn w_shows_the_workloads_worst_first_and_esc_goes_back_to_the_pods() {
+        let mut s = workloads_view();
+        assert_eq!(s.view.pods_view, PodsView::Workloads);
+        let t = selected_target(&s, PaneId::Pods).unwrap();
+        assert_eq!(
+            t,
+            Target::Workload {
+                namespace: "storefront".into(),
+                kind: "Deployment".into(),
+                name: "cart".into()
+            }
+        );
+        dispatch(&mut s, Command::Back);
+        assert_eq!((s.view.pods_view, s.view.mode), (PodsView::Pods, Mode::Full(PaneId::Pods)));
+    }
+
+    #[test]
+    fn on_a_workload_row_restart_and_scale_act_on_it_and_delete_pod_does_not() {
+        let mut s = workloads_view();
+        let cart = selected_target(&s, PaneId::Pods).unwrap();
+        assert!(applies(&s, ActionId::RolloutRestart, &cart));
+        assert!(!applies(&s, ActionId::DeletePod, &cart));
+        dispatch(&mut s, Command::Action(ActionId::RolloutRestart));
+        let Overlay::Confirm(p) = &s.view.overlay else { panic!("{:?}", s.view.overlay) };
+        assert_eq!(p.target, cart);
+        dispatch(&mut s, Command::Cancel);
+        // Scale asks for the count, starting from what the workload asks for now.
+        select(&mut s, "pgbouncer");
+        dispatch(&mut s, Command::Action(ActionId::Scale));
+        let Overlay::Value(v) = &s.view.overlay else { panic!("{:?}", s.view.overlay) };
+        assert_eq!(v.target.name(), "pgbouncer");
+        assert_eq!(v.text, "3");
+    }
+
+    #[test]
+    fn a_daemonset_is_not_scaled_and_a_pod_scales_its_owner() {
+        let mut s = workloads_view();
+        select(&mut s, "aws-node");
+        let ds = selected_target(&s, PaneId::Pods).unwrap();
+        assert!(!applies(&s, ActionId::Scale, &ds));
+        assert_eq!(dispatch(&mut s, Command::Action(ActionId::Scale)), Effect::None);
+        assert_eq!(s.view.overlay, Overlay::None);
+        let pod = s.pods.iter_ordered().find(|p| p.name.starts_with("order-")).unwrap();
+        let t = Target::Pod { namespace: pod.namespace.clone(), name: pod.name.clone() };
+        let owner = retarget(&s, ActionId::Scale, t).unwrap();
+        assert_eq!(owner.describe(), "deployment storefront/order");
+    }
+}
