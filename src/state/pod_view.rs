@@ -276,4 +276,15 @@ mod tests {
         assert!(!update(&mut s, Message::Pod(PodUpdate::Gone { stream: stream + 1 })));
         assert!(!s.pod_data.gone);
     }
+
+    #[test]
+    fn a_context_switch_closes_the_pod_and_its_streams() {
+        let mut s = State::new("shop-prod", 0);
+        s.open_pod(PodKey::new("storefront", "cart-1"), PodScreen::Describe).unwrap();
+        s.open_logs(LogsView::new("cart".into(), false)).unwrap();
+        assert_eq!(s.view.mode, Mode::Pod(PodScreen::Logs));
+        s.switch_kubernetes("shop-dev", "kube/");
+        s.finish_batch();
+        assert_eq!((s.view.mode, s.wanted_streams()), (Mode::Full(PaneId::Pods), (None, None)));
+    }
 }
