@@ -1,6 +1,7 @@
 //! The real binary in tmux against the Kubernetes-API test server, driven from the keyboard:
 //! the panes fill from the cluster, and scaling an HPA's workload (type the count, confirm)
-//! sends the scale patch, shows the result and lands in the audit log.
+//! sends the scale patch, shows the result and lands in the audit log; a pod's detail and its
+//! followed log come from the cluster through the app loop's own streams.
 
 mod support;
 
@@ -60,4 +61,51 @@ async fn scale_from_the_keyboard_reaches_the_cluster() {
     assert_eq!(entry["context"], "shop-prod");
     assert_eq!(entry["target"], format!("deployment storefront/{target} to 7 replicas"));
     assert_eq!(entry["ok"], true);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pods_detail_and_followed_log_come_from_the_cluster() {
+    let (server, _) = TestServer::demo(7, 0).await;
+    let server = std::sync::Arc::new(server);
+    let kc = server.kubeconfig(&["shop-prod"]);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_path_buf();
+    let srv = server.clone();
+    let pod = tokio::task::spawn_blocking(move || {
+        let t = Tmux::start(160, 48);
+        t.type_line(&format!(
+            "env -u KUBECONFIG XDG_CONFIG_HOME={d}/config XDG_STATE_HOME={d}/state XDG_CACHE_HOME={d}/cache {bin} --kubeconfig {kc}; echo EXITED:$?",
+            d = d.display(),
+            bin = env!("CARGO_BIN_EXE_flightdeck"),
+            kc = kc.display(),
+        ));
+        t.wait_for("pods from the cluster", WAIT, |s| s.contains("pgbouncer-") && !s.contains("DEMO"));
+        t.keys(&["3"]);
+        t.wait_for("Pods full-screen", WAIT, |s| s.contains("3 Pods") && !s.contains("Scaling"));
+        t.keys(&["/"]);
+        t.keys(&["-l", "cart"]);
+        t.keys(&["Enter"]);
+        t.wait_for("the filter on the frame", WAIT, |s| s.contains("/cart "));
+        t.keys(&["Enter"]);
+        let s = t.wait_for("the pod's detail", WAIT, |s| s.contains("Pod storefront/cart-") && s.contains("Conditions"));
+        let pod = s.split("Pod storefront/").nth(1).and_then(|r| r.split_whitespace().next()).unwrap().to_string();
+        t.keys(&["l"]);
+        t.wait_for("the seeded lines", WAIT, |s| s.contains("cart line 2") && s.contains("following"));
+        srv.append_log("storefront", &pod, "cart", false, "written by the test while following");
+        t.wait_for("the followed line", WAIT, |s| s.contains("written by the test while following"));
+        t.keys(&["Escape"]);
+        t.wait_for("the detail again", WAIT, |s| s.contains("Conditions"));
+        t.keys(&["q"]);
+        t.wait_for("the process to exit", WAIT, |s| s.contains("EXITED:0"));
+        pod
+    })
+    .await
+    .unwrap();
+    let log = server.requests_to("GET", &format!("/pods/{pod}/log")).pop().expect("a log request");
+    assert!(log.query.contains("follow=true") && log.query.contains("tailLines=1000"), "{}", log.query);
+    let watches = server.requests_to("GET", "/namespaces/storefront/pods");
+    assert!(
+        watches.iter().any(|r| r.query.contains(&format!("metadata.name%3D{pod}"))),
+        "no watch on the one pod"
+    );
 }

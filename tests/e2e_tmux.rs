@@ -216,3 +216,45 @@ fn palette_filter_and_theme_as_a_k9s_user_types_them() {
     t.keys(&["q"]);
     t.wait_for("the process to exit", WAIT, |s| s.contains("EXITED:0"));
 }
+
+#[test]
+fn a_pods_detail_and_logs_are_read_and_searched_as_in_k9s() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = Tmux::start(160, 48);
+    t.type_line(&command(dir.path(), "--demo --seed 7"));
+    t.wait_for("the six pane titles", WAIT, all_titles);
+    t.keys(&["3"]);
+    t.wait_for("Pods full-screen", WAIT, |s| s.contains("3 Pods") && !s.contains("Scaling"));
+    // Narrow to cart's pods (Node.js, JSON lines), then Enter on the first: its detail.
+    t.keys(&["/", "c", "a", "r", "t", "Enter"]);
+    t.wait_for("the filter on the frame", WAIT, |s| s.contains("/cart"));
+    t.keys(&["Enter"]);
+    let s = t.wait_for("the pod's detail", WAIT, |s| {
+        s.contains("Pod storefront/cart-") && s.contains("Conditions")
+    });
+    assert!(s.contains("Controlled By") && s.contains("Containers") && s.contains("Events"), "{s}");
+    // `l`: the container's log, following.
+    t.keys(&["l"]);
+    let s =
+        t.wait_for("the log", WAIT, |s| s.contains("container cart") && s.contains("\"msg\":\"request\""));
+    assert!(s.contains("following"), "{s}");
+    // `/request` Enter: matches counted and marked; the search shows on the frame.
+    t.keys(&["/"]);
+    t.wait_for("the search prompt", WAIT, |s| s.contains(" search "));
+    t.keys(&["-l", "request"]);
+    t.keys(&["Enter"]);
+    // From the tail, the newest match: the last of them.
+    let s = t.wait_for("the newest match", WAIT, |s| {
+        s.lines().last().is_some_and(|l| l.contains("match ") && l.contains(" of "))
+    });
+    assert!(s.contains("/request"), "{s}");
+    // Esc steps back: the search, the log, the detail, each in turn.
+    t.keys(&["Escape"]);
+    t.wait_for("the search cleared", WAIT, |s| !s.contains("/request") && s.contains("container cart"));
+    t.keys(&["Escape"]);
+    t.wait_for("the detail again", WAIT, |s| s.contains("Conditions") && !s.contains("container cart"));
+    t.keys(&["Escape"]);
+    t.wait_for("the Pods pane again", WAIT, |s| s.contains("3 Pods") && s.contains("/cart"));
+    t.keys(&["q"]);
+    t.wait_for("the process to exit", WAIT, |s| s.contains("EXITED:0"));
+}

@@ -43,6 +43,27 @@ pub enum Command {
     Silences,
     /// Go to the pod, workload or HPA the selected alert names.
     Jump,
+    /// The selected pod up close: containers, conditions, events.
+    Describe,
+    /// The selected pod's YAML.
+    Yaml,
+    /// The logs of the open pod's container.
+    Logs,
+    /// The logs of the container's previous run (after a crash), or back to the current one.
+    PreviousLogs,
+    /// Logs: keep the stream open for new lines, or stop it.
+    Follow,
+    /// Logs: keep the newest line in view.
+    Autoscroll,
+    /// Logs: wrap long lines, or cut them.
+    Wrap,
+    /// Logs: the kubelet's timestamp before each line.
+    Timestamps,
+    /// Logs: the next container of the pod.
+    NextContainer,
+    /// The next / previous line matching the `/` search.
+    NextMatch,
+    PrevMatch,
     /// Pods: the workloads view (Deployments, StatefulSets, DaemonSets), or back to the pods.
     Workloads,
     /// Argo CD: the detail area's next tab (resources, sync history, YAML).
@@ -85,6 +106,17 @@ pub const NAVIGATION: &[(&str, Command, &str)] = &[
     ("group", Command::GroupAlerts, "group alerts by name, or list every alert"),
     ("silences", Command::Silences, "silences: active, pending, expired; or back to the alerts"),
     ("jump", Command::Jump, "go to the pod, workload or HPA the alert names"),
+    ("describe", Command::Describe, "the pod: containers, conditions, events"),
+    ("yaml", Command::Yaml, "the pod's YAML"),
+    ("logs", Command::Logs, "a container's logs"),
+    ("previous_logs", Command::PreviousLogs, "the previous (crashed) container's logs"),
+    ("follow", Command::Follow, "follow new log lines, or stop"),
+    ("autoscroll", Command::Autoscroll, "keep the newest line in view"),
+    ("wrap", Command::Wrap, "wrap long lines"),
+    ("timestamps", Command::Timestamps, "show each line's timestamp"),
+    ("next_container", Command::NextContainer, "the next container's logs"),
+    ("next_match", Command::NextMatch, "next search match"),
+    ("prev_match", Command::PrevMatch, "previous search match"),
     (
         "workloads",
         Command::Workloads,

@@ -9,6 +9,7 @@ pub mod dispatch;
 pub mod executor;
 pub mod form;
 pub mod palette;
+pub mod pod_keys;
 pub mod prompt;
 pub mod registry;
 pub mod switch;

@@ -27,6 +27,10 @@ pub enum Edit {
 
 pub fn open(state: &mut State, kind: PromptKind) {
     let text = match kind {
+        // In a pod's screens `/` edits the search, not the Pods pane's filter.
+        PromptKind::Filter if matches!(state.view.mode, Mode::Pod(_)) => {
+            state.view.current_filter().unwrap_or_default().to_string()
+        }
         PromptKind::Filter => {
             state.view.filter_text(state.view.active_pane()).unwrap_or_default().to_string()
         }
@@ -112,6 +116,10 @@ pub fn edit(state: &mut State, e: Edit) -> Effect {
             let Overlay::Prompt(p) = std::mem::take(&mut state.view.overlay) else { return Effect::None };
             return match p.kind {
                 PromptKind::Command => run_line(state, &p.text),
+                // A search in a pod's screens goes to its first match, as in less.
+                PromptKind::Filter if matches!(state.view.mode, Mode::Pod(_)) => {
+                    dispatch(state, Command::NextMatch)
+                }
                 PromptKind::Filter | PromptKind::Sort => Effect::None,
                 PromptKind::TypeName(pending) => {
                     if p.text.trim() == pending.target.name() {

@@ -3,6 +3,7 @@
 
 pub mod input;
 pub mod mouse;
+pub mod pod_streams;
 pub mod startup;
 pub mod switch;
 pub mod terminal;
@@ -19,6 +20,7 @@ use crate::actions::prompt;
 use crate::actions::switch::Switch;
 use crate::actions::value;
 use crate::config::Theme;
+use crate::state::pod_view::StreamStart;
 use crate::state::view::Overlay;
 use crate::state::{Level, Message, State, update};
 use crate::ui::{self, Ui};
@@ -29,10 +31,11 @@ pub use startup::{Running, Settings};
 const MAX_BATCH: usize = 4096;
 
 pub async fn run(settings: Settings) -> anyhow::Result<()> {
-    let Running { mut state, mut rx, mut results, mut executor, clock, _guards, mut kube } =
+    let Running { mut state, mut rx, mut results, mut executor, clock, _guards, mut kube, mut streams } =
         startup::start(&settings)?;
     let mut terminal = terminal::enter()?;
-    let channels = Channels { sources: &mut rx, results: &mut results, kube: &mut kube };
+    let channels =
+        Channels { sources: &mut rx, results: &mut results, kube: &mut kube, streams: &mut streams };
     let result = event_loop(&mut terminal, &mut state, channels, &mut executor, clock, &settings).await;
     terminal::leave();
     result
@@ -43,12 +46,13 @@ struct Channels<'a> {
     sources: &'a mut crate::sources::Receiver,
     results: &'a mut tokio::sync::mpsc::Receiver<Message>,
     kube: &'a mut Option<switch::KubeSwitcher>,
+    streams: &'a mut pod_streams::PodStreams,
 }
 
 async fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     state: &mut State,
-    Channels { sources: rx, results, kube }: Channels<'_>,
+    Channels { sources: rx, results, kube, streams }: Channels<'_>,
     executor: &mut Executor,
     clock: crate::sources::Clock,
     settings: &Settings,
@@ -95,7 +99,7 @@ async fn event_loop(
                     match effect {
                         Some(Effect::Quit) => return Ok(()),
                         Some(effect) => {
-                            switch_to = carry_out(effect, state, executor, settings, &mut theme);
+                            switch_to = carry_out(effect, state, executor, streams, settings, &mut theme);
                             true
                         }
                         None => false,
@@ -129,6 +133,7 @@ async fn event_loop(
             match kube.as_mut() {
                 Some(k) => {
                     if let Some(backend) = k.switch(to, state, rx).await {
+                        streams.set_backend(backend.clone());
                         executor.set_backend(backend);
                         if let Some(a) = &k.argocd {
                             executor.set_argocd(a.handle.clone());
@@ -145,6 +150,8 @@ async fn event_loop(
         }
         if dirty {
             state.finish_batch();
+            // A pod view that closed (or moved to another container) stops its streams.
+            streams.retain(state.wanted_streams());
             terminal.draw(|f| ui::draw(f, state, &Ui { theme: &theme, keymap: &settings.keymap }))?;
         }
     }
@@ -156,6 +163,7 @@ fn carry_out(
     effect: Effect,
     state: &mut State,
     executor: &Executor,
+    streams: &mut pod_streams::PodStreams,
     settings: &Settings,
     theme: &mut Theme,
 ) -> Option<Switch> {
@@ -175,6 +183,8 @@ fn carry_out(
         Effect::SwitchContext(name) => return Some(Switch::Context(name)),
         Effect::SwitchNamespace(_) if settings.demo => {}
         Effect::SwitchNamespace(scope) => return Some(Switch::Namespace(scope)),
+        Effect::Stream(StreamStart::Watch { stream, key }) => streams.watch_pod(stream, key),
+        Effect::Stream(StreamStart::Logs { stream, request }) => streams.stream_logs(stream, request),
     }
     None
 }

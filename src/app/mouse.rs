@@ -24,12 +24,24 @@ pub fn handle(state: &mut State, ev: &MouseEvent, ui: &Ui, size: Rect) -> bool {
     if !body.contains((x, y).into()) {
         return false;
     }
+    if let Mode::Pod(_) = state.view.mode {
+        // The wheel scrolls the pod's text; clicks have nothing to select there.
+        let cmd = match ev.kind {
+            MouseEventKind::ScrollDown => crate::actions::command::Command::Down,
+            MouseEventKind::ScrollUp => crate::actions::command::Command::Up,
+            _ => return false,
+        };
+        for _ in 0..WHEEL {
+            crate::actions::pod_keys::command(state, cmd);
+        }
+        return true;
+    }
     let pane = match state.view.mode {
         Mode::Overview => {
             layout::overview(body).into_iter().find(|(_, r)| r.contains((x, y).into())).map(|(p, _)| p)
         }
         Mode::Full(p) => Some(p),
-        Mode::Triage => None,
+        Mode::Triage | Mode::Pod(_) => None,
     };
     match ev.kind {
         MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {

@@ -63,6 +63,8 @@ pub struct Running {
     pub _guards: Vec<TaskGuard>,
     /// The Kubernetes source, replaceable by a context or namespace switch.
     pub kube: Option<super::switch::KubeSwitcher>,
+    /// The pod view's watch and log streams.
+    pub streams: super::pod_streams::PodStreams,
 }
 
 /// Start the configured sources. Without `--demo` and with no real source configured, the
@@ -181,11 +183,12 @@ pub fn start(settings: &Settings) -> anyhow::Result<Running> {
     settings.apply_safety(&mut state);
     state.user = settings.user.clone();
     update(&mut state, Message::Tick(clock.now()));
+    let streams = super::pod_streams::PodStreams::new(backend.clone(), tx.clone());
     drop(tx);
     let (results_tx, results) = tokio::sync::mpsc::channel(64);
     let executor = Executor::new(backend, audit, results_tx, clock)
         .with_alertmanagers(alertmanagers)
         .with_cost(cost_handle)
         .with_argocd(argocd_handle);
-    Ok(Running { state, rx, results, executor, clock, _guards: guards, kube: switcher })
+    Ok(Running { state, rx, results, executor, clock, _guards: guards, kube: switcher, streams })
 }

@@ -149,6 +149,10 @@ pub enum Section {
     Dialog,
     /// The triage view.
     Triage,
+    /// A pod's describe and YAML screens.
+    Detail,
+    /// A container's logs.
+    Logs,
     Pane(PaneId),
 }
 
@@ -158,6 +162,8 @@ impl Section {
             "global" => Some(Section::Global),
             "dialog" => Some(Section::Dialog),
             "triage" => Some(Section::Triage),
+            "detail" => Some(Section::Detail),
+            "logs" => Some(Section::Logs),
             other => PaneId::from_slug(other).map(Section::Pane),
         }
     }
@@ -165,6 +171,8 @@ impl Section {
     pub fn for_view(view: &crate::state::View) -> Section {
         match view.mode {
             crate::state::view::Mode::Triage => Section::Triage,
+            crate::state::view::Mode::Pod(crate::state::pod_view::PodScreen::Logs) => Section::Logs,
+            crate::state::view::Mode::Pod(_) => Section::Detail,
             _ => Section::Pane(view.active_pane()),
         }
     }
@@ -174,6 +182,8 @@ impl Section {
             Section::Global => "global",
             Section::Dialog => "dialog",
             Section::Triage => "triage",
+            Section::Detail => "detail",
+            Section::Logs => "logs",
             Section::Pane(p) => p.slug(),
         }
     }
@@ -218,8 +228,9 @@ impl Keymap {
         map.next_rank += text.len() + 1;
         for (section_name, entries) in file {
             let section = Section::parse(section_name.get_ref()).ok_or_else(|| {
-                let names =
-                    ["global", "dialog", "triage"].into_iter().chain(PaneId::ALL.iter().map(|p| p.slug()));
+                let names = ["global", "dialog", "triage", "detail", "logs"]
+                    .into_iter()
+                    .chain(PaneId::ALL.iter().map(|p| p.slug()));
                 let hint = closest(section_name.get_ref(), names.clone());
                 FileError::at(
                     path,

@@ -6,6 +6,9 @@ pub mod argocd;
 pub mod cost;
 pub mod health;
 pub mod infra;
+pub mod logs;
+pub mod pod_detail;
+pub mod pod_view;
 pub mod pods;
 pub mod rows;
 pub mod scaling;
@@ -20,6 +23,7 @@ use std::collections::{BTreeMap, VecDeque};
 use serde::Serialize;
 
 pub use health::{SourceHealth, SourceId, SourceState};
+use view::Mode;
 pub use view::View;
 
 /// Milliseconds since the Unix epoch. Simulated time in the demo, wall time otherwise.
@@ -163,6 +167,8 @@ pub enum Message {
         at: UnixMs,
         outcome: ActionOutcome,
     },
+    /// From a stream the open pod view started (its watch, its logs).
+    Pod(pod_view::PodUpdate),
     Tick(UnixMs),
 }
 
@@ -196,6 +202,8 @@ pub struct State {
     pub alerts: alerts::Alerts,
     pub cost: cost::Cost,
     pub events: VecDeque<pods::ClusterEvent>,
+    /// What the open pod view's streams delivered (empty when none is open).
+    pub pod_data: pod_view::PodData,
     /// Every problem ranked and linked; derived after a batch that changed the data.
     pub triage: triage::Triage,
     /// A message arrived since triage was last derived (keys alone do not change it).
@@ -205,6 +213,11 @@ pub struct State {
 
 /// Apply one message. Returns whether anything visible changed, so the loop can skip a redraw.
 pub fn update(state: &mut State, msg: Message) -> bool {
+    let msg = match msg {
+        // Not a pane's data: the pod view's messages leave triage as it is.
+        Message::Pod(u) => return pod_view::apply(state, u),
+        m => m,
+    };
     state.triage_stale = true;
     match msg {
         Message::Register { source, interval_ms, feeds } => {
@@ -234,6 +247,7 @@ pub fn update(state: &mut State, msg: Message) -> bool {
             state.view.report_outcome(at, &outcome);
             true
         }
+        Message::Pod(u) => pod_view::apply(state, u),
         Message::Tick(now) => {
             state.now = now;
             true
@@ -305,6 +319,7 @@ impl State {
 
     /// Recompute derived orderings after a batch of messages, before drawing.
     pub fn finish_batch(&mut self) {
+        self.settle_pod_view();
         self.pods.refresh_order();
         if self.triage_stale {
             self.triage = triage::build(self);
@@ -323,6 +338,11 @@ impl State {
         self.scaling = scaling::Scaling::default();
         self.workloads.clear();
         self.events.clear();
+        // The open pod belongs to the old context; its streams stop with the view.
+        if self.view.pod.take().is_some() {
+            self.view.mode = Mode::Full(PaneId::Pods);
+        }
+        self.pod_data = pod_view::PodData::default();
         for pane in [PaneId::Infrastructure, PaneId::Pods, PaneId::Scaling] {
             self.view.selected[pane.index()] = 0;
             self.view.anchor[pane.index()] = None;

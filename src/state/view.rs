@@ -31,6 +31,8 @@ pub enum Mode {
     Full(PaneId),
     /// Every problem across the panes, ranked, with what links to it.
     Triage,
+    /// One pod up close: describe, YAML or a container's logs (see `view.pod`).
+    Pod(super::pod_view::PodScreen),
 }
 
 /// What an action acts on, captured when the user asks so a reorder cannot change it.
@@ -273,6 +275,10 @@ pub struct View {
     pub pods_view: PodsView,
     /// What the full Argo CD pane's detail area shows, and how far its text is scrolled.
     pub app_detail: AppDetail,
+    /// The pod open in the detail or log view.
+    pub pod: Option<super::pod_view::PodView>,
+    /// The last stream id handed out (pod watches, log streams).
+    pub next_stream: u64,
 }
 
 /// The tabs of an Argo CD app's detail area.
@@ -311,6 +317,7 @@ impl View {
     pub fn active_pane(&self) -> PaneId {
         match self.mode {
             Mode::Full(p) => p,
+            Mode::Pod(_) => PaneId::Pods,
             Mode::Overview | Mode::Triage => self.focus,
         }
     }
@@ -323,6 +330,7 @@ impl View {
     pub fn current_filter(&self) -> Option<&str> {
         match self.mode {
             Mode::Triage => self.triage_filter.as_deref(),
+            Mode::Pod(_) => self.pod.as_ref().and_then(|p| p.search.as_deref()),
             _ => self.filter_text(self.active_pane()),
         }
     }
@@ -334,6 +342,16 @@ impl View {
                     self.triage_filter = filter;
                     self.triage_selected = 0;
                     self.triage_anchor = None;
+                }
+            }
+            // In a pod's screens `/` searches the text; nothing is filtered out.
+            Mode::Pod(_) => {
+                if let Some(p) = &mut self.pod {
+                    p.search = filter;
+                    p.text_match = None;
+                    if let Some(l) = &mut p.logs {
+                        l.current_match = None;
+                    }
                 }
             }
             _ => self.set_filter(self.active_pane(), filter),

@@ -100,6 +100,27 @@ pub fn entries(state: &State, ui: &Ui) -> Vec<(String, Vec<Entry>)> {
             out.push((pane.title().to_string(), rows));
         }
     }
+    // The pod screens' own keys (Enter or `d` on a pod opens them); the log view lists only
+    // what it adds to the detail's, so 80 columns keep room for the words.
+    for (title, section) in [("Pod detail", Section::Detail), ("Logs, also", Section::Logs)] {
+        let rows: Vec<Entry> = NAVIGATION
+            .iter()
+            .filter_map(|(name, cmd, what)| {
+                let keys = ui.keymap.keys_for(section, *cmd);
+                let repeated = section == Section::Logs && keys == ui.keymap.keys_for(Section::Detail, *cmd);
+                // Narrow columns get the command's own name ("previous logs"), not a cut sentence.
+                let short = name.replace('_', " ");
+                (!keys.is_empty() && !repeated).then(|| Entry {
+                    keys: keys.join(" "),
+                    short,
+                    long: what.to_string(),
+                })
+            })
+            .collect();
+        if !rows.is_empty() {
+            out.push((title.to_string(), rows));
+        }
+    }
     out
 }
 

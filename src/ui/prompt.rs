@@ -19,7 +19,7 @@ const SHOWN: usize = 8;
 pub fn draw(f: &mut Frame, area: Rect, state: &State, p: &Prompt, ui: &Ui) {
     match &p.kind {
         PromptKind::Command => command(f, area, state, p, ui),
-        PromptKind::Filter => filter(f, area, p, ui),
+        PromptKind::Filter => filter(f, area, state, p, ui),
         PromptKind::TypeName(pending) => type_name(f, area, p, pending, ui),
         PromptKind::Sort => sort(f, area, state, ui),
     }
@@ -95,9 +95,15 @@ fn command(f: &mut Frame, area: Rect, state: &State, p: &Prompt, ui: &Ui) {
     f.render_widget(Paragraph::new(lines).block(block), rect);
 }
 
-fn filter(f: &mut Frame, area: Rect, p: &Prompt, ui: &Ui) {
-    let keys = " text · !not · key=value · Enter keeps · Esc clears ";
-    let (block, rect) = popup(f, area, (72, 3), Some(" filter "), keys, ui);
+fn filter(f: &mut Frame, area: Rect, state: &State, p: &Prompt, ui: &Ui) {
+    // In a pod's screens `/` searches the text rather than filtering rows.
+    let (title, keys) = match state.view.mode {
+        crate::state::view::Mode::Pod(_) => {
+            (" search ", " text (a capital: case-sensitive) · Enter, then n / N · Esc clears ")
+        }
+        _ => (" filter ", " text · !not · key=value · Enter keeps · Esc clears "),
+    };
+    let (block, rect) = popup(f, area, (72, 3), Some(title), keys, ui);
     f.render_widget(Paragraph::new(input_line("/", p, ui)).block(block), rect);
 }
 

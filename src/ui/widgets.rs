@@ -122,7 +122,11 @@ pub fn status_line(f: &mut Frame, area: Rect, state: &State, ui: &Ui) {
         }
     };
     use crate::actions::command::Command;
-    if state.view.mode == Mode::Triage {
+    if let Mode::Pod(screen) = state.view.mode {
+        for (k, what) in super::pod_view::hints(screen, ui) {
+            hint(vec![k], what);
+        }
+    } else if state.view.mode == Mode::Triage {
         for (k, what) in super::triage::hints(state, ui) {
             hint(vec![k], &text::clean(&what));
         }
@@ -149,6 +153,7 @@ pub fn status_line(f: &mut Frame, area: Rect, state: &State, ui: &Ui) {
         Mode::Full(_) | Mode::Triage => {
             &[(Command::Back, "overview"), (Command::Help, "help"), (Command::Quit, "quit")]
         }
+        Mode::Pod(_) => &[(Command::Back, "back"), (Command::Help, "help")],
     };
     for (c, what) in nav {
         hint(ui.keymap.keys_for(Section::Global, *c), what);

@@ -2,6 +2,8 @@
 //! stepped in simulated time and published as six logical sources with their own intervals,
 //! just as the real sources would. It answers actions as the real platform would.
 
+pub mod logs;
+pub mod pod_view;
 pub mod world;
 
 use std::time::Duration;
@@ -159,9 +161,16 @@ pub struct Request {
     pub reply: oneshot::Sender<Result<String, String>>,
 }
 
+/// The pod view asking for one pod as the API server would return it.
+pub struct PodRequest {
+    pub key: PodKey,
+    pub reply: oneshot::Sender<Option<world::pod_manifest::PodSnapshot>>,
+}
+
 #[derive(Clone)]
 pub struct Handle {
     tx: mpsc::Sender<Request>,
+    pods: mpsc::Sender<PodRequest>,
 }
 
 impl Handle {
@@ -173,11 +182,22 @@ impl Handle {
             .map_err(|_| "the demo platform has stopped".to_string())?;
         rx.await.map_err(|_| "the demo platform did not answer".to_string())?
     }
+
+    /// One pod in full with its events; None when the world has no such pod (any more).
+    pub async fn pod(&self, key: PodKey) -> Result<Option<world::pod_manifest::PodSnapshot>, String> {
+        let (reply, rx) = oneshot::channel();
+        self.pods
+            .send(PodRequest { key, reply })
+            .await
+            .map_err(|_| "the demo platform has stopped".to_string())?;
+        rx.await.map_err(|_| "the demo platform did not answer".to_string())
+    }
 }
 
 /// Start the demo source. The world ticks once per simulated second.
 pub fn spawn(seed: u64, epoch: UnixMs, speed: f64, tx: super::Sender) -> (Handle, super::TaskGuard) {
     let (req_tx, mut req_rx) = mpsc::channel::<Request>(16);
+    let (pod_tx, mut pod_rx) = mpsc::channel::<PodRequest>(4);
     let task = tokio::spawn(async move {
         let mut world = World::new(seed, epoch);
         let mut feed = Feed::default();
@@ -201,6 +221,10 @@ pub fn spawn(seed: u64, epoch: UnixMs, speed: f64, tx: super::Sender) -> (Handle
                     // The platform's answer shows at once, as a watch would deliver it.
                     feed.due(&world, true)
                 }
+                Some(req) = pod_rx.recv() => {
+                    let _ = req.reply.send(world.pod_manifest(&req.key));
+                    Vec::new()
+                }
             };
             for m in msgs {
                 if tx.send(m).await.is_err() {
@@ -209,5 +233,5 @@ pub fn spawn(seed: u64, epoch: UnixMs, speed: f64, tx: super::Sender) -> (Handle
             }
         }
     });
-    (Handle { tx: req_tx }, super::TaskGuard(task))
+    (Handle { tx: req_tx, pods: pod_tx }, super::TaskGuard(task))
 }

@@ -10,12 +10,16 @@ mod events;
 mod incident;
 mod metrics;
 mod platform;
+pub mod pod_manifest;
 mod silences;
 #[cfg(test)]
 mod tests;
 mod traffic;
 mod util;
 mod workloads;
+
+pub use incident::BAD_IMAGE;
+pub use util::{fnv, splitmix64};
 
 use crate::state::UnixMs;
 use util::{MIN, SEC};

@@ -3,8 +3,11 @@
 //! Infrastructure panes, plus metrics.k8s.io, and the actions a user can take on them.
 
 pub mod actions;
+pub mod logs;
 mod metrics;
 pub mod objects;
+pub mod pod_detail;
+pub mod pod_watch;
 pub mod pods;
 pub mod quantity;
 pub mod scoped;
@@ -121,14 +124,7 @@ impl Handle {
         action: crate::actions::registry::ActionId,
         target: &crate::state::view::Target,
     ) -> Result<String, String> {
-        let mut rx = self.conn.clone();
-        let conn = rx
-            .wait_for(Option::is_some)
-            .await
-            .map_err(|_| "the Kubernetes source has stopped".to_string())?
-            .clone()
-            .expect("waited for Some");
-        actions::run(&conn?, action, target).await
+        actions::run(&self.connection().await?, action, target).await
     }
 }
 

@@ -9,7 +9,7 @@ pub mod infrastructure;
 pub mod pods;
 pub mod scaling;
 #[cfg(test)]
-mod test_support;
+pub(crate) mod test_support;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;

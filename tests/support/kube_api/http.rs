@@ -179,7 +179,12 @@ fn parse_body(body: &Bytes) -> Result<Value, Response> {
 async fn fault(shared: &Shared, t: &Target, verb: &str) -> Option<Response> {
     let faults = shared.faults.lock().unwrap().clone();
     for f in faults {
-        let kind_hit = f.plural == t.kind.plural || f.plural == "*";
+        // `pods/log` names a subresource alone; `pods` covers its subresources too.
+        let resource = match &t.sub {
+            Some(sub) => format!("{}/{sub}", t.kind.plural),
+            None => t.kind.plural.to_string(),
+        };
+        let kind_hit = f.plural == t.kind.plural || f.plural == "*" || f.plural == resource;
         // A cluster-wide request needs the right in every namespace, so it is refused too.
         let ns_hit = f.namespace.is_none() || t.ns.is_none() || f.namespace == t.ns;
         if !(kind_hit && ns_hit) {
@@ -207,7 +212,7 @@ async fn fault(shared: &Shared, t: &Target, verb: &str) -> Option<Response> {
                 let msg = format!(
                     "{} is forbidden: User \"system:serviceaccount:test:viewer\" cannot {verb} resource \"{}\" in API group \"{}\" {scope}",
                     t.kind.qualified(),
-                    t.kind.plural,
+                    resource,
                     t.kind.group
                 );
                 return Some(status(

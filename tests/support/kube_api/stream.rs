@@ -1,5 +1,5 @@
 //! The streaming answers: watches (replay from a version, bookmarks, 410 Expired, selector
-//! transitions, timeoutSeconds) and pod logs (tail, previous, follow).
+//! transitions, timeoutSeconds) and pod logs (tail, previous, follow, timestamps).
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -178,7 +178,12 @@ pub async fn logs(shared: &Arc<Shared>, t: &Target, q: &HashMap<String, String>)
     if let Some(n) = q.get("tailLines").and_then(|n| n.parse::<usize>().ok()) {
         lines = lines.split_off(lines.len().saturating_sub(n));
     }
-    let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    // The kubelet puts the time each line was written first; the test server knows one time.
+    let stamp = match q.get("timestamps").is_some_and(|t| t == "true") {
+        true => format!("{} ", shared.db.lock().unwrap().now),
+        false => String::new(),
+    };
+    let text: String = lines.iter().map(|l| format!("{stamp}{l}\n")).collect();
     if q.get("follow").is_none_or(|f| f != "true") || previous {
         return Response::builder()
             .status(200)
@@ -193,7 +198,7 @@ pub async fn logs(shared: &Arc<Shared>, t: &Target, q: &HashMap<String, String>)
             return;
         }
         while let Ok((k, l)) = appended.recv().await {
-            if k == key && tx.send(Bytes::from(format!("{l}\n"))).await.is_err() {
+            if k == key && tx.send(Bytes::from(format!("{stamp}{l}\n"))).await.is_err() {
                 return;
             }
         }

@@ -1,0 +1,306 @@
+//! Keys in a pod's describe, YAML and log screens: scrolling, switching screens and
+//! containers, follow / previous / wrap / timestamps, search matches. Pure like `dispatch`:
+//! streams to start come back as effects, streams to stop are the ids the view no longer holds.
+
+use super::command::Command;
+use super::dispatch::{Effect, PAGE};
+use crate::state::pod_view::{LogAnchor, LogsView, PodScreen, StreamStart};
+use crate::state::pods::PodKey;
+use crate::state::view::{Mode, PodsView, selected_target};
+use crate::state::{Level, PaneId, State};
+
+/// Open the Pods pane's selected pod on `screen`.
+pub fn open_selected(state: &mut State, screen: PodScreen) -> Effect {
+    let Some(crate::state::view::Target::Pod { namespace, name }) = selected_target(state, PaneId::Pods)
+    else {
+        state.view.say(state.now, "no pod selected", Level::Warn);
+        return Effect::None;
+    };
+    open(state, PodKey::new(namespace, name), screen)
+}
+
+pub fn open(state: &mut State, key: PodKey, screen: PodScreen) -> Effect {
+    match state.open_pod(key.clone(), screen) {
+        Some(stream) => Effect::Stream(StreamStart::Watch { stream, key }),
+        None => Effect::None,
+    }
+}
+
+/// A command for the pod screens, or one that opens them from the Pods pane; `None` for the
+/// commands that work as everywhere else.
+pub fn command(state: &mut State, cmd: Command) -> Option<Effect> {
+    let Mode::Pod(screen) = state.view.mode else {
+        // The workloads view's rows are not pods: its keys are its own.
+        if state.view.active_pane() != PaneId::Pods || state.view.pods_view != PodsView::Pods {
+            return None;
+        }
+        return match cmd {
+            Command::Describe => Some(open_selected(state, PodScreen::Describe)),
+            Command::Yaml => Some(open_selected(state, PodScreen::Yaml)),
+            // Enter on a pod in the full-screen pane opens it, as in k9s.
+            Command::Open if state.view.mode == Mode::Full(PaneId::Pods) => {
+                Some(open_selected(state, PodScreen::Describe))
+            }
+            _ => None,
+        };
+    };
+    let effect = match cmd {
+        Command::Up => scroll(state, screen, -1),
+        Command::Down => scroll(state, screen, 1),
+        Command::PageUp => scroll(state, screen, -PAGE * 2),
+        Command::PageDown => scroll(state, screen, PAGE * 2),
+        Command::Top => scroll(state, screen, isize::MIN / 2),
+        Command::Bottom => scroll(state, screen, isize::MAX / 2),
+        Command::Back | Command::Cancel => back(state, screen),
+        Command::Open => Effect::None,
+        Command::Describe => switch_screen(state, PodScreen::Describe),
+        Command::Yaml if screen == PodScreen::Yaml => switch_screen(state, PodScreen::Describe),
+        Command::Yaml => switch_screen(state, PodScreen::Yaml),
+        Command::Logs if screen == PodScreen::Logs => Effect::None,
+        Command::Logs => logs(state, false),
+        Command::PreviousLogs => {
+            let previous = state.view.pod.as_ref().and_then(|p| p.logs.as_ref()).is_some_and(|l| l.previous);
+            logs(state, !previous || screen != PodScreen::Logs)
+        }
+        Command::Follow => follow(state),
+        Command::Autoscroll => with_logs(state, |l| {
+            l.anchor = match l.anchor {
+                LogAnchor::Tail => LogAnchor::Bottom(u64::MAX),
+                _ => LogAnchor::Tail,
+            };
+        }),
+        Command::Wrap => with_logs(state, |l| l.wrap = !l.wrap),
+        Command::Timestamps => restart_logs(state, |l| l.timestamps = !l.timestamps),
+        Command::NextContainer => next_container(state),
+        Command::NextMatch => next_match(state, screen, true),
+        Command::PrevMatch => next_match(state, screen, false),
+        _ => return None,
+    };
+    Some(effect)
+}
+
+/// Esc: clear the search first, then logs → describe, then back to the Pods pane.
+fn back(state: &mut State, screen: PodScreen) -> Effect {
+    if let Some(p) = &mut state.view.pod
+        && p.search.is_some()
+    {
+        state.view.set_current_filter(None);
+        return Effect::None;
+    }
+    state.view.mode = match screen {
+        PodScreen::Logs => Mode::Pod(PodScreen::Describe),
+        _ => Mode::Full(PaneId::Pods),
+    };
+    Effect::None
+}
+
+fn switch_screen(state: &mut State, to: PodScreen) -> Effect {
+    if let Some(p) = &mut state.view.pod {
+        p.scroll = 0;
+        p.text_match = None;
+        state.view.mode = Mode::Pod(to);
+    }
+    Effect::None
+}
+
+/// Open the logs: the container already shown, else the one the pod's detail suggests.
+fn logs(state: &mut State, previous: bool) -> Effect {
+    let now = state.now;
+    let shown = state.view.pod.as_ref().and_then(|p| p.logs.as_ref()).map(|l| l.container.clone());
+    let container = shown.or_else(|| state.pod_data.detail.as_ref().and_then(|d| d.logs_container()));
+    let Some(container) = container else {
+        state.view.say(now, "logs: the pod's containers are not known yet", Level::Warn);
+        return Effect::None;
+    };
+    let mut view = state
+        .view
+        .pod
+        .as_ref()
+        .and_then(|p| p.logs.clone())
+        .unwrap_or_else(|| LogsView::new(container.clone(), previous));
+    view.previous = previous;
+    start(state, view)
+}
+
+fn start(state: &mut State, view: LogsView) -> Effect {
+    match state.open_logs(view) {
+        Some((stream, request)) => Effect::Stream(StreamStart::Logs { stream, request }),
+        None => Effect::None,
+    }
+}
+
+fn restart_logs(state: &mut State, change: impl FnOnce(&mut LogsView)) -> Effect {
+    let Some(mut view) = state.view.pod.as_ref().and_then(|p| p.logs.clone()) else { return Effect::None };
+    change(&mut view);
+    start(state, view)
+}
+
+fn with_logs(state: &mut State, change: impl FnOnce(&mut LogsView)) -> Effect {
+    if let Some(l) = state.view.pod.as_mut().and_then(|p| p.logs.as_mut()) {
+        change(l);
+    }
+    Effect::None
+}
+
+/// Follow on: a new stream from the last lines, following. Off: the stream stops and the
+/// lines stay.
+fn follow(state: &mut State) -> Effect {
+    let Some(l) = state.view.pod.as_ref().and_then(|p| p.logs.as_ref()) else { return Effect::None };
+    if l.previous {
+        state.view.say(state.now, "a previous container has ended: nothing to follow", Level::Muted);
+        return Effect::None;
+    }
+    if l.follow {
+        let stream = state.next_stream();
+        if let Some(l) = state.view.pod.as_mut().and_then(|p| p.logs.as_mut()) {
+            l.follow = false;
+            // A new id that no task carries: the app stops the old stream.
+            l.stream = stream;
+        }
+        state.pod_data.log_state = crate::state::pod_view::LogState::Ended;
+        return Effect::None;
+    }
+    restart_logs(state, |l| l.follow = true)
+}
+
+fn next_container(state: &mut State) -> Effect {
+    let names = state.pod_data.detail.as_ref().map(|d| d.container_names()).unwrap_or_default();
+    let Some(cur) = state.view.pod.as_ref().and_then(|p| p.logs.as_ref()).map(|l| l.container.clone()) else {
+        return Effect::None;
+    };
+    if names.len() < 2 {
+        state.view.say(state.now, format!("the pod has one container: {cur}"), Level::Muted);
+        return Effect::None;
+    }
+    let i = names.iter().position(|n| *n == cur).map_or(0, |i| (i + 1) % names.len());
+    let next = names[i].clone();
+    restart_logs(state, |l| {
+        l.container = next;
+        l.previous = false;
+    })
+}
+
+fn scroll(state: &mut State, screen: PodScreen, delta: isize) -> Effect {
+    if screen == PodScreen::Logs {
+        let (first, last) = log_span(state);
+        with_logs(state, |l| {
+            let step = |n: isize| n.unsigned_abs() as u64;
+            l.anchor = match (l.anchor, delta) {
+                (_, d) if d == isize::MIN / 2 => LogAnchor::Top(first),
+                (_, d) if d == isize::MAX / 2 => LogAnchor::Tail,
+                (LogAnchor::Tail, d) if d < 0 => LogAnchor::Bottom(last.saturating_sub(step(d))),
+                (LogAnchor::Tail, _) => LogAnchor::Tail,
+                (LogAnchor::Top(t), d) if d < 0 => LogAnchor::Top(t.saturating_sub(step(d)).max(first)),
+                (LogAnchor::Top(t), d) => LogAnchor::Top((t + step(d)).min(last)),
+                (LogAnchor::Bottom(b), d) if d < 0 => {
+                    LogAnchor::Bottom(b.min(last).saturating_sub(step(d)).max(first))
+                }
+                // Scrolling down to the newest line resumes following it, as `less +F` does.
+                (LogAnchor::Bottom(b), d) if b + step(d) >= last => LogAnchor::Tail,
+                (LogAnchor::Bottom(b), d) => LogAnchor::Bottom(b + step(d)),
+            };
+        });
+        return Effect::None;
+    }
+    let len = crate::ui::pod_view::screen_text(state, screen).len();
+    if let Some(p) = &mut state.view.pod {
+        p.scroll =
+            (p.scroll as isize).saturating_add(delta).clamp(0, len.saturating_sub(1) as isize) as usize;
+    }
+    Effect::None
+}
+
+/// The first and last line of the log, counted from the stream's first line.
+fn log_span(state: &State) -> (u64, u64) {
+    let b = &state.pod_data.logs;
+    (b.dropped, (b.dropped + b.len() as u64).saturating_sub(1))
+}
+
+/// `n` / `N`: the next or previous line matching the search, wrapping at the ends.
+fn next_match(state: &mut State, screen: PodScreen, forward: bool) -> Effect {
+    let now = state.now;
+    let Some(search) = state.pod_search() else {
+        state.view.say(now, "no search: / to type one", Level::Muted);
+        return Effect::None;
+    };
+    let (hits, from): (Vec<u64>, u64) = if screen == PodScreen::Logs {
+        let buf = &state.pod_data.logs;
+        let hits = buf.matches(&search).into_iter().map(|i| buf.dropped + i as u64).collect();
+        let l = state.view.pod.as_ref().and_then(|p| p.logs.as_ref());
+        let (first, last) = log_span(state);
+        let from = match (l.and_then(|l| l.current_match), l.map(|l| l.anchor)) {
+            (Some(m), _) => m,
+            (None, Some(LogAnchor::Top(t))) => t,
+            (None, Some(LogAnchor::Bottom(b))) => b,
+            _ if forward => first,
+            _ => last,
+        };
+        (hits, from)
+    } else {
+        let text = crate::ui::pod_view::screen_text(state, screen);
+        let hits =
+            text.iter().enumerate().filter(|(_, l)| search.is_match(l)).map(|(i, _)| i as u64).collect();
+        let p = state.view.pod.as_ref();
+        (hits, p.and_then(|p| p.text_match).unwrap_or_else(|| p.map_or(0, |p| p.scroll as u64)))
+    };
+    if hits.is_empty() {
+        state.view.say(now, "no line matches the search", Level::Warn);
+        return Effect::None;
+    }
+    let pod = state.view.pod.as_ref();
+    let started = if screen == PodScreen::Logs {
+        pod.and_then(|p| p.logs.as_ref()).and_then(|l| l.current_match).is_some()
+    } else {
+        pod.and_then(|p| p.text_match).is_some()
+    };
+    // The first search from the tail goes to the newest match, the one nearest what is shown.
+    let at_tail = screen == PodScreen::Logs
+        && !started
+        && state.view.pod.as_ref().and_then(|p| p.logs.as_ref()).is_some_and(|l| l.anchor == LogAnchor::Tail);
+    let pick = if at_tail {
+        hits.last()
+    } else if forward {
+        hits.iter().find(|&&h| if started { h > from } else { h >= from }).or(hits.first())
+    } else {
+        hits.iter().rev().find(|&&h| if started { h < from } else { h <= from }).or(hits.last())
+    };
+    let Some(&hit) = pick else { return Effect::None };
+    let n = hits.iter().position(|&h| h == hit).unwrap_or(0) + 1;
+    state.view.say(now, format!("match {n} of {}", hits.len()), Level::Muted);
+    let Some(p) = &mut state.view.pod else { return Effect::None };
+    match (&mut p.logs, screen) {
+        (Some(l), PodScreen::Logs) => {
+            l.current_match = Some(hit);
+            // A little context above the match.
+            l.anchor = LogAnchor::Top(hit.saturating_sub(3).max(state.pod_data.logs.dropped));
+        }
+        _ => {
+            p.text_match = Some(hit);
+            p.scroll = hit.saturating_sub(3) as usize;
+        }
+    }
+    Effect::None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::actions::dispatch::dispatch;
+    use crate::headless::snapshot::demo_state;
+
+    #[test]
+    fn enter_on_the_selected_pod_opens_it() {
+        let mut s = demo_state(7, 150);
+        dispatch(&mut s, Command::Pane(3));
+        dispatch(&mut s, Command::Top);
+        s.finish_batch();
+        let want = selected_target(&s, PaneId::Pods).unwrap();
+        let eff = dispatch(&mut s, Command::Open);
+        let Effect::Stream(StreamStart::Watch { key, .. }) = eff else { panic!("{eff:?}") };
+        assert_eq!(crate::state::view::Target::Pod { namespace: key.namespace, name: key.name }, want);
+        assert!(
+            matches!(want, crate::state::view::Target::Pod { ref name, .. } if name.starts_with("cart")),
+            "{want:?}"
+        );
+    }
+}

@@ -1,0 +1,290 @@
+//! One pod looked at closely: which pod and screen (describe, YAML, logs) and where the user
+//! is in it (in the view), the data its streams deliver (in the store), and how a stream's
+//! message is applied. Streams are tagged with an id so a closed view's late messages drop.
+
+use super::logs::{LogBuffer, Search};
+use super::pod_detail::{PodDetail, PodEvents};
+use super::pods::PodKey;
+use super::view::Mode;
+use super::{PaneId, State};
+
+/// Lines asked for when a log view opens (`tailLines`), as k9s's default tail.
+pub const TAIL_LINES: i64 = 1_000;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PodScreen {
+    Describe,
+    Yaml,
+    Logs,
+}
+
+/// What the user looks at of one pod. Lives in the view; the data is in [`PodData`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PodView {
+    pub key: PodKey,
+    /// The id of the stream watching this pod and its events.
+    pub detail_stream: u64,
+    /// First line shown in the describe or YAML screen.
+    pub scroll: usize,
+    pub logs: Option<LogsView>,
+    /// The `/` search over the screen's text (describe, YAML or logs).
+    pub search: Option<String>,
+    /// The describe or YAML line `n` / `N` last went to.
+    pub text_match: Option<u64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogsView {
+    pub stream: u64,
+    pub container: String,
+    pub previous: bool,
+    pub follow: bool,
+    pub timestamps: bool,
+    pub wrap: bool,
+    pub anchor: LogAnchor,
+    /// The match `n` / `N` last went to, counted like the anchor's lines.
+    pub current_match: Option<u64>,
+}
+
+/// Which part of the log is in view. Lines are counted from the stream's first line, so lines
+/// dropped from the ring do not move what the user is reading.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogAnchor {
+    /// The newest lines, following new ones as they arrive (autoscroll).
+    Tail,
+    /// This line at the top of the view.
+    Top(u64),
+    /// This line at the bottom (scrolling up from the tail, where the view's height is not
+    /// known to the keys).
+    Bottom(u64),
+}
+
+impl LogsView {
+    pub fn new(container: String, previous: bool) -> LogsView {
+        LogsView {
+            stream: 0,
+            container,
+            previous,
+            follow: true,
+            timestamps: false,
+            wrap: false,
+            anchor: LogAnchor::Tail,
+            current_match: None,
+        }
+    }
+}
+
+/// What a log stream asks the cluster for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogRequest {
+    pub key: PodKey,
+    pub container: String,
+    pub previous: bool,
+    pub follow: bool,
+    pub timestamps: bool,
+    pub tail_lines: i64,
+}
+
+impl LogsView {
+    pub fn request(&self, key: &PodKey) -> LogRequest {
+        LogRequest {
+            key: key.clone(),
+            container: self.container.clone(),
+            // A previous container has ended: there is nothing to follow.
+            follow: self.follow && !self.previous,
+            previous: self.previous,
+            timestamps: self.timestamps,
+            tail_lines: TAIL_LINES,
+        }
+    }
+}
+
+/// A stream the pod view asks the app to start, tagged with the id its messages carry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StreamStart {
+    /// The pod and its events.
+    Watch { stream: u64, key: PodKey },
+    /// A container's log.
+    Logs { stream: u64, request: LogRequest },
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum LogState {
+    #[default]
+    Connecting,
+    Streaming,
+    /// The server closed the stream (no follow, or the container ended).
+    Ended,
+    /// The API's own message (a 403 names who cannot read which pod's logs).
+    Failed(String),
+}
+
+/// What the open pod's streams delivered.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PodData {
+    pub detail: Option<PodDetail>,
+    pub events: PodEvents,
+    /// Why the pod could not be read or watched (kept while older data stays shown).
+    pub detail_error: Option<String>,
+    /// The pod was deleted while open.
+    pub gone: bool,
+    pub logs: LogBuffer,
+    pub log_state: LogState,
+}
+
+/// A message from one of the open pod's streams.
+#[derive(Clone, Debug)]
+pub enum PodUpdate {
+    Detail { stream: u64, detail: Box<PodDetail> },
+    Events { stream: u64, events: PodEvents },
+    Gone { stream: u64 },
+    DetailFailed { stream: u64, error: String },
+    LogLines { stream: u64, lines: Vec<String> },
+    LogEnded { stream: u64, error: Option<String> },
+}
+
+/// Apply a stream's message if it is for what is open now. Returns whether anything changed.
+pub fn apply(state: &mut State, update: PodUpdate) -> bool {
+    let Some(view) = &state.view.pod else { return false };
+    let detail_stream = view.detail_stream;
+    let log_stream = view.logs.as_ref().map(|l| l.stream);
+    let data = &mut state.pod_data;
+    match update {
+        PodUpdate::Detail { stream, detail } if stream == detail_stream => {
+            data.detail = Some(*detail);
+            data.detail_error = None;
+            data.gone = false;
+        }
+        PodUpdate::Events { stream, events } if stream == detail_stream => data.events = events,
+        PodUpdate::Gone { stream } if stream == detail_stream => data.gone = true,
+        PodUpdate::DetailFailed { stream, error } if stream == detail_stream => {
+            data.detail_error = Some(error)
+        }
+        PodUpdate::LogLines { stream, lines } if Some(stream) == log_stream => {
+            for l in &lines {
+                data.logs.push(l);
+            }
+            data.log_state = LogState::Streaming;
+        }
+        PodUpdate::LogEnded { stream, error } if Some(stream) == log_stream => {
+            data.log_state = error.map_or(LogState::Ended, LogState::Failed);
+        }
+        _ => return false,
+    }
+    true
+}
+
+impl State {
+    /// A new stream id: results of older streams are recognised and dropped.
+    pub fn next_stream(&mut self) -> u64 {
+        self.view.next_stream += 1;
+        self.view.next_stream
+    }
+
+    /// Open `key` on `screen`. Returns the stream to start, or None when that pod is already
+    /// open (switching between describe and YAML keeps its stream).
+    pub fn open_pod(&mut self, key: PodKey, screen: PodScreen) -> Option<u64> {
+        self.view.mode = Mode::Pod(screen);
+        self.view.focus = PaneId::Pods;
+        if self.view.pod.as_ref().is_some_and(|p| p.key == key) {
+            if let Some(p) = &mut self.view.pod {
+                p.scroll = 0;
+            }
+            return None;
+        }
+        let stream = self.next_stream();
+        self.view.pod = Some(PodView {
+            key,
+            detail_stream: stream,
+            scroll: 0,
+            logs: None,
+            search: None,
+            text_match: None,
+        });
+        self.pod_data = PodData::default();
+        Some(stream)
+    }
+
+    /// Start (or restart) the log view with `logs`' settings; returns what to stream.
+    pub fn open_logs(&mut self, mut logs: LogsView) -> Option<(u64, LogRequest)> {
+        let stream = self.next_stream();
+        let pod = self.view.pod.as_mut()?;
+        logs.stream = stream;
+        logs.anchor = LogAnchor::Tail;
+        logs.current_match = None;
+        let req = logs.request(&pod.key);
+        pod.logs = Some(logs);
+        self.view.mode = Mode::Pod(PodScreen::Logs);
+        self.pod_data.logs = LogBuffer::default();
+        self.pod_data.log_state = LogState::Connecting;
+        Some((stream, req))
+    }
+
+    /// Forget the pod view when the user went elsewhere (another pane, triage, the
+    /// overview): the app drops the streams whose ids are no longer in the view.
+    pub fn settle_pod_view(&mut self) {
+        match self.view.mode {
+            Mode::Pod(PodScreen::Logs) => {}
+            Mode::Pod(_) => {
+                if let Some(p) = &mut self.view.pod
+                    && p.logs.take().is_some()
+                {
+                    self.pod_data.logs = LogBuffer::default();
+                    self.pod_data.log_state = LogState::Connecting;
+                }
+            }
+            _ if self.view.pod.is_some() => {
+                self.view.pod = None;
+                self.pod_data = PodData::default();
+            }
+            _ => {}
+        }
+        if matches!(self.view.mode, Mode::Pod(_)) && self.view.pod.is_none() {
+            self.view.mode = Mode::Full(PaneId::Pods);
+        }
+    }
+
+    /// The stream ids the view still wants: the pod's watch and its log stream.
+    pub fn wanted_streams(&self) -> (Option<u64>, Option<u64>) {
+        let pod = self.view.pod.as_ref();
+        (pod.map(|p| p.detail_stream), pod.and_then(|p| p.logs.as_ref()).map(|l| l.stream))
+    }
+
+    /// The open pod's search, parsed.
+    pub fn pod_search(&self) -> Option<Search> {
+        self.view.pod.as_ref()?.search.as_deref().and_then(Search::new)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::{Data, Message, SourceId, update};
+
+    #[test]
+    fn a_pod_views_message_leaves_a_pending_triage_rebuild_pending() {
+        let mut s = State::new("shop-prod", 0);
+        s.finish_batch();
+        let stream = s.open_pod(PodKey::new("storefront", "cart-1"), PodScreen::Describe).unwrap();
+        update(
+            &mut s,
+            Message::Data { source: SourceId::new("kube/events"), at: 1, data: Data::Events(vec![]) },
+        );
+        assert!(update(&mut s, Message::Pod(PodUpdate::Events { stream, events: vec![] })));
+        assert!(s.triage_stale, "the events message still needs triage rebuilt");
+        // A message for a stream that is not open changes nothing.
+        assert!(!update(&mut s, Message::Pod(PodUpdate::Gone { stream: stream + 1 })));
+        assert!(!s.pod_data.gone);
+    }
+
+    #[test]
+    fn a_context_switch_closes_the_pod_and_its_streams() {
+        let mut s = State::new("shop-prod", 0);
+        s.open_pod(PodKey::new("storefront", "cart-1"), PodScreen::Describe).unwrap();
+        s.open_logs(LogsView::new("cart".into(), false)).unwrap();
+        assert_eq!(s.view.mode, Mode::Pod(PodScreen::Logs));
+        s.switch_kubernetes("shop-dev", "kube/");
+        s.finish_batch();
+        assert_eq!((s.view.mode, s.wanted_streams()), (Mode::Full(PaneId::Pods), (None, None)));
+    }
+}
