@@ -218,7 +218,11 @@ pub fn update(state: &mut State, msg: Message) -> bool {
         Message::Pod(u) => return pod_view::apply(state, u),
         m => m,
     };
-    state.triage_stale = true;
+    // The clock changes triage only where a source turns stale (below): rebuilding it every
+    // second cost 38 ms of each second's CPU at 50k pods.
+    if !matches!(msg, Message::Tick(_)) {
+        state.triage_stale = true;
+    }
     match msg {
         Message::Register { source, interval_ms, feeds } => {
             state.sources.insert(source, SourceEntry { health: SourceHealth::new(interval_ms), feeds });
@@ -249,6 +253,9 @@ pub fn update(state: &mut State, msg: Message) -> bool {
         }
         Message::Pod(u) => pod_view::apply(state, u),
         Message::Tick(now) => {
+            let before = state.sources.values().map(|e| e.health.state(state.now));
+            let turned = before.ne(state.sources.values().map(|e| e.health.state(now)));
+            state.triage_stale |= turned;
             state.now = now;
             true
         }

@@ -171,3 +171,18 @@ fn action_results_reach_the_status_line() {
     assert!(st.text.contains("failed: forbidden"));
     assert!(s.view.status_at(10 + view::STATUS_TTL_MS).is_none());
 }
+
+#[test]
+fn the_clock_rebuilds_triage_only_when_a_source_turns_stale() {
+    let mut s = State::new("ctx", 0);
+    update(&mut s, Message::Register { source: src("k"), interval_ms: 1_000, feeds: vec![PaneId::Pods] });
+    update(&mut s, Message::Data { source: src("k"), at: 1_000, data: Data::Hpas(vec![]) });
+    s.finish_batch();
+    assert!(!s.triage_stale);
+    update(&mut s, Message::Tick(2_000));
+    assert!(!s.triage_stale, "a tick that changes no source's state leaves triage as it is");
+    update(&mut s, Message::Tick(4_001));
+    assert!(s.triage_stale, "the source is stale now: triage lists it");
+    s.finish_batch();
+    assert!(s.triage.problems.iter().any(|p| p.subject == "k"), "{:?}", s.triage.problems);
+}
