@@ -210,6 +210,7 @@ fn settings(common: &Common, config: &Config) -> anyhow::Result<Settings> {
             Some(name) => crate::config::load_theme(config_dir.as_deref(), name)?,
             None => config.theme(config_dir.as_deref(), shown.as_deref().unwrap_or_default())?,
         },
+        default_theme: common.theme.is_none().then(|| config.ui.theme.clone()),
         keymap: config.keymap(config_dir.as_deref())?,
         audit_path: paths::state_dir().map(|d| d.join("audit.jsonl")),
         safety: config.safety(),

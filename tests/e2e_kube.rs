@@ -109,3 +109,53 @@ async fn a_pods_detail_and_followed_log_come_from_the_cluster() {
         "no watch on the one pod"
     );
 }
+
+/// `:ctx` into a production context brings its banner and its read-only setting with it, and
+/// `:ctx` out of it takes them away: a switch never leaves the old context's safety behind.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_context_switch_applies_the_new_contexts_safety() {
+    let (server, _) = TestServer::demo(7, 0).await;
+    let kc = server.kubeconfig(&["shop-dev", "shop-prod"]);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("config/flightdeck")).unwrap();
+    std::fs::write(
+        dir.path().join("config/flightdeck/config.toml"),
+        "[contexts.\"shop-prod\"]\nreadonly = true\n",
+    )
+    .unwrap();
+    let d = dir.path().to_path_buf();
+    tokio::task::spawn_blocking(move || {
+        let t = Tmux::start(160, 48);
+        t.type_line(&format!(
+            "env -u KUBECONFIG XDG_CONFIG_HOME={d}/config XDG_STATE_HOME={d}/state XDG_CACHE_HOME={d}/cache {bin} --kubeconfig {kc}; echo EXITED:$?",
+            d = d.display(),
+            bin = env!("CARGO_BIN_EXE_flightdeck"),
+            kc = kc.display(),
+        ));
+        let s = t.wait_for("shop-dev's pods", WAIT, |s| s.contains("ctx shop-dev") && s.contains("pgbouncer-"));
+        let header = s.lines().next().unwrap_or_default().to_string();
+        assert!(!header.contains("PRODUCTION") && !header.contains("READ-ONLY"), "{header}");
+        t.keys(&[":"]);
+        t.type_line("ctx shop-prod");
+        t.wait_for("shop-prod with its cues, refilled", WAIT, |s| {
+            let header = s.lines().next().unwrap_or_default();
+            header.contains("ctx shop-prod")
+                && header.contains("PRODUCTION")
+                && header.contains("READ-ONLY")
+                && s.contains("pgbouncer-")
+        });
+        // Read-only there: a delete is refused, not asked.
+        t.keys(&["3", "C-d"]);
+        t.wait_for("the refusal", WAIT, |s| s.contains("refused, flightdeck is read-only"));
+        t.keys(&[":"]);
+        t.type_line("ctx shop-dev");
+        t.wait_for("shop-dev without them", WAIT, |s| {
+            let header = s.lines().next().unwrap_or_default();
+            header.contains("ctx shop-dev") && !header.contains("PRODUCTION") && !header.contains("READ-ONLY")
+        });
+        t.keys(&["q"]);
+        t.wait_for("the process to exit", WAIT, |s| s.contains("EXITED:0"));
+    })
+    .await
+    .unwrap();
+}

@@ -64,6 +64,8 @@ async fn event_loop(
     let mut shutdown = terminal::shutdown_signals()?;
     // `:theme` replaces it while running.
     let mut theme = settings.theme.clone();
+    // The kubeconfig's current context is known only now: its theme and safety apply.
+    follow_context(state, settings, &mut theme);
     update(state, Message::Tick(clock.now()));
     state.finish_batch();
     terminal.draw(|f| ui::draw(f, state, &Ui { theme: &theme, keymap: &settings.keymap }))?;
@@ -138,6 +140,7 @@ async fn event_loop(
                         if let Some(a) = &k.argocd {
                             executor.set_argocd(a.handle.clone());
                         }
+                        follow_context(state, settings, &mut theme);
                     }
                 }
                 None => state.view.say(
@@ -187,6 +190,23 @@ fn carry_out(
         Effect::Stream(StreamStart::Logs { stream, request }) => streams.stream_logs(stream, request),
     }
     None
+}
+
+/// A context's own settings after it changed (or became known): production and read-only are
+/// re-applied, so a switch into production is never without its cue and typed names; so is its
+/// theme.
+fn follow_context(state: &mut State, settings: &Settings, theme: &mut Theme) {
+    settings.apply_safety(state);
+    let Some(name) = settings.context_theme(&state.context) else { return };
+    if name == theme.name {
+        return;
+    }
+    match crate::config::load_theme(settings.config_dir.as_deref(), name) {
+        Ok(t) => *theme = t,
+        Err(e) => {
+            state.view.say(state.now, format!("theme of context {}: {e:#}", state.context), Level::Warn)
+        }
+    }
 }
 
 /// `:ctx NAME` on the demo, which has one context: nothing is pretended, the status line says so.

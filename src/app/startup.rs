@@ -25,6 +25,9 @@ pub struct Settings {
     /// A kubeconfig other than KUBECONFIG / ~/.kube/config.
     pub kubeconfig: Option<PathBuf>,
     pub theme: Theme,
+    /// The theme a context without its own gets (`[ui] theme`); None when `--theme` fixed one
+    /// for every context.
+    pub default_theme: Option<String>,
     pub keymap: Keymap,
     pub audit_path: Option<PathBuf>,
     /// Who silences are created by.
@@ -49,6 +52,13 @@ impl Settings {
     pub fn apply_safety(&self, state: &mut State) {
         state.production = self.safety.is_production(&state.context);
         state.readonly = self.readonly || self.safety.readonly(&state.context);
+    }
+
+    /// The theme `context` is drawn in: its own (`[contexts."NAME"] theme`), else the default;
+    /// None when `--theme` chose one for every context.
+    pub fn context_theme(&self, context: &str) -> Option<&str> {
+        let default = self.default_theme.as_deref()?;
+        Some(self.safety.contexts.get(context).and_then(|c| c.theme.as_deref()).unwrap_or(default))
     }
 }
 
