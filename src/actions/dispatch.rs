@@ -6,7 +6,7 @@ use super::command::Command;
 use super::pod_keys;
 use super::registry::{self, ActionId};
 pub use super::targets::applies;
-use super::targets::retarget;
+use super::targets::{self, retarget};
 use super::triage;
 use crate::state::view::{
     AlertsView, Mode, Overlay, Pending, PodsView, Prompt, PromptKind, Target, reveal, row_counts, row_key,
@@ -45,6 +45,18 @@ pub fn dispatch(state: &mut State, cmd: Command) -> Effect {
         return match cmd {
             Command::TogglePrune | Command::ToggleDryRun => {
                 super::argo::toggle(p, cmd);
+                let (action, target) = (p.action.clone(), p.target.clone());
+                let risky = registry::by_name(&action)
+                    .is_some_and(|s| s.destructive || targets::risky(state, s.id, &target));
+                if let Overlay::Confirm(p) = &mut state.view.overlay {
+                    p.destructive = risky;
+                }
+                Effect::None
+            }
+            // A sync turned into a pruning one in production: the name is typed after all.
+            Command::Confirm if state.production && p.destructive => {
+                let p = p.clone();
+                view.overlay = Overlay::Prompt(Prompt::new(PromptKind::TypeName(p), ""));
                 Effect::None
             }
             Command::Confirm => {
@@ -94,7 +106,8 @@ pub fn dispatch(state: &mut State, cmd: Command) -> Effect {
                 // Out of the silences view first, as k9s steps back one view at a time.
                 view.alerts_view = AlertsView::List;
             } else if pane == PaneId::Pods && view.pods_view == PodsView::Workloads {
-                view.pods_view = PodsView::Pods;
+                show_pods_view(state, PodsView::Pods);
+                return Effect::None;
             } else if view.filter_text(pane).is_some() {
                 // Esc clears a kept filter next, as in k9s.
                 view.set_filter(pane, None);
@@ -172,12 +185,30 @@ pub fn dispatch(state: &mut State, cmd: Command) -> Effect {
     super::argo::tree_to_fetch(state, cmd)
 }
 
-/// Switch what the Pods pane lists; the selection starts at the top (the worst row).
+/// The dialog that asks: in production a destructive (or risky) action wants the target's name
+/// typed, not a reflex `y`.
+pub fn confirmation(state: &State, pending: Pending) -> Overlay {
+    if state.production && pending.destructive {
+        Overlay::Prompt(Prompt::new(PromptKind::TypeName(pending), ""))
+    } else {
+        Overlay::Confirm(pending)
+    }
+}
+
+/// Switch what the Pods pane lists, back on the row that view was on (else the top, the worst);
+/// a filter is for one view's fields, so it does not follow.
 pub fn show_pods_view(state: &mut State, to: PodsView) {
+    if state.view.pods_view == to {
+        return;
+    }
     let i = PaneId::Pods.index();
+    let here = state.view.anchor[i].take();
+    let back = std::mem::replace(&mut state.view.pods_other_anchor, here);
     state.view.pods_view = to;
-    state.view.selected[i] = 0;
-    state.view.anchor[i] = row_key(state, PaneId::Pods, 0);
+    state.view.filters[i] = None;
+    let row = back.and_then(|k| crate::state::view::find_row(state, PaneId::Pods, &k)).unwrap_or(0);
+    state.view.selected[i] = row;
+    state.view.anchor[i] = row_key(state, PaneId::Pods, row);
 }
 
 /// The user said yes: run it.
@@ -314,12 +345,7 @@ fn ask_on(state: &mut State, id: ActionId, target: Target) -> Effect {
             context,
             destructive: spec.destructive,
         };
-        // In production a destructive action wants the target's name typed, not a reflex `y`.
-        state.view.overlay = if state.production && spec.destructive {
-            Overlay::Prompt(Prompt::new(PromptKind::TypeName(pending), ""))
-        } else {
-            Overlay::Confirm(pending)
-        };
+        state.view.overlay = confirmation(state, pending);
         Effect::None
     } else {
         state.view.say(now, format!("{} {} …", spec.title, target.describe()), Level::Accent);

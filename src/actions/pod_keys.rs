@@ -9,6 +9,18 @@ use crate::state::pods::PodKey;
 use crate::state::view::{Mode, PodsView, selected_target};
 use crate::state::{Level, PaneId, State};
 
+/// From the workloads view, the selected workload's pods: the pods view filtered to it, as k9s
+/// goes from a Deployment to its pods.
+fn workload_pods(state: &mut State) -> Effect {
+    let Some(crate::state::view::Target::Workload { kind, name, .. }) = selected_target(state, PaneId::Pods)
+    else {
+        return Effect::None;
+    };
+    super::dispatch::show_pods_view(state, PodsView::Pods);
+    state.view.set_filter(PaneId::Pods, Some(format!("{}={name}", kind.to_lowercase())));
+    Effect::None
+}
+
 /// Open the Pods pane's selected pod on `screen`.
 pub fn open_selected(state: &mut State, screen: PodScreen) -> Effect {
     let Some(crate::state::view::Target::Pod { namespace, name }) = selected_target(state, PaneId::Pods)
@@ -30,9 +42,13 @@ pub fn open(state: &mut State, key: PodKey, screen: PodScreen) -> Effect {
 /// commands that work as everywhere else.
 pub fn command(state: &mut State, cmd: Command) -> Option<Effect> {
     let Mode::Pod(screen) = state.view.mode else {
-        // The workloads view's rows are not pods: its keys are its own.
-        if state.view.active_pane() != PaneId::Pods || state.view.pods_view != PodsView::Pods {
+        if state.view.active_pane() != PaneId::Pods {
             return None;
+        }
+        // The workloads view's rows are not pods: Enter lists the selected one's pods.
+        if state.view.pods_view == PodsView::Workloads {
+            return (cmd == Command::Open && state.view.mode == Mode::Full(PaneId::Pods))
+                .then(|| workload_pods(state));
         }
         return match cmd {
             Command::Describe => Some(open_selected(state, PodScreen::Describe)),

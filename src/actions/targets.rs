@@ -52,6 +52,37 @@ pub fn retarget(state: &State, id: ActionId, t: Target) -> Option<Target> {
     }
 }
 
+/// Whether this particular use of a non-destructive action takes something away, so that in
+/// production it wants the target's name typed like a delete: a sync that prunes, a scale
+/// below what runs now, an HPA whose max drops below its replicas.
+pub fn risky(state: &State, id: ActionId, target: &Target) -> bool {
+    match (id, target) {
+        (ActionId::Sync, Target::AppSync { prune, dry_run, .. }) => *prune && !*dry_run,
+        (ActionId::Scale, Target::Scale { namespace, kind, name, replicas }) => {
+            *replicas == 0
+                || current_replicas(state, namespace, kind, name).is_some_and(|now| *replicas < now)
+        }
+        (ActionId::EditHpa, Target::HpaLimits { namespace, name, max, .. }) => state
+            .scaling
+            .hpas
+            .iter()
+            .any(|h| &h.namespace == namespace && &h.name == name && *max < h.current),
+        _ => false,
+    }
+}
+
+/// What a workload runs now: its HPA's desired count where one drives it, else its spec.
+pub fn current_replicas(state: &State, namespace: &str, kind: &str, name: &str) -> Option<u32> {
+    let hpa = state.scaling.hpas.iter().find(|h| h.namespace == namespace && h.target.name == name);
+    hpa.map(|h| h.desired).or_else(|| {
+        let w = state
+            .workloads
+            .iter()
+            .find(|w| w.namespace == namespace && w.name == name && w.kind.label() == kind);
+        w.map(|w| w.desired)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,5 +152,70 @@ mod tests {
         let t = Target::Pod { namespace: pod.namespace.clone(), name: pod.name.clone() };
         let owner = retarget(&s, ActionId::Scale, t).unwrap();
         assert_eq!(owner.describe(), "deployment storefront/order");
+    }
+
+    #[test]
+    fn in_production_a_scale_down_or_a_pruning_sync_wants_the_name_typed() {
+        use crate::actions::value::{self, Key};
+        use crate::state::view::PromptKind;
+        let mut s = workloads_view();
+        s.production = true;
+        select(&mut s, "pgbouncer");
+        let type_count = |s: &mut State, n: &str| {
+            dispatch(s, Command::Action(ActionId::Scale));
+            for _ in 0..3 {
+                value::key(s, Key::Backspace);
+            }
+            for c in n.chars() {
+                value::key(s, Key::Char(c));
+            }
+            value::key(s, Key::Enter);
+        };
+        // Up from 3: a `y` will do.
+        type_count(&mut s, "5");
+        assert!(matches!(&s.view.overlay, Overlay::Confirm(p) if !p.destructive), "{:?}", s.view.overlay);
+        dispatch(&mut s, Command::Cancel);
+        // Down from 3, or to 0: type the name.
+        for n in ["2", "0"] {
+            type_count(&mut s, n);
+            let Overlay::Prompt(p) = &s.view.overlay else { panic!("{n}: {:?}", s.view.overlay) };
+            assert!(matches!(&p.kind, PromptKind::TypeName(p) if p.target.name() == "pgbouncer"));
+            s.view.overlay = Overlay::None;
+        }
+        // A sync asks with `y`; with prune on, `y` leads to typing the app's name.
+        dispatch(&mut s, Command::Pane(2));
+        let cart = crate::state::rows::apps(&s).iter().position(|(_, a)| a.name == "services-cart").unwrap();
+        s.view.selected[PaneId::ArgoCd.index()] = cart;
+        dispatch(&mut s, Command::Action(ActionId::Sync));
+        assert!(matches!(&s.view.overlay, Overlay::Confirm(p) if !p.destructive), "{:?}", s.view.overlay);
+        dispatch(&mut s, Command::TogglePrune);
+        assert_eq!(dispatch(&mut s, Command::Confirm), Effect::None);
+        let Overlay::Prompt(p) = &s.view.overlay else { panic!("{:?}", s.view.overlay) };
+        assert!(matches!(&p.kind, PromptKind::TypeName(p) if p.target.name() == "services-cart"));
+    }
+
+    #[test]
+    fn each_pods_view_keeps_its_row_and_enter_on_a_workload_lists_its_pods() {
+        let mut s = demo_state(7, 150);
+        dispatch(&mut s, Command::Pane(3));
+        s.finish_batch();
+        dispatch(&mut s, Command::Down);
+        dispatch(&mut s, Command::Down);
+        let pod = selected_target(&s, PaneId::Pods).unwrap();
+        dispatch(&mut s, Command::Workloads);
+        select(&mut s, "pgbouncer");
+        s.view.anchor[PaneId::Pods.index()] =
+            crate::state::view::row_key(&s, PaneId::Pods, s.view.selected(PaneId::Pods));
+        dispatch(&mut s, Command::Back);
+        assert_eq!(selected_target(&s, PaneId::Pods), Some(pod.clone()), "Esc: back on the pod it left");
+        dispatch(&mut s, Command::Workloads);
+        assert_eq!(selected_target(&s, PaneId::Pods).unwrap().name(), "pgbouncer", "w: back on the workload");
+        // Enter: pgbouncer's pods, filtered as `deployment=pgbouncer` would.
+        dispatch(&mut s, Command::Open);
+        assert_eq!(s.view.pods_view, PodsView::Pods);
+        assert_eq!(s.view.filter_text(PaneId::Pods), Some("deployment=pgbouncer"));
+        let shown = crate::state::rows::pod_order(&s);
+        assert_eq!(shown.len(), 3);
+        assert!(shown.iter().all(|k| k.name.starts_with("pgbouncer-")), "{shown:?}");
     }
 }

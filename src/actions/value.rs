@@ -23,15 +23,7 @@ pub fn open(state: &mut State, id: ActionId, target: Target) {
     let spec = registry::spec(id);
     let (hint, text) = match (&target, id) {
         (Target::Workload { namespace, kind, name }, ActionId::Scale) => {
-            // The HPA's desired count is the live one; else what the workload asks for.
-            let hpa = state.scaling.hpas.iter().find(|h| &h.namespace == namespace && &h.target.name == name);
-            let current = hpa.map(|h| h.desired).or_else(|| {
-                state
-                    .workloads
-                    .iter()
-                    .find(|w| &w.namespace == namespace && &w.name == name && w.kind.label() == kind)
-                    .map(|w| w.desired)
-            });
+            let current = super::targets::current_replicas(state, namespace, kind, name);
             ("replicas", current.map_or(String::new(), |n| n.to_string()))
         }
         (Target::Hpa { namespace, name }, ActionId::EditHpa) => {
@@ -74,13 +66,14 @@ pub fn key(state: &mut State, k: Key) -> Effect {
                 Ok(target) => {
                     let context = p.context.clone();
                     if spec.confirm {
-                        state.view.overlay = Overlay::Confirm(Pending {
+                        let pending = Pending {
                             action: spec.name.to_string(),
                             title: spec.title.to_string(),
+                            destructive: spec.destructive || super::targets::risky(state, spec.id, &target),
                             target,
                             context,
-                            destructive: spec.destructive,
-                        });
+                        };
+                        state.view.overlay = super::dispatch::confirmation(state, pending);
                     } else {
                         state.view.overlay = Overlay::None;
                         return Effect::Run { action: spec.id, target, context };

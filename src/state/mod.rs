@@ -377,7 +377,10 @@ impl State {
                 out.state = Some(st);
                 out.error = e.health.last_error.as_ref().map(|err| format!("{id}: {err}"));
             }
-            if let Some(t) = e.health.last_success {
+            // A watch is quiet when nothing changes: its last event says nothing of freshness.
+            if e.health.interval_ms > 0
+                && let Some(t) = e.health.last_success
+            {
                 out.updated_at = Some(out.updated_at.map_or(t, |u: UnixMs| u.min(t)));
             }
         }
@@ -419,7 +422,7 @@ impl State {
 pub struct Freshness {
     /// None when no source feeds the pane.
     pub state: Option<SourceState>,
-    /// The oldest last-success among the pane's sources.
+    /// The oldest last-success among the pane's polled sources (watches are live, not dated).
     pub updated_at: Option<UnixMs>,
     pub error: Option<String>,
 }

@@ -204,6 +204,8 @@ pub fn pod_order(state: &State) -> Cow<'_, [PodKey]> {
                 ("status", p.status_label().to_string()),
                 ("node", p.node.clone().unwrap_or_default()),
                 ("owner", p.owner.as_ref().map(|o| o.name.clone()).unwrap_or_default()),
+                // `deployment=cart`, as on alert labels.
+                (owner_kind(p), p.owner.as_ref().map(|o| o.name.clone()).unwrap_or_default()),
             ],
             None => Vec::new(),
         },
@@ -243,6 +245,17 @@ pub fn hpas(state: &State) -> Cow<'_, [Hpa]> {
             _ => a.key().cmp(&b.key()),
         },
     )
+}
+
+/// The filter key a pod's owner answers to besides `owner`.
+fn owner_kind(p: &super::pods::Pod) -> &'static str {
+    match p.owner.as_ref().map(|o| o.kind.as_str()) {
+        Some("Deployment") => "deployment",
+        Some("StatefulSet") => "statefulset",
+        Some("DaemonSet") => "daemonset",
+        Some("Job") => "job",
+        _ => "owner",
+    }
 }
 
 pub fn workloads(state: &State) -> Cow<'_, [Workload]> {

@@ -273,6 +273,8 @@ pub struct View {
     pub requested_context: Option<String>,
     pub alerts_view: AlertsView,
     pub pods_view: PodsView,
+    /// The row the other Pods view was on, to go back to it.
+    pub pods_other_anchor: Option<String>,
     /// What the full Argo CD pane's detail area shows, and how far its text is scrolled.
     pub app_detail: AppDetail,
     /// The pod open in the detail or log view.
@@ -446,7 +448,7 @@ pub fn row_key(state: &State, pane: PaneId, i: usize) -> Option<String> {
 }
 
 /// Where the row with this identity is now.
-fn find_row(state: &State, pane: PaneId, key: &str) -> Option<usize> {
+pub fn find_row(state: &State, pane: PaneId, key: &str) -> Option<usize> {
     use super::rows;
     match pane {
         PaneId::Infrastructure => rows::nodes(state).iter().position(|n| n.name == key),

@@ -36,8 +36,24 @@ pub fn frame(
     (block, rect)
 }
 
-/// "Title target": the first line of every dialog about an action.
+/// The size a dialog needs for `lines`: at least `min` wide, wide enough that no line is cut
+/// where the screen allows it, and tall enough for the lines a narrow screen makes wrap.
+pub fn size_for(lines: &[Line], min: (u16, u16), area: Rect) -> (u16, u16) {
+    let longest = lines.iter().map(Line::width).max().unwrap_or(0) as u16 + 2;
+    let width = longest.max(min.0).min(area.width);
+    let inner = width.saturating_sub(2).max(1) as usize;
+    let wrapped: usize = lines.iter().map(|l| l.width().max(1).div_ceil(inner)).sum();
+    (width, (wrapped as u16 + 2).max(min.1))
+}
+
+/// "Title target": the first line of every dialog about an action. A target named by the
+/// title's own last word is not named twice ("Delete pod storefront/x", not "Delete pod pod …").
 pub fn action_line(title: &str, target: &str, theme: &Theme) -> Line<'static> {
+    let kind = title.rsplit(' ').next().unwrap_or_default().to_lowercase();
+    let target = match target.split_once(' ') {
+        Some((first, rest)) if title.contains(' ') && first.to_lowercase() == kind => rest,
+        _ => target,
+    };
     Line::from(vec![
         Span::styled(format!("{title} "), theme.style(Role::Title)),
         Span::styled(text::clean(target).into_owned(), theme.style(Role::Accent)),
@@ -54,8 +70,6 @@ pub fn confirm_in(f: &mut Frame, area: Rect, p: &Pending, theme: &Theme, product
     let role = if production { Role::Production } else { role };
     let prod = if production { " — PRODUCTION" } else { "" };
     let options = sync_options(p, theme);
-    let height = if options.is_some() { 10 } else { 8 };
-    let (block, rect) = frame(area, f, (64, height), format!(" {}?{prod} ", p.title), role, theme);
     let mut lines = vec![
         action_line(&p.title, &p.target.describe(), theme),
         Line::from(vec![
@@ -79,6 +93,8 @@ pub fn confirm_in(f: &mut Frame, area: Rect, p: &Pending, theme: &Theme, product
         Span::styled(" n ", theme.style(Role::Selection)),
         Span::raw(" no (Esc)"),
     ]));
+    let size = size_for(&lines, (64, 8), area);
+    let (block, rect) = frame(area, f, size, format!(" {}?{prod} ", p.title), role, theme);
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), rect);
 }
 

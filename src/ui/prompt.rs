@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
 
 use super::dialog;
 use super::{Ui, text};
@@ -110,7 +110,6 @@ fn filter(f: &mut Frame, area: Rect, state: &State, p: &Prompt, ui: &Ui) {
 fn type_name(f: &mut Frame, area: Rect, p: &Prompt, pending: &Pending, ui: &Ui) {
     let t = ui.theme;
     let title = format!(" {}? — PRODUCTION ", pending.title);
-    let (block, rect) = dialog::frame(area, f, (68, 9), title, Role::Crit, t);
     let name = text::clean(pending.target.name()).into_owned();
     let lines = vec![
         dialog::action_line(&pending.title, &pending.target.describe(), t),
@@ -126,5 +125,8 @@ fn type_name(f: &mut Frame, area: Rect, p: &Prompt, pending: &Pending, ui: &Ui) 
         ]),
         input_line(">", p, ui),
     ];
-    f.render_widget(Paragraph::new(lines).block(block), rect);
+    // The name to type must show whole, however long: the dialog grows, then wraps.
+    let size = dialog::size_for(&lines, (68, 9), area);
+    let (block, rect) = dialog::frame(area, f, size, title, Role::Crit, t);
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), rect);
 }

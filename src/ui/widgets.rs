@@ -13,7 +13,7 @@ use crate::actions::registry;
 use crate::config::keymap::Section;
 use crate::config::{Theme, theme::Role};
 use crate::state::alerts::Severity;
-use crate::state::view::{Mode, selected_target};
+use crate::state::view::{Mode, PodsView, selected_target};
 use crate::state::{Level, PaneId, SourceState, State};
 
 /// A symbol per level so state is never carried by colour alone.
@@ -115,31 +115,51 @@ pub fn status_line(f: &mut Frame, area: Rect, state: &State, ui: &Ui) {
     }
     let pane = state.view.active_pane();
     let mut spans = Vec::new();
-    let mut hint = |keys: Vec<String>, what: &str| {
+    let theme = ui.theme;
+    let hint = |spans: &mut Vec<Span<'static>>, keys: Vec<String>, what: &str| {
         if let Some(k) = keys.first() {
-            spans.push(Span::styled(format!(" {k}"), ui.theme.style(Role::Accent)));
-            spans.push(Span::styled(format!(" {what} "), ui.theme.style(Role::Muted)));
+            spans.push(Span::styled(format!(" {k}"), theme.style(Role::Accent)));
+            spans.push(Span::styled(format!(" {what} "), theme.style(Role::Muted)));
         }
     };
     use crate::actions::command::Command;
     if let Mode::Pod(screen) = state.view.mode {
         for (k, what) in super::pod_view::hints(screen, ui) {
-            hint(vec![k], what);
+            hint(&mut spans, vec![k], what);
         }
     } else if state.view.mode == Mode::Triage {
         for (k, what) in super::triage::hints(state, ui) {
-            hint(vec![k], &text::clean(&what));
+            hint(&mut spans, vec![k], &text::clean(&what));
         }
     } else if let Some(target) = selected_target(state, pane) {
         for a in registry::for_pane(pane, state.readonly).filter(|a| applies(state, a.id, &target)) {
-            hint(ui.keymap.keys_for(Section::Pane(pane), Command::Action(a.id)), a.name);
+            hint(
+                &mut spans,
+                ui.keymap.keys_for(Section::Pane(pane), Command::Action(a.id)),
+                &a.name.replace('_', " "),
+            );
+        }
+    }
+    let workloads = state.view.pods_view == PodsView::Workloads;
+    if pane == PaneId::Pods && matches!(state.view.mode, Mode::Full(_)) {
+        let views: &[(Command, &str)] = if workloads {
+            &[(Command::Open, "its pods"), (Command::Workloads, "pods")]
+        } else {
+            &[(Command::Open, "describe"), (Command::Workloads, "workloads")]
+        };
+        for (c, what) in views {
+            let mut keys = ui.keymap.keys_for(Section::Pane(pane), *c);
+            if keys.is_empty() {
+                keys = ui.keymap.keys_for(Section::Global, *c);
+            }
+            hint(&mut spans, keys, what);
         }
     }
     if pane == PaneId::Alerts && matches!(state.view.mode, Mode::Full(_)) {
         for (c, what) in
             [(Command::GroupAlerts, "group"), (Command::Silences, "silences"), (Command::Jump, "jump")]
         {
-            hint(ui.keymap.keys_for(Section::Pane(pane), c), what);
+            hint(&mut spans, ui.keymap.keys_for(Section::Pane(pane), c), what);
         }
     }
     let nav: &[(Command, &str)] = match state.view.mode {
@@ -150,13 +170,31 @@ pub fn status_line(f: &mut Frame, area: Rect, state: &State, ui: &Ui) {
             (Command::Help, "help"),
             (Command::Quit, "quit"),
         ],
+        Mode::Full(PaneId::Pods) if workloads => {
+            &[(Command::Back, "pods"), (Command::Help, "help"), (Command::Quit, "quit")]
+        }
         Mode::Full(_) | Mode::Triage => {
             &[(Command::Back, "overview"), (Command::Help, "help"), (Command::Quit, "quit")]
         }
         Mode::Pod(_) => &[(Command::Back, "back"), (Command::Help, "help")],
     };
+    let pane_hints = spans.len();
     for (c, what) in nav {
-        hint(ui.keymap.keys_for(Section::Global, *c), what);
+        hint(&mut spans, ui.keymap.keys_for(Section::Global, *c), what);
+    }
+    // A narrow terminal loses hints whole, never half a word: quit first, then the pane's last
+    // ones; the way back and help stay.
+    let mut nav_hints = spans.len() - pane_hints;
+    while spans.iter().map(Span::width).sum::<usize>() > area.width as usize {
+        if nav_hints > 4 {
+            spans.truncate(spans.len() - 2);
+            nav_hints -= 2;
+        } else if spans.len() > nav_hints + 1 {
+            let cut = spans.len() - nav_hints - 2;
+            spans.drain(cut..cut + 2);
+        } else {
+            break;
+        }
     }
     f.render_widget(Line::from(spans), area);
 }
@@ -168,7 +206,11 @@ pub fn freshness(state: &State, pane: PaneId) -> (String, Level) {
     match fr.state {
         None => ("no source configured".into(), Level::Muted),
         Some(SourceState::Pending) => ("waiting for first data…".into(), Level::Muted),
-        Some(SourceState::Ok) => (format!("updated {}", since.unwrap_or_default()), Level::Muted),
+        Some(SourceState::Ok) => match since {
+            Some(since) => (format!("updated {since}"), Level::Muted),
+            // Only watches feed it, and they are healthy: changes arrive as they happen.
+            None => ("live".into(), Level::Muted),
+        },
         Some(SourceState::Stale) => (format!("stale · updated {}", since.unwrap_or_default()), Level::Warn),
         Some(SourceState::Disabled) => (format!("disabled: {}", fr.error.unwrap_or_default()), Level::Muted),
         Some(SourceState::Error) => {
