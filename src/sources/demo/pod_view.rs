@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use super::Handle;
-use super::logs::LogGen;
+use super::logs::{LogGen, run_of};
 use crate::sources::Sender;
 use crate::sources::kube::pod_detail;
 use crate::state::Message;
@@ -78,16 +78,14 @@ pub async fn logs(h: Handle, req: LogRequest, stream: u64, tx: Sender) {
         send(PodUpdate::LogEnded { stream, error: Some(error) }).await;
         return;
     };
-    let run = if req.previous { c.last_state.as_ref() } else { Some(&c.state) };
-    let Some(run) = run else {
-        let error = format!(
-            "previous terminated container \"{}\" in pod \"{}\" not found",
-            req.container, req.key.name
-        );
-        send(PodUpdate::LogEnded { stream, error: Some(error) }).await;
-        return;
+    let run = match run_of(c, req.previous, &req.key.name) {
+        Ok(run) => run,
+        Err(error) => {
+            send(PodUpdate::LogEnded { stream, error: Some(error) }).await;
+            return;
+        }
     };
-    let logs = LogGen::new(&req.key.name, &c.name, &c.image, run, req.timestamps, snap.now);
+    let mut logs = LogGen::new(&req.key.name, &c.name, &c.image, run, req.timestamps, snap.now);
     let tail = req.tail_lines.max(0) as usize;
     if !send(PodUpdate::LogLines { stream, lines: logs.history(snap.now, tail) }).await {
         return;
@@ -100,21 +98,34 @@ pub async fn logs(h: Handle, req: LogRequest, stream: u64, tx: Sender) {
     let mut i = logs.position(snap.now);
     loop {
         tokio::time::sleep(LINE_EVERY).await;
-        let now = match h.pod(req.key.clone()).await {
-            Ok(Some(s)) => s.now,
+        let snap = match h.pod(req.key.clone()).await {
+            Ok(Some(s)) => s,
             // The pod went away: its log stream ends, as the kubelet's does.
             _ => {
                 send(PodUpdate::LogEnded { stream, error: None }).await;
                 return;
             }
         };
-        let upto = logs.position(now);
-        if upto > i {
-            let lines = (i..upto).map(|n| logs.line(n)).collect();
-            if !send(PodUpdate::LogLines { stream, lines }).await {
-                return;
-            }
-            i = upto;
+        let now = snap.now;
+        let detail = pod_detail::detail(&snap.pod, now);
+        let next = detail.container(&req.container).and_then(|c| {
+            let run = run_of(c, false, &req.key.name).ok()?;
+            Some(LogGen::new(&req.key.name, &c.name, &c.image, run, req.timestamps, now))
+        });
+        let mut lines: Vec<String> = (i..logs.position(now)).map(|n| logs.line(n)).collect();
+        // Another run than the one followed: a restart writes its new log from the start; a
+        // crash of the followed run writes how it ended. A crashed run adds nothing more.
+        if let Some(next) = next.filter(|n| n.started_at() != logs.started_at()) {
+            lines.extend(if next.ending().is_empty() {
+                next.history(now, usize::MAX)
+            } else {
+                next.ending()
+            });
+            logs = next;
+        }
+        i = logs.position(now);
+        if !lines.is_empty() && !send(PodUpdate::LogLines { stream, lines }).await {
+            return;
         }
     }
 }
