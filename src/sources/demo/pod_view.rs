@@ -113,19 +113,81 @@ pub async fn logs(h: Handle, req: LogRequest, stream: u64, tx: Sender) {
             Some(LogGen::new(&req.key.name, &c.name, &c.image, run, req.timestamps, now))
         });
         let mut lines: Vec<String> = (i..logs.position(now)).map(|n| logs.line(n)).collect();
-        // Another run than the one followed: a restart writes its new log from the start; a
-        // crash of the followed run writes how it ended. A crashed run adds nothing more.
+        // Another run than the one followed: the crash of the followed live run adds how it
+        // ended; any other run (a restart) writes its log from the start. A crashed run adds
+        // nothing more.
         if let Some(next) = next.filter(|n| n.started_at() != logs.started_at()) {
-            lines.extend(if next.ending().is_empty() {
-                next.history(now, usize::MAX)
-            } else {
-                next.ending()
-            });
+            let crash_of_followed = logs.ending().is_empty() && !next.ending().is_empty();
+            lines.extend(if crash_of_followed { next.ending() } else { next.history(now, usize::MAX) });
             logs = next;
         }
         i = logs.position(now);
         if !lines.is_empty() && !send(PodUpdate::LogLines { stream, lines }).await {
             return;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sources::demo::{FIXED_EPOCH, run_headless, spawn};
+    use crate::state::pod_detail::ContainerState;
+
+    /// The demo at 200× until one of cart's containers waits to restart: its key.
+    async fn a_waiting_cart(h: &Handle) -> PodKey {
+        let (world, _) = run_headless(7, FIXED_EPOCH, 240);
+        let names: Vec<String> =
+            world.pods().into_iter().filter(|p| p.name.starts_with("cart-")).map(|p| p.name).collect();
+        for _ in 0..1_000 {
+            for name in &names {
+                let key = PodKey { namespace: "storefront".into(), name: name.clone() };
+                let Ok(Some(snap)) = h.pod(key.clone()).await else { continue };
+                let d = pod_detail::detail(&snap.pod, snap.now);
+                if snap.now - FIXED_EPOCH > 200_000
+                    && matches!(d.containers[0].state, ContainerState::Waiting { .. })
+                {
+                    return key;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("no cart container waited to restart");
+    }
+
+    #[tokio::test]
+    async fn following_a_crash_looping_container_adds_nothing_until_it_restarts() {
+        let (tx, mut world_rx) = crate::sources::channel();
+        let (h, _guard) = spawn(7, FIXED_EPOCH, 200.0, tx);
+        let drain = tokio::spawn(async move { while world_rx.recv().await.is_some() {} });
+        let key = a_waiting_cart(&h).await;
+        let (tx, mut rx) = crate::sources::channel();
+        let req = LogRequest {
+            key,
+            container: "cart".into(),
+            previous: false,
+            follow: true,
+            timestamps: false,
+            tail_lines: 500,
+        };
+        let task = tokio::spawn(logs(h.clone(), req, 1, tx));
+        let mut batches = Vec::new();
+        // 6 s at 200x is 20 simulated minutes: longer than the longest back-off.
+        let _ = tokio::time::timeout(Duration::from_secs(6), async {
+            while let Some(Message::Pod(PodUpdate::LogLines { lines, .. })) = rx.recv().await {
+                batches.push(lines);
+            }
+        })
+        .await;
+        task.abort();
+        drain.abort();
+
+        let first = &batches[0];
+        assert!(first[0].contains("cart") && first[0].contains("starting"), "{first:#?}");
+        assert!(first.last().unwrap().contains("shutting down"), "{first:#?}");
+        assert!(!first.iter().any(|l| l.contains("\"msg\":\"request\"")), "{first:#?}");
+        // Then nothing until the container restarts: the next run's log, from its first line.
+        let later = batches.get(1).expect("a restart within 20 minutes");
+        assert!(later[0].contains("starting"), "{later:#?}");
     }
 }
