@@ -130,6 +130,7 @@ fn detail_tree_tab() {
         node("Pod", "cart-7f9c-x2x8q", Some(HealthStatus::Degraded), Some("ReplicaSet/storefront/cart-7f9c")),
         node("Deployment", "cart", Some(HealthStatus::Degraded), None),
         node("ReplicaSet", "cart-7f9c", Some(HealthStatus::Progressing), Some("Deployment/storefront/cart")),
+        node("ReplicaSet", "cart-5d4b", Some(HealthStatus::Healthy), Some("Deployment/storefront/cart")),
         node("Service", "cart", Some(HealthStatus::Healthy), None),
         node("ConfigMap", "cart-config", None, None),
     ];
@@ -138,7 +139,12 @@ fn detail_tree_tab() {
     let text = render(&state, 160, 48);
     let at = |s: &str| text.find(s).unwrap_or_else(|| panic!("{s} missing: {text}"));
     // Children under their parents, depth first.
-    assert!(at("Deployment") < at("└─ReplicaSet") && at("└─ReplicaSet") < at("  └─Pod"), "{text}");
+    assert!(at("Deployment") < at("├─ReplicaSet") && at("├─ReplicaSet") < at("│ └─Pod"), "{text}");
+    assert!(at("│ └─Pod") < at("└─ReplicaSet"), "{text}");
+    // The guides live inside the kind column: every name starts in the same column.
+    let starts: std::collections::BTreeSet<usize> =
+        text.lines().filter_map(|l| l.find("storefront/").map(|i| l[..i].chars().count())).collect();
+    assert_eq!(starts.len(), 1, "{text}");
     insta::assert_snapshot!("argocd_tree_80x24", small);
     insta::assert_snapshot!("argocd_tree_160x48", text);
 }

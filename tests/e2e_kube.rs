@@ -61,6 +61,7 @@ async fn scale_from_the_keyboard_reaches_the_cluster() {
     assert_eq!(entry["context"], "shop-prod");
     assert_eq!(entry["target"], format!("deployment storefront/{target} to 7 replicas"));
     assert_eq!(entry["ok"], true);
+    assert!(entry.get("demo").is_none(), "a cluster's action is not the demo's: {entry}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -56,6 +56,7 @@ fn the_demo_alert_is_silenced_from_the_form_and_audited() {
     assert_eq!(entry["action"], "silence");
     assert_eq!(entry["context"], "shop-prod");
     assert_eq!(entry["ok"], true);
+    assert_eq!(entry["demo"], true);
     assert!(entry["target"].as_str().unwrap().contains(r#"alertname="HighErrorRate""#), "{entry}");
 
     t.keys(&["q"]);

@@ -127,6 +127,8 @@ fn the_demo_incident_is_fixed_by_a_confirmed_sync_and_audited() {
     assert_eq!(entry["target"], "application services-cart");
     assert_eq!(entry["context"], "shop-prod");
     assert_eq!(entry["ok"], true);
+    // The demo's action, not a cluster's.
+    assert_eq!(entry["demo"], true);
 
     t.keys(&["q"]);
     t.wait_for("the process to exit", WAIT, |s| s.contains("EXITED:0"));

@@ -1,5 +1,6 @@
 //! The audit log: one JSON line per action (time, context, user, action, target, result) in
-//! the state dir, appended by the executor after the action has an answer.
+//! the state dir, appended by the executor after the action has an answer. The demo's actions
+//! land in the same file, marked `"demo": true`, so they are never taken for a cluster's.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -15,19 +16,28 @@ pub struct Entry<'a> {
     pub target: &'a str,
     pub result: &'a str,
     pub ok: bool,
+    /// Only on the demo's lines: a real action's line keeps its old shape.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub demo: bool,
 }
 
 #[derive(Clone, Debug)]
 pub struct AuditLog {
     path: Option<PathBuf>,
     user: String,
+    demo: bool,
 }
 
 impl AuditLog {
     pub fn new(path: Option<PathBuf>) -> Self {
         let user =
             std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_else(|_| "unknown".into());
-        AuditLog { path, user }
+        AuditLog { path, user, demo: false }
+    }
+
+    /// The same log, its entries marked as the demo's when `demo` is set.
+    pub fn for_demo(self, demo: bool) -> Self {
+        AuditLog { demo, ..self }
     }
 
     pub fn path(&self) -> Option<&PathBuf> {
@@ -49,6 +59,7 @@ impl AuditLog {
             target,
             result: text,
             ok,
+            demo: self.demo,
         };
         let write = || -> std::io::Result<()> {
             if let Some(dir) = path.parent() {
@@ -81,5 +92,18 @@ mod tests {
         assert_eq!(lines[0]["context"], "shop-prod");
         assert_eq!(lines[1]["ok"], false);
         assert_eq!(lines[1]["result"], "forbidden");
+        assert!(lines.iter().all(|l| l.get("demo").is_none()), "{text}");
+    }
+
+    #[test]
+    fn the_demos_lines_are_marked() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = AuditLog::new(Some(dir.path().join("audit.jsonl"))).for_demo(true);
+        log.record("shop-prod", "sync", "application services-cart", &Ok("sync started".into()));
+        let text = std::fs::read_to_string(dir.path().join("audit.jsonl")).unwrap();
+        let line: serde_json::Value = serde_json::from_str(text.trim_end()).unwrap();
+        assert_eq!(line["demo"], true);
+        assert_eq!((line["context"].as_str(), line["action"].as_str()), (Some("shop-prod"), Some("sync")));
+        assert!(text.trim_end().ends_with(r#","ok":true,"demo":true}"#), "{text}");
     }
 }

@@ -81,7 +81,7 @@ pub struct Running {
 /// panes say so rather than pretending.
 pub fn start(settings: &Settings) -> anyhow::Result<Running> {
     let (tx, rx) = sources::channel();
-    let audit = AuditLog::new(settings.audit_path.clone());
+    let audit = AuditLog::new(settings.audit_path.clone()).for_demo(settings.demo);
     let mut guards = Vec::new();
     let mut switcher = None;
     let (clock, backend, context) = if settings.demo {

@@ -241,9 +241,11 @@ pub struct StatusLine {
     pub at: UnixMs,
     pub text: String,
     pub level: Level,
+    /// Wall time: a sped-up demo clock must not cut the time a person has to read it.
+    pub shown: std::time::Instant,
 }
 
-/// How long a status message stays (ms).
+/// How long a status message stays (ms of wall time).
 pub const STATUS_TTL_MS: i64 = 8_000;
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -386,7 +388,7 @@ impl View {
     }
 
     pub fn say(&mut self, at: UnixMs, text: impl Into<String>, level: Level) {
-        self.status = Some(StatusLine { at, text: text.into(), level });
+        self.status = Some(StatusLine { at, text: text.into(), level, shown: std::time::Instant::now() });
     }
 
     pub fn report_outcome(&mut self, at: UnixMs, o: &ActionOutcome) {
@@ -396,9 +398,10 @@ impl View {
         }
     }
 
-    /// The status message if it is still fresh.
-    pub fn status_at(&self, now: UnixMs) -> Option<&StatusLine> {
-        self.status.as_ref().filter(|s| now - s.at < STATUS_TTL_MS)
+    /// The status message while fresh, aged in wall time (not by the state's clock `_now`).
+    pub fn status_at(&self, _now: UnixMs) -> Option<&StatusLine> {
+        let ttl = std::time::Duration::from_millis(STATUS_TTL_MS as u64);
+        self.status.as_ref().filter(|s| s.shown.elapsed() < ttl)
     }
 }
 

@@ -12,7 +12,6 @@ use crate::actions::dispatch::applies;
 use crate::actions::registry;
 use crate::config::keymap::Section;
 use crate::config::{Theme, theme::Role};
-use crate::state::alerts::Severity;
 use crate::state::view::{Mode, PodsView, selected_target};
 use crate::state::{Level, PaneId, SourceState, State};
 
@@ -49,8 +48,10 @@ pub fn header(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     if state.readonly {
         spans.push(Span::styled("  READ-ONLY", theme.style(Role::Warn)));
     }
-    let crit = state.alerts.firing_at(Severity::Critical);
-    let warn = state.alerts.firing_at(Severity::Warning);
+    // Every problem triage ranks, not only firing alerts: a Degraded app or a failing source
+    // counts, so the header and the triage view never disagree.
+    let crit = state.triage.count_at(Level::Crit);
+    let warn = state.triage.count_at(Level::Warn);
     spans.push(Span::raw("   "));
     spans.push(Span::styled(
         format!("✖ {crit} critical"),

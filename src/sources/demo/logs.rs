@@ -5,7 +5,30 @@
 
 use super::world::{BAD_IMAGE, fnv, splitmix64};
 use crate::state::UnixMs;
-use crate::state::pod_detail::ContainerState;
+use crate::state::pod_detail::{ContainerDetail, ContainerState};
+
+/// How long a crashed run lived: the world's last state starts 4 s before it finishes.
+const CRASHED_RUN_MS: i64 = 4_000;
+
+/// The run a log request reads, as the kubelet picks it: `previous` is the last terminated
+/// run, and so is the current log of a container waiting to restart after a crash.
+pub fn run_of<'a>(c: &'a ContainerDetail, previous: bool, pod: &str) -> Result<&'a ContainerState, String> {
+    let name = &c.name;
+    match (&c.state, &c.last_state) {
+        (_, None) if previous => {
+            Err(format!("previous terminated container \"{name}\" in pod \"{pod}\" not found"))
+        }
+        (_, Some(last)) if previous => Ok(last),
+        (ContainerState::Waiting { .. }, Some(last)) => Ok(last),
+        (ContainerState::Waiting { reason, .. }, None) => {
+            Err(format!("container \"{name}\" in pod \"{pod}\" is waiting to start: {reason}"))
+        }
+        (ContainerState::Unknown, _) => {
+            Err(format!("container \"{name}\" in pod \"{pod}\" is waiting to start: ContainerCreating"))
+        }
+        (state, _) => Ok(state),
+    }
+}
 
 /// How a container speaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,8 +48,8 @@ pub struct LogGen {
     /// When the run started, and the gap between lines (ms).
     started_at: UnixMs,
     every: i64,
-    /// The run ended with this (a previous container): its log stops with the crash.
-    crash: Option<String>,
+    /// The run ended at this time with this (a crashed container): its log stops there.
+    crash: Option<(UnixMs, String)>,
     timestamps: bool,
 }
 
@@ -47,13 +70,15 @@ impl LogGen {
             "order" => Dialect::Gunicorn,
             _ => Dialect::Klog,
         };
+        // Times come from the run, never from `now` alone: a log read twice must be the same
+        // log, or lines read before and after a reconnect interleave out of order.
         let (started_at, crash) = match state {
             ContainerState::Terminated { finished_at, exit_code, reason, .. } => {
                 let end = finished_at.unwrap_or(now);
-                (end - 40_000, Some(format!("{reason} (exit code {exit_code})")))
+                (end - CRASHED_RUN_MS, Some((end, format!("{reason} (exit code {exit_code})"))))
             }
             ContainerState::Running { started_at } => (started_at.unwrap_or(now - 600_000), None),
-            _ => (now - 60_000, None),
+            _ => (now, None),
         };
         let every = if dialect == Dialect::Klog { 9_000 } else { 1_500 };
         LogGen {
@@ -68,9 +93,14 @@ impl LogGen {
         }
     }
 
+    /// When the run started: a different value is a different run.
+    pub fn started_at(&self) -> UnixMs {
+        self.started_at
+    }
+
     /// The last `tail` lines written up to `now` (a crashed run: up to its crash).
     pub fn history(&self, now: UnixMs, tail: usize) -> Vec<String> {
-        let n = if self.crash.is_some() { 25 } else { self.position(now) };
+        let n = self.position(now);
         let from = n.saturating_sub(tail as u64);
         let mut out = if from == 0 { self.startup() } else { Vec::new() };
         out.extend((from..n).map(|i| self.line(i)));
@@ -81,9 +111,18 @@ impl LogGen {
         out.split_off(skip)
     }
 
-    /// How many regular lines precede `now`: where following picks up.
+    /// How many regular lines precede `now`: where following picks up. A crashed run died
+    /// starting up, before its first regular line, so following it adds nothing.
     pub fn position(&self, now: UnixMs) -> u64 {
+        if self.crash.is_some() {
+            return 0;
+        }
         ((now - self.started_at).max(0) / self.every) as u64
+    }
+
+    /// The lines that end a crashed run (none for a live one).
+    pub fn ending(&self) -> Vec<String> {
+        if self.crash.is_some() { self.crash_lines() } else { Vec::new() }
     }
 
     fn stamp(&self, at: UnixMs, text: String) -> String {
@@ -107,12 +146,12 @@ impl LogGen {
             Dialect::Node => vec![
                 json_line(at, "info", &format!("{} {version} starting", self.name), "\"node\":\"v20.17.0\""),
                 json_line(
-                    at,
+                    at + 1,
                     "info",
                     "connected to redis",
                     "\"host\":\"shop-prod-redis.x1y2z3.use1.cache.amazonaws.com:6379\"",
                 ),
-                json_line(at, "info", "listening", "\"port\":8080"),
+                json_line(at + 2, "info", "listening", "\"port\":8080"),
             ],
             Dialect::Gunicorn => vec![
                 format!("[{}] [1] [INFO] Starting gunicorn 22.0.0", py_time(at)),
@@ -121,10 +160,11 @@ impl LogGen {
             ],
             Dialect::Klog => vec![
                 klog(at, "main.go:84", &format!("\"Starting\" version=\"{version}\"")),
-                klog(at, "leaderelection.go:254", "\"attempting to acquire leader lease\""),
+                klog(at + 1, "leaderelection.go:254", "\"attempting to acquire leader lease\""),
             ],
         };
-        lines.into_iter().map(|l| self.stamp(at, l)).collect()
+        // A millisecond apart, so that the log is strictly in time order with timestamps.
+        lines.into_iter().enumerate().map(|(k, l)| self.stamp(at + k as i64, l)).collect()
     }
 
     /// The `i`-th line after startup.
@@ -184,7 +224,7 @@ impl LogGen {
     /// How the run ended: the bad cart image throws on the first cart it prices; anything
     /// else dies of an error its dialect would print.
     fn crash_lines(&self) -> Vec<String> {
-        let at = self.started_at + 26 * self.every;
+        let at = self.crash.as_ref().map_or(self.started_at, |(end, _)| *end);
         let bad_cart = self.image.contains(BAD_IMAGE);
         let lines: Vec<String> = match self.dialect {
             Dialect::Node if bad_cart => vec![
@@ -197,7 +237,7 @@ impl LogGen {
                 "    at CartService.total (/app/dist/cart/service.js:87:41)".into(),
                 "    at async CartController.get (/app/dist/routes/cart.js:42:19)".into(),
                 "    at async /app/node_modules/express/lib/router/layer.js:95:5".into(),
-                json_line(at, "fatal", "shutting down after unhandled rejection", "\"exitCode\":1"),
+                json_line(at + 4, "fatal", "shutting down after unhandled rejection", "\"exitCode\":1"),
             ],
             Dialect::Node => vec![json_line(at, "fatal", "redis connection lost", "\"exitCode\":1")],
             Dialect::Gunicorn => {
@@ -210,7 +250,7 @@ impl LogGen {
                 vec![klog(at, "main.go:120", "\"Fatal error\" err=\"context deadline exceeded\"")]
             }
         };
-        lines.into_iter().map(|l| self.stamp(at, l)).collect()
+        lines.into_iter().enumerate().map(|(k, l)| self.stamp(at + k as i64, l)).collect()
     }
 }
 
@@ -245,4 +285,73 @@ fn json_line(at: UnixMs, level: &str, msg: &str, extra: &str) -> String {
     let t = std::time::UNIX_EPOCH + std::time::Duration::from_millis(at.max(0) as u64);
     let t = humantime::format_rfc3339_millis(t);
     format!("{{\"time\":\"{t}\",\"level\":\"{level}\",\"msg\":\"{msg}\",{extra}}}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sources::demo::{FIXED_EPOCH, run_headless};
+    use crate::sources::kube::pod_detail;
+    use crate::state::pods::PodKey;
+
+    /// The crash-looping cart pod of seed 7 at 240 s, while it waits to restart.
+    fn waiting_cart() -> (ContainerDetail, String, UnixMs) {
+        let (world, _) = run_headless(7, FIXED_EPOCH, 240);
+        let pod = world
+            .pods()
+            .into_iter()
+            .find(|p| p.name.starts_with("cart-") && p.reason.is_some() && p.ready == 0)
+            .expect("a crash-looping cart pod");
+        let key = PodKey { namespace: pod.namespace.clone(), name: pod.name.clone() };
+        let snap = world.pod_manifest(&key).expect("the world has the pod");
+        let d = pod_detail::detail(&snap.pod, snap.now);
+        (d.containers[0].clone(), pod.name, snap.now)
+    }
+
+    /// The times of `--timestamps` lines, as written.
+    fn times(lines: &[String]) -> Vec<String> {
+        lines.iter().map(|l| l.split_once(' ').expect("a timestamp").0.to_string()).collect()
+    }
+
+    #[test]
+    fn a_waiting_container_logs_its_crashed_run_and_following_adds_nothing() {
+        let (mut c, pod, now) = waiting_cart();
+        if !matches!(c.state, ContainerState::Waiting { .. }) {
+            c.state = ContainerState::Waiting { reason: "CrashLoopBackOff".into(), message: None };
+        }
+        let run = run_of(&c, false, &pod).unwrap();
+        assert!(matches!(run, ContainerState::Terminated { .. }), "{run:?}");
+        assert_eq!(run, run_of(&c, true, &pod).unwrap());
+        let logs = LogGen::new(&pod, &c.name, &c.image, run, false, now);
+        let lines = logs.history(now, 1000);
+        assert!(lines.len() < 12, "{lines:#?}");
+        assert!(lines[0].contains("starting"), "{lines:#?}");
+        assert!(lines.last().unwrap().contains("shutting down after unhandled rejection"), "{lines:#?}");
+        assert!(!lines.iter().any(|l| l.contains("\"msg\":\"request\"")), "{lines:#?}");
+        assert_eq!(logs.position(now), logs.position(now + 3_600_000));
+        assert_eq!(logs.history(now + 3_600_000, 1000), lines);
+
+        c.last_state = None;
+        let err = run_of(&c, false, &pod).unwrap_err();
+        assert!(err.ends_with("is waiting to start: CrashLoopBackOff"), "{err}");
+        assert!(run_of(&c, true, &pod).unwrap_err().starts_with("previous terminated container"));
+    }
+
+    #[test]
+    fn backlogs_are_strictly_in_time_order_and_the_same_when_read_again() {
+        let (c, pod, now) = waiting_cart();
+        let crashed = c.last_state.clone().unwrap();
+        let running = ContainerState::Running { started_at: Some(now - 900_000) };
+        for image in ["frontend:1.4.2", "cart:2.3.1", "order:1.9.0", "coredns:v1.11.3", &c.image] {
+            for run in [&crashed, &running] {
+                let logs = LogGen::new(&pod, &c.name, image, run, true, now);
+                let lines = logs.history(now, 1000);
+                let t = times(&lines);
+                assert!(t.windows(2).all(|w| w[0] < w[1]), "{image} {run:?}: {lines:#?}");
+                // Read again later, as a reconnect does: the same lines, not a shifted copy.
+                let again = LogGen::new(&pod, &c.name, image, run, true, now + 45_000);
+                assert_eq!(again.history(now, 1000), lines, "{image}");
+            }
+        }
+    }
 }

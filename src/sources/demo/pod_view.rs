@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use super::Handle;
-use super::logs::LogGen;
+use super::logs::{LogGen, run_of};
 use crate::sources::Sender;
 use crate::sources::kube::pod_detail;
 use crate::state::Message;
@@ -78,16 +78,14 @@ pub async fn logs(h: Handle, req: LogRequest, stream: u64, tx: Sender) {
         send(PodUpdate::LogEnded { stream, error: Some(error) }).await;
         return;
     };
-    let run = if req.previous { c.last_state.as_ref() } else { Some(&c.state) };
-    let Some(run) = run else {
-        let error = format!(
-            "previous terminated container \"{}\" in pod \"{}\" not found",
-            req.container, req.key.name
-        );
-        send(PodUpdate::LogEnded { stream, error: Some(error) }).await;
-        return;
+    let run = match run_of(c, req.previous, &req.key.name) {
+        Ok(run) => run,
+        Err(error) => {
+            send(PodUpdate::LogEnded { stream, error: Some(error) }).await;
+            return;
+        }
     };
-    let logs = LogGen::new(&req.key.name, &c.name, &c.image, run, req.timestamps, snap.now);
+    let mut logs = LogGen::new(&req.key.name, &c.name, &c.image, run, req.timestamps, snap.now);
     let tail = req.tail_lines.max(0) as usize;
     if !send(PodUpdate::LogLines { stream, lines: logs.history(snap.now, tail) }).await {
         return;
@@ -100,21 +98,96 @@ pub async fn logs(h: Handle, req: LogRequest, stream: u64, tx: Sender) {
     let mut i = logs.position(snap.now);
     loop {
         tokio::time::sleep(LINE_EVERY).await;
-        let now = match h.pod(req.key.clone()).await {
-            Ok(Some(s)) => s.now,
+        let snap = match h.pod(req.key.clone()).await {
+            Ok(Some(s)) => s,
             // The pod went away: its log stream ends, as the kubelet's does.
             _ => {
                 send(PodUpdate::LogEnded { stream, error: None }).await;
                 return;
             }
         };
-        let upto = logs.position(now);
-        if upto > i {
-            let lines = (i..upto).map(|n| logs.line(n)).collect();
-            if !send(PodUpdate::LogLines { stream, lines }).await {
-                return;
-            }
-            i = upto;
+        let now = snap.now;
+        let detail = pod_detail::detail(&snap.pod, now);
+        let next = detail.container(&req.container).and_then(|c| {
+            let run = run_of(c, false, &req.key.name).ok()?;
+            Some(LogGen::new(&req.key.name, &c.name, &c.image, run, req.timestamps, now))
+        });
+        let mut lines: Vec<String> = (i..logs.position(now)).map(|n| logs.line(n)).collect();
+        // Another run than the one followed: the crash of the followed live run adds how it
+        // ended; any other run (a restart) writes its log from the start. A crashed run adds
+        // nothing more.
+        if let Some(next) = next.filter(|n| n.started_at() != logs.started_at()) {
+            let crash_of_followed = logs.ending().is_empty() && !next.ending().is_empty();
+            lines.extend(if crash_of_followed { next.ending() } else { next.history(now, usize::MAX) });
+            logs = next;
         }
+        i = logs.position(now);
+        if !lines.is_empty() && !send(PodUpdate::LogLines { stream, lines }).await {
+            return;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sources::demo::{FIXED_EPOCH, run_headless, spawn};
+    use crate::state::pod_detail::ContainerState;
+
+    /// The demo at 200× until one of cart's containers waits to restart: its key.
+    async fn a_waiting_cart(h: &Handle) -> PodKey {
+        let (world, _) = run_headless(7, FIXED_EPOCH, 240);
+        let names: Vec<String> =
+            world.pods().into_iter().filter(|p| p.name.starts_with("cart-")).map(|p| p.name).collect();
+        for _ in 0..1_000 {
+            for name in &names {
+                let key = PodKey { namespace: "storefront".into(), name: name.clone() };
+                let Ok(Some(snap)) = h.pod(key.clone()).await else { continue };
+                let d = pod_detail::detail(&snap.pod, snap.now);
+                if snap.now - FIXED_EPOCH > 200_000
+                    && matches!(d.containers[0].state, ContainerState::Waiting { .. })
+                {
+                    return key;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("no cart container waited to restart");
+    }
+
+    #[tokio::test]
+    async fn following_a_crash_looping_container_adds_nothing_until_it_restarts() {
+        let (tx, mut world_rx) = crate::sources::channel();
+        let (h, _guard) = spawn(7, FIXED_EPOCH, 200.0, tx);
+        let drain = tokio::spawn(async move { while world_rx.recv().await.is_some() {} });
+        let key = a_waiting_cart(&h).await;
+        let (tx, mut rx) = crate::sources::channel();
+        let req = LogRequest {
+            key,
+            container: "cart".into(),
+            previous: false,
+            follow: true,
+            timestamps: false,
+            tail_lines: 500,
+        };
+        let task = tokio::spawn(logs(h.clone(), req, 1, tx));
+        let mut batches = Vec::new();
+        // 6 s at 200x is 20 simulated minutes: longer than the longest back-off.
+        let _ = tokio::time::timeout(Duration::from_secs(6), async {
+            while let Some(Message::Pod(PodUpdate::LogLines { lines, .. })) = rx.recv().await {
+                batches.push(lines);
+            }
+        })
+        .await;
+        task.abort();
+        drain.abort();
+
+        let first = &batches[0];
+        assert!(first[0].contains("cart") && first[0].contains("starting"), "{first:#?}");
+        assert!(first.last().unwrap().contains("shutting down"), "{first:#?}");
+        assert!(!first.iter().any(|l| l.contains("\"msg\":\"request\"")), "{first:#?}");
+        // Then nothing until the container restarts: the next run's log, from its first line.
+        let later = batches.get(1).expect("a restart within 20 minutes");
+        assert!(later[0].contains("starting"), "{later:#?}");
     }
 }

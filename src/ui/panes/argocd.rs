@@ -90,7 +90,7 @@ fn headline(ctx: &PaneCtx, width: usize) -> Line<'static> {
 }
 
 /// Tree guides ("│ ├─ └─") for every row of `tree`, from depths alone.
-fn guides(tree: &[(usize, &ArgoApp)]) -> Vec<String> {
+fn guides<T>(tree: &[(usize, T)]) -> Vec<String> {
     // A row is the last of its siblings when no row at its depth follows before a shallower one.
     let mut is_last = vec![false; tree.len()];
     let mut seen: Vec<bool> = Vec::new();

@@ -510,3 +510,35 @@ fn a_dry_run_changes_nothing_and_terminate_stops_a_sync() {
     assert_eq!(a.history.last().unwrap().initiated_by, "flightdeck");
     assert_incident_over(&w);
 }
+
+fn deployment(w: &World, name: &str) -> crate::state::workloads::Workload {
+    w.workloads().into_iter().find(|r| r.name == name).expect("workload exists")
+}
+
+#[test]
+fn a_scale_up_of_a_long_rolled_deployment_is_not_a_failed_rollout() {
+    let mut w = world_at(7, 5);
+    assert!(w.now() - w.workloads.iter().find(|x| x.name == "grafana").unwrap().rolled_at > 3_600_000);
+    let target = Target::Scale {
+        namespace: "monitoring".into(),
+        kind: "Deployment".into(),
+        name: "grafana".into(),
+        replicas: 3,
+    };
+    w.apply(ActionId::Scale, &target).unwrap();
+    for _ in 0..60 {
+        w.step(1_000);
+        assert_eq!(deployment(&w, "grafana").failure, None);
+    }
+    assert_eq!(deployment(&w, "grafana").ready, 3);
+}
+
+#[test]
+fn the_cart_rollout_left_alone_exceeds_its_progress_deadline() {
+    let mut w = world_at(7, 240);
+    assert!(w.incident_active());
+    assert_eq!(deployment(&w, "cart").failure, None);
+    steps(&mut w, 600);
+    let failure = deployment(&w, "cart").failure.expect("the rollout failed");
+    assert_eq!(failure.0, "ProgressDeadlineExceeded");
+}

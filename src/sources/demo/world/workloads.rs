@@ -285,8 +285,13 @@ impl World {
                 let desired = if w.kind == Kind::DaemonSet { self.nodes.len() as u32 } else { w.replicas };
                 let ready = pods().filter(|p| p.ready()).count() as u32;
                 let updated = pods().filter(|p| p.hash == w.hash).count() as u32;
+                // The deadline runs from the rollout's last progress, so only a rollout whose
+                // new pods never become ready fails: in the demo, the bad image. A scale-up of
+                // a good template is not a rollout and never fails.
+                let new_ready = pods().filter(|p| p.hash == w.hash && p.ready() && !p.failing()).count();
                 let stuck = w.kind == Kind::Deployment
-                    && updated.min(ready) < desired
+                    && w.bad
+                    && (new_ready as u32) < desired
                     && self.now - w.rolled_at > PROGRESS_DEADLINE_MS;
                 let failure = stuck.then(|| {
                     let msg = format!("ReplicaSet \"{}-{}\" has timed out progressing.", w.name, w.hash);

@@ -184,13 +184,14 @@ pub(super) fn tree(f: &mut Frame, area: Rect, ctx: &PaneCtx, app: &ArgoApp) {
     let room = area.height as usize;
     let skip = clamp_scroll(ctx, rows.len(), room);
     let width = area.width as usize;
+    // From all rows, not the visible ones: a sibling scrolled off below still needs its "├─".
+    let guides = super::guides(&rows);
     let lines: Vec<Line> = rows
         .iter()
+        .zip(&guides)
         .skip(skip)
         .take(room)
-        .map(|(depth, n)| {
-            let guide =
-                if *depth == 0 { " ".to_string() } else { format!(" {}└─", "  ".repeat(depth - 1)) };
+        .map(|((_, n), guide)| {
             let health = match n.health {
                 Some(h) => {
                     Span::styled(format!("{} {:<12}", level_symbol(h.level()), h.label()), t.level(h.level()))
@@ -199,11 +200,14 @@ pub(super) fn tree(f: &mut Frame, area: Rect, ctx: &PaneCtx, app: &ArgoApp) {
             };
             let name =
                 if n.namespace.is_empty() { n.name.clone() } else { format!("{}/{}", n.namespace, n.name) };
-            let used = guide.chars().count() + 14 + 24;
+            // The guides sit inside the kind column, so kinds and names stay in their columns.
+            let room = 23usize.saturating_sub(guide.chars().count());
+            let kind = text::fit(&n.kind, room);
+            let used = 14 + 1 + 24;
             Line::from(vec![
                 health,
-                Span::styled(guide, t.style(Role::Muted)),
-                Span::styled(format!("{:<23} ", text::fit(&n.kind, 23)), t.style(Role::Muted)),
+                Span::styled(format!(" {guide}"), t.style(Role::Muted)),
+                Span::styled(format!("{kind:<room$} "), t.style(Role::Muted)),
                 Span::styled(text::fit(&name, width.saturating_sub(used)), t.style(Role::Text)),
             ])
         })
