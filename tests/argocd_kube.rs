@@ -67,19 +67,10 @@ async fn rig() -> Rig {
 
 impl Rig {
     async fn until(&mut self, what: &str, cond: impl Fn(&State) -> bool) {
-        let deadline = tokio::time::Instant::now() + WAIT;
-        loop {
-            self.state.finish_batch();
-            if cond(&self.state) {
-                return;
-            }
-            match tokio::time::timeout_at(deadline, self.rx.recv()).await {
-                Ok(Some(m)) => {
-                    update(&mut self.state, m);
-                }
-                _ => panic!("timed out waiting for {what}; sources: {:#?}", self.state.sources),
-            }
-        }
+        support::store::until(&mut self.state, &mut self.rx, WAIT, what, cond, |s: &State| {
+            format!("sources: {:#?}", s.sources)
+        })
+        .await;
     }
 
     async fn act(&mut self, action: ActionId, target: Target) -> Result<String, String> {

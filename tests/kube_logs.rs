@@ -12,10 +12,10 @@ use flightdeck::actions::dispatch::{Effect, dispatch};
 use flightdeck::actions::pod_keys;
 use flightdeck::sources::kube::{self, Connection, Target};
 use flightdeck::sources::{self as src, TaskGuard};
+use flightdeck::state::State;
 use flightdeck::state::logs::LINES_KEPT;
 use flightdeck::state::pod_view::{LogState, PodScreen, StreamStart};
 use flightdeck::state::pods::PodKey;
-use flightdeck::state::{State, update};
 use support::kube_api::{FaultKind, TestServer};
 
 const WAIT: Duration = Duration::from_secs(30);
@@ -61,23 +61,10 @@ impl Logs {
     }
 
     async fn until(&mut self, what: &str, cond: impl Fn(&State) -> bool) {
-        let deadline = tokio::time::Instant::now() + WAIT;
-        loop {
-            self.state.finish_batch();
-            if cond(&self.state) {
-                return;
-            }
-            match tokio::time::timeout_at(deadline, self.rx.recv()).await {
-                Ok(Some(m)) => {
-                    update(&mut self.state, m);
-                }
-                _ => panic!(
-                    "timed out waiting for {what}; {:?}, {} lines",
-                    self.state.pod_data.log_state,
-                    self.state.pod_data.logs.len()
-                ),
-            }
-        }
+        support::store::until(&mut self.state, &mut self.rx, WAIT, what, cond, |s: &State| {
+            format!("{:?}, {} lines", s.pod_data.log_state, s.pod_data.logs.len())
+        })
+        .await;
     }
 }
 

@@ -10,10 +10,10 @@ use flightdeck::actions::dispatch::Effect;
 use flightdeck::actions::pod_keys;
 use flightdeck::sources::kube::{self, Target};
 use flightdeck::sources::{self as src, TaskGuard};
+use flightdeck::state::State;
 use flightdeck::state::pod_detail::ContainerState;
 use flightdeck::state::pod_view::{PodScreen, StreamStart};
 use flightdeck::state::pods::PodKey;
-use flightdeck::state::{State, update};
 use serde_json::{Value, json};
 use support::kube_api::TestServer;
 
@@ -42,19 +42,10 @@ async fn open(server: &TestServer, key: PodKey) -> Open {
 
 impl Open {
     async fn until(&mut self, what: &str, cond: impl Fn(&State) -> bool) {
-        let deadline = tokio::time::Instant::now() + WAIT;
-        loop {
-            self.state.finish_batch();
-            if cond(&self.state) {
-                return;
-            }
-            match tokio::time::timeout_at(deadline, self.rx.recv()).await {
-                Ok(Some(m)) => {
-                    update(&mut self.state, m);
-                }
-                _ => panic!("timed out waiting for {what}; pod data: {:#?}", self.state.pod_data),
-            }
-        }
+        support::store::until(&mut self.state, &mut self.rx, WAIT, what, cond, |s: &State| {
+            format!("pod data: {:#?}", s.pod_data)
+        })
+        .await;
     }
 }
 

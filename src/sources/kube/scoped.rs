@@ -22,6 +22,31 @@ use tokio::sync::mpsc;
 use super::{Connection, Scope, WatchBackoff, client_error};
 use crate::sources::TaskGuard;
 
+/// A namespaced kind the watchers can list, watch and hand between tasks.
+pub trait Watched:
+    Resource<Scope = NamespaceResourceScope, DynamicType = ()>
+    + Clone
+    + Default
+    + DeserializeOwned
+    + Debug
+    + Send
+    + Sync
+    + 'static
+{
+}
+
+impl<K> Watched for K where
+    K: Resource<Scope = NamespaceResourceScope, DynamicType = ()>
+        + Clone
+        + Default
+        + DeserializeOwned
+        + Debug
+        + Send
+        + Sync
+        + 'static
+{
+}
+
 /// What a scoped watcher yields: the kind's events, or news about one namespace it could not
 /// read (or can again).
 pub enum Scoped<K> {
@@ -53,15 +78,7 @@ impl<K> Scoped<K> {
 /// when the cluster-wide list is forbidden.
 pub fn watch<K>(conn: &Connection, cfg: watcher::Config) -> BoxStream<'static, Scoped<K>>
 where
-    K: Resource<Scope = NamespaceResourceScope>
-        + Clone
-        + Default
-        + DeserializeOwned
-        + Debug
-        + Send
-        + Sync
-        + 'static,
-    K::DynamicType: Default,
+    K: Watched,
 {
     match &conn.scope {
         Scope::Namespace(ns) => {
@@ -93,15 +110,7 @@ fn forbidden(e: &watcher::Error) -> bool {
 
 async fn drive<K>(client: kube::Client, cfg: watcher::Config, tx: mpsc::Sender<Scoped<K>>)
 where
-    K: Resource<Scope = NamespaceResourceScope>
-        + Clone
-        + Default
-        + DeserializeOwned
-        + Debug
-        + Send
-        + Sync
-        + 'static,
-    K::DynamicType: Default,
+    K: Watched,
 {
     let mut backoff = WatchBackoff::new();
     loop {
@@ -156,15 +165,7 @@ async fn per_namespace<K>(
     names: Vec<String>,
     tx: mpsc::Sender<Scoped<K>>,
 ) where
-    K: Resource<Scope = NamespaceResourceScope>
-        + Clone
-        + Default
-        + DeserializeOwned
-        + Debug
-        + Send
-        + Sync
-        + 'static,
-    K::DynamicType: Default,
+    K: Watched,
 {
     let mut merged: SelectAll<BoxStream<'static, (String, watcher::Result<Event<K>>)>> = SelectAll::new();
     for ns in &names {
