@@ -68,10 +68,7 @@ impl Rig {
     }
 
     async fn act(&mut self, action: ActionId, target: Target) -> Result<String, String> {
-        self.executor.run(action, target, "shop-prod".into());
-        let msg = tokio::time::timeout(WAIT, self.results.recv()).await.unwrap().unwrap();
-        let Message::ActionDone { outcome, .. } = msg else { panic!("{msg:?}") };
-        outcome.result
+        support::store::act(&self.executor, &mut self.results, WAIT, action, target).await
     }
 }
 

@@ -14,7 +14,7 @@ use flightdeck::config::sources::ArgocdConfig;
 use flightdeck::sources::{self as src, Clock, TaskGuard, argocd, kube};
 use flightdeck::state::argocd::{HealthStatus, OperationPhase, SyncStatus};
 use flightdeck::state::view::Target;
-use flightdeck::state::{Message, SourceId, State, update};
+use flightdeck::state::{Message, SourceId, State};
 use serde_json::{Value, json};
 use support::kube_api::{FaultKind, Recorded, TestServer};
 
@@ -74,10 +74,7 @@ impl Rig {
     }
 
     async fn act(&mut self, action: ActionId, target: Target) -> Result<String, String> {
-        self.executor.run(action, target, "shop-prod".into());
-        let msg = tokio::time::timeout(WAIT, self.results.recv()).await.unwrap().unwrap();
-        let Message::ActionDone { outcome, .. } = msg else { panic!("{msg:?}") };
-        outcome.result
+        support::store::act(&self.executor, &mut self.results, WAIT, action, target).await
     }
 
     fn patches(&self, name: &str) -> Vec<Recorded> {
@@ -359,25 +356,11 @@ async fn argo_cd_follows_a_context_switch() {
     };
     let mut switcher = KubeSwitcher { tx, target, guard: Some(guard), argocd: Some(follower) };
     let mut state = State::new("shop-prod", 0);
-    let deadline = tokio::time::Instant::now() + WAIT;
-    let until = async |state: &mut State, rx: &mut src::Receiver, cond: &dyn Fn(&State) -> bool| loop {
-        state.finish_batch();
-        if cond(state) {
-            return;
-        }
-        match tokio::time::timeout_at(deadline, rx.recv()).await {
-            Ok(Some(m)) => {
-                update(state, m);
-            }
-            _ => {
-                panic!("timed out; apps: {:?}", state.argocd.apps.iter().map(|a| &a.name).collect::<Vec<_>>())
-            }
-        }
-    };
-    until(&mut state, &mut rx, &|s| s.argocd.apps.len() == 9).await;
+    let apps = |s: &State| format!("apps: {:?}", s.argocd.apps.iter().map(|a| &a.name).collect::<Vec<_>>());
+    support::store::until(&mut state, &mut rx, WAIT, "prod's apps", |s| s.argocd.apps.len() == 9, apps).await;
     switcher.switch(Switch::Context("shop-dev".into()), &mut state, &mut rx).await.unwrap();
     assert!(state.argocd.apps.is_empty(), "the old context's apps are gone at once");
-    until(&mut state, &mut rx, &|s| s.argocd.apps.len() == 1).await;
+    support::store::until(&mut state, &mut rx, WAIT, "dev's app", |s| s.argocd.apps.len() == 1, apps).await;
     assert_eq!(state.argocd.apps[0].name, "dev-app");
     // Actions go to the new cluster.
     let handle = switcher.argocd.as_ref().unwrap().handle.clone().unwrap();

@@ -40,10 +40,7 @@ async fn rig() -> Rig {
 
 impl Rig {
     async fn act(&mut self, action: ActionId, target: Target) -> Result<String, String> {
-        self.executor.run(action, target, "shop-prod".into());
-        let msg = tokio::time::timeout(Duration::from_secs(10), self.results.recv()).await.unwrap().unwrap();
-        let Message::ActionDone { outcome, .. } = msg else { panic!("{msg:?}") };
-        outcome.result
+        support::store::act(&self.executor, &mut self.results, Duration::from_secs(10), action, target).await
     }
 
     fn mutations(&self) -> Vec<Recorded> {

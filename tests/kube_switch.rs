@@ -14,19 +14,7 @@ use flightdeck::state::{State, update};
 use support::kube_api::TestServer;
 
 async fn until(state: &mut State, rx: &mut src::Receiver, what: &str, cond: impl Fn(&State) -> bool) {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    loop {
-        state.finish_batch();
-        if cond(state) {
-            return;
-        }
-        match tokio::time::timeout_at(deadline, rx.recv()).await {
-            Ok(Some(m)) => {
-                update(state, m);
-            }
-            _ => panic!("timed out waiting for {what}"),
-        }
-    }
+    support::store::until(state, rx, Duration::from_secs(20), what, cond, |_| String::new()).await;
 }
 
 #[tokio::test]

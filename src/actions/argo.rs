@@ -96,32 +96,19 @@ pub const SCROLL_STEP: usize = 5;
 mod tests {
     use super::*;
     use crate::actions::dispatch::{Effect, dispatch};
-    use crate::state::argocd::{ArgoApp, HealthStatus, Operation, OperationPhase, SyncStatus};
+    use crate::state::argocd::{ArgoApp, Operation, OperationPhase};
     use crate::state::view::Overlay;
     use crate::state::{Data, Message, SourceId, update};
 
     fn state(running: bool) -> State {
         let app = ArgoApp {
-            name: "services-cart".into(),
-            project: "services".into(),
-            parent: None,
-            sync: SyncStatus::OutOfSync,
-            health: HealthStatus::Degraded,
-            target_revision: "main".into(),
-            synced_revision: "abc".into(),
-            auto_sync: false,
-            destination_namespace: "storefront".into(),
-            last_sync: None,
             operation: running.then(|| Operation {
                 phase: OperationPhase::Running,
                 message: String::new(),
                 started_at: 0,
                 finished_at: None,
             }),
-            conditions: vec![],
-            resources: vec![],
-            history: vec![],
-            manifest: String::new(),
+            ..ArgoApp::drifted("services-cart")
         };
         let mut s = State::new("shop-dev", 0);
         update(&mut s, Message::Data { source: SourceId::new("argocd"), at: 0, data: Data::Apps(vec![app]) });

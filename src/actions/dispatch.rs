@@ -10,7 +10,7 @@ use super::targets::{self, retarget};
 use super::triage;
 use crate::state::view::{
     AlertsView, Mode, Overlay, Pending, PodsView, Prompt, PromptKind, Target, reveal, row_counts, row_key,
-    selected_problem, selected_target,
+    selected_problem, selected_target, show_pods_view,
 };
 use crate::state::{Level, PaneId, State};
 
@@ -193,22 +193,6 @@ pub fn confirmation(state: &State, pending: Pending) -> Overlay {
     } else {
         Overlay::Confirm(pending)
     }
-}
-
-/// Switch what the Pods pane lists, back on the row that view was on (else the top, the worst);
-/// a filter is for one view's fields, so it does not follow.
-pub fn show_pods_view(state: &mut State, to: PodsView) {
-    if state.view.pods_view == to {
-        return;
-    }
-    let i = PaneId::Pods.index();
-    let here = state.view.anchor[i].take();
-    let back = std::mem::replace(&mut state.view.pods_other_anchor, here);
-    state.view.pods_view = to;
-    state.view.filters[i] = None;
-    let row = back.and_then(|k| crate::state::view::find_row(state, PaneId::Pods, &k)).unwrap_or(0);
-    state.view.selected[i] = row;
-    state.view.anchor[i] = row_key(state, PaneId::Pods, row);
 }
 
 /// The user said yes: run it.

@@ -16,7 +16,7 @@ fn workload_pods(state: &mut State) -> Effect {
     else {
         return Effect::None;
     };
-    super::dispatch::show_pods_view(state, PodsView::Pods);
+    crate::state::view::show_pods_view(state, PodsView::Pods);
     state.view.set_filter(PaneId::Pods, Some(format!("{}={name}", kind.to_lowercase())));
     Effect::None
 }

@@ -186,13 +186,13 @@ pub fn run_line(state: &mut State, line: &str) -> Effect {
     match parsed.run {
         Run::Pane(p) => {
             if p == PaneId::Pods && state.view.pods_view != PodsView::Pods {
-                super::dispatch::show_pods_view(state, PodsView::Pods);
+                crate::state::view::show_pods_view(state, PodsView::Pods);
             }
             dispatch(state, Command::Pane(p.index() as u8 + 1))
         }
         Run::Deployments => {
             dispatch(state, Command::Pane(PaneId::Pods.index() as u8 + 1));
-            super::dispatch::show_pods_view(state, PodsView::Workloads);
+            crate::state::view::show_pods_view(state, PodsView::Workloads);
             Effect::None
         }
         Run::Triage => dispatch(state, Command::Triage),

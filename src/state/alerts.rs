@@ -248,8 +248,4 @@ impl Alerts {
                 .then_with(|| a.name.cmp(&b.name))
         });
     }
-
-    pub fn firing_at(&self, severity: Severity) -> usize {
-        self.items.iter().filter(|a| a.state.active() && a.severity == severity).count()
-    }
 }

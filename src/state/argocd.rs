@@ -174,6 +174,31 @@ impl OperationPhase {
     }
 }
 
+#[cfg(test)]
+impl ArgoApp {
+    /// A services app drifted from Git (OutOfSync, Degraded, no operation): tests change what
+    /// they need with `..ArgoApp::drifted(name)`.
+    pub fn drifted(name: &str) -> ArgoApp {
+        ArgoApp {
+            name: name.into(),
+            project: "services".into(),
+            parent: None,
+            sync: SyncStatus::OutOfSync,
+            health: HealthStatus::Degraded,
+            target_revision: "main".into(),
+            synced_revision: "abc".into(),
+            auto_sync: false,
+            destination_namespace: "storefront".into(),
+            last_sync: None,
+            operation: None,
+            conditions: Vec::new(),
+            resources: Vec::new(),
+            history: Vec::new(),
+            manifest: String::new(),
+        }
+    }
+}
+
 impl ArgoApp {
     pub fn level(&self) -> Level {
         let cond =

@@ -166,15 +166,16 @@ fn action_results_reach_the_status_line() {
         result: Err("forbidden".into()),
     };
     update(&mut s, Message::ActionDone { at: 10, outcome });
-    let st = s.view.status_at(10).unwrap();
+    let st = s.view.status().unwrap();
     assert_eq!(st.level, Level::Crit);
     assert!(st.text.contains("failed: forbidden"));
     // Seconds of a sped-up clock do not age it: wall time does.
-    assert!(s.view.status_at(10 + 100 * view::STATUS_TTL_MS).is_some());
+    update(&mut s, Message::Tick(10 + 100 * view::STATUS_TTL_MS));
+    assert!(s.view.status().is_some());
     let ttl = std::time::Duration::from_millis(view::STATUS_TTL_MS as u64);
     let st = s.view.status.as_mut().unwrap();
     st.shown = std::time::Instant::now().checked_sub(ttl).expect("the machine is up longer than the TTL");
-    assert!(s.view.status_at(10).is_none());
+    assert!(s.view.status().is_none());
 }
 
 #[test]

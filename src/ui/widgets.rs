@@ -104,7 +104,7 @@ fn clock_text(now: i64) -> String {
 
 /// The last action's result while fresh, else the keys that apply to the focused row.
 pub fn status_line(f: &mut Frame, area: Rect, state: &State, ui: &Ui) {
-    if let Some(s) = state.view.status_at(state.now) {
+    if let Some(s) = state.view.status() {
         let line = Line::from(Span::styled(format!(" {}", text::clean(&s.text)), ui.theme.level(s.level)));
         f.render_widget(line, area);
         return;

@@ -6,23 +6,7 @@ mod keys {
     use crate::state::{Data, Message, SourceId, update};
 
     fn app(name: &str) -> ArgoApp {
-        ArgoApp {
-            name: name.into(),
-            project: "services".into(),
-            parent: None,
-            sync: SyncStatus::OutOfSync,
-            health: HealthStatus::Degraded,
-            target_revision: "main".into(),
-            synced_revision: "abc".into(),
-            auto_sync: false,
-            destination_namespace: "storefront".into(),
-            last_sync: None,
-            operation: None,
-            conditions: vec![],
-            resources: vec![],
-            history: vec![],
-            manifest: String::new(),
-        }
+        ArgoApp::drifted(name)
     }
 
     fn state_with_app() -> State {

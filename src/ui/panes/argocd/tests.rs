@@ -9,26 +9,19 @@ use crate::ui::panes::test_support::{NOW, fg, fg_of, lines, render_pane};
 
 fn app(name: &str, parent: Option<&str>, sync: SyncStatus, health: HealthStatus) -> ArgoApp {
     ArgoApp {
-        name: name.into(),
         project: "default".into(),
         parent: parent.map(Into::into),
         sync,
         health,
-        target_revision: "main".into(),
         synced_revision: "1a2b3c4d5e6f7a8b9c0d1a2b3c4d5e6f7a8b9c0d".into(),
         auto_sync: true,
-        destination_namespace: "storefront".into(),
         last_sync: Some(Operation {
             phase: OperationPhase::Succeeded,
             message: "successfully synced".into(),
             started_at: NOW - 310_000,
             finished_at: Some(NOW - 300_000),
         }),
-        operation: None,
-        conditions: Vec::new(),
-        resources: Vec::new(),
-        history: Vec::new(),
-        manifest: String::new(),
+        ..ArgoApp::drifted(name)
     }
 }
 

@@ -1,0 +1,225 @@
+//! Which row of each pane is selected, kept on the same row as the data changes: the rows a
+//! pane has, a stable key per row, the target an action on the selected row gets, and the moves
+//! between views (triage, a jump, the Pods pane's two lists).
+
+use super::{AlertsView, Mode, PodsView, Target};
+use crate::state::{PaneId, State};
+
+/// Selectable rows per pane, in pane order (as filtered and sorted).
+pub fn row_counts(state: &State) -> [usize; 6] {
+    use crate::state::rows;
+    [
+        rows::nodes(state).len(),
+        // The tree, not the app list: apps in a parent cycle are not rows.
+        rows::apps(state).len(),
+        match state.view.pods_view {
+            PodsView::Pods => rows::pod_order(state).len(),
+            PodsView::Workloads => rows::workloads(state).len(),
+        },
+        rows::hpas(state).len(),
+        alert_rows(state),
+        rows::services(state).len(),
+    ]
+}
+
+fn alert_rows(state: &State) -> usize {
+    match state.view.alerts_view {
+        AlertsView::List => crate::state::rows::alerts(state).len(),
+        AlertsView::Grouped => state.alerts.groups().len(),
+        AlertsView::Silences => state.alerts.silences.len(),
+    }
+}
+
+/// A stable identity for row `i` of a pane.
+pub fn row_key(state: &State, pane: PaneId, i: usize) -> Option<String> {
+    use crate::state::rows;
+    match pane {
+        PaneId::Infrastructure => rows::nodes(state).get(i).map(|n| n.name.clone()),
+        PaneId::ArgoCd => rows::apps(state).get(i).map(|(_, a)| a.name.clone()),
+        PaneId::Pods => match state.view.pods_view {
+            PodsView::Pods => rows::pod_order(state).get(i).map(|k| k.to_string()),
+            PodsView::Workloads => rows::workloads(state).get(i).map(|w| w.key()),
+        },
+        PaneId::Scaling => rows::hpas(state).get(i).map(|h| h.key()),
+        PaneId::Alerts => match state.view.alerts_view {
+            AlertsView::List => rows::alerts(state).get(i).map(|a| a.fingerprint.clone()),
+            AlertsView::Grouped => state.alerts.groups().get(i).map(|g| format!("group:{}", g.name)),
+            AlertsView::Silences => state.alerts.silences.get(i).map(|s| format!("silence:{}", s.id)),
+        },
+        PaneId::Cost => rows::services(state).into_iter().nth(i).map(|s| s.0),
+    }
+}
+
+/// Where the row with this identity is now.
+pub fn find_row(state: &State, pane: PaneId, key: &str) -> Option<usize> {
+    use crate::state::rows;
+    match pane {
+        PaneId::Infrastructure => rows::nodes(state).iter().position(|n| n.name == key),
+        PaneId::ArgoCd => rows::apps(state).iter().position(|(_, a)| a.name == key),
+        PaneId::Pods if state.view.pods_view == PodsView::Workloads => {
+            rows::workloads(state).iter().position(|w| w.key() == key)
+        }
+        PaneId::Pods => {
+            let (ns, name) = key.split_once('/')?;
+            rows::pod_order(state).iter().position(|k| k.namespace == ns && k.name == name)
+        }
+        PaneId::Scaling => rows::hpas(state).iter().position(|h| h.key() == key),
+        PaneId::Alerts => match state.view.alerts_view {
+            AlertsView::List => rows::alerts(state).iter().position(|a| a.fingerprint == key),
+            AlertsView::Grouped => {
+                state.alerts.groups().iter().position(|g| Some(g.name) == key.strip_prefix("group:"))
+            }
+            AlertsView::Silences => {
+                state.alerts.silences.iter().position(|s| Some(s.id.as_str()) == key.strip_prefix("silence:"))
+            }
+        },
+        PaneId::Cost => rows::services(state).iter().position(|s| s.0 == key),
+    }
+}
+
+/// After data changed: move each selection to where its row went, clamp, and re-anchor.
+pub fn follow_selection(state: &mut State) {
+    for pane in PaneId::ALL {
+        let i = pane.index();
+        if let Some(key) = state.view.anchor[i].clone()
+            && row_key(state, pane, state.view.selected[i]).as_deref() != Some(key.as_str())
+            && let Some(j) = find_row(state, pane, &key)
+        {
+            state.view.selected[i] = j;
+        }
+    }
+    state.view.clamp_selection(&row_counts(state));
+    for pane in PaneId::ALL {
+        state.view.anchor[pane.index()] = row_key(state, pane, state.view.selected(pane));
+    }
+    let (sel, anchor) = {
+        let problems = crate::state::rows::problems(state);
+        let view = &state.view;
+        let mut sel = view.triage_selected;
+        if let Some(key) = &view.triage_anchor
+            && problems.get(sel).is_none_or(|p| &p.key != key)
+            && let Some(j) = problems.iter().position(|p| &p.key == key)
+        {
+            sel = j;
+        }
+        let sel = sel.min(problems.len().saturating_sub(1));
+        (sel, problems.get(sel).map(|p| p.key.clone()))
+    };
+    state.view.triage_selected = sel;
+    state.view.triage_anchor = anchor;
+}
+
+/// The problem selected in the triage view.
+pub fn selected_problem(state: &State) -> Option<&crate::state::triage::Problem> {
+    crate::state::rows::problems(state).get(state.view.triage_selected).copied()
+}
+
+/// Move the triage selection by `step` rows, and anchor it to its problem.
+pub fn move_triage(state: &mut State, step: isize) {
+    let problems = crate::state::rows::problems(state);
+    let cur = state.view.triage_selected as isize;
+    let sel = cur.saturating_add(step).clamp(0, problems.len().saturating_sub(1) as isize) as usize;
+    let anchor = problems.get(sel).map(|p| p.key.clone());
+    state.view.triage_selected = sel;
+    state.view.triage_anchor = anchor;
+}
+
+/// Put the pane that shows `target` full-screen with its row selected (Enter on a triage row).
+/// Returns false when no pane has that row (it went away).
+pub fn reveal(state: &mut State, target: &Target) -> bool {
+    let (pane, key) = match target {
+        Target::Node(n) => (PaneId::Infrastructure, n.clone()),
+        Target::App(a) | Target::AppSync { name: a, .. } => (PaneId::ArgoCd, a.clone()),
+        Target::Pod { namespace, name } => (PaneId::Pods, format!("{namespace}/{name}")),
+        Target::Workload { namespace, kind, name }
+            if let Some(w) = state.workloads.iter().find(|w| {
+                w.namespace == *namespace && w.name == *name && w.kind.label() == kind.as_str()
+            }) =>
+        {
+            state.view.pods_view = PodsView::Workloads;
+            (PaneId::Pods, w.key())
+        }
+        Target::Workload { namespace, name, .. } => {
+            // Without workload rows (not watched): the workload's first pod in the Pods
+            // pane's order (problems first).
+            state.view.pods_view = PodsView::Pods;
+            let owned = state
+                .pods
+                .iter_ordered()
+                .find(|p| p.namespace == *namespace && p.owner.as_ref().is_some_and(|o| o.name == *name));
+            match owned {
+                Some(p) => (PaneId::Pods, format!("{}/{}", p.namespace, p.name)),
+                None => return false,
+            }
+        }
+        Target::Hpa { namespace, name } | Target::HpaLimits { namespace, name, .. } => {
+            (PaneId::Scaling, format!("{namespace}/{name}"))
+        }
+        Target::Alert { fingerprint, .. } => {
+            // Alerts are rows of the list view.
+            state.view.alerts_view = AlertsView::List;
+            (PaneId::Alerts, fingerprint.clone())
+        }
+        Target::Silence { .. } | Target::NewSilence(_) | Target::CostData | Target::Scale { .. } => {
+            return false;
+        }
+    };
+    let Some(i) = find_row(state, pane, &key) else { return false };
+    let view = &mut state.view;
+    view.mode = Mode::Full(pane);
+    view.focus = pane;
+    view.selected[pane.index()] = i;
+    view.anchor[pane.index()] = Some(key);
+    true
+}
+
+/// What the selected row of a pane is, for actions.
+pub fn selected_target(state: &State, pane: PaneId) -> Option<Target> {
+    use crate::state::rows;
+    let i = state.view.selected(pane);
+    match pane {
+        PaneId::Infrastructure => rows::nodes(state).get(i).map(|n| Target::Node(n.name.clone())),
+        PaneId::ArgoCd => rows::apps(state).get(i).map(|(_, a)| Target::App(a.name.clone())),
+        PaneId::Pods if state.view.pods_view == PodsView::Workloads => {
+            let w = rows::workloads(state).get(i)?.clone();
+            Some(Target::Workload { namespace: w.namespace, kind: w.kind.label().to_string(), name: w.name })
+        }
+        PaneId::Pods => {
+            let order = rows::pod_order(state);
+            let key = order.get(i)?;
+            Some(Target::Pod { namespace: key.namespace.clone(), name: key.name.clone() })
+        }
+        PaneId::Scaling => rows::hpas(state)
+            .get(i)
+            .map(|h| Target::Hpa { namespace: h.namespace.clone(), name: h.name.clone() }),
+        PaneId::Alerts => {
+            let listed = rows::alerts(state);
+            let a = match state.view.alerts_view {
+                AlertsView::List => listed.get(i)?,
+                AlertsView::Grouped => state.alerts.groups().get(i)?.first(),
+                AlertsView::Silences => {
+                    let s = state.alerts.silences.get(i)?;
+                    return Some(Target::Silence { source: s.source.clone(), id: s.id.clone() });
+                }
+            };
+            Some(Target::Alert { fingerprint: a.fingerprint.clone(), name: a.name.clone() })
+        }
+        PaneId::Cost => state.cost.report.is_some().then_some(Target::CostData),
+    }
+}
+
+/// Switch what the Pods pane lists, back on the row that view was on (else the top, the worst);
+/// a filter is for one view's fields, so it does not follow.
+pub fn show_pods_view(state: &mut State, to: PodsView) {
+    if state.view.pods_view == to {
+        return;
+    }
+    let i = PaneId::Pods.index();
+    let here = state.view.anchor[i].take();
+    let back = std::mem::replace(&mut state.view.pods_other_anchor, here);
+    state.view.pods_view = to;
+    state.view.filters[i] = None;
+    let row = back.and_then(|k| find_row(state, PaneId::Pods, &k)).unwrap_or(0);
+    state.view.selected[i] = row;
+    state.view.anchor[i] = row_key(state, PaneId::Pods, row);
+}
