@@ -6,11 +6,12 @@
 use std::time::{Duration, Instant};
 
 use flightdeck::config::{Keymap, Theme};
-use flightdeck::headless::snapshot::demo_state;
+use flightdeck::domain::SourceId;
+use flightdeck::sources::demo::state_at;
 use flightdeck::state::pods::{Owner, Pod, PodPhase};
 use flightdeck::state::scaling::{Hpa, HpaCondition, HpaMetric};
 use flightdeck::state::view::Mode;
-use flightdeck::state::{Data, Message, PaneId, SourceId, State, update};
+use flightdeck::state::{Data, Message, PaneId, State, update};
 use flightdeck::ui::{self, Ui};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -58,7 +59,7 @@ fn hpa(i: usize) -> Hpa {
 
 /// The demo store with its pods replaced by `n` synthetic ones and 1,000 HPAs.
 fn big_state(n: usize) -> State {
-    let mut s = demo_state(7, 150);
+    let mut s = state_at(7, 150);
     let now = s.now;
     let src = SourceId::new("demo/kubernetes");
     let pods = (0..n).map(|i| pod(i, now)).collect();
@@ -111,7 +112,7 @@ fn main() {
     println!("flightdeck render benchmark ({n_frames} frames each, 160x48 unless noted)");
 
     let t = Instant::now();
-    let mut first = demo_state(7, 0);
+    let mut first = state_at(7, 0);
     let theme = Theme::default_theme();
     let keymap = Keymap::default_keymap();
     let mut term = Terminal::new(TestBackend::new(160, 48)).unwrap();

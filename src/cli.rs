@@ -4,11 +4,12 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 
 use crate::app::{self, Settings};
 use crate::config::{Config, ConfigSource, paths};
 use crate::headless;
+use crate::headless::snapshot::{Format, PaneArg};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -104,28 +105,6 @@ pub enum ConfigCmd {
     Default,
 }
 
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PaneArg {
-    Overview,
-    Infrastructure,
-    Argocd,
-    Pods,
-    /// The Pods pane's workloads view: Deployments, StatefulSets, DaemonSets.
-    Workloads,
-    Scaling,
-    Alerts,
-    Cost,
-    /// Every problem ranked, with what links to it.
-    Triage,
-}
-
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
-    Txt,
-    Svg,
-    Html,
-}
-
 fn parse_size(s: &str) -> Result<(u16, u16), String> {
     let (w, h) = s.split_once(['x', 'X']).ok_or("expected WIDTHxHEIGHT, e.g. 160x48")?;
     let w: u16 = w.parse().map_err(|_| format!("`{w}` is not a width"))?;
@@ -201,8 +180,8 @@ fn settings(common: &Common, config: &Config) -> anyhow::Result<Settings> {
         readonly: common.readonly || config.readonly,
         kubeconfig: common.kubeconfig.clone(),
         scope: match (&common.namespace, common.all_namespaces) {
-            (Some(ns), _) => Some(crate::sources::kube::Scope::Namespace(ns.clone())),
-            (None, true) => Some(crate::sources::kube::Scope::All),
+            (Some(ns), _) => Some(crate::domain::Scope::Namespace(ns.clone())),
+            (None, true) => Some(crate::domain::Scope::All),
             (None, false) => None,
         },
         context,

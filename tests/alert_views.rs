@@ -2,14 +2,16 @@
 //! name, the silences view (active, expired, and one that matches no alert, flagged), and the
 //! silence form. From the demo world at a fixed seed and time.
 
-use flightdeck::actions::command::Command;
-use flightdeck::actions::dispatch::dispatch;
-use flightdeck::actions::registry::ActionId;
 use flightdeck::config::{Keymap, Theme};
+use flightdeck::domain::SourceId;
+use flightdeck::domain::command::Command;
+use flightdeck::domain::registry::ActionId;
+use flightdeck::domain::silence::Matcher;
 use flightdeck::headless::export::to_text;
-use flightdeck::headless::snapshot::demo_state;
-use flightdeck::state::silences::{Matcher, Silence, SilenceState};
-use flightdeck::state::{Data, Message, PaneId, SourceId, State, update};
+use flightdeck::input::dispatch::dispatch;
+use flightdeck::sources::demo::state_at;
+use flightdeck::state::silences::{Silence, SilenceState};
+use flightdeck::state::{Data, Message, PaneId, State, update};
 use flightdeck::ui::{Ui, render_to_buffer};
 
 fn render(state: &State, w: u16, h: u16) -> String {
@@ -25,7 +27,7 @@ fn both(name: &str, state: &State) {
 
 #[test]
 fn grouped() {
-    let mut s = demo_state(7, 240);
+    let mut s = state_at(7, 240);
     dispatch(&mut s, Command::Pane(5));
     dispatch(&mut s, Command::GroupAlerts);
     both("alerts_grouped", &s);
@@ -53,7 +55,7 @@ fn silence(
 
 #[test]
 fn silences() {
-    let mut s = demo_state(7, 150);
+    let mut s = state_at(7, 150);
     let now = s.now;
     let list = vec![
         silence(
@@ -92,7 +94,7 @@ fn silences() {
 
 #[test]
 fn silence_form() {
-    let mut s = demo_state(7, 150);
+    let mut s = state_at(7, 150);
     s.user = "oncall".into();
     dispatch(&mut s, Command::Pane(5));
     let i = s.alerts.items.iter().position(|a| a.name == "HighErrorRate").unwrap();

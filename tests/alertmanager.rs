@@ -9,13 +9,14 @@ mod support;
 use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use flightdeck::actions::audit::AuditLog;
-use flightdeck::actions::command::Command;
-use flightdeck::actions::dispatch::{Effect, dispatch};
-use flightdeck::actions::executor::{Backend, Executor};
-use flightdeck::actions::form;
+use flightdeck::app::audit::AuditLog;
+use flightdeck::app::executor::{Backend, Executor};
 use flightdeck::config::sources::AlertmanagerConfig;
 use flightdeck::config::{Keymap, Theme};
+use flightdeck::domain::Effect;
+use flightdeck::domain::command::Command;
+use flightdeck::input::dispatch::dispatch;
+use flightdeck::input::form;
 use flightdeck::sources::{self, Clock, alertmanager};
 use flightdeck::state::alerts::{AlertState, Severity};
 use flightdeck::state::health::SourceState;
@@ -153,7 +154,7 @@ async fn silence_and_expire_through_the_actions() {
     // 5 s: the Alerts pane; the silence key opens the form with the alert's labels as matchers.
     dispatch(&mut h.state, Command::Pane(5));
     assert_eq!(
-        dispatch(&mut h.state, Command::Action(flightdeck::actions::registry::ActionId::Silence)),
+        dispatch(&mut h.state, Command::Action(flightdeck::domain::registry::ActionId::Silence)),
         Effect::None
     );
     let Overlay::Silence(f) = &h.state.view.overlay else { panic!("the silence form is open") };
@@ -161,19 +162,19 @@ async fn silence_and_expire_through_the_actions() {
     assert!(f.matchers.contains(r#"service="cart""#), "{}", f.matchers);
     assert_eq!(f.created_by, "tester");
     // Narrow the matchers to alertname + service, pick 4h, write the comment.
-    form::handle_key(&mut h.state, &key(KeyCode::BackTab));
-    form::handle_key(&mut h.state, &key(KeyCode::BackTab)); // matchers
-    form::handle_key(&mut h.state, &KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    form::key(&mut h.state, &key(KeyCode::BackTab));
+    form::key(&mut h.state, &key(KeyCode::BackTab)); // matchers
+    form::key(&mut h.state, &KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
     for c in r#"alertname="HighErrorRate", service="cart""#.chars() {
-        form::handle_key(&mut h.state, &key(KeyCode::Char(c)));
+        form::key(&mut h.state, &key(KeyCode::Char(c)));
     }
-    form::handle_key(&mut h.state, &key(KeyCode::Tab)); // duration
-    form::handle_key(&mut h.state, &key(KeyCode::Right)); // 4h
-    form::handle_key(&mut h.state, &key(KeyCode::Tab)); // comment
+    form::key(&mut h.state, &key(KeyCode::Tab)); // duration
+    form::key(&mut h.state, &key(KeyCode::Right)); // 4h
+    form::key(&mut h.state, &key(KeyCode::Tab)); // comment
     for c in "rolling back cart".chars() {
-        form::handle_key(&mut h.state, &key(KeyCode::Char(c)));
+        form::key(&mut h.state, &key(KeyCode::Char(c)));
     }
-    let Effect::Run { action, target, context } = form::handle_key(&mut h.state, &key(KeyCode::Enter)) else {
+    let Effect::Run { action, target, context } = form::key(&mut h.state, &key(KeyCode::Enter)) else {
         panic!("Enter creates the silence")
     };
     executor.run(action, target, context);
@@ -215,7 +216,7 @@ async fn silence_and_expire_through_the_actions() {
     dispatch(&mut h.state, Command::Silences);
     assert_eq!(h.state.view.mode, Mode::Full(PaneId::Alerts));
     assert_eq!(
-        dispatch(&mut h.state, Command::Action(flightdeck::actions::registry::ActionId::ExpireSilence)),
+        dispatch(&mut h.state, Command::Action(flightdeck::domain::registry::ActionId::ExpireSilence)),
         Effect::None
     );
     assert!(matches!(h.state.view.overlay, Overlay::Confirm(_)));

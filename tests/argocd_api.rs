@@ -7,15 +7,16 @@ mod support;
 
 use std::time::Duration;
 
-use flightdeck::actions::audit::AuditLog;
-use flightdeck::actions::executor::{Backend, Executor};
-use flightdeck::actions::registry::ActionId;
+use flightdeck::app::audit::AuditLog;
+use flightdeck::app::executor::{Backend, Executor};
 use flightdeck::config::sources::{ArgocdConfig, ArgocdMode};
+use flightdeck::domain::SourceId;
+use flightdeck::domain::Target;
+use flightdeck::domain::registry::ActionId;
 use flightdeck::sources::argocd::{self, wire};
 use flightdeck::sources::{self as src, Clock, TaskGuard};
 use flightdeck::state::argocd::{HealthStatus, OperationPhase};
-use flightdeck::state::view::Target;
-use flightdeck::state::{Message, SourceId, State, update};
+use flightdeck::state::{Message, State, update};
 use serde_json::{Value, json};
 use support::argocd_api::{ArgoServer, TOKEN};
 

@@ -7,14 +7,15 @@ mod support;
 
 use std::time::Duration;
 
-use flightdeck::actions::audit::AuditLog;
-use flightdeck::actions::executor::{Backend, Executor};
-use flightdeck::actions::registry::ActionId;
+use flightdeck::app::audit::AuditLog;
+use flightdeck::app::executor::{Backend, Executor};
 use flightdeck::config::sources::ArgocdConfig;
+use flightdeck::domain::SourceId;
+use flightdeck::domain::Target;
+use flightdeck::domain::registry::ActionId;
 use flightdeck::sources::{self as src, Clock, TaskGuard, argocd, kube};
 use flightdeck::state::argocd::{HealthStatus, OperationPhase, SyncStatus};
-use flightdeck::state::view::Target;
-use flightdeck::state::{Message, SourceId, State};
+use flightdeck::state::{Message, State};
 use serde_json::{Value, json};
 use support::kube_api::{FaultKind, Recorded, TestServer};
 
@@ -334,8 +335,8 @@ async fn apps_in_any_namespace_are_named_with_their_namespace() {
 
 #[tokio::test]
 async fn argo_cd_follows_a_context_switch() {
-    use flightdeck::actions::switch::Switch;
     use flightdeck::app::switch::{ArgocdFollower, KubeSwitcher};
+    use flightdeck::input::switch::Switch;
     let (prod, _) = TestServer::demo(7, 0).await;
     let dev = TestServer::start().await;
     let mut only = prod.get("Application", "argocd", "services-order").unwrap();

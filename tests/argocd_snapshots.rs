@@ -2,15 +2,18 @@
 //! confirmation with its prune / dry-run toggles, as text snapshots at 80×24 and 160×48, from
 //! the demo world at the snapshots' seed and moment.
 
-use flightdeck::actions::command::Command;
-use flightdeck::actions::dispatch::{Effect, dispatch};
-use flightdeck::actions::registry::ActionId;
-use flightdeck::cli::PaneArg;
 use flightdeck::config::{Keymap, Theme};
+use flightdeck::domain::Effect;
+use flightdeck::domain::Target;
+use flightdeck::domain::command::Command;
+use flightdeck::domain::registry::ActionId;
 use flightdeck::headless::export::to_text;
-use flightdeck::headless::snapshot::{demo_state, show};
+use flightdeck::headless::snapshot::PaneArg;
+use flightdeck::headless::snapshot::show;
+use flightdeck::input::dispatch::dispatch;
+use flightdeck::sources::demo::state_at;
 use flightdeck::state::State;
-use flightdeck::state::view::{AppTab, Target};
+use flightdeck::state::view::AppTab;
 use flightdeck::ui::{Ui, render_to_buffer};
 
 fn render(state: &State, w: u16, h: u16) -> String {
@@ -21,7 +24,7 @@ fn render(state: &State, w: u16, h: u16) -> String {
 
 /// The Argo CD pane full-screen with services-cart (the incident's app) selected.
 fn cart_selected() -> State {
-    let mut state = demo_state(7, 150);
+    let mut state = state_at(7, 150);
     show(&mut state, PaneArg::Argocd);
     let at = state.argocd.tree().iter().position(|(_, a)| a.name == "services-cart").unwrap();
     for _ in 0..at {
@@ -92,7 +95,8 @@ fn sync_confirmation_toggles_prune_and_dry_run() {
 
 #[test]
 fn argo_cd_not_installed_and_unauthorized_are_said_in_the_pane() {
-    use flightdeck::state::{Message, SourceId, update};
+    use flightdeck::domain::SourceId;
+    use flightdeck::state::{Message, update};
     for (error, name) in [
         (flightdeck::sources::argocd::NOT_INSTALLED, "argocd_not_installed_80x24"),
         ("Argo CD: unauthorized", "argocd_unauthorized_80x24"),

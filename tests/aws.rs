@@ -278,10 +278,11 @@ const AT: i64 = flightdeck::sources::demo::FIXED_EPOCH;
 
 #[tokio::test]
 async fn the_infrastructure_and_cost_panes_from_moto() {
-    use flightdeck::actions::command::Command;
-    use flightdeck::actions::dispatch::dispatch;
     use flightdeck::config::{Keymap, Theme};
-    use flightdeck::state::{Data, Message, PaneId, SourceId, State, update};
+    use flightdeck::domain::SourceId;
+    use flightdeck::domain::command::Command;
+    use flightdeck::input::dispatch::dispatch;
+    use flightdeck::state::{Data, Message, PaneId, State, update};
     use flightdeck::ui::{Ui, render_to_buffer};
 
     let moto = Moto::start();

@@ -6,11 +6,11 @@ mod support;
 
 use std::time::Duration;
 
-use flightdeck::actions::audit::AuditLog;
-use flightdeck::actions::executor::{Backend, Executor};
-use flightdeck::actions::registry::ActionId;
+use flightdeck::app::audit::AuditLog;
+use flightdeck::app::executor::{Backend, Executor};
+use flightdeck::domain::registry::ActionId;
+use flightdeck::domain::{Target, WorkloadKind};
 use flightdeck::sources::{self as src, Clock, TaskGuard, kube};
-use flightdeck::state::view::Target;
 use flightdeck::state::{Message, UnixMs};
 use serde_json::{Value, json};
 use support::kube_api::{FaultKind, Recorded, TestServer};
@@ -53,8 +53,8 @@ impl Rig {
     }
 }
 
-fn workload(kind: &str, name: &str) -> Target {
-    Target::Workload { namespace: "storefront".into(), kind: kind.into(), name: name.into() }
+fn workload(kind: WorkloadKind, name: &str) -> Target {
+    Target::Workload { namespace: "storefront".into(), kind, name: name.into() }
 }
 
 fn ms_of(rfc3339: &str) -> UnixMs {
@@ -66,7 +66,7 @@ fn ms_of(rfc3339: &str) -> UnixMs {
 async fn rollout_restart_sends_kubectls_patch() {
     let mut r = rig().await;
     let before = src::wall_now() / 1000 * 1000;
-    let result = r.act(ActionId::RolloutRestart, workload("Deployment", "cart")).await;
+    let result = r.act(ActionId::RolloutRestart, workload(WorkloadKind::Deployment, "cart")).await;
     assert_eq!(result, Ok("deployment.apps/cart restarted".to_string()));
     let sent = r.mutations();
     assert_eq!(sent.len(), 1, "{sent:#?}");
@@ -99,7 +99,7 @@ async fn rollout_restart_sends_kubectls_patch() {
     r.server.put("StatefulSet", json!({"metadata": {"name": "cache", "namespace": "storefront"},
         "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "cache"}}, "template": {"metadata": {}}}}));
     assert_eq!(
-        r.act(ActionId::RolloutRestart, workload("StatefulSet", "cache")).await,
+        r.act(ActionId::RolloutRestart, workload(WorkloadKind::StatefulSet, "cache")).await,
         Ok("statefulset.apps/cache restarted".into())
     );
 }
@@ -108,7 +108,7 @@ async fn rollout_restart_sends_kubectls_patch() {
 async fn a_paused_deployment_is_refused_with_kubectls_reason() {
     let mut r = rig().await;
     r.server.modify("Deployment", "storefront", "cart", |d| d["spec"]["paused"] = json!(true));
-    let result = r.act(ActionId::RolloutRestart, workload("Deployment", "cart")).await;
+    let result = r.act(ActionId::RolloutRestart, workload(WorkloadKind::Deployment, "cart")).await;
     assert_eq!(
         result,
         Err("deployments.apps \"cart\" can't restart paused deployment (run rollout resume first)"
@@ -123,7 +123,7 @@ async fn scale_and_hpa_limits_are_merge_patches() {
     let mut r = rig().await;
     let t = Target::Scale {
         namespace: "storefront".into(),
-        kind: "Deployment".into(),
+        kind: WorkloadKind::Deployment,
         name: "cart".into(),
         replicas: 6,
     };

@@ -7,15 +7,18 @@ mod support;
 
 use std::time::Duration;
 
-use flightdeck::actions::command::Command;
-use flightdeck::actions::dispatch::{Effect, dispatch};
-use flightdeck::actions::pod_keys;
+use flightdeck::domain::Effect;
+use flightdeck::domain::PodKey;
+use flightdeck::domain::StreamStart;
+use flightdeck::domain::command::Command;
+use flightdeck::input::dispatch::dispatch;
+use flightdeck::input::pod_keys;
 use flightdeck::sources::kube::{self, Connection, Target};
 use flightdeck::sources::{self as src, TaskGuard};
 use flightdeck::state::State;
 use flightdeck::state::logs::LINES_KEPT;
-use flightdeck::state::pod_view::{LogState, PodScreen, StreamStart};
-use flightdeck::state::pods::PodKey;
+use flightdeck::state::pod_view::LogState;
+use flightdeck::state::view::pod::PodScreen;
 use support::kube_api::{FaultKind, TestServer};
 
 const WAIT: Duration = Duration::from_secs(30);

@@ -5,9 +5,9 @@ mod support;
 
 use std::time::Duration;
 
-use flightdeck::cli::PaneArg;
 use flightdeck::config::{Keymap, Theme};
 use flightdeck::headless::export::to_text;
+use flightdeck::headless::snapshot::PaneArg;
 use flightdeck::headless::snapshot::show;
 use flightdeck::sources::demo::{FIXED_EPOCH, run_headless};
 use flightdeck::sources::{self as src, kube};

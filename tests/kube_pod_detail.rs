@@ -6,14 +6,15 @@ mod support;
 
 use std::time::Duration;
 
-use flightdeck::actions::dispatch::Effect;
-use flightdeck::actions::pod_keys;
+use flightdeck::domain::Effect;
+use flightdeck::domain::PodKey;
+use flightdeck::domain::StreamStart;
+use flightdeck::input::pod_keys;
 use flightdeck::sources::kube::{self, Target};
 use flightdeck::sources::{self as src, TaskGuard};
 use flightdeck::state::State;
 use flightdeck::state::pod_detail::ContainerState;
-use flightdeck::state::pod_view::{PodScreen, StreamStart};
-use flightdeck::state::pods::PodKey;
+use flightdeck::state::view::pod::PodScreen;
 use serde_json::{Value, json};
 use support::kube_api::TestServer;
 

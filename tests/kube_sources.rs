@@ -8,9 +8,10 @@ mod support;
 
 use std::time::Duration;
 
-use flightdeck::sources::kube::{self, Scope, Target};
+use flightdeck::domain::PodKey;
+use flightdeck::domain::Scope;
+use flightdeck::sources::kube::{self, Target};
 use flightdeck::sources::{self as src, TaskGuard};
-use flightdeck::state::pods::PodKey;
 use flightdeck::state::{PaneId, SourceState, State, update};
 use serde_json::json;
 use support::kube_api::{FaultKind, TestServer};
@@ -100,7 +101,7 @@ async fn pods_nodes_and_hpas_appear_as_the_demo_has_them() {
     run.until("warning events", |s| !s.events.is_empty()).await;
     assert!(run.state.events.iter().all(|e| e.warning));
     for id in ["kube/pods", "kube/workloads", "kube/nodes", "kube/hpas", "kube/events"] {
-        let h = &run.state.sources[&flightdeck::state::SourceId::new(id)].health;
+        let h = &run.state.sources[&flightdeck::domain::SourceId::new(id)].health;
         assert_eq!(h.state(run.state.now), SourceState::Ok, "{id}");
     }
     // One list and one watch per kind, however long it runs: no periodic relists.
@@ -184,7 +185,7 @@ async fn a_410_relists_without_emptying_the_pane() {
     }
     let lists_after = server.requests_to("GET", "/api/v1/pods").iter().filter(|r| !r.is_watch()).count();
     assert_eq!(lists_after, lists_before + 1, "one relist");
-    let h = &run.state.sources[&flightdeck::state::SourceId::new("kube/pods")].health;
+    let h = &run.state.sources[&flightdeck::domain::SourceId::new("kube/pods")].health;
     assert!(h.last_error.is_none(), "a 410 is not an error to show: {:?}", h.last_error);
 }
 

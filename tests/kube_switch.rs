@@ -6,9 +6,9 @@ mod support;
 
 use std::time::Duration;
 
-use flightdeck::actions::executor::Backend;
-use flightdeck::actions::switch::{Switch, parse};
+use flightdeck::app::executor::Backend;
 use flightdeck::app::switch::KubeSwitcher;
+use flightdeck::input::switch::{Switch, parse};
 use flightdeck::sources::{self as src, kube};
 use flightdeck::state::{State, update};
 use support::kube_api::TestServer;
@@ -28,7 +28,7 @@ async fn context_and_namespace_switches_clear_and_refill() {
         prod.kubeconfig_for(&[("shop-prod", &prod, None), ("shop-dev", &dev, Some("storefront"))]);
     let target = kube::Target { kubeconfig: Some(kubeconfig), ..kube::Target::default() };
     let resolved = kube::resolve(&target).unwrap();
-    assert_eq!((resolved.context.as_str(), &resolved.scope), ("shop-prod", &kube::Scope::All));
+    assert_eq!((resolved.context.as_str(), &resolved.scope), ("shop-prod", &flightdeck::domain::Scope::All));
     let (tx, mut rx) = src::channel();
     let (_, guard) = kube::start(resolved, tx.clone());
     let mut switcher = KubeSwitcher { tx, target, guard: Some(guard), argocd: None };

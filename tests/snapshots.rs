@@ -2,11 +2,12 @@
 //! 160×48, from the demo world at a fixed seed and simulated time (the incident is underway).
 //! Plus colour checks where colour carries meaning.
 
-use flightdeck::cli::PaneArg;
 use flightdeck::config::theme::Role;
 use flightdeck::config::{Keymap, Theme};
 use flightdeck::headless::export::to_text;
-use flightdeck::headless::snapshot::{demo_state, show};
+use flightdeck::headless::snapshot::PaneArg;
+use flightdeck::headless::snapshot::show;
+use flightdeck::sources::demo::state_at;
 use flightdeck::state::State;
 use flightdeck::ui::{Ui, render_to_buffer};
 
@@ -21,7 +22,7 @@ fn render(state: &State, w: u16, h: u16) -> ratatui::buffer::Buffer {
 }
 
 fn screen(pane: PaneArg, w: u16, h: u16) -> String {
-    let mut state = demo_state(SEED, AT);
+    let mut state = state_at(SEED, AT);
     show(&mut state, pane);
     to_text(&render(&state, w, h))
 }
@@ -74,7 +75,7 @@ fn find_in_row(buf: &ratatui::buffer::Buffer, needle: &str, row_marker: &str) ->
 
 #[test]
 fn a_degraded_app_is_drawn_in_the_crit_role() {
-    let mut state = demo_state(SEED, AT);
+    let mut state = state_at(SEED, AT);
     show(&mut state, PaneArg::Argocd);
     let buf = render(&state, 160, 48);
     let (x, y) = find_in_row(&buf, "Degraded", "services-cart").expect("services-cart Degraded at t=150");
@@ -84,7 +85,7 @@ fn a_degraded_app_is_drawn_in_the_crit_role() {
 
 #[test]
 fn crash_looping_pods_are_drawn_in_the_crit_role() {
-    let mut state = demo_state(SEED, AT);
+    let mut state = state_at(SEED, AT);
     show(&mut state, PaneArg::Pods);
     let buf = render(&state, 160, 48);
     let (x, y) = find_in_row(&buf, "CrashLoopBackOff", "cart-").expect("crash-looping cart pods at t=150");
@@ -94,7 +95,7 @@ fn crash_looping_pods_are_drawn_in_the_crit_role() {
 #[test]
 fn pane_borders_carry_the_pane_health() {
     // With the incident on, the Argo CD, Pods and Alerts badges say crit in the crit colour.
-    let state = demo_state(SEED, AT);
+    let state = state_at(SEED, AT);
     let buf = render(&state, 160, 48);
     let text = to_text(&buf);
     assert!(text.matches("✖ crit").count() >= 3, "{text}");
@@ -104,25 +105,25 @@ fn pane_borders_carry_the_pane_health() {
 
 #[test]
 fn before_the_incident_the_platform_is_calm() {
-    let state = demo_state(SEED, 10);
+    let state = state_at(SEED, 10);
     let text = to_text(&render(&state, 160, 48));
     assert!(!text.contains("CrashLoopBackOff"), "{text}");
 }
 
 #[test]
 fn help_overlay_lists_keys_from_the_keymap() {
-    let mut state = demo_state(SEED, AT);
-    flightdeck::actions::dispatch::dispatch(&mut state, flightdeck::actions::command::Command::Help);
+    let mut state = state_at(SEED, AT);
+    flightdeck::input::dispatch::dispatch(&mut state, flightdeck::domain::command::Command::Help);
     insta::assert_snapshot!("help_80x24", to_text(&render(&state, 80, 24)));
     insta::assert_snapshot!("help_160x48", to_text(&render(&state, 160, 48)));
 }
 
 #[test]
 fn confirmation_names_action_target_and_context() {
-    use flightdeck::actions::command::Command;
-    use flightdeck::actions::dispatch::dispatch;
-    use flightdeck::actions::registry::ActionId;
-    let mut state = demo_state(SEED, AT);
+    use flightdeck::domain::command::Command;
+    use flightdeck::domain::registry::ActionId;
+    use flightdeck::input::dispatch::dispatch;
+    let mut state = state_at(SEED, AT);
     dispatch(&mut state, Command::Pane(2));
     dispatch(&mut state, Command::Action(ActionId::Sync));
     let text = to_text(&render(&state, 80, 24));
@@ -133,7 +134,7 @@ fn confirmation_names_action_target_and_context() {
 
 #[test]
 fn readonly_hides_actions_from_hints_and_help() {
-    let mut state = demo_state(SEED, AT);
+    let mut state = state_at(SEED, AT);
     state.readonly = true;
     show(&mut state, PaneArg::Argocd);
     let buf = render(&state, 160, 48);
@@ -142,15 +143,16 @@ fn readonly_hides_actions_from_hints_and_help() {
     assert!(!hints.contains("sync") && !hints.contains("refresh"), "action hints in read-only: {hints}");
     assert!(hints.contains("help"), "{hints}");
     // Help lists no Argo CD actions either.
-    flightdeck::actions::dispatch::dispatch(&mut state, flightdeck::actions::command::Command::Help);
+    flightdeck::input::dispatch::dispatch(&mut state, flightdeck::domain::command::Command::Help);
     let text = to_text(&render(&state, 160, 48));
     assert!(!text.contains("manifest cache") && text.contains("READ-ONLY"), "{text}");
 }
 
 #[test]
 fn a_failing_source_shows_its_error_and_keeps_its_last_data() {
-    use flightdeck::state::{Message, SourceId, update};
-    let mut state = demo_state(SEED, AT);
+    use flightdeck::domain::SourceId;
+    use flightdeck::state::{Message, update};
+    let mut state = state_at(SEED, AT);
     let at = state.now + 5_000;
     let error = "applications.argoproj.io is forbidden: User \"oncall\" cannot list \x1b[31mresource\x1b[0m"
         .to_string();
@@ -174,7 +176,7 @@ fn a_failing_source_shows_its_error_and_keeps_its_last_data() {
 #[test]
 fn a_stale_source_is_marked_stale() {
     use flightdeck::state::{Message, update};
-    let mut state = demo_state(SEED, AT);
+    let mut state = state_at(SEED, AT);
     // demo/argocd delivers every 3 s: 10 s without news is three missed intervals.
     let now = state.now + 10_000;
     update(&mut state, Message::Tick(now));
@@ -184,7 +186,7 @@ fn a_stale_source_is_marked_stale() {
 
 #[test]
 fn triage_puts_the_critical_alert_first_in_the_crit_role_with_its_fix() {
-    let mut state = demo_state(SEED, AT);
+    let mut state = state_at(SEED, AT);
     show(&mut state, PaneArg::Triage);
     let buf = render(&state, 160, 48);
     let (_, y) = find_in_row(&buf, "HighErrorRate", "alert").unwrap_or_else(|| panic!("{}", to_text(&buf)));
@@ -203,15 +205,13 @@ fn render_with(state: &State, theme: &Theme, w: u16, h: u16) -> ratatui::buffer:
 
 #[test]
 fn palette_completes_commands_and_aliases() {
-    use flightdeck::actions::command::Command;
-    use flightdeck::actions::dispatch::dispatch;
-    use flightdeck::actions::prompt::{Edit, edit};
-    let mut state = demo_state(SEED, AT);
+    use flightdeck::domain::command::Command;
+    use flightdeck::input::dispatch::dispatch;
+    use flightdeck::input::keys::type_text;
+    let mut state = state_at(SEED, AT);
     dispatch(&mut state, Command::Palette);
     insta::assert_snapshot!("palette_empty_80x24", to_text(&render(&state, 80, 24)));
-    for c in "ns st".chars() {
-        edit(&mut state, Edit::Char(c));
-    }
+    type_text(&mut state, "ns st", None);
     let text = to_text(&render(&state, 80, 24));
     assert!(text.contains("ns storefront"), "{text}");
     insta::assert_snapshot!("palette_ns_80x24", text);
@@ -219,11 +219,13 @@ fn palette_completes_commands_and_aliases() {
 
 #[test]
 fn production_context_has_a_banner_red_borders_and_wants_names_typed() {
-    use flightdeck::actions::command::Command;
-    use flightdeck::actions::dispatch::{Effect, dispatch};
-    use flightdeck::actions::prompt::{Edit, edit};
-    use flightdeck::actions::registry::ActionId;
-    let mut state = demo_state(SEED, AT);
+    use crossterm::event::KeyCode::Enter;
+    use flightdeck::domain::Effect;
+    use flightdeck::domain::command::Command;
+    use flightdeck::domain::registry::ActionId;
+    use flightdeck::input::dispatch::dispatch;
+    use flightdeck::input::keys::type_text;
+    let mut state = state_at(SEED, AT);
     state.production = true;
     let theme = Theme::default_theme();
     let buf = render_with(&state, &theme, 80, 24);
@@ -241,15 +243,12 @@ fn production_context_has_a_banner_red_borders_and_wants_names_typed() {
     let text = to_text(&render(&state, 80, 24));
     assert!(text.contains("PRODUCTION") && text.contains("type cart-"), "{text}");
     insta::assert_snapshot!("production_type_name_80x24", text);
-    edit(&mut state, Edit::Char('y'));
-    assert_eq!(edit(&mut state, Edit::Enter), Effect::None);
+    assert_eq!(type_text(&mut state, "y", Some(Enter)), Effect::None);
     assert!(state.view.status.as_ref().unwrap().text.contains("not run"));
     dispatch(&mut state, Command::Action(ActionId::DeletePod));
     let name = flightdeck::state::view::selected_target(&state, flightdeck::state::PaneId::Pods).unwrap();
-    for c in name.name().chars() {
-        edit(&mut state, Edit::Char(c));
-    }
-    assert!(matches!(edit(&mut state, Edit::Enter), Effect::Run { action: ActionId::DeletePod, .. }));
+    let run = type_text(&mut state, name.name(), Some(Enter));
+    assert!(matches!(run, Effect::Run { action: ActionId::DeletePod, .. }));
     // A sync (not destructive) is a plain yes, but the dialog says production too.
     dispatch(&mut state, Command::Pane(2));
     dispatch(&mut state, Command::Action(ActionId::Sync));
@@ -259,7 +258,7 @@ fn production_context_has_a_banner_red_borders_and_wants_names_typed() {
 
 #[test]
 fn readonly_header_and_hints() {
-    let mut state = demo_state(SEED, AT);
+    let mut state = state_at(SEED, AT);
     state.readonly = true;
     show(&mut state, PaneArg::Triage);
     let text = to_text(&render(&state, 80, 24));
@@ -272,7 +271,7 @@ fn every_theme_draws_the_overview() {
     use flightdeck::headless::export::to_svg;
     for (name, _) in flightdeck::config::theme::BUILTIN {
         let theme = Theme::builtin(name).unwrap();
-        let state = demo_state(SEED, AT);
+        let state = state_at(SEED, AT);
         let buf = render_with(&state, &theme, 80, 24);
         // The crit badge is in the theme's crit colour, whatever the theme.
         let (x, y) = find(&buf, "✖ crit").unwrap();
@@ -283,20 +282,18 @@ fn every_theme_draws_the_overview() {
 
 #[test]
 fn a_filter_narrows_marks_its_matches_and_the_sort_is_shown() {
-    use flightdeck::actions::command::Command;
-    use flightdeck::actions::dispatch::dispatch;
-    use flightdeck::actions::prompt::{Edit, edit};
-    let mut state = demo_state(SEED, AT);
+    use crossterm::event::KeyCode::Enter;
+    use flightdeck::domain::command::Command;
+    use flightdeck::input::dispatch::dispatch;
+    use flightdeck::input::keys::type_text;
+    let mut state = state_at(SEED, AT);
     dispatch(&mut state, Command::Pane(3));
     dispatch(&mut state, Command::Filter);
-    for c in "cart".chars() {
-        edit(&mut state, Edit::Char(c));
-    }
-    edit(&mut state, Edit::Enter);
+    type_text(&mut state, "cart", Some(Enter));
     dispatch(&mut state, Command::Sort);
-    edit(&mut state, Edit::Char('r'));
+    type_text(&mut state, "r", None);
     dispatch(&mut state, Command::Sort);
-    edit(&mut state, Edit::Char('r'));
+    type_text(&mut state, "r", None);
     let buf = render(&state, 80, 24);
     let text = to_text(&buf);
     assert!(text.contains("/cart · sorted by restarts ↓"), "{text}");

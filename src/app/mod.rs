@@ -1,7 +1,8 @@
 //! The interactive console: one loop that owns the store, selects over terminal input, source
 //! messages, action results, a 1 s clock tick and shutdown signals, and redraws only on change.
 
-pub mod input;
+pub mod audit;
+pub mod executor;
 pub mod mouse;
 pub mod pod_streams;
 pub mod startup;
@@ -13,17 +14,13 @@ use std::time::Duration;
 use crossterm::event::{Event, EventStream, KeyEventKind};
 use futures::StreamExt;
 
-use crate::actions::dispatch::{Effect, dispatch};
-use crate::actions::executor::Executor;
-use crate::actions::form;
-use crate::actions::prompt;
-use crate::actions::switch::Switch;
-use crate::actions::value;
 use crate::config::Theme;
-use crate::state::pod_view::StreamStart;
-use crate::state::view::Overlay;
+use crate::domain::{Effect, StreamStart};
+use crate::input::keys::Keys;
+use crate::input::switch::Switch;
 use crate::state::{Level, Message, State, update};
 use crate::ui::{self, Ui};
+use executor::Executor;
 pub use startup::{Running, Settings};
 
 /// At most this many queued source messages are applied before a frame is drawn, so a flood
@@ -58,7 +55,7 @@ async fn event_loop(
     settings: &Settings,
 ) -> anyhow::Result<()> {
     let mut events = EventStream::new();
-    let mut keys = input::KeyReader::default();
+    let mut keys = Keys::new(settings.keymap.clone());
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut shutdown = terminal::shutdown_signals()?;
@@ -73,39 +70,12 @@ async fn event_loop(
         let mut switch_to = None;
         let mut dirty = tokio::select! {
             ev = events.next() => match ev {
-                Some(Ok(Event::Key(k))) if k.kind != KeyEventKind::Release
-                    && matches!(state.view.overlay, Overlay::Value(_)) =>
-                {
-                    // A typed value does not go through the keymap.
-                    match input::value_key(&k) {
-                        Some(key) => {
-                            if let Effect::Run { action, target, context } = value::key(state, key) {
-                                executor.run(action, target, context);
-                            }
-                            true
-                        }
-                        None => false,
-                    }
-                }
                 Some(Ok(Event::Key(k))) if k.kind != KeyEventKind::Release => {
-                    // A prompt or a form takes text, so it sees keys before the keymap does.
-                    let effect = if matches!(state.view.overlay, Overlay::Prompt(_)) {
-                        input::edit_of(&k).map(|e| prompt::edit(state, e))
-                    } else if matches!(state.view.overlay, Overlay::Silence(_)) {
-                        Some(form::handle_key(state, &k))
-                    } else {
-                        let dialog = matches!(state.view.overlay, Overlay::Confirm(_));
-                        let section = crate::config::keymap::Section::for_view(&state.view);
-                        keys.feed(&k, &settings.keymap, section, dialog).map(|cmd| dispatch(state, cmd))
-                    };
-                    match effect {
-                        Some(Effect::Quit) => return Ok(()),
-                        Some(effect) => {
-                            switch_to = carry_out(effect, state, executor, streams, settings, &mut theme);
-                            true
-                        }
-                        None => false,
+                    match keys.handle(state, &k) {
+                        Effect::Quit => return Ok(()),
+                        effect => switch_to = carry_out(effect, state, executor, streams, settings, &mut theme),
                     }
+                    true
                 }
                 Some(Ok(Event::Mouse(m))) => {
                     let size = terminal.size()?;

@@ -27,12 +27,12 @@ pub fn handle(state: &mut State, ev: &MouseEvent, ui: &Ui, size: Rect) -> bool {
     if let Mode::Pod(_) = state.view.mode {
         // The wheel scrolls the pod's text; clicks have nothing to select there.
         let cmd = match ev.kind {
-            MouseEventKind::ScrollDown => crate::actions::command::Command::Down,
-            MouseEventKind::ScrollUp => crate::actions::command::Command::Up,
+            MouseEventKind::ScrollDown => crate::domain::command::Command::Down,
+            MouseEventKind::ScrollUp => crate::domain::command::Command::Up,
             _ => return false,
         };
         for _ in 0..WHEEL {
-            crate::actions::pod_keys::command(state, cmd);
+            crate::input::pod_keys::command(state, cmd);
         }
         return true;
     }
@@ -107,7 +107,7 @@ mod tests {
 
     #[test]
     fn a_click_focuses_the_pane_and_selects_the_row_under_it() {
-        let mut s = crate::headless::snapshot::demo_state(7, 150);
+        let mut s = crate::sources::demo::state_at(7, 150);
         let (theme, keymap) = (Theme::default_theme(), Keymap::default_keymap());
         let ui = Ui { theme: &theme, keymap: &keymap };
         let size = Rect::new(0, 0, 160, 48);

@@ -3,11 +3,12 @@
 //! to another container, or the context switched). Their messages go through the sources
 //! channel to the store like any source's.
 
-use crate::actions::executor::Backend;
+use crate::app::executor::Backend;
+use crate::domain::LogRequest;
+use crate::domain::PodKey;
 use crate::sources::{self, TaskGuard, demo, kube};
 use crate::state::Message;
-use crate::state::pod_view::{LogRequest, PodUpdate};
-use crate::state::pods::PodKey;
+use crate::state::pod_view::PodUpdate;
 
 pub struct PodStreams {
     backend: Backend,

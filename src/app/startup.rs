@@ -3,8 +3,8 @@
 
 use std::path::PathBuf;
 
-use crate::actions::audit::AuditLog;
-use crate::actions::executor::{Backend, Executor};
+use crate::app::audit::AuditLog;
+use crate::app::executor::{Backend, Executor};
 use crate::config::sources::{
     AlertmanagerConfig, ArgocdConfig, ArgocdMode, AwsConfig, CloudWatchConfig, CostConfig, EksConfig,
 };
@@ -21,7 +21,7 @@ pub struct Settings {
     /// Overrides the kubeconfig context.
     pub context: Option<String>,
     /// `-n NS` / `-A`; else the context's namespace, else all.
-    pub scope: Option<kube::Scope>,
+    pub scope: Option<crate::domain::Scope>,
     /// A kubeconfig other than KUBECONFIG / ~/.kube/config.
     pub kubeconfig: Option<PathBuf>,
     pub theme: Theme,

@@ -2,11 +2,11 @@
 //! `:ns all`): the old watches stop, whatever they had queued is applied and then forgotten
 //! with the rest of the old context's rows, and new watches fill the panes again. The command
 //! palette hands the request to the loop as `Effect::SwitchContext` / `Effect::SwitchNamespace`
-//! ([`parse`](crate::actions::switch::parse) reads the typed line).
+//! ([`parse`](crate::input::switch::parse) reads the typed line).
 
-use crate::actions::executor::Backend;
-use crate::actions::switch::Switch;
+use crate::app::executor::Backend;
 use crate::config::sources::ArgocdConfig;
+use crate::input::switch::Switch;
 use crate::sources::{self, Clock, TaskGuard, argocd, kube};
 use crate::state::{Level, State, update};
 

@@ -8,7 +8,7 @@ use std::path::Path;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::errors::{FileError, closest};
-use crate::actions::command::Command;
+use crate::domain::command::Command;
 use crate::state::PaneId;
 
 pub const BUILTIN: &[(&str, &str)] = &[
@@ -171,7 +171,7 @@ impl Section {
     pub fn for_view(view: &crate::state::View) -> Section {
         match view.mode {
             crate::state::view::Mode::Triage => Section::Triage,
-            crate::state::view::Mode::Pod(crate::state::pod_view::PodScreen::Logs) => Section::Logs,
+            crate::state::view::Mode::Pod(crate::state::view::pod::PodScreen::Logs) => Section::Logs,
             crate::state::view::Mode::Pod(_) => Section::Detail,
             _ => Section::Pane(view.active_pane()),
         }
@@ -312,7 +312,7 @@ impl Keymap {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::actions::registry::ActionId;
+    use crate::domain::registry::ActionId;
 
     fn key(c: char) -> Chord {
         Chord::parse(&c.to_string()).unwrap()
@@ -349,7 +349,7 @@ mod tests {
 
     #[test]
     fn no_destructive_action_sits_on_a_bare_key_without_confirmation() {
-        use crate::actions::registry;
+        use crate::domain::registry;
         for (name, _) in BUILTIN {
             let k = Keymap::builtin(name).unwrap();
             for table in k.bindings.values() {

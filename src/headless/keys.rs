@@ -1,9 +1,9 @@
 //! `flightdeck keys`: every command and action a keymap can bind, with the default keys.
 
-use crate::actions::command::{Command, NAVIGATION};
-use crate::actions::registry::ACTIONS;
 use crate::config::Keymap;
 use crate::config::keymap::Section;
+use crate::domain::command::{Command, NAVIGATION};
+use crate::domain::registry::ACTIONS;
 
 pub fn listing() -> String {
     let km = Keymap::default_keymap();

@@ -3,14 +3,38 @@
 //! fixed start, so the same seed always gives the same picture.
 
 use std::path::PathBuf;
+
 use std::process::ExitCode;
 
+use clap::ValueEnum;
+
 use crate::app::Settings;
-use crate::cli::{Format, PaneArg};
 use crate::sources::demo;
 use crate::state::view::Mode;
-use crate::state::{Message, PaneId, State, update};
+use crate::state::{PaneId, State};
 use crate::ui::{self, Ui};
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PaneArg {
+    Overview,
+    Infrastructure,
+    Argocd,
+    Pods,
+    /// The Pods pane's workloads view: Deployments, StatefulSets, DaemonSets.
+    Workloads,
+    Scaling,
+    Alerts,
+    Cost,
+    /// Every problem ranked, with what links to it.
+    Triage,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Txt,
+    Svg,
+    Html,
+}
 
 pub struct Request {
     pub pane: PaneArg,
@@ -23,7 +47,7 @@ pub struct Request {
 
 pub async fn run(settings: &Settings, req: &Request) -> anyhow::Result<ExitCode> {
     let mut state = if settings.demo {
-        demo_state(settings.seed, req.at)
+        demo::state_at(settings.seed, req.at)
     } else {
         super::collect(settings, req.timeout).await?
     };
@@ -41,18 +65,6 @@ pub async fn run(settings: &Settings, req: &Request) -> anyhow::Result<ExitCode>
         None => print!("{text}"),
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// The store after `at_secs` simulated seconds of the demo world from the fixed start.
-pub fn demo_state(seed: u64, at_secs: u64) -> State {
-    let (world, msgs) = demo::run_headless(seed, demo::FIXED_EPOCH, at_secs);
-    let mut state = State::new(demo::CONTEXT, world.now());
-    for m in msgs {
-        update(&mut state, m);
-    }
-    update(&mut state, Message::Tick(world.now()));
-    state.finish_batch();
-    state
 }
 
 /// Put the view on the requested pane.

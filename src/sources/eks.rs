@@ -10,8 +10,9 @@ use super::backoff::Backoff;
 use super::poll::{self, Poller};
 use super::{Clock, Sender, TaskGuard, aws};
 use crate::config::sources::{AwsConfig, EksConfig};
+use crate::domain::SourceId;
 use crate::state::infra::{Addon, CapacityType, Cluster, NodeGroup};
-use crate::state::{Data, PaneId, SourceId, UnixMs};
+use crate::state::{Data, PaneId, UnixMs};
 
 pub const SOURCE: &str = "eks";
 

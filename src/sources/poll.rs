@@ -8,7 +8,8 @@ use tokio::sync::Notify;
 
 use super::backoff::Backoff;
 use super::{Clock, Sender};
-use crate::state::{Data, Message, PaneId, SourceId, UnixMs};
+use crate::domain::SourceId;
+use crate::state::{Data, Message, PaneId, UnixMs};
 
 /// Announce a source to the store before its task starts, so every configured source is known
 /// from the first message on (`status` waits for each one it knows of). The channel is empty

@@ -8,26 +8,6 @@ use super::UnixMs;
 /// A source is stale when it has missed this many of its intervals.
 pub const STALE_AFTER_MISSED: i64 = 3;
 
-/// Which source fed a message, e.g. `demo/kubernetes` or `alertmanager/prod`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(transparent)]
-pub struct SourceId(pub String);
-
-impl SourceId {
-    pub fn new(s: impl Into<String>) -> Self {
-        SourceId(s.into())
-    }
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for SourceId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SourceState {

@@ -8,6 +8,7 @@ pub mod health;
 pub mod infra;
 pub mod logs;
 pub mod pod_detail;
+pub mod pod_text;
 pub mod pod_view;
 pub mod pods;
 pub mod rows;
@@ -22,76 +23,11 @@ use std::collections::{BTreeMap, VecDeque};
 
 use serde::Serialize;
 
-pub use health::{SourceHealth, SourceId, SourceState};
+use crate::domain::SourceId;
+pub use crate::domain::{Level, PaneId, UnixMs};
+pub use health::{SourceHealth, SourceState};
 use view::Mode;
 pub use view::View;
-
-/// Milliseconds since the Unix epoch. Simulated time in the demo, wall time otherwise.
-pub type UnixMs = i64;
-
-/// How much attention something needs; panes map it to a theme role.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Level {
-    Ok,
-    Muted,
-    Accent,
-    Warn,
-    Crit,
-}
-
-/// The six panes, in the order of their number keys.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum PaneId {
-    #[default]
-    Infrastructure,
-    ArgoCd,
-    Pods,
-    Scaling,
-    Alerts,
-    Cost,
-}
-
-impl PaneId {
-    pub const ALL: [PaneId; 6] =
-        [PaneId::Infrastructure, PaneId::ArgoCd, PaneId::Pods, PaneId::Scaling, PaneId::Alerts, PaneId::Cost];
-
-    pub fn index(self) -> usize {
-        self as usize
-    }
-
-    pub fn from_index(i: usize) -> Option<PaneId> {
-        PaneId::ALL.get(i).copied()
-    }
-
-    pub fn title(self) -> &'static str {
-        match self {
-            PaneId::Infrastructure => "Infrastructure",
-            PaneId::ArgoCd => "Argo CD",
-            PaneId::Pods => "Pods",
-            PaneId::Scaling => "Scaling",
-            PaneId::Alerts => "Alerts",
-            PaneId::Cost => "Cost",
-        }
-    }
-
-    /// The name used on the command line (`--pane argocd`).
-    pub fn slug(self) -> &'static str {
-        match self {
-            PaneId::Infrastructure => "infrastructure",
-            PaneId::ArgoCd => "argocd",
-            PaneId::Pods => "pods",
-            PaneId::Scaling => "scaling",
-            PaneId::Alerts => "alerts",
-            PaneId::Cost => "cost",
-        }
-    }
-
-    pub fn from_slug(s: &str) -> Option<PaneId> {
-        PaneId::ALL.into_iter().find(|p| p.slug() == s)
-    }
-}
 
 /// What a source delivers. Owned data: the source keeps nothing the store can see.
 #[derive(Clone, Debug)]
@@ -100,17 +36,12 @@ pub enum Data {
     Nodes(Vec<infra::Node>),
     Metrics(Vec<infra::MetricSeries>),
     Apps(Vec<argocd::ArgoApp>),
-    /// One app's resource tree, from the Argo CD server.
-    AppTree {
-        app: String,
-        nodes: Vec<argocd::TreeNode>,
-    },
     PodsReplace {
         pods: Vec<pods::Pod>,
         metrics_available: bool,
     },
     PodUpsert(pods::Pod),
-    PodDelete(pods::PodKey),
+    PodDelete(crate::domain::PodKey),
     Hpas(Vec<scaling::Hpa>),
     /// Every Deployment, StatefulSet and DaemonSet in scope.
     Workloads(Vec<workloads::Workload>),
@@ -169,6 +100,11 @@ pub enum Message {
     },
     /// From a stream the open pod view started (its watch, its logs).
     Pod(pod_view::PodUpdate),
+    /// One app's resource tree, read from the Argo CD server when its Tree tab opened.
+    AppTree {
+        app: String,
+        nodes: Vec<argocd::TreeNode>,
+    },
     Tick(UnixMs),
 }
 
@@ -252,6 +188,10 @@ pub fn update(state: &mut State, msg: Message) -> bool {
             true
         }
         Message::Pod(u) => pod_view::apply(state, u),
+        Message::AppTree { app, nodes } => {
+            state.argocd.trees.insert(app, nodes);
+            true
+        }
         Message::Tick(now) => {
             let before = state.sources.values().map(|e| e.health.state(state.now));
             let turned = before.ne(state.sources.values().map(|e| e.health.state(now)));
@@ -279,9 +219,6 @@ fn apply_data(state: &mut State, source: &SourceId, data: Data) {
         }
         Data::Metrics(m) => state.infra.metrics = m,
         Data::Apps(apps) => state.argocd.apps = apps,
-        Data::AppTree { app, nodes } => {
-            state.argocd.trees.insert(app, nodes);
-        }
         Data::PodsReplace { pods, metrics_available } => {
             state.pods.replace_all(pods);
             state.pods.metrics_available = metrics_available;

@@ -1,8 +1,9 @@
 //! One pod in full, as the detail view shows it: containers with state and last state,
 //! conditions, its events and its YAML. Built by a source from the whole object; no I/O here.
 
-use super::pods::{ClusterEvent, PodKey};
+use super::pods::ClusterEvent;
 use super::{Level, UnixMs};
+use crate::domain::PodKey;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct PodDetail {

@@ -6,24 +6,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use super::{Level, UnixMs};
-
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-pub struct PodKey {
-    pub namespace: String,
-    pub name: String,
-}
-
-impl PodKey {
-    pub fn new(namespace: impl Into<String>, name: impl Into<String>) -> Self {
-        PodKey { namespace: namespace.into(), name: name.into() }
-    }
-}
-
-impl std::fmt::Display for PodKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}/{}", self.namespace, self.name)
-    }
-}
+use crate::domain::PodKey;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum PodPhase {

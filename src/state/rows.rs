@@ -8,10 +8,10 @@ use std::cmp::Ordering;
 use super::alerts::Alert;
 use super::argocd::ArgoApp;
 use super::infra::Node;
-use super::pods::PodKey;
 use super::scaling::Hpa;
 use super::workloads::Workload;
 use super::{PaneId, State};
+use crate::domain::PodKey;
 
 /// A parsed `/` filter: `text` (substring), `!text` (not), `key=value` (a field or label).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -370,7 +370,7 @@ pub fn problems(state: &State) -> Vec<&super::triage::Problem> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::headless::snapshot::demo_state;
+    use crate::sources::demo::state_at;
 
     #[test]
     fn filters_by_substring_inverse_and_field() {
@@ -388,7 +388,7 @@ mod tests {
 
     #[test]
     fn pods_narrow_by_filter_and_namespace_and_sort() {
-        let mut s = demo_state(7, 150);
+        let mut s = state_at(7, 150);
         let all = pod_order(&s).len();
         s.view.set_filter(PaneId::Pods, Some("cart".into()));
         let cart = pod_order(&s).into_owned();
@@ -407,7 +407,7 @@ mod tests {
 
     #[test]
     fn alert_labels_filter_in_key_value_form() {
-        let mut s = demo_state(7, 150);
+        let mut s = state_at(7, 150);
         s.view.set_filter(PaneId::Alerts, Some("deployment=cart".into()));
         let a = alerts(&s);
         assert!(!a.is_empty() && a.iter().all(|a| a.name == "KubePodCrashLooping"), "{a:?}");

@@ -1,8 +1,8 @@
 //! The silence form: what the user is editing before a silence is created. Pure state and
-//! edits; the keys that drive it are in `actions::form`, the drawing in `ui::silence_form`.
+//! edits; the keys that drive it are in `input::form`, the drawing in `ui::silence_form`.
 
-use super::silences::{NewSilence, format_matchers, parse_matchers};
-use crate::state::silences::Matcher;
+use crate::domain::silence::Matcher;
+use crate::domain::silence::{NewSilence, format_matchers, parse_matchers};
 
 /// Duration presets offered first; the last choice is a custom duration.
 pub const PRESETS: [(&str, i64); 3] = [("1h", 3_600_000), ("4h", 4 * 3_600_000), ("24h", 24 * 3_600_000)];

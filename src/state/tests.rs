@@ -1,8 +1,9 @@
 //! Unit tests of `update`: messages in, state out.
 
 use super::alerts::{Alert, AlertState, Severity};
-use super::pods::{Pod, PodKey, PodPhase};
+use super::pods::{Pod, PodPhase};
 use super::*;
+use crate::domain::PodKey;
 
 fn pod(ns: &str, name: &str, reason: Option<&str>) -> Pod {
     Pod {

@@ -2,8 +2,9 @@
 //! overlay and the status line. Changed by commands from keys and by action results.
 
 use super::silence_form::SilenceForm;
-use super::silences::{NewSilence, format_matchers};
 use super::{ActionOutcome, Level, PaneId, UnixMs};
+use crate::domain::Target;
+use crate::domain::registry::{self, ActionId};
 
 /// What the Alerts pane lists.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -32,144 +33,13 @@ pub enum Mode {
     /// Every problem across the panes, ranked, with what links to it.
     Triage,
     /// One pod up close: describe, YAML or a container's logs (see `view.pod`).
-    Pod(super::pod_view::PodScreen),
-}
-
-/// What an action acts on, captured when the user asks so a reorder cannot change it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Target {
-    Node(String),
-    App(String),
-    /// An Argo CD app to sync, with the options chosen in the confirmation.
-    AppSync {
-        name: String,
-        prune: bool,
-        dry_run: bool,
-    },
-    Pod {
-        namespace: String,
-        name: String,
-    },
-    /// A workload, e.g. the owner of the selected pod.
-    Workload {
-        namespace: String,
-        kind: String,
-        name: String,
-    },
-    Hpa {
-        namespace: String,
-        name: String,
-    },
-    /// A workload and the replica count the user asked for.
-    Scale {
-        namespace: String,
-        kind: String,
-        name: String,
-        replicas: u32,
-    },
-    /// An HPA and the min / max the user asked for.
-    HpaLimits {
-        namespace: String,
-        name: String,
-        min: u32,
-        max: u32,
-    },
-    Alert {
-        fingerprint: String,
-        name: String,
-    },
-    Silence {
-        source: String,
-        id: String,
-    },
-    NewSilence(NewSilence),
-    /// The month's bill in Cost Explorer.
-    CostData,
-}
-
-impl Target {
-    /// The name a user types to confirm an action on it in production.
-    pub fn name(&self) -> &str {
-        match self {
-            Target::Node(n) | Target::App(n) | Target::AppSync { name: n, .. } => n,
-            Target::Pod { name, .. } | Target::Workload { name, .. } | Target::Hpa { name, .. } => name,
-            Target::Scale { name, .. } | Target::HpaLimits { name, .. } => name,
-            Target::Alert { name, .. } => name,
-            Target::Silence { id, .. } => id,
-            Target::NewSilence(_) => "silence",
-            Target::CostData => "bill",
-        }
-    }
-
-    /// The namespace it lives in, for targets that have one.
-    pub fn namespace(&self) -> Option<&str> {
-        match self {
-            Target::Pod { namespace, .. }
-            | Target::Workload { namespace, .. }
-            | Target::Hpa { namespace, .. }
-            | Target::Scale { namespace, .. }
-            | Target::HpaLimits { namespace, .. } => Some(namespace),
-            Target::Node(_) | Target::App(_) | Target::AppSync { .. } | Target::Alert { .. } => None,
-            Target::Silence { .. } | Target::NewSilence(_) | Target::CostData => None,
-        }
-    }
-
-    /// The pane whose actions apply to this kind of target.
-    pub fn pane(&self) -> PaneId {
-        match self {
-            Target::Node(_) => PaneId::Infrastructure,
-            Target::App(_) | Target::AppSync { .. } => PaneId::ArgoCd,
-            Target::Pod { .. } | Target::Workload { .. } => PaneId::Pods,
-            Target::Hpa { .. } | Target::Scale { .. } | Target::HpaLimits { .. } => PaneId::Scaling,
-            Target::Alert { .. } | Target::Silence { .. } | Target::NewSilence(_) => PaneId::Alerts,
-            Target::CostData => PaneId::Cost,
-        }
-    }
-
-    /// How the target is named in confirmations, the status line and the audit log.
-    pub fn describe(&self) -> String {
-        match self {
-            Target::Node(n) => format!("node {n}"),
-            Target::App(a) => format!("application {a}"),
-            Target::AppSync { name, prune, dry_run } => {
-                let opts: Vec<&str> =
-                    [(*prune, "prune"), (*dry_run, "dry run")].iter().filter(|o| o.0).map(|o| o.1).collect();
-                if opts.is_empty() {
-                    format!("application {name}")
-                } else {
-                    format!("application {name} ({})", opts.join(", "))
-                }
-            }
-            Target::Pod { namespace, name } => format!("pod {namespace}/{name}"),
-            Target::Workload { namespace, kind, name } => {
-                format!("{} {namespace}/{name}", kind.to_lowercase())
-            }
-            Target::Hpa { namespace, name } => format!("hpa {namespace}/{name}"),
-            Target::Scale { namespace, kind, name, replicas } => {
-                format!("{} {namespace}/{name} to {replicas} replicas", kind.to_lowercase())
-            }
-            Target::HpaLimits { namespace, name, min, max } => {
-                format!("hpa {namespace}/{name} to min {min} max {max}")
-            }
-            Target::Alert { name, .. } => format!("alert {name}"),
-            Target::Silence { id, .. } => format!("silence {id}"),
-            Target::CostData => {
-                "the bill from Cost Explorer (2 or more requests at $0.01 each, about $0.02)".to_string()
-            }
-            Target::NewSilence(n) => {
-                let d =
-                    humantime::format_duration(std::time::Duration::from_secs(n.duration_ms as u64 / 1000));
-                format!("silence of {{{}}} for {d}", format_matchers(&n.matchers))
-            }
-        }
-    }
+    Pod(pod::PodScreen),
 }
 
 /// An action waiting for the user's yes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Pending {
-    pub action: String,
-    pub title: String,
+    pub action: ActionId,
     pub target: Target,
     pub context: String,
     pub destructive: bool,
@@ -178,8 +48,7 @@ pub struct Pending {
 /// A value being typed for an action (a replica count, an HPA's min and max).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ValuePrompt {
-    pub action: String,
-    pub title: String,
+    pub action: ActionId,
     /// What the value applies to.
     pub target: Target,
     pub context: String,
@@ -188,6 +57,19 @@ pub struct ValuePrompt {
     pub text: String,
     /// Why the last Enter was not accepted.
     pub error: Option<String>,
+}
+
+impl Pending {
+    /// What the dialog calls the action.
+    pub fn title(&self) -> &'static str {
+        registry::spec(self.action).title
+    }
+}
+
+impl ValuePrompt {
+    pub fn title(&self) -> &'static str {
+        registry::spec(self.action).title
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -280,7 +162,7 @@ pub struct View {
     /// What the full Argo CD pane's detail area shows, and how far its text is scrolled.
     pub app_detail: AppDetail,
     /// The pod open in the detail or log view.
-    pub pod: Option<super::pod_view::PodView>,
+    pub pod: Option<pod::PodView>,
     /// The last stream id handed out (pod watches, log streams).
     pub next_stream: u64,
 }
@@ -405,5 +287,6 @@ impl View {
     }
 }
 
+pub mod pod;
 mod selection;
 pub use selection::*;

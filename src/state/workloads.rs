@@ -4,46 +4,7 @@
 use serde::Serialize;
 
 use super::{Level, UnixMs};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub enum WorkloadKind {
-    Deployment,
-    StatefulSet,
-    DaemonSet,
-}
-
-impl WorkloadKind {
-    pub fn label(self) -> &'static str {
-        match self {
-            WorkloadKind::Deployment => "Deployment",
-            WorkloadKind::StatefulSet => "StatefulSet",
-            WorkloadKind::DaemonSet => "DaemonSet",
-        }
-    }
-
-    /// kubectl's short name.
-    pub fn short(self) -> &'static str {
-        match self {
-            WorkloadKind::Deployment => "deploy",
-            WorkloadKind::StatefulSet => "sts",
-            WorkloadKind::DaemonSet => "ds",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "Deployment" => Some(WorkloadKind::Deployment),
-            "StatefulSet" => Some(WorkloadKind::StatefulSet),
-            "DaemonSet" => Some(WorkloadKind::DaemonSet),
-            _ => None,
-        }
-    }
-
-    /// Whether `kubectl scale` applies (a DaemonSet runs one pod per node).
-    pub fn scalable(self) -> bool {
-        self != WorkloadKind::DaemonSet
-    }
-}
+use crate::domain::WorkloadKind;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Workload {

@@ -71,7 +71,7 @@ pub fn confirm_in(f: &mut Frame, area: Rect, p: &Pending, theme: &Theme, product
     let prod = if production { " — PRODUCTION" } else { "" };
     let options = sync_options(p, theme);
     let mut lines = vec![
-        action_line(&p.title, &p.target.describe(), theme),
+        action_line(p.title(), &p.target.describe(), theme),
         Line::from(vec![
             Span::styled("in context ", theme.style(Role::Muted)),
             Span::styled(text::clean(&p.context).into_owned(), theme.style(Role::Accent)),
@@ -94,13 +94,13 @@ pub fn confirm_in(f: &mut Frame, area: Rect, p: &Pending, theme: &Theme, product
         Span::raw(" no (Esc)"),
     ]));
     let size = size_for(&lines, (64, 8), area);
-    let (block, rect) = frame(area, f, size, format!(" {}?{prod} ", p.title), role, theme);
+    let (block, rect) = frame(area, f, size, format!(" {}?{prod} ", p.title()), role, theme);
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), rect);
 }
 
 /// A sync's options as toggles: "[x] p prune   [ ] d dry run".
 fn sync_options(p: &Pending, theme: &Theme) -> Option<Line<'static>> {
-    let crate::state::view::Target::AppSync { prune, dry_run, .. } = &p.target else { return None };
+    let crate::domain::Target::AppSync { prune, dry_run, .. } = &p.target else { return None };
     let mark = |on: bool| if on { "[x]" } else { "[ ]" };
     let role = |on: bool| theme.style(if on { Role::Accent } else { Role::Muted });
     Some(Line::from(vec![
@@ -116,9 +116,9 @@ fn sync_options(p: &Pending, theme: &Theme) -> Option<Line<'static>> {
 /// Asking for a value: what is asked, of which target in which context, the text with a cursor,
 /// and the reason the last Enter was refused.
 pub fn value(f: &mut Frame, area: Rect, p: &ValuePrompt, theme: &Theme) {
-    let (block, rect) = frame(area, f, (64, 9), format!(" {} ", p.title), Role::Warn, theme);
+    let (block, rect) = frame(area, f, (64, 9), format!(" {} ", p.title()), Role::Warn, theme);
     let lines = vec![
-        action_line(&p.title, &p.target.describe(), theme),
+        action_line(p.title(), &p.target.describe(), theme),
         Line::from(vec![
             Span::styled("in context ", theme.style(Role::Muted)),
             Span::styled(text::clean(&p.context).into_owned(), theme.style(Role::Accent)),

@@ -8,10 +8,10 @@ use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 
 use super::Ui;
 use super::dialog::centered;
-use crate::actions::command::{Command, NAVIGATION};
-use crate::actions::registry;
 use crate::config::keymap::Section;
 use crate::config::theme::Role;
+use crate::domain::command::{Command, NAVIGATION};
+use crate::domain::registry;
 use crate::state::{PaneId, State};
 
 /// One help row: the keys, a short label for narrow columns and the full description.

@@ -2,7 +2,6 @@
 //! or does I/O; the app loop decides when to draw.
 
 pub mod dialog;
-pub mod format;
 pub mod help;
 pub mod layout;
 pub mod panes;

@@ -8,8 +8,8 @@ use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
 
 use super::dialog;
 use super::{Ui, text};
-use crate::actions::palette;
 use crate::config::theme::Role;
+use crate::input::palette;
 use crate::state::State;
 use crate::state::view::{Pending, Prompt, PromptKind};
 
@@ -109,10 +109,10 @@ fn filter(f: &mut Frame, area: Rect, state: &State, p: &Prompt, ui: &Ui) {
 
 fn type_name(f: &mut Frame, area: Rect, p: &Prompt, pending: &Pending, ui: &Ui) {
     let t = ui.theme;
-    let title = format!(" {}? — PRODUCTION ", pending.title);
+    let title = format!(" {}? — PRODUCTION ", pending.title());
     let name = text::clean(pending.target.name()).into_owned();
     let lines = vec![
-        dialog::action_line(&pending.title, &pending.target.describe(), t),
+        dialog::action_line(pending.title(), &pending.target.describe(), t),
         Line::from(vec![
             Span::styled("in production context ", t.style(Role::Crit)),
             Span::styled(text::clean(&pending.context).into_owned(), t.style(Role::Crit)),

@@ -7,23 +7,18 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{Ui, format, text};
-use crate::actions::dispatch::applies;
-use crate::actions::registry;
+use super::{Ui, text};
 use crate::config::keymap::Section;
 use crate::config::{Theme, theme::Role};
+use crate::domain::format;
+use crate::domain::registry;
+use crate::input::dispatch::applies;
 use crate::state::view::{Mode, PodsView, selected_target};
 use crate::state::{Level, PaneId, SourceState, State};
 
 /// A symbol per level so state is never carried by colour alone.
 pub fn level_symbol(level: Level) -> &'static str {
-    match level {
-        Level::Ok => "●",
-        Level::Muted => "○",
-        Level::Accent => "◆",
-        Level::Warn => "▲",
-        Level::Crit => "✖",
-    }
+    level.symbol()
 }
 
 pub fn level_word(level: Level) -> &'static str {
@@ -123,7 +118,7 @@ pub fn status_line(f: &mut Frame, area: Rect, state: &State, ui: &Ui) {
             spans.push(Span::styled(format!(" {what} "), theme.style(Role::Muted)));
         }
     };
-    use crate::actions::command::Command;
+    use crate::domain::command::Command;
     if let Mode::Pod(screen) = state.view.mode {
         for (k, what) in super::pod_view::hints(screen, ui) {
             hint(&mut spans, vec![k], what);

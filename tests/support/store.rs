@@ -32,11 +32,11 @@ pub async fn until(
 
 /// Run an action through the executor as a confirmed key would, and wait for its result.
 pub async fn act(
-    executor: &flightdeck::actions::executor::Executor,
+    executor: &flightdeck::app::executor::Executor,
     results: &mut tokio::sync::mpsc::Receiver<flightdeck::state::Message>,
     wait: Duration,
-    action: flightdeck::actions::registry::ActionId,
-    target: flightdeck::state::view::Target,
+    action: flightdeck::domain::registry::ActionId,
+    target: flightdeck::domain::Target,
 ) -> Result<String, String> {
     executor.run(action, target, "shop-prod".into());
     let msg = tokio::time::timeout(wait, results.recv()).await.unwrap().unwrap();

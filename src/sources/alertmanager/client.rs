@@ -8,9 +8,10 @@ use tokio::sync::Notify;
 
 use super::wire::{GettableAlert, GettableSilence, PostSilenceResponse, PostableSilence};
 use crate::config::sources::AlertmanagerConfig;
+use crate::domain::silence::NewSilence;
 use crate::state::UnixMs;
 use crate::state::alerts::Alert;
-use crate::state::silences::{NewSilence, Silence};
+use crate::state::silences::Silence;
 
 #[derive(Clone, Debug)]
 enum Auth {

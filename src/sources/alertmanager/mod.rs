@@ -11,7 +11,8 @@ pub use client::Client;
 use super::backoff::Backoff;
 use super::poll::{self, Poller};
 use super::{Clock, Sender, TaskGuard};
-use crate::state::{Data, PaneId, SourceId};
+use crate::domain::SourceId;
+use crate::state::{Data, PaneId};
 
 pub fn spawn(client: Client, interval: Duration, tx: Sender, clock: Clock) -> TaskGuard {
     let source = SourceId::new(&client.source);

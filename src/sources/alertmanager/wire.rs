@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::silence::{Matcher, NewSilence};
 use crate::state::UnixMs;
 use crate::state::alerts::{Alert, AlertState, Severity};
-use crate::state::silences::{Matcher, NewSilence, Silence, SilenceState};
+use crate::state::silences::{Silence, SilenceState};
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -9,8 +9,8 @@ use reqwest::{Method, RequestBuilder};
 use serde_json::{Value, json};
 
 use super::{SyncOptions, source, status_error, wire};
-use crate::actions::registry::ActionId;
 use crate::config::sources::ArgocdConfig;
+use crate::domain::registry::ActionId;
 use crate::sources::backoff::Backoff;
 use crate::sources::{Clock, Sender};
 use crate::state::argocd::{ArgoApp, TreeNode};

@@ -11,8 +11,8 @@ use serde_json::{Value, json};
 
 use super::wire::{self, REFRESH_ANNOTATION};
 use super::{ANOTHER_OPERATION, NO_OPERATION, NOT_INSTALLED, RECHECK_MISSING, SyncOptions, source};
-use crate::actions::registry::ActionId;
 use crate::config::sources::ArgocdConfig;
+use crate::domain::registry::ActionId;
 use crate::sources::kube::{Connection, Handle, WatchBackoff, client_error};
 use crate::sources::{Clock, Sender};
 use crate::state::argocd::ArgoApp;

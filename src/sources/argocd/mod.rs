@@ -7,17 +7,17 @@ pub mod wire;
 
 use std::time::Duration;
 
-use crate::actions::registry::ActionId;
 use crate::config::sources::{ArgocdConfig, ArgocdMode};
+use crate::domain::SourceId;
+use crate::domain::Target;
+use crate::domain::registry::ActionId;
 use crate::sources::{Clock, Sender, TaskGuard};
-use crate::state::view::Target;
-use crate::state::{Message, PaneId, SourceId};
+use crate::state::{Message, PaneId};
 
 pub const SOURCE: &str = "argocd";
 /// What the pane says when the cluster has no `applications.argoproj.io`.
 pub const NOT_INSTALLED: &str = "Argo CD not installed in this cluster";
-/// Argo CD's own words when an operation is already running.
-pub const ANOTHER_OPERATION: &str = "another operation is already in progress";
+pub use crate::domain::registry::ANOTHER_OPERATION;
 /// Argo CD's own words when there is nothing to terminate.
 pub const NO_OPERATION: &str = "Unable to terminate operation. No operation is in progress";
 /// A missing CRD is not fixed by retrying quickly: look again this often.

@@ -8,11 +8,12 @@ use std::time::Duration;
 use aws_sdk_cloudwatch::types::{AlarmType, CompositeAlarm, MetricAlarm, StateValue};
 
 use crate::config::sources::{AwsConfig, CloudWatchConfig, glob_match};
+use crate::domain::SourceId;
 use crate::sources::backoff::Backoff;
 use crate::sources::poll::{self, Poller};
 use crate::sources::{Clock, Sender, TaskGuard, aws};
 use crate::state::alerts::{Alert, AlertState, Severity};
-use crate::state::{Data, PaneId, SourceId, UnixMs};
+use crate::state::{Data, PaneId, UnixMs};
 
 pub const SOURCE: &str = "cloudwatch";
 /// Tags change rarely and cost a request per alarm: look again after this long.

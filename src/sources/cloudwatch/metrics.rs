@@ -7,11 +7,12 @@ use aws_sdk_cloudwatch::primitives::DateTime;
 use aws_sdk_cloudwatch::types::{Dimension, Metric, MetricDataQuery, MetricStat};
 
 use crate::config::sources::{AwsConfig, CloudWatchConfig, MetricQuery};
+use crate::domain::SourceId;
 use crate::sources::backoff::Backoff;
 use crate::sources::poll::{self, Poller};
 use crate::sources::{Clock, Sender, TaskGuard, aws};
 use crate::state::infra::MetricSeries;
-use crate::state::{Data, PaneId, SourceId, UnixMs};
+use crate::state::{Data, PaneId, UnixMs};
 
 pub const SOURCE: &str = "cloudwatch-metrics";
 /// The window the sparklines cover, and the width of one point.

@@ -14,7 +14,8 @@ use tokio::sync::Notify;
 use super::backoff::Backoff;
 use super::{Clock, Sender, TaskGuard, aws};
 use crate::config::sources::{AwsConfig, CostConfig};
-use crate::state::{Data, Message, PaneId, SourceId};
+use crate::domain::SourceId;
+use crate::state::{Data, Message, PaneId};
 
 pub const SOURCE: &str = "cost-explorer";
 

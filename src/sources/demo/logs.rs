@@ -290,9 +290,9 @@ fn json_line(at: UnixMs, level: &str, msg: &str, extra: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::PodKey;
     use crate::sources::demo::{FIXED_EPOCH, run_headless};
     use crate::sources::kube::pod_detail;
-    use crate::state::pods::PodKey;
 
     /// The crash-looping cart pod of seed 7 at 240 s, while it waits to restart.
     fn waiting_cart() -> (ContainerDetail, String, UnixMs) {

@@ -12,10 +12,12 @@ use std::collections::{HashMap, HashSet};
 
 use tokio::sync::{mpsc, oneshot};
 
-use crate::actions::registry::ActionId;
-use crate::state::pods::{Pod, PodKey};
-use crate::state::view::Target;
-use crate::state::{Data, Message, PaneId, SourceId, UnixMs};
+use crate::domain::PodKey;
+use crate::domain::SourceId;
+use crate::domain::Target;
+use crate::domain::registry::ActionId;
+use crate::state::pods::Pod;
+use crate::state::{Data, Message, PaneId, State, UnixMs, update};
 
 pub use world::World;
 
@@ -234,4 +236,16 @@ pub fn spawn(seed: u64, epoch: UnixMs, speed: f64, tx: super::Sender) -> (Handle
         }
     });
     (Handle { tx: req_tx, pods: pod_tx }, super::TaskGuard(task))
+}
+
+/// The store after `at_secs` simulated seconds of the demo world from the fixed start.
+pub fn state_at(seed: u64, at_secs: u64) -> State {
+    let (world, msgs) = run_headless(seed, FIXED_EPOCH, at_secs);
+    let mut state = State::new(CONTEXT, world.now());
+    for m in msgs {
+        update(&mut state, m);
+    }
+    update(&mut state, Message::Tick(world.now()));
+    state.finish_batch();
+    state
 }

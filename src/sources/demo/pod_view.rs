@@ -6,12 +6,14 @@ use std::time::Duration;
 
 use super::Handle;
 use super::logs::{LogGen, run_of};
+use crate::domain::LogRequest;
+use crate::domain::PodKey;
 use crate::sources::Sender;
 use crate::sources::kube::pod_detail;
 use crate::state::Message;
 use crate::state::pod_detail::PodDetail;
-use crate::state::pod_view::{LogRequest, PodUpdate};
-use crate::state::pods::{ClusterEvent, PodKey};
+use crate::state::pod_view::PodUpdate;
+use crate::state::pods::ClusterEvent;
 
 /// How often the open pod is read again from the world (real time).
 const REREAD: Duration = Duration::from_secs(1);

@@ -10,8 +10,8 @@ use kube::api::{DeleteParams, Patch, PatchParams};
 use serde_json::{Value, json};
 
 use super::{Connection, client_error};
-use crate::actions::registry::ActionId;
-use crate::state::view::Target;
+use crate::domain::registry::ActionId;
+use crate::domain::{Target, WorkloadKind};
 
 /// The field manager flightdeck's changes are recorded under.
 pub const FIELD_MANAGER: &str = "flightdeck";
@@ -36,8 +36,8 @@ pub async fn run(conn: &Connection, action: ActionId, target: &Target) -> Result
         (ActionId::RolloutRestart, Target::Workload { namespace, kind, name }) => {
             let patch = restart_patch(std::time::SystemTime::now());
             let p = Patch::Strategic(&patch);
-            match kind.as_str() {
-                "Deployment" => {
+            match kind {
+                WorkloadKind::Deployment => {
                     let api: Api<Deployment> = Api::namespaced(c, namespace);
                     let d = api.get(name).await.map_err(err)?;
                     if d.spec.as_ref().and_then(|s| s.paused) == Some(true) {
@@ -48,39 +48,35 @@ pub async fn run(conn: &Connection, action: ActionId, target: &Target) -> Result
                     }
                     api.patch(name, &params(), &p).await.map_err(err)?;
                 }
-                "StatefulSet" => {
+                WorkloadKind::StatefulSet => {
                     Api::<StatefulSet>::namespaced(c, namespace)
                         .patch(name, &params(), &p)
                         .await
                         .map_err(err)?;
                 }
-                "DaemonSet" => {
+                WorkloadKind::DaemonSet => {
                     Api::<DaemonSet>::namespaced(c, namespace)
                         .patch(name, &params(), &p)
                         .await
                         .map_err(err)?;
                 }
-                other => {
-                    return Err(format!(
-                        "cannot restart a {other}: not a Deployment, StatefulSet or DaemonSet"
-                    ));
-                }
             }
-            Ok(format!("{}.apps/{name} restarted", kind.to_lowercase()))
+            Ok(format!("{}.apps/{name} restarted", kind.label().to_lowercase()))
         }
         (ActionId::Scale, Target::Scale { namespace, kind, name, replicas }) => {
             let patch = Patch::Merge(json!({"spec": {"replicas": replicas}}));
-            match kind.as_str() {
-                "Deployment" => {
+            match kind {
+                WorkloadKind::Deployment => {
                     Api::<Deployment>::namespaced(c, namespace).patch_scale(name, &params(), &patch).await
                 }
-                "StatefulSet" => {
+                WorkloadKind::StatefulSet => {
                     Api::<StatefulSet>::namespaced(c, namespace).patch_scale(name, &params(), &patch).await
                 }
-                other => return Err(format!("cannot scale a {other}")),
+                // A DaemonSet runs one pod per node: it has no replicas to set.
+                WorkloadKind::DaemonSet => return Err("cannot scale a DaemonSet".into()),
             }
             .map_err(err)?;
-            Ok(format!("{}.apps/{name} scaled", kind.to_lowercase()))
+            Ok(format!("{}.apps/{name} scaled", kind.label().to_lowercase()))
         }
         (ActionId::EditHpa, Target::HpaLimits { namespace, name, min, max }) => {
             let patch = Patch::Merge(json!({"spec": {"minReplicas": min, "maxReplicas": max}}));

@@ -8,9 +8,10 @@ use kube::Api;
 use kube::api::LogParams;
 
 use super::{Connection, client_error};
+use crate::domain::LogRequest;
 use crate::sources::Sender;
 use crate::state::Message;
-use crate::state::pod_view::{LogRequest, PodUpdate};
+use crate::state::pod_view::PodUpdate;
 
 /// Lines sent in one message at most, so a burst (the initial tail) is a few messages, not a
 /// thousand, and a slow trickle still shows at once.

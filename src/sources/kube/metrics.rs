@@ -8,10 +8,11 @@ use std::time::{Duration, Instant};
 use kube::Api;
 use kube::api::{ApiResource, DynamicObject, ListParams};
 
+use super::Connection;
 use super::pods::Tracked;
 use super::quantity;
-use super::{Connection, Scope};
-use crate::state::pods::PodKey;
+use crate::domain::PodKey;
+use crate::domain::Scope;
 
 pub const POLL: Duration = Duration::from_secs(30);
 const RETRY_ABSENT: Duration = Duration::from_secs(300);

@@ -21,23 +21,8 @@ use kube::config::{KubeConfigOptions, Kubeconfig};
 
 use super::backoff::Backoff;
 use super::{Sender, TaskGuard};
-use crate::state::{Message, PaneId, SourceId};
-
-/// Which namespaces the panes show.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Scope {
-    All,
-    Namespace(String),
-}
-
-impl Scope {
-    pub fn label(&self) -> &str {
-        match self {
-            Scope::All => "all namespaces",
-            Scope::Namespace(ns) => ns,
-        }
-    }
-}
+use crate::domain::{Scope, SourceId};
+use crate::state::{Message, PaneId};
 
 /// What to connect to: all optional, resolved as kubectl does.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -121,8 +106,8 @@ impl Handle {
 
     pub async fn run(
         &self,
-        action: crate::actions::registry::ActionId,
-        target: &crate::state::view::Target,
+        action: crate::domain::registry::ActionId,
+        target: &crate::domain::Target,
     ) -> Result<String, String> {
         actions::run(&self.connection().await?, action, target).await
     }

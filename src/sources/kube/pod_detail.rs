@@ -7,9 +7,9 @@ use k8s_openapi::api::core::v1::{
 };
 
 use super::pods::ms;
+use crate::domain::PodKey;
 use crate::state::UnixMs;
 use crate::state::pod_detail::{ContainerDetail, ContainerState, PodCondition, PodDetail};
-use crate::state::pods::PodKey;
 
 /// The annotation `kubectl logs` reads for the container to show without `-c`.
 pub const DEFAULT_CONTAINER: &str = "kubectl.kubernetes.io/default-container";

@@ -11,10 +11,11 @@ use kube::runtime::WatchStreamExt;
 use kube::runtime::watcher::{self, Event};
 
 use super::{Connection, WatchBackoff, describe};
+use crate::domain::PodKey;
 use crate::sources::Sender;
 use crate::state::Message;
 use crate::state::pod_view::PodUpdate;
-use crate::state::pods::{ClusterEvent, PodKey};
+use crate::state::pods::ClusterEvent;
 
 /// Events of one pod kept; a crash-looping pod's BackOff is one event with a count.
 const EVENTS_KEPT: usize = 100;

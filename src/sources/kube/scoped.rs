@@ -19,7 +19,8 @@ use kube::{Api, Resource, ResourceExt};
 use serde::de::DeserializeOwned;
 use tokio::sync::mpsc;
 
-use super::{Connection, Scope, WatchBackoff, client_error};
+use super::{Connection, WatchBackoff, client_error};
+use crate::domain::Scope;
 use crate::sources::TaskGuard;
 
 /// A namespaced kind the watchers can list, watch and hand between tasks.

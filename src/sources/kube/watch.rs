@@ -22,10 +22,12 @@ use super::pods::{self, Tracked};
 use super::scoped::{self, Scoped};
 use super::workloads;
 use super::{Connection, WatchBackoff, describe, source};
+use crate::domain::PodKey;
+use crate::domain::WorkloadKind;
 use crate::sources::{Sender, wall_now};
-use crate::state::pods::{ClusterEvent, Owner, PodKey};
+use crate::state::pods::{ClusterEvent, Owner};
 use crate::state::scaling::Hpa;
-use crate::state::workloads::{Workload, WorkloadKind};
+use crate::state::workloads::Workload;
 use crate::state::{Data, EVENTS_KEPT, Message};
 
 /// How often batched kinds (nodes, HPAs, events) are sent when they changed.

@@ -6,7 +6,8 @@ use k8s_openapi::api::core::v1::PodTemplateSpec;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use super::pods::ms;
-use crate::state::workloads::{Workload, WorkloadKind};
+use crate::domain::WorkloadKind;
+use crate::state::workloads::Workload;
 
 fn count(n: Option<i32>) -> u32 {
     n.unwrap_or(0).max(0) as u32

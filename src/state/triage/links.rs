@@ -5,11 +5,11 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::{Category, Link, Problem};
+use crate::domain::{PodKey, Target, WorkloadKind};
 use crate::state::alerts::Alert;
 use crate::state::argocd::{ArgoApp, HealthStatus, SyncStatus};
-use crate::state::pods::{Pod, PodKey, PodPhase};
+use crate::state::pods::{Pod, PodPhase};
 use crate::state::scaling::Hpa;
-use crate::state::view::Target;
 use crate::state::{Level, State, UnixMs};
 
 /// A workload as Kubernetes names it: namespace, kind (Deployment …) and name. Borrowed from
@@ -17,7 +17,7 @@ use crate::state::{Level, State, UnixMs};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct WorkloadKey<'a> {
     pub namespace: &'a str,
-    pub kind: &'a str,
+    pub kind: WorkloadKind,
     pub name: &'a str,
 }
 
@@ -27,7 +27,7 @@ impl WorkloadKey<'_> {
     }
 
     fn target(&self) -> Target {
-        Target::Workload { namespace: self.namespace.into(), kind: self.kind.into(), name: self.name.into() }
+        Target::Workload { namespace: self.namespace.into(), kind: self.kind, name: self.name.into() }
     }
 }
 
@@ -96,20 +96,16 @@ fn transient(p: &Pod) -> bool {
     starting || only_restarts
 }
 
-/// The workload that owns a pod; a ReplicaSet stands for the Deployment whose hash it carries.
+/// The workload that owns a pod, as the source resolved it (a Deployment through its
+/// ReplicaSet); a pod whose owner is no workload (a bare ReplicaSet, a Job) has none.
 fn owner_of(p: &Pod) -> Option<WorkloadKey<'_>> {
     let o = p.owner.as_ref()?;
-    let (kind, name) = match o.kind.as_str() {
-        "ReplicaSet" => match o.name.rsplit_once('-') {
-            Some((d, _)) => ("Deployment", d),
-            None => ("ReplicaSet", o.name.as_str()),
-        },
-        k => (k, o.name.as_str()),
-    };
-    Some(WorkloadKey { namespace: &p.namespace, kind, name })
+    let kind = WorkloadKind::parse(&o.kind)?;
+    Some(WorkloadKey { namespace: &p.namespace, kind, name: &o.name })
 }
 
-const WORKLOAD_KINDS: [&str; 3] = ["Deployment", "StatefulSet", "DaemonSet"];
+const WORKLOAD_KINDS: [WorkloadKind; 3] =
+    [WorkloadKind::Deployment, WorkloadKind::StatefulSet, WorkloadKind::DaemonSet];
 
 impl<'a> Index<'a> {
     pub fn new(state: &'a State) -> Index<'a> {
@@ -136,16 +132,17 @@ impl<'a> Index<'a> {
         }
         let mut app_of = HashMap::new();
         for app in &state.argocd.apps {
-            for r in app.resources.iter().filter(|r| WORKLOAD_KINDS.contains(&r.kind.as_str())) {
-                app_of.insert(WorkloadKey { namespace: &r.namespace, kind: &r.kind, name: &r.name }, app);
+            for r in &app.resources {
+                if let Some(kind) = WorkloadKind::parse(&r.kind) {
+                    app_of.insert(WorkloadKey { namespace: &r.namespace, kind, name: &r.name }, app);
+                }
             }
         }
         let mut hpa_of = HashMap::new();
         for h in &state.scaling.hpas {
-            hpa_of.insert(
-                WorkloadKey { namespace: &h.namespace, kind: &h.target.kind, name: &h.target.name },
-                h,
-            );
+            if let Some(kind) = WorkloadKind::parse(&h.target.kind) {
+                hpa_of.insert(WorkloadKey { namespace: &h.namespace, kind, name: &h.target.name }, h);
+            }
         }
         let mut ix = Index { state, groups, app_of, hpa_of, alerts_of: HashMap::new() };
         for a in state.alerts.items.iter().filter(|a| a.state.active()) {
@@ -160,11 +157,10 @@ impl<'a> Index<'a> {
     /// put on it: a workload label, a pod, an HPA, or a service named like a workload.
     fn workload_of_alert(&self, a: &'a Alert) -> Option<WorkloadKey<'a>> {
         let ns = a.labels.get("namespace")?;
-        let key = |kind: &'a str, name: &'a str| WorkloadKey { namespace: ns, kind, name };
-        for (label, kind) in
-            [("deployment", "Deployment"), ("statefulset", "StatefulSet"), ("daemonset", "DaemonSet")]
-        {
-            if let Some(n) = a.labels.get(label) {
+        let key = |kind: WorkloadKind, name: &'a str| WorkloadKey { namespace: ns, kind, name };
+        for kind in WORKLOAD_KINDS {
+            let label = kind.label().to_ascii_lowercase();
+            if let Some(n) = a.labels.get(&label) {
                 return Some(key(kind, n));
             }
         }
@@ -177,10 +173,10 @@ impl<'a> Index<'a> {
         if let Some(h) = a.labels.get("horizontalpodautoscaler")
             && let Some(h) = self.state.scaling.hpas.iter().find(|x| &x.namespace == ns && &x.name == h)
         {
-            return Some(key(&h.target.kind, &h.target.name));
+            return WorkloadKind::parse(&h.target.kind).map(|k| key(k, &h.target.name));
         }
         let named = a.labels.get("service").or_else(|| a.labels.get("app"))?;
-        WORKLOAD_KINDS.iter().map(|k| key(k, named)).find(|w| self.known(w))
+        WORKLOAD_KINDS.into_iter().map(|k| key(k, named)).find(|w| self.known(w))
     }
 
     fn known(&self, w: &WorkloadKey<'a>) -> bool {
@@ -214,7 +210,7 @@ impl<'a> Index<'a> {
             Some(g) => (pods_state(g), g.level.max(Level::Ok)),
             None => ("no pods".to_string(), Level::Muted),
         };
-        Link { kind: w.kind.to_lowercase(), name: w.label(), state, level, target: Some(w.target()) }
+        Link { kind: w.kind.label().to_lowercase(), name: w.label(), state, level, target: Some(w.target()) }
     }
 
     /// The targets for a problem about workload `w`: the app first when it has drifted from Git
@@ -334,7 +330,7 @@ impl<'a> Index<'a> {
     pub fn workload_problems(&self, state: &'a State, out: &mut Vec<Problem>) {
         let key_of = |w: &'a crate::state::workloads::Workload| WorkloadKey {
             namespace: &w.namespace,
-            kind: w.kind.label(),
+            kind: w.kind,
             name: &w.name,
         };
         let mut failed: Vec<_> =
@@ -346,10 +342,10 @@ impl<'a> Index<'a> {
                 targets.push(w.target());
             }
             Problem {
-                key: format!("workload:{}/{}/{}", w.namespace, w.kind, w.name),
+                key: format!("workload:{}/{}/{}", w.namespace, w.kind.label(), w.name),
                 level,
                 category: Category::Workload,
-                subject: format!("{} {}", w.kind.to_lowercase(), w.label()),
+                subject: format!("{} {}", w.kind.label().to_lowercase(), w.label()),
                 detail,
                 since,
                 targets,
@@ -378,10 +374,16 @@ impl<'a> Index<'a> {
     /// HPAs at max while over target, or unable to scale.
     pub fn hpa_problems(&self, state: &State, out: &mut Vec<Problem>) {
         for h in state.scaling.hpas.iter().filter(|h| h.level() >= Level::Warn) {
-            let w = WorkloadKey { namespace: &h.namespace, kind: &h.target.kind, name: &h.target.name };
+            // An HPA may scale something that is no workload kind flightdeck knows (a CRD):
+            // then it links to nothing.
+            let w = WorkloadKind::parse(&h.target.kind).map(|kind| WorkloadKey {
+                namespace: &h.namespace,
+                kind,
+                name: &h.target.name,
+            });
             let mut targets = vec![Target::Hpa { namespace: h.namespace.clone(), name: h.name.clone() }];
-            targets
-                .extend(self.workload_targets(&w).into_iter().filter(|t| !matches!(t, Target::Hpa { .. })));
+            let theirs = w.iter().flat_map(|w| self.workload_targets(w));
+            targets.extend(theirs.filter(|t| !matches!(t, Target::Hpa { .. })));
             out.push(Problem {
                 key: format!("hpa:{}", h.key()),
                 level: h.level(),
@@ -390,7 +392,7 @@ impl<'a> Index<'a> {
                 detail: hpa_state(h),
                 since: h.last_scale,
                 targets,
-                links: self.workload_links(&w, "hpa"),
+                links: w.map(|w| self.workload_links(&w, "hpa")).unwrap_or_default(),
             });
         }
     }

@@ -6,8 +6,8 @@ mod links;
 
 use serde::Serialize;
 
-use super::view::Target;
 use super::{Level, SourceState, State, UnixMs};
+use crate::domain::Target;
 pub use links::{Index, WorkloadKey};
 
 /// What kind of thing a problem is; also the tie-break order when two rank alike.

@@ -1,10 +1,10 @@
 use super::*;
-use crate::headless::snapshot::demo_state;
-use crate::state::view::Target;
+use crate::domain::Target;
+use crate::sources::demo::state_at;
 
 #[test]
 fn the_demo_incident_ranks_first_and_links_alert_app_and_hpa() {
-    let s = demo_state(7, 150);
+    let s = state_at(7, 150);
     let top = &s.triage.problems[0];
     assert_eq!(
         (top.category, top.subject.as_str(), top.level),
@@ -21,7 +21,7 @@ fn the_demo_incident_ranks_first_and_links_alert_app_and_hpa() {
 
 #[test]
 fn every_kind_of_problem_in_the_demo_is_listed_once() {
-    let s = demo_state(7, 400);
+    let s = state_at(7, 400);
     let keys: Vec<&str> = s.triage.problems.iter().map(|p| p.key.as_str()).collect();
     let mut unique = keys.clone();
     unique.sort();
@@ -39,7 +39,7 @@ fn every_kind_of_problem_in_the_demo_is_listed_once() {
 
 #[test]
 fn ranked_by_level_then_alerts_first() {
-    let s = demo_state(7, 400);
+    let s = state_at(7, 400);
     let levels: Vec<Level> = s.triage.problems.iter().map(|p| p.level).collect();
     let mut sorted = levels.clone();
     sorted.sort_by(|a, b| b.cmp(a));
@@ -53,14 +53,15 @@ fn ranked_by_level_then_alerts_first() {
 
 #[test]
 fn a_calm_platform_has_no_critical_problem() {
-    let s = demo_state(7, 10);
+    let s = state_at(7, 10);
     assert_eq!(s.triage.count_at(Level::Crit), 0, "{:?}", s.triage.problems);
 }
 
 #[test]
 fn a_failing_source_is_a_problem() {
-    use crate::state::{Message, SourceId, update};
-    let mut s = demo_state(7, 10);
+    use crate::domain::SourceId;
+    use crate::state::{Message, update};
+    let mut s = state_at(7, 10);
     let at = s.now + 1;
     update(&mut s, Message::Failed { source: SourceId::new("demo/argocd"), at, error: "forbidden".into() });
     s.finish_batch();
@@ -78,9 +79,11 @@ fn dollars_have_separators() {
 
 #[test]
 fn a_rollout_that_failed_before_any_pod_started_is_a_problem() {
-    use crate::state::workloads::{Workload, WorkloadKind};
-    use crate::state::{Data, Message, SourceId, update};
-    let mut s = demo_state(7, 10);
+    use crate::domain::SourceId;
+    use crate::domain::WorkloadKind;
+    use crate::state::workloads::Workload;
+    use crate::state::{Data, Message, update};
+    let mut s = state_at(7, 10);
     let mut rows = s.workloads.clone();
     rows.push(Workload {
         namespace: "storefront".into(),

@@ -132,9 +132,10 @@ pub fn reveal(state: &mut State, target: &Target) -> bool {
         Target::App(a) | Target::AppSync { name: a, .. } => (PaneId::ArgoCd, a.clone()),
         Target::Pod { namespace, name } => (PaneId::Pods, format!("{namespace}/{name}")),
         Target::Workload { namespace, kind, name }
-            if let Some(w) = state.workloads.iter().find(|w| {
-                w.namespace == *namespace && w.name == *name && w.kind.label() == kind.as_str()
-            }) =>
+            if let Some(w) = state
+                .workloads
+                .iter()
+                .find(|w| w.namespace == *namespace && w.name == *name && w.kind == *kind) =>
         {
             state.view.pods_view = PodsView::Workloads;
             (PaneId::Pods, w.key())
@@ -182,7 +183,7 @@ pub fn selected_target(state: &State, pane: PaneId) -> Option<Target> {
         PaneId::ArgoCd => rows::apps(state).get(i).map(|(_, a)| Target::App(a.name.clone())),
         PaneId::Pods if state.view.pods_view == PodsView::Workloads => {
             let w = rows::workloads(state).get(i)?.clone();
-            Some(Target::Workload { namespace: w.namespace, kind: w.kind.label().to_string(), name: w.name })
+            Some(Target::Workload { namespace: w.namespace, kind: w.kind, name: w.name })
         }
         PaneId::Pods => {
             let order = rows::pod_order(state);

@@ -13,13 +13,14 @@ use unicode_width::UnicodeWidthStr;
 
 use super::PaneCtx;
 use crate::config::theme::Role;
+use crate::domain::format;
 use crate::state::alerts::{Alert, AlertState, Severity};
 use crate::state::rows;
 use crate::state::view::AlertsView;
 use crate::state::{Level, PaneId, State};
 use crate::ui::table::{self, content_width};
+use crate::ui::text;
 use crate::ui::widgets::{level_symbol, source_reported};
-use crate::ui::{format, text};
 
 /// Counts per group, for the title and the headline.
 #[derive(Default)]

@@ -11,12 +11,13 @@ use unicode_width::UnicodeWidthStr;
 
 use super::PaneCtx;
 use crate::config::theme::Role;
+use crate::domain::format;
 use crate::state::cost::CostReport;
 use crate::state::rows;
 use crate::state::{Level, PaneId, State};
+use crate::ui::text;
 use crate::ui::text::fit_line;
 use crate::ui::widgets::{self, level_symbol};
-use crate::ui::{format, text};
 
 /// Rows of the by-service list: the top services and "Other" (the selection order).
 pub const TOP_SERVICES: usize = 8;

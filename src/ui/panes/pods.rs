@@ -11,13 +11,14 @@ use ratatui::widgets::{Cell, Paragraph, Row};
 
 use super::PaneCtx;
 use crate::config::theme::Role;
+use crate::domain::format;
 use crate::state::pods::{Pod, PodPhase};
 use crate::state::rows;
 use crate::state::view::PodsView;
 use crate::state::{Level, PaneId, State};
 use crate::ui::table::{self, Spec, Window};
+use crate::ui::text;
 use crate::ui::widgets::{empty_note, level_symbol, push_counts, source_reported};
-use crate::ui::{format, text};
 
 /// Headline counts, from one pass over the store.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -11,13 +11,14 @@ use unicode_width::UnicodeWidthStr;
 
 use super::PaneCtx;
 use crate::config::theme::Role;
+use crate::domain::format;
 use crate::state::rows;
 use crate::state::scaling::{Hpa, HpaMetric};
 use crate::state::{Level, PaneId, State};
 use crate::ui::table::{self, content_width};
+use crate::ui::text;
 use crate::ui::text::{pad, rpad};
 use crate::ui::widgets::{self, level_symbol, sparkline_scaled};
-use crate::ui::{format, text};
 
 pub fn summary(state: &State) -> String {
     let hpas = &state.scaling.hpas;

@@ -9,8 +9,9 @@ use ratatui::{Frame, Terminal};
 
 use super::PaneCtx;
 use crate::config::{Keymap, Theme, theme::Role};
+use crate::domain::SourceId;
 use crate::state::view::Mode;
-use crate::state::{Data, Message, PaneId, SourceId, State, update};
+use crate::state::{Data, Message, PaneId, State, update};
 use crate::ui::{Ui, render_to_buffer};
 
 /// The fixtures' clock.

@@ -11,7 +11,8 @@ use unicode_width::UnicodeWidthChar;
 use super::{highlight, label};
 use crate::config::Theme;
 use crate::config::theme::Role;
-use crate::state::pod_view::{LogAnchor, LogState, LogsView};
+use crate::state::pod_view::LogState;
+use crate::state::view::pod::{LogAnchor, LogsView};
 use crate::state::{Level, State};
 use crate::ui::text::{clean, fit_line};
 

@@ -15,12 +15,12 @@ use ratatui::widgets::{Block, BorderType, Borders, Paragraph};
 
 use super::Ui;
 use super::text;
-use crate::actions::command::Command;
 use crate::config::Theme;
 use crate::config::keymap::Section;
 use crate::config::theme::Role;
+use crate::domain::command::Command;
 use crate::state::logs::Search;
-use crate::state::pod_view::PodScreen;
+use crate::state::view::pod::PodScreen;
 use crate::state::{Level, State};
 
 pub fn draw(f: &mut Frame, area: Rect, state: &State, ui: &Ui, screen: PodScreen) {
@@ -54,10 +54,7 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, ui: &Ui, screen: PodScreen
     match screen {
         PodScreen::Logs => logs::draw(f, inner, state, theme),
         PodScreen::Describe | PodScreen::Yaml => {
-            let lines = match screen {
-                PodScreen::Yaml => yaml_lines(state, theme),
-                _ => describe::lines(state, theme),
-            };
+            let lines = describe::styled(crate::state::pod_text::lines(state, screen), theme);
             let h = inner.height as usize;
             let top = pod.scroll.min(lines.len().saturating_sub(h));
             let search = state.pod_search();
@@ -80,41 +77,6 @@ fn pod_level(d: &crate::state::pod_detail::PodDetail, gone: bool) -> Level {
     let containers =
         d.containers.iter().map(|c| if c.ready { Level::Ok } else { c.state.level().max(Level::Warn) });
     containers.max().unwrap_or(Level::Muted)
-}
-
-fn yaml_lines(state: &State, theme: &Theme) -> Vec<Line<'static>> {
-    match &state.pod_data.detail {
-        Some(d) => d
-            .yaml
-            .lines()
-            .map(|l| {
-                // Keys in the title colour so the structure reads at a glance.
-                let clean = text::clean(l).into_owned();
-                match clean.find(": ").or_else(|| clean.strip_suffix(':').map(str::len)) {
-                    Some(i) => {
-                        let (k, v) = clean.split_at(i);
-                        Line::from(vec![
-                            Span::styled(k.to_string(), theme.style(Role::Accent)),
-                            Span::styled(v.to_string(), theme.style(Role::Text)),
-                        ])
-                    }
-                    _ => Line::from(Span::styled(clean, theme.style(Role::Text))),
-                }
-            })
-            .collect(),
-        None => describe::lines(state, theme),
-    }
-}
-
-/// The screen's text as plain lines, for the search and for scrolling limits.
-pub fn screen_text(state: &State, screen: PodScreen) -> Vec<String> {
-    let theme = Theme::default_theme();
-    let lines = match screen {
-        PodScreen::Yaml => yaml_lines(state, &theme),
-        PodScreen::Describe => describe::lines(state, &theme),
-        PodScreen::Logs => return state.pod_data.logs.iter().map(str::to_string).collect(),
-    };
-    lines.iter().map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect()).collect()
 }
 
 /// Mark every match of the search in a line, keeping each span's own style elsewhere.

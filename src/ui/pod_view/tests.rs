@@ -4,16 +4,19 @@
 
 use ratatui::buffer::Buffer;
 
-use crate::actions::command::Command;
-use crate::actions::dispatch::{Effect, dispatch};
-use crate::actions::pod_keys;
 use crate::config::theme::Role;
-use crate::headless::snapshot::demo_state;
+use crate::domain::Effect;
+use crate::domain::StreamStart;
+use crate::domain::command::Command;
+use crate::input::dispatch::dispatch;
+use crate::input::pod_keys;
 use crate::sources::demo::logs::LogGen;
+use crate::sources::demo::state_at;
 use crate::sources::demo::{self, run_headless};
 use crate::sources::kube::pod_detail;
-use crate::state::pod_view::{PodScreen, PodUpdate, StreamStart};
+use crate::state::pod_view::PodUpdate;
 use crate::state::view::Mode;
+use crate::state::view::pod::PodScreen;
 use crate::state::{Message, PaneId, State, update};
 use crate::ui::panes::test_support::{drawn_in, find, render_screen, text_of};
 
@@ -22,7 +25,7 @@ const AT: u64 = 240;
 /// The store with the first restarted cart pod open, its detail and events delivered.
 fn cart_open() -> State {
     let (world, _) = run_headless(7, demo::FIXED_EPOCH, AT);
-    let mut s = demo_state(7, AT);
+    let mut s = state_at(7, AT);
     let key = s
         .pods
         .iter_ordered()

@@ -7,10 +7,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::Ui;
-use crate::actions::command::Command;
-use crate::actions::triage::fixes;
 use crate::config::keymap::Section;
 use crate::config::theme::Role;
+use crate::domain::command::Command;
+use crate::input::triage::fixes;
 use crate::state::State;
 use crate::state::view::selected_problem;
 use crate::ui::text;

@@ -10,11 +10,12 @@ use ratatui::widgets::{Block, BorderType, Borders, Cell, Paragraph, Row};
 
 use super::table::{self, Spec, Window};
 use super::widgets::{level_symbol, push_counts};
-use super::{Ui, format, text};
-use crate::actions::command::Command;
-use crate::actions::triage::fixes;
+use super::{Ui, text};
 use crate::config::keymap::Section;
 use crate::config::theme::Role;
+use crate::domain::command::Command;
+use crate::domain::format;
+use crate::input::triage::fixes;
 use crate::state::triage::Problem;
 use crate::state::{Level, State};
 

@@ -5,12 +5,13 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use flightdeck::domain::WorkloadKind;
 use flightdeck::sources::demo::run_headless;
 use flightdeck::state::UnixMs;
 use flightdeck::state::infra::{CapacityType, Node, NodeReadiness};
 use flightdeck::state::pods::{Pod, PodPhase};
 use flightdeck::state::scaling::Hpa;
-use flightdeck::state::workloads::{Workload, WorkloadKind};
+use flightdeck::state::workloads::Workload;
 use serde_json::{Value, json};
 
 use super::TestServer;

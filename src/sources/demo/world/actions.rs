@@ -3,9 +3,9 @@
 
 use super::World;
 use super::util::template_hash;
-use crate::actions::registry::ActionId;
+use crate::domain::registry::ActionId;
+use crate::domain::{Target, WorkloadKind};
 use crate::state::argocd::short_sha;
-use crate::state::view::Target;
 
 impl World {
     pub fn apply(&mut self, action: ActionId, target: &Target) -> Result<String, String> {
@@ -21,11 +21,11 @@ impl World {
                 Ok("refresh requested".into())
             }
             (ActionId::RolloutRestart, Target::Workload { namespace, kind, name }) => {
-                self.rollout_restart(namespace, kind, name)
+                self.rollout_restart(namespace, *kind, name)
             }
             (ActionId::DeletePod, Target::Pod { namespace, name }) => self.delete_pod(namespace, name),
             (ActionId::Scale, Target::Scale { namespace, kind, name, replicas }) => {
-                self.scale(namespace, kind, name, *replicas)
+                self.scale(namespace, *kind, name, *replicas)
             }
             (ActionId::EditHpa, Target::HpaLimits { namespace, name, min, max }) => {
                 self.edit_hpa(namespace, name, *min, *max)
@@ -67,19 +67,14 @@ impl World {
         Ok(format!("syncing to {} ({})", app.target_revision, short_sha(&app.git_revision)))
     }
 
-    fn rollout_restart(&mut self, namespace: &str, kind: &str, name: &str) -> Result<String, String> {
+    fn rollout_restart(&mut self, namespace: &str, kind: WorkloadKind, name: &str) -> Result<String, String> {
         let resource = match kind {
-            "Deployment" => "deployments.apps",
-            "StatefulSet" => "statefulsets.apps",
-            "DaemonSet" => "daemonsets.apps",
-            other => {
-                return Err(format!(
-                    "cannot restart {other} {namespace}/{name}: not a Deployment, StatefulSet or DaemonSet"
-                ));
-            }
+            WorkloadKind::Deployment => "deployments.apps",
+            WorkloadKind::StatefulSet => "statefulsets.apps",
+            WorkloadKind::DaemonSet => "daemonsets.apps",
         };
         let Some(wl) =
-            self.workloads.iter().position(|w| w.ns == namespace && w.name == name && w.kind.label() == kind)
+            self.workloads.iter().position(|w| w.ns == namespace && w.name == name && w.kind == kind)
         else {
             return Err(format!("{resource} \"{name}\" not found"));
         };
@@ -103,16 +98,22 @@ impl World {
 
     /// The Deployment or StatefulSet gets the count; its HPA, if any, takes over again at its
     /// next evaluation, as with a real cluster.
-    fn scale(&mut self, namespace: &str, kind: &str, name: &str, replicas: u32) -> Result<String, String> {
+    fn scale(
+        &mut self,
+        namespace: &str,
+        kind: WorkloadKind,
+        name: &str,
+        replicas: u32,
+    ) -> Result<String, String> {
         let (resource, singular) = match kind {
-            "Deployment" => ("deployments.apps", "deployment.apps"),
-            "StatefulSet" => ("statefulsets.apps", "statefulset.apps"),
-            other => return Err(format!("cannot scale {other} {namespace}/{name}")),
+            WorkloadKind::Deployment => ("deployments.apps", "deployment.apps"),
+            WorkloadKind::StatefulSet => ("statefulsets.apps", "statefulset.apps"),
+            WorkloadKind::DaemonSet => return Err(format!("cannot scale DaemonSet {namespace}/{name}")),
         };
         let w = self
             .workloads
             .iter_mut()
-            .find(|w| w.ns == namespace && w.name == name && w.kind.label() == kind)
+            .find(|w| w.ns == namespace && w.name == name && w.kind == kind)
             .ok_or_else(|| format!("{resource} \"{name}\" not found"))?;
         w.replicas = replicas;
         Ok(format!("{singular}/{name} scaled"))

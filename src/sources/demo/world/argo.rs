@@ -292,8 +292,11 @@ impl World {
                 outdated |= p.hash != w.hash;
             }
         }
-        let want =
-            if w.kind == super::workloads::Kind::DaemonSet { self.nodes.len() as u32 } else { w.replicas };
+        let want = if w.kind == crate::domain::WorkloadKind::DaemonSet {
+            self.nodes.len() as u32
+        } else {
+            w.replicas
+        };
         if failing {
             HealthStatus::Degraded
         } else if outdated || active != want || ready < want {

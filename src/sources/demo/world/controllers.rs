@@ -3,7 +3,8 @@
 
 use super::World;
 use super::util::SEC;
-use super::workloads::{Kind, SimPod, Stage, backoff_ms};
+use super::workloads::{SimPod, Stage, backoff_ms};
+use crate::domain::WorkloadKind;
 use crate::state::UnixMs;
 
 impl World {
@@ -198,7 +199,7 @@ impl World {
     }
 
     fn spawn(&mut self, wl: usize, slot: u32) {
-        let node = (self.workloads[wl].kind == Kind::DaemonSet).then_some(slot as usize);
+        let node = (self.workloads[wl].kind == WorkloadKind::DaemonSet).then_some(slot as usize);
         let pod: SimPod = self.new_pod(wl, slot, node, self.now);
         if let Some(n) = node {
             let s = self.nodes[n].subnet / 32 * 32 + self.rng.u32(0..32);
@@ -213,8 +214,8 @@ impl World {
     pub(super) fn reconcile(&mut self) {
         for wl in 0..self.workloads.len() {
             match self.workloads[wl].kind {
-                Kind::Deployment => self.reconcile_deployment(wl),
-                Kind::StatefulSet | Kind::DaemonSet => self.reconcile_slots(wl),
+                WorkloadKind::Deployment => self.reconcile_deployment(wl),
+                WorkloadKind::StatefulSet | WorkloadKind::DaemonSet => self.reconcile_slots(wl),
             }
         }
     }
@@ -310,7 +311,7 @@ impl World {
     /// time on a template change once every pod is ready.
     fn reconcile_slots(&mut self, wl: usize) {
         let w = &self.workloads[wl];
-        let slots = if w.kind == Kind::DaemonSet { self.nodes.len() as u32 } else { w.replicas };
+        let slots = if w.kind == WorkloadKind::DaemonSet { self.nodes.len() as u32 } else { w.replicas };
         let (mut present, mut ready, mut outdated) = (0u64, 0u64, 0u64);
         let mut settling = false;
         let mut extra = None;

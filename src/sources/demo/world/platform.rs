@@ -3,7 +3,8 @@
 
 use super::World;
 use super::util::{DAY, HOUR, MI, MIN, SEC, kube_suffix, template_hash, uid};
-use super::workloads::{Kind, SimNode, SimPod, Stage, Workload};
+use super::workloads::{SimNode, SimPod, Stage, Workload};
+use crate::domain::WorkloadKind;
 use crate::state::UnixMs;
 use crate::state::infra::{Addon, CapacityType, Cluster, NodeGroup};
 
@@ -33,9 +34,21 @@ fn allocatable(instance_type: &str) -> (u64, u64, u32) {
 /// One workload: namespace, name, kind, replicas, containers, cpu request (m), memory request
 /// (MiB), typical cpu use (m), typical memory use (MiB), image (ECR path for the shop's own),
 /// and the storefront service index whose traffic drives it.
-struct Spec(&'static str, &'static str, Kind, u32, u32, u64, u64, u64, u64, &'static str, Option<usize>);
+struct Spec(
+    &'static str,
+    &'static str,
+    WorkloadKind,
+    u32,
+    u32,
+    u64,
+    u64,
+    u64,
+    u64,
+    &'static str,
+    Option<usize>,
+);
 
-use Kind::{DaemonSet as Ds, Deployment as Dep, StatefulSet as Sts};
+use WorkloadKind::{DaemonSet as Ds, Deployment as Dep, StatefulSet as Sts};
 
 #[rustfmt::skip]
 const SPECS: &[Spec] = &[
@@ -167,20 +180,20 @@ impl World {
                 (w.kind, w.replicas, w.rolled_at)
             };
             let slots: Vec<(u32, Option<usize>)> = match kind {
-                Kind::DaemonSet => (0..self.nodes.len()).map(|n| (n as u32, Some(n))).collect(),
+                WorkloadKind::DaemonSet => (0..self.nodes.len()).map(|n| (n as u32, Some(n))).collect(),
                 _ => (0..replicas).map(|i| (i, None)).collect(),
             };
             for (slot, node) in slots {
                 let node = node.or_else(|| self.schedule(wl, None).ok());
                 let node_created = node.map_or(epoch - DAY, |n| self.nodes[n].created_at);
                 let mut created = match kind {
-                    Kind::DaemonSet => node_created + self.rng.i64(30 * SEC..90 * SEC),
-                    Kind::StatefulSet => rolled_at + slot as i64 * 40 * SEC,
+                    WorkloadKind::DaemonSet => node_created + self.rng.i64(30 * SEC..90 * SEC),
+                    WorkloadKind::StatefulSet => rolled_at + slot as i64 * 40 * SEC,
                     // Replicas beyond the first two came from recent scale-ups.
-                    Kind::Deployment if slot >= 2 && self.workloads[wl].service.is_some() => {
+                    WorkloadKind::Deployment if slot >= 2 && self.workloads[wl].service.is_some() => {
                         epoch - self.rng.i64(4 * MIN..50 * MIN)
                     }
-                    Kind::Deployment => rolled_at + self.rng.i64(0..20 * SEC),
+                    WorkloadKind::Deployment => rolled_at + self.rng.i64(0..20 * SEC),
                 };
                 created = created.max(node_created + self.rng.i64(40 * SEC..120 * SEC)).min(epoch - 30 * SEC);
                 let mut pod = self.new_pod(wl, slot, node, created);
@@ -215,9 +228,9 @@ impl World {
     ) -> SimPod {
         let w = &self.workloads[wl];
         let name = match w.kind {
-            Kind::Deployment => format!("{}-{}-{}", w.name, w.hash, kube_suffix(&mut self.rng, 5)),
-            Kind::StatefulSet => format!("{}-{slot}", w.name),
-            Kind::DaemonSet => format!("{}-{}", w.name, kube_suffix(&mut self.rng, 5)),
+            WorkloadKind::Deployment => format!("{}-{}-{}", w.name, w.hash, kube_suffix(&mut self.rng, 5)),
+            WorkloadKind::StatefulSet => format!("{}-{slot}", w.name),
+            WorkloadKind::DaemonSet => format!("{}-{}", w.name, kube_suffix(&mut self.rng, 5)),
         };
         let ip = match node {
             Some(n) => {

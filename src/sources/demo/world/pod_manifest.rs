@@ -6,9 +6,11 @@ use k8s_openapi::api::core::v1::Pod as KPod;
 use serde_json::{Value, json};
 
 use super::World;
-use super::workloads::{Kind, SimPod, Stage};
+use super::workloads::{SimPod, Stage};
+use crate::domain::PodKey;
+use crate::domain::WorkloadKind;
 use crate::state::UnixMs;
-use crate::state::pods::{ClusterEvent, PodKey};
+use crate::state::pods::ClusterEvent;
 
 const MI: u64 = 1024 * 1024;
 
@@ -50,7 +52,7 @@ impl World {
         let names = container_names(w.container(), w.containers);
         let image = |i: usize| if i == 0 { w.image.clone() } else { format!("{}-{}", w.image, names[i]) };
         let (owner_kind, owner_name) = match w.kind {
-            Kind::Deployment => ("ReplicaSet", format!("{}-{}", w.name, p.hash)),
+            WorkloadKind::Deployment => ("ReplicaSet", format!("{}-{}", w.name, p.hash)),
             k => (k.label(), w.name.to_string()),
         };
         let containers: Vec<Value> = names
@@ -109,7 +111,7 @@ impl World {
                 "uid": format!("{:x}", super::util::fnv(owner_name.as_bytes())), "controller": true, "blockOwnerDeletion": true}],
             // As a real object carries it; the YAML view leaves it out.
             "managedFields": [{"manager": "kubelet", "operation": "Update", "apiVersion": "v1", "subresource": "status"}]});
-        if w.kind == Kind::Deployment {
+        if w.kind == WorkloadKind::Deployment {
             meta["labels"]["pod-template-hash"] = json!(p.hash);
         }
         if p.stage == Stage::Terminating {

@@ -2,8 +2,9 @@
 //! one, and applied to its alerts the way Alertmanager marks them suppressed.
 
 use super::World;
+use crate::domain::silence::NewSilence;
 use crate::state::alerts::{Alert, AlertState};
-use crate::state::silences::{NewSilence, Silence, SilenceState};
+use crate::state::silences::{Silence, SilenceState};
 
 impl World {
     pub fn silences(&self) -> Vec<Silence> {

@@ -2,11 +2,11 @@
 //! the HPAs, actions on pods, nodes and apps, and the cost report.
 
 use super::World;
-use crate::actions::registry::ActionId;
+use crate::domain::Target;
+use crate::domain::registry::ActionId;
 use crate::sources::demo::FIXED_EPOCH;
 use crate::state::argocd::{HealthStatus, OperationPhase, SyncStatus};
 use crate::state::pods::{Pod, PodPhase};
-use crate::state::view::Target;
 
 fn world_at(seed: u64, secs: u64) -> World {
     let mut w = World::new(seed, FIXED_EPOCH);
@@ -231,7 +231,7 @@ fn restarting_cart_ends_the_incident() {
         let mut w = world_at(seed, 240);
         let target = Target::Workload {
             namespace: "storefront".into(),
-            kind: "Deployment".into(),
+            kind: crate::domain::WorkloadKind::Deployment,
             name: "cart".into(),
         };
         assert!(w.apply(ActionId::RolloutRestart, &target).is_ok());
@@ -314,7 +314,7 @@ fn restarting_a_workload_replaces_its_pods() {
     let before = names(&w);
     let t = Target::Workload {
         namespace: "argocd".into(),
-        kind: "Deployment".into(),
+        kind: crate::domain::WorkloadKind::Deployment,
         name: "argocd-server".into(),
     };
     assert!(w.apply(ActionId::RolloutRestart, &t).is_ok());
@@ -323,7 +323,11 @@ fn restarting_a_workload_replaces_its_pods() {
     assert_eq!(after.len(), 2);
     assert!(after.iter().all(|n| !before.contains(n)), "{before:?} {after:?}");
     assert!(w.pods().iter().filter(|p| p.name.starts_with("argocd-server-")).all(|p| p.ready == 1));
-    let bad = Target::Workload { namespace: "argocd".into(), kind: "Deployment".into(), name: "nope".into() };
+    let bad = Target::Workload {
+        namespace: "argocd".into(),
+        kind: crate::domain::WorkloadKind::Deployment,
+        name: "nope".into(),
+    };
     assert_eq!(
         w.apply(ActionId::RolloutRestart, &bad),
         Err("deployments.apps \"nope\" not found".to_string())
@@ -428,8 +432,9 @@ fn with_every_node_cordoned_new_pods_cannot_be_scheduled() {
 
 #[test]
 fn a_silence_mutes_the_matching_alert_until_it_is_expired() {
+    use crate::domain::silence::{Matcher, NewSilence};
     use crate::state::alerts::AlertState;
-    use crate::state::silences::{Matcher, NewSilence, SilenceState};
+    use crate::state::silences::SilenceState;
     let mut w = world_at(7, 150);
     let firing = |w: &World| w.alertmanager_alerts().into_iter().find(|a| a.name == "HighErrorRate").unwrap();
     assert_eq!(firing(&w).state, AlertState::Firing);
@@ -465,7 +470,7 @@ fn scaling_a_workload_and_editing_an_hpa_take_effect() {
         |w: &World| w.pods().iter().filter(|p| p.name.starts_with("grafana-") && p.reason.is_none()).count();
     let target = Target::Scale {
         namespace: "monitoring".into(),
-        kind: "Deployment".into(),
+        kind: crate::domain::WorkloadKind::Deployment,
         name: "grafana".into(),
         replicas: 3,
     };
@@ -521,7 +526,7 @@ fn a_scale_up_of_a_long_rolled_deployment_is_not_a_failed_rollout() {
     assert!(w.now() - w.workloads.iter().find(|x| x.name == "grafana").unwrap().rolled_at > 3_600_000);
     let target = Target::Scale {
         namespace: "monitoring".into(),
-        kind: "Deployment".into(),
+        kind: crate::domain::WorkloadKind::Deployment,
         name: "grafana".into(),
         replicas: 3,
     };

@@ -3,26 +3,10 @@
 
 use super::World;
 use super::util::{fnv, go_duration, smooth_noise};
+use crate::domain::WorkloadKind;
 use crate::state::UnixMs;
 use crate::state::infra::{CapacityType, Node, NodeReadiness};
 use crate::state::pods::{Owner, Pod, PodPhase};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
-    Deployment,
-    StatefulSet,
-    DaemonSet,
-}
-
-impl Kind {
-    pub fn label(self) -> &'static str {
-        match self {
-            Kind::Deployment => "Deployment",
-            Kind::StatefulSet => "StatefulSet",
-            Kind::DaemonSet => "DaemonSet",
-        }
-    }
-}
 
 pub struct SimNode {
     pub name: String,
@@ -42,7 +26,7 @@ pub struct SimNode {
 pub struct Workload {
     pub ns: &'static str,
     pub name: &'static str,
-    pub kind: Kind,
+    pub kind: WorkloadKind,
     /// Desired replicas (Deployments and StatefulSets; DaemonSets run one per node).
     pub replicas: u32,
     pub containers: u32,
@@ -270,7 +254,8 @@ const PROGRESS_DEADLINE_MS: i64 = 600_000;
 impl World {
     /// The Deployments, StatefulSets and DaemonSets as their status would report them.
     pub fn workloads(&self) -> Vec<crate::state::workloads::Workload> {
-        use crate::state::workloads::{Workload as Row, WorkloadKind};
+        use crate::domain::WorkloadKind;
+        use crate::state::workloads::Workload as Row;
         let created = self.nodes.iter().map(|n| n.created_at).min().unwrap_or(0);
         self.workloads
             .iter()
@@ -278,18 +263,19 @@ impl World {
             .map(|(i, w)| {
                 let pods = || self.pods.iter().filter(move |p| p.wl == i && p.active());
                 let kind = match w.kind {
-                    Kind::Deployment => WorkloadKind::Deployment,
-                    Kind::StatefulSet => WorkloadKind::StatefulSet,
-                    Kind::DaemonSet => WorkloadKind::DaemonSet,
+                    WorkloadKind::Deployment => WorkloadKind::Deployment,
+                    WorkloadKind::StatefulSet => WorkloadKind::StatefulSet,
+                    WorkloadKind::DaemonSet => WorkloadKind::DaemonSet,
                 };
-                let desired = if w.kind == Kind::DaemonSet { self.nodes.len() as u32 } else { w.replicas };
+                let desired =
+                    if w.kind == WorkloadKind::DaemonSet { self.nodes.len() as u32 } else { w.replicas };
                 let ready = pods().filter(|p| p.ready()).count() as u32;
                 let updated = pods().filter(|p| p.hash == w.hash).count() as u32;
                 // The deadline runs from the rollout's last progress, so only a rollout whose
                 // new pods never become ready fails: in the demo, the bad image. A scale-up of
                 // a good template is not a rollout and never fails.
                 let new_ready = pods().filter(|p| p.hash == w.hash && p.ready() && !p.failing()).count();
-                let stuck = w.kind == Kind::Deployment
+                let stuck = w.kind == WorkloadKind::Deployment
                     && w.bad
                     && (new_ready as u32) < desired
                     && self.now - w.rolled_at > PROGRESS_DEADLINE_MS;

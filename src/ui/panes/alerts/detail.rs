@@ -10,8 +10,9 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::{PaneCtx, symbol};
 use crate::config::theme::Role;
+use crate::domain::format;
 use crate::state::alerts::Alert;
-use crate::ui::{format, text};
+use crate::ui::text;
 
 /// Wide enough to give the labels their own column.
 const TWO_COLUMNS: u16 = 110;

@@ -8,7 +8,8 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
 use super::{PaneCtx, headline, row_style, symbol};
 use crate::config::theme::Role;
-use crate::ui::{format, table, text};
+use crate::domain::format;
+use crate::ui::{table, text};
 
 pub(super) fn draw(f: &mut Frame, area: Rect, ctx: &PaneCtx) {
     let t = ctx.theme;

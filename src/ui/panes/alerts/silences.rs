@@ -9,10 +9,12 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
 use super::{PaneCtx, short_source};
 use crate::config::theme::Role;
+use crate::domain::format;
+use crate::domain::silence::format_matchers;
 use crate::state::Level;
-use crate::state::silences::{SilenceState, format_matchers};
+use crate::state::silences::SilenceState;
 use crate::ui::widgets::level_symbol;
-use crate::ui::{format, table, text};
+use crate::ui::{table, text};
 
 pub(super) fn draw(f: &mut Frame, area: Rect, ctx: &PaneCtx) {
     let t = ctx.theme;

@@ -9,11 +9,12 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
 use super::{PaneCtx, tabs};
 use crate::config::theme::Role;
+use crate::domain::format;
 use crate::state::Level;
 use crate::state::argocd::{AppResource, ArgoApp, HealthStatus, SyncStatus};
 use crate::state::view::AppTab;
+use crate::ui::text;
 use crate::ui::widgets::{level_symbol, push_while_fits};
-use crate::ui::{format, text};
 
 pub(super) fn draw(f: &mut Frame, area: Rect, ctx: &PaneCtx, app: &ArgoApp) {
     let t = ctx.theme;

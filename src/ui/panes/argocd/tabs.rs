@@ -8,11 +8,12 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
 use super::PaneCtx;
 use crate::config::theme::Role;
+use crate::domain::format;
 use crate::state::Level;
 use crate::state::argocd::{ArgoApp, HealthStatus, TreeNode, short_sha};
 use crate::state::view::AppTab;
+use crate::ui::text;
 use crate::ui::widgets::level_symbol;
-use crate::ui::{format, text};
 
 /// " Resources │ History │ YAML   v next · J/K scroll", the current tab marked.
 pub(super) fn bar(ctx: &PaneCtx, app: &ArgoApp) -> Line<'static> {

@@ -9,10 +9,11 @@ use unicode_width::UnicodeWidthStr;
 
 use super::PaneCtx;
 use crate::config::theme::Role;
+use crate::domain::format;
 use crate::state::cost::CostReport;
 use crate::ui::table;
+use crate::ui::text;
 use crate::ui::widgets;
-use crate::ui::{format, text};
 
 /// One row per service: name as Cost Explorer gives it, a bar against the largest, amount, share.
 pub(super) fn services(f: &mut Frame, area: Rect, rows: &[(String, f64)], highlight: bool, ctx: &PaneCtx) {

@@ -5,11 +5,12 @@ use ratatui::text::{Line, Span};
 
 use super::{PaneCtx, current_cluster, group_readiness, pad_uncut};
 use crate::config::theme::Role;
+use crate::domain::format;
 use crate::state::Level;
 use crate::state::infra::{Addon, Cluster, NodeGroup};
 use crate::ui::table::{Spec, pick};
+use crate::ui::text;
 use crate::ui::widgets::{level_symbol, push_while_fits};
-use crate::ui::{format, text};
 
 fn status_level(status: &str) -> Level {
     match status {

@@ -8,10 +8,11 @@ use ratatui::widgets::Paragraph;
 
 use super::{PaneCtx, pad_uncut};
 use crate::config::theme::Role;
+use crate::domain::format;
 use crate::state::Level;
 use crate::state::infra::MetricSeries;
+use crate::ui::text;
 use crate::ui::widgets::{level_symbol, sparkline_text};
-use crate::ui::{format, text};
 
 /// A number short enough for a column: 1234, 12.5, 0.25.
 fn num(v: f64) -> String {

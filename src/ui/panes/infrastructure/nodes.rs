@@ -8,12 +8,13 @@ use ratatui::widgets::{Cell, Paragraph, Row};
 
 use super::{NodeCounts, PaneCtx, node_counts};
 use crate::config::theme::Role;
+use crate::domain::format;
 use crate::state::Level;
 use crate::state::infra::{Node, NodeReadiness};
 use crate::state::rows;
 use crate::ui::table::{self, Spec, Window};
+use crate::ui::text;
 use crate::ui::widgets::{bar, level_symbol, push_while_fits};
-use crate::ui::{format, text};
 
 /// "7 nodes · 7 Ready · 0 cordoned", with NotReady, Unknown and pressure when there are any;
 /// parts that do not fit the width are left out whole rather than cut.

@@ -8,10 +8,11 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
 use super::PaneCtx;
 use crate::config::theme::Role;
+use crate::domain::format;
 use crate::state::Level;
 use crate::state::pods::{ClusterEvent, Pod};
+use crate::ui::text;
 use crate::ui::widgets::level_symbol;
-use crate::ui::{format, text};
 
 fn selected_pod<'a>(ctx: &PaneCtx<'a>) -> Option<&'a Pod> {
     let order = crate::state::rows::pod_order(ctx.state);

@@ -9,11 +9,12 @@ use ratatui::widgets::{Cell, Paragraph, Row, Wrap};
 
 use super::PaneCtx;
 use crate::config::theme::Role;
+use crate::domain::format;
 use crate::state::workloads::Workload;
 use crate::state::{Level, PaneId, rows};
 use crate::ui::table::{self, Spec, Window};
+use crate::ui::text;
 use crate::ui::widgets::{empty_note, level_symbol, push_counts, source_reported};
-use crate::ui::{format, text};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Col {

@@ -8,10 +8,11 @@ use ratatui::widgets::{Paragraph, Sparkline, SparklineBar, Wrap};
 
 use super::{PaneCtx, metric_span, peak_metric, status};
 use crate::config::theme::Role;
+use crate::domain::format;
 use crate::state::Level;
 use crate::state::scaling::{Hpa, HpaCondition, HpaHistory};
+use crate::ui::text;
 use crate::ui::widgets::level_symbol;
-use crate::ui::{format, text};
 
 /// Wide enough to put the words and the sparklines side by side.
 const SIDE_BY_SIDE: u16 = 100;

@@ -1,12 +1,13 @@
 //! The Alerts pane's own commands: grouping, the silences view, jumping to what an alert
 //! names, and opening the silence form prefilled from the selection.
 
-use super::command::Command;
-use super::dispatch::Effect;
+use crate::domain::Effect;
+use crate::domain::Target;
+use crate::domain::command::Command;
+use crate::domain::silence::Matcher;
 use crate::state::alerts::Alert;
 use crate::state::silence_form::SilenceForm;
-use crate::state::silences::Matcher;
-use crate::state::view::{AlertsView, Mode, Overlay, Target, row_key};
+use crate::state::view::{AlertsView, Mode, Overlay, row_key};
 use crate::state::{Level, PaneId, State};
 
 /// Labels a silence should not match on by default: they change between firings or say
@@ -128,9 +129,9 @@ pub fn open_silence_form(state: &mut State, target: Target) -> Effect {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::actions::dispatch::dispatch;
-    use crate::actions::registry::ActionId;
-    use crate::headless::snapshot::demo_state;
+    use crate::domain::registry::ActionId;
+    use crate::input::dispatch::dispatch;
+    use crate::sources::demo::state_at;
     use crate::state::view::{row_counts, selected_target};
 
     fn at_alert(state: &mut State, name: &str) {
@@ -141,7 +142,7 @@ mod tests {
 
     #[test]
     fn grouping_folds_alerts_of_one_name_into_a_row() {
-        let mut s = demo_state(7, 240);
+        let mut s = state_at(7, 240);
         let all = s.alerts.items.len();
         dispatch(&mut s, Command::GroupAlerts);
         let groups = row_counts(&s)[PaneId::Alerts.index()];
@@ -154,7 +155,7 @@ mod tests {
 
     #[test]
     fn jump_selects_the_pod_the_alert_names() {
-        let mut s = demo_state(7, 150);
+        let mut s = state_at(7, 150);
         at_alert(&mut s, "KubePodCrashLooping");
         let pod = s.alerts.items[s.view.selected(PaneId::Alerts)].labels["pod"].clone();
         dispatch(&mut s, Command::Jump);
@@ -165,7 +166,7 @@ mod tests {
 
     #[test]
     fn jump_from_an_hpa_alert_lands_on_the_hpa() {
-        let mut s = demo_state(7, 240);
+        let mut s = state_at(7, 240);
         at_alert(&mut s, "KubeHpaMaxedOut");
         dispatch(&mut s, Command::Jump);
         assert_eq!(s.view.mode, Mode::Full(PaneId::Scaling));
@@ -176,7 +177,7 @@ mod tests {
 
     #[test]
     fn silence_prefills_labels_and_refuses_cloudwatch_alarms() {
-        let mut s = demo_state(7, 150);
+        let mut s = state_at(7, 150);
         s.user = "oncall".into();
         at_alert(&mut s, "HighErrorRate");
         dispatch(&mut s, Command::Action(ActionId::Silence));
@@ -198,7 +199,7 @@ mod tests {
 
     #[test]
     fn a_grouped_silence_matches_what_the_group_shares() {
-        let mut s = demo_state(7, 240);
+        let mut s = state_at(7, 240);
         dispatch(&mut s, Command::Pane(5));
         dispatch(&mut s, Command::GroupAlerts);
         let i = s.alerts.groups().iter().position(|g| g.name == "KubePodCrashLooping").unwrap();
@@ -211,7 +212,7 @@ mod tests {
 
     #[test]
     fn expire_applies_only_in_the_silences_view() {
-        let mut s = demo_state(7, 150);
+        let mut s = state_at(7, 150);
         dispatch(&mut s, Command::Pane(5));
         dispatch(&mut s, Command::Action(ActionId::ExpireSilence));
         assert_eq!(s.view.overlay, Overlay::None);

@@ -2,8 +2,8 @@
 //! names and of their argument (namespaces, contexts, themes), and parsing a typed line.
 //! Pure: what a command does is decided in `prompt`; this only knows names.
 
-use super::registry::{self, ActionId};
 use crate::config::theme;
+use crate::domain::registry::{self, ActionId};
 use crate::state::view::Mode;
 use crate::state::{PaneId, State};
 
@@ -210,7 +210,7 @@ mod tests {
     use super::*;
 
     fn state() -> State {
-        crate::headless::snapshot::demo_state(7, 150)
+        crate::sources::demo::state_at(7, 150)
     }
 
     #[test]

@@ -1,10 +1,10 @@
 //! What an action acts on, given the row it was asked on: a restart or a scale asked on a pod
 //! acts on the pod's owner, a scale asked on an HPA on what the HPA targets.
 
-use super::registry::ActionId;
+use crate::domain::Target;
+use crate::domain::WorkloadKind;
+use crate::domain::registry::ActionId;
 use crate::state::State;
-use crate::state::view::Target;
-use crate::state::workloads::WorkloadKind;
 
 /// Whether an action can act on a row's target (for the status line's hints).
 pub fn applies(state: &State, id: ActionId, target: &Target) -> bool {
@@ -24,10 +24,10 @@ pub fn retarget(state: &State, id: ActionId, t: Target) -> Option<Target> {
     }
     match (id, t) {
         (ActionId::RolloutRestart, Target::Pod { namespace, name }) => {
-            let pod = state.pods.by_key.get(&crate::state::pods::PodKey::new(namespace.clone(), name))?;
+            let pod = state.pods.by_key.get(&crate::domain::PodKey::new(namespace.clone(), name))?;
             let owner = pod.owner.as_ref()?;
-            matches!(owner.kind.as_str(), "Deployment" | "StatefulSet" | "DaemonSet")
-                .then(|| Target::Workload { namespace, kind: owner.kind.clone(), name: owner.name.clone() })
+            let kind = WorkloadKind::parse(&owner.kind)?;
+            Some(Target::Workload { namespace, kind, name: owner.name.clone() })
         }
         (ActionId::DeletePod, t) => matches!(t, Target::Pod { .. }).then_some(t),
         (ActionId::ExpireSilence, t @ Target::Silence { .. }) => Some(t),
@@ -35,19 +35,17 @@ pub fn retarget(state: &State, id: ActionId, t: Target) -> Option<Target> {
         // Scaling from the Scaling pane scales what the HPA targets.
         (ActionId::Scale, Target::Hpa { namespace, name }) => {
             let hpa = state.scaling.hpas.iter().find(|h| h.namespace == namespace && h.name == name)?;
-            Some(Target::Workload { namespace, kind: hpa.target.kind.clone(), name: hpa.target.name.clone() })
+            let kind = WorkloadKind::parse(&hpa.target.kind)?;
+            Some(Target::Workload { namespace, kind, name: hpa.target.name.clone() })
         }
         // From a pod, its owner; a DaemonSet runs one pod per node and has no replicas.
         (ActionId::Scale, Target::Pod { namespace, name }) => {
-            let pod = state.pods.by_key.get(&crate::state::pods::PodKey::new(namespace.clone(), name))?;
+            let pod = state.pods.by_key.get(&crate::domain::PodKey::new(namespace.clone(), name))?;
             let owner = pod.owner.as_ref()?;
-            WorkloadKind::parse(&owner.kind).is_some_and(WorkloadKind::scalable).then(|| Target::Workload {
-                namespace,
-                kind: owner.kind.clone(),
-                name: owner.name.clone(),
-            })
+            let kind = WorkloadKind::parse(&owner.kind).filter(|k| k.scalable())?;
+            Some(Target::Workload { namespace, kind, name: owner.name.clone() })
         }
-        (ActionId::Scale, Target::Workload { kind, .. }) if kind == "DaemonSet" => None,
+        (ActionId::Scale, Target::Workload { kind, .. }) if !kind.scalable() => None,
         (_, t) => Some(t),
     }
 }
@@ -60,7 +58,7 @@ pub fn risky(state: &State, id: ActionId, target: &Target) -> bool {
         (ActionId::Sync, Target::AppSync { prune, dry_run, .. }) => *prune && !*dry_run,
         (ActionId::Scale, Target::Scale { namespace, kind, name, replicas }) => {
             *replicas == 0
-                || current_replicas(state, namespace, kind, name).is_some_and(|now| *replicas < now)
+                || current_replicas(state, namespace, *kind, name).is_some_and(|now| *replicas < now)
         }
         (ActionId::EditHpa, Target::HpaLimits { namespace, name, max, .. }) => state
             .scaling
@@ -72,13 +70,10 @@ pub fn risky(state: &State, id: ActionId, target: &Target) -> bool {
 }
 
 /// What a workload runs now: its HPA's desired count where one drives it, else its spec.
-pub fn current_replicas(state: &State, namespace: &str, kind: &str, name: &str) -> Option<u32> {
+pub fn current_replicas(state: &State, namespace: &str, kind: WorkloadKind, name: &str) -> Option<u32> {
     let hpa = state.scaling.hpas.iter().find(|h| h.namespace == namespace && h.target.name == name);
     hpa.map(|h| h.desired).or_else(|| {
-        let w = state
-            .workloads
-            .iter()
-            .find(|w| w.namespace == namespace && w.name == name && w.kind.label() == kind);
+        let w = state.workloads.iter().find(|w| w.namespace == namespace && w.name == name && w.kind == kind);
         w.map(|w| w.desired)
     })
 }
@@ -86,14 +81,15 @@ pub fn current_replicas(state: &State, namespace: &str, kind: &str, name: &str) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::actions::command::Command;
-    use crate::actions::dispatch::{Effect, dispatch};
-    use crate::headless::snapshot::demo_state;
+    use crate::domain::Effect;
+    use crate::domain::command::Command;
+    use crate::input::dispatch::dispatch;
+    use crate::sources::demo::state_at;
     use crate::state::PaneId;
     use crate::state::view::{Mode, Overlay, PodsView, selected_target};
 
     fn workloads_view() -> State {
-        let mut s = demo_state(7, 150);
+        let mut s = state_at(7, 150);
         dispatch(&mut s, Command::Pane(3));
         dispatch(&mut s, Command::Workloads);
         s.finish_batch();
@@ -114,7 +110,7 @@ mod tests {
             t,
             Target::Workload {
                 namespace: "storefront".into(),
-                kind: "Deployment".into(),
+                kind: crate::domain::WorkloadKind::Deployment,
                 name: "cart".into()
             }
         );
@@ -156,20 +152,18 @@ mod tests {
 
     #[test]
     fn in_production_a_scale_down_or_a_pruning_sync_wants_the_name_typed() {
-        use crate::actions::value::{self, Key};
+        use crate::input::keys::type_text;
         use crate::state::view::PromptKind;
+        use crossterm::event::KeyCode;
         let mut s = workloads_view();
         s.production = true;
         select(&mut s, "pgbouncer");
         let type_count = |s: &mut State, n: &str| {
             dispatch(s, Command::Action(ActionId::Scale));
             for _ in 0..3 {
-                value::key(s, Key::Backspace);
+                type_text(s, "", Some(KeyCode::Backspace));
             }
-            for c in n.chars() {
-                value::key(s, Key::Char(c));
-            }
-            value::key(s, Key::Enter);
+            type_text(s, n, Some(KeyCode::Enter));
         };
         // Up from 3: a `y` will do.
         type_count(&mut s, "5");
@@ -196,7 +190,7 @@ mod tests {
 
     #[test]
     fn each_pods_view_keeps_its_row_and_enter_on_a_workload_lists_its_pods() {
-        let mut s = demo_state(7, 150);
+        let mut s = state_at(7, 150);
         dispatch(&mut s, Command::Pane(3));
         s.finish_batch();
         dispatch(&mut s, Command::Down);

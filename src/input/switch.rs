@@ -1,19 +1,19 @@
 //! What `:ctx NAME`, `:ns NAME` and `:ns all` ask for, parsed; the app loop carries it out
 //! (`Effect::SwitchContext` / `Effect::SwitchNamespace` are the same requests as effects).
 
-use crate::sources::kube;
+use crate::domain::{Effect, Scope};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Switch {
     Context(String),
-    Namespace(kube::Scope),
+    Namespace(Scope),
 }
 
 impl Switch {
-    pub fn effect(self) -> super::dispatch::Effect {
+    pub fn effect(self) -> Effect {
         match self {
-            Switch::Context(c) => super::dispatch::Effect::SwitchContext(c),
-            Switch::Namespace(s) => super::dispatch::Effect::SwitchNamespace(s),
+            Switch::Context(c) => Effect::SwitchContext(c),
+            Switch::Namespace(s) => Effect::SwitchNamespace(s),
         }
     }
 }
@@ -28,8 +28,8 @@ pub fn parse(command: &str) -> Option<Switch> {
     }
     match verb {
         "ctx" | "context" => Some(Switch::Context(arg.to_string())),
-        "ns" | "namespace" if arg == "all" || arg == "-A" => Some(Switch::Namespace(kube::Scope::All)),
-        "ns" | "namespace" => Some(Switch::Namespace(kube::Scope::Namespace(arg.to_string()))),
+        "ns" | "namespace" if arg == "all" || arg == "-A" => Some(Switch::Namespace(Scope::All)),
+        "ns" | "namespace" => Some(Switch::Namespace(Scope::Namespace(arg.to_string()))),
         _ => None,
     }
 }
@@ -42,16 +42,12 @@ mod tests {
     fn parses_the_palette_commands() {
         assert_eq!(parse(":ctx shop-dev"), Some(Switch::Context("shop-dev".into())));
         assert_eq!(parse("context shop-dev"), Some(Switch::Context("shop-dev".into())));
-        assert_eq!(
-            parse(":ns monitoring"),
-            Some(Switch::Namespace(kube::Scope::Namespace("monitoring".into())))
-        );
-        assert_eq!(parse(":ns all"), Some(Switch::Namespace(kube::Scope::All)));
+        assert_eq!(parse(":ns monitoring"), Some(Switch::Namespace(Scope::Namespace("monitoring".into()))));
+        assert_eq!(parse(":ns all"), Some(Switch::Namespace(Scope::All)));
         assert_eq!(parse(":ns"), None);
         assert_eq!(parse(":ns a b"), None);
         assert_eq!(parse(":sync x"), None);
-        use crate::actions::dispatch::Effect;
         assert_eq!(parse(":ctx a").unwrap().effect(), Effect::SwitchContext("a".into()));
-        assert_eq!(parse(":ns all").unwrap().effect(), Effect::SwitchNamespace(kube::Scope::All));
+        assert_eq!(parse(":ns all").unwrap().effect(), Effect::SwitchNamespace(Scope::All));
     }
 }

@@ -3,13 +3,15 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::dispatch::Effect;
-use super::registry::ActionId;
+use crate::domain::Effect;
+use crate::domain::Target;
+use crate::domain::registry::ActionId;
 use crate::state::silence_form::Field;
-use crate::state::view::{Overlay, Target};
+use crate::state::view::Overlay;
 use crate::state::{Level, State};
 
-pub fn handle_key(state: &mut State, key: &KeyEvent) -> Effect {
+/// A key while the silence form is open.
+pub fn key(state: &mut State, key: &KeyEvent) -> Effect {
     let now = state.now;
     let Overlay::Silence(form) = &mut state.view.overlay else { return Effect::None };
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
@@ -61,10 +63,10 @@ pub fn handle_key(state: &mut State, key: &KeyEvent) -> Effect {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::silence::Matcher;
     use crate::state::silence_form::SilenceForm;
-    use crate::state::silences::Matcher;
 
-    fn key(code: KeyCode) -> KeyEvent {
+    fn press(code: KeyCode) -> KeyEvent {
         KeyEvent::new(code, KeyModifiers::NONE)
     }
 
@@ -84,16 +86,16 @@ mod tests {
     #[test]
     fn typing_a_comment_and_enter_runs_the_silence() {
         let mut s = open();
-        assert_eq!(handle_key(&mut s, &key(KeyCode::Enter)), Effect::None, "no comment yet");
+        assert_eq!(super::key(&mut s, &press(KeyCode::Enter)), Effect::None, "no comment yet");
         for c in "fix in progress".chars() {
-            handle_key(&mut s, &key(KeyCode::Char(c)));
+            super::key(&mut s, &press(KeyCode::Char(c)));
         }
-        handle_key(&mut s, &key(KeyCode::Backspace));
-        handle_key(&mut s, &key(KeyCode::Char('s')));
-        handle_key(&mut s, &key(KeyCode::BackTab)); // duration
-        handle_key(&mut s, &key(KeyCode::Right)); // 4h
+        super::key(&mut s, &press(KeyCode::Backspace));
+        super::key(&mut s, &press(KeyCode::Char('s')));
+        super::key(&mut s, &press(KeyCode::BackTab)); // duration
+        super::key(&mut s, &press(KeyCode::Right)); // 4h
         let Effect::Run { action, target: Target::NewSilence(n), context } =
-            handle_key(&mut s, &key(KeyCode::Enter))
+            super::key(&mut s, &press(KeyCode::Enter))
         else {
             panic!("expected the silence to run")
         };
@@ -106,7 +108,7 @@ mod tests {
     #[test]
     fn esc_cancels_without_running() {
         let mut s = open();
-        assert_eq!(handle_key(&mut s, &key(KeyCode::Esc)), Effect::None);
+        assert_eq!(super::key(&mut s, &press(KeyCode::Esc)), Effect::None);
         assert_eq!(s.view.overlay, Overlay::None);
     }
 }

@@ -2,29 +2,30 @@
 //! containers, follow / previous / wrap / timestamps, search matches. Pure like `dispatch`:
 //! streams to start come back as effects, streams to stop are the ids the view no longer holds.
 
-use super::command::Command;
-use super::dispatch::{Effect, PAGE};
-use crate::state::pod_view::{LogAnchor, LogsView, PodScreen, StreamStart};
-use crate::state::pods::PodKey;
+use super::dispatch::PAGE;
+use crate::domain::Effect;
+use crate::domain::PodKey;
+use crate::domain::StreamStart;
+use crate::domain::command::Command;
+use crate::state::view::pod::{LogAnchor, LogsView, PodScreen};
 use crate::state::view::{Mode, PodsView, selected_target};
 use crate::state::{Level, PaneId, State};
 
 /// From the workloads view, the selected workload's pods: the pods view filtered to it, as k9s
 /// goes from a Deployment to its pods.
 fn workload_pods(state: &mut State) -> Effect {
-    let Some(crate::state::view::Target::Workload { kind, name, .. }) = selected_target(state, PaneId::Pods)
+    let Some(crate::domain::Target::Workload { kind, name, .. }) = selected_target(state, PaneId::Pods)
     else {
         return Effect::None;
     };
     crate::state::view::show_pods_view(state, PodsView::Pods);
-    state.view.set_filter(PaneId::Pods, Some(format!("{}={name}", kind.to_lowercase())));
+    state.view.set_filter(PaneId::Pods, Some(format!("{}={name}", kind.label().to_lowercase())));
     Effect::None
 }
 
 /// Open the Pods pane's selected pod on `screen`.
 pub fn open_selected(state: &mut State, screen: PodScreen) -> Effect {
-    let Some(crate::state::view::Target::Pod { namespace, name }) = selected_target(state, PaneId::Pods)
-    else {
+    let Some(crate::domain::Target::Pod { namespace, name }) = selected_target(state, PaneId::Pods) else {
         state.view.say(state.now, "no pod selected", Level::Warn);
         return Effect::None;
     };
@@ -218,7 +219,7 @@ fn scroll(state: &mut State, screen: PodScreen, delta: isize) -> Effect {
         });
         return Effect::None;
     }
-    let len = crate::ui::pod_view::screen_text(state, screen).len();
+    let len = crate::state::pod_text::plain(state, screen).len();
     if let Some(p) = &mut state.view.pod {
         p.scroll =
             (p.scroll as isize).saturating_add(delta).clamp(0, len.saturating_sub(1) as isize) as usize;
@@ -253,7 +254,7 @@ fn next_match(state: &mut State, screen: PodScreen, forward: bool) -> Effect {
         };
         (hits, from)
     } else {
-        let text = crate::ui::pod_view::screen_text(state, screen);
+        let text = crate::state::pod_text::plain(state, screen);
         let hits =
             text.iter().enumerate().filter(|(_, l)| search.is_match(l)).map(|(i, _)| i as u64).collect();
         let p = state.view.pod.as_ref();
@@ -301,21 +302,21 @@ fn next_match(state: &mut State, screen: PodScreen, forward: bool) -> Effect {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::actions::dispatch::dispatch;
-    use crate::headless::snapshot::demo_state;
+    use crate::input::dispatch::dispatch;
+    use crate::sources::demo::state_at;
 
     #[test]
     fn enter_on_the_selected_pod_opens_it() {
-        let mut s = demo_state(7, 150);
+        let mut s = state_at(7, 150);
         dispatch(&mut s, Command::Pane(3));
         dispatch(&mut s, Command::Top);
         s.finish_batch();
         let want = selected_target(&s, PaneId::Pods).unwrap();
         let eff = dispatch(&mut s, Command::Open);
         let Effect::Stream(StreamStart::Watch { key, .. }) = eff else { panic!("{eff:?}") };
-        assert_eq!(crate::state::view::Target::Pod { namespace: key.namespace, name: key.name }, want);
+        assert_eq!(crate::domain::Target::Pod { namespace: key.namespace, name: key.name }, want);
         assert!(
-            matches!(want, crate::state::view::Target::Pod { ref name, .. } if name.starts_with("cart")),
+            matches!(want, crate::domain::Target::Pod { ref name, .. } if name.starts_with("cart")),
             "{want:?}"
         );
     }

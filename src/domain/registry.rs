@@ -4,6 +4,10 @@
 
 use crate::state::PaneId;
 
+/// Argo CD's own words when an operation is already running: the source sends them as the
+/// refusal, and input refuses a sync with them before asking.
+pub const ANOTHER_OPERATION: &str = "another operation is already in progress";
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ActionId {
     Sync,

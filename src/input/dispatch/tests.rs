@@ -2,8 +2,9 @@
 
 mod keys {
     use super::super::*;
+    use crate::domain::SourceId;
     use crate::state::argocd::{ArgoApp, HealthStatus, SyncStatus};
-    use crate::state::{Data, Message, SourceId, update};
+    use crate::state::{Data, Message, update};
 
     fn app(name: &str) -> ArgoApp {
         ArgoApp::drifted(name)
@@ -126,7 +127,7 @@ mod keys {
 
     #[test]
     fn refreshing_the_bill_asks_first_and_names_the_charge_even_read_only() {
-        let mut s = crate::headless::snapshot::demo_state(7, 150);
+        let mut s = crate::sources::demo::state_at(7, 150);
         s.readonly = true;
         dispatch(&mut s, Command::Pane(6));
         assert_eq!(dispatch(&mut s, Command::Action(ActionId::RefreshCost)), Effect::None);
@@ -165,7 +166,7 @@ mod keys {
             p.target,
             Target::Workload {
                 namespace: "storefront".into(),
-                kind: "Deployment".into(),
+                kind: crate::domain::WorkloadKind::Deployment,
                 name: "cart".into()
             }
         );
@@ -186,11 +187,11 @@ mod keys {
 
 mod triage {
     use super::super::*;
-    use crate::headless::snapshot::demo_state;
+    use crate::sources::demo::state_at;
 
     #[test]
     fn the_demo_incident_is_fixed_from_triage_in_three_keys() {
-        let mut s = demo_state(7, 150);
+        let mut s = state_at(7, 150);
         dispatch(&mut s, Command::Triage);
         assert_eq!(s.view.mode, Mode::Triage);
         assert_eq!(dispatch(&mut s, Command::Fix), Effect::None);
@@ -202,7 +203,7 @@ mod triage {
 
     #[test]
     fn an_action_key_acts_on_the_rows_link_of_its_kind() {
-        let mut s = demo_state(7, 150);
+        let mut s = state_at(7, 150);
         dispatch(&mut s, Command::Triage);
         dispatch(&mut s, Command::Action(ActionId::RolloutRestart));
         let Overlay::Confirm(p) = &s.view.overlay else { panic!("no confirmation") };
@@ -216,7 +217,7 @@ mod triage {
 
     #[test]
     fn triage_moves_opens_and_goes_back() {
-        let mut s = demo_state(7, 150);
+        let mut s = state_at(7, 150);
         dispatch(&mut s, Command::Triage);
         dispatch(&mut s, Command::Down);
         dispatch(&mut s, Command::Down);
@@ -232,15 +233,11 @@ mod triage {
 
     #[test]
     fn triage_filters_keep_what_links_to_the_text_and_esc_clears() {
-        use crate::actions::prompt::{Edit, edit};
-        let mut s = demo_state(7, 150);
+        let mut s = state_at(7, 150);
         dispatch(&mut s, Command::Triage);
         let all = crate::state::rows::problems(&s).len();
         dispatch(&mut s, Command::Filter);
-        for c in "storefront/cart".chars() {
-            edit(&mut s, Edit::Char(c));
-        }
-        edit(&mut s, Edit::Enter);
+        crate::input::keys::type_text(&mut s, "storefront/cart", Some(crossterm::event::KeyCode::Enter));
         let kept: Vec<String> = crate::state::rows::problems(&s).iter().map(|p| p.subject.clone()).collect();
         assert!(kept.len() < all && kept.contains(&"HighErrorRate".to_string()), "{kept:?}");
         assert!(!kept.contains(&"CPUThrottlingHigh".to_string()), "{kept:?}");
@@ -253,7 +250,7 @@ mod triage {
 
     #[test]
     fn readonly_triage_offers_no_fix() {
-        let mut s = demo_state(7, 150);
+        let mut s = state_at(7, 150);
         s.readonly = true;
         dispatch(&mut s, Command::Triage);
         dispatch(&mut s, Command::Fix);

@@ -1,7 +1,7 @@
 //! How numbers, times and sizes read on screen: short, aligned, in the units users know from
 //! kubectl and the AWS console.
 
-use crate::state::UnixMs;
+use super::UnixMs;
 
 /// A duration in kubectl's style: 45s, 12m, 3h, 5d.
 pub fn duration_ms(ms: i64) -> String {

@@ -1,25 +1,23 @@
 //! Which registry action fixes a triage row: for each thing the row may act on (most likely fix
-//! first), the action for that kind of thing. Reads the registry by name, so an action another
-//! source adds (silence, scale) is offered as soon as it is registered.
+//! first), the action for that kind of thing, offered when it applies to the row now.
 
-use super::registry::{self, ActionId, ActionSpec};
+use crate::domain::Target;
+use crate::domain::registry::{self, ActionId, ActionSpec};
 use crate::state::State;
 use crate::state::triage::Problem;
-use crate::state::view::Target;
 
-/// The action that usually fixes each kind of target, by registry name.
-fn fix_name(t: &Target) -> &'static str {
+/// The action that usually fixes each kind of target.
+fn fix_for(t: &Target) -> ActionId {
     match t {
-        Target::App(_) | Target::AppSync { .. } => "sync",
-        Target::Workload { .. } => "restart",
-        Target::Pod { .. } => "delete_pod",
-        Target::Node(_) => "cordon",
-        Target::Hpa { .. } | Target::Scale { .. } => "scale",
-        Target::HpaLimits { .. } => "edit_hpa",
-        Target::Alert { .. } => "silence",
-        Target::Silence { .. } => "expire_silence",
-        Target::NewSilence(_) => "silence",
-        Target::CostData => "refresh_cost",
+        Target::App(_) | Target::AppSync { .. } => ActionId::Sync,
+        Target::Workload { .. } => ActionId::RolloutRestart,
+        Target::Pod { .. } => ActionId::DeletePod,
+        Target::Node(_) => ActionId::Cordon,
+        Target::Hpa { .. } | Target::Scale { .. } => ActionId::Scale,
+        Target::HpaLimits { .. } => ActionId::EditHpa,
+        Target::Alert { .. } | Target::NewSilence(_) => ActionId::Silence,
+        Target::Silence { .. } => ActionId::ExpireSilence,
+        Target::CostData => ActionId::RefreshCost,
     }
 }
 
@@ -39,7 +37,7 @@ pub fn accepts(spec: &ActionSpec, t: &Target) -> bool {
 pub fn fixes(state: &State, p: &Problem) -> Vec<(&'static ActionSpec, Target)> {
     let mut out: Vec<(&'static ActionSpec, Target)> = Vec::new();
     for t in &p.targets {
-        let Some(spec) = registry::by_name(fix_name(t)) else { continue };
+        let spec = registry::spec(fix_for(t));
         if state.readonly && spec.mutating || out.iter().any(|(s, _)| s.id == spec.id) {
             continue;
         }

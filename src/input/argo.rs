@@ -2,11 +2,12 @@
 //! into a sync with options chosen in the confirmation; a running operation refuses another
 //! sync; terminate applies only while one runs.
 
-use super::command::Command;
-use super::registry::ActionId;
-use crate::sources::argocd::ANOTHER_OPERATION;
+use crate::domain::Target;
+use crate::domain::command::Command;
+use crate::domain::registry::ANOTHER_OPERATION;
+use crate::domain::registry::ActionId;
 use crate::state::State;
-use crate::state::view::{AppTab, Pending, Target};
+use crate::state::view::{AppTab, Pending};
 
 fn running(state: &State, app: &str) -> bool {
     state.argocd.get(app).is_some_and(|a| a.operation_running())
@@ -67,8 +68,8 @@ pub fn detail(state: &mut State, cmd: Command) {
 
 /// The app whose resource tree to fetch: the Tree tab was just opened, or the selection moved
 /// while it shows.
-pub fn tree_to_fetch(state: &State, cmd: Command) -> super::dispatch::Effect {
-    use super::dispatch::Effect;
+pub fn tree_to_fetch(state: &State, cmd: Command) -> crate::domain::Effect {
+    use crate::domain::Effect;
     use crate::state::PaneId;
     use crate::state::view::Mode;
     let opened = cmd == Command::AppView;
@@ -95,10 +96,12 @@ pub const SCROLL_STEP: usize = 5;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::actions::dispatch::{Effect, dispatch};
+    use crate::domain::Effect;
+    use crate::domain::SourceId;
+    use crate::input::dispatch::dispatch;
     use crate::state::argocd::{ArgoApp, Operation, OperationPhase};
     use crate::state::view::Overlay;
-    use crate::state::{Data, Message, SourceId, update};
+    use crate::state::{Data, Message, update};
 
     fn state(running: bool) -> State {
         let app = ArgoApp {
@@ -130,13 +133,13 @@ mod tests {
     fn terminate_is_offered_only_while_an_operation_runs() {
         let mut idle = state(false);
         let target = Target::App("services-cart".into());
-        assert!(!crate::actions::dispatch::applies(&idle, ActionId::Terminate, &target));
+        assert!(!crate::input::dispatch::applies(&idle, ActionId::Terminate, &target));
         dispatch(&mut idle, Command::Action(ActionId::Terminate));
         assert_eq!(idle.view.overlay, Overlay::None);
         assert!(idle.view.status.as_ref().unwrap().text.contains("no operation is running"));
 
         let mut busy = state(true);
-        assert!(crate::actions::dispatch::applies(&busy, ActionId::Terminate, &target));
+        assert!(crate::input::dispatch::applies(&busy, ActionId::Terminate, &target));
         dispatch(&mut busy, Command::Action(ActionId::Terminate));
         let Overlay::Confirm(p) = &busy.view.overlay else { panic!("{:?}", busy.view.overlay) };
         assert_eq!(p.target, target);

@@ -1,12 +1,13 @@
-//! Runs actions as tasks against whatever backs the current context, reports the outcome as a
-//! message and writes the audit log. Backends for real clusters plug in here as they land.
+//! Runs actions as tasks against whatever backs the current context (the demo world, a
+//! cluster, Argo CD, Alertmanager, Cost Explorer), writes the audit log and reports each
+//! outcome back to the loop as a message. The only place an action's I/O happens.
 
 use super::audit::AuditLog;
-use super::registry::{self, ActionId};
+use crate::domain::registry::{self, ActionId};
 use tokio::sync::mpsc;
 
+use crate::domain::Target;
 use crate::sources::{alertmanager, argocd, cost, demo, kube};
-use crate::state::view::Target;
 use crate::state::{ActionOutcome, Message};
 
 #[derive(Clone)]
@@ -87,11 +88,7 @@ impl Executor {
         tokio::spawn(async move {
             let at = this.clock.now();
             let msg = match client.resource_tree(&app).await {
-                Ok(nodes) => Message::Data {
-                    source: argocd::source(),
-                    at,
-                    data: crate::state::Data::AppTree { app, nodes },
-                },
+                Ok(nodes) => Message::AppTree { app, nodes },
                 Err(e) => {
                     let outcome =
                         ActionOutcome { action: "Resource tree".into(), target: app, result: Err(e) };

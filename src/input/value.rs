@@ -2,28 +2,45 @@
 //! turns it into the target the confirmation names ("deployment storefront/cart to 6
 //! replicas"). Pure, like dispatch: the app loop routes keys here while a value is being typed.
 
-use super::dispatch::Effect;
-use super::registry::{self, ActionId};
-use crate::state::view::{Overlay, Pending, Target, ValuePrompt};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use crate::domain::Effect;
+use crate::domain::Target;
+use crate::domain::registry::{self, ActionId};
+use crate::state::view::{Overlay, Pending, ValuePrompt};
 use crate::state::{Level, State};
 
 /// Most replicas a prompt accepts: a typo of 1000 should not reach the cluster.
 pub const MAX_REPLICAS: u32 = 500;
 
+/// A key as the value prompt reads it: digits and spaces, Backspace, Enter, Esc.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Key {
+enum Key {
     Char(char),
     Backspace,
     Enter,
     Esc,
 }
 
+fn decode(ev: &KeyEvent) -> Option<Key> {
+    if ev.modifiers.contains(KeyModifiers::CONTROL) {
+        // Ctrl-C still means "get me out".
+        return (ev.code == KeyCode::Char('c')).then_some(Key::Esc);
+    }
+    match ev.code {
+        KeyCode::Char(c) => Some(Key::Char(c)),
+        KeyCode::Backspace => Some(Key::Backspace),
+        KeyCode::Enter => Some(Key::Enter),
+        KeyCode::Esc => Some(Key::Esc),
+        _ => None,
+    }
+}
+
 /// Open the prompt for `id` on `target`, starting from the current value.
 pub fn open(state: &mut State, id: ActionId, target: Target) {
-    let spec = registry::spec(id);
     let (hint, text) = match (&target, id) {
         (Target::Workload { namespace, kind, name }, ActionId::Scale) => {
-            let current = super::targets::current_replicas(state, namespace, kind, name);
+            let current = super::targets::current_replicas(state, namespace, *kind, name);
             ("replicas", current.map_or(String::new(), |n| n.to_string()))
         }
         (Target::Hpa { namespace, name }, ActionId::EditHpa) => {
@@ -33,8 +50,7 @@ pub fn open(state: &mut State, id: ActionId, target: Target) {
         _ => ("value", String::new()),
     };
     state.view.overlay = Overlay::Value(ValuePrompt {
-        action: spec.name.to_string(),
-        title: spec.title.to_string(),
+        action: id,
         target,
         context: state.context.clone(),
         hint: hint.to_string(),
@@ -43,7 +59,9 @@ pub fn open(state: &mut State, id: ActionId, target: Target) {
     });
 }
 
-pub fn key(state: &mut State, k: Key) -> Effect {
+/// A key while the value is being typed.
+pub fn key(state: &mut State, ev: &KeyEvent) -> Effect {
+    let Some(k) = decode(ev) else { return Effect::None };
     let Overlay::Value(p) = &mut state.view.overlay else { return Effect::None };
     match k {
         Key::Char(c) if (c.is_ascii_digit() || c == ' ') && p.text.len() < 16 => {
@@ -60,15 +78,14 @@ pub fn key(state: &mut State, k: Key) -> Effect {
             state.view.say(state.now, "cancelled", Level::Muted);
         }
         Key::Enter => {
-            let Some(spec) = registry::by_name(&p.action) else { return Effect::None };
+            let spec = registry::spec(p.action);
             match parse(spec.id, &p.target, &p.text) {
                 Err(e) => p.error = Some(e),
                 Ok(target) => {
                     let context = p.context.clone();
                     if spec.confirm {
                         let pending = Pending {
-                            action: spec.name.to_string(),
-                            title: spec.title.to_string(),
+                            action: spec.id,
                             destructive: spec.destructive || super::targets::risky(state, spec.id, &target),
                             target,
                             context,
@@ -94,12 +111,7 @@ pub fn parse(id: ActionId, target: &Target, text: &str) -> Result<Target, String
             if *n > MAX_REPLICAS {
                 return Err(format!("at most {MAX_REPLICAS} replicas"));
             }
-            Ok(Target::Scale {
-                namespace: namespace.clone(),
-                kind: kind.clone(),
-                name: name.clone(),
-                replicas: *n,
-            })
+            Ok(Target::Scale { namespace: namespace.clone(), kind: *kind, name: name.clone(), replicas: *n })
         }
         (ActionId::Scale, _, _) => Err("type one number: the replicas".into()),
         (ActionId::EditHpa, Target::Hpa { namespace, name }, [min, max]) => {
@@ -124,7 +136,11 @@ mod tests {
     use super::*;
 
     fn wl() -> Target {
-        Target::Workload { namespace: "storefront".into(), kind: "Deployment".into(), name: "cart".into() }
+        Target::Workload {
+            namespace: "storefront".into(),
+            kind: crate::domain::WorkloadKind::Deployment,
+            name: "cart".into(),
+        }
     }
 
     #[test]
@@ -143,25 +159,29 @@ mod tests {
         assert!(parse(ActionId::EditHpa, &hpa, "x").is_err());
     }
 
+    fn press(s: &mut State, code: KeyCode) -> Effect {
+        key(s, &KeyEvent::new(code, KeyModifiers::NONE))
+    }
+
     #[test]
     fn typing_then_enter_asks_for_confirmation_naming_the_value_and_context() {
         let mut s = State::new("shop-prod", 0);
         open(&mut s, ActionId::Scale, wl());
         for c in "12".chars() {
-            key(&mut s, Key::Char(c));
+            press(&mut s, KeyCode::Char(c));
         }
-        key(&mut s, Key::Backspace);
-        key(&mut s, Key::Char('x'));
-        assert_eq!(key(&mut s, Key::Enter), Effect::None);
+        press(&mut s, KeyCode::Backspace);
+        press(&mut s, KeyCode::Char('x'));
+        assert_eq!(press(&mut s, KeyCode::Enter), Effect::None);
         let Overlay::Confirm(p) = &s.view.overlay else { panic!("{:?}", s.view.overlay) };
         assert_eq!(p.target.describe(), "deployment storefront/cart to 1 replicas");
         assert_eq!(p.context, "shop-prod");
         // A bad value keeps the prompt open with the reason.
         open(&mut s, ActionId::Scale, wl());
-        key(&mut s, Key::Enter);
+        press(&mut s, KeyCode::Enter);
         let Overlay::Value(p) = &s.view.overlay else { panic!() };
         assert!(p.error.is_some());
-        key(&mut s, Key::Esc);
+        press(&mut s, KeyCode::Esc);
         assert_eq!(s.view.overlay, Overlay::None);
     }
 }

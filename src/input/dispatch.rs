@@ -2,38 +2,18 @@
 //! action). Pure: no I/O, so every key path is unit-testable.
 
 use super::alert_commands;
-use super::command::Command;
 use super::pod_keys;
-use super::registry::{self, ActionId};
 pub use super::targets::applies;
 use super::targets::{self, retarget};
 use super::triage;
+use crate::domain::command::Command;
+use crate::domain::registry::{self, ActionId};
+use crate::domain::{Effect, Target};
 use crate::state::view::{
-    AlertsView, Mode, Overlay, Pending, PodsView, Prompt, PromptKind, Target, reveal, row_counts, row_key,
+    AlertsView, Mode, Overlay, Pending, PodsView, Prompt, PromptKind, reveal, row_counts, row_key,
     selected_problem, selected_target, show_pods_view,
 };
 use crate::state::{Level, PaneId, State};
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Effect {
-    None,
-    Quit,
-    Run {
-        action: ActionId,
-        target: Target,
-        context: String,
-    },
-    /// `:theme NAME`: the app loop loads it and draws with it from now on.
-    SetTheme(String),
-    /// `:ctx NAME`: watch another Kubernetes context (the demo has one and says so).
-    SwitchContext(String),
-    /// `:ns NAME` / `:ns all`: watch other namespaces.
-    SwitchNamespace(crate::sources::kube::Scope),
-    /// Ask the Argo CD server for this app's resource tree (the detail's Tree tab).
-    FetchTree(String),
-    /// Start a stream for the open pod view (its watch, a container's log).
-    Stream(crate::state::pod_view::StreamStart),
-}
 
 /// Rows a page key moves.
 pub const PAGE: isize = 10;
@@ -45,9 +25,8 @@ pub fn dispatch(state: &mut State, cmd: Command) -> Effect {
         return match cmd {
             Command::TogglePrune | Command::ToggleDryRun => {
                 super::argo::toggle(p, cmd);
-                let (action, target) = (p.action.clone(), p.target.clone());
-                let risky = registry::by_name(&action)
-                    .is_some_and(|s| s.destructive || targets::risky(state, s.id, &target));
+                let (action, target) = (p.action, p.target.clone());
+                let risky = registry::spec(action).destructive || targets::risky(state, action, &target);
                 if let Overlay::Confirm(p) = &mut state.view.overlay {
                     p.destructive = risky;
                 }
@@ -197,7 +176,7 @@ pub fn confirmation(state: &State, pending: Pending) -> Overlay {
 
 /// The user said yes: run it.
 pub fn confirmed(state: &mut State, p: Pending) -> Effect {
-    let Some(spec) = registry::by_name(&p.action) else { return Effect::None };
+    let spec = registry::spec(p.action);
     state.view.say(state.now, format!("{} {} …", spec.title, p.target.describe()), Level::Accent);
     Effect::Run { action: spec.id, target: p.target, context: p.context }
 }
@@ -322,13 +301,7 @@ fn ask_on(state: &mut State, id: ActionId, target: Target) -> Effect {
         return alert_commands::open_silence_form(state, target);
     }
     if spec.confirm {
-        let pending = Pending {
-            action: spec.name.to_string(),
-            title: spec.title.to_string(),
-            target,
-            context,
-            destructive: spec.destructive,
-        };
+        let pending = Pending { action: id, target, context, destructive: spec.destructive };
         state.view.overlay = confirmation(state, pending);
         Effect::None
     } else {

@@ -2,15 +2,18 @@
 //! filter (applied as it is typed), and typing a target's name to confirm in production.
 //! Pure like `dispatch`: returns the effect for the app loop to carry out.
 
-use super::command::Command;
-use super::dispatch::{Effect, dispatch};
+use crate::domain::command::Command;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::dispatch::dispatch;
 use super::palette::{self, Run};
+use crate::domain::Effect;
 use crate::state::view::{HISTORY_KEPT, Mode, Overlay, PodsView, Prompt, PromptKind};
 use crate::state::{Level, PaneId, State};
 
 /// A key as a prompt sees it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Edit {
+enum Edit {
     Char(char),
     Backspace,
     /// Ctrl-W: the word before the cursor.
@@ -23,6 +26,35 @@ pub enum Edit {
     BackTab,
     Up,
     Down,
+}
+
+/// A key press as a prompt reads it; None for keys a prompt ignores.
+fn decode(ev: &KeyEvent) -> Option<Edit> {
+    let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
+    Some(match ev.code {
+        KeyCode::Char('c') if ctrl => Edit::Esc,
+        KeyCode::Char('w') if ctrl => Edit::DeleteWord,
+        KeyCode::Char('u') if ctrl => Edit::Clear,
+        KeyCode::Char('p') if ctrl => Edit::Up,
+        KeyCode::Char('n') if ctrl => Edit::Down,
+        KeyCode::Char(c) if !ctrl => Edit::Char(c),
+        KeyCode::Backspace => Edit::Backspace,
+        KeyCode::Enter => Edit::Enter,
+        KeyCode::Esc => Edit::Esc,
+        KeyCode::Tab => Edit::Tab,
+        KeyCode::BackTab => Edit::BackTab,
+        KeyCode::Up => Edit::Up,
+        KeyCode::Down => Edit::Down,
+        _ => return None,
+    })
+}
+
+/// A key while a prompt is open.
+pub fn key(state: &mut State, ev: &KeyEvent) -> Effect {
+    match decode(ev) {
+        Some(e) => edit(state, e),
+        None => Effect::None,
+    }
 }
 
 pub fn open(state: &mut State, kind: PromptKind) {
@@ -39,7 +71,7 @@ pub fn open(state: &mut State, kind: PromptKind) {
     state.view.overlay = Overlay::Prompt(Prompt::new(kind, text));
 }
 
-pub fn edit(state: &mut State, e: Edit) -> Effect {
+fn edit(state: &mut State, e: Edit) -> Effect {
     let Overlay::Prompt(p) = &mut state.view.overlay else { return Effect::None };
     if p.kind == PromptKind::Sort {
         state.view.overlay = Overlay::None;
@@ -217,8 +249,8 @@ pub fn run_line(state: &mut State, line: &str) -> Effect {
                 None => "every namespace".to_string(),
             };
             let scope = match &ns {
-                Some(n) => crate::sources::kube::Scope::Namespace(n.clone()),
-                None => crate::sources::kube::Scope::All,
+                Some(n) => crate::domain::Scope::Namespace(n.clone()),
+                None => crate::domain::Scope::All,
             };
             state.view.namespace = ns;
             state.view.say(now, msg, Level::Ok);
@@ -245,7 +277,7 @@ pub fn run_line(state: &mut State, line: &str) -> Effect {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::headless::snapshot::demo_state;
+    use crate::sources::demo::state_at;
 
     fn typed(state: &mut State, line: &str) -> Effect {
         dispatch(state, Command::Palette);
@@ -257,7 +289,7 @@ mod tests {
 
     #[test]
     fn aliases_open_panes_and_views() {
-        let mut s = demo_state(7, 150);
+        let mut s = state_at(7, 150);
         typed(&mut s, "po");
         assert_eq!(s.view.mode, Mode::Full(PaneId::Pods));
         typed(&mut s, "triage");
@@ -271,7 +303,7 @@ mod tests {
 
     #[test]
     fn theme_and_context_reach_the_app_loop_and_ns_narrows() {
-        let mut s = demo_state(7, 150);
+        let mut s = state_at(7, 150);
         assert_eq!(typed(&mut s, "theme light"), Effect::SetTheme("light".into()));
         assert_eq!(typed(&mut s, "ctx shop-dev"), Effect::SwitchContext("shop-dev".into()));
         assert_eq!(typed(&mut s, "ctx shop-prod"), Effect::None);
@@ -285,7 +317,7 @@ mod tests {
 
     #[test]
     fn tab_cycles_completions_and_history_recalls() {
-        let mut s = demo_state(7, 150);
+        let mut s = state_at(7, 150);
         dispatch(&mut s, Command::Palette);
         edit(&mut s, Edit::Char('t'));
         edit(&mut s, Edit::Tab);
@@ -314,7 +346,7 @@ mod tests {
 
     #[test]
     fn filter_applies_as_typed_and_esc_clears() {
-        let mut s = demo_state(7, 150);
+        let mut s = state_at(7, 150);
         dispatch(&mut s, Command::Pane(3));
         dispatch(&mut s, Command::Filter);
         for c in "cart".chars() {
