@@ -2,7 +2,7 @@
 //! to, whether it mutates and needs confirmation. The keymap, the help overlay, the status
 //! hints and the executor all read this one list, so they cannot disagree.
 
-use crate::state::PaneId;
+use super::PaneId;
 
 /// Argo CD's own words when an operation is already running: the source sends them as the
 /// refusal, and input refuses a sync with them before asking.

@@ -9,6 +9,7 @@ pub mod infrastructure;
 pub mod pods;
 pub mod scaling;
 #[cfg(test)]
+#[cfg(test)]
 pub(crate) mod test_support;
 
 use ratatui::Frame;
