@@ -91,7 +91,8 @@ fn frames(state: &mut State, mode: Mode, w: u16, h: u16, n: usize) -> (Duration,
     let mut times = Vec::with_capacity(n);
     for i in 0..n {
         // Move the selection so each frame differs, as scrolling would.
-        state.view.selected[PaneId::Pods.index()] = (i * 37) % state.pods.len().max(1);
+        let row = (i * 37) % state.pods.len().max(1);
+        flightdeck::state::view::select(state, PaneId::Pods, row);
         let t = Instant::now();
         term.draw(|f| ui::draw(f, state, &ui)).unwrap();
         times.push(t.elapsed());

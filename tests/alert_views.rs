@@ -98,7 +98,7 @@ fn silence_form() {
     s.user = "oncall".into();
     dispatch(&mut s, Command::Pane(5));
     let i = s.alerts.items.iter().position(|a| a.name == "HighErrorRate").unwrap();
-    s.view.selected[PaneId::Alerts.index()] = i;
+    flightdeck::state::view::select(&mut s, PaneId::Alerts, i);
     dispatch(&mut s, Command::Action(ActionId::Silence));
     both("silence_form", &s);
 }

@@ -6,7 +6,7 @@ use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Constraint, Layout, Rect};
 
 use crate::config::theme::Role;
-use crate::state::view::{Mode, Overlay, row_counts, row_key};
+use crate::state::view::{Mode, Overlay};
 use crate::state::{PaneId, State};
 use crate::ui::{self, Ui, layout};
 
@@ -64,11 +64,7 @@ pub fn handle(state: &mut State, ev: &MouseEvent, ui: &Ui, size: Rect) -> bool {
 
 fn scroll(state: &mut State, pane: Option<PaneId>, step: isize) {
     match pane {
-        Some(p) => {
-            let rows = row_counts(state)[p.index()];
-            state.view.move_selection(p, step, rows);
-            state.view.anchor[p.index()] = row_key(state, p, state.view.selected(p));
-        }
+        Some(p) => crate::state::view::move_selection(state, p, step),
         None => crate::state::view::move_triage(state, step),
     }
 }
@@ -120,8 +116,9 @@ mod tests {
             .unwrap();
         assert!(handle(&mut s, &click(MouseEventKind::Down(MouseButton::Left), 120, y), &ui, size));
         assert_eq!(s.view.focus, PaneId::Pods);
-        let key = crate::state::view::row_key(&s, PaneId::Pods, s.view.selected(PaneId::Pods)).unwrap();
-        assert!(key.ends_with("rltpg"), "{key}");
+        let key = crate::state::view::row_key(&s, PaneId::Pods, s.view.selected(PaneId::Pods));
+        let Some(crate::state::view::RowKey::Pod(pod)) = key else { panic!("{key:?}") };
+        assert!(pod.name.ends_with("rltpg"), "{pod}");
         // The wheel moves the selection of the pane under the pointer.
         handle(&mut s, &click(MouseEventKind::ScrollDown, 120, y), &ui, size);
         assert_eq!(s.view.selected(PaneId::Pods), 3 + WHEEL as usize);

@@ -71,9 +71,7 @@ impl KubeSwitcher {
             // The old context's apps are not this one's.
             state.argocd = Default::default();
             state.sources.remove(&argocd::source());
-            let pane = crate::state::PaneId::ArgoCd.index();
-            state.view.selected[pane] = 0;
-            state.view.anchor[pane] = None;
+            state.view.reset_selection(crate::state::PaneId::ArgoCd);
             match argocd::start(&a.cfg, Some(handle.clone()), &a.user, self.tx.clone(), a.clock) {
                 Ok((h, g)) => {
                     a.guard = Some(g);

@@ -7,7 +7,7 @@ use crate::domain::command::Command;
 use crate::domain::silence::Matcher;
 use crate::state::alerts::Alert;
 use crate::state::silence_form::SilenceForm;
-use crate::state::view::{AlertsView, Mode, Overlay, row_key};
+use crate::state::view::{AlertsView, Mode, Overlay, select};
 use crate::state::{Level, PaneId, State};
 
 /// Labels a silence should not match on by default: they change between firings or say
@@ -23,7 +23,7 @@ pub fn run(state: &mut State, cmd: Command) {
                 AlertsView::Grouped => AlertsView::List,
                 _ => AlertsView::Grouped,
             };
-            view.selected[PaneId::Alerts.index()] = 0;
+            view.reset_selection(PaneId::Alerts);
         }
         Command::Silences => {
             view.alerts_view = match view.alerts_view {
@@ -32,17 +32,15 @@ pub fn run(state: &mut State, cmd: Command) {
             };
             view.focus = PaneId::Alerts;
             view.mode = Mode::Full(PaneId::Alerts);
-            view.selected[PaneId::Alerts.index()] = 0;
+            view.reset_selection(PaneId::Alerts);
         }
         Command::Jump => {
             if let Err(e) = jump(state) {
                 state.view.say(now, e, Level::Warn);
             }
         }
-        _ => return,
+        _ => {}
     }
-    let pane = PaneId::Alerts;
-    state.view.anchor[pane.index()] = row_key(state, pane, state.view.selected(pane));
 }
 
 fn selected_alert(state: &State) -> Option<&Alert> {
@@ -77,12 +75,9 @@ fn jump(state: &mut State) -> Result<(), String> {
         ),
     };
     let row = row.ok_or_else(|| format!("jump: no {kind} {ns}/{name} in the {} pane", pane.title()))?;
-    let anchor = row_key(state, pane, row);
-    let view = &mut state.view;
-    view.focus = pane;
-    view.mode = Mode::Full(pane);
-    view.selected[pane.index()] = row;
-    view.anchor[pane.index()] = anchor;
+    state.view.focus = pane;
+    state.view.mode = Mode::Full(pane);
+    select(state, pane, row);
     let now = state.now;
     state.view.say(now, format!("{kind} {ns}/{name}"), Level::Accent);
     Ok(())
@@ -137,7 +132,7 @@ mod tests {
     fn at_alert(state: &mut State, name: &str) {
         dispatch(state, Command::Pane(5));
         let i = state.alerts.items.iter().position(|a| a.name == name).expect("alert is firing");
-        state.view.selected[PaneId::Alerts.index()] = i;
+        crate::state::view::select(state, PaneId::Alerts, i);
     }
 
     #[test]
@@ -191,7 +186,7 @@ mod tests {
         let Some(i) = s.alerts.items.iter().position(|a| a.source.contains("cloudwatch")) else {
             panic!("the demo has a CloudWatch alarm")
         };
-        s.view.selected[PaneId::Alerts.index()] = i;
+        crate::state::view::select(&mut s, PaneId::Alerts, i);
         dispatch(&mut s, Command::Action(ActionId::Silence));
         assert_eq!(s.view.overlay, Overlay::None);
         assert!(s.view.status.unwrap().text.contains("CloudWatch alarms are not silenced"));
@@ -203,7 +198,7 @@ mod tests {
         dispatch(&mut s, Command::Pane(5));
         dispatch(&mut s, Command::GroupAlerts);
         let i = s.alerts.groups().iter().position(|g| g.name == "KubePodCrashLooping").unwrap();
-        s.view.selected[PaneId::Alerts.index()] = i;
+        crate::state::view::select(&mut s, PaneId::Alerts, i);
         dispatch(&mut s, Command::Action(ActionId::Silence));
         let Overlay::Silence(f) = &s.view.overlay else { panic!("form open") };
         assert!(f.matchers.contains(r#"deployment="cart""#), "{}", f.matchers);

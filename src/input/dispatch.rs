@@ -10,13 +10,26 @@ use crate::domain::command::Command;
 use crate::domain::registry::{self, ActionId};
 use crate::domain::{Effect, Target};
 use crate::state::view::{
-    AlertsView, Mode, Overlay, Pending, PodsView, Prompt, PromptKind, reveal, row_counts, row_key,
+    AlertsView, Mode, Overlay, Pending, PodsView, Prompt, PromptKind, move_selection, reveal,
     selected_problem, selected_target, show_pods_view,
 };
 use crate::state::{Level, PaneId, State};
 
 /// Rows a page key moves.
 pub const PAGE: isize = 10;
+
+/// How far a movement command moves a selection (Top and Bottom as far as it goes).
+pub fn step_of(cmd: Command) -> Option<isize> {
+    Some(match cmd {
+        Command::Up => -1,
+        Command::Down => 1,
+        Command::PageUp => -PAGE,
+        Command::PageDown => PAGE,
+        Command::Top => isize::MIN / 2,
+        Command::Bottom => isize::MAX / 2,
+        _ => return None,
+    })
+}
 
 pub fn dispatch(state: &mut State, cmd: Command) -> Effect {
     let view = &mut state.view;
@@ -69,9 +82,7 @@ pub fn dispatch(state: &mut State, cmd: Command) -> Effect {
     {
         return effect;
     }
-    let view = &mut state.view;
-    let pane = view.active_pane();
-    let rows = row_counts(state)[pane.index()];
+    let pane = state.view.active_pane();
     let view = &mut state.view;
     match cmd {
         Command::Quit => return Effect::Quit,
@@ -110,19 +121,20 @@ pub fn dispatch(state: &mut State, cmd: Command) -> Effect {
             }
         }
         Command::Open => view.mode = Mode::Full(view.focus),
-        Command::Up => view.move_selection(pane, -1, rows),
-        Command::Down => view.move_selection(pane, 1, rows),
-        Command::PageUp => view.move_selection(pane, -PAGE, rows),
-        Command::PageDown => view.move_selection(pane, PAGE, rows),
-        Command::Top => view.move_selection(pane, isize::MIN / 2, rows),
-        Command::Bottom => view.move_selection(pane, isize::MAX / 2, rows),
+        Command::Up
+        | Command::Down
+        | Command::PageUp
+        | Command::PageDown
+        | Command::Top
+        | Command::Bottom => {
+            move_selection(state, pane, step_of(cmd).unwrap_or(0));
+        }
         Command::Confirm | Command::TogglePrune | Command::ToggleDryRun => {}
         Command::Triage => {
             // Opening triage starts at the worst problem, whatever was selected last time.
             view.mode = Mode::Triage;
             view.overlay = Overlay::None;
-            view.triage_selected = 0;
-            view.triage_anchor = None;
+            view.reset_triage();
             crate::state::view::move_triage(state, 0);
             return Effect::None;
         }
@@ -159,8 +171,6 @@ pub fn dispatch(state: &mut State, cmd: Command) -> Effect {
         // The pod screens' keys where no pod is open (`pod_keys` took them otherwise).
         _ => return Effect::None,
     }
-    // The user moved the cursor: it now follows the row it is on.
-    state.view.anchor[pane.index()] = row_key(state, pane, state.view.selected(pane));
     super::argo::tree_to_fetch(state, cmd)
 }
 
@@ -184,13 +194,11 @@ pub fn confirmed(state: &mut State, p: Pending) -> Effect {
 /// Keys in the triage view: moving over its rows, Enter to the subject's pane, the row's fix.
 /// `None` for the commands that work as everywhere else.
 fn triage_command(state: &mut State, cmd: Command) -> Option<Effect> {
-    let step = match cmd {
-        Command::Up => -1,
-        Command::Down => 1,
-        Command::PageUp => -PAGE,
-        Command::PageDown => PAGE,
-        Command::Top => isize::MIN / 2,
-        Command::Bottom => isize::MAX / 2,
+    if let Some(step) = step_of(cmd) {
+        crate::state::view::move_triage(state, step);
+        return Some(Effect::None);
+    }
+    match cmd {
         Command::Open => {
             let problem = selected_problem(state)?;
             let target = problem.subject_target().cloned();
@@ -203,7 +211,7 @@ fn triage_command(state: &mut State, cmd: Command) -> Option<Effect> {
                 state.view.focus = p;
                 state.view.mode = Mode::Full(p);
             }
-            return Some(Effect::None);
+            Some(Effect::None)
         }
         Command::Back | Command::Cancel => {
             if state.view.triage_filter.is_some() {
@@ -211,13 +219,13 @@ fn triage_command(state: &mut State, cmd: Command) -> Option<Effect> {
             } else {
                 state.view.mode = Mode::Overview;
             }
-            return Some(Effect::None);
+            Some(Effect::None)
         }
         Command::Sort => {
             // Triage's order is its point: worst first.
             let msg = "triage is ranked worst first; o sorts the panes (Enter goes to one)";
             state.view.say(state.now, msg, Level::Muted);
-            return Some(Effect::None);
+            Some(Effect::None)
         }
         Command::Fix => {
             let now = state.now;
@@ -230,7 +238,7 @@ fn triage_command(state: &mut State, cmd: Command) -> Option<Effect> {
                 state.view.say(now, format!("{}: {why}", problem.subject), Level::Warn);
                 return Some(Effect::None);
             };
-            return Some(ask_on(state, spec.id, target));
+            Some(ask_on(state, spec.id, target))
         }
         Command::Action(id) => {
             let spec = registry::spec(id);
@@ -248,12 +256,10 @@ fn triage_command(state: &mut State, cmd: Command) -> Option<Effect> {
                 );
                 return Some(Effect::None);
             };
-            return Some(ask_on(state, id, target));
+            Some(ask_on(state, id, target))
         }
-        _ => return None,
-    };
-    crate::state::view::move_triage(state, step);
-    Some(Effect::None)
+        _ => None,
+    }
 }
 
 /// Start an action on the selected row: refuse it, ask first, or run it.

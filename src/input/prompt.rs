@@ -184,8 +184,7 @@ fn sort_by(state: &mut State, c: char) {
     let slot = &mut state.view.sorts[pane.index()];
     let reversed = matches!(slot, Some((k, false)) if *k == c);
     *slot = Some((c, reversed));
-    state.view.selected[pane.index()] = 0;
-    state.view.anchor[pane.index()] = None;
+    state.view.reset_selection(pane);
     let dir = if reversed { "descending" } else { "ascending" };
     state.view.say(now, format!("{} sorted by {name}, {dir}", pane.title()), Level::Muted);
 }

@@ -98,7 +98,7 @@ mod tests {
 
     fn select(s: &mut State, name: &str) {
         let i = crate::state::rows::workloads(s).iter().position(|w| w.name == name).unwrap();
-        s.view.selected[PaneId::Pods.index()] = i;
+        crate::state::view::select(s, PaneId::Pods, i);
     }
 
     #[test]
@@ -179,7 +179,7 @@ mod tests {
         // A sync asks with `y`; with prune on, `y` leads to typing the app's name.
         dispatch(&mut s, Command::Pane(2));
         let cart = crate::state::rows::apps(&s).iter().position(|(_, a)| a.name == "services-cart").unwrap();
-        s.view.selected[PaneId::ArgoCd.index()] = cart;
+        crate::state::view::select(&mut s, PaneId::ArgoCd, cart);
         dispatch(&mut s, Command::Action(ActionId::Sync));
         assert!(matches!(&s.view.overlay, Overlay::Confirm(p) if !p.destructive), "{:?}", s.view.overlay);
         dispatch(&mut s, Command::TogglePrune);
@@ -198,8 +198,6 @@ mod tests {
         let pod = selected_target(&s, PaneId::Pods).unwrap();
         dispatch(&mut s, Command::Workloads);
         select(&mut s, "pgbouncer");
-        s.view.anchor[PaneId::Pods.index()] =
-            crate::state::view::row_key(&s, PaneId::Pods, s.view.selected(PaneId::Pods));
         dispatch(&mut s, Command::Back);
         assert_eq!(selected_target(&s, PaneId::Pods), Some(pod.clone()), "Esc: back on the pod it left");
         dispatch(&mut s, Command::Workloads);

@@ -288,8 +288,7 @@ impl State {
         }
         self.pod_data = pod_view::PodData::default();
         for pane in [PaneId::Infrastructure, PaneId::Pods, PaneId::Scaling] {
-            self.view.selected[pane.index()] = 0;
-            self.view.anchor[pane.index()] = None;
+            self.view.reset_selection(pane);
         }
     }
 

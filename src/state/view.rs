@@ -134,13 +134,15 @@ pub const STATUS_TTL_MS: i64 = 8_000;
 pub struct View {
     pub mode: Mode,
     pub focus: PaneId,
-    pub selected: [usize; 6],
+    /// Each pane's selected row; set only through `selection::select` and the moves there, so
+    /// it and its anchor never disagree.
+    selected: [usize; 6],
     /// The identity of each pane's selected row, so the selection follows its row when the
     /// order changes (a fixed app moves down the tree; the cursor goes with it, as in k9s).
-    pub anchor: [Option<String>; 6],
+    anchor: [Option<RowKey>; 6],
     /// The triage view's selected row and its identity (a problem's key).
-    pub triage_selected: usize,
-    pub triage_anchor: Option<String>,
+    triage_selected: usize,
+    triage_anchor: Option<String>,
     /// The triage view's `/` filter.
     pub triage_filter: Option<String>,
     pub overlay: Overlay,
@@ -158,7 +160,7 @@ pub struct View {
     pub alerts_view: AlertsView,
     pub pods_view: PodsView,
     /// The row the other Pods view was on, to go back to it.
-    pub pods_other_anchor: Option<String>,
+    pods_other_anchor: Option<RowKey>,
     /// What the full Argo CD pane's detail area shows, and how far its text is scrolled.
     pub app_detail: AppDetail,
     /// The pod open in the detail or log view.
@@ -226,8 +228,7 @@ impl View {
             Mode::Triage => {
                 if self.triage_filter != filter {
                     self.triage_filter = filter;
-                    self.triage_selected = 0;
-                    self.triage_anchor = None;
+                    self.reset_triage();
                 }
             }
             // In a pod's screens `/` searches the text; nothing is filtered out.
@@ -248,8 +249,7 @@ impl View {
     pub fn set_filter(&mut self, pane: PaneId, filter: Option<String>) {
         if self.filters[pane.index()] != filter {
             self.filters[pane.index()] = filter;
-            self.selected[pane.index()] = 0;
-            self.anchor[pane.index()] = None;
+            self.reset_selection(pane);
         }
     }
 
@@ -257,10 +257,21 @@ impl View {
         self.selected[pane.index()]
     }
 
-    pub fn move_selection(&mut self, pane: PaneId, delta: isize, rows: usize) {
-        let cur = self.selected[pane.index()] as isize;
-        let max = rows.saturating_sub(1) as isize;
-        self.selected[pane.index()] = (cur + delta).clamp(0, max.max(0)) as usize;
+    /// The triage view's selected row.
+    pub fn triage_selected(&self) -> usize {
+        self.triage_selected
+    }
+
+    /// Back to a pane's first row, following nothing (a new filter, sort, list or context).
+    pub fn reset_selection(&mut self, pane: PaneId) {
+        self.selected[pane.index()] = 0;
+        self.anchor[pane.index()] = None;
+    }
+
+    /// Back to triage's first (worst) row.
+    pub fn reset_triage(&mut self) {
+        self.triage_selected = 0;
+        self.triage_anchor = None;
     }
 
     pub fn clamp_selection(&mut self, rows: &[usize; 6]) {

@@ -3,6 +3,7 @@
 //! between views (triage, a jump, the Pods pane's two lists).
 
 use super::{AlertsView, Mode, PodsView, Target};
+use crate::domain::PodKey;
 use crate::state::{PaneId, State};
 
 /// Selectable rows per pane, in pane order (as filtered and sorted).
@@ -30,51 +31,87 @@ fn alert_rows(state: &State) -> usize {
     }
 }
 
-/// A stable identity for row `i` of a pane.
-pub fn row_key(state: &State, pane: PaneId, i: usize) -> Option<String> {
+/// A row's identity in its pane, so the selection can follow its row when the order changes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RowKey {
+    Node(String),
+    App(String),
+    Pod(PodKey),
+    /// `namespace/kind/name`, as `Workload::key`.
+    Workload(String),
+    /// `namespace/name`, as `Hpa::key`.
+    Hpa(String),
+    /// An alert's fingerprint.
+    Alert(String),
+    /// The alertname a grouped row stands for.
+    AlertGroup(String),
+    Silence(String),
+    /// A Cost Explorer service.
+    Service(String),
+}
+
+/// The identity of row `i` of a pane.
+pub fn row_key(state: &State, pane: PaneId, i: usize) -> Option<RowKey> {
     use crate::state::rows;
     match pane {
-        PaneId::Infrastructure => rows::nodes(state).get(i).map(|n| n.name.clone()),
-        PaneId::ArgoCd => rows::apps(state).get(i).map(|(_, a)| a.name.clone()),
+        PaneId::Infrastructure => rows::nodes(state).get(i).map(|n| RowKey::Node(n.name.clone())),
+        PaneId::ArgoCd => rows::apps(state).get(i).map(|(_, a)| RowKey::App(a.name.clone())),
         PaneId::Pods => match state.view.pods_view {
-            PodsView::Pods => rows::pod_order(state).get(i).map(|k| k.to_string()),
-            PodsView::Workloads => rows::workloads(state).get(i).map(|w| w.key()),
+            PodsView::Pods => rows::pod_order(state).get(i).map(|k| RowKey::Pod(k.clone())),
+            PodsView::Workloads => rows::workloads(state).get(i).map(|w| RowKey::Workload(w.key())),
         },
-        PaneId::Scaling => rows::hpas(state).get(i).map(|h| h.key()),
+        PaneId::Scaling => rows::hpas(state).get(i).map(|h| RowKey::Hpa(h.key())),
         PaneId::Alerts => match state.view.alerts_view {
-            AlertsView::List => rows::alerts(state).get(i).map(|a| a.fingerprint.clone()),
-            AlertsView::Grouped => state.alerts.groups().get(i).map(|g| format!("group:{}", g.name)),
-            AlertsView::Silences => state.alerts.silences.get(i).map(|s| format!("silence:{}", s.id)),
+            AlertsView::List => rows::alerts(state).get(i).map(|a| RowKey::Alert(a.fingerprint.clone())),
+            AlertsView::Grouped => {
+                state.alerts.groups().get(i).map(|g| RowKey::AlertGroup(g.name.to_string()))
+            }
+            AlertsView::Silences => state.alerts.silences.get(i).map(|s| RowKey::Silence(s.id.clone())),
         },
-        PaneId::Cost => rows::services(state).into_iter().nth(i).map(|s| s.0),
+        PaneId::Cost => rows::services(state).into_iter().nth(i).map(|s| RowKey::Service(s.0)),
     }
 }
 
-/// Where the row with this identity is now.
-pub fn find_row(state: &State, pane: PaneId, key: &str) -> Option<usize> {
+/// Where the row with this identity is now in the pane as it shows.
+pub fn find_row(state: &State, pane: PaneId, key: &RowKey) -> Option<usize> {
     use crate::state::rows;
-    match pane {
-        PaneId::Infrastructure => rows::nodes(state).iter().position(|n| n.name == key),
-        PaneId::ArgoCd => rows::apps(state).iter().position(|(_, a)| a.name == key),
-        PaneId::Pods if state.view.pods_view == PodsView::Workloads => {
-            rows::workloads(state).iter().position(|w| w.key() == key)
+    match (pane, key) {
+        (PaneId::Infrastructure, RowKey::Node(n)) => rows::nodes(state).iter().position(|x| &x.name == n),
+        (PaneId::ArgoCd, RowKey::App(a)) => rows::apps(state).iter().position(|(_, x)| &x.name == a),
+        (PaneId::Pods, RowKey::Workload(k)) if state.view.pods_view == PodsView::Workloads => {
+            rows::workloads(state).iter().position(|w| &w.key() == k)
         }
-        PaneId::Pods => {
-            let (ns, name) = key.split_once('/')?;
-            rows::pod_order(state).iter().position(|k| k.namespace == ns && k.name == name)
+        (PaneId::Pods, RowKey::Pod(k)) if state.view.pods_view == PodsView::Pods => {
+            rows::pod_order(state).iter().position(|x| x == k)
         }
-        PaneId::Scaling => rows::hpas(state).iter().position(|h| h.key() == key),
-        PaneId::Alerts => match state.view.alerts_view {
-            AlertsView::List => rows::alerts(state).iter().position(|a| a.fingerprint == key),
-            AlertsView::Grouped => {
-                state.alerts.groups().iter().position(|g| Some(g.name) == key.strip_prefix("group:"))
-            }
-            AlertsView::Silences => {
-                state.alerts.silences.iter().position(|s| Some(s.id.as_str()) == key.strip_prefix("silence:"))
-            }
-        },
-        PaneId::Cost => rows::services(state).iter().position(|s| s.0 == key),
+        (PaneId::Scaling, RowKey::Hpa(k)) => rows::hpas(state).iter().position(|h| &h.key() == k),
+        (PaneId::Alerts, RowKey::Alert(f)) if state.view.alerts_view == AlertsView::List => {
+            rows::alerts(state).iter().position(|a| &a.fingerprint == f)
+        }
+        (PaneId::Alerts, RowKey::AlertGroup(n)) if state.view.alerts_view == AlertsView::Grouped => {
+            state.alerts.groups().iter().position(|g| g.name == n)
+        }
+        (PaneId::Alerts, RowKey::Silence(id)) if state.view.alerts_view == AlertsView::Silences => {
+            state.alerts.silences.iter().position(|s| &s.id == id)
+        }
+        (PaneId::Cost, RowKey::Service(name)) => rows::services(state).iter().position(|s| &s.0 == name),
+        _ => None,
     }
+}
+
+/// The one way a pane's selection is set: the row and its identity together, so it follows
+/// that row from now on.
+pub fn select(state: &mut State, pane: PaneId, row: usize) {
+    state.view.selected[pane.index()] = row;
+    state.view.anchor[pane.index()] = row_key(state, pane, row);
+}
+
+/// Move a pane's selection by `delta` rows, clamped to the rows it has.
+pub fn move_selection(state: &mut State, pane: PaneId, delta: isize) {
+    let rows = row_counts(state)[pane.index()];
+    let cur = state.view.selected(pane) as isize;
+    let max = rows.saturating_sub(1) as isize;
+    select(state, pane, cur.saturating_add(delta).clamp(0, max.max(0)) as usize);
 }
 
 /// After data changed: move each selection to where its row went, clamp, and re-anchor.
@@ -82,7 +119,7 @@ pub fn follow_selection(state: &mut State) {
     for pane in PaneId::ALL {
         let i = pane.index();
         if let Some(key) = state.view.anchor[i].clone()
-            && row_key(state, pane, state.view.selected[i]).as_deref() != Some(key.as_str())
+            && row_key(state, pane, state.view.selected[i]).as_ref() != Some(&key)
             && let Some(j) = find_row(state, pane, &key)
         {
             state.view.selected[i] = j;
@@ -128,9 +165,11 @@ pub fn move_triage(state: &mut State, step: isize) {
 /// Returns false when no pane has that row (it went away).
 pub fn reveal(state: &mut State, target: &Target) -> bool {
     let (pane, key) = match target {
-        Target::Node(n) => (PaneId::Infrastructure, n.clone()),
-        Target::App(a) | Target::AppSync { name: a, .. } => (PaneId::ArgoCd, a.clone()),
-        Target::Pod { namespace, name } => (PaneId::Pods, format!("{namespace}/{name}")),
+        Target::Node(n) => (PaneId::Infrastructure, RowKey::Node(n.clone())),
+        Target::App(a) | Target::AppSync { name: a, .. } => (PaneId::ArgoCd, RowKey::App(a.clone())),
+        Target::Pod { namespace, name } => {
+            (PaneId::Pods, RowKey::Pod(PodKey::new(namespace.as_str(), name.as_str())))
+        }
         Target::Workload { namespace, kind, name }
             if let Some(w) = state
                 .workloads
@@ -138,7 +177,7 @@ pub fn reveal(state: &mut State, target: &Target) -> bool {
                 .find(|w| w.namespace == *namespace && w.name == *name && w.kind == *kind) =>
         {
             state.view.pods_view = PodsView::Workloads;
-            (PaneId::Pods, w.key())
+            (PaneId::Pods, RowKey::Workload(w.key()))
         }
         Target::Workload { namespace, name, .. } => {
             // Without workload rows (not watched): the workload's first pod in the Pods
@@ -149,28 +188,26 @@ pub fn reveal(state: &mut State, target: &Target) -> bool {
                 .iter_ordered()
                 .find(|p| p.namespace == *namespace && p.owner.as_ref().is_some_and(|o| o.name == *name));
             match owned {
-                Some(p) => (PaneId::Pods, format!("{}/{}", p.namespace, p.name)),
+                Some(p) => (PaneId::Pods, RowKey::Pod(p.key())),
                 None => return false,
             }
         }
         Target::Hpa { namespace, name } | Target::HpaLimits { namespace, name, .. } => {
-            (PaneId::Scaling, format!("{namespace}/{name}"))
+            (PaneId::Scaling, RowKey::Hpa(format!("{namespace}/{name}")))
         }
         Target::Alert { fingerprint, .. } => {
             // Alerts are rows of the list view.
             state.view.alerts_view = AlertsView::List;
-            (PaneId::Alerts, fingerprint.clone())
+            (PaneId::Alerts, RowKey::Alert(fingerprint.clone()))
         }
         Target::Silence { .. } | Target::NewSilence(_) | Target::CostData | Target::Scale { .. } => {
             return false;
         }
     };
     let Some(i) = find_row(state, pane, &key) else { return false };
-    let view = &mut state.view;
-    view.mode = Mode::Full(pane);
-    view.focus = pane;
-    view.selected[pane.index()] = i;
-    view.anchor[pane.index()] = Some(key);
+    state.view.mode = Mode::Full(pane);
+    state.view.focus = pane;
+    select(state, pane, i);
     true
 }
 
@@ -221,6 +258,5 @@ pub fn show_pods_view(state: &mut State, to: PodsView) {
     state.view.pods_view = to;
     state.view.filters[i] = None;
     let row = back.and_then(|k| find_row(state, PaneId::Pods, &k)).unwrap_or(0);
-    state.view.selected[i] = row;
-    state.view.anchor[i] = row_key(state, PaneId::Pods, row);
+    select(state, PaneId::Pods, row);
 }

@@ -110,7 +110,7 @@ pub fn no_control(buf: &Buffer) -> bool {
 pub fn full(mut state: State, pane: PaneId, selected: usize) -> State {
     state.view.mode = Mode::Full(pane);
     state.view.focus = pane;
-    state.view.selected[pane.index()] = selected;
+    crate::state::view::select(&mut state, pane, selected);
     state
 }
 

@@ -133,7 +133,7 @@ fn draw_table(f: &mut Frame, area: Rect, state: &State, ui: &Ui) {
     let specs: Vec<Spec<Col>> =
         COLS.iter().copied().filter(|c| !(state.readonly && c.0 == Col::Fix)).collect();
     let cols = table::pick(&specs, area.width);
-    let win = Window::new(area, true, problems.len(), state.view.triage_selected, true);
+    let win = Window::new(area, true, problems.len(), state.view.triage_selected(), true);
     let rows = problems[win.start..win.end].iter().enumerate().map(|(i, p)| {
         let cells = cols.iter().map(|&(c, _, w)| {
             let w = w as usize;

@@ -262,11 +262,7 @@ impl World {
             .enumerate()
             .map(|(i, w)| {
                 let pods = || self.pods.iter().filter(move |p| p.wl == i && p.active());
-                let kind = match w.kind {
-                    WorkloadKind::Deployment => WorkloadKind::Deployment,
-                    WorkloadKind::StatefulSet => WorkloadKind::StatefulSet,
-                    WorkloadKind::DaemonSet => WorkloadKind::DaemonSet,
-                };
+                let kind = w.kind;
                 let desired =
                     if w.kind == WorkloadKind::DaemonSet { self.nodes.len() as u32 } else { w.replicas };
                 let ready = pods().filter(|p| p.ready()).count() as u32;
