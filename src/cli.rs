@@ -60,9 +60,9 @@ pub struct Common {
 
 #[derive(Subcommand, Debug)]
 pub enum Cmd {
-    /// Poll every configured source once and print the store.
+    /// Poll every configured source once and print each source's state and the problems.
     Status {
-        /// Print JSON (the only format).
+        /// Print the store as JSON instead of a table.
         #[arg(long)]
         json: bool,
         /// Give up on sources that have not answered after this many seconds.
@@ -155,7 +155,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             rt.block_on(app::run(settings))?;
             Ok(ExitCode::SUCCESS)
         }
-        Some(Cmd::Status { json: _, timeout }) => rt.block_on(headless::status::run(&settings, timeout)),
+        Some(Cmd::Status { json, timeout }) => rt.block_on(headless::status::run(&settings, timeout, json)),
         Some(Cmd::Snapshot { pane, size, format, output, at, timeout }) => {
             let req = headless::snapshot::Request { pane, size, format, output, at, timeout };
             rt.block_on(headless::snapshot::run(&settings, &req))

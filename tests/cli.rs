@@ -45,6 +45,24 @@ fn status_json_on_the_demo_reports_every_source_ok() {
 }
 
 #[test]
+fn status_without_json_prints_a_table_of_sources_and_one_line_per_problem() {
+    let out = flightdeck(&["status", "--demo", "--timeout", "10"], &[]);
+    assert!(out.status.success(), "exit {:?}: {}", out.status, stderr(&out));
+    let text = stdout(&out);
+    assert!(serde_json::from_str::<serde_json::Value>(&text).is_err(), "a table, not JSON: {text}");
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with("context shop-prod · "), "{text}");
+    assert!(lines[2].starts_with("SOURCE") && lines[2].ends_with("STATE        AGE  ERROR"), "{text}");
+    let sources: Vec<&str> = lines[3..].iter().take_while(|l| !l.is_empty()).copied().collect();
+    assert_eq!(sources.len(), 6, "{text}");
+    assert!(sources.iter().all(|l| l.split_whitespace().nth(1) == Some("ok")), "{text}");
+    // The demo is quiet at the start: the table ends with how many problems there are.
+    let count = lines.iter().find(|l| l.ends_with("problems") || l.ends_with("problem")).expect("a count");
+    let n: usize = count.split_whitespace().next().unwrap().parse().unwrap();
+    assert_eq!(lines.len(), 3 + sources.len() + 2 + n, "{text}");
+}
+
+#[test]
 fn status_without_any_source_fails_and_says_why() {
     let out = flightdeck(&["status", "--json", "--timeout", "1"], &[]);
     assert_eq!(out.status.code(), Some(1));

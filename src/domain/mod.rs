@@ -47,6 +47,17 @@ impl Level {
             Level::Crit => "✖",
         }
     }
+
+    /// The level in a word, for badges and plain-text output.
+    pub fn word(self) -> &'static str {
+        match self {
+            Level::Ok => "ok",
+            Level::Muted => "—",
+            Level::Accent => "busy",
+            Level::Warn => "warn",
+            Level::Crit => "crit",
+        }
+    }
 }
 
 /// The six panes, in the order of their number keys.

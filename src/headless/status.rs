@@ -1,15 +1,23 @@
-//! `flightdeck status --json`: the store as JSON, for scripts and monitoring checks.
+//! `flightdeck status`: every source polled once, then a table a person reads (each source's
+//! state, age and error; one line per problem) or, with `--json`, the store for scripts and
+//! monitoring checks. Exits 1 when a source is failing or none is configured.
 
 use std::process::ExitCode;
 
 use serde_json::{Value, json};
 
 use crate::app::Settings;
-use crate::state::{State, UnixMs};
+use crate::domain::format;
+use crate::domain::text::{clean, pad};
+use crate::state::{SourceState, State, UnixMs};
 
-pub async fn run(settings: &Settings, timeout: f64) -> anyhow::Result<ExitCode> {
+pub async fn run(settings: &Settings, timeout: f64, json: bool) -> anyhow::Result<ExitCode> {
     let state = super::collect(settings, timeout).await?;
-    println!("{}", serde_json::to_string_pretty(&to_json(&state))?);
+    if json {
+        println!("{}", serde_json::to_string_pretty(&to_json(&state))?);
+    } else {
+        print!("{}", to_table(&state));
+    }
     if !state.sources.values().any(|e| e.health.enabled) {
         eprintln!("flightdeck: no source is configured; run with --demo, or see `flightdeck config default`");
         for (id, e) in &state.sources {
@@ -50,4 +58,100 @@ pub fn to_json(state: &State) -> Value {
         "alerts": state.alerts,
         "cost": state.cost,
     })
+}
+
+/// The sources as a table (source, state, age, error), then one line per problem, worst first.
+pub fn to_table(state: &State) -> String {
+    let mut out = format!("context {} · {}\n\n", clean(&state.context), rfc3339(state.now));
+    let width = state.sources.keys().map(|id| id.as_str().chars().count()).max().unwrap_or(6).max(6);
+    out.push_str(&format!("{}  {:<8}  {:>6}  ERROR\n", pad("SOURCE", width), "STATE", "AGE"));
+    for (id, e) in &state.sources {
+        let st = e.health.state(state.now);
+        // A watch that is healthy is live, whenever it last had news.
+        let age = match (st, e.health.interval_ms, e.health.last_success) {
+            (SourceState::Ok, 0, _) => "live".to_string(),
+            (_, _, Some(t)) => format::age(state.now, t),
+            (_, _, None) => "—".to_string(),
+        };
+        let error = match st {
+            SourceState::Ok | SourceState::Pending => String::new(),
+            _ => one_line(e.health.last_error.as_deref().unwrap_or("")),
+        };
+        let line = format!("{}  {:<8}  {age:>6}  {error}", pad(id.as_str(), width), state_word(st));
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    let problems = &state.triage.problems;
+    out.push_str(&format!("\n{} problem{}\n", problems.len(), if problems.len() == 1 { "" } else { "s" }));
+    for p in problems {
+        let line = format!(
+            "{} {:<4}  {:<9}  {}  {}",
+            p.level.symbol(),
+            p.level.word(),
+            p.category.label(),
+            one_line(&p.subject),
+            one_line(&p.detail)
+        );
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn state_word(s: SourceState) -> &'static str {
+    match s {
+        SourceState::Pending => "pending",
+        SourceState::Ok => "ok",
+        SourceState::Error => "error",
+        SourceState::Stale => "stale",
+        SourceState::Disabled => "disabled",
+    }
+}
+
+/// Cluster text on one line of a terminal: control characters shown, not obeyed.
+fn one_line(s: &str) -> String {
+    clean(&s.replace('\n', " ")).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::SourceId;
+    use crate::state::{Message, PaneId, update};
+
+    #[test]
+    fn the_table_names_each_source_its_state_age_and_error_and_each_problem() {
+        let mut s = State::new("shop-dev", 1_800_000_000_000);
+        let reg = |id: &str, interval_ms| Message::Register {
+            source: SourceId::new(id),
+            interval_ms,
+            feeds: vec![PaneId::Pods],
+        };
+        update(&mut s, reg("kube/pods", 0));
+        update(&mut s, reg("alertmanager/prod", 15_000));
+        let at = s.now - 5_000;
+        update(
+            &mut s,
+            Message::Data {
+                source: SourceId::new("kube/pods"),
+                at,
+                data: crate::state::Data::Events(vec![]),
+            },
+        );
+        let error = "unauthorized (401)\n\x1b[31mretrying".to_string();
+        update(&mut s, Message::Failed { source: SourceId::new("alertmanager/prod"), at, error });
+        s.finish_batch();
+        let table = to_table(&s);
+        let lines: Vec<&str> = table.lines().collect();
+        assert_eq!(lines[2], "SOURCE             STATE        AGE  ERROR", "{table}");
+        assert_eq!(
+            lines[3], "alertmanager/prod  error          —  unauthorized (401) ␛[31mretrying",
+            "{table}"
+        );
+        assert_eq!(lines[4], "kube/pods          ok          live", "{table}");
+        // The failing source is a problem of its own.
+        assert_eq!(lines[6], "1 problem", "{table}");
+        assert!(lines[7].starts_with("✖ crit  source") && lines[7].contains("alertmanager/prod"), "{table}");
+        assert!(!table.contains('\x1b'), "{table}");
+    }
 }

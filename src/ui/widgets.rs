@@ -22,13 +22,7 @@ pub fn level_symbol(level: Level) -> &'static str {
 }
 
 pub fn level_word(level: Level) -> &'static str {
-    match level {
-        Level::Ok => "ok",
-        Level::Muted => "—",
-        Level::Accent => "busy",
-        Level::Warn => "warn",
-        Level::Crit => "crit",
-    }
+    level.word()
 }
 
 pub fn header(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
