@@ -121,6 +121,15 @@ fn main() {
     println!("first frame, demo world built and drawn headless: {:.2} ms", t.elapsed().as_secs_f64() * 1e3);
     let (m, _) = frames(&mut first, Mode::Overview, 160, 48, n_frames);
     println!("overview, demo world (~120 pods):       median {:>8.3} ms", m.as_secs_f64() * 1e3);
+    // The demo world's cost: an hour of simulated time, stepped and published as the feed does.
+    let t = Instant::now();
+    let (_, msgs) =
+        flightdeck::sources::demo::run_headless(11, flightdeck::sources::demo::FIXED_EPOCH, 3_600);
+    println!(
+        "demo world, one simulated hour stepped:  {:>8.1} ms ({} messages)",
+        t.elapsed().as_secs_f64() * 1e3,
+        msgs.len()
+    );
 
     for n in [10_000usize, 50_000] {
         let before = rss_kib();

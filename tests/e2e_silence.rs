@@ -16,18 +16,12 @@ fn the_demo_alert_is_silenced_from_the_form_and_audited() {
     let t = Tmux::start(160, 48);
     t.type_line(&format!("USER=oncall {}", flightdeck_line(dir.path(), "--demo --seed 7 --speed 20")));
     t.wait_for("HighErrorRate firing", Duration::from_secs(60), |s| s.contains("HighErrorRate"));
-    // The selection follows its row as alerts arrive, so start from the top of the list.
-    t.keys(&["5", "Home"]);
-    std::thread::sleep(Duration::from_millis(500));
-    // The detail under the table shows the selected alert: move down until it is HighErrorRate.
-    let selected = |s: &str| s.contains("HighErrorRate  firing since");
-    for _ in 0..8 {
-        if selected(&t.screen()) {
-            break;
-        }
-        t.keys(&["j"]);
-        std::thread::sleep(Duration::from_millis(300));
-    }
+    // Narrow the list to the alert with `/`, as a user picks one row out of many; the first
+    // row is then the one to silence.
+    t.keys(&["5"]);
+    t.wait_for("the Alerts pane", WAIT, |s| s.contains("firing since"));
+    t.keys(&["/", "HighErrorRate", "Enter", "Home"]);
+    let selected = |s: &str| s.contains("/HighErrorRate") && s.contains("HighErrorRate  firing since");
     t.wait_for("HighErrorRate selected", WAIT, selected);
 
     t.keys(&["s"]);

@@ -171,14 +171,6 @@ impl Alerts {
         self.silences = all;
     }
 
-    /// Forget a source: its rows go at once (a context switch must leave nothing stale).
-    pub fn clear_source(&mut self, source: &str) {
-        self.by_source.remove(source);
-        self.silences_by_source.remove(source);
-        self.merge();
-        self.rebuild_silences();
-    }
-
     /// One row per fingerprint: HA Alertmanagers report the same alert, which is one problem.
     /// The row kept is the most urgent report (a silence in one peer may not have reached
     /// the other yet).

@@ -1,18 +1,14 @@
-//! The real servers the tests talk to, started on 127.0.0.1 on a free port and killed when
-//! dropped: Alertmanager (Debian `prometheus-alertmanager`) and moto (PyPI `moto`). A missing
-//! server is a failure that says how to get it, never a skipped test.
+//! The real servers the tests talk to, started on 127.0.0.1 and killed when dropped:
+//! Alertmanager (Debian `prometheus-alertmanager`) and moto (PyPI `moto`). Each binds port 0
+//! and the port it got is read from its log, so parallel tests never race for a port. A
+//! missing server is a failure that says how to get it, never a skipped test.
 
-use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-/// Block until `ready` says so, or fail naming the server and showing its log.
-fn wait_until(what: &str, child: &mut Child, log: &std::path::Path, ready: impl Fn() -> bool) {
+/// Block until `ready` gives a value, or fail naming the server and showing its log.
+fn wait_until<T>(what: &str, child: &mut Child, log: &std::path::Path, ready: impl Fn() -> Option<T>) -> T {
     let deadline = Instant::now() + Duration::from_secs(20);
     while Instant::now() < deadline {
         if let Ok(Some(status)) = child.try_wait() {
@@ -21,15 +17,23 @@ fn wait_until(what: &str, child: &mut Child, log: &std::path::Path, ready: impl 
                 std::fs::read_to_string(log).unwrap_or_default()
             );
         }
-        if ready() {
-            return;
+        if let Some(v) = ready() {
+            return v;
         }
+        // Polling a child process and its log: there is no event to wait on.
         std::thread::sleep(Duration::from_millis(50));
     }
     panic!(
         "{what} was not ready within 20 s; its log:\n{}",
         std::fs::read_to_string(log).unwrap_or_default()
     );
+}
+
+/// The port a server says in its log it listens on, after `marker` (`address=127.0.0.1:`).
+fn port_in_log(log: &std::path::Path, marker: &str) -> Option<u16> {
+    let text = std::fs::read_to_string(log).ok()?;
+    let (_, rest) = text.split_once(marker)?;
+    rest.chars().take_while(char::is_ascii_digit).collect::<String>().parse().ok()
 }
 
 /// A tiny blocking GET, usable before or outside the tests' async runtime.
@@ -79,7 +83,8 @@ impl Alertmanager {
         if let Some(web) = web_config {
             std::fs::write(dir.path().join("web.yml"), web).unwrap();
         }
-        let mut am = Alertmanager { port: free_port(), dir, child: None };
+        // Port 0 the first time; a resume after an outage takes the port it had.
+        let mut am = Alertmanager { port: 0, dir, child: None };
         am.resume();
         am
     }
@@ -111,16 +116,17 @@ impl Alertmanager {
             .spawn()
             .expect("start prometheus-alertmanager");
         self.child = Some(child);
+        let wanted = self.port;
         // /-/ready sits behind basic auth too, so a protected one is waited for by its port.
-        let url = format!("{}/-/ready", self.url());
-        let port = self.port;
         let protected = web.exists();
-        wait_until("Alertmanager", self.child.as_mut().unwrap(), &log, || {
-            if protected {
+        self.port = wait_until("Alertmanager", self.child.as_mut().unwrap(), &log, || {
+            let port = port_in_log(&log, "msg=\"Listening on\" address=127.0.0.1:")?;
+            let up = if protected {
                 std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
             } else {
-                probe::get_ok(&url)
-            }
+                probe::get_ok(&format!("http://127.0.0.1:{port}/-/ready"))
+            };
+            (up && (wanted == 0 || port == wanted)).then_some(port)
         });
     }
 
@@ -149,15 +155,17 @@ impl Moto {
         let bin = require("moto_server", "pip install moto flask flask-cors");
         let dir = tempfile::tempdir().unwrap();
         let log = dir.path().join("moto.log");
-        let port = free_port();
         let mut child = Command::new(bin)
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-            .stdout(Stdio::null())
+            .args(["-H", "127.0.0.1", "-p", "0"])
+            .stdout(std::fs::File::create(dir.path().join("moto.out")).unwrap())
             .stderr(std::fs::File::create(&log).unwrap())
             .spawn()
             .expect("start moto_server");
-        let url = format!("http://127.0.0.1:{port}/moto-api/");
-        wait_until("moto", &mut child, &log, || probe::get_ok(&url));
+        // werkzeug says where it listens on stderr: " * Running on http://127.0.0.1:PORT".
+        let port = wait_until("moto", &mut child, &log, || {
+            let port = port_in_log(&log, "Running on http://127.0.0.1:")?;
+            probe::get_ok(&format!("http://127.0.0.1:{port}/moto-api/")).then_some(port)
+        });
         Moto { port, child, _dir: dir }
     }
 

@@ -19,8 +19,6 @@ use crate::ui::text;
 use crate::ui::text::fit_line;
 use crate::ui::widgets::{self, level_symbol};
 
-/// Rows of the by-service list: the top services and "Other" (the selection order).
-pub const TOP_SERVICES: usize = 8;
 /// Wide enough for two columns in the full view.
 const TWO_COLUMNS: u16 = 100;
 
