@@ -215,8 +215,12 @@ pub fn freshness(state: &State, pane: PaneId) -> (String, Level) {
         Some(SourceState::Stale) => (format!("stale · updated {}", since.unwrap_or_default()), Level::Warn),
         Some(SourceState::Disabled) => (format!("disabled: {}", fr.error.unwrap_or_default()), Level::Muted),
         Some(SourceState::Error) => {
+            let error = fr.error.unwrap_or_default();
+            // A throttled source already says when it retries.
+            let retrying = if error.contains("retrying in") { "" } else { " · retrying" };
+            // The rows stay, stale: as of the last poll, or of the watch's first failure.
             let last = since.map(|s| format!(" · last data {s}")).unwrap_or_default();
-            (format!("error: {} · retrying{last}", fr.error.unwrap_or_default()), Level::Crit)
+            (format!("error: {error}{retrying}{last}"), Level::Crit)
         }
     }
 }
