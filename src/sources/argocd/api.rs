@@ -119,8 +119,10 @@ impl Client {
 
     pub async fn list(&self) -> Result<Vec<Value>, Refused> {
         let resp = self.answer(self.request(&self.http, Method::GET, "/applications")?).await?;
-        let body: Value =
-            resp.json().await.map_err(|e| Refused::said(format!("Argo CD: reading the list: {e}")))?;
+        let body: Value = resp
+            .json()
+            .await
+            .map_err(|e| Refused::said(format!("Argo CD: reading the list: {}", describe(&e))))?;
         Ok(body["items"].as_array().cloned().unwrap_or_default())
     }
 
