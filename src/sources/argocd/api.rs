@@ -260,10 +260,8 @@ impl Follower {
             Err(r) => return self.fail(r).await,
         };
         let opened = tokio::time::Instant::now();
-        let control_ns = self.client.control_ns.clone();
-        let map = |v: &Value, now| wire::from_application(v, &control_ns, now);
         let mut apps: BTreeMap<String, ArgoApp> = match self.client.list().await {
-            Ok(items) => items.iter().filter_map(|a| Some((key(a), map(a, self.clock.now())?))).collect(),
+            Ok(items) => items.iter().filter_map(|a| Some((key(a), self.map(a)?))).collect(),
             Err(r) => return self.fail(r).await,
         };
         self.publish(&apps).await?;
@@ -284,20 +282,7 @@ impl Follower {
             match chunk {
                 Ok(Some(bytes)) => {
                     buf.extend_from_slice(&bytes);
-                    let mut changed = false;
-                    while let Some(nl) = buf.iter().position(|b| *b == b'\n') {
-                        let line: Vec<u8> = buf.drain(..=nl).collect();
-                        let Some((kind, app)) = stream_event(&String::from_utf8_lossy(&line)) else {
-                            continue;
-                        };
-                        changed = true;
-                        match (kind.as_str(), map(&app, self.clock.now())) {
-                            ("DELETED", _) => apps.remove(&key(&app)),
-                            (_, Some(mapped)) => apps.insert(key(&app), mapped),
-                            (_, None) => None,
-                        };
-                    }
-                    if changed {
+                    if self.apply_lines(&mut buf, &mut apps) {
                         lines = true;
                         self.healthy().await?;
                         self.publish(&apps).await?;
@@ -322,6 +307,29 @@ impl Follower {
                 }
             }
         }
+    }
+
+    fn map(&self, app: &Value) -> Option<ArgoApp> {
+        wire::from_application(app, &self.client.control_ns, self.clock.now())
+    }
+
+    /// Apply the stream's complete lines in `buf` (the rest waits for more bytes); whether any
+    /// was an event.
+    fn apply_lines(&self, buf: &mut Vec<u8>, apps: &mut BTreeMap<String, ArgoApp>) -> bool {
+        let mut changed = false;
+        while let Some(nl) = buf.iter().position(|b| *b == b'\n') {
+            let line: Vec<u8> = buf.drain(..=nl).collect();
+            let Some((kind, app)) = stream_event(&String::from_utf8_lossy(&line)) else {
+                continue;
+            };
+            changed = true;
+            match (kind.as_str(), self.map(&app)) {
+                ("DELETED", _) => apps.remove(&key(&app)),
+                (_, Some(mapped)) => apps.insert(key(&app), mapped),
+                (_, None) => None,
+            };
+        }
+        changed
     }
 
     /// Apps are mapped once when they change (the YAML is the costly part), linked on publish.

@@ -156,19 +156,12 @@ type Events<K> = BoxStream<'static, kube::Result<WatchEvent<K>>>;
 
 enum Phase<K> {
     /// A (re)list, page by page.
-    List {
-        continue_token: Option<String>,
-    },
+    List { continue_token: Option<String> },
     /// Open a watch from this version.
-    Watch {
-        version: String,
-    },
-    Watching {
-        version: String,
-        stream: Events<K>,
-        opened: Instant,
-        lines: bool,
-    },
+    Watch { version: String },
+    /// A watch open since `opened`, resumable from `version`; `lines` once an event or a
+    /// bookmark came through it.
+    Watching { version: String, stream: Events<K>, opened: Instant, lines: bool },
 }
 
 struct ListWatch<K> {
@@ -303,13 +296,15 @@ where
                 return Phase::Watching { version, stream, opened, lines: true };
             }
             Some(Ok(WatchEvent::Error(s))) if s.code == 410 => return self.expired(),
+            // A stream that failed is done with (the server ends it after an ERROR anyway):
+            // after the wait, a new watch from the last version, which must prove itself anew.
             Some(Ok(WatchEvent::Error(s))) => {
                 self.fail(Trouble::Event(s));
-                return Phase::Watching { version, stream, opened, lines };
+                return Phase::Watch { version };
             }
             Some(Err(e)) => {
                 self.fail(Trouble::Watch(e));
-                return Phase::Watching { version, stream, opened, lines };
+                return Phase::Watch { version };
             }
             None => {
                 // After a normal life (the server's timeout) the watch reopens at once. One that
