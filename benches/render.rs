@@ -61,7 +61,7 @@ fn hpa(i: usize) -> Hpa {
 fn big_state(n: usize) -> State {
     let mut s = state_at(7, 150);
     let now = s.now;
-    let src = SourceId::new("demo/kubernetes");
+    let src = "demo/kubernetes".parse::<SourceId>().unwrap();
     let pods = (0..n).map(|i| pod(i, now)).collect();
     update(
         &mut s,
@@ -157,7 +157,7 @@ fn main() {
         println!("{n:>6} pods, pods pane  200x60:        median {:>8.3} ms", m.as_secs_f64() * 1e3);
 
         // 10,000 updates to existing pods (restarts and status flips), then one reorder.
-        let src = SourceId::new("demo/kubernetes");
+        let src = "demo/kubernetes".parse::<SourceId>().unwrap();
         let now = s.now;
         let updates: Vec<Pod> = (0..10_000)
             .map(|i| {

@@ -170,10 +170,10 @@ async fn an_app_in_another_namespace_is_addressed_with_app_namespace() {
 async fn a_bad_token_says_unauthorized() {
     let mut r = rig_with(demo_apps(), "not-the-token").await;
     r.until("the error", |s| {
-        s.sources.get(&SourceId::new("argocd")).is_some_and(|e| e.health.last_error.is_some())
+        s.sources.get(&"argocd".parse::<SourceId>().unwrap()).is_some_and(|e| e.health.last_error.is_some())
     })
     .await;
-    let h = &r.state.sources[&SourceId::new("argocd")].health;
+    let h = &r.state.sources[&"argocd".parse::<SourceId>().unwrap()].health;
     assert_eq!(h.last_error.as_deref(), Some("Argo CD: unauthorized"));
     assert!(r.state.argocd.apps.is_empty());
     let out = r
@@ -239,7 +239,7 @@ async fn following() -> Following {
 }
 
 fn argo_error(s: &State) -> Option<String> {
-    s.sources.get(&SourceId::new("argocd")).and_then(|e| e.health.last_error.clone())
+    s.sources.get(&"argocd".parse::<SourceId>().unwrap()).and_then(|e| e.health.last_error.clone())
 }
 
 /// Hold `fault`: named in the pane, at most `bound` requests to the list and to the stream,
@@ -247,7 +247,8 @@ fn argo_error(s: &State) -> Option<String> {
 async fn an_api_fault_is_named_bounded_and_cleared(fault: ArgoFault, says: &str, bound: usize) {
     let mut f = following().await;
     let ok = |s: &State| {
-        s.sources[&SourceId::new("argocd")].health.state(s.now) == flightdeck::state::SourceState::Ok
+        s.sources[&"argocd".parse::<SourceId>().unwrap()].health.state(s.now)
+            == flightdeck::state::SourceState::Ok
     };
     support::store::until(
         &mut f.state,

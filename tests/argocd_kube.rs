@@ -87,7 +87,7 @@ impl Rig {
     }
 
     fn error(&self) -> Option<String> {
-        self.state.sources[&SourceId::new("argocd")].health.last_error.clone()
+        self.state.sources[&"argocd".parse::<SourceId>().unwrap()].health.last_error.clone()
     }
 
     fn audit(&self) -> Vec<Value> {
@@ -276,7 +276,7 @@ async fn a_missing_crd_is_said_once_without_a_retry_storm() {
     server.fault("applications", None, FaultKind::Status(404));
     let mut r = rig_with(server, ArgocdConfig::default()).await;
     r.until("the error", |s| {
-        s.sources.get(&SourceId::new("argocd")).is_some_and(|e| e.health.last_error.is_some())
+        s.sources.get(&"argocd".parse::<SourceId>().unwrap()).is_some_and(|e| e.health.last_error.is_some())
     })
     .await;
     assert_eq!(r.error().as_deref(), Some(argocd::NOT_INSTALLED));
@@ -297,7 +297,7 @@ async fn forbidden_is_named_and_retried_with_backoff() {
     server.fault("applications", Some("argocd"), FaultKind::Status(403));
     let mut r = rig_with(server, ArgocdConfig::default()).await;
     r.until("the error", |s| {
-        s.sources.get(&SourceId::new("argocd")).is_some_and(|e| e.health.last_error.is_some())
+        s.sources.get(&"argocd".parse::<SourceId>().unwrap()).is_some_and(|e| e.health.last_error.is_some())
     })
     .await;
     let error = r.error().unwrap();

@@ -69,11 +69,11 @@ async fn rig(server: TestServer, scope: Option<Scope>) -> Rig {
 }
 
 fn error_of(s: &State, id: &str) -> Option<String> {
-    s.sources.get(&SourceId::new(id)).and_then(|e| e.health.last_error.clone())
+    s.sources.get(&id.parse::<SourceId>().unwrap()).and_then(|e| e.health.last_error.clone())
 }
 
 fn healthy(s: &State, id: &str) -> bool {
-    s.sources.get(&SourceId::new(id)).is_some_and(|e| e.health.state(s.now) == SourceState::Ok)
+    s.sources.get(&id.parse::<SourceId>().unwrap()).is_some_and(|e| e.health.state(s.now) == SourceState::Ok)
 }
 
 impl Rig {

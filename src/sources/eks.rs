@@ -11,10 +11,9 @@ use super::poll::{self, Poller};
 use super::{Clock, Sender, TaskGuard, aws};
 use crate::config::sources::{AwsConfig, EksConfig};
 use crate::domain::SourceId;
+use crate::domain::source::SourceKind;
 use crate::state::infra::{Addon, CapacityType, Cluster, NodeGroup};
 use crate::state::{Data, PaneId, UnixMs};
-
-pub const SOURCE: &str = "eks";
 
 pub struct Eks {
     client: aws_sdk_eks::Client,
@@ -193,7 +192,7 @@ fn node_group(g: Nodegroup) -> NodeGroup {
 }
 
 pub fn spawn(aws_cfg: AwsConfig, cfg: EksConfig, tx: Sender, clock: Clock) -> TaskGuard {
-    let (source, interval) = (SourceId::new(SOURCE), cfg.interval.0);
+    let (source, interval) = (SourceId::of(SourceKind::Eks), cfg.interval.0);
     poll::register(&tx, &source, interval, vec![PaneId::Infrastructure]);
     TaskGuard(tokio::spawn(async move {
         let eks = Eks::new(&aws::load(&aws_cfg).await, &cfg);

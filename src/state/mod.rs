@@ -238,19 +238,19 @@ fn apply_data(state: &mut State, source: &SourceId, data: Data) {
         }
         Data::Alerts(mut a) => {
             for alert in &mut a {
-                alert.source = source.to_string();
+                alert.source = source.clone();
             }
-            state.alerts.replace_from(source.as_str(), a);
+            state.alerts.replace_from(source, a);
         }
         Data::Alertmanager { alerts: mut a, silences: mut s } => {
             for silence in &mut s {
-                silence.source = source.to_string();
+                silence.source = source.clone();
             }
-            state.alerts.replace_silences(source.as_str(), s);
+            state.alerts.replace_silences(source, s);
             for alert in &mut a {
-                alert.source = source.to_string();
+                alert.source = source.clone();
             }
-            state.alerts.replace_from(source.as_str(), a);
+            state.alerts.replace_from(source, a);
         }
         Data::Events(ev) => {
             state.events = ev.into_iter().collect();
@@ -280,9 +280,9 @@ impl State {
 
     /// Forget everything from one Kubernetes context before showing another: its sources, pods,
     /// nodes, HPAs with their history and events, and the selections in those panes.
-    pub fn switch_kubernetes(&mut self, context: impl Into<String>, source_prefix: &str) {
+    pub fn switch_kubernetes(&mut self, context: impl Into<String>) {
         self.context = context.into();
-        self.sources.retain(|id, _| !id.as_str().starts_with(source_prefix));
+        self.sources.retain(|id, _| !id.kind.is_kube());
         self.pods = pods::Pods::default();
         self.infra.nodes.clear();
         self.scaling = scaling::Scaling::default();

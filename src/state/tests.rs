@@ -29,7 +29,7 @@ fn alert(name: &str, sev: Severity, since: UnixMs) -> Alert {
         fingerprint: name.into(),
         name: name.into(),
         severity: sev,
-        source: String::new(),
+        source: crate::domain::SourceId::of(crate::domain::source::SourceKind::Alertmanager),
         state: AlertState::Firing,
         since,
         summary: String::new(),
@@ -42,7 +42,7 @@ fn alert(name: &str, sev: Severity, since: UnixMs) -> Alert {
 }
 
 fn src(s: &str) -> SourceId {
-    SourceId::new(s)
+    s.parse::<SourceId>().unwrap()
 }
 
 fn register(state: &mut State, id: &str, interval_ms: i64, feeds: Vec<PaneId>) {
@@ -52,31 +52,34 @@ fn register(state: &mut State, id: &str, interval_ms: i64, feeds: Vec<PaneId>) {
 #[test]
 fn health_goes_pending_ok_stale_error_and_back() {
     let mut s = State::new("ctx", 0);
-    register(&mut s, "k", 1_000, vec![PaneId::Pods]);
-    assert_eq!(s.sources[&src("k")].health.state(0), SourceState::Pending);
-    update(&mut s, Message::Data { source: src("k"), at: 1_000, data: Data::Hpas(vec![]) });
-    assert_eq!(s.sources[&src("k")].health.state(2_000), SourceState::Ok);
+    register(&mut s, "kube/pods", 1_000, vec![PaneId::Pods]);
+    assert_eq!(s.sources[&src("kube/pods")].health.state(0), SourceState::Pending);
+    update(&mut s, Message::Data { source: src("kube/pods"), at: 1_000, data: Data::Hpas(vec![]) });
+    assert_eq!(s.sources[&src("kube/pods")].health.state(2_000), SourceState::Ok);
     // Three missed intervals make it stale.
-    assert_eq!(s.sources[&src("k")].health.state(4_001), SourceState::Stale);
-    update(&mut s, Message::Failed { source: src("k"), at: 5_000, error: "401 Unauthorized".into() });
-    let h = &s.sources[&src("k")].health;
+    assert_eq!(s.sources[&src("kube/pods")].health.state(4_001), SourceState::Stale);
+    update(&mut s, Message::Failed { source: src("kube/pods"), at: 5_000, error: "401 Unauthorized".into() });
+    let h = &s.sources[&src("kube/pods")].health;
     assert_eq!(h.state(5_000), SourceState::Error);
     assert_eq!(h.failures, 1);
     // Data already delivered is kept while the source fails.
     update(&mut s, Message::Tick(5_000));
     let f = s.pane_freshness(PaneId::Pods);
     assert_eq!(f.state, Some(SourceState::Error));
-    assert_eq!(f.error.as_deref(), Some("k: 401 Unauthorized"));
+    assert_eq!(f.error.as_deref(), Some("kube/pods: 401 Unauthorized"));
     assert_eq!(f.updated_at, Some(1_000));
     assert_eq!(s.pane_level(PaneId::Pods), Level::Crit);
     // Data from a source still failing (one of its watches) dates the rows; the error stays.
-    update(&mut s, Message::Data { source: src("k"), at: 6_000, data: Data::Hpas(vec![]) });
-    assert_eq!(s.sources[&src("k")].health.state(6_000), SourceState::Error);
+    update(&mut s, Message::Data { source: src("kube/pods"), at: 6_000, data: Data::Hpas(vec![]) });
+    assert_eq!(s.sources[&src("kube/pods")].health.state(6_000), SourceState::Error);
     // The source says it is healthy: the error clears at once, whether or not data follows.
-    assert!(update(&mut s, Message::Healthy { source: src("k") }));
-    assert_eq!(s.sources[&src("k")].health.state(6_000), SourceState::Ok);
-    assert_eq!(s.sources[&src("k")].health.failures, 0);
-    assert!(!update(&mut s, Message::Healthy { source: src("k") }), "already healthy: nothing to redraw");
+    assert!(update(&mut s, Message::Healthy { source: src("kube/pods") }));
+    assert_eq!(s.sources[&src("kube/pods")].health.state(6_000), SourceState::Ok);
+    assert_eq!(s.sources[&src("kube/pods")].health.failures, 0);
+    assert!(
+        !update(&mut s, Message::Healthy { source: src("kube/pods") }),
+        "already healthy: nothing to redraw"
+    );
 }
 
 #[test]
@@ -99,7 +102,7 @@ fn a_failing_watch_shows_its_rows_dated_from_its_first_failure() {
 #[test]
 fn pods_upsert_delete_and_problem_first_order() {
     let mut s = State::new("ctx", 0);
-    let data = |d| Message::Data { source: src("k"), at: 0, data: d };
+    let data = |d| Message::Data { source: src("kube/pods"), at: 0, data: d };
     update(
         &mut s,
         data(Data::PodsReplace {
@@ -130,7 +133,7 @@ fn alerts_from_two_sources_merge_and_rank() {
     update(&mut s, Message::Data { source: src("cloudwatch"), at: 0, data: cw });
     let names: Vec<&str> = s.alerts.items.iter().map(|a| a.name.as_str()).collect();
     assert_eq!(names, ["alb-5xx", "Crit", "Old warning"]);
-    assert_eq!(s.alerts.items[0].source, "cloudwatch");
+    assert_eq!(s.alerts.items[0].source.to_string(), "cloudwatch");
     // A new delivery from one source replaces only its own alerts, even from a source whose
     // name starts the same.
     let other = Data::Alerts(vec![alert("Other", Severity::Info, 5)]);
@@ -158,7 +161,7 @@ fn hpa_history_accumulates_per_delivery() {
     };
     let mut s = State::new("ctx", 0);
     for cur in [2, 4, 6] {
-        update(&mut s, Message::Data { source: src("k"), at: 0, data: Data::Hpas(vec![hpa(cur)]) });
+        update(&mut s, Message::Data { source: src("kube/pods"), at: 0, data: Data::Hpas(vec![hpa(cur)]) });
     }
     let h = &s.scaling.history["storefront/frontend"];
     assert_eq!(h.replicas.iter().copied().collect::<Vec<_>>(), [2, 4, 6]);
@@ -171,7 +174,7 @@ fn disabled_source_is_reported_not_failed() {
     update(
         &mut s,
         Message::Disabled {
-            source: src("cost"),
+            source: src("cost-explorer"),
             feeds: vec![PaneId::Cost],
             reason: "no [aws] section".into(),
         },
@@ -204,8 +207,11 @@ fn action_results_reach_the_status_line() {
 #[test]
 fn the_clock_rebuilds_triage_only_when_a_source_turns_stale() {
     let mut s = State::new("ctx", 0);
-    update(&mut s, Message::Register { source: src("k"), interval_ms: 1_000, feeds: vec![PaneId::Pods] });
-    update(&mut s, Message::Data { source: src("k"), at: 1_000, data: Data::Hpas(vec![]) });
+    update(
+        &mut s,
+        Message::Register { source: src("kube/pods"), interval_ms: 1_000, feeds: vec![PaneId::Pods] },
+    );
+    update(&mut s, Message::Data { source: src("kube/pods"), at: 1_000, data: Data::Hpas(vec![]) });
     s.finish_batch();
     assert!(!s.triage_stale);
     update(&mut s, Message::Tick(2_000));
@@ -213,5 +219,5 @@ fn the_clock_rebuilds_triage_only_when_a_source_turns_stale() {
     update(&mut s, Message::Tick(4_001));
     assert!(s.triage_stale, "the source is stale now: triage lists it");
     s.finish_batch();
-    assert!(s.triage.problems.iter().any(|p| p.subject == "k"), "{:?}", s.triage.problems);
+    assert!(s.triage.problems.iter().any(|p| p.subject == "kube/pods"), "{:?}", s.triage.problems);
 }

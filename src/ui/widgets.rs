@@ -31,7 +31,7 @@ pub fn header(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         Span::styled("ctx ", theme.style(Role::Muted)),
         Span::styled(text::clean(&state.context).into_owned(), theme.style(Role::Accent)),
     ];
-    if state.sources.keys().any(|s| s.as_str().starts_with("demo/")) {
+    if state.sources.keys().any(|s| s.kind.is_demo()) {
         spans.push(Span::styled("  DEMO", theme.style(Role::Warn)));
     }
     if state.readonly {
@@ -338,7 +338,7 @@ mod tests {
         use crate::domain::SourceId;
         use crate::state::{Data, Message, update};
         let mut s = State::new("ctx", 0);
-        let id = SourceId::new("kube/nodes");
+        let id = "kube/nodes".parse::<SourceId>().unwrap();
         let feeds = vec![PaneId::Infrastructure];
         update(&mut s, Message::Register { source: id.clone(), interval_ms: 0, feeds });
         update(&mut s, Message::Data { source: id.clone(), at: 1_000, data: Data::Nodes(vec![]) });

@@ -1,6 +1,8 @@
 //! Alerts of the demo world: Alertmanager's firing alerts (a baseline plus those the incident
 //! and the traffic peak raise) and the CloudWatch alarms in ALARM or INSUFFICIENT_DATA.
 
+use crate::domain::SourceId;
+use crate::domain::source::DemoFeed;
 use std::collections::BTreeMap;
 
 use super::World;
@@ -49,7 +51,7 @@ fn alert(
         fingerprint: fingerprint(&l),
         name: name.into(),
         severity,
-        source: String::new(),
+        source: SourceId::demo(DemoFeed::Alertmanager),
         state: AlertState::Firing,
         since,
         summary: summary.into(),
@@ -151,7 +153,7 @@ impl World {
                 fingerprint: arn(name),
                 name: name.into(),
                 severity: Severity::Critical,
-                source: String::new(),
+                source: SourceId::demo(DemoFeed::CloudWatch),
                 state: AlertState::Alarm,
                 since,
                 summary: self.incident.alarm_reason.clone(),
@@ -174,7 +176,7 @@ impl World {
             fingerprint: arn(name),
             name: name.into(),
             severity: Severity::Warning,
-            source: String::new(),
+            source: SourceId::demo(DemoFeed::CloudWatch),
             state: AlertState::InsufficientData,
             since: self.epoch - 3 * DAY - 7 * HOUR,
             summary: "Insufficient Data: 5 datapoints were unknown.".into(),

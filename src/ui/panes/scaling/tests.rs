@@ -58,7 +58,7 @@ fn world() -> Vec<Hpa> {
 }
 
 pub(super) fn fixture() -> State {
-    let src = "test/kubernetes";
+    let src = "demo/kubernetes";
     // A ramp of samples so the sparklines have a shape.
     let ramp = (0..40u32).map(|i| {
         let mut hpas = world();
