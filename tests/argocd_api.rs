@@ -182,8 +182,10 @@ async fn a_bad_token_says_unauthorized() {
     assert_eq!(out, Err("Argo CD: unauthorized".into()));
     let reqs = r.server.requests();
     assert!(reqs.iter().all(|q| q.authorization.as_deref() == Some("Bearer not-the-token")));
-    // Backs off: not a request storm while the token is wrong.
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // Backs off: each list is a refusal the pane was told of, the next only after a wait; no
+    // hidden retries in between.
+    let id = "argocd".parse::<SourceId>().unwrap();
+    r.until("the retry refused too", |s| s.sources[&id].health.failures >= 2).await;
     assert!(r.server.requests_to("GET", "/api/v1/applications").len() <= 2);
 }
 

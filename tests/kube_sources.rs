@@ -104,8 +104,12 @@ async fn pods_nodes_and_hpas_appear_as_the_demo_has_them() {
         let h = &run.state.sources[&id.parse::<flightdeck::domain::SourceId>().unwrap()].health;
         assert_eq!(h.state(run.state.now), SourceState::Ok, "{id}");
     }
-    // One list and one watch per kind, however long it runs: no periodic relists.
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    // One list and one watch per kind, however long it runs: no periodic relists. Every watch
+    // sees a few bookmarks (the server's clock) before the lists are counted.
+    let seen = server.bookmarks_sent();
+    server
+        .wait_until("bookmarks on every watch", |s| s.bookmarks_sent() >= seen + 3 * s.open_watches())
+        .await;
     for path in [
         "/api/v1/pods",
         "/api/v1/nodes",
@@ -244,7 +248,10 @@ async fn without_metrics_the_columns_say_so_and_nothing_fails() {
     let mut run = Run::start(&server, None).await;
     let n = pod_count(&server);
     run.until("pods", |s| s.pods.len() == n).await;
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // The metrics poll was answered 404 (it runs right after the lists); what it sent is queued.
+    server
+        .wait_until("the metrics poll", |s| s.requests().iter().any(|r| r.path.contains("metrics.k8s.io")))
+        .await;
     while let Ok(m) = run.rx.try_recv() {
         update(&mut run.state, m);
     }
@@ -324,8 +331,12 @@ async fn malformed_answers_and_server_errors_back_off_and_recover() {
     // Retries are spaced by the backoff, not a tight loop.
     let node_lists = || server.requests().iter().filter(|r| r.path == "/api/v1/nodes").count();
     let before = node_lists();
-    tokio::time::sleep(Duration::from_secs(2)).await;
-    assert!(node_lists() - before <= 2, "{} retries in 2 s", node_lists() - before);
+    // An observation window on the server's clock: the healthy watches get 4 bookmarks each.
+    let seen = server.bookmarks_sent();
+    server
+        .wait_until("4 bookmarks per watch", |s| s.bookmarks_sent() >= seen + 4 * s.open_watches().max(1))
+        .await;
+    assert!(node_lists() - before <= 2, "{} retries in 4 bookmark periods", node_lists() - before);
     server.clear_faults();
     run.until("nodes and HPAs after recovery", |s| !s.infra.nodes.is_empty() && !s.scaling.hpas.is_empty())
         .await;
