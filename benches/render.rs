@@ -20,6 +20,7 @@ fn pod(i: usize, now: i64) -> Pod {
     let ns = ["storefront", "data", "monitoring", "kube-system", "argocd", "security", "ingress"][i % 7];
     let bad = i.is_multiple_of(97);
     Pod {
+        cluster: Default::default(),
         namespace: ns.to_string(),
         name: format!("worker-{:06}-7d9f8b6c4-{:05x}", i / 10, i),
         phase: PodPhase::Running,
@@ -39,6 +40,7 @@ fn pod(i: usize, now: i64) -> Pod {
 
 fn hpa(i: usize) -> Hpa {
     Hpa {
+        cluster: Default::default(),
         namespace: "storefront".into(),
         name: format!("svc-{i:04}"),
         target: Owner { kind: "Deployment".into(), name: format!("svc-{i:04}") },

@@ -94,7 +94,7 @@ pub struct SourceId {
     pub instance: Option<String>,
     /// The cluster it belongs to; none for a source of the whole fleet (or of the one cluster
     /// there is).
-    pub cluster: Option<String>,
+    pub cluster: Option<super::ClusterId>,
 }
 
 impl SourceId {

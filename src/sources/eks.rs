@@ -145,6 +145,7 @@ fn cluster(
         .to_string()
     });
     Cluster {
+        cluster: Default::default(),
         name: c.name.unwrap_or_default(),
         region: region.to_string(),
         status: c.status.map(|s| s.as_str().to_string()).unwrap_or_default(),

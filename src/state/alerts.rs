@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::silences::{Silence, SilenceState};
 use super::{Level, UnixMs};
+use crate::domain::ClusterId;
 use crate::domain::SourceId;
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -111,6 +112,10 @@ impl AlertState {
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Alert {
+    /// The cluster it belongs to (empty for an alert of the whole fleet); the store sets it
+    /// from the source that delivered the row.
+    #[serde(skip_serializing_if = "ClusterId::is_empty")]
+    pub cluster: ClusterId,
     /// Alertmanager's fingerprint, or the alarm ARN.
     pub fingerprint: String,
     pub name: String,

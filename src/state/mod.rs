@@ -23,7 +23,7 @@ use std::collections::{BTreeMap, VecDeque};
 
 use serde::Serialize;
 
-use crate::domain::SourceId;
+use crate::domain::{ClusterId, SourceId};
 pub use crate::domain::{Level, PaneId, UnixMs};
 pub use health::{SourceHealth, SourceState};
 use view::Mode;
@@ -217,28 +217,53 @@ fn source_entry<'a>(state: &'a mut State, source: &SourceId) -> &'a mut SourceEn
 }
 
 fn apply_data(state: &mut State, source: &SourceId, data: Data) {
+    // Every row is stamped here with the cluster of the source that delivered it, and a
+    // source replaces only its own cluster's rows: one way for every kind.
+    let cluster = source.cluster.clone().unwrap_or_default();
+    let keep_other = |c: &ClusterId| *c != cluster;
     match data {
-        Data::Clusters(c) => state.infra.clusters = c,
+        Data::Clusters(mut c) => {
+            c.iter_mut().for_each(|x| x.cluster = cluster.clone());
+            state.infra.replace_clusters(source, c);
+        }
         Data::Nodes(mut n) => {
-            infra::sort_nodes(&mut n);
-            state.infra.nodes = n;
+            n.iter_mut().for_each(|x| x.cluster = cluster.clone());
+            state.infra.nodes.retain(|x| keep_other(&x.cluster));
+            state.infra.nodes.extend(n);
+            infra::sort_nodes(&mut state.infra.nodes);
         }
-        Data::Metrics(m) => state.infra.metrics = m,
-        Data::Apps(apps) => state.argocd.apps = apps,
-        Data::PodsReplace { pods, metrics_available } => {
-            state.pods.replace_all(pods);
-            state.pods.metrics_available = metrics_available;
+        Data::Metrics(mut m) => {
+            m.iter_mut().for_each(|x| x.cluster = cluster.clone());
+            state.infra.replace_metrics(source, m);
         }
-        Data::PodUpsert(p) => state.pods.upsert(p),
-        Data::PodDelete(k) => state.pods.remove(&k),
-        Data::Hpas(h) => state.scaling.replace(h),
+        Data::Apps(mut apps) => {
+            apps.iter_mut().for_each(|x| x.cluster = cluster.clone());
+            state.argocd.apps.retain(|x| keep_other(&x.cluster));
+            state.argocd.apps.extend(apps);
+        }
+        Data::PodsReplace { mut pods, metrics_available } => {
+            pods.iter_mut().for_each(|x| x.cluster = cluster.clone());
+            state.pods.replace_cluster(&cluster, pods, metrics_available);
+        }
+        Data::PodUpsert(mut p) => {
+            p.cluster = cluster;
+            state.pods.upsert(p);
+        }
+        Data::PodDelete(k) => state.pods.remove(&k.in_cluster(&cluster)),
+        Data::Hpas(mut h) => {
+            h.iter_mut().for_each(|x| x.cluster = cluster.clone());
+            state.scaling.replace(&cluster, h);
+        }
         Data::Workloads(mut w) => {
-            workloads::sort(&mut w);
-            state.workloads = w;
+            w.iter_mut().for_each(|x| x.cluster = cluster.clone());
+            state.workloads.retain(|x| keep_other(&x.cluster));
+            state.workloads.extend(w);
+            workloads::sort(&mut state.workloads);
         }
         Data::Alerts(mut a) => {
             for alert in &mut a {
                 alert.source = source.clone();
+                alert.cluster = cluster.clone();
             }
             state.alerts.replace_from(source, a);
         }
@@ -249,16 +274,20 @@ fn apply_data(state: &mut State, source: &SourceId, data: Data) {
             state.alerts.replace_silences(source, s);
             for alert in &mut a {
                 alert.source = source.clone();
+                alert.cluster = cluster.clone();
             }
             state.alerts.replace_from(source, a);
         }
-        Data::Events(ev) => {
-            state.events = ev.into_iter().collect();
-            while state.events.len() > EVENTS_KEPT {
-                state.events.pop_front();
-            }
+        Data::Events(mut ev) => {
+            ev.iter_mut().for_each(|x| x.cluster = cluster.clone());
+            // The newest of each cluster's events, in time order across them.
+            let skip = ev.len().saturating_sub(EVENTS_KEPT);
+            let mut all: Vec<_> = state.events.drain(..).filter(|x| keep_other(&x.cluster)).collect();
+            all.extend(ev.into_iter().skip(skip));
+            all.sort_by_key(|e| e.at);
+            state.events = all.into();
         }
-        Data::Cost(r) => state.cost.report = Some(r),
+        Data::Cost(r) => state.cost.replace(source, r),
     }
 }
 

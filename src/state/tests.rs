@@ -7,6 +7,7 @@ use crate::domain::PodKey;
 
 fn pod(ns: &str, name: &str, reason: Option<&str>) -> Pod {
     Pod {
+        cluster: Default::default(),
         namespace: ns.into(),
         name: name.into(),
         phase: PodPhase::Running,
@@ -26,6 +27,7 @@ fn pod(ns: &str, name: &str, reason: Option<&str>) -> Pod {
 
 fn alert(name: &str, sev: Severity, since: UnixMs) -> Alert {
     Alert {
+        cluster: Default::default(),
         fingerprint: name.into(),
         name: name.into(),
         severity: sev,
@@ -148,6 +150,7 @@ fn hpa_history_accumulates_per_delivery() {
     use super::pods::Owner;
     use super::scaling::{Hpa, HpaMetric};
     let hpa = |cur| Hpa {
+        cluster: Default::default(),
         namespace: "storefront".into(),
         name: "frontend".into(),
         target: Owner { kind: "Deployment".into(), name: "frontend".into() },
@@ -163,7 +166,7 @@ fn hpa_history_accumulates_per_delivery() {
     for cur in [2, 4, 6] {
         update(&mut s, Message::Data { source: src("kube/pods"), at: 0, data: Data::Hpas(vec![hpa(cur)]) });
     }
-    let h = &s.scaling.history["storefront/frontend"];
+    let h = s.scaling.history_of(&s.scaling.hpas[0]).unwrap();
     assert_eq!(h.replicas.iter().copied().collect::<Vec<_>>(), [2, 4, 6]);
     assert_eq!(h.utilisation.iter().copied().collect::<Vec<_>>(), [Some(52), Some(54), Some(56)]);
 }

@@ -150,6 +150,7 @@ mod keys {
         use crate::state::scaling::Hpa;
         let mut s = State::new("shop-prod", 0);
         let hpa = Hpa {
+            cluster: Default::default(),
             namespace: "storefront".into(),
             name: "cart-hpa".into(),
             target: Owner { kind: "Deployment".into(), name: "cart".into() },

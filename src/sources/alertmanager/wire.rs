@@ -126,6 +126,7 @@ impl GettableAlert {
             .cloned()
             .unwrap_or_default();
         Alert {
+            cluster: Default::default(),
             fingerprint: self.fingerprint,
             name,
             severity,

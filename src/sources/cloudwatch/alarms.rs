@@ -101,6 +101,7 @@ impl Alarms {
 
     fn base(&self, name: String, arn: String, state: Option<&StateValue>) -> Alert {
         Alert {
+            cluster: Default::default(),
             fingerprint: arn,
             generator_url: Some(self.console_url(&name)),
             name,

@@ -68,6 +68,7 @@ impl Metrics {
                 // CloudWatch answers newest first by default.
                 pts.sort_by_key(|p| p.0);
                 MetricSeries {
+                    cluster: Default::default(),
                     label: q.label.clone().unwrap_or_else(|| q.metric.clone()),
                     unit: q.unit.clone(),
                     points: pts.into_iter().map(|(t, v)| (t, v * q.scale)).collect(),

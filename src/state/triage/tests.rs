@@ -89,6 +89,7 @@ fn a_rollout_that_failed_before_any_pod_started_is_a_problem() {
     let mut s = state_at(7, 10);
     let mut rows = s.workloads.clone();
     rows.push(Workload {
+        cluster: Default::default(),
         namespace: "storefront".into(),
         kind: WorkloadKind::Deployment,
         name: "checkout".into(),

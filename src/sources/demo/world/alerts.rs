@@ -48,6 +48,7 @@ fn alert(
     let annotations =
         labels(&[("summary", summary), ("description", &description), ("runbook_url", runbook)]);
     Alert {
+        cluster: Default::default(),
         fingerprint: fingerprint(&l),
         name: name.into(),
         severity,
@@ -150,6 +151,7 @@ impl World {
         if let Some(since) = self.incident.alarm_since {
             let name = "shop-prod-alb-5xx";
             out.push(Alert {
+                cluster: Default::default(),
                 fingerprint: arn(name),
                 name: name.into(),
                 severity: Severity::Critical,
@@ -173,6 +175,7 @@ impl World {
         }
         let name = "shop-prod-nat-gateway-errors";
         out.push(Alert {
+            cluster: Default::default(),
             fingerprint: arn(name),
             name: name.into(),
             severity: Severity::Warning,

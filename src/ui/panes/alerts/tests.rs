@@ -17,6 +17,7 @@ fn alert(name: &str, sev: Severity, state: AlertState, ago_s: i64, summary: &str
     let mut annotations = BTreeMap::new();
     annotations.insert("summary".to_string(), summary.to_string());
     Alert {
+        cluster: Default::default(),
         fingerprint: format!("fp-{name}"),
         name: name.into(),
         severity: sev,

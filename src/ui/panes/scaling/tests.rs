@@ -15,6 +15,7 @@ fn cond(kind: &str, status: bool, reason: &str, message: &str) -> HpaCondition {
 
 fn hpa(ns: &str, name: &str, (min, cur, des, max): (u32, u32, u32, u32), cpu: Option<u32>) -> Hpa {
     Hpa {
+        cluster: Default::default(),
         namespace: ns.into(),
         name: name.into(),
         target: Owner { kind: "Deployment".into(), name: name.into() },
