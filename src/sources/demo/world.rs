@@ -14,6 +14,8 @@ pub mod pod_manifest;
 mod silences;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_dev;
 mod traffic;
 mod util;
 mod workloads;
