@@ -1,6 +1,5 @@
-//! The simulated platform behind the demo source: a deterministic, seeded world (the reference
-//! platform of DESIGN.md, as shop-prod or as shop-dev) stepped in simulated time and published
-//! as owned snapshots.
+//! The simulated platform behind the demo source: a deterministic, seeded world (DESIGN.md's
+//! platform as shop-prod or shop-dev) stepped in simulated time and published as owned snapshots.
 
 mod actions;
 mod alerts;

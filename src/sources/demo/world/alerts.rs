@@ -1,6 +1,5 @@
-//! Alerts of the demo world: Alertmanager's firing alerts (a baseline plus those the incident,
-//! dev's bad tag and the traffic peak raise) and the CloudWatch alarms in ALARM or
-//! INSUFFICIENT_DATA.
+//! Alerts of the demo world: Alertmanager's firing alerts (a baseline, then what the incident,
+//! dev's bad tag and the traffic peak raise) and CloudWatch alarms in ALARM or INSUFFICIENT_DATA.
 
 use crate::domain::SourceId;
 use crate::domain::source::DemoFeed;

@@ -156,7 +156,9 @@ impl World {
             Stage::BackOff | Stage::CrashRun => !main,
             _ => false,
         };
-        let mut s = json!({"name": name, "image": image, "imageID": "", "ready": ready, "started": !matches!(p.stage, Stage::Pending | Stage::Creating | Stage::PullFailed | Stage::PullBackOff),
+        let waiting =
+            matches!(p.stage, Stage::Pending | Stage::Creating | Stage::PullFailed | Stage::PullBackOff);
+        let mut s = json!({"name": name, "image": image, "imageID": "", "ready": ready, "started": !waiting,
             "restartCount": if main { p.restarts } else { 0 }, "state": state});
         let backoff = super::workloads::backoff_ms(p.crashes);
         // A restart the world did not simulate (before the demo began) ended in an error too.
