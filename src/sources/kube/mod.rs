@@ -94,6 +94,7 @@ pub async fn connect_resolved(r: Resolved) -> anyhow::Result<Connection> {
     let config = kube::Config::from_custom_kubeconfig(kubeconfig, &options)
         .await
         .map_err(|e| anyhow::anyhow!("context \"{context}\": {e}"))?;
+    crate::sources::tls::install_provider();
     let client = kube::Client::try_from(config).map_err(|e| anyhow::anyhow!("context \"{context}\": {e}"))?;
     Ok(Connection { client, context, scope })
 }
