@@ -5,4 +5,5 @@ pub mod argocd_api;
 pub mod kube_api;
 pub mod servers;
 pub mod store;
+pub mod tls;
 pub mod tmux;
