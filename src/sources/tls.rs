@@ -1,7 +1,7 @@
 //! The one TLS stack of every client: rustls 0.23 with ring as its crypto provider, under
 //! kube, the AWS SDK and reqwest (Alertmanager, Argo CD) alike. One stack is built, not two
 //! (the SDK's default `rustls` feature added hyper 0.14, rustls 0.21 and ring beside the
-//! aws-lc-rs of everything else; ring builds in a tenth of aws-lc's time).
+//! aws-lc-rs of everything else; ring built in a sixth of aws-lc's time, 25 s against 155 s).
 //!
 //! Which roots each client trusts is unchanged by this: kube the kubeconfig's CA, else the
 //! system store through rustls-platform-verifier; AWS the system store (rustls-native-certs);
