@@ -12,6 +12,7 @@ pub mod demo;
 pub mod eks;
 pub mod kube;
 pub mod poll;
+pub mod tls;
 
 use std::time::Duration;
 
