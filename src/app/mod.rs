@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod executor;
+pub mod fleet;
 pub mod mouse;
 pub mod pod_streams;
 pub mod startup;
@@ -28,11 +29,25 @@ pub use startup::{Running, Settings};
 const MAX_BATCH: usize = 4096;
 
 pub async fn run(settings: Settings) -> anyhow::Result<()> {
-    let Running { mut state, mut rx, mut results, mut executor, clock, _guards, mut kube, mut streams } =
-        startup::start(&settings)?;
+    let Running {
+        mut state,
+        mut rx,
+        mut results,
+        mut executor,
+        clock,
+        _guards,
+        mut kube,
+        mut streams,
+        mut lazy,
+    } = startup::start(&settings)?;
     let mut terminal = terminal::enter()?;
-    let channels =
-        Channels { sources: &mut rx, results: &mut results, kube: &mut kube, streams: &mut streams };
+    let channels = Channels {
+        sources: &mut rx,
+        results: &mut results,
+        kube: &mut kube,
+        streams: &mut streams,
+        lazy: &mut lazy,
+    };
     let result = event_loop(&mut terminal, &mut state, channels, &mut executor, clock, &settings).await;
     terminal::leave();
     result
@@ -44,12 +59,13 @@ struct Channels<'a> {
     results: &'a mut tokio::sync::mpsc::Receiver<Message>,
     kube: &'a mut Option<switch::KubeSwitcher>,
     streams: &'a mut pod_streams::PodStreams,
+    lazy: &'a mut fleet::Lazy,
 }
 
 async fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     state: &mut State,
-    Channels { sources: rx, results, kube, streams }: Channels<'_>,
+    Channels { sources: rx, results, kube, streams, lazy }: Channels<'_>,
     executor: &mut Executor,
     clock: crate::sources::Clock,
     settings: &Settings,
@@ -101,7 +117,10 @@ async fn event_loop(
             _ = tick.tick() => update(state, Message::Tick(clock.now())),
             _ = shutdown.recv() => return Ok(()),
         };
-        if let Some(to) = switch_to {
+        if let Some(Later::Watch(cluster)) = &switch_to {
+            lazy.start(settings, cluster, executor, streams);
+        }
+        if let Some(Later::Switch(to)) = switch_to {
             match kube.as_mut() {
                 Some(k) => {
                     if let Some(backend) = k.switch(to, state, rx).await {
@@ -130,6 +149,13 @@ async fn event_loop(
     }
 }
 
+/// What the loop does after a key, needing what it owns: switch the context or namespaces, or
+/// start a cluster watched only once opened.
+enum Later {
+    Switch(Switch),
+    Watch(crate::domain::ClusterId),
+}
+
 /// Do what a key asked for beyond changing the view; a context or namespace switch is handed
 /// back, because it needs the source channel the loop owns.
 fn carry_out(
@@ -139,12 +165,12 @@ fn carry_out(
     streams: &mut pod_streams::PodStreams,
     settings: &Settings,
     theme: &mut Theme,
-) -> Option<Switch> {
+) -> Option<Later> {
     let now = state.now;
     match effect {
         Effect::None | Effect::Quit => {}
         Effect::Run { action, target, context } => executor.run(action, target, context),
-        Effect::FetchTree(app) => executor.fetch_tree(app),
+        Effect::FetchTree { app, cluster } => executor.fetch_tree(app, cluster),
         Effect::SetTheme(name) => match crate::config::load_theme(settings.config_dir.as_deref(), &name) {
             Ok(t) => {
                 *theme = t;
@@ -153,9 +179,10 @@ fn carry_out(
             Err(e) => state.view.say(now, format!("{e:#}"), Level::Warn),
         },
         Effect::SwitchContext(name) if settings.demo => demo_context(state, name),
-        Effect::SwitchContext(name) => return Some(Switch::Context(name)),
+        Effect::SwitchContext(name) => return Some(Later::Switch(Switch::Context(name))),
         Effect::SwitchNamespace(_) if settings.demo => {}
-        Effect::SwitchNamespace(scope) => return Some(Switch::Namespace(scope)),
+        Effect::SwitchNamespace(scope) => return Some(Later::Switch(Switch::Namespace(scope))),
+        Effect::WatchCluster(cluster) => return Some(Later::Watch(cluster)),
         Effect::Stream(StreamStart::Watch { stream, key }) => streams.watch_pod(stream, key),
         Effect::Stream(StreamStart::Logs { stream, request }) => streams.stream_logs(stream, request),
     }
@@ -181,7 +208,10 @@ fn follow_context(state: &mut State, settings: &Settings, theme: &mut Theme) {
 
 /// `:ctx NAME` on the demo, which has one context: nothing is pretended, the status line says so.
 fn demo_context(state: &mut State, name: String) {
-    let why = format!("the demo platform has one Kubernetes context ({})", state.context);
+    let why = format!(
+        "the demo watches {}; start it with --all-contexts to watch shop-prod and shop-dev at once",
+        state.context
+    );
     let msg = format!("context {name} not switched: {why}");
     state.view.requested_context = Some(name);
     state.view.say(state.now, msg, Level::Warn);

@@ -171,6 +171,8 @@ impl Section {
     pub fn for_view(view: &crate::state::View) -> Section {
         match view.mode {
             crate::state::view::Mode::Triage => Section::Triage,
+            // The fleet screen acts on no pane's rows: only the global keys.
+            crate::state::view::Mode::Fleet => Section::Global,
             crate::state::view::Mode::Pod(crate::state::view::pod::PodScreen::Logs) => Section::Logs,
             crate::state::view::Mode::Pod(_) => Section::Detail,
             _ => Section::Pane(view.active_pane()),

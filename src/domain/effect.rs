@@ -21,8 +21,13 @@ pub enum Effect {
     SwitchContext(String),
     /// `:ns NAME` / `:ns all`: watch other namespaces.
     SwitchNamespace(Scope),
-    /// Ask the Argo CD server for this app's resource tree (the detail's Tree tab).
-    FetchTree(String),
+    /// Ask the Argo CD server of the app's cluster for its resource tree (the Tree tab).
+    FetchTree {
+        app: String,
+        cluster: super::ClusterId,
+    },
+    /// Start watching a cluster of the fleet configured `watch = "open"`, now that it is opened.
+    WatchCluster(super::ClusterId),
     /// Start a stream for the open pod view (its watch, a container's log).
     Stream(StreamStart),
 }

@@ -5,6 +5,7 @@ pub mod alerts;
 pub mod argocd;
 pub mod cost;
 pub mod fleet;
+pub mod fleet_summary;
 pub mod health;
 pub mod infra;
 pub mod logs;
@@ -109,6 +110,7 @@ pub enum Message {
     Pod(pod_view::PodUpdate),
     /// One app's resource tree, read from the Argo CD server when its Tree tab opened.
     AppTree {
+        cluster: ClusterId,
         app: String,
         nodes: Vec<argocd::TreeNode>,
     },
@@ -217,8 +219,8 @@ pub fn update(state: &mut State, msg: Message) -> bool {
             true
         }
         Message::Pod(u) => pod_view::apply(state, u),
-        Message::AppTree { app, nodes } => {
-            state.argocd.trees.insert(app, nodes);
+        Message::AppTree { cluster, app, nodes } => {
+            state.argocd.trees.insert((cluster, app), nodes);
             true
         }
         Message::Tick(now) => {
@@ -353,7 +355,10 @@ impl State {
 
     /// The sources that feed a pane.
     pub fn sources_for(&self, pane: PaneId) -> impl Iterator<Item = (&SourceId, &SourceEntry)> {
-        self.sources.iter().filter(move |(_, e)| e.feeds.contains(&pane))
+        // The clusters shown only: an opened cluster's panes answer for it alone.
+        self.sources.iter().filter(move |(id, e)| {
+            e.feeds.contains(&pane) && id.cluster.as_ref().is_none_or(|c| self.shows(c))
+        })
     }
 
     /// The worst state among a pane's sources, and when it last had data.
@@ -370,7 +375,8 @@ impl State {
             };
             if out.state.is_none_or(|cur| rank(st) > rank(cur)) {
                 out.state = Some(st);
-                out.error = e.health.last_error.as_ref().map(|err| format!("{id}: {err}"));
+                out.error =
+                    e.health.last_error.as_ref().map(|err| format!("{}: {err}", self.source_label(id)));
             }
             // A healthy watch is quiet when nothing changes: its last event says nothing of
             // freshness. A failing one's rows date from its first failure.

@@ -2,6 +2,7 @@
 //! or does I/O; the app loop decides when to draw.
 
 pub mod dialog;
+pub mod fleet;
 pub mod help;
 pub mod layout;
 pub mod panes;
@@ -37,12 +38,13 @@ pub fn draw(f: &mut Frame, state: &State, ui: &Ui) {
         Mode::Full(p) => panes::draw_framed(f, body, p, state, ui.theme, true, true),
         Mode::Triage => triage::draw(f, body, state, ui),
         Mode::Pod(screen) => pod_view::draw(f, body, state, ui, screen),
+        Mode::Fleet => fleet::draw(f, body, state, ui),
     }
     widgets::status_line(f, status, state, ui);
     match &state.view.overlay {
         Overlay::None => {}
         Overlay::Help => help::draw(f, body, state, ui),
-        Overlay::Confirm(p) => dialog::confirm_in(f, body, p, ui.theme, state.production),
+        Overlay::Confirm(p) => dialog::confirm_in(f, body, p, ui.theme, state.production_of(&p.cluster)),
         Overlay::Prompt(p) => prompt::draw(f, body, state, p, ui),
         Overlay::Silence(form) => silence_form::draw(f, body, form, ui.theme),
         Overlay::Value(p) => dialog::value(f, body, p, ui.theme),
