@@ -89,7 +89,8 @@ async fn measure(label: &str, n: usize, pods: usize, empty: usize, idle: Duratio
     let want = format!("{total} pods");
     t.wait_for("every pod counted", Duration::from_secs(300), |s| s.contains(&want));
     let loaded = started.elapsed();
-    let pid = std::process::Command::new("pgrep").args(["-n", "-f", &kubeconfig.display().to_string()]).output();
+    let pid =
+        std::process::Command::new("pgrep").args(["-n", "-f", &kubeconfig.display().to_string()]).output();
     let pid = String::from_utf8_lossy(&pid.unwrap().stdout).trim().to_string();
     tokio::time::sleep(Duration::from_secs(2)).await;
     let requests_before: usize = fleet.iter().map(|s| s.requests().len()).sum();
