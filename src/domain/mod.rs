@@ -13,7 +13,7 @@ pub mod source;
 pub mod target;
 pub mod text;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use command::Command;
 pub use effect::{Effect, LogRequest, StreamStart};
@@ -26,7 +26,7 @@ pub use target::Target;
 pub type UnixMs = i64;
 
 /// How much attention something needs; panes map it to a theme role.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     Ok,

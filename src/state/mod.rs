@@ -15,6 +15,7 @@ pub mod rows;
 pub mod scaling;
 pub mod silence_form;
 pub mod silences;
+pub mod timeline;
 pub mod triage;
 pub mod view;
 pub mod workloads;
@@ -45,6 +46,10 @@ pub enum Data {
     Hpas(Vec<scaling::Hpa>),
     /// Every Deployment, StatefulSet and DaemonSet in scope.
     Workloads(Vec<workloads::Workload>),
+    /// Every Deployment revision the cluster keeps (its ReplicaSets): the rollouts.
+    Revisions(Vec<workloads::Revision>),
+    /// CloudWatch alarms' state changes since the last delivery, from their own history.
+    AlarmHistory(Vec<alerts::AlarmChange>),
     /// The full set of alerts from this source; other sources' alerts are kept.
     Alerts(Vec<alerts::Alert>),
     /// One Alertmanager poll: its alerts and silences together, so the alerts never name
@@ -105,7 +110,26 @@ pub enum Message {
         app: String,
         nodes: Vec<argocd::TreeNode>,
     },
+    /// From the local history's task: what it read back, or why it is off.
+    History(HistoryEvent),
+    /// A line for the status line from the app loop's own work (a report written).
+    Note {
+        at: UnixMs,
+        text: String,
+        level: Level,
+    },
     Tick(UnixMs),
+}
+
+/// What the local history reports to the store.
+#[derive(Clone, Debug)]
+pub enum HistoryEvent {
+    /// Entries kept from earlier runs, for the timeline.
+    Loaded(Vec<timeline::Entry>),
+    /// Recording into this file.
+    Open(String),
+    /// The history is off, and why (a corrupt or locked file); the console runs without it.
+    Failed(String),
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -144,6 +168,10 @@ pub struct State {
     pub triage: triage::Triage,
     /// A message arrived since triage was last derived (keys alone do not change it).
     pub triage_stale: bool,
+    /// What changed and what broke, from every source, newest last.
+    pub timeline: timeline::Timeline,
+    /// Where the local history is recorded, or why it is not.
+    pub history: Option<Result<String, String>>,
     pub view: View,
 }
 
@@ -180,16 +208,34 @@ pub fn update(state: &mut State, msg: Message) -> bool {
             let entry = source_entry(state, &source);
             entry.health.last_success = Some(at);
             entry.health.failures = 0;
-            apply_data(state, &source, data);
+            apply_data(state, &source, at, data);
             true
         }
         Message::ActionDone { at, outcome } => {
             state.view.report_outcome(at, &outcome);
+            if let Some(d) = timeline::action(&outcome, at) {
+                state.timeline.add(&state.context, vec![d]);
+            }
             true
         }
         Message::Pod(u) => pod_view::apply(state, u),
         Message::AppTree { app, nodes } => {
             state.argocd.trees.insert(app, nodes);
+            true
+        }
+        Message::History(h) => {
+            match h {
+                HistoryEvent::Loaded(entries) => state.timeline.restore(entries),
+                HistoryEvent::Open(path) => state.history = Some(Ok(path)),
+                HistoryEvent::Failed(why) => {
+                    state.view.say(state.now, format!("history off: {why}"), Level::Warn);
+                    state.history = Some(Err(why));
+                }
+            }
+            true
+        }
+        Message::Note { at, text, level } => {
+            state.view.say(at, text, level);
             true
         }
         Message::Tick(now) => {
@@ -210,31 +256,45 @@ fn source_entry<'a>(state: &'a mut State, source: &SourceId) -> &'a mut SourceEn
         .or_insert_with(|| SourceEntry { health: SourceHealth::new(0), feeds: Vec::new() })
 }
 
-fn apply_data(state: &mut State, source: &SourceId, data: Data) {
+fn apply_data(state: &mut State, source: &SourceId, at: UnixMs, data: Data) {
+    let (tl, cluster) = (&mut state.timeline, state.context.as_str());
     match data {
         Data::Clusters(c) => state.infra.clusters = c,
         Data::Nodes(mut n) => {
             infra::sort_nodes(&mut n);
+            tl.observe(cluster, |seen| seen.nodes(&n, at));
             state.infra.nodes = n;
         }
         Data::Metrics(m) => state.infra.metrics = m,
-        Data::Apps(apps) => state.argocd.apps = apps,
+        Data::Apps(apps) => {
+            tl.observe(cluster, |seen| seen.apps(&apps, at));
+            state.argocd.apps = apps;
+        }
         Data::PodsReplace { pods, metrics_available } => {
             state.pods.replace_all(pods);
             state.pods.metrics_available = metrics_available;
         }
         Data::PodUpsert(p) => state.pods.upsert(p),
         Data::PodDelete(k) => state.pods.remove(&k),
-        Data::Hpas(h) => state.scaling.replace(h),
+        Data::Hpas(h) => {
+            tl.observe(cluster, |seen| seen.hpas(&h, at));
+            state.scaling.replace(h);
+        }
         Data::Workloads(mut w) => {
             workloads::sort(&mut w);
+            let driven: std::collections::HashSet<String> =
+                state.scaling.hpas.iter().map(|h| format!("{}/{}", h.namespace, h.target.name)).collect();
+            tl.observe(cluster, |seen| seen.workloads(&w, &driven, at));
             state.workloads = w;
         }
+        Data::Revisions(r) => tl.observe(cluster, |seen| seen.revisions(&r, at)),
+        Data::AlarmHistory(changes) => tl.observe(cluster, |seen| seen.alarm_history(&changes)),
         Data::Alerts(mut a) => {
             for alert in &mut a {
                 alert.source = source.to_string();
             }
             state.alerts.replace_from(source.as_str(), a);
+            tl.observe(cluster, |seen| seen.alerts(&state.alerts.items, at));
         }
         Data::Alertmanager { alerts: mut a, silences: mut s } => {
             for silence in &mut s {
@@ -245,8 +305,10 @@ fn apply_data(state: &mut State, source: &SourceId, data: Data) {
                 alert.source = source.to_string();
             }
             state.alerts.replace_from(source.as_str(), a);
+            tl.observe(cluster, |seen| seen.alerts(&state.alerts.items, at));
         }
         Data::Events(ev) => {
+            tl.observe(cluster, |seen| seen.events(&ev));
             state.events = ev.into_iter().collect();
             while state.events.len() > EVENTS_KEPT {
                 state.events.pop_front();
@@ -282,6 +344,7 @@ impl State {
         self.scaling = scaling::Scaling::default();
         self.workloads.clear();
         self.events.clear();
+        self.timeline.seen.forget_kubernetes();
         // The open pod belongs to the old context; its streams stop with the view.
         if self.view.pod.take().is_some() {
             self.view.mode = Mode::Full(PaneId::Pods);

@@ -90,6 +90,7 @@ impl Feed {
                 out.extend(self.pod_changes(world.pods()));
                 out.extend([
                     Data::Workloads(world.workloads()),
+                    Data::Revisions(world.revisions()),
                     Data::Hpas(world.hpas()),
                     Data::Events(world.events()),
                 ]);

@@ -2,8 +2,8 @@
 //! and the workloads of every namespace, plus the initial pods as they stand at the epoch.
 
 use super::World;
-use super::util::{DAY, HOUR, MI, MIN, SEC, kube_suffix, template_hash, uid};
-use super::workloads::{SimNode, SimPod, Stage, Workload};
+use super::util::{DAY, HOUR, MI, MIN, SEC, fnv, kube_suffix, template_hash, uid};
+use super::workloads::{SimNode, SimPod, SimRevision, Stage, Workload};
 use crate::domain::WorkloadKind;
 use crate::state::UnixMs;
 use crate::state::infra::{Addon, CapacityType, Cluster, NodeGroup};
@@ -146,7 +146,12 @@ pub fn build_workloads(rng: &mut fastrand::Rng, epoch: UnixMs) -> Vec<Workload> 
                 (false, "monitoring" | "argocd") => epoch - rng.i64(2 * DAY..9 * DAY),
                 _ => epoch - rng.i64(9 * DAY..15 * DAY),
             };
+            // A revision number that has seen a few rollouts, the same in every run.
+            let number = (fnv(s.1.as_bytes()) % 9) as i64 + 2;
+            let revisions =
+                vec![SimRevision { number, created_at: rolled_at, image: image.clone(), hash: hash.clone() }];
             Workload {
+                revisions: if s.2 == WorkloadKind::Deployment { revisions } else { Vec::new() },
                 ns: s.0,
                 name: s.1,
                 kind: s.2,
