@@ -192,6 +192,8 @@ fn settings(common: &Common, config: &Config) -> anyhow::Result<Settings> {
         default_theme: common.theme.is_none().then(|| config.ui.theme.clone()),
         keymap: config.keymap(config_dir.as_deref())?,
         audit_path: paths::state_dir().map(|d| d.join("audit.jsonl")),
+        state_dir: paths::state_dir(),
+        history: config.history.clone(),
         safety: config.safety(),
         config_dir: config_dir.clone(),
         user: config.alerts.created_by.clone().unwrap_or_else(current_user),

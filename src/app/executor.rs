@@ -74,6 +74,11 @@ impl Executor {
         self.alertmanagers.iter().find(|c| &c.source == source)
     }
 
+    /// Where the app loop's own results go (a report written), with the clock they are dated by.
+    pub fn results(&self) -> (mpsc::Sender<Message>, crate::sources::Clock) {
+        (self.results.clone(), self.clock)
+    }
+
     /// Argo CD's actions go here from now on (after a context switch).
     pub fn set_argocd(&mut self, handle: Option<argocd::Handle>) {
         self.argocd = handle;

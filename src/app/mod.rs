@@ -5,6 +5,7 @@ pub mod audit;
 pub mod executor;
 pub mod mouse;
 pub mod pod_streams;
+pub mod report;
 pub mod startup;
 pub mod switch;
 pub mod terminal;
@@ -158,6 +159,11 @@ fn carry_out(
         Effect::SwitchNamespace(scope) => return Some(Switch::Namespace(scope)),
         Effect::Stream(StreamStart::Watch { stream, key }) => streams.watch_pod(stream, key),
         Effect::Stream(StreamStart::Logs { stream, request }) => streams.stream_logs(stream, request),
+        Effect::WriteReport(report) => {
+            let (results, clock) = executor.results();
+            let dir = settings.state_dir.as_ref().map(|d| d.join("reports"));
+            report::spawn(dir, report, results, clock);
+        }
     }
     None
 }

@@ -30,6 +30,10 @@ pub struct Settings {
     pub default_theme: Option<String>,
     pub keymap: Keymap,
     pub audit_path: Option<PathBuf>,
+    /// Where the local history, the reports and the logs are kept.
+    pub state_dir: Option<PathBuf>,
+    /// How much local history to keep.
+    pub history: crate::config::HistoryConfig,
     /// Who silences are created by.
     pub user: String,
     pub alertmanagers: Vec<AlertmanagerConfig>,

@@ -149,6 +149,8 @@ pub enum Section {
     Dialog,
     /// The triage view.
     Triage,
+    /// The timeline view.
+    Timeline,
     /// A pod's describe and YAML screens.
     Detail,
     /// A container's logs.
@@ -162,6 +164,7 @@ impl Section {
             "global" => Some(Section::Global),
             "dialog" => Some(Section::Dialog),
             "triage" => Some(Section::Triage),
+            "timeline" => Some(Section::Timeline),
             "detail" => Some(Section::Detail),
             "logs" => Some(Section::Logs),
             other => PaneId::from_slug(other).map(Section::Pane),
@@ -171,6 +174,7 @@ impl Section {
     pub fn for_view(view: &crate::state::View) -> Section {
         match view.mode {
             crate::state::view::Mode::Triage => Section::Triage,
+            crate::state::view::Mode::Timeline => Section::Timeline,
             crate::state::view::Mode::Pod(crate::state::view::pod::PodScreen::Logs) => Section::Logs,
             crate::state::view::Mode::Pod(_) => Section::Detail,
             _ => Section::Pane(view.active_pane()),
@@ -182,6 +186,7 @@ impl Section {
             Section::Global => "global",
             Section::Dialog => "dialog",
             Section::Triage => "triage",
+            Section::Timeline => "timeline",
             Section::Detail => "detail",
             Section::Logs => "logs",
             Section::Pane(p) => p.slug(),
@@ -228,7 +233,7 @@ impl Keymap {
         map.next_rank += text.len() + 1;
         for (section_name, entries) in file {
             let section = Section::parse(section_name.get_ref()).ok_or_else(|| {
-                let names = ["global", "dialog", "triage", "detail", "logs"]
+                let names = ["global", "dialog", "triage", "timeline", "detail", "logs"]
                     .into_iter()
                     .chain(PaneId::ALL.iter().map(|p| p.slug()));
                 let hint = closest(section_name.get_ref(), names.clone());

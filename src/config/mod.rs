@@ -2,6 +2,7 @@
 //! the file, the line and the expected form. Built-in defaults are embedded in the binary.
 
 pub mod errors;
+pub mod history;
 pub mod keymap;
 pub mod paths;
 pub mod safety;
@@ -13,6 +14,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 pub use errors::FileError;
+pub use history::HistoryConfig;
 pub use keymap::Keymap;
 pub use theme::Theme;
 
@@ -38,6 +40,7 @@ pub struct Config {
     pub eks: sources::EksConfig,
     pub cost: sources::CostConfig,
     pub argocd: sources::ArgocdConfig,
+    pub history: history::HistoryConfig,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]

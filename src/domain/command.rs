@@ -31,6 +31,11 @@ pub enum Command {
     Triage,
     /// Run the fix the selected triage row offers first.
     Fix,
+    /// The timeline: what changed and what broke; from triage, around the selected problem.
+    Timeline,
+    /// Write the hand-off: the problem, its timeline, links, actions and silences as
+    /// Markdown and HTML.
+    HandOff,
     /// Open the `:` command palette.
     Palette,
     /// Type a `/` filter for the pane's rows.
@@ -89,6 +94,8 @@ pub const NAVIGATION: &[(&str, Command, &str)] = &[
     ("open", Command::Open, "open the focused pane"),
     ("triage", Command::Triage, "triage: problems ranked"),
     ("fix", Command::Fix, "fix the selected problem"),
+    ("timeline", Command::Timeline, "timeline: what changed and broke (from triage: around the problem)"),
+    ("handoff", Command::HandOff, "hand-off: the problem, its timeline, actions, silences to a file"),
     ("palette", Command::Palette, "commands (:pods, :ns …)"),
     ("filter", Command::Filter, "filter (!not, key=val)"),
     ("sort", Command::Sort, "sort: then column letter"),

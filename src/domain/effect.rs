@@ -25,6 +25,17 @@ pub enum Effect {
     FetchTree(String),
     /// Start a stream for the open pod view (its watch, a container's log).
     Stream(StreamStart),
+    /// Write a hand-off report (Markdown and HTML) to the state dir; the path is said.
+    WriteReport(Report),
+}
+
+/// A hand-off report, written as it is rendered: the app loop only puts it in files.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Report {
+    /// A file name without extension: `incident-20261118-140125-services-cart`.
+    pub name: String,
+    pub markdown: String,
+    pub html: String,
 }
 
 /// A stream the pod view asks the app to start, tagged with the id its messages carry.

@@ -16,7 +16,7 @@ pub mod text;
 use serde::{Deserialize, Serialize};
 
 pub use command::Command;
-pub use effect::{Effect, LogRequest, StreamStart};
+pub use effect::{Effect, LogRequest, Report, StreamStart};
 pub use kinds::{PodKey, Scope, WorkloadKind};
 pub use registry::ActionId;
 pub use source::SourceId;

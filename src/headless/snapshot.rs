@@ -27,6 +27,10 @@ pub enum PaneArg {
     Cost,
     /// Every problem ranked, with what links to it.
     Triage,
+    /// What changed and what broke, newest first.
+    Timeline,
+    /// The timeline around triage's top problem, with its suspects.
+    Suspects,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -83,6 +87,16 @@ pub fn show(state: &mut State, pane: PaneArg) {
         PaneArg::Cost => Some(PaneId::Cost),
         PaneArg::Triage => {
             state.view.mode = Mode::Triage;
+            return;
+        }
+        PaneArg::Timeline | PaneArg::Suspects => {
+            state.view.mode = Mode::Triage;
+            state.view.reset_triage();
+            let focus = (pane == PaneArg::Suspects)
+                .then(|| crate::state::view::selected_problem(state))
+                .flatten()
+                .map(|p| crate::state::timeline::focus::Focus::around(state, p));
+            crate::state::view::timeline::open(state, focus);
             return;
         }
     };

@@ -77,6 +77,12 @@ pub fn dispatch(state: &mut State, cmd: Command) -> Effect {
     {
         return effect;
     }
+    if state.view.mode == Mode::Timeline
+        && state.view.overlay == Overlay::None
+        && let Some(effect) = super::timeline::command(state, cmd)
+    {
+        return effect;
+    }
     if state.view.overlay == Overlay::None
         && let Some(effect) = pod_keys::command(state, cmd)
     {
@@ -139,6 +145,8 @@ pub fn dispatch(state: &mut State, cmd: Command) -> Effect {
             return Effect::None;
         }
         Command::Fix => {}
+        Command::Timeline => return super::timeline::open(state),
+        Command::HandOff => {}
         Command::Palette => {
             super::prompt::open(state, PromptKind::Command);
             return Effect::None;
@@ -221,6 +229,8 @@ fn triage_command(state: &mut State, cmd: Command) -> Option<Effect> {
             }
             Some(Effect::None)
         }
+        Command::Timeline => Some(super::timeline::open(state)),
+        Command::HandOff => Some(super::timeline::hand_off(state)),
         Command::Sort => {
             // Triage's order is its point: worst first.
             let msg = "triage is ranked worst first; o sorts the panes (Enter goes to one)";

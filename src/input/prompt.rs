@@ -227,6 +227,7 @@ pub fn run_line(state: &mut State, line: &str) -> Effect {
             Effect::None
         }
         Run::Triage => dispatch(state, Command::Triage),
+        Run::Timeline => dispatch(state, Command::Timeline),
         Run::Overview => {
             state.view.mode = Mode::Overview;
             Effect::None

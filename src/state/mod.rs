@@ -4,6 +4,7 @@
 pub mod alerts;
 pub mod argocd;
 pub mod cost;
+pub mod handoff;
 pub mod health;
 pub mod infra;
 pub mod logs;
@@ -332,6 +333,7 @@ impl State {
             self.triage_stale = false;
         }
         view::follow_selection(self);
+        view::timeline::follow(self);
     }
 
     /// Forget everything from one Kubernetes context before showing another: its sources, pods,

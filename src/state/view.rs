@@ -34,6 +34,8 @@ pub enum Mode {
     Triage,
     /// One pod up close: describe, YAML or a container's logs (see `view.pod`).
     Pod(pod::PodScreen),
+    /// What changed and what broke, newest first; around a problem when opened from triage.
+    Timeline,
 }
 
 /// An action waiting for the user's yes.
@@ -167,6 +169,8 @@ pub struct View {
     pub pod: Option<pod::PodView>,
     /// The last stream id handed out (pod watches, log streams).
     pub next_stream: u64,
+    /// The timeline view: its focus, filter and selection.
+    pub timeline: timeline::TimelineView,
 }
 
 /// The tabs of an Argo CD app's detail area.
@@ -206,7 +210,7 @@ impl View {
         match self.mode {
             Mode::Full(p) => p,
             Mode::Pod(_) => PaneId::Pods,
-            Mode::Overview | Mode::Triage => self.focus,
+            Mode::Overview | Mode::Triage | Mode::Timeline => self.focus,
         }
     }
 
@@ -218,6 +222,7 @@ impl View {
     pub fn current_filter(&self) -> Option<&str> {
         match self.mode {
             Mode::Triage => self.triage_filter.as_deref(),
+            Mode::Timeline => self.timeline.filter.as_deref(),
             Mode::Pod(_) => self.pod.as_ref().and_then(|p| p.search.as_deref()),
             _ => self.filter_text(self.active_pane()),
         }
@@ -231,6 +236,7 @@ impl View {
                     self.reset_triage();
                 }
             }
+            Mode::Timeline => self.timeline.set_filter(filter),
             // In a pod's screens `/` searches the text; nothing is filtered out.
             Mode::Pod(_) => {
                 if let Some(p) = &mut self.pod {
@@ -300,4 +306,5 @@ impl View {
 
 pub mod pod;
 mod selection;
+pub mod timeline;
 pub use selection::*;

@@ -10,6 +10,7 @@ pub mod prompt;
 pub mod silence_form;
 pub mod table;
 pub mod text;
+pub mod timeline;
 pub mod triage;
 pub mod widgets;
 
@@ -36,6 +37,7 @@ pub fn draw(f: &mut Frame, state: &State, ui: &Ui) {
         Mode::Overview => draw_overview(f, body, state, ui),
         Mode::Full(p) => panes::draw_framed(f, body, p, state, ui.theme, true, true),
         Mode::Triage => triage::draw(f, body, state, ui),
+        Mode::Timeline => timeline::draw(f, body, state, ui),
         Mode::Pod(screen) => pod_view::draw(f, body, state, ui, screen),
     }
     widgets::status_line(f, status, state, ui);

@@ -121,6 +121,10 @@ pub fn status_line(f: &mut Frame, area: Rect, state: &State, ui: &Ui) {
         for (k, what) in super::triage::hints(state, ui) {
             hint(&mut spans, vec![k], &text::clean(&what));
         }
+    } else if state.view.mode == Mode::Timeline {
+        for (k, what) in super::timeline::hints(state, ui) {
+            hint(&mut spans, vec![k], &what);
+        }
     } else if let Some(target) = selected_target(state, pane) {
         for a in registry::for_pane(pane, state.readonly).filter(|a| applies(state, a.id, &target)) {
             hint(
@@ -166,6 +170,7 @@ pub fn status_line(f: &mut Frame, area: Rect, state: &State, ui: &Ui) {
         Mode::Full(_) | Mode::Triage => {
             &[(Command::Back, "overview"), (Command::Help, "help"), (Command::Quit, "quit")]
         }
+        Mode::Timeline => &[(Command::Back, "back"), (Command::Help, "help"), (Command::Quit, "quit")],
         Mode::Pod(_) => &[(Command::Back, "back"), (Command::Help, "help")],
     };
     let pane_hints = spans.len();
