@@ -3,6 +3,8 @@
 
 pub mod audit;
 pub mod executor;
+pub mod history;
+pub mod history_task;
 pub mod mouse;
 pub mod pod_streams;
 pub mod report;
@@ -29,11 +31,37 @@ pub use startup::{Running, Settings};
 const MAX_BATCH: usize = 4096;
 
 pub async fn run(settings: Settings) -> anyhow::Result<()> {
-    let Running { mut state, mut rx, mut results, mut executor, clock, _guards, mut kube, mut streams } =
-        startup::start(&settings)?;
+    let Running {
+        mut state,
+        mut rx,
+        mut results,
+        mut executor,
+        clock,
+        _guards,
+        mut kube,
+        mut streams,
+        messages,
+    } = startup::start(&settings)?;
+    let (recorder, _history) = match settings.history_path() {
+        Some(path) => {
+            let (r, guard) = history_task::spawn(path, settings.history.clone(), messages, clock);
+            (Some(r), Some(guard))
+        }
+        None => {
+            drop(messages);
+            let why = "off: [history] enabled = false, or no state directory";
+            state.history = Some(Err(why.to_string()));
+            (None, None)
+        }
+    };
     let mut terminal = terminal::enter()?;
-    let channels =
-        Channels { sources: &mut rx, results: &mut results, kube: &mut kube, streams: &mut streams };
+    let channels = Channels {
+        sources: &mut rx,
+        results: &mut results,
+        kube: &mut kube,
+        streams: &mut streams,
+        recorder,
+    };
     let result = event_loop(&mut terminal, &mut state, channels, &mut executor, clock, &settings).await;
     terminal::leave();
     result
@@ -45,12 +73,14 @@ struct Channels<'a> {
     results: &'a mut tokio::sync::mpsc::Receiver<Message>,
     kube: &'a mut Option<switch::KubeSwitcher>,
     streams: &'a mut pod_streams::PodStreams,
+    /// Where new timeline entries go to be kept (none when the history is off).
+    recorder: Option<history_task::Recorder>,
 }
 
 async fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     state: &mut State,
-    Channels { sources: rx, results, kube, streams }: Channels<'_>,
+    Channels { sources: rx, results, kube, streams, mut recorder }: Channels<'_>,
     executor: &mut Executor,
     clock: crate::sources::Clock,
     settings: &Settings,
@@ -124,6 +154,10 @@ async fn event_loop(
         }
         if dirty {
             state.finish_batch();
+            let fresh = state.timeline.take_fresh();
+            if let Some(r) = recorder.as_mut() {
+                r.offer(fresh);
+            }
             // A pod view that closed (or moved to another container) stops its streams.
             streams.retain(state.wanted_streams());
             terminal.draw(|f| ui::draw(f, state, &Ui { theme: &theme, keymap: &settings.keymap }))?;

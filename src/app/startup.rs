@@ -51,6 +51,12 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// The local history's file, when it is kept.
+    pub fn history_path(&self) -> Option<PathBuf> {
+        let dir = self.state_dir.as_ref().filter(|_| self.history.enabled)?;
+        Some(super::history::path(dir, self.demo))
+    }
+
     /// The context's safety flags onto the store: production, and read-only by flag, config
     /// or the context's own setting.
     pub fn apply_safety(&self, state: &mut State) {
@@ -79,6 +85,8 @@ pub struct Running {
     pub kube: Option<super::switch::KubeSwitcher>,
     /// The pod view's watch and log streams.
     pub streams: super::pod_streams::PodStreams,
+    /// The source channel's sender, for the app's own tasks (the local history).
+    pub messages: sources::Sender,
 }
 
 /// Start the configured sources. Without `--demo` and with no real source configured, the
@@ -198,11 +206,20 @@ pub fn start(settings: &Settings) -> anyhow::Result<Running> {
     state.user = settings.user.clone();
     update(&mut state, Message::Tick(clock.now()));
     let streams = super::pod_streams::PodStreams::new(backend.clone(), tx.clone());
-    drop(tx);
     let (results_tx, results) = tokio::sync::mpsc::channel(64);
     let executor = Executor::new(backend, audit, results_tx, clock)
         .with_alertmanagers(alertmanagers)
         .with_cost(cost_handle)
         .with_argocd(argocd_handle);
-    Ok(Running { state, rx, results, executor, clock, _guards: guards, kube: switcher, streams })
+    Ok(Running {
+        state,
+        rx,
+        results,
+        executor,
+        clock,
+        _guards: guards,
+        kube: switcher,
+        streams,
+        messages: tx,
+    })
 }

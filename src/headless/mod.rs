@@ -2,7 +2,9 @@
 //! renders a pane to text, SVG or HTML with the same drawing code as the console.
 
 pub mod export;
+pub mod history;
 pub mod keys;
+pub mod report;
 pub mod snapshot;
 pub mod status;
 

@@ -12,7 +12,8 @@ use crate::domain::text::{clean, pad};
 use crate::state::{SourceState, State, UnixMs};
 
 pub async fn run(settings: &Settings, timeout: f64, json: bool) -> anyhow::Result<ExitCode> {
-    let state = super::collect(settings, timeout).await?;
+    let mut state = super::collect(settings, timeout).await?;
+    super::history::record(settings, &mut state);
     if json {
         println!("{}", serde_json::to_string_pretty(&to_json(&state))?);
     } else {

@@ -59,9 +59,9 @@ fn document(state: &State, scope: &Scope) -> Vec<Block> {
     let mut out = vec![
         Block::Heading(1, format!("Incident hand-off: {subject}")),
         Block::Para(format!(
-            "Written {} by {} with flightdeck, context {}. Times are UTC; the window runs from {}.",
+            "Written by flightdeck for {} at {}, context {}. Times are UTC; the window runs from {}.",
+            if state.user.is_empty() { "the on-call engineer" } else { &state.user },
             utc(state.now),
-            if state.user.is_empty() { "someone" } else { &state.user },
             state.context,
             utc(from)
         )),

@@ -7,7 +7,7 @@ mod events;
 pub mod focus;
 mod subject;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 
 use serde::{Deserialize, Serialize};
 
@@ -151,7 +151,7 @@ pub struct Timeline {
     /// Oldest first, keyed by time and id so the same entry is kept once.
     entries: BTreeMap<(UnixMs, u64), Entry>,
     /// Entries added since the app loop last took them for the local history.
-    fresh: Vec<Entry>,
+    fresh: VecDeque<Entry>,
     /// What each source delivered last, to compare the next delivery with.
     pub seen: Seen,
     /// Bumped on every change, so views derived from the timeline know when to look again.
@@ -172,7 +172,11 @@ impl Timeline {
                 level: d.level,
             };
             if self.insert(e.clone()) {
-                self.fresh.push(e);
+                // Nobody may be taking them (no history): keep the newest, as the store does.
+                if self.fresh.len() >= KEPT {
+                    self.fresh.pop_front();
+                }
+                self.fresh.push_back(e);
             }
         }
     }
@@ -207,7 +211,7 @@ impl Timeline {
 
     /// Entries added since the last call, for the local history.
     pub fn take_fresh(&mut self) -> Vec<Entry> {
-        std::mem::take(&mut self.fresh)
+        self.fresh.drain(..).collect()
     }
 
     /// Newest first.
