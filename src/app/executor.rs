@@ -8,7 +8,11 @@ use tokio::sync::mpsc;
 
 use crate::domain::Target;
 use crate::sources::{alertmanager, argocd, cost, demo, kube};
+use crate::state::sync_plan::SyncPlan;
 use crate::state::{ActionOutcome, Message};
+
+/// Why a sync in Kubernetes mode shows no diff.
+pub const KUBE_MODE: &str = "Kubernetes mode reads the Application resources, which say which resources are out of sync but not what Git wants them to be: the desired manifests are rendered by Argo CD's repo server, which only its API serves (set [argocd] mode = \"api\" for a diff)";
 
 #[derive(Clone)]
 pub enum Backend {
@@ -101,6 +105,24 @@ impl Executor {
                 }
             };
             let _ = this.results.send(msg).await;
+        });
+    }
+
+    /// What a sync of `app` would do, into the store: Argo CD's managed resources in API mode,
+    /// the demo's own comparison, or, in Kubernetes mode (the desired manifests are rendered
+    /// by Argo CD's repo server, which only its API reaches), why there is no diff.
+    pub fn fetch_plan(&self, app: String) {
+        let this = self.clone();
+        tokio::spawn(async move {
+            let plan = match (&this.argocd, &this.backend) {
+                (Some(argocd::Handle::Api(client)), _) => {
+                    client.managed_resources(&app).await.map(SyncPlan::Diff)
+                }
+                (Some(argocd::Handle::Kube(_)), _) => Ok(SyncPlan::NoDiff { reason: KUBE_MODE.to_string() }),
+                (None, Backend::Demo(h)) => h.plan(&app).await,
+                (None, _) => Err("no Argo CD source is configured".to_string()),
+            };
+            let _ = this.results.send(Message::SyncPlan { app, plan }).await;
         });
     }
 

@@ -180,6 +180,7 @@ fn carry_out(
         Effect::None | Effect::Quit => {}
         Effect::Run { action, target, context } => executor.run(action, target, context),
         Effect::FetchTree(app) => executor.fetch_tree(app),
+        Effect::FetchPlan(app) => executor.fetch_plan(app),
         Effect::SetTheme(name) => match crate::config::load_theme(settings.config_dir.as_deref(), &name) {
             Ok(t) => {
                 *theme = t;

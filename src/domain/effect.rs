@@ -23,6 +23,8 @@ pub enum Effect {
     SwitchNamespace(Scope),
     /// Ask the Argo CD server for this app's resource tree (the detail's Tree tab).
     FetchTree(String),
+    /// Ask what a sync of this app would do (the sync dialog, the detail's Diff tab).
+    FetchPlan(String),
     /// Start a stream for the open pod view (its watch, a container's log).
     Stream(StreamStart),
     /// Write a hand-off report (Markdown and HTML) to the state dir; the path is said.

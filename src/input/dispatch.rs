@@ -317,9 +317,14 @@ fn ask_on(state: &mut State, id: ActionId, target: Target) -> Effect {
         return alert_commands::open_silence_form(state, target);
     }
     if spec.confirm {
+        // A sync's dialog shows its plan: ask for it as the dialog opens.
+        let plan = match &target {
+            Target::AppSync { name, .. } => Effect::FetchPlan(name.clone()),
+            _ => Effect::None,
+        };
         let pending = Pending { action: id, target, context, destructive: spec.destructive };
         state.view.overlay = confirmation(state, pending);
-        Effect::None
+        plan
     } else {
         state.view.say(now, format!("{} {} …", spec.title, target.describe()), Level::Accent);
         Effect::Run { action: id, target, context }

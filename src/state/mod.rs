@@ -16,6 +16,7 @@ pub mod rows;
 pub mod scaling;
 pub mod silence_form;
 pub mod silences;
+pub mod sync_plan;
 pub mod timeline;
 pub mod triage;
 pub mod view;
@@ -110,6 +111,11 @@ pub enum Message {
     AppTree {
         app: String,
         nodes: Vec<argocd::TreeNode>,
+    },
+    /// What a sync of one app would do, read when its sync dialog or Diff tab opened.
+    SyncPlan {
+        app: String,
+        plan: Result<sync_plan::SyncPlan, String>,
     },
     /// From the local history's task: what it read back, or why it is off.
     History(HistoryEvent),
@@ -222,6 +228,10 @@ pub fn update(state: &mut State, msg: Message) -> bool {
         Message::Pod(u) => pod_view::apply(state, u),
         Message::AppTree { app, nodes } => {
             state.argocd.trees.insert(app, nodes);
+            true
+        }
+        Message::SyncPlan { app, plan } => {
+            state.argocd.plans.insert(app, plan);
             true
         }
         Message::History(h) => {

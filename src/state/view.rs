@@ -178,6 +178,8 @@ pub struct View {
 pub enum AppTab {
     #[default]
     Resources,
+    /// What a sync would do: each resource's diff of live against desired.
+    Diff,
     /// The live tree (ReplicaSets, Pods …) from the Argo CD server.
     Tree,
     History,
@@ -185,11 +187,13 @@ pub enum AppTab {
 }
 
 impl AppTab {
-    pub const ALL: [AppTab; 4] = [AppTab::Resources, AppTab::Tree, AppTab::History, AppTab::Yaml];
+    pub const ALL: [AppTab; 5] =
+        [AppTab::Resources, AppTab::Diff, AppTab::Tree, AppTab::History, AppTab::Yaml];
 
     pub fn label(self) -> &'static str {
         match self {
             AppTab::Resources => "Resources",
+            AppTab::Diff => "Diff",
             AppTab::Tree => "Tree",
             AppTab::History => "History",
             AppTab::Yaml => "YAML",

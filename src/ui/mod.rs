@@ -5,6 +5,7 @@ pub mod dialog;
 pub mod help;
 pub mod layout;
 pub mod panes;
+pub mod plan;
 pub mod pod_view;
 pub mod prompt;
 pub mod silence_form;
@@ -44,7 +45,17 @@ pub fn draw(f: &mut Frame, state: &State, ui: &Ui) {
     match &state.view.overlay {
         Overlay::None => {}
         Overlay::Help => help::draw(f, body, state, ui),
-        Overlay::Confirm(p) => dialog::confirm_in(f, body, p, ui.theme, state.production),
+        Overlay::Confirm(p) => {
+            // A sync's dialog shows its plan, as much of the diff as the screen leaves room for.
+            let plan = match &p.target {
+                crate::domain::Target::AppSync { name, prune, .. } => {
+                    let room = (body.height as usize).saturating_sub(16).min(24);
+                    plan::lines(state, name, Some(*prune), room, ui.theme)
+                }
+                _ => Vec::new(),
+            };
+            dialog::confirm_in(f, body, p, ui.theme, state.production, plan)
+        }
         Overlay::Prompt(p) => prompt::draw(f, body, state, p, ui),
         Overlay::Silence(form) => silence_form::draw(f, body, form, ui.theme),
         Overlay::Value(p) => dialog::value(f, body, p, ui.theme),

@@ -164,6 +164,12 @@ pub struct Request {
     pub reply: oneshot::Sender<Result<String, String>>,
 }
 
+/// The sync dialog asking what a sync of an app would do.
+pub struct PlanRequest {
+    pub app: String,
+    pub reply: oneshot::Sender<Result<crate::state::sync_plan::SyncPlan, String>>,
+}
+
 /// The pod view asking for one pod as the API server would return it.
 pub struct PodRequest {
     pub key: PodKey,
@@ -174,6 +180,7 @@ pub struct PodRequest {
 pub struct Handle {
     tx: mpsc::Sender<Request>,
     pods: mpsc::Sender<PodRequest>,
+    plans: mpsc::Sender<PlanRequest>,
 }
 
 impl Handle {
@@ -181,6 +188,16 @@ impl Handle {
         let (reply, rx) = oneshot::channel();
         self.tx
             .send(Request { action, target, reply })
+            .await
+            .map_err(|_| "the demo platform has stopped".to_string())?;
+        rx.await.map_err(|_| "the demo platform did not answer".to_string())?
+    }
+
+    /// What a sync of `app` would do.
+    pub async fn plan(&self, app: &str) -> Result<crate::state::sync_plan::SyncPlan, String> {
+        let (reply, rx) = oneshot::channel();
+        self.plans
+            .send(PlanRequest { app: app.to_string(), reply })
             .await
             .map_err(|_| "the demo platform has stopped".to_string())?;
         rx.await.map_err(|_| "the demo platform did not answer".to_string())?
@@ -201,6 +218,7 @@ impl Handle {
 pub fn spawn(seed: u64, epoch: UnixMs, speed: f64, tx: super::Sender) -> (Handle, super::TaskGuard) {
     let (req_tx, mut req_rx) = mpsc::channel::<Request>(16);
     let (pod_tx, mut pod_rx) = mpsc::channel::<PodRequest>(4);
+    let (plan_tx, mut plan_rx) = mpsc::channel::<PlanRequest>(4);
     let task = tokio::spawn(async move {
         let mut world = World::new(seed, epoch);
         let mut feed = Feed::default();
@@ -228,6 +246,10 @@ pub fn spawn(seed: u64, epoch: UnixMs, speed: f64, tx: super::Sender) -> (Handle
                     let _ = req.reply.send(world.pod_manifest(&req.key));
                     Vec::new()
                 }
+                Some(req) = plan_rx.recv() => {
+                    let _ = req.reply.send(world.plan(&req.app));
+                    Vec::new()
+                }
             };
             for m in msgs {
                 if tx.send(m).await.is_err() {
@@ -236,7 +258,7 @@ pub fn spawn(seed: u64, epoch: UnixMs, speed: f64, tx: super::Sender) -> (Handle
             }
         }
     });
-    (Handle { tx: req_tx, pods: pod_tx }, super::TaskGuard(task))
+    (Handle { tx: req_tx, pods: pod_tx, plans: plan_tx }, super::TaskGuard(task))
 }
 
 /// The store after `at_secs` simulated seconds of the demo world from the fixed start.

@@ -9,6 +9,7 @@ mod cost;
 mod events;
 mod incident;
 mod metrics;
+mod plan;
 mod platform;
 pub mod pod_manifest;
 mod silences;
