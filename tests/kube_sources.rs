@@ -149,6 +149,8 @@ async fn watch_events_change_and_remove_rows() {
         let conds = n["status"]["conditions"].as_array_mut().unwrap();
         let ready = conds.iter_mut().find(|c| c["type"] == "Ready").unwrap();
         ready["status"] = json!("False");
+        ready["reason"] = json!("KubeletNotReady");
+        ready["message"] = json!("PLEG is not healthy: pleg was last seen active 3m0s ago");
     });
     run.until("the NotReady node", |s| {
         s.infra
@@ -157,6 +159,12 @@ async fn watch_events_change_and_remove_rows() {
             .any(|n| n.name == node && n.ready == flightdeck::state::infra::NodeReadiness::NotReady)
     })
     .await;
+    // With the kubelet's words, for its detail and triage.
+    let c = &run.state.infra.nodes.iter().find(|n| n.name == node).unwrap().conditions;
+    assert_eq!(
+        (c[0].label(), c[0].words()),
+        ("NotReady".into(), "PLEG is not healthy: pleg was last seen active 3m0s ago")
+    );
     // The node sorts first: worst first is the store's one order.
     assert_eq!(run.state.infra.nodes[0].name, node);
 }

@@ -327,6 +327,8 @@ mod tests {
         };
         assert_eq!(text(&s), "triage");
         edit(&mut s, Edit::Tab);
+        assert_eq!(text(&s), "timeline");
+        edit(&mut s, Edit::Tab);
         assert_eq!(text(&s), "theme ");
         edit(&mut s, Edit::Tab);
         assert_eq!(text(&s), "triage");

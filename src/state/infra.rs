@@ -91,7 +91,38 @@ pub struct Node {
     pub mem_allocatable_bytes: u64,
     /// Pressure conditions that are True: MemoryPressure, DiskPressure, PIDPressure.
     pub pressure: Vec<String>,
+    /// The conditions that are wrong (Ready not True; a pressure, NetworkUnavailable or a
+    /// node-problem-detector condition True), with the kubelet's reason and message.
+    pub conditions: Vec<NodeCondition>,
     pub created_at: UnixMs,
+}
+
+/// A node condition that is wrong, in the words of whoever set it (the kubelet, the node
+/// controller, node-problem-detector). Text from the cluster: shown cleaned, never raw.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NodeCondition {
+    /// The condition's type as the API names it: "Ready", "MemoryPressure" …
+    pub kind: String,
+    /// "True", "False" or "Unknown".
+    pub status: String,
+    pub reason: String,
+    pub message: String,
+}
+
+impl NodeCondition {
+    /// "NotReady" for a Ready condition that is not True, else the condition's own name.
+    pub fn label(&self) -> String {
+        match (self.kind.as_str(), self.status.as_str()) {
+            ("Ready", "Unknown") => "Unknown".into(),
+            ("Ready", _) => "NotReady".into(),
+            _ => self.kind.clone(),
+        }
+    }
+
+    /// What happened, most telling first: the message, else the reason.
+    pub fn words(&self) -> &str {
+        if self.message.trim().is_empty() { &self.reason } else { &self.message }
+    }
 }
 
 impl Node {

@@ -101,6 +101,11 @@ pub enum Message {
         at: UnixMs,
         error: String,
     },
+    /// The source is healthy again (a poll succeeded, a watch reopened and held, an event or a
+    /// bookmark arrived): its error clears, whether or not data follows.
+    Healthy {
+        source: SourceId,
+    },
     ActionDone {
         at: UnixMs,
         outcome: ActionOutcome,
@@ -190,8 +195,9 @@ pub fn update(state: &mut State, msg: Message) -> bool {
         m => m,
     };
     // The clock changes triage only where a source turns stale (below): rebuilding it every
-    // second cost 38 ms of each second's CPU at 50k pods.
-    if !matches!(msg, Message::Tick(_)) {
+    // second cost 38 ms of each second's CPU at 50k pods. A source already healthy saying so
+    // changes nothing either.
+    if !matches!(msg, Message::Tick(_) | Message::Healthy { .. }) {
         state.triage_stale = true;
     }
     match msg {
@@ -205,16 +211,16 @@ pub fn update(state: &mut State, msg: Message) -> bool {
         }
         Message::Unregister { source } => state.sources.remove(&source).is_some(),
         Message::Failed { source, at, error } => {
-            let entry = source_entry(state, &source);
-            entry.health.last_error = Some(error);
-            entry.health.last_error_at = Some(at);
-            entry.health.failures += 1;
+            source_entry(state, &source).health.failed(at, error);
             true
         }
+        Message::Healthy { source } => {
+            let cleared = source_entry(state, &source).health.healthy();
+            state.triage_stale |= cleared;
+            cleared
+        }
         Message::Data { source, at, data } => {
-            let entry = source_entry(state, &source);
-            entry.health.last_success = Some(at);
-            entry.health.failures = 0;
+            source_entry(state, &source).health.delivered(at);
             apply_data(state, &source, at, data);
             true
         }
@@ -388,10 +394,9 @@ impl State {
                 out.state = Some(st);
                 out.error = e.health.last_error.as_ref().map(|err| format!("{id}: {err}"));
             }
-            // A watch is quiet when nothing changes: its last event says nothing of freshness.
-            if e.health.interval_ms > 0
-                && let Some(t) = e.health.last_success
-            {
+            // A healthy watch is quiet when nothing changes: its last event says nothing of
+            // freshness. A failing one's rows date from its first failure.
+            if let Some(t) = e.health.stale_since() {
                 out.updated_at = Some(out.updated_at.map_or(t, |u: UnixMs| u.min(t)));
             }
         }
@@ -433,7 +438,8 @@ impl State {
 pub struct Freshness {
     /// None when no source feeds the pane.
     pub state: Option<SourceState>,
-    /// The oldest last-success among the pane's polled sources (watches are live, not dated).
+    /// How old the oldest data is: a polled source's last success, a failing watch's first
+    /// failure (healthy watches are live, not dated).
     pub updated_at: Option<UnixMs>,
     pub error: Option<String>,
 }

@@ -69,9 +69,31 @@ fn health_goes_pending_ok_stale_error_and_back() {
     assert_eq!(f.error.as_deref(), Some("k: 401 Unauthorized"));
     assert_eq!(f.updated_at, Some(1_000));
     assert_eq!(s.pane_level(PaneId::Pods), Level::Crit);
+    // Data from a source still failing (one of its watches) dates the rows; the error stays.
     update(&mut s, Message::Data { source: src("k"), at: 6_000, data: Data::Hpas(vec![]) });
+    assert_eq!(s.sources[&src("k")].health.state(6_000), SourceState::Error);
+    // The source says it is healthy: the error clears at once, whether or not data follows.
+    assert!(update(&mut s, Message::Healthy { source: src("k") }));
     assert_eq!(s.sources[&src("k")].health.state(6_000), SourceState::Ok);
     assert_eq!(s.sources[&src("k")].health.failures, 0);
+    assert!(!update(&mut s, Message::Healthy { source: src("k") }), "already healthy: nothing to redraw");
+}
+
+#[test]
+fn a_failing_watch_shows_its_rows_dated_from_its_first_failure() {
+    let mut s = State::new("ctx", 0);
+    register(&mut s, "kube/nodes", 0, vec![PaneId::Infrastructure]);
+    update(&mut s, Message::Data { source: src("kube/nodes"), at: 1_000, data: Data::Nodes(vec![]) });
+    // Live: a watch is not dated.
+    assert_eq!(s.pane_freshness(PaneId::Infrastructure).updated_at, None);
+    for at in [50_000, 52_000, 56_000] {
+        update(&mut s, Message::Failed { source: src("kube/nodes"), at, error: "down".into() });
+    }
+    let f = s.pane_freshness(PaneId::Infrastructure);
+    assert_eq!((f.state, f.updated_at), (Some(SourceState::Error), Some(50_000)));
+    update(&mut s, Message::Healthy { source: src("kube/nodes") });
+    let f = s.pane_freshness(PaneId::Infrastructure);
+    assert_eq!((f.state, f.updated_at, f.error), (Some(SourceState::Ok), None, None));
 }
 
 #[test]

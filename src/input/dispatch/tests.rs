@@ -198,7 +198,7 @@ mod triage {
         let mut s = state_at(7, 150);
         dispatch(&mut s, Command::Triage);
         assert_eq!(s.view.mode, Mode::Triage);
-        assert_eq!(dispatch(&mut s, Command::Fix), Effect::None);
+        assert_eq!(dispatch(&mut s, Command::Fix), Effect::FetchPlan("services-cart".into()));
         let Overlay::Confirm(p) = &s.view.overlay else { panic!("no confirmation") };
         assert_eq!(p.target, Target::AppSync { name: "services-cart".into(), prune: false, dry_run: false });
         let eff = dispatch(&mut s, Command::Confirm);

@@ -84,6 +84,11 @@ pub fn spawn(
             forced = false;
             let (msg, wait) = match result {
                 Ok(report) => {
+                    if backoff.failures() > 0
+                        && tx.send(Message::Healthy { source: source.clone() }).await.is_err()
+                    {
+                        return;
+                    }
                     backoff.reset();
                     let age = Duration::from_millis((clock.now() - report.fetched_at).max(0) as u64);
                     let wait = clock.real_duration(every.saturating_sub(age));

@@ -26,6 +26,7 @@ fn node(name: &str, ready: NodeReadiness, cordoned: bool) -> Node {
         mem_requested_bytes: 0,
         mem_allocatable_bytes: 1,
         pressure: Vec::new(),
+        conditions: Vec::new(),
         created_at: 0,
     }
 }

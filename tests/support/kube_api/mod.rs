@@ -4,7 +4,8 @@
 //! timeoutSeconds), get, create, update, merge / strategic-merge / JSON patch, delete (pods
 //! terminate gracefully), the scale and status subresources, pod logs, metrics.k8s.io and the
 //! Argo CD Application resource; and faults on demand: 401, 403 or 500 per resource and
-//! namespace, malformed JSON, slowness, compaction (410) and going down.
+//! namespace, a body cut short (on lists and on watches), throttling (429 with Retry-After),
+//! 503, slowness, compaction (410, once or on every watch) and going down.
 //! Every request is recorded so a test can assert exactly what a client sent.
 
 pub mod discovery;
@@ -31,10 +32,19 @@ pub use store::{Db, kind_of};
 pub enum FaultKind {
     /// Answer with this status (401, 403, 500 …) as a Status object.
     Status(u16),
-    /// A 200 with a body that is not JSON.
+    /// A 200 whose body is cut short: a list that stops mid-object, or a watch whose first
+    /// event is cut off mid-line before the stream ends.
     Malformed,
     /// Wait before answering.
     Slow(Duration),
+    /// 429 Too Many Requests with `Retry-After: N` and a plain-text body, as API priority and
+    /// fairness answers when it sheds load.
+    Throttled(u64),
+    /// 503 Service Unavailable with `Retry-After: N` and a Status body.
+    Unavailable(u64),
+    /// Every watch is answered with one ERROR event, 410 Expired, as when the client's version
+    /// was compacted away; lists succeed. A client that relists at once loops.
+    Expired,
 }
 
 #[derive(Clone, Debug)]
@@ -43,6 +53,8 @@ pub struct Fault {
     pub plural: String,
     /// Only requests in this namespace (and cluster-wide ones, which need every namespace).
     pub namespace: Option<String>,
+    /// Only this verb (`list`, `watch`, `get` …); every verb when `None`.
+    pub verb: Option<String>,
     pub kind: FaultKind,
 }
 
@@ -216,7 +228,18 @@ impl TestServer {
     }
 
     pub fn fault(&self, plural: &str, namespace: Option<&str>, kind: FaultKind) {
-        let f = Fault { plural: plural.into(), namespace: namespace.map(str::to_string), kind };
+        let f = Fault { plural: plural.into(), namespace: namespace.map(str::to_string), verb: None, kind };
+        self.shared.faults.lock().unwrap().push(f);
+    }
+
+    /// A fault on one verb only, e.g. watches cut short while lists answer.
+    pub fn fault_on(&self, verb: &str, plural: &str, namespace: Option<&str>, kind: FaultKind) {
+        let f = Fault {
+            plural: plural.into(),
+            namespace: namespace.map(str::to_string),
+            verb: Some(verb.into()),
+            kind,
+        };
         self.shared.faults.lock().unwrap().push(f);
     }
 

@@ -273,6 +273,7 @@ impl World {
                     mem_requested_bytes: mem,
                     mem_allocatable_bytes: n.mem_alloc,
                     pressure: Vec::new(),
+                    conditions: Vec::new(),
                     created_at: n.created_at,
                 }
             })

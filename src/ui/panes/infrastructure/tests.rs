@@ -69,6 +69,7 @@ fn node(i: usize, group: &str, cpu: u64) -> Node {
         mem_requested_bytes: 3 * GI,
         mem_allocatable_bytes: 7 * GI,
         pressure: Vec::new(),
+        conditions: Vec::new(),
         created_at: NOW - 86_400_000,
     }
 }
