@@ -39,14 +39,17 @@ fn why(path: &Path, e: impl std::fmt::Display) -> String {
 }
 
 fn open_error(path: &Path, e: redb::DatabaseError) -> String {
+    // The cause first: the status line may cut the path.
     match e {
         redb::DatabaseError::DatabaseAlreadyOpen | redb::DatabaseError::LockProtocolMismatch => {
-            why(path, "locked by another program (another flightdeck of another version?)")
+            format!("locked by another program (a flightdeck of another version?): {}", path.display())
         }
         redb::DatabaseError::Storage(redb::StorageError::Corrupted(c)) => {
-            why(path, format!("corrupt ({c}); move it aside to start a new history"))
+            format!("corrupt ({c}): move {} aside to start a new history", path.display())
         }
-        other => why(path, format!("{other}; move it aside to start a new history")),
+        other => {
+            format!("corrupt or unreadable ({other}): move {} aside to start a new history", path.display())
+        }
     }
 }
 
@@ -59,8 +62,9 @@ fn builder() -> Builder {
 
 /// redb may panic on a file damaged outside it; that is a corrupt file, not a crash.
 fn guarded<T>(path: &Path, f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
-        .unwrap_or_else(|_| Err(why(path, "corrupt (redb could not read it); move it aside")))
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|_| {
+        Err(format!("corrupt (unreadable): move {} aside to start a new history", path.display()))
+    })
 }
 
 impl History {
