@@ -127,7 +127,7 @@ async fn a_new_revision_a_scale_a_node_not_ready_and_a_sync_each_land_on_the_tim
     assert_eq!(e.what, format!("scaled {replicas} → {} replicas", replicas + 2));
 
     // A node turning NotReady.
-    let node = run.state.infra.nodes.iter().find(|n| n.cordoned == false).unwrap().name.clone();
+    let node = run.state.infra.nodes.iter().find(|n| !n.cordoned).unwrap().name.clone();
     run.server.modify("Node", "", &node, |n| {
         for c in n["status"]["conditions"].as_array_mut().unwrap() {
             if c["type"] == "Ready" {

@@ -11,14 +11,19 @@ use crate::state::scaling::Hpa;
 use crate::state::workloads::{Revision, Workload};
 use crate::state::{Level, UnixMs};
 
+/// An HPA as last seen: desired replicas, min, max, last scale.
+type HpaSeen = (u32, u32, u32, Option<UnixMs>);
+/// A Deployment revision as last seen: created, images, config hash.
+type RevisionSeen = (UnixMs, Vec<(String, String)>, u64);
+
 /// What each kind looked like when it was last delivered. `None`: not delivered yet.
 #[derive(Clone, Debug, Default)]
 pub struct Seen {
     nodes: Option<HashMap<String, (NodeReadiness, bool)>>,
-    hpas: Option<HashMap<String, (u32, u32, u32, Option<UnixMs>)>>,
+    hpas: Option<HashMap<String, HpaSeen>>,
     workloads: Option<HashMap<String, (u32, u64, String)>>,
     /// Deployment (`namespace/name`) → its revisions by number: created, images, config.
-    revisions: HashMap<String, BTreeMap<i64, (UnixMs, Vec<(String, String)>, u64)>>,
+    revisions: HashMap<String, BTreeMap<i64, RevisionSeen>>,
     pub(super) alerts: Option<HashMap<String, super::events::AlertSeen>>,
     /// Warning events by (object, reason): when each was last seen.
     pub(super) events: HashMap<(String, String), UnixMs>,
@@ -81,7 +86,7 @@ impl Seen {
 
     pub fn hpas(&mut self, hpas: &[Hpa], at: UnixMs) -> Vec<Draft> {
         let mut out = Vec::new();
-        let now: HashMap<String, (u32, u32, u32, Option<UnixMs>)> =
+        let now: HashMap<String, HpaSeen> =
             hpas.iter().map(|h| (h.key(), (h.desired, h.min, h.max, h.last_scale))).collect();
         for h in hpas {
             let subject = Subject::Hpa {

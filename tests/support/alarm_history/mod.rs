@@ -150,7 +150,7 @@ fn describe(shared: &Shared, form: &BTreeMap<String, String>) -> Response {
         .filter(|i| form.get("AlarmName").is_none_or(|n| *n == i.name))
         .cloned()
         .collect();
-    items.sort_by(|a, b| b.at.cmp(&a.at));
+    items.sort_by_key(|i| std::cmp::Reverse(i.at));
     let members: String = items
         .iter()
         .map(|i| {

@@ -17,6 +17,9 @@ use axum::response::Response;
 use serde_json::{Value, json};
 use tokio::sync::broadcast;
 
+/// A managed resource: kind, namespace, name, live object, desired object.
+pub type Managed<'a> = (&'a str, &'a str, &'a str, Option<Value>, Option<Value>);
+
 pub const TOKEN: &str = "argocd-test-token";
 
 #[derive(Clone, Debug)]
@@ -113,7 +116,7 @@ impl ArgoServer {
     /// What `GET /api/v1/applications/{name}/managed-resources` answers for `name`: resources
     /// with their live and desired objects (`None`: absent on that side), sent as Argo CD does,
     /// as JSON text (`"null"` when absent).
-    pub fn set_managed(&self, name: &str, items: Vec<(&str, &str, &str, Option<Value>, Option<Value>)>) {
+    pub fn set_managed(&self, name: &str, items: Vec<Managed>) {
         let text = |v: &Option<Value>| v.as_ref().map_or("null".to_string(), Value::to_string);
         let items = items
             .into_iter()
