@@ -68,29 +68,7 @@ fn document(state: &State, scope: &Scope) -> Vec<Block> {
     ];
     match scope.problem {
         Some(p) => problem_blocks(p, scope.focus, &mut out),
-        None => {
-            out.push(Block::Heading(2, "Problems now".into()));
-            let rows = state
-                .triage
-                .problems
-                .iter()
-                .map(|p| {
-                    let since = p.since.map_or("—".to_string(), utc);
-                    vec![
-                        p.level.word().into(),
-                        p.category.label().into(),
-                        p.subject.clone(),
-                        p.detail.clone(),
-                        since,
-                    ]
-                })
-                .collect::<Vec<_>>();
-            if rows.is_empty() {
-                out.push(Block::Para("Nothing needs attention.".into()));
-            } else {
-                out.push(Block::Table(vec!["level", "kind", "problem", "what", "since"], rows));
-            }
-        }
+        None => every_problem(state, &mut out),
     }
     let entries: Vec<&Entry> = state
         .timeline
@@ -125,6 +103,12 @@ fn document(state: &State, scope: &Scope) -> Vec<Block> {
     } else {
         Block::List(actions)
     });
+    silence_blocks(state, from, &mut out);
+    out
+}
+
+/// The silences created in the window.
+fn silence_blocks(state: &State, from: UnixMs, out: &mut Vec<Block>) {
     out.push(Block::Heading(2, "Silences made".into()));
     let silences: Vec<String> = state
         .alerts
@@ -144,7 +128,25 @@ fn document(state: &State, scope: &Scope) -> Vec<Block> {
         })
         .collect();
     out.push(if silences.is_empty() { Block::Para("None.".into()) } else { Block::List(silences) });
-    out
+}
+
+/// Without one problem in focus: every problem triage ranks now.
+fn every_problem(state: &State, out: &mut Vec<Block>) {
+    out.push(Block::Heading(2, "Problems now".into()));
+    let rows = state
+        .triage
+        .problems
+        .iter()
+        .map(|p| {
+            let since = p.since.map_or("—".to_string(), utc);
+            vec![p.level.word().into(), p.category.label().into(), p.subject.clone(), p.detail.clone(), since]
+        })
+        .collect::<Vec<_>>();
+    if rows.is_empty() {
+        out.push(Block::Para("Nothing needs attention.".into()));
+    } else {
+        out.push(Block::Table(vec!["level", "kind", "problem", "what", "since"], rows));
+    }
 }
 
 fn problem_blocks(p: &Problem, focus: Option<&Focus>, out: &mut Vec<Block>) {

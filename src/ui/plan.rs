@@ -55,29 +55,7 @@ pub fn lines(
         ))];
     }
     if let Some((reason, out)) = &view.no_diff {
-        let mut out_lines = vec![Line::from(vec![
-            Span::styled("Plan: ", theme.style(Role::Title)),
-            Span::styled(
-                format!("{} resource{} out of sync", out.len(), if out.len() == 1 { "" } else { "s" }),
-                theme.style(Role::Warn),
-            ),
-        ])];
-        for r in out {
-            out_lines.push(Line::from(vec![
-                Span::styled("  ~ ", theme.style(Role::Warn)),
-                Span::styled(
-                    format!(
-                        "{} {}/{}",
-                        text::clean(&r.kind),
-                        text::clean(&r.namespace),
-                        text::clean(&r.name)
-                    ),
-                    theme.style(Role::Text),
-                ),
-            ]));
-        }
-        out_lines.push(Line::from(Span::styled(format!("No diff: {}", text::clean(reason)), muted)));
-        return out_lines;
+        return no_diff(reason, out, theme);
     }
     let mut out = vec![summary(&view, prune, theme)];
     if view.resources.is_empty() {
@@ -137,6 +115,29 @@ pub fn lines(
         }
     }
     out
+}
+
+/// Kubernetes mode: what is out of sync, and why there is no diff.
+fn no_diff(reason: &str, out: &[&crate::state::argocd::AppResource], theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = vec![Line::from(vec![
+        Span::styled("Plan: ", theme.style(Role::Title)),
+        Span::styled(
+            format!("{} resource{} out of sync", out.len(), if out.len() == 1 { "" } else { "s" }),
+            theme.style(Role::Warn),
+        ),
+    ])];
+    for r in out {
+        let name = format!("{} {}/{}", text::clean(&r.kind), text::clean(&r.namespace), text::clean(&r.name));
+        lines.push(Line::from(vec![
+            Span::styled("  ~ ", theme.style(Role::Warn)),
+            Span::styled(name, theme.style(Role::Text)),
+        ]));
+    }
+    lines.push(Line::from(Span::styled(
+        format!("No diff: {}", text::clean(reason)),
+        theme.style(Role::Muted),
+    )));
+    lines
 }
 
 fn diff_line(d: &DiffLine, theme: &Theme) -> Line<'static> {
