@@ -40,6 +40,8 @@ impl Seen {
         self.workloads = None;
         self.revisions.clear();
         self.events.clear();
+        // Argo CD in Kubernetes mode follows the context; a re-delivered history is kept once.
+        self.apps = None;
     }
 
     pub fn nodes(&mut self, nodes: &[Node], at: UnixMs) -> Vec<Draft> {

@@ -13,6 +13,8 @@ use crate::state::{ActionOutcome, Level, UnixMs};
 
 /// A Warning event that repeats is one entry, until it has been quiet this long.
 pub const EVENT_QUIET_MS: i64 = 10 * 60_000;
+/// Objects and reasons remembered before the long-quiet ones are forgotten.
+const EVENTS_REMEMBERED: usize = 5_000;
 
 #[derive(Clone, Debug)]
 pub struct AlertSeen {
@@ -125,6 +127,11 @@ impl Seen {
             if last.is_none_or(|l| e.at > l) {
                 self.events.insert(key, e.at);
             }
+        }
+        // Events long quiet need no memory: one that comes back is news again anyway.
+        if self.events.len() > EVENTS_REMEMBERED {
+            let newest = self.events.values().copied().max().unwrap_or(0);
+            self.events.retain(|_, at| *at > newest - EVENT_QUIET_MS);
         }
         out
     }
