@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use flightdeck::app::history::History;
 use flightdeck::config::{HistoryConfig, Keymap, Theme};
 use flightdeck::domain::SourceId;
+use flightdeck::domain::source::KubeFeed;
 use flightdeck::sources::demo::{self, FIXED_EPOCH};
 use flightdeck::state::pods::{Owner, Pod, PodPhase};
 use flightdeck::state::scaling::{Hpa, HpaMetric};
@@ -17,6 +18,7 @@ use flightdeck::ui::{self, Ui};
 
 fn pod(i: usize, now: i64) -> Pod {
     Pod {
+        cluster: Default::default(),
         namespace: format!("ns{}", i % 20),
         name: format!("app{}-{i:06}", i % 1000),
         phase: PodPhase::Running,
@@ -36,6 +38,7 @@ fn pod(i: usize, now: i64) -> Pod {
 
 fn hpa(i: usize, desired: u32) -> Hpa {
     Hpa {
+        cluster: Default::default(),
         namespace: format!("ns{}", i % 20),
         name: format!("app{i}"),
         target: Owner { kind: "Deployment".into(), name: format!("app{i}") },
@@ -71,7 +74,7 @@ fn median(mut v: Vec<Duration>) -> f64 {
 
 fn main() {
     let now = FIXED_EPOCH;
-    let src = SourceId::new("kube/x");
+    let src = SourceId::kube(KubeFeed::Pods);
     let mut s = State::new("shop-prod", now);
     let pods: Vec<Pod> = (0..10_000).map(|i| pod(i, now)).collect();
     update(

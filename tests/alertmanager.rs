@@ -31,17 +31,13 @@ fn config(url: &str) -> AlertmanagerConfig {
 }
 
 async fn post_alerts(am: &Alertmanager, alerts: Value) {
-    let resp = reqwest::Client::new()
-        .post(format!("{}/api/v2/alerts", am.url()))
-        .json(&alerts)
-        .send()
-        .await
-        .unwrap();
+    let resp =
+        support::http().post(format!("{}/api/v2/alerts", am.url())).json(&alerts).send().await.unwrap();
     assert!(resp.status().is_success(), "posting alerts: {}", resp.status());
 }
 
 async fn get(am: &Alertmanager, path: &str) -> Value {
-    reqwest::get(format!("{}/api/v2{path}", am.url())).await.unwrap().json().await.unwrap()
+    support::http().get(format!("{}/api/v2{path}", am.url())).send().await.unwrap().json().await.unwrap()
 }
 
 fn alert(name: &str, severity: &str, minutes_ago: i64, extra: Value) -> Value {
@@ -126,7 +122,7 @@ async fn posted_alerts_appear_ranked_by_severity_then_age() {
     );
     let top = &h.state.alerts.items[0];
     assert_eq!((top.severity, top.state), (Severity::Critical, AlertState::Firing));
-    assert_eq!(top.source, "alertmanager/test");
+    assert_eq!(top.source.to_string(), "alertmanager/test");
     assert_eq!(top.summary, "HighErrorRate summary");
     assert_eq!(top.generator_url.as_deref(), Some("http://prometheus:9090/graph?g0.expr=up"));
     assert_eq!(h.alerts_state(), Some(SourceState::Ok));

@@ -80,12 +80,17 @@ async fn the_list_and_the_stream_fill_the_pane_with_the_token_on_every_request()
     let mut r = rig().await;
     r.until("every app", |s| s.argocd.apps.len() == 9).await;
     assert_eq!(r.state.argocd.tree()[0].1.name, "platform-root");
-    assert!(r.state.argocd.get("services-cart").unwrap().parent.as_deref() == Some("platform-root"));
+    assert!(
+        r.state.argocd.get(&Default::default(), "services-cart").unwrap().parent.as_deref()
+            == Some("platform-root")
+    );
     // The stream was opened before the list, so a change now arrives over it.
     assert_eq!(r.server.requests_to("GET", "/api/v1/stream/applications").len(), 1);
     r.server.modify("services-order", |a| a["status"]["health"]["status"] = json!("Degraded"));
     r.until("the MODIFIED app", |s| {
-        s.argocd.get("services-order").is_some_and(|a| a.health == HealthStatus::Degraded)
+        s.argocd
+            .get(&Default::default(), "services-order")
+            .is_some_and(|a| a.health == HealthStatus::Degraded)
     })
     .await;
     let reqs = r.server.requests();
@@ -109,7 +114,7 @@ async fn sync_posts_the_sync_request_and_a_running_operation_refuses_another() {
     assert_eq!(body["dryRun"], json!(true));
     assert_eq!(body["strategy"], json!({"hook": {}}));
     r.until("the running operation", |s| {
-        s.argocd.get("services-cart").is_some_and(|a| a.operation_running())
+        s.argocd.get(&Default::default(), "services-cart").is_some_and(|a| a.operation_running())
     })
     .await;
     let again = r
@@ -122,7 +127,7 @@ async fn sync_posts_the_sync_request_and_a_running_operation_refuses_another() {
     assert_eq!(r.server.requests_to("DELETE", "/api/v1/applications/services-cart/operation").len(), 1);
     r.until("terminating", |s| {
         s.argocd
-            .get("services-cart")
+            .get(&Default::default(), "services-cart")
             .and_then(|a| a.operation.as_ref())
             .is_some_and(|o| o.phase == OperationPhase::Terminating)
     })
@@ -157,7 +162,7 @@ async fn an_app_in_another_namespace_is_addressed_with_app_namespace() {
     team["metadata"] = json!({"name": "reports", "namespace": "team-a"});
     apps.push(team);
     let mut r = rig_with(apps, TOKEN).await;
-    r.until("the team's app", |s| s.argocd.get("team-a/reports").is_some()).await;
+    r.until("the team's app", |s| s.argocd.get(&Default::default(), "team-a/reports").is_some()).await;
     assert_eq!(
         r.act(ActionId::Refresh, Target::App("team-a/reports".into())).await,
         Ok("refresh done".into())
@@ -170,10 +175,10 @@ async fn an_app_in_another_namespace_is_addressed_with_app_namespace() {
 async fn a_bad_token_says_unauthorized() {
     let mut r = rig_with(demo_apps(), "not-the-token").await;
     r.until("the error", |s| {
-        s.sources.get(&SourceId::new("argocd")).is_some_and(|e| e.health.last_error.is_some())
+        s.sources.get(&"argocd".parse::<SourceId>().unwrap()).is_some_and(|e| e.health.last_error.is_some())
     })
     .await;
-    let h = &r.state.sources[&SourceId::new("argocd")].health;
+    let h = &r.state.sources[&"argocd".parse::<SourceId>().unwrap()].health;
     assert_eq!(h.last_error.as_deref(), Some("Argo CD: unauthorized"));
     assert!(r.state.argocd.apps.is_empty());
     let out = r
@@ -182,8 +187,10 @@ async fn a_bad_token_says_unauthorized() {
     assert_eq!(out, Err("Argo CD: unauthorized".into()));
     let reqs = r.server.requests();
     assert!(reqs.iter().all(|q| q.authorization.as_deref() == Some("Bearer not-the-token")));
-    // Backs off: not a request storm while the token is wrong.
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // Backs off: each list is a refusal the pane was told of, the next only after a wait; no
+    // hidden retries in between.
+    let id = "argocd".parse::<SourceId>().unwrap();
+    r.until("the retry refused too", |s| s.sources[&id].health.failures >= 2).await;
     assert!(r.server.requests_to("GET", "/api/v1/applications").len() <= 2);
 }
 
@@ -230,7 +237,7 @@ async fn the_sync_plan_is_argo_cds_managed_resources_diffed_live_against_desired
     assert_eq!(asked.len(), 1);
     assert_eq!(asked[0].authorization.as_deref(), Some(format!("Bearer {TOKEN}").as_str()));
     use flightdeck::state::sync_plan::{Change, DiffLine, for_app};
-    let view = for_app(&r.state, "services-cart");
+    let view = for_app(&r.state, (&Default::default(), "services-cart"));
     let got: Vec<(Change, &str, &str, bool)> = view
         .resources
         .iter()
@@ -291,7 +298,7 @@ async fn following() -> Following {
 }
 
 fn argo_error(s: &State) -> Option<String> {
-    s.sources.get(&SourceId::new("argocd")).and_then(|e| e.health.last_error.clone())
+    s.sources.get(&"argocd".parse::<SourceId>().unwrap()).and_then(|e| e.health.last_error.clone())
 }
 
 /// Hold `fault`: named in the pane, at most `bound` requests to the list and to the stream,
@@ -299,7 +306,8 @@ fn argo_error(s: &State) -> Option<String> {
 async fn an_api_fault_is_named_bounded_and_cleared(fault: ArgoFault, says: &str, bound: usize) {
     let mut f = following().await;
     let ok = |s: &State| {
-        s.sources[&SourceId::new("argocd")].health.state(s.now) == flightdeck::state::SourceState::Ok
+        s.sources[&"argocd".parse::<SourceId>().unwrap()].health.state(s.now)
+            == flightdeck::state::SourceState::Ok
     };
     support::store::until(
         &mut f.state,
@@ -342,7 +350,12 @@ async fn an_api_fault_is_named_bounded_and_cleared(fault: ArgoFault, says: &str,
         &mut f.rx,
         WAIT,
         "healthy, with the change",
-        |s| ok(s) && s.argocd.get("services-order").is_some_and(|a| a.health == HealthStatus::Degraded),
+        |s| {
+            ok(s)
+                && s.argocd
+                    .get(&Default::default(), "services-order")
+                    .is_some_and(|a| a.health == HealthStatus::Degraded)
+        },
         |s| format!("{:#?}", s.sources),
     )
     .await;

@@ -65,7 +65,7 @@ fn detail_yaml_tab_scrolls() {
         dispatch(&mut state, Command::AppScrollDown);
     }
     let end = render(&state, 160, 48);
-    let manifest = &state.argocd.get("services-cart").unwrap().manifest;
+    let manifest = &state.argocd.get(&Default::default(), "services-cart").unwrap().manifest;
     let last = manifest.lines().last().unwrap().trim();
     assert!(end.contains(last), "{last:?} not on the last page: {end}");
     assert!(!end.contains("apiVersion"), "{end}");
@@ -104,7 +104,10 @@ fn argo_cd_not_installed_and_unauthorized_are_said_in_the_pane() {
         let mut state = State::new("shop-prod", 1_763_474_400_000);
         let now = state.now;
         update(&mut state, flightdeck::sources::argocd::register());
-        update(&mut state, Message::Failed { source: SourceId::new("argocd"), at: now, error: error.into() });
+        update(
+            &mut state,
+            Message::Failed { source: "argocd".parse::<SourceId>().unwrap(), at: now, error: error.into() },
+        );
         state.finish_batch();
         show(&mut state, PaneArg::Argocd);
         let text = render(&state, 80, 24);

@@ -163,7 +163,7 @@ async fn queue_bill(moto: &Moto, now: i64) -> (i64, u32) {
         {"GroupDefinitions": [{"Type": "DIMENSION", "Key": "SERVICE"}], "ResultsByTime": this_month, "DimensionValueAttributes": []},
         {"ResultsByTime": last_month, "DimensionValueAttributes": []},
     ]});
-    let resp = reqwest::Client::new()
+    let resp = support::http()
         .post(format!("{}/moto-api/static/ce/cost-and-usage-results", moto.url()))
         .json(&body)
         .send()
@@ -346,7 +346,7 @@ async fn the_infrastructure_and_cost_panes_from_moto() {
         ("cloudwatch-metrics", PaneId::Infrastructure, Data::Metrics(metrics)),
         ("cost-explorer", PaneId::Cost, Data::Cost(report)),
     ] {
-        let source = SourceId::new(source);
+        let source = source.parse::<SourceId>().unwrap();
         update(
             &mut state,
             Message::Register { source: source.clone(), interval_ms: 60_000, feeds: vec![pane] },

@@ -122,6 +122,7 @@ fn the_binary_reports_alarms_from_its_config() {
 #[tokio::test]
 async fn alarm_state_changes_come_from_the_alarm_history_onto_the_timeline() {
     use flightdeck::domain::SourceId;
+    use flightdeck::domain::source::SourceKind;
     use flightdeck::state::timeline::Kind;
     use flightdeck::state::{Data, Message, State, update};
     let moto = Moto::start();
@@ -134,7 +135,11 @@ async fn alarm_state_changes_come_from_the_alarm_history_onto_the_timeline() {
         let at = flightdeck::sources::wall_now();
         update(
             state,
-            Message::Data { source: SourceId::new("cloudwatch"), at, data: Data::AlarmHistory(changes) },
+            Message::Data {
+                source: SourceId::of(SourceKind::CloudWatchAlarms),
+                at,
+                data: Data::AlarmHistory(changes),
+            },
         );
     };
 

@@ -69,11 +69,11 @@ async fn rig(server: TestServer, scope: Option<Scope>) -> Rig {
 }
 
 fn error_of(s: &State, id: &str) -> Option<String> {
-    s.sources.get(&SourceId::new(id)).and_then(|e| e.health.last_error.clone())
+    s.sources.get(&id.parse::<SourceId>().unwrap()).and_then(|e| e.health.last_error.clone())
 }
 
 fn healthy(s: &State, id: &str) -> bool {
-    s.sources.get(&SourceId::new(id)).is_some_and(|e| e.health.state(s.now) == SourceState::Ok)
+    s.sources.get(&id.parse::<SourceId>().unwrap()).is_some_and(|e| e.health.state(s.now) == SourceState::Ok)
 }
 
 impl Rig {
@@ -167,7 +167,9 @@ fn change_every_kind(server: &TestServer) -> impl Fn(&State) -> bool + use<> {
             && s.scaling.hpas.iter().any(|h| h.name == hpa && h.max == 77)
             && names.iter().all(|n| workload(s, n))
             && s.events.iter().any(|e| e.reason == "FaultTest")
-            && s.argocd.get("services-order").is_some_and(|a| a.health == HealthStatus::Degraded)
+            && s.argocd
+                .get(&Default::default(), "services-order")
+                .is_some_and(|a| a.health == HealthStatus::Degraded)
     }
 }
 

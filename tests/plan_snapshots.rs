@@ -38,7 +38,7 @@ fn screen(state: &State, w: u16, h: u16) -> String {
 fn on_cart(state: &mut State) {
     dispatch(state, Command::Pane(2));
     let target = Target::App("services-cart".into());
-    assert!(flightdeck::state::view::reveal(state, &target));
+    assert!(flightdeck::state::view::reveal(state, &target, &Default::default()));
 }
 
 #[test]

@@ -158,7 +158,7 @@ fn a_failing_source_shows_its_error_and_keeps_its_last_data() {
     let at = state.now + 5_000;
     let error = "applications.argoproj.io is forbidden: User \"oncall\" cannot list \x1b[31mresource\x1b[0m"
         .to_string();
-    update(&mut state, Message::Failed { source: SourceId::new("demo/argocd"), at, error });
+    update(&mut state, Message::Failed { source: "demo/argocd".parse::<SourceId>().unwrap(), at, error });
     update(&mut state, Message::Tick(at));
     state.finish_batch();
     // The overview cell says it failed, in the crit role.

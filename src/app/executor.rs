@@ -6,7 +6,7 @@ use super::audit::AuditLog;
 use crate::domain::registry::{self, ActionId};
 use tokio::sync::mpsc;
 
-use crate::domain::Target;
+use crate::domain::{ClusterId, Target};
 use crate::sources::{alertmanager, argocd, cost, demo, kube};
 use crate::state::sync_plan::SyncPlan;
 use crate::state::{ActionOutcome, Message};
@@ -99,8 +99,12 @@ impl Executor {
             let msg = match client.resource_tree(&app).await {
                 Ok(nodes) => Message::AppTree { app, nodes },
                 Err(e) => {
-                    let outcome =
-                        ActionOutcome { action: "Resource tree".into(), target: app, result: Err(e) };
+                    let outcome = ActionOutcome {
+                        cluster: ClusterId::default(),
+                        action: "Resource tree".into(),
+                        target: app,
+                        result: Err(e),
+                    };
                     Message::ActionDone { at, outcome }
                 }
             };
@@ -151,7 +155,10 @@ impl Executor {
             let described = target.describe();
             tracing::info!(action = spec.name, target = %described, ok = result.is_ok(), "action finished");
             this.audit.record(&context, spec.name, &described, &result);
-            let outcome = ActionOutcome { action: spec.title.to_string(), target: described, result };
+            // The context an action names is its cluster's (`input::dispatch::context_of`).
+            let cluster = ClusterId::new(&context);
+            let outcome =
+                ActionOutcome { cluster, action: spec.title.to_string(), target: described, result };
             let _ = this.results.send(Message::ActionDone { at: this.clock.now(), outcome }).await;
         });
     }

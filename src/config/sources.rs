@@ -28,6 +28,9 @@ impl<'de> Deserialize<'de> for Interval {
 pub struct AlertmanagerConfig {
     /// Shown in the SOURCE column as `alertmanager/NAME`; the URL's host when unset.
     pub name: Option<String>,
+    /// The cluster whose alerts it holds (a context of the fleet); else each alert's cluster
+    /// label decides.
+    pub cluster: Option<String>,
     /// Base URL, e.g. `http://alertmanager.monitoring:9093`; API v2 lives under it.
     pub url: String,
     #[serde(default = "default_am_interval")]
@@ -47,20 +50,29 @@ fn default_am_interval() -> Interval {
 
 impl AlertmanagerConfig {
     /// `alertmanager/NAME`, the id of its source.
-    pub fn source_id(&self) -> String {
+    pub fn source_id(&self) -> crate::domain::SourceId {
         let name = self.name.clone().unwrap_or_else(|| {
             let host = self.url.split("://").nth(1).unwrap_or(&self.url);
             host.split(['/', ':']).next().unwrap_or(host).to_string()
         });
-        format!("alertmanager/{name}")
+        crate::domain::SourceId::alertmanager(name)
     }
 }
 
-#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct AlertsConfig {
     /// `createdBy` on silences; $USER when unset.
     pub created_by: Option<String>,
+    /// The label that says which cluster an alert is from (Prometheus's external labels);
+    /// an alert naming no watched cluster is shown for the whole fleet.
+    pub cluster_label: String,
+}
+
+impl Default for AlertsConfig {
+    fn default() -> Self {
+        AlertsConfig { created_by: None, cluster_label: "cluster".into() }
+    }
 }
 
 /// `[aws]`: shared by CloudWatch, EKS and Cost Explorer.
@@ -224,7 +236,7 @@ mod tests {
     #[test]
     fn source_id_defaults_to_the_host() {
         let c: AlertmanagerConfig = toml::from_str("url = \"http://am.monitoring:9093/\"").unwrap();
-        assert_eq!(c.source_id(), "alertmanager/am.monitoring");
+        assert_eq!(c.source_id().to_string(), "alertmanager/am.monitoring");
         assert_eq!(c.interval, Interval(Duration::from_secs(15)));
     }
 

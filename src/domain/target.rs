@@ -50,7 +50,7 @@ pub enum Target {
         name: String,
     },
     Silence {
-        source: String,
+        source: super::SourceId,
         id: String,
     },
     NewSilence(NewSilence),

@@ -42,7 +42,7 @@ pub fn run(
     let entries: Vec<Entry> = history::read(&path, now - since_ms)
         .map_err(|e| anyhow::anyhow!(e))?
         .into_iter()
-        .filter(|e| cluster.is_none_or(|c| e.cluster == c))
+        .filter(|e| cluster.is_none_or(|c| e.cluster == *c))
         .collect();
     if json {
         println!("{}", serde_json::to_string_pretty(&entries)?);
@@ -55,14 +55,14 @@ pub fn run(
 /// Oldest first, as a log reads: time, cluster, kind, subject, what.
 pub fn table(entries: &[Entry]) -> String {
     let w = |f: &dyn Fn(&Entry) -> usize, min: usize| entries.iter().map(f).max().unwrap_or(0).max(min);
-    let cw = w(&|e| e.cluster.chars().count(), 7);
+    let cw = w(&|e| e.cluster.as_str().chars().count(), 7);
     let sw = w(&|e| e.subject.label().chars().count(), 7).min(40);
     let mut out = format!("{:<23}  {:<cw$}  {:<7}  {:<sw$}  WHAT\n", "TIME", "CLUSTER", "KIND", "SUBJECT");
     for e in entries {
         let line = format!(
             "{:<23}  {:<cw$}  {:<7}  {:<sw$}  {}",
             utc(e.at),
-            clean(&e.cluster),
+            clean(e.cluster.as_str()),
             e.kind.label(),
             crate::domain::text::fit(&e.subject.label(), sw),
             clean(&e.what.replace('\n', " "))

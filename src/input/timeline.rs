@@ -32,7 +32,8 @@ pub fn command(state: &mut State, cmd: Command) -> Option<Effect> {
         Command::Open => {
             let Some(e) = selected_entry(state) else { return Some(Effect::None) };
             let (target, pane) = (e.subject.target(), pane_of(e.kind));
-            let shown = target.as_ref().is_some_and(|t| reveal(state, t));
+            let cluster = crate::state::timeline::rows_cluster(state, &e.cluster);
+            let shown = target.as_ref().is_some_and(|t| reveal(state, t, &cluster));
             if !shown {
                 state.view.focus = pane;
                 state.view.mode = Mode::Full(pane);

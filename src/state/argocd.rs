@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use super::{Level, UnixMs};
+use crate::domain::ClusterId;
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct ArgoCd {
@@ -93,6 +94,10 @@ pub struct SyncHistory {
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ArgoApp {
+    /// The cluster it belongs to (empty for an alert of the whole fleet); the store sets it
+    /// from the source that delivered the row.
+    #[serde(skip_serializing_if = "ClusterId::is_empty")]
+    pub cluster: ClusterId,
     /// As Argo CD names it: `name`, or `namespace/name` for an app outside the control-plane
     /// namespace (apps in any namespace).
     pub name: String,
@@ -183,6 +188,7 @@ impl ArgoApp {
     /// they need with `..ArgoApp::drifted(name)`.
     pub fn drifted(name: &str) -> ArgoApp {
         ArgoApp {
+            cluster: Default::default(),
             name: name.into(),
             project: "services".into(),
             parent: None,
@@ -254,8 +260,9 @@ impl ArgoCd {
         }
     }
 
-    pub fn get(&self, name: &str) -> Option<&ArgoApp> {
-        self.apps.iter().find(|a| a.name == name)
+    /// The app of this name in `cluster`.
+    pub fn get(&self, cluster: &ClusterId, name: &str) -> Option<&ArgoApp> {
+        self.apps.iter().find(|a| &a.cluster == cluster && a.name == name)
     }
 }
 

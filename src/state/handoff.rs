@@ -171,7 +171,7 @@ fn line(e: &Entry) -> String {
 }
 
 fn row(e: &Entry) -> Vec<String> {
-    vec![utc(e.at), e.cluster.clone(), e.kind.label().into(), e.subject.label(), e.what.clone()]
+    vec![utc(e.at), e.cluster.to_string(), e.kind.label().into(), e.subject.label(), e.what.clone()]
 }
 
 /// Cluster text in a Markdown table cell or line: shown, never obeyed or taken as markup.

@@ -4,6 +4,7 @@
 pub mod alerts;
 pub mod argocd;
 pub mod cost;
+pub mod fleet;
 pub mod handoff;
 pub mod health;
 pub mod infra;
@@ -26,7 +27,7 @@ use std::collections::{BTreeMap, VecDeque};
 
 use serde::Serialize;
 
-use crate::domain::SourceId;
+use crate::domain::{ClusterId, SourceId};
 pub use crate::domain::{Level, PaneId, UnixMs};
 pub use health::{SourceHealth, SourceState};
 use view::Mode;
@@ -43,7 +44,8 @@ pub enum Data {
         pods: Vec<pods::Pod>,
         metrics_available: bool,
     },
-    PodUpsert(pods::Pod),
+    /// Boxed: a pod is most of a message's size, and most messages are not pods.
+    PodUpsert(Box<pods::Pod>),
     PodDelete(crate::domain::PodKey),
     Hpas(Vec<scaling::Hpa>),
     /// Every Deployment, StatefulSet and DaemonSet in scope.
@@ -68,6 +70,8 @@ pub enum Data {
 /// The result of an action, reported back by the executor.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ActionOutcome {
+    /// The cluster acted on (empty: none, or the one there is).
+    pub cluster: ClusterId,
     pub action: String,
     pub target: String,
     pub result: Result<String, String>,
@@ -144,6 +148,27 @@ pub enum HistoryEvent {
     Failed(String),
 }
 
+impl Message {
+    /// The source a message is from or about, if it has one.
+    pub fn source_mut(&mut self) -> Option<&mut SourceId> {
+        match self {
+            Message::Register { source, .. }
+            | Message::Disabled { source, .. }
+            | Message::Unregister { source }
+            | Message::Data { source, .. }
+            | Message::Failed { source, .. }
+            | Message::Healthy { source } => Some(source),
+            Message::ActionDone { .. }
+            | Message::Pod(_)
+            | Message::AppTree { .. }
+            | Message::SyncPlan { .. }
+            | Message::History(_)
+            | Message::Note { .. }
+            | Message::Tick(_) => None,
+        }
+    }
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct SourceEntry {
     #[serde(flatten)]
@@ -157,11 +182,17 @@ pub const EVENTS_KEPT: usize = 200;
 #[derive(Clone, Debug, Default)]
 pub struct State {
     pub now: UnixMs,
-    /// The Kubernetes context the panes show.
+    /// The Kubernetes context the panes show ("all clusters" when a fleet shows every one).
     pub context: String,
+    /// No cluster shown may be changed: actions are hidden.
     pub readonly: bool,
-    /// The context matches a production pattern: banner, red borders, names typed to confirm.
+    /// A cluster shown is production: banner and red borders. An action asks its own
+    /// cluster's (`production_of`).
     pub production: bool,
+    /// The clusters watched, with each one's safety; empty before the app sets it.
+    pub fleet: Vec<fleet::ClusterInfo>,
+    /// The alert label that names an alert's cluster (`[alerts] cluster_label`).
+    pub cluster_label: String,
     /// Who acts: named in silences as `createdBy` (config `[alerts] created_by`, else $USER).
     pub user: String,
     pub sources: BTreeMap<SourceId, SourceEntry>,
@@ -221,13 +252,23 @@ pub fn update(state: &mut State, msg: Message) -> bool {
         }
         Message::Data { source, at, data } => {
             source_entry(state, &source).health.delivered(at);
-            apply_data(state, &source, at, data);
+            // Every row is stamped with the cluster of the source that delivered it, and a
+            // source replaces only its own cluster's rows: one way for every kind. A source of
+            // no cluster (an Alertmanager, an AWS account) belongs to the one cluster there is.
+            let cluster = source.cluster.clone().or_else(|| state.sole_cluster()).unwrap_or_default();
+            let alerts = matches!(data, Data::Alerts(_) | Data::Alertmanager { .. });
+            timeline::observe_delivery(state, &cluster, at, &data);
+            apply_data(state, &source, &cluster, data);
+            if alerts {
+                timeline::observe_alerts(state, &cluster, at);
+            }
             true
         }
         Message::ActionDone { at, outcome } => {
             state.view.report_outcome(at, &outcome);
             if let Some(d) = timeline::action(&outcome, at) {
-                state.timeline.add(&state.context, vec![d]);
+                let cluster = timeline::cluster_of(state, &outcome.cluster);
+                state.timeline.add(&cluster, vec![d]);
             }
             true
         }
@@ -273,71 +314,84 @@ fn source_entry<'a>(state: &'a mut State, source: &SourceId) -> &'a mut SourceEn
         .or_insert_with(|| SourceEntry { health: SourceHealth::new(0), feeds: Vec::new() })
 }
 
-fn apply_data(state: &mut State, source: &SourceId, at: UnixMs, data: Data) {
-    let (tl, cluster) = (&mut state.timeline, state.context.as_str());
+fn apply_data(state: &mut State, source: &SourceId, cluster: &ClusterId, data: Data) {
+    let cluster = cluster.clone();
+    let keep_other = |c: &ClusterId| *c != cluster;
     match data {
-        Data::Clusters(c) => state.infra.clusters = c,
+        Data::Clusters(mut c) => {
+            c.iter_mut().for_each(|x| x.cluster = cluster.clone());
+            state.infra.replace_clusters(source, c);
+        }
         Data::Nodes(mut n) => {
-            infra::sort_nodes(&mut n);
-            tl.observe(cluster, |seen| seen.nodes(&n, at));
-            state.infra.nodes = n;
+            n.iter_mut().for_each(|x| x.cluster = cluster.clone());
+            state.infra.nodes.retain(|x| keep_other(&x.cluster));
+            state.infra.nodes.extend(n);
+            infra::sort_nodes(&mut state.infra.nodes);
         }
-        Data::Metrics(m) => state.infra.metrics = m,
-        Data::Apps(apps) => {
-            tl.observe(cluster, |seen| seen.apps(&apps, at));
-            state.argocd.apps = apps;
+        Data::Metrics(mut m) => {
+            m.iter_mut().for_each(|x| x.cluster = cluster.clone());
+            state.infra.replace_metrics(source, m);
         }
-        Data::PodsReplace { pods, metrics_available } => {
-            state.pods.replace_all(pods);
-            state.pods.metrics_available = metrics_available;
+        Data::Apps(mut apps) => {
+            apps.iter_mut().for_each(|x| x.cluster = cluster.clone());
+            state.argocd.apps.retain(|x| keep_other(&x.cluster));
+            state.argocd.apps.extend(apps);
         }
-        Data::PodUpsert(p) => state.pods.upsert(p),
-        Data::PodDelete(k) => state.pods.remove(&k),
-        Data::Hpas(h) => {
-            tl.observe(cluster, |seen| seen.hpas(&h, at));
-            state.scaling.replace(h);
+        Data::PodsReplace { mut pods, metrics_available } => {
+            pods.iter_mut().for_each(|x| x.cluster = cluster.clone());
+            state.pods.replace_cluster(&cluster, pods, metrics_available);
+        }
+        Data::PodUpsert(mut p) => {
+            p.cluster = cluster;
+            state.pods.upsert(*p);
+        }
+        Data::PodDelete(k) => state.pods.remove(&k.in_cluster(&cluster)),
+        Data::Hpas(mut h) => {
+            h.iter_mut().for_each(|x| x.cluster = cluster.clone());
+            state.scaling.replace(&cluster, h);
         }
         Data::Workloads(mut w) => {
-            workloads::sort(&mut w);
-            let driven: std::collections::HashSet<String> =
-                state.scaling.hpas.iter().map(|h| format!("{}/{}", h.namespace, h.target.name)).collect();
-            tl.observe(cluster, |seen| seen.workloads(&w, &driven, at));
-            state.workloads = w;
+            w.iter_mut().for_each(|x| x.cluster = cluster.clone());
+            state.workloads.retain(|x| keep_other(&x.cluster));
+            state.workloads.extend(w);
+            workloads::sort(&mut state.workloads);
         }
-        Data::Revisions(r) => tl.observe(cluster, |seen| seen.revisions(&r, at)),
-        Data::AlarmHistory(changes) => tl.observe(cluster, |seen| seen.alarm_history(&changes)),
+        // Only the timeline keeps these (`timeline::observe_delivery`).
+        Data::Revisions(_) | Data::AlarmHistory(_) => {}
         Data::Alerts(mut a) => {
             for alert in &mut a {
-                alert.source = source.to_string();
+                alert.source = source.clone();
+                alert.cluster = state.cluster_of_alert(source, alert).unwrap_or_else(|| cluster.clone());
             }
-            state.alerts.replace_from(source.as_str(), a);
-            tl.observe(cluster, |seen| seen.alerts(&state.alerts.items, at));
+            state.alerts.replace_from(source, a);
         }
         Data::Alertmanager { alerts: mut a, silences: mut s } => {
             for silence in &mut s {
-                silence.source = source.to_string();
+                silence.source = source.clone();
             }
-            state.alerts.replace_silences(source.as_str(), s);
+            state.alerts.replace_silences(source, s);
             for alert in &mut a {
-                alert.source = source.to_string();
+                alert.source = source.clone();
+                alert.cluster = state.cluster_of_alert(source, alert).unwrap_or_else(|| cluster.clone());
             }
-            state.alerts.replace_from(source.as_str(), a);
-            tl.observe(cluster, |seen| seen.alerts(&state.alerts.items, at));
+            state.alerts.replace_from(source, a);
         }
-        Data::Events(ev) => {
-            tl.observe(cluster, |seen| seen.events(&ev));
-            state.events = ev.into_iter().collect();
-            while state.events.len() > EVENTS_KEPT {
-                state.events.pop_front();
-            }
+        Data::Events(mut ev) => {
+            ev.iter_mut().for_each(|x| x.cluster = cluster.clone());
+            // The newest of each cluster's events, in time order across them.
+            let skip = ev.len().saturating_sub(EVENTS_KEPT);
+            let mut all: Vec<_> = state.events.drain(..).filter(|x| keep_other(&x.cluster)).collect();
+            all.extend(ev.into_iter().skip(skip));
+            all.sort_by_key(|e| e.at);
+            state.events = all.into();
         }
-        Data::Cost(r) => state.cost.report = Some(r),
+        Data::Cost(r) => state.cost.replace(source, r),
     }
 }
 
 impl State {
     pub fn new(context: impl Into<String>, now: UnixMs) -> Self {
-        State { context: context.into(), now, ..State::default() }
+        State { context: context.into(), now, cluster_label: "cluster".into(), ..State::default() }
     }
 
     /// Recompute derived orderings after a batch of messages, before drawing.
@@ -354,15 +408,15 @@ impl State {
 
     /// Forget everything from one Kubernetes context before showing another: its sources, pods,
     /// nodes, HPAs with their history and events, and the selections in those panes.
-    pub fn switch_kubernetes(&mut self, context: impl Into<String>, source_prefix: &str) {
+    pub fn switch_kubernetes(&mut self, context: impl Into<String>) {
         self.context = context.into();
-        self.sources.retain(|id, _| !id.as_str().starts_with(source_prefix));
+        self.sources.retain(|id, _| !id.kind.is_kube());
         self.pods = pods::Pods::default();
         self.infra.nodes.clear();
         self.scaling = scaling::Scaling::default();
         self.workloads.clear();
         self.events.clear();
-        self.timeline.seen.forget_kubernetes();
+        self.timeline.forget_kubernetes();
         // The open pod belongs to the old context; its streams stop with the view.
         if self.view.pod.take().is_some() {
             self.view.mode = Mode::Full(PaneId::Pods);

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::State;
 use super::argocd::{AppResource, SyncStatus};
+use crate::domain::ClusterId;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -91,8 +92,8 @@ impl PlanView<'_> {
     }
 }
 
-/// The plan of `app` as the store has it.
-pub fn for_app<'a>(state: &'a State, app: &str) -> PlanView<'a> {
+/// The plan of `app` (in its cluster) as the store has it.
+pub fn for_app<'a>(state: &'a State, (cluster, app): (&ClusterId, &str)) -> PlanView<'a> {
     let mut view = PlanView { resources: Vec::new(), no_diff: None, loading: false, error: None };
     match state.argocd.plans.get(app) {
         None => view.loading = true,
@@ -105,7 +106,7 @@ pub fn for_app<'a>(state: &'a State, app: &str) -> PlanView<'a> {
         Some(Ok(SyncPlan::NoDiff { reason })) => {
             let out: Vec<&AppResource> = state
                 .argocd
-                .get(app)
+                .get(cluster, app)
                 .map(|a| a.resources.iter().filter(|r| r.sync == SyncStatus::OutOfSync).collect())
                 .unwrap_or_default();
             view.no_diff = Some((reason.as_str(), out));

@@ -50,7 +50,7 @@ pub fn draw(f: &mut Frame, state: &State, ui: &Ui) {
             let plan = match &p.target {
                 crate::domain::Target::AppSync { name, prune, .. } => {
                     let room = (body.height as usize).saturating_sub(16).min(24);
-                    plan::lines(state, name, Some(*prune), room, ui.theme)
+                    plan::lines(state, (&p.cluster, name), Some(*prune), room, ui.theme)
                 }
                 _ => Vec::new(),
             };

@@ -6,6 +6,7 @@ use ratatui::text::{Line, Span};
 
 use super::text;
 use crate::config::{Theme, theme::Role};
+use crate::domain::ClusterId;
 use crate::state::State;
 use crate::state::sync_plan::{Change, DiffLine, PlanView, for_app};
 
@@ -37,7 +38,7 @@ fn plural(n: usize) -> &'static str {
 /// changed ones; the Diff tab (no option) all of them with their context.
 pub fn lines(
     state: &State,
-    app: &str,
+    app: (&ClusterId, &str),
     prune: Option<bool>,
     diff_lines: usize,
     theme: &Theme,

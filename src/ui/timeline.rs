@@ -156,7 +156,7 @@ fn draw_table(f: &mut Frame, area: Rect, state: &State, shown: &[&Entry], suspec
                 Col::Rank => (rank.map_or(String::new(), |r| format!("{}", r + 1)), t.style(Role::Accent)),
                 Col::Time => (time(e.at, w as u16), t.style(Role::Muted)),
                 Col::Ago => (format::age(state.now, e.at), t.style(Role::Muted)),
-                Col::Cluster => (text::fit(&e.cluster, w), t.style(Role::Muted)),
+                Col::Cluster => (text::fit(e.cluster.as_str(), w), t.style(Role::Muted)),
                 Col::Kind => (e.kind.label().to_string(), t.style(Role::Muted)),
                 Col::Subject => (text::fit(&e.subject.label(), w), t.level(e.level)),
                 Col::What => (text::fit(&e.what, w), t.style(Role::Text)),

@@ -31,7 +31,7 @@ pub fn header(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         Span::styled("ctx ", theme.style(Role::Muted)),
         Span::styled(text::clean(&state.context).into_owned(), theme.style(Role::Accent)),
     ];
-    if state.sources.keys().any(|s| s.as_str().starts_with("demo/")) {
+    if state.sources.keys().any(|s| s.kind.is_demo()) {
         spans.push(Span::styled("  DEMO", theme.style(Role::Warn)));
     }
     if state.readonly {
@@ -126,7 +126,9 @@ pub fn status_line(f: &mut Frame, area: Rect, state: &State, ui: &Ui) {
             hint(&mut spans, vec![k], &what);
         }
     } else if let Some(target) = selected_target(state, pane) {
-        for a in registry::for_pane(pane, state.readonly).filter(|a| applies(state, a.id, &target)) {
+        let cluster = crate::state::view::selected_cluster(state, pane);
+        let readonly = state.readonly_of(&cluster);
+        for a in registry::for_pane(pane, readonly).filter(|a| applies(state, a.id, &target, &cluster)) {
             hint(
                 &mut spans,
                 ui.keymap.keys_for(Section::Pane(pane), Command::Action(a.id)),
@@ -343,7 +345,7 @@ mod tests {
         use crate::domain::SourceId;
         use crate::state::{Data, Message, update};
         let mut s = State::new("ctx", 0);
-        let id = SourceId::new("kube/nodes");
+        let id = "kube/nodes".parse::<SourceId>().unwrap();
         let feeds = vec![PaneId::Infrastructure];
         update(&mut s, Message::Register { source: id.clone(), interval_ms: 0, feeds });
         update(&mut s, Message::Data { source: id.clone(), at: 1_000, data: Data::Nodes(vec![]) });

@@ -15,9 +15,8 @@ use super::backoff::Backoff;
 use super::{Clock, Sender, TaskGuard, aws};
 use crate::config::sources::{AwsConfig, CostConfig};
 use crate::domain::SourceId;
+use crate::domain::source::SourceKind;
 use crate::state::{Data, Message, PaneId};
-
-pub const SOURCE: &str = "cost-explorer";
 
 /// What the executor holds to ask for a refresh.
 #[derive(Clone, Default)]
@@ -44,7 +43,7 @@ pub fn spawn(
     let handle = Handle::default();
     let refresh = handle.refresh.clone();
     let requests = handle.requests.clone();
-    let source = SourceId::new(SOURCE);
+    let source = SourceId::of(SourceKind::CostExplorer);
     let every = cfg.refresh.0;
     super::poll::register(&tx, &source, every, vec![PaneId::Cost]);
     let task = tokio::spawn(async move {

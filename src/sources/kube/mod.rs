@@ -23,6 +23,7 @@ use kube::config::{KubeConfigOptions, Kubeconfig};
 
 use super::backoff::Policy;
 use super::{Sender, TaskGuard};
+use crate::domain::source::KubeFeed;
 use crate::domain::{Scope, SourceId};
 use crate::state::{Message, PaneId};
 
@@ -88,6 +89,7 @@ pub async fn connect_resolved(r: Resolved) -> anyhow::Result<Connection> {
     // kube's own retry repeats a 429 or 503 inside the request, up to 15 times, while the pane
     // says "live". The watches retry themselves, with their backoff, and say so.
     config.default_retry = false;
+    crate::sources::tls::install_provider();
     let client = kube::client::ClientBuilder::try_from(config)
         .map_err(|e| anyhow::anyhow!("context \"{context}\": {e}"))?
         .with_layer(&retry_after::RetryAfterLayer)
@@ -140,7 +142,7 @@ pub fn start(resolved: Resolved, tx: Sender) -> (Handle, TaskGuard) {
                 conn_tx.send_replace(Some(Err(reason.clone())));
                 for (id, feeds) in FEEDS {
                     let m = Message::Disabled {
-                        source: source(id),
+                        source: source(*id),
                         feeds: feeds.to_vec(),
                         reason: reason.clone(),
                     };
@@ -155,16 +157,16 @@ pub fn start(resolved: Resolved, tx: Sender) -> (Handle, TaskGuard) {
 }
 
 /// The sources this module runs and the panes each feeds.
-pub const FEEDS: &[(&str, &[PaneId])] = &[
-    ("kube/pods", &[PaneId::Pods]),
-    ("kube/workloads", &[PaneId::Pods]),
-    ("kube/nodes", &[PaneId::Infrastructure]),
-    ("kube/hpas", &[PaneId::Scaling]),
-    ("kube/events", &[PaneId::Pods]),
+pub const FEEDS: &[(KubeFeed, &[PaneId])] = &[
+    (KubeFeed::Pods, &[PaneId::Pods]),
+    (KubeFeed::Workloads, &[PaneId::Pods]),
+    (KubeFeed::Nodes, &[PaneId::Infrastructure]),
+    (KubeFeed::Hpas, &[PaneId::Scaling]),
+    (KubeFeed::Events, &[PaneId::Pods]),
 ];
 
-pub fn source(id: &str) -> SourceId {
-    SourceId::new(id)
+pub fn source(feed: KubeFeed) -> SourceId {
+    SourceId::kube(feed)
 }
 
 /// Watches deliver only changes, so a quiet watch is not a stale one: interval 0 means the
@@ -172,7 +174,7 @@ pub fn source(id: &str) -> SourceId {
 pub fn register() -> Vec<Message> {
     FEEDS
         .iter()
-        .map(|(id, feeds)| Message::Register { source: source(id), interval_ms: 0, feeds: feeds.to_vec() })
+        .map(|(id, feeds)| Message::Register { source: source(*id), interval_ms: 0, feeds: feeds.to_vec() })
         .collect()
 }
 

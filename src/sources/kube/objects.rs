@@ -70,6 +70,7 @@ pub fn node(n: &KNode, load: NodeLoad) -> Node {
             _ => None,
         });
     Node {
+        cluster: Default::default(),
         name: n.metadata.name.clone().unwrap_or_default(),
         ready,
         cordoned: n.spec.as_ref().and_then(|s| s.unschedulable).unwrap_or(false),
@@ -128,6 +129,7 @@ pub fn hpa(h: &HorizontalPodAutoscaler) -> Hpa {
         .collect();
     let target = spec.map(|s| &s.scale_target_ref);
     Hpa {
+        cluster: Default::default(),
         namespace: h.metadata.namespace.clone().unwrap_or_default(),
         name: h.metadata.name.clone().unwrap_or_default(),
         target: Owner {
@@ -160,6 +162,7 @@ pub fn event(e: &Event) -> ClusterEvent {
         .or_else(|| e.metadata.creation_timestamp.as_ref().map(ms))
         .unwrap_or(0);
     ClusterEvent {
+        cluster: Default::default(),
         at,
         warning: e.type_.as_deref() == Some("Warning"),
         reason: e.reason.clone().unwrap_or_default(),

@@ -22,6 +22,7 @@ use super::replicasets::{self, Rs};
 use super::scoped::{self, Scoped};
 use super::workloads;
 use super::{Connection, source};
+use crate::domain::source::KubeFeed;
 use crate::domain::{PodKey, WorkloadKind};
 use crate::sources::{Sender, wall_now};
 use crate::state::pods::{ClusterEvent, Owner};
@@ -95,17 +96,17 @@ pub struct Watch {
     /// The metrics_available last sent, which only a replacement carries.
     metrics_flag_sent: Option<bool>,
     /// Per source, its watchers that have not said they are healthy since they last failed.
-    health: BTreeMap<&'static str, AllHealthy<&'static str>>,
+    health: BTreeMap<KubeFeed, AllHealthy<&'static str>>,
 }
 
 /// Each source and the watchers behind it: ReplicaSets only name pods' owners, so their
 /// trouble shows as the pods source's.
-const PARTS: &[(&str, &[&str])] = &[
-    ("kube/pods", &["pods", "replicasets"]),
-    ("kube/workloads", &["Deployment", "StatefulSet", "DaemonSet"]),
-    ("kube/nodes", &["nodes"]),
-    ("kube/hpas", &["hpas"]),
-    ("kube/events", &["events"]),
+const PARTS: &[(KubeFeed, &[&str])] = &[
+    (KubeFeed::Pods, &["pods", "replicasets"]),
+    (KubeFeed::Workloads, &["Deployment", "StatefulSet", "DaemonSet"]),
+    (KubeFeed::Nodes, &["nodes"]),
+    (KubeFeed::Hpas, &["hpas"]),
+    (KubeFeed::Events, &["events"]),
 ];
 
 pub async fn run(conn: Connection, tx: Sender) {
@@ -166,13 +167,13 @@ enum Change {
     Workloads(WorkloadKind, Event<Workload>),
 }
 
-fn data(id: &str, data: Data) -> Message {
+fn data(id: KubeFeed, data: Data) -> Message {
     Message::Data { source: source(id), at: wall_now(), data }
 }
 
-fn failed(id: &str, f: &Failure) -> Message {
+fn failed(id: KubeFeed, f: &Failure) -> Message {
     let error = f.describe();
-    tracing::warn!(source = id, %error, "watch failed");
+    tracing::warn!(source = ?id, %error, "watch failed");
     Message::Failed { source: source(id), at: wall_now(), error }
 }
 
@@ -205,10 +206,10 @@ enum Step<T, K> {
 
 /// A namespace the user may not read under `-A` gets a source of its own (`kube/pods@ns`),
 /// so its refusal stays on the pane while the namespaces that load keep it fresh.
-fn namespace_news(id: &str, namespace: String, refusal: Option<String>) -> Vec<Message> {
-    let sub = source(&format!("{id}@{namespace}"));
+fn namespace_news(id: KubeFeed, namespace: String, refusal: Option<String>) -> Vec<Message> {
+    let sub = source(id).in_namespace(&namespace);
     let Some(error) = refusal else { return vec![Message::Unregister { source: sub }] };
-    tracing::warn!(source = id, %namespace, %error, "namespace forbidden");
+    tracing::warn!(source = ?id, %namespace, %error, "namespace forbidden");
     let feeds = super::FEEDS.iter().find(|(f, _)| *f == id).map(|(_, p)| p.to_vec()).unwrap_or_default();
     vec![
         Message::Register { source: sub.clone(), interval_ms: 0, feeds },
@@ -224,13 +225,13 @@ impl Watch {
 
     fn handle(&mut self, item: Item) -> Vec<Message> {
         let item = match item {
-            Item::Pods(s) => self.news("kube/pods", "pods", s).map(Change::Pods),
-            Item::ReplicaSets(s) => self.news("kube/pods", "replicasets", s).map(Change::ReplicaSets),
-            Item::Hpas(s) => self.news("kube/hpas", "hpas", s).map(Change::Hpas),
-            Item::Events(s) => self.news("kube/events", "events", s).map(Change::Events),
-            Item::Nodes(u) => self.news("kube/nodes", "nodes", Scoped::Update(u)).map(Change::Nodes),
+            Item::Pods(s) => self.news(KubeFeed::Pods, "pods", s).map(Change::Pods),
+            Item::ReplicaSets(s) => self.news(KubeFeed::Pods, "replicasets", s).map(Change::ReplicaSets),
+            Item::Hpas(s) => self.news(KubeFeed::Hpas, "hpas", s).map(Change::Hpas),
+            Item::Events(s) => self.news(KubeFeed::Events, "events", s).map(Change::Events),
+            Item::Nodes(u) => self.news(KubeFeed::Nodes, "nodes", Scoped::Update(u)).map(Change::Nodes),
             Item::Workloads(k, s) => {
-                self.news("kube/workloads", k.label(), s).map(|e| Change::Workloads(k, e))
+                self.news(KubeFeed::Workloads, k.label(), s).map(|e| Change::Workloads(k, e))
             }
         };
         match item {
@@ -243,11 +244,11 @@ impl Watch {
     /// namespace's refusal become its source's messages here, the same for every kind.
     fn news<K>(
         &mut self,
-        id: &'static str,
+        id: KubeFeed,
         part: &'static str,
         news: Scoped<K>,
     ) -> Result<Event<K>, Vec<Message>> {
-        let parts = self.health.get_mut(id).expect("every source has its parts");
+        let parts = self.health.get_mut(&id).expect("every source has its parts");
         match news {
             Scoped::Update(Update::Event(e)) => Ok(e),
             Scoped::Update(Update::Failed(f)) => {
@@ -288,7 +289,7 @@ impl Watch {
                     self.nodes_dirty = true;
                     let row = t.pod.clone();
                     self.pods.insert(key, t);
-                    vec![data("kube/pods", Data::PodUpsert(row))]
+                    vec![data(KubeFeed::Pods, Data::PodUpsert(Box::new(row)))]
                 }
                 Step::Delete(p) => {
                     let key = PodKey::new(
@@ -297,7 +298,7 @@ impl Watch {
                     );
                     self.nodes_dirty = true;
                     match self.pods.remove(&key) {
-                        Some(_) => vec![data("kube/pods", Data::PodDelete(key))],
+                        Some(_) => vec![data(KubeFeed::Pods, Data::PodDelete(key))],
                         None => Vec::new(),
                     }
                 }
@@ -404,7 +405,7 @@ impl Watch {
         let pods = self.pods.values().map(|t| t.pod.clone()).collect();
         let metrics_available = self.metrics.available();
         self.metrics_flag_sent = Some(metrics_available);
-        data("kube/pods", Data::PodsReplace { pods, metrics_available })
+        data(KubeFeed::Pods, Data::PodsReplace { pods, metrics_available })
     }
 
     /// Owners after the ReplicaSets changed: the pods whose owner moved are sent again.
@@ -420,7 +421,7 @@ impl Watch {
         if changed.len() > UPSERT_LIMIT {
             return vec![self.pods_replace()];
         }
-        changed.into_iter().map(|p| data("kube/pods", Data::PodUpsert(p))).collect()
+        changed.into_iter().map(|p| data(KubeFeed::Pods, Data::PodUpsert(Box::new(p)))).collect()
     }
 
     /// Put fresh metrics on the pods; send the rows that changed.
@@ -444,7 +445,7 @@ impl Watch {
         if Some(!absent) != self.metrics_flag_sent || changed.len() > UPSERT_LIMIT {
             return vec![self.pods_replace()];
         }
-        changed.into_iter().map(|p| data("kube/pods", Data::PodUpsert(p))).collect()
+        changed.into_iter().map(|p| data(KubeFeed::Pods, Data::PodUpsert(Box::new(p)))).collect()
     }
 
     /// Send the batched kinds that changed.
@@ -464,29 +465,29 @@ impl Watch {
                     )
                 })
                 .collect();
-            out.push(data("kube/nodes", Data::Nodes(nodes)));
+            out.push(data(KubeFeed::Nodes, Data::Nodes(nodes)));
         }
         if self.hpa_set.synced && (self.hpas_dirty || now - self.hpas_sent >= HPA_SAMPLE_MS) {
             self.hpas_dirty = false;
             self.hpas_sent = now;
-            out.push(data("kube/hpas", Data::Hpas(self.hpas.values().cloned().collect())));
+            out.push(data(KubeFeed::Hpas, Data::Hpas(self.hpas.values().cloned().collect())));
         }
         // Each kind sends once it has listed: one forbidden kind does not hold back the others.
         if self.workloads_dirty && self.workload_sets.iter().any(|s| s.synced) {
             self.workloads_dirty = false;
-            out.push(data("kube/workloads", Data::Workloads(self.workloads.values().cloned().collect())));
+            out.push(data(KubeFeed::Workloads, Data::Workloads(self.workloads.values().cloned().collect())));
         }
         if self.revisions_dirty && self.rs_set.synced {
             self.revisions_dirty = false;
             let revisions = self.replicasets.values().filter_map(Rs::as_revision).collect();
-            out.push(data("kube/pods", Data::Revisions(revisions)));
+            out.push(data(KubeFeed::Pods, Data::Revisions(revisions)));
         }
         if self.events_dirty && self.event_set.synced {
             self.events_dirty = false;
             let mut ev: Vec<ClusterEvent> = self.events.values().cloned().collect();
             ev.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.object.cmp(&b.object)));
             let ev: VecDeque<ClusterEvent> = ev.into_iter().rev().take(EVENTS_KEPT).rev().collect();
-            out.push(data("kube/events", Data::Events(ev.into())));
+            out.push(data(KubeFeed::Events, Data::Events(ev.into())));
         }
         out
     }

@@ -256,5 +256,5 @@ fn node(at: UnixMs, name: &str, kind: Kind, what: String, level: Level) -> Draft
 }
 
 pub(super) fn draft(at: UnixMs, kind: Kind, subject: Subject, what: String, level: Level) -> Draft {
-    Draft { at, kind, subject, what, level }
+    Draft { cluster: None, at, kind, subject, what, level }
 }

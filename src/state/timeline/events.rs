@@ -6,6 +6,8 @@ use std::collections::HashMap;
 
 use super::derive::{Seen, draft};
 use super::{Draft, Kind, Subject};
+use crate::domain::ClusterId;
+use crate::domain::source::SourceKind;
 use crate::state::alerts::{AlarmChange, Alert, AlertState};
 use crate::state::argocd::{ArgoApp, HealthStatus, OperationPhase, SyncStatus, short_sha};
 use crate::state::pods::ClusterEvent;
@@ -18,10 +20,17 @@ const EVENTS_REMEMBERED: usize = 5_000;
 
 #[derive(Clone, Debug)]
 pub struct AlertSeen {
+    cluster: Option<ClusterId>,
     state: AlertState,
     subject: Subject,
     name: String,
     cloudwatch: bool,
+}
+
+impl AlertSeen {
+    fn draft(&self, at: UnixMs, kind: Kind, what: String, level: Level) -> Draft {
+        Draft { cluster: self.cluster.clone(), ..draft(at, kind, self.subject.clone(), what, level) }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -44,7 +53,8 @@ fn alert_subject(a: &Alert) -> Subject {
 }
 
 fn is_cloudwatch(a: &Alert) -> bool {
-    matches!(a.state, AlertState::Alarm | AlertState::InsufficientData) || a.source.starts_with("cloudwatch")
+    matches!(a.state, AlertState::Alarm | AlertState::InsufficientData)
+        || a.source.kind == SourceKind::CloudWatchAlarms
 }
 
 impl Seen {
@@ -56,8 +66,15 @@ impl Seen {
         let mut now = HashMap::with_capacity(items.len());
         for a in items {
             let cloudwatch = is_cloudwatch(a);
-            let seen =
-                AlertSeen { state: a.state, subject: alert_subject(a), name: a.name.clone(), cloudwatch };
+            // An alert of the whole fleet (no cluster) is stamped as its source's.
+            let cluster = Some(a.cluster.clone()).filter(|c| !c.is_empty());
+            let seen = AlertSeen {
+                cluster,
+                state: a.state,
+                subject: alert_subject(a),
+                name: a.name.clone(),
+                cloudwatch,
+            };
             let skip = cloudwatch && self.alarm_history;
             let was = before.get(&a.fingerprint).map(|s| s.state);
             let kind = if cloudwatch { Kind::Alarm } else { Kind::Alert };
@@ -68,10 +85,11 @@ impl Seen {
                     (false, _) => format!("{} firing ({}): {}", a.name, a.severity.label(), a.summary),
                 };
                 let t = if a.since > 0 && was.is_none() { a.since } else { at };
-                out.push(draft(t, kind, seen.subject.clone(), what, a.severity.level().max(Level::Warn)));
+                let level = a.severity.level().max(Level::Warn);
+                out.push(seen.draft(t, kind, what, level));
             }
             if !skip && a.state == AlertState::Silenced && was.is_some_and(|w| w.active()) {
-                out.push(draft(at, kind, seen.subject.clone(), format!("{} silenced", a.name), Level::Muted));
+                out.push(seen.draft(at, kind, format!("{} silenced", a.name), Level::Muted));
             }
             now.insert(a.fingerprint.clone(), seen);
         }
@@ -83,11 +101,16 @@ impl Seen {
                 } else {
                     (Kind::Alert, format!("{} resolved", s.name))
                 };
-                out.push(draft(at, kind, s.subject.clone(), what, Level::Ok));
+                out.push(s.draft(at, kind, what, Level::Ok));
             }
         }
         self.alerts = Some(now);
         out
+    }
+
+    /// How many objects' Warning events are remembered (bounded by [`EVENTS_REMEMBERED`]).
+    pub fn events_remembered(&self) -> usize {
+        self.events.len()
     }
 
     /// CloudWatch's own record of its alarms' state changes.

@@ -3,7 +3,7 @@
 //! captured when the user asks, so the narrowing holds while the problem itself changes.
 
 use super::{Entry, Kind, Subject};
-use crate::domain::Target;
+use crate::domain::{ClusterId, Target};
 use crate::state::triage::Problem;
 use crate::state::{State, UnixMs};
 
@@ -30,6 +30,8 @@ pub struct Focus {
     pub first_symptom: UnixMs,
     /// Where the narrowed timeline begins.
     pub from: UnixMs,
+    /// The problem's cluster as its entries are stamped; links never cross clusters.
+    cluster: ClusterId,
     apps: Vec<String>,
     workloads: Vec<(String, String)>,
     namespaces: Vec<String>,
@@ -40,17 +42,19 @@ pub struct Focus {
 impl Focus {
     /// The focus on a triage problem: its links read from its targets and linked items.
     pub fn around(state: &State, p: &Problem) -> Focus {
-        let mut f = Focus { problem: p.key.clone(), title: p.subject.clone(), ..Focus::default() };
+        let cluster = super::cluster_of(state, &p.cluster);
+        let mut f = Focus { problem: p.key.clone(), title: p.subject.clone(), cluster, ..Focus::default() };
         let targets = p.targets.iter().chain(p.links.iter().filter_map(|l| l.target.as_ref()));
         for t in targets {
-            f.take(state, t);
+            f.take(state, &p.cluster, t);
         }
         f.first_symptom = f.episode_start(state, p.since.unwrap_or(state.now));
         f.from = f.first_symptom - WINDOW_MS;
         f
     }
 
-    fn take(&mut self, state: &State, t: &Target) {
+    /// The links of target `t`, of a problem in `cluster` (as its rows carry it).
+    fn take(&mut self, state: &State, cluster: &ClusterId, t: &Target) {
         let push = |v: &mut Vec<String>, s: &str| {
             if !v.iter().any(|x| x == s) {
                 v.push(s.to_string());
@@ -59,7 +63,9 @@ impl Focus {
         match t {
             Target::App(name) | Target::AppSync { name, .. } => {
                 push(&mut self.apps, name);
-                if let Some(a) = state.argocd.get(name).filter(|a| !a.destination_namespace.is_empty()) {
+                if let Some(a) =
+                    state.argocd.get(cluster, name).filter(|a| !a.destination_namespace.is_empty())
+                {
                     push(&mut self.namespaces, &a.destination_namespace);
                 }
             }
@@ -71,8 +77,11 @@ impl Focus {
                 push(&mut self.namespaces, namespace);
             }
             Target::Hpa { namespace, name } | Target::HpaLimits { namespace, name, .. } => {
-                if let Some(h) =
-                    state.scaling.hpas.iter().find(|h| h.namespace == *namespace && h.name == *name)
+                if let Some(h) = state
+                    .scaling
+                    .hpas
+                    .iter()
+                    .find(|h| h.cluster == *cluster && h.namespace == *namespace && h.name == *name)
                 {
                     let w = (namespace.clone(), h.target.name.clone());
                     if !self.workloads.contains(&w) {
@@ -83,8 +92,11 @@ impl Focus {
             }
             Target::Pod { namespace, name } => {
                 push(&mut self.namespaces, namespace);
-                if let Some(n) =
-                    state.pods.by_key.values().find(|p| p.namespace == *namespace && p.name == *name)
+                if let Some(n) = state
+                    .pods
+                    .by_key
+                    .values()
+                    .find(|p| p.cluster == *cluster && p.namespace == *namespace && p.name == *name)
                     && let Some(node) = &n.node
                 {
                     push(&mut self.nodes, node);
@@ -97,7 +109,9 @@ impl Focus {
                     .alerts
                     .items
                     .iter()
-                    .find(|a| a.fingerprint == *fingerprint)
+                    .find(|a| {
+                        a.fingerprint == *fingerprint && (a.cluster.is_empty() || a.cluster == *cluster)
+                    })
                     .and_then(|a| a.labels.get("namespace"))
                 {
                     push(&mut self.namespaces, ns);
@@ -127,6 +141,11 @@ impl Focus {
 
     /// How the entry is linked to the problem, if it is.
     pub fn relation(&self, e: &Entry) -> Option<Relation> {
+        // Another cluster's namespace of the same name is not this one.
+        let elsewhere = !self.cluster.is_empty() && !e.cluster.is_empty() && e.cluster != self.cluster;
+        if elsewhere {
+            return None;
+        }
         let s = &e.subject;
         let same = match s {
             Subject::App { name, .. } => self.apps.contains(name),

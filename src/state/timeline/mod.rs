@@ -5,15 +5,18 @@
 mod derive;
 mod events;
 pub mod focus;
+mod observe;
 mod subject;
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use serde::{Deserialize, Serialize};
 
 use super::{Level, UnixMs};
+use crate::domain::ClusterId;
 pub use derive::{Seen, short_image};
 pub use events::action;
+pub use observe::{cluster_of, observe_alerts, observe_delivery, rows_cluster};
 pub use subject::Subject;
 
 /// Entries kept in memory; the local history keeps more on disk.
@@ -92,8 +95,9 @@ impl Kind {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Entry {
     pub at: UnixMs,
-    /// The Kubernetes context it happened in (the fleet will fill in others).
-    pub cluster: String,
+    /// The cluster it happened in: that of the source or row it was derived from; empty for
+    /// an alert of the whole fleet.
+    pub cluster: ClusterId,
     pub kind: Kind,
     /// What it happened to; also where its key goes.
     pub subject: Subject,
@@ -113,7 +117,7 @@ impl Entry {
     pub fn id(&self) -> u64 {
         let mut h = Fnv::default();
         h.write(&self.at.to_le_bytes());
-        h.write(self.cluster.as_bytes());
+        h.write(self.cluster.as_str().as_bytes());
         h.write(self.kind.label().as_bytes());
         h.write(&[self.kind as u8]);
         h.write(self.subject.key().as_bytes());
@@ -125,6 +129,9 @@ impl Entry {
 /// What a derivation produces before the cluster is stamped on in one place ([`Timeline::add`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Draft {
+    /// Its own cluster where the thing it is about carries one (an alert); else that of the
+    /// source that delivered it.
+    pub cluster: Option<ClusterId>,
     pub at: UnixMs,
     pub kind: Kind,
     pub subject: Subject,
@@ -152,8 +159,10 @@ pub struct Timeline {
     entries: BTreeMap<(UnixMs, u64), Entry>,
     /// Entries added since the app loop last took them for the local history.
     fresh: VecDeque<Entry>,
-    /// What each source delivered last, to compare the next delivery with.
-    pub seen: Seen,
+    /// What each cluster's sources delivered last, to compare the next delivery with.
+    seen: HashMap<ClusterId, Seen>,
+    /// The same for what is not of one cluster: alerts (each carries its own) and alarms.
+    fleet: Seen,
     /// Bumped on every change, so views derived from the timeline know when to look again.
     pub version: u64,
 }
@@ -161,11 +170,11 @@ pub struct Timeline {
 impl Timeline {
     /// Stamp drafts with the cluster and keep the new ones. The one place an entry's cluster
     /// is set.
-    pub fn add(&mut self, cluster: &str, drafts: Vec<Draft>) {
+    pub fn add(&mut self, cluster: &ClusterId, drafts: Vec<Draft>) {
         for d in drafts {
             let e = Entry {
                 at: d.at,
-                cluster: cluster.to_string(),
+                cluster: d.cluster.unwrap_or_else(|| cluster.clone()),
                 kind: d.kind,
                 subject: d.subject,
                 what: d.what,
@@ -181,12 +190,26 @@ impl Timeline {
         }
     }
 
-    /// Compare a delivery with what was seen last and keep what changed.
-    pub fn observe(&mut self, cluster: &str, f: impl FnOnce(&mut Seen) -> Vec<Draft>) {
-        let drafts = f(&mut self.seen);
+    /// Compare a delivery from `cluster` with what was seen last there and keep what changed.
+    pub fn observe(&mut self, cluster: &ClusterId, f: impl FnOnce(&mut Seen) -> Vec<Draft>) {
+        let drafts = f(self.seen.entry(cluster.clone()).or_default());
         if !drafts.is_empty() {
             self.add(cluster, drafts);
         }
+    }
+
+    /// The same for what is compared across the fleet (alerts, alarms); `cluster` is for the
+    /// drafts that carry none of their own.
+    pub fn observe_fleet(&mut self, cluster: &ClusterId, f: impl FnOnce(&mut Seen) -> Vec<Draft>) {
+        let drafts = f(&mut self.fleet);
+        if !drafts.is_empty() {
+            self.add(cluster, drafts);
+        }
+    }
+
+    /// A new Kubernetes context: every cluster's next deliveries are baselines again.
+    pub fn forget_kubernetes(&mut self) {
+        self.seen.values_mut().for_each(Seen::forget_kubernetes);
     }
 
     /// Entries read back from the local history (already stored: not fresh).

@@ -34,13 +34,15 @@ impl TimelineView {
     }
 }
 
-/// The timeline as shown: newest first, narrowed by the focus and the `/` filter.
+/// The timeline as shown: newest first, of the clusters shown, narrowed by the focus and the
+/// `/` filter.
 pub fn rows(state: &State) -> Vec<&Entry> {
     let tv = &state.view.timeline;
     let filter = tv.filter.as_deref().and_then(crate::state::rows::Filter::parse);
     state
         .timeline
         .newest_first()
+        .filter(|e| state.shows(&e.cluster))
         .filter(|e| tv.focus.as_ref().is_none_or(|f| f.shows(e)))
         .filter(|e| {
             filter.as_ref().is_none_or(|f| {
@@ -48,7 +50,7 @@ pub fn rows(state: &State) -> Vec<&Entry> {
                 let ns = e.subject.namespace().unwrap_or("");
                 f.matches(&[
                     ("kind", e.kind.label()),
-                    ("cluster", &e.cluster),
+                    ("cluster", e.cluster.as_str()),
                     ("name", &subject),
                     ("namespace", ns),
                     ("what", &e.what),

@@ -88,6 +88,10 @@ pub struct Shared {
     pub down: AtomicBool,
     pub token: Mutex<String>,
     pub bookmark_every: Duration,
+    /// Watches open now, and bookmarks sent on any: what tests wait on to know time has
+    /// passed for the client (instead of sleeping).
+    pub open_watches: std::sync::atomic::AtomicUsize,
+    pub bookmarks_sent: std::sync::atomic::AtomicUsize,
     pub pod_grace: Duration,
     /// (namespace, pod, container, previous) → lines.
     pub logs: Mutex<HashMap<LogKey, Vec<String>>>,
@@ -115,6 +119,8 @@ impl TestServer {
             down: AtomicBool::new(false),
             token: Mutex::new(TOKEN.into()),
             bookmark_every: Duration::from_millis(500),
+            open_watches: Default::default(),
+            bookmarks_sent: Default::default(),
             pod_grace: Duration::from_millis(300),
             logs: Mutex::new(HashMap::new()),
             log_lines,
@@ -276,6 +282,26 @@ impl TestServer {
         };
         self.shared.down.store(false, std::sync::atomic::Ordering::SeqCst);
         self.serve(listener);
+    }
+
+    /// Watches open on the server now.
+    pub fn open_watches(&self) -> usize {
+        self.shared.open_watches.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Bookmarks sent so far on every watch.
+    pub fn bookmarks_sent(&self) -> usize {
+        self.shared.bookmarks_sent.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Wait until `cond` holds of the server (a count it keeps); fail naming `what`.
+    pub async fn wait_until(&self, what: &str, cond: impl Fn(&TestServer) -> bool) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        while !cond(self) {
+            assert!(tokio::time::Instant::now() < deadline, "timed out waiting for {what}");
+            // The server's counters change from its own tasks; there is nothing to await.
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     }
 
     pub fn requests(&self) -> Vec<Recorded> {

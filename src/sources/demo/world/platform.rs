@@ -295,6 +295,7 @@ impl World {
             .collect();
         vec![
             Cluster {
+                cluster: Default::default(),
                 name: "shop-prod".into(),
                 region: "us-east-1".into(),
                 status: "ACTIVE".into(),
@@ -312,6 +313,7 @@ impl World {
                 addons_error: None,
             },
             Cluster {
+                cluster: Default::default(),
                 name: "shop-dev".into(),
                 region: "us-east-1".into(),
                 status: "ACTIVE".into(),

@@ -225,6 +225,7 @@ impl World {
             matches!(p.stage, Stage::Ready | Stage::Starting | Stage::CrashRun | Stage::Terminating);
         let (cpu, mem) = if metrics { self.usage(p, ready_of_wl) } else { (0, 0) };
         Pod {
+            cluster: Default::default(),
             namespace: w.ns.to_string(),
             name: p.name.clone(),
             phase,
@@ -260,6 +261,7 @@ impl World {
                     mem += w.mem_req;
                 }
                 Node {
+                    cluster: Default::default(),
                     name: n.name.clone(),
                     ready: NodeReadiness::Ready,
                     cordoned: n.cordoned,
@@ -331,6 +333,7 @@ impl World {
                     ("ProgressDeadlineExceeded".to_string(), msg)
                 });
                 Row {
+                    cluster: Default::default(),
                     namespace: w.ns.to_string(),
                     kind,
                     name: w.name.to_string(),

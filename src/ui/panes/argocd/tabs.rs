@@ -73,7 +73,7 @@ pub(super) fn history(f: &mut Frame, area: Rect, ctx: &PaneCtx, app: &ArgoApp) {
 
 /// The sync plan in full: what a sync would change, and each resource's diff, scrolled.
 pub(super) fn diff(f: &mut Frame, area: Rect, ctx: &PaneCtx, app: &ArgoApp) {
-    let lines = crate::ui::plan::lines(ctx.state, &app.name, None, usize::MAX, ctx.theme);
+    let lines = crate::ui::plan::lines(ctx.state, (&app.cluster, &app.name), None, usize::MAX, ctx.theme);
     let skip = clamp_scroll(ctx, lines.len(), area.height as usize);
     f.render_widget(Paragraph::new(lines.into_iter().skip(skip).collect::<Vec<_>>()), area);
 }
