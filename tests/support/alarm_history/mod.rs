@@ -42,7 +42,7 @@ impl AlarmHistoryServer {
         let shared = Arc::new(Shared::default());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1");
         let addr = listener.local_addr().unwrap();
-        let (s, http) = (shared.clone(), reqwest::Client::new());
+        let (s, http) = (shared.clone(), super::http());
         let app =
             axum::Router::new().fallback(move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
                 let (s, http, moto) = (s.clone(), http.clone(), moto_url.clone());
