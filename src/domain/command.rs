@@ -129,7 +129,7 @@ pub const NAVIGATION: &[(&str, Command, &str)] = &[
         Command::Workloads,
         "workloads: Deployments, StatefulSets, DaemonSets; or back to the pods",
     ),
-    ("app_view", Command::AppView, "detail tab: resources, history, YAML"),
+    ("app_view", Command::AppView, "detail tab: resources, diff, tree, history, YAML"),
     ("app_scroll_down", Command::AppScrollDown, "scroll down the detail"),
     ("app_scroll_up", Command::AppScrollUp, "scroll up the detail"),
 ];
