@@ -61,6 +61,27 @@ fn what_one_run_saw_is_there_for_the_next() {
 }
 
 #[test]
+fn a_reader_that_goes_away_is_not_an_error() {
+    let home = tempfile::tempdir().unwrap();
+    ok(&flightdeck(home.path(), &["status", "--demo", "--timeout", "5"]));
+    // `flightdeck history | head -1`: the reader closes the pipe before the table is written.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_flightdeck"))
+        .args(["history", "--demo", "--since", "30d"])
+        .env_remove("FLIGHTDECK_CONFIG")
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_STATE_HOME", home.path().join("state"))
+        .env("XDG_CACHE_HOME", home.path().join("cache"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run flightdeck");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && !err.contains("panicked"), "{:?}: {err}", out.status);
+}
+
+#[test]
 fn history_without_a_file_and_with_a_bad_since_say_so() {
     let home = tempfile::tempdir().unwrap();
     let out = flightdeck(home.path(), &["history", "--demo"]);

@@ -45,9 +45,9 @@ pub fn run(
         .filter(|e| cluster.is_none_or(|c| e.cluster == *c))
         .collect();
     if json {
-        println!("{}", serde_json::to_string_pretty(&entries)?);
+        super::print_out(&format!("{}\n", serde_json::to_string_pretty(&entries)?))?;
     } else {
-        print!("{}", table(&entries));
+        super::print_out(&table(&entries))?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -14,6 +14,16 @@ use crate::app::Settings;
 use crate::app::startup::{self, Running};
 use crate::state::{Message, SourceState, State, update};
 
+/// Print to stdout; a reader that went away (`flightdeck history | head`) is not an error.
+pub fn print_out(text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => r,
+    }
+}
+
 /// Run the configured sources until each has delivered once or failed, or the timeout passes.
 pub async fn collect(settings: &Settings, timeout_s: f64) -> anyhow::Result<State> {
     let Running { mut state, mut rx, clock, _guards, kube, .. } = startup::start(settings)?;

@@ -66,7 +66,7 @@ pub async fn run(settings: &Settings, req: &Request) -> anyhow::Result<ExitCode>
     };
     match &req.output {
         Some(p) => std::fs::write(p, text).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?,
-        None => print!("{text}"),
+        None => super::print_out(&text)?,
     }
     Ok(ExitCode::SUCCESS)
 }
