@@ -282,14 +282,7 @@ pub fn update(state: &mut State, msg: Message) -> bool {
             true
         }
         Message::History(h) => {
-            match h {
-                HistoryEvent::Loaded(entries) => state.timeline.restore(entries),
-                HistoryEvent::Open(path) => state.history = Some(Ok(path)),
-                HistoryEvent::Failed(why) => {
-                    state.view.say(state.now, format!("history off: {why}"), Level::Warn);
-                    state.history = Some(Err(why));
-                }
-            }
+            apply_history(state, h);
             true
         }
         Message::Note { at, text, level } => {
@@ -302,6 +295,17 @@ pub fn update(state: &mut State, msg: Message) -> bool {
             state.triage_stale |= turned;
             state.now = now;
             true
+        }
+    }
+}
+
+fn apply_history(state: &mut State, h: HistoryEvent) {
+    match h {
+        HistoryEvent::Loaded(entries) => state.timeline.restore(entries),
+        HistoryEvent::Open(path) => state.history = Some(Ok(path)),
+        HistoryEvent::Failed(why) => {
+            state.view.say(state.now, format!("history off: {why}"), Level::Warn);
+            state.history = Some(Err(why));
         }
     }
 }
