@@ -71,7 +71,8 @@ fn published(w: &World) -> u64 {
 /// What prod published before the dev profile existed (computed on main, commit 3c16e42), then
 /// recomputed when the timeline's branch merged it: its demo records each rollout as a
 /// Deployment revision and each workload's template hash, which change what prod publishes.
-/// Seed, simulated seconds, hash of `published`.
+/// The same seven hashes came out of the branch before the merge (commit ee3e201), so prod
+/// is still byte for byte what it was without the dev profile. Seed, seconds, hash.
 const PROD_BEFORE: [(u64, u64, u64); 4] = [
     (7, 150, 0xdeba32463a3fec2c),
     (7, 240, 0x485088e45592a808),
