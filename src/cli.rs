@@ -94,6 +94,31 @@ pub enum Cmd {
         #[arg(long, default_value_t = 20.0, value_name = "S")]
         timeout: f64,
     },
+    /// Print the local history: what flightdeck saw (syncs, rollouts, scaling, nodes, events,
+    /// alerts, alarms, actions), oldest first.
+    History {
+        /// How far back: 30m, 2h, 7d.
+        #[arg(long, default_value = "2h", value_parser = parse_since)]
+        since: i64,
+        /// Only this cluster (Kubernetes context).
+        #[arg(long, value_name = "NAME")]
+        cluster: Option<String>,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the hand-off report (Markdown and HTML): the problems, the timeline since
+    /// `--since`, the actions taken and the silences made; prints the paths.
+    Report {
+        #[arg(long, default_value = "1h", value_parser = parse_since)]
+        since: i64,
+        /// Write the Markdown here (and the HTML beside it) instead of the state dir's reports/.
+        #[arg(short = 'o', long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Give up on sources that have not answered after this many seconds.
+        #[arg(long, default_value_t = 20.0, value_name = "S")]
+        timeout: f64,
+    },
     /// Where the config is, or the commented default config.
     Config {
         #[command(subcommand)]
@@ -109,6 +134,12 @@ pub enum ConfigCmd {
     Path,
     /// Print the commented default config.
     Default,
+}
+
+/// A window back from now, in milliseconds: "30m", "2h", "7d".
+fn parse_since(s: &str) -> Result<i64, String> {
+    let d = humantime::parse_duration(s).map_err(|e| format!("`{s}`: {e}; expected e.g. 2h or 30m"))?;
+    Ok(d.as_millis() as i64)
 }
 
 fn parse_size(s: &str) -> Result<(u16, u16), String> {
@@ -166,6 +197,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let req = headless::snapshot::Request { pane, size, format, output, at, timeout };
             rt.block_on(headless::snapshot::run(&settings, &req))
         }
+        Some(Cmd::History { since, cluster, json }) => {
+            headless::history::run(&settings, since, cluster.as_deref(), json)
+        }
+        Some(Cmd::Report { since, output, timeout }) => {
+            rt.block_on(headless::report::run(&settings, since, output, timeout))
+        }
         Some(Cmd::Config { .. }) | Some(Cmd::Keys) => unreachable!("handled above"),
     }
 }
@@ -202,6 +239,8 @@ fn settings(common: &Common, config: &Config) -> anyhow::Result<Settings> {
         default_theme: common.theme.is_none().then(|| config.ui.theme.clone()),
         keymap: config.keymap(config_dir.as_deref())?,
         audit_path: paths::state_dir().map(|d| d.join("audit.jsonl")),
+        state_dir: paths::state_dir(),
+        history: config.history.clone(),
         safety: config.safety(),
         contexts,
         clusters: config.cluster.clone(),

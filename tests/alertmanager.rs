@@ -328,3 +328,32 @@ fn the_binary_shows_alertmanager_alerts_from_its_config() {
     assert_eq!(json["alerts"]["items"][0]["source"], "alertmanager/prod");
     assert_eq!(json["sources"]["alertmanager/prod"]["state"], "ok", "{stdout}");
 }
+
+#[tokio::test]
+async fn an_alert_firing_then_resolving_lands_on_the_timeline_twice() {
+    use flightdeck::state::timeline::Kind;
+    let am = Alertmanager::start();
+    let mut h = Harness::start(&am);
+    h.until("the first poll", |s| s.pane_freshness(PaneId::Alerts).state == Some(SourceState::Ok)).await;
+    let firing = alert("HighErrorRate", "critical", 3, json!({"labels": {"deployment": "cart"}}));
+    post_alerts(&am, json!([firing.clone()])).await;
+    let timeline = |s: &State| -> Vec<(Kind, String)> {
+        s.timeline.newest_first().map(|e| (e.kind, e.what.clone())).collect()
+    };
+    h.until("the firing entry", |s| timeline(s).iter().any(|(_, w)| w.starts_with("HighErrorRate firing")))
+        .await;
+    let e =
+        h.state.timeline.newest_first().find(|e| e.what.starts_with("HighErrorRate firing")).unwrap().clone();
+    assert_eq!(e.what, "HighErrorRate firing (critical): HighErrorRate summary");
+    // Dated by the alert's own start (Alertmanager keeps it to the millisecond), not the poll.
+    let starts = flightdeck::sources::argocd::wire::parse_time(firing["startsAt"].as_str().unwrap()).unwrap();
+    assert_eq!(e.at, starts);
+    assert!(e.subject.belongs_to_workload("storefront", "cart"), "{:?}", e.subject);
+    // Resolved: the same alert with an end in the past leaves Alertmanager at once.
+    let mut resolved = firing;
+    resolved["endsAt"] = json!(humantime::format_rfc3339_millis(std::time::SystemTime::now()).to_string());
+    post_alerts(&am, json!([resolved])).await;
+    h.until("the resolved entry", |s| timeline(s).iter().any(|(_, w)| w == "HighErrorRate resolved")).await;
+    let kinds: Vec<Kind> = timeline(&h.state).iter().map(|(k, _)| *k).collect();
+    assert_eq!(kinds, [Kind::Alert, Kind::Alert]);
+}

@@ -211,6 +211,58 @@ async fn the_resource_tree_comes_from_the_server_into_the_store() {
     assert_eq!(gets[0].authorization.as_deref(), Some(&format!("Bearer {TOKEN}")[..]));
 }
 
+#[tokio::test]
+async fn the_sync_plan_is_argo_cds_managed_resources_diffed_live_against_desired() {
+    let mut r = rig().await;
+    r.until("every app", |s| s.argocd.apps.len() == 9).await;
+    let deploy = |image: &str| {
+        json!({"apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": "cart", "namespace": "storefront", "resourceVersion": "9"},
+            "spec": {"replicas": 3, "template": {"spec": {"containers": [{"name": "cart", "image": image}]}}}})
+    };
+    let cm = |v: &str| json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "cart-config"}, "data": {"v": v}});
+    r.server.set_managed(
+        "services-cart",
+        vec![
+            ("Deployment", "storefront", "cart", Some(deploy("cart:2.5.0-rc1")), Some(deploy("cart:2.4.3"))),
+            ("ConfigMap", "storefront", "cart-flags", None, Some(cm("new"))),
+            ("ConfigMap", "storefront", "cart-old", Some(cm("old")), None),
+            ("Service", "storefront", "cart", Some(cm("same")), Some(cm("same"))),
+        ],
+    );
+    r.executor.fetch_plan("services-cart".into(), Default::default());
+    let msg = tokio::time::timeout(WAIT, r.results.recv()).await.unwrap().unwrap();
+    update(&mut r.state, msg);
+    let asked = r.server.requests_to("GET", "/api/v1/applications/services-cart/managed-resources");
+    assert_eq!(asked.len(), 1);
+    assert_eq!(asked[0].authorization.as_deref(), Some(format!("Bearer {TOKEN}").as_str()));
+    use flightdeck::state::sync_plan::{Change, DiffLine, for_app};
+    let view = for_app(&r.state, (&Default::default(), "services-cart"));
+    let got: Vec<(Change, &str, &str, bool)> = view
+        .resources
+        .iter()
+        .map(|p| (p.change, p.kind.as_str(), p.name.as_str(), p.restarts_pods))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (Change::Create, "ConfigMap", "cart-flags", false),
+            (Change::Change, "Deployment", "cart", true),
+            (Change::Prune, "ConfigMap", "cart-old", false),
+        ]
+    );
+    let cart = view.resources.iter().find(|p| p.kind == "Deployment").unwrap();
+    assert!(cart.diff.contains(&DiffLine::Live("      - image: cart:2.5.0-rc1".into())), "{:#?}", cart.diff);
+    assert!(cart.diff.contains(&DiffLine::Desired("      - image: cart:2.4.3".into())), "{:#?}", cart.diff);
+    // The dialog's summary line counts them, and says a prune is off.
+    let theme = flightdeck::config::Theme::default_theme();
+    let line = flightdeck::ui::plan::summary(&view, Some(false), &theme).to_string();
+    assert_eq!(
+        line,
+        "Plan: 1 to change (1 restarts pods) · 1 to create · 1 to prune (prune is off: they stay; p turns it on)"
+    );
+}
+
 /// Argo CD in REST mode with a quick backoff (0.1 s doubling to 2 s), so a fault held for a
 /// few seconds shows whether it backs off.
 struct Following {

@@ -36,8 +36,9 @@ fn cart_selected() -> State {
 #[test]
 fn detail_history_tab() {
     let mut state = cart_selected();
-    dispatch(&mut state, Command::AppView);
-    dispatch(&mut state, Command::AppView);
+    for _ in 0..3 {
+        dispatch(&mut state, Command::AppView);
+    }
     assert_eq!(state.view.app_detail.tab, AppTab::History);
     let big = render(&state, 160, 48);
     assert!(big.contains("REVISION"), "{big}");
@@ -49,7 +50,7 @@ fn detail_history_tab() {
 #[test]
 fn detail_yaml_tab_scrolls() {
     let mut state = cart_selected();
-    for _ in 0..3 {
+    for _ in 0..4 {
         dispatch(&mut state, Command::AppView);
     }
     assert_eq!(state.view.app_detail.tab, AppTab::Yaml);
@@ -120,6 +121,8 @@ fn argo_cd_not_installed_and_unauthorized_are_said_in_the_pane() {
 fn detail_tree_tab() {
     use flightdeck::state::argocd::{HealthStatus, TreeNode};
     let mut state = cart_selected();
+    let plan = Effect::FetchPlan { app: "services-cart".into(), cluster: Default::default() };
+    assert_eq!(dispatch(&mut state, Command::AppView), plan);
     assert_eq!(
         dispatch(&mut state, Command::AppView),
         Effect::FetchTree { app: "services-cart".into(), cluster: Default::default() }

@@ -116,3 +116,68 @@ fn the_binary_reports_alarms_from_its_config() {
     assert_eq!(items[0]["source"], "cloudwatch");
     assert_eq!(json["sources"]["cloudwatch"]["state"], "ok", "{stdout}");
 }
+
+/// moto serves no `DescribeAlarmHistory`; a local server that follows the API answers it from
+/// the state changes it passes on to moto, and moto answers the rest.
+#[tokio::test]
+async fn alarm_state_changes_come_from_the_alarm_history_onto_the_timeline() {
+    use flightdeck::domain::SourceId;
+    use flightdeck::domain::source::SourceKind;
+    use flightdeck::state::timeline::Kind;
+    use flightdeck::state::{Data, Message, State, update};
+    let moto = Moto::start();
+    let front = support::alarm_history::AlarmHistoryServer::start(moto.url()).await;
+    let sdk = moto.sdk().await.into_builder().endpoint_url(front.url()).build();
+    let cw = aws_sdk_cloudwatch::Client::new(&sdk);
+    let mut alarms = Alarms::new(&sdk, CloudWatchConfig { alarms: true, ..CloudWatchConfig::default() });
+    let mut state = State::new("shop-prod", 0);
+    let deliver = |state: &mut State, changes| {
+        let at = flightdeck::sources::wall_now();
+        update(
+            state,
+            Message::Data {
+                source: SourceId::of(SourceKind::CloudWatchAlarms),
+                at,
+                data: Data::AlarmHistory(changes),
+            },
+        );
+    };
+
+    alarm(&cw, "shop-prod-alb-5xx", StateValue::Alarm, &[]).await;
+    let now = flightdeck::sources::wall_now() + 1_000;
+    let first = alarms.history(now).await.expect("the alarm history through the SDK");
+    let got: Vec<(&str, &str, &str)> =
+        first.iter().map(|c| (c.name.as_str(), c.from.as_str(), c.to.as_str())).collect();
+    assert_eq!(got, [("shop-prod-alb-5xx", "INSUFFICIENT_DATA", "ALARM")]);
+    assert_eq!(first[0].reason, "shop-prod-alb-5xx went there");
+    let asked = front.history_requests();
+    assert_eq!(asked[0].get("HistoryItemType").map(String::as_str), Some("StateUpdate"));
+    assert!(asked[0].contains_key("StartDate") && asked[0].contains_key("EndDate"), "{asked:?}");
+    deliver(&mut state, first);
+
+    // Back to OK: the next read brings only what changed since.
+    cw.set_alarm_state()
+        .alarm_name("shop-prod-alb-5xx")
+        .state_value(StateValue::Ok)
+        .state_reason("recovered")
+        .send()
+        .await
+        .unwrap();
+    let second = alarms.history(flightdeck::sources::wall_now() + 1_000).await.unwrap();
+    let got: Vec<(&str, &str)> = second.iter().map(|c| (c.from.as_str(), c.to.as_str())).collect();
+    assert_eq!(got, [("ALARM", "OK")]);
+    deliver(&mut state, second);
+
+    let entries: Vec<(Kind, String)> =
+        state.timeline.newest_first().map(|e| (e.kind, e.what.clone())).collect();
+    assert_eq!(
+        entries,
+        [
+            (Kind::Alarm, "shop-prod-alb-5xx ALARM → OK: recovered".to_string()),
+            (
+                Kind::Alarm,
+                "shop-prod-alb-5xx INSUFFICIENT_DATA → ALARM: shop-prod-alb-5xx went there".to_string()
+            ),
+        ]
+    );
+}

@@ -47,6 +47,8 @@ pane_snapshots! {
     alerts => PaneArg::Alerts,
     cost => PaneArg::Cost,
     triage => PaneArg::Triage,
+    timeline => PaneArg::Timeline,
+    suspects => PaneArg::Suspects,
 }
 
 fn row_text(buf: &ratatui::buffer::Buffer, y: u16) -> String {

@@ -11,7 +11,11 @@ use std::collections::BTreeMap;
 
 use crate::domain::{ClusterId, Target};
 use crate::sources::{alertmanager, argocd, cost, demo, kube};
+use crate::state::sync_plan::SyncPlan;
 use crate::state::{ActionOutcome, Message};
+
+/// Why a sync in Kubernetes mode shows no diff.
+pub const KUBE_MODE: &str = "Kubernetes mode reads the Application resources, which say which resources are out of sync but not what Git wants them to be: the desired manifests are rendered by Argo CD's repo server, which only its API serves (set [argocd] mode = \"api\" for a diff)";
 
 #[derive(Clone)]
 pub enum Backend {
@@ -115,6 +119,11 @@ impl Executor {
         }
     }
 
+    /// Where the app loop's own results go (a report written), with the clock they are dated by.
+    pub fn results(&self) -> (mpsc::Sender<Message>, crate::sources::Clock) {
+        (self.results.clone(), self.clock)
+    }
+
     /// The one cluster's actor, after a context switch (one cluster only: a fleet never switches).
     fn sole(&mut self) -> Option<&mut Actor> {
         let actors = std::sync::Arc::make_mut(&mut self.actors);
@@ -165,8 +174,12 @@ impl Executor {
             let msg = match client.resource_tree(&app).await {
                 Ok(nodes) => Message::AppTree { cluster, app, nodes },
                 Err(e) => {
-                    let outcome =
-                        ActionOutcome { action: "Resource tree".into(), target: app, result: Err(e) };
+                    let outcome = ActionOutcome {
+                        cluster: ClusterId::default(),
+                        action: "Resource tree".into(),
+                        target: app,
+                        result: Err(e),
+                    };
                     Message::ActionDone { at, outcome }
                 }
             };
@@ -178,6 +191,27 @@ impl Executor {
     fn refresh_cost(&self) -> Result<String, String> {
         let said: Result<Vec<String>, String> = self.cost.iter().map(cost::Handle::refresh).collect();
         said.map(|s| s.join("; "))
+    }
+
+    /// What a sync of `app` in `cluster` would do, into the store: Argo CD's managed resources
+    /// in API mode, the demo's own comparison, or, in Kubernetes mode (the desired manifests
+    /// are rendered by Argo CD's repo server, which only its API reaches), why there is no diff.
+    pub fn fetch_plan(&self, app: String, cluster: ClusterId) {
+        let this = self.clone();
+        tokio::spawn(async move {
+            let actor = this.actor(cluster.as_str());
+            let argocd = actor.and_then(|a| a.argocd.as_ref());
+            let backend = actor.map_or(&Backend::None, |a| &a.backend);
+            let plan = match (argocd, backend) {
+                (Some(argocd::Handle::Api(client)), _) => {
+                    client.managed_resources(&app).await.map(SyncPlan::Diff)
+                }
+                (Some(argocd::Handle::Kube(_)), _) => Ok(SyncPlan::NoDiff { reason: KUBE_MODE.to_string() }),
+                (None, Backend::Demo(h)) => h.plan(&app).await,
+                (None, _) => Err("no Argo CD source is configured".to_string()),
+            };
+            let _ = this.results.send(Message::SyncPlan { app, cluster, plan }).await;
+        });
     }
 
     pub fn run(&self, action: ActionId, target: Target, context: String) {
@@ -202,7 +236,10 @@ impl Executor {
             let described = target.describe();
             tracing::info!(action = spec.name, target = %described, ok = result.is_ok(), "action finished");
             this.audit.record(&context, spec.name, &described, &result);
-            let outcome = ActionOutcome { action: spec.title.to_string(), target: described, result };
+            // The context an action names is its cluster's (`input::dispatch::context_of`).
+            let cluster = ClusterId::new(&context);
+            let outcome =
+                ActionOutcome { cluster, action: spec.title.to_string(), target: described, result };
             let _ = this.results.send(Message::ActionDone { at: this.clock.now(), outcome }).await;
         });
     }

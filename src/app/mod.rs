@@ -4,8 +4,11 @@
 pub mod audit;
 pub mod executor;
 pub mod fleet;
+pub mod history;
+pub mod history_task;
 pub mod mouse;
 pub mod pod_streams;
+pub mod report;
 pub mod startup;
 pub mod switch;
 pub mod terminal;
@@ -39,7 +42,20 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         mut kube,
         mut streams,
         mut lazy,
+        messages,
     } = startup::start(&settings)?;
+    let (recorder, _history) = match settings.history_path() {
+        Some(path) => {
+            let (r, guard) = history_task::spawn(path, settings.history.clone(), messages, clock);
+            (Some(r), Some(guard))
+        }
+        None => {
+            drop(messages);
+            let why = "off: [history] enabled = false, or no state directory";
+            state.history = Some(Err(why.to_string()));
+            (None, None)
+        }
+    };
     let mut terminal = terminal::enter()?;
     let channels = Channels {
         sources: &mut rx,
@@ -47,6 +63,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         kube: &mut kube,
         streams: &mut streams,
         lazy: &mut lazy,
+        recorder,
     };
     let result = event_loop(&mut terminal, &mut state, channels, &mut executor, clock, &settings).await;
     terminal::leave();
@@ -60,12 +77,14 @@ struct Channels<'a> {
     kube: &'a mut Option<switch::KubeSwitcher>,
     streams: &'a mut pod_streams::PodStreams,
     lazy: &'a mut fleet::Lazy,
+    /// Where new timeline entries go to be kept (none when the history is off).
+    recorder: Option<history_task::Recorder>,
 }
 
 async fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     state: &mut State,
-    Channels { sources: rx, results, kube, streams, lazy }: Channels<'_>,
+    Channels { sources: rx, results, kube, streams, lazy, mut recorder }: Channels<'_>,
     executor: &mut Executor,
     clock: crate::sources::Clock,
     settings: &Settings,
@@ -142,6 +161,10 @@ async fn event_loop(
         }
         if dirty {
             state.finish_batch();
+            let fresh = state.timeline.take_fresh();
+            if let Some(r) = recorder.as_mut() {
+                r.offer(fresh);
+            }
             // A pod view that closed (or moved to another container) stops its streams.
             streams.retain(state.wanted_streams());
             terminal.draw(|f| ui::draw(f, state, &Ui { theme: &theme, keymap: &settings.keymap }))?;
@@ -171,6 +194,7 @@ fn carry_out(
         Effect::None | Effect::Quit => {}
         Effect::Run { action, target, context } => executor.run(action, target, context),
         Effect::FetchTree { app, cluster } => executor.fetch_tree(app, cluster),
+        Effect::FetchPlan { app, cluster } => executor.fetch_plan(app, cluster),
         Effect::SetTheme(name) => match crate::config::load_theme(settings.config_dir.as_deref(), &name) {
             Ok(t) => {
                 *theme = t;
@@ -185,6 +209,11 @@ fn carry_out(
         Effect::WatchCluster(cluster) => return Some(Later::Watch(cluster)),
         Effect::Stream(StreamStart::Watch { stream, key }) => streams.watch_pod(stream, key),
         Effect::Stream(StreamStart::Logs { stream, request }) => streams.stream_logs(stream, request),
+        Effect::WriteReport(report) => {
+            let (results, clock) = executor.results();
+            let dir = settings.state_dir.as_ref().map(|d| d.join("reports"));
+            report::spawn(dir, report, results, clock);
+        }
     }
     None
 }

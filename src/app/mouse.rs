@@ -41,7 +41,7 @@ pub fn handle(state: &mut State, ev: &MouseEvent, ui: &Ui, size: Rect) -> bool {
             layout::overview(body).into_iter().find(|(_, r)| r.contains((x, y).into())).map(|(p, _)| p)
         }
         Mode::Full(p) => Some(p),
-        Mode::Triage | Mode::Pod(_) | Mode::Fleet => None,
+        Mode::Triage | Mode::Pod(_) | Mode::Fleet | Mode::Timeline => None,
     };
     match ev.kind {
         MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {

@@ -31,6 +31,10 @@ pub struct Settings {
     pub default_theme: Option<String>,
     pub keymap: Keymap,
     pub audit_path: Option<PathBuf>,
+    /// Where the local history, the reports and the logs are kept.
+    pub state_dir: Option<PathBuf>,
+    /// How much local history to keep.
+    pub history: crate::config::HistoryConfig,
     /// Who silences are created by.
     pub user: String,
     pub alertmanagers: Vec<AlertmanagerConfig>,
@@ -54,6 +58,12 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// The local history's file, when it is kept.
+    pub fn history_path(&self) -> Option<PathBuf> {
+        let dir = self.state_dir.as_ref().filter(|_| self.history.enabled)?;
+        Some(super::history::path(dir, self.demo))
+    }
+
     /// The context's safety flags onto the store: production, and read-only by flag, config
     /// or the context's own setting.
     pub fn apply_safety(&self, state: &mut State) {
@@ -99,6 +109,8 @@ pub struct Running {
     pub streams: super::pod_streams::PodStreams,
     /// The fleet's clusters watched only once opened.
     pub lazy: super::fleet::Lazy,
+    /// The source channel's sender, for the app's own tasks (the local history).
+    pub messages: sources::Sender,
 }
 
 /// Start the configured sources. Without `--demo` and with no real source configured, the
@@ -141,12 +153,22 @@ pub fn start(settings: &Settings) -> anyhow::Result<Running> {
         Vec::new()
     };
     let lazy = super::fleet::Lazy::new(lazy_plans, &tx, started.clock);
-    drop(tx);
     let Started { clusters, alertmanagers, cost, guards, switcher, clock, .. } = started;
     let executor = Executor::for_fleet(clusters, audit, results_tx, clock)
         .with_alertmanagers(alertmanagers)
         .with_cost(cost);
-    Ok(Running { state, rx, results, executor, clock, _guards: guards, kube: switcher, streams, lazy })
+    Ok(Running {
+        state,
+        rx,
+        results,
+        executor,
+        clock,
+        _guards: guards,
+        kube: switcher,
+        streams,
+        lazy,
+        messages: tx,
+    })
 }
 
 /// What the sources' start gives the loop.

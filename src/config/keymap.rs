@@ -149,6 +149,8 @@ pub enum Section {
     Dialog,
     /// The triage view.
     Triage,
+    /// The timeline view.
+    Timeline,
     /// A pod's describe and YAML screens.
     Detail,
     /// A container's logs.
@@ -162,6 +164,7 @@ impl Section {
             "global" => Some(Section::Global),
             "dialog" => Some(Section::Dialog),
             "triage" => Some(Section::Triage),
+            "timeline" => Some(Section::Timeline),
             "detail" => Some(Section::Detail),
             "logs" => Some(Section::Logs),
             other => PaneId::from_slug(other).map(Section::Pane),
@@ -173,6 +176,7 @@ impl Section {
             crate::state::view::Mode::Triage => Section::Triage,
             // The fleet screen acts on no pane's rows: only the global keys.
             crate::state::view::Mode::Fleet => Section::Global,
+            crate::state::view::Mode::Timeline => Section::Timeline,
             crate::state::view::Mode::Pod(crate::state::view::pod::PodScreen::Logs) => Section::Logs,
             crate::state::view::Mode::Pod(_) => Section::Detail,
             _ => Section::Pane(view.active_pane()),
@@ -184,6 +188,7 @@ impl Section {
             Section::Global => "global",
             Section::Dialog => "dialog",
             Section::Triage => "triage",
+            Section::Timeline => "timeline",
             Section::Detail => "detail",
             Section::Logs => "logs",
             Section::Pane(p) => p.slug(),
@@ -299,7 +304,7 @@ impl Keymap {
 }
 
 fn unknown_section(path: &Path, text: &str, name: &toml::Spanned<String>) -> FileError {
-    let names = ["global", "dialog", "triage", "detail", "logs"]
+    let names = ["global", "dialog", "triage", "timeline", "detail", "logs"]
         .into_iter()
         .chain(PaneId::ALL.iter().map(|p| p.slug()));
     let hint = closest(name.get_ref(), names.clone());

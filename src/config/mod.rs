@@ -3,6 +3,7 @@
 
 pub mod clusters;
 pub mod errors;
+pub mod history;
 pub mod keymap;
 pub mod paths;
 pub mod safety;
@@ -14,6 +15,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 pub use errors::FileError;
+pub use history::HistoryConfig;
 pub use keymap::Keymap;
 pub use theme::Theme;
 
@@ -41,6 +43,7 @@ pub struct Config {
     pub eks: sources::EksConfig,
     pub cost: sources::CostConfig,
     pub argocd: sources::ArgocdConfig,
+    pub history: history::HistoryConfig,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A cluster's name (its kubeconfig context). Empty until the store stamps a row with the
 /// cluster of the source that delivered it.
@@ -36,6 +36,12 @@ impl Serialize for ClusterId {
     }
 }
 
+impl<'de> Deserialize<'de> for ClusterId {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<ClusterId, D::Error> {
+        String::deserialize(d).map(|s| ClusterId::new(&s))
+    }
+}
+
 impl From<&str> for ClusterId {
     fn from(s: &str) -> ClusterId {
         ClusterId::new(s)
@@ -45,5 +51,11 @@ impl From<&str> for ClusterId {
 impl PartialEq<str> for ClusterId {
     fn eq(&self, other: &str) -> bool {
         &*self.0 == other
+    }
+}
+
+impl PartialEq<&str> for ClusterId {
+    fn eq(&self, other: &&str) -> bool {
+        &*self.0 == *other
     }
 }

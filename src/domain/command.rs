@@ -33,6 +33,11 @@ pub enum Command {
     Fleet,
     /// Run the fix the selected triage row offers first.
     Fix,
+    /// The timeline: what changed and what broke; from triage, around the selected problem.
+    Timeline,
+    /// Write the hand-off: the problem, its timeline, links, actions and silences as
+    /// Markdown and HTML.
+    HandOff,
     /// Open the `:` command palette.
     Palette,
     /// Type a `/` filter for the pane's rows.
@@ -92,6 +97,8 @@ pub const NAVIGATION: &[(&str, Command, &str)] = &[
     ("triage", Command::Triage, "triage: problems ranked"),
     ("fleet", Command::Fleet, "the fleet: every cluster, worst first"),
     ("fix", Command::Fix, "fix the selected problem"),
+    ("timeline", Command::Timeline, "timeline: what changed and broke (from triage: around the problem)"),
+    ("handoff", Command::HandOff, "hand-off: the problem, its timeline, actions, silences to a file"),
     ("palette", Command::Palette, "commands (:pods, :ns …)"),
     ("filter", Command::Filter, "filter (!not, key=val)"),
     ("sort", Command::Sort, "sort: then column letter"),
@@ -125,7 +132,7 @@ pub const NAVIGATION: &[(&str, Command, &str)] = &[
         Command::Workloads,
         "workloads: Deployments, StatefulSets, DaemonSets; or back to the pods",
     ),
-    ("app_view", Command::AppView, "detail tab: resources, history, YAML"),
+    ("app_view", Command::AppView, "detail tab: resources, diff, tree, history, YAML"),
     ("app_scroll_down", Command::AppScrollDown, "scroll down the detail"),
     ("app_scroll_up", Command::AppScrollUp, "scroll up the detail"),
 ];

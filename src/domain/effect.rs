@@ -26,10 +26,26 @@ pub enum Effect {
         app: String,
         cluster: super::ClusterId,
     },
+    /// Ask what a sync of this app (in its cluster) would do (the sync dialog, the Diff tab).
+    FetchPlan {
+        app: String,
+        cluster: super::ClusterId,
+    },
     /// Start watching a cluster of the fleet configured `watch = "open"`, now that it is opened.
     WatchCluster(super::ClusterId),
     /// Start a stream for the open pod view (its watch, a container's log).
     Stream(StreamStart),
+    /// Write a hand-off report (Markdown and HTML) to the state dir; the path is said.
+    WriteReport(Report),
+}
+
+/// A hand-off report, written as it is rendered: the app loop only puts it in files.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Report {
+    /// A file name without extension: `incident-20261118-140125-services-cart`.
+    pub name: String,
+    pub markdown: String,
+    pub html: String,
 }
 
 /// A stream the pod view asks the app to start, tagged with the id its messages carry.

@@ -1,7 +1,7 @@
 //! Kubernetes words the layers share: which namespaces are watched, a pod's key, and the
 //! workload kinds an action can act on. Plain data.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::ClusterId;
 
@@ -48,7 +48,7 @@ impl std::fmt::Display for PodKey {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum WorkloadKind {
     Deployment,
     StatefulSet,

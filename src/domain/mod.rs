@@ -14,11 +14,11 @@ pub mod source;
 pub mod target;
 pub mod text;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use cluster::ClusterId;
 pub use command::Command;
-pub use effect::{Effect, LogRequest, StreamStart};
+pub use effect::{Effect, LogRequest, Report, StreamStart};
 pub use kinds::{PodKey, Scope, WorkloadKind};
 pub use registry::ActionId;
 pub use source::SourceId;
@@ -28,7 +28,7 @@ pub use target::Target;
 pub type UnixMs = i64;
 
 /// How much attention something needs; panes map it to a theme role.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     Ok,

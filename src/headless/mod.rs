@@ -2,7 +2,9 @@
 //! renders a pane to text, SVG or HTML with the same drawing code as the console.
 
 pub mod export;
+pub mod history;
 pub mod keys;
+pub mod report;
 pub mod snapshot;
 pub mod status;
 
@@ -11,6 +13,16 @@ use std::time::Duration;
 use crate::app::Settings;
 use crate::app::startup::{self, Running};
 use crate::state::{Message, SourceState, State, update};
+
+/// Print to stdout; a reader that went away (`flightdeck history | head`) is not an error.
+pub fn print_out(text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => r,
+    }
+}
 
 /// Run the configured sources until each has delivered once or failed, or the timeout passes.
 pub async fn collect(settings: &Settings, timeout_s: f64) -> anyhow::Result<State> {
@@ -24,7 +36,13 @@ pub async fn collect(settings: &Settings, timeout_s: f64) -> anyhow::Result<Stat
         update(&mut state, msg);
     }
     loop {
+        // Every cluster of a fleet (but those watched only once opened) has said something:
+        // their sources register from their own tasks, not all before the first answers.
+        let every_cluster = state.clusters().iter().filter(|c| !c.lazy).all(|c| {
+            !state.is_fleet() || state.sources.keys().any(|id| id.cluster.as_ref() == Some(&c.name))
+        });
         let answered = !state.sources.is_empty()
+            && every_cluster
             && state.sources.values().all(|e| {
                 !e.health.enabled || e.health.last_success.is_some() || e.health.last_error.is_some()
             });

@@ -29,6 +29,10 @@ pub enum PaneArg {
     Triage,
     /// One row per watched cluster, worst first.
     Fleet,
+    /// What changed and what broke, newest first.
+    Timeline,
+    /// The timeline around triage's top problem, with its suspects.
+    Suspects,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -77,7 +81,7 @@ pub async fn run(settings: &Settings, req: &Request) -> anyhow::Result<ExitCode>
     };
     match &req.output {
         Some(p) => std::fs::write(p, text).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?,
-        None => print!("{text}"),
+        None => super::print_out(&text)?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -102,6 +106,16 @@ pub fn show(state: &mut State, pane: PaneArg) {
         }
         PaneArg::Fleet => {
             state.view.mode = Mode::Fleet;
+            return;
+        }
+        PaneArg::Timeline | PaneArg::Suspects => {
+            state.view.mode = Mode::Triage;
+            state.view.reset_triage();
+            let focus = (pane == PaneArg::Suspects)
+                .then(|| crate::state::view::selected_problem(state))
+                .flatten()
+                .map(|p| crate::state::timeline::focus::Focus::around(state, p));
+            crate::state::view::timeline::open(state, focus);
             return;
         }
     };

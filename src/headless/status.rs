@@ -12,11 +12,12 @@ use crate::domain::text::{clean, pad};
 use crate::state::{SourceState, State, UnixMs};
 
 pub async fn run(settings: &Settings, timeout: f64, json: bool) -> anyhow::Result<ExitCode> {
-    let state = super::collect(settings, timeout).await?;
+    let mut state = super::collect(settings, timeout).await?;
+    super::history::record(settings, &mut state);
     if json {
-        println!("{}", serde_json::to_string_pretty(&to_json(&state))?);
+        super::print_out(&format!("{}\n", serde_json::to_string_pretty(&to_json(&state))?))?;
     } else {
-        print!("{}", to_table(&state));
+        super::print_out(&to_table(&state))?;
     }
     if !state.sources.values().any(|e| e.health.enabled) {
         eprintln!("flightdeck: no source is configured; run with --demo, or see `flightdeck config default`");

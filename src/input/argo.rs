@@ -66,8 +66,8 @@ pub fn detail(state: &mut State, cmd: Command) {
     }
 }
 
-/// The app whose resource tree to fetch: the Tree tab was just opened, or the selection moved
-/// while it shows.
+/// What the detail's tab needs from Argo CD: the resource tree (Tree) or the sync plan (Diff),
+/// when the tab was just opened or the selection moved while it shows.
 pub fn tree_to_fetch(state: &State, cmd: Command) -> crate::domain::Effect {
     use crate::domain::Effect;
     use crate::state::PaneId;
@@ -77,15 +77,19 @@ pub fn tree_to_fetch(state: &State, cmd: Command) -> crate::domain::Effect {
         cmd,
         Command::Up | Command::Down | Command::PageUp | Command::PageDown | Command::Top | Command::Bottom
     );
+    let tab = state.view.app_detail.tab;
     if state.view.mode != Mode::Full(PaneId::ArgoCd)
-        || state.view.app_detail.tab != AppTab::Tree
+        || !matches!(tab, AppTab::Tree | AppTab::Diff)
         || !(opened || moved)
     {
         return Effect::None;
     }
     let selected = state.view.selected(PaneId::ArgoCd);
     match crate::state::rows::apps(state).get(selected) {
-        Some((_, app)) => Effect::FetchTree { app: app.name.clone(), cluster: app.cluster.clone() },
+        Some((_, app)) if tab == AppTab::Tree => {
+            Effect::FetchTree { app: app.name.clone(), cluster: app.cluster.clone() }
+        }
+        Some((_, app)) => Effect::FetchPlan { app: app.name.clone(), cluster: app.cluster.clone() },
         None => Effect::None,
     }
 }
@@ -176,6 +180,10 @@ mod tests {
         dispatch(&mut s, Command::AppScrollDown);
         assert_eq!(s.view.app_detail.scroll, SCROLL_STEP);
         // Opening the Tree tab asks for the selected app's tree, and so does moving in it.
+        // The Diff tab asks for the sync plan, the Tree tab for the tree.
+        let plan = Effect::FetchPlan { app: "services-cart".into(), cluster: ClusterId::default() };
+        assert_eq!(dispatch(&mut s, Command::AppView), plan);
+        assert_eq!(s.view.app_detail.tab, AppTab::Diff);
         let fetch = Effect::FetchTree { app: "services-cart".into(), cluster: ClusterId::default() };
         assert_eq!(dispatch(&mut s, Command::AppView), fetch);
         assert_eq!((s.view.app_detail.tab, s.view.app_detail.scroll), (AppTab::Tree, 0));

@@ -80,6 +80,12 @@ pub fn dispatch(state: &mut State, cmd: Command) -> Effect {
     {
         return effect;
     }
+    if state.view.mode == Mode::Timeline
+        && state.view.overlay == Overlay::None
+        && let Some(effect) = super::timeline::command(state, cmd)
+    {
+        return effect;
+    }
     if state.view.overlay == Overlay::None
         && let Some(effect) = pod_keys::command(state, cmd)
     {
@@ -146,6 +152,8 @@ pub fn dispatch(state: &mut State, cmd: Command) -> Effect {
             return Effect::None;
         }
         Command::Fix => {}
+        Command::Timeline => return super::timeline::open(state),
+        Command::HandOff => {}
         Command::Palette => {
             super::prompt::open(state, PromptKind::Command);
             return Effect::None;
@@ -228,6 +236,8 @@ fn triage_command(state: &mut State, cmd: Command) -> Option<Effect> {
             }
             Some(Effect::None)
         }
+        Command::Timeline => Some(super::timeline::open(state)),
+        Command::HandOff => Some(super::timeline::hand_off(state)),
         Command::Sort => {
             // Triage's order is its point: worst first.
             let msg = "triage is ranked worst first; o sorts the panes (Enter goes to one)";
@@ -333,9 +343,14 @@ fn ask_on(state: &mut State, id: ActionId, target: Target, cluster: ClusterId) -
         return alert_commands::open_silence_form(state, target);
     }
     if spec.confirm {
+        // A sync's dialog shows its plan: ask for it as the dialog opens.
+        let plan = match &target {
+            Target::AppSync { name, .. } => Effect::FetchPlan { app: name.clone(), cluster: cluster.clone() },
+            _ => Effect::None,
+        };
         let pending = Pending { action: id, target, cluster, context, destructive: spec.destructive };
         state.view.overlay = confirmation(state, pending);
-        Effect::None
+        plan
     } else {
         state.view.say(now, format!("{} {} …", spec.title, target.describe()), Level::Accent);
         Effect::Run { action: id, target, context }

@@ -12,5 +12,6 @@ pub mod pod_keys;
 pub mod prompt;
 pub mod switch;
 pub mod targets;
+pub mod timeline;
 pub mod triage;
 pub mod value;

@@ -11,6 +11,8 @@ use crate::state::{PaneId, State};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Run {
     Pane(PaneId),
+    /// The timeline (around the triage problem when asked from triage).
+    Timeline,
     /// Workloads: there is no Deployments table; the Pods pane shows each pod's owner.
     Deployments,
     Triage,
@@ -55,6 +57,13 @@ const fn entry(
 /// Navigation commands; k9s users' resource names work as aliases (`:po`, `:deploy`, `:no`).
 pub const COMMANDS: &[Entry] = &[
     entry("triage", &["tri", "problems"], Arg::None, "every problem, ranked and linked", Run::Triage),
+    entry(
+        "timeline",
+        &["changes", "tl"],
+        Arg::None,
+        "what changed and broke, newest first (from triage: around the problem)",
+        Run::Timeline,
+    ),
     entry("pods", &["po", "pod"], Arg::None, "the Pods pane", Run::Pane(PaneId::Pods)),
     entry(
         "deploy",
@@ -246,7 +255,7 @@ mod tests {
     fn completes_names_then_arguments() {
         let s = state();
         let lines: Vec<String> = complete(&s, "t").into_iter().map(|c| c.line).collect();
-        assert_eq!(lines, ["triage", "theme "]);
+        assert_eq!(lines, ["triage", "timeline", "theme "]);
         let ns: Vec<String> = complete(&s, "ns st").into_iter().map(|c| c.line).collect();
         assert_eq!(ns, ["ns storefront"]);
         let ctx: Vec<String> = complete(&s, "ctx ").into_iter().map(|c| c.line).collect();

@@ -228,6 +228,7 @@ pub fn run_line(state: &mut State, line: &str) -> Effect {
         }
         Run::Triage => dispatch(state, Command::Triage),
         Run::Fleet => dispatch(state, Command::Fleet),
+        Run::Timeline => dispatch(state, Command::Timeline),
         Run::Overview => {
             state.view.mode = Mode::Overview;
             Effect::None
@@ -327,6 +328,8 @@ mod tests {
             _ => panic!("closed"),
         };
         assert_eq!(text(&s), "triage");
+        edit(&mut s, Edit::Tab);
+        assert_eq!(text(&s), "timeline");
         edit(&mut s, Edit::Tab);
         assert_eq!(text(&s), "theme ");
         edit(&mut s, Edit::Tab);

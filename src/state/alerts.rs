@@ -136,6 +136,19 @@ pub struct Alert {
     pub also_from: Vec<SourceId>,
 }
 
+/// One state change of a CloudWatch alarm, from the alarm's own history
+/// (`DescribeAlarmHistory`, `StateUpdate` items).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AlarmChange {
+    pub at: UnixMs,
+    pub name: String,
+    pub arn: String,
+    /// `OK`, `ALARM`, `INSUFFICIENT_DATA`.
+    pub from: String,
+    pub to: String,
+    pub reason: String,
+}
+
 impl Alert {
     pub fn level(&self) -> Level {
         if self.state.active() { self.severity.level() } else { Level::Muted }

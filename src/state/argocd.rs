@@ -11,6 +11,9 @@ pub struct ArgoCd {
     pub apps: Vec<ArgoApp>,
     /// Resource trees from the Argo CD server, by app, fetched when the detail asks.
     pub trees: std::collections::BTreeMap<(ClusterId, String), Vec<TreeNode>>,
+    /// What a sync of each app (by cluster) would do, fetched when its dialog or Diff tab asks.
+    #[serde(skip)]
+    pub plans: std::collections::BTreeMap<(ClusterId, String), Result<super::sync_plan::SyncPlan, String>>,
 }
 
 /// One node of an app's resource tree (a Deployment, its ReplicaSets, their Pods …).

@@ -6,6 +6,7 @@ pub mod argocd;
 pub mod cost;
 pub mod fleet;
 pub mod fleet_summary;
+pub mod handoff;
 pub mod health;
 pub mod infra;
 pub mod logs;
@@ -17,6 +18,8 @@ pub mod rows;
 pub mod scaling;
 pub mod silence_form;
 pub mod silences;
+pub mod sync_plan;
+pub mod timeline;
 pub mod triage;
 pub mod view;
 pub mod workloads;
@@ -48,6 +51,10 @@ pub enum Data {
     Hpas(Vec<scaling::Hpa>),
     /// Every Deployment, StatefulSet and DaemonSet in scope.
     Workloads(Vec<workloads::Workload>),
+    /// Every Deployment revision the cluster keeps (its ReplicaSets): the rollouts.
+    Revisions(Vec<workloads::Revision>),
+    /// CloudWatch alarms' state changes since the last delivery, from their own history.
+    AlarmHistory(Vec<alerts::AlarmChange>),
     /// The full set of alerts from this source; other sources' alerts are kept.
     Alerts(Vec<alerts::Alert>),
     /// One Alertmanager poll: its alerts and silences together, so the alerts never name
@@ -64,6 +71,8 @@ pub enum Data {
 /// The result of an action, reported back by the executor.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ActionOutcome {
+    /// The cluster acted on (empty: none, or the one there is).
+    pub cluster: ClusterId,
     pub action: String,
     pub target: String,
     pub result: Result<String, String>,
@@ -114,7 +123,32 @@ pub enum Message {
         app: String,
         nodes: Vec<argocd::TreeNode>,
     },
+    /// What a sync of one app would do, read when its sync dialog or Diff tab opened.
+    SyncPlan {
+        app: String,
+        cluster: ClusterId,
+        plan: Result<sync_plan::SyncPlan, String>,
+    },
+    /// From the local history's task: what it read back, or why it is off.
+    History(HistoryEvent),
+    /// A line for the status line from the app loop's own work (a report written).
+    Note {
+        at: UnixMs,
+        text: String,
+        level: Level,
+    },
     Tick(UnixMs),
+}
+
+/// What the local history reports to the store.
+#[derive(Clone, Debug)]
+pub enum HistoryEvent {
+    /// Entries kept from earlier runs, for the timeline.
+    Loaded(Vec<timeline::Entry>),
+    /// Recording into this file.
+    Open(String),
+    /// The history is off, and why (a corrupt or locked file); the console runs without it.
+    Failed(String),
 }
 
 impl Message {
@@ -127,7 +161,13 @@ impl Message {
             | Message::Data { source, .. }
             | Message::Failed { source, .. }
             | Message::Healthy { source } => Some(source),
-            Message::ActionDone { .. } | Message::Pod(_) | Message::AppTree { .. } | Message::Tick(_) => None,
+            Message::ActionDone { .. }
+            | Message::Pod(_)
+            | Message::AppTree { .. }
+            | Message::SyncPlan { .. }
+            | Message::History(_)
+            | Message::Note { .. }
+            | Message::Tick(_) => None,
         }
     }
 }
@@ -174,6 +214,10 @@ pub struct State {
     pub triage: triage::Triage,
     /// A message arrived since triage was last derived (keys alone do not change it).
     pub triage_stale: bool,
+    /// What changed and what broke, from every source, newest last.
+    pub timeline: timeline::Timeline,
+    /// Where the local history is recorded, or why it is not.
+    pub history: Option<Result<String, String>>,
     pub view: View,
 }
 
@@ -211,16 +255,41 @@ pub fn update(state: &mut State, msg: Message) -> bool {
         }
         Message::Data { source, at, data } => {
             source_entry(state, &source).health.delivered(at);
-            apply_data(state, &source, data);
+            // Every row is stamped with the cluster of the source that delivered it, and a
+            // source replaces only its own cluster's rows: one way for every kind. A source of
+            // no cluster (an Alertmanager, an AWS account) belongs to the one cluster there is.
+            let cluster = source.cluster.clone().or_else(|| state.sole_cluster()).unwrap_or_default();
+            let alerts = matches!(data, Data::Alerts(_) | Data::Alertmanager { .. });
+            timeline::observe_delivery(state, &cluster, at, &data);
+            apply_data(state, &source, &cluster, data);
+            if alerts {
+                timeline::observe_alerts(state, &cluster, at);
+            }
             true
         }
         Message::ActionDone { at, outcome } => {
             state.view.report_outcome(at, &outcome);
+            if let Some(d) = timeline::action(&outcome, at) {
+                let cluster = timeline::cluster_of(state, &outcome.cluster);
+                state.timeline.add(&cluster, vec![d]);
+            }
             true
         }
         Message::Pod(u) => pod_view::apply(state, u),
         Message::AppTree { cluster, app, nodes } => {
             state.argocd.trees.insert((cluster, app), nodes);
+            true
+        }
+        Message::SyncPlan { app, cluster, plan } => {
+            state.argocd.plans.insert((cluster, app), plan);
+            true
+        }
+        Message::History(h) => {
+            apply_history(state, h);
+            true
+        }
+        Message::Note { at, text, level } => {
+            state.view.say(at, text, level);
             true
         }
         Message::Tick(now) => {
@@ -233,6 +302,17 @@ pub fn update(state: &mut State, msg: Message) -> bool {
     }
 }
 
+fn apply_history(state: &mut State, h: HistoryEvent) {
+    match h {
+        HistoryEvent::Loaded(entries) => state.timeline.restore(entries),
+        HistoryEvent::Open(path) => state.history = Some(Ok(path)),
+        HistoryEvent::Failed(why) => {
+            state.view.say(state.now, format!("history off: {why}"), Level::Warn);
+            state.history = Some(Err(why));
+        }
+    }
+}
+
 fn source_entry<'a>(state: &'a mut State, source: &SourceId) -> &'a mut SourceEntry {
     // A source that never registered still gets health tracking rather than being ignored.
     state
@@ -241,11 +321,8 @@ fn source_entry<'a>(state: &'a mut State, source: &SourceId) -> &'a mut SourceEn
         .or_insert_with(|| SourceEntry { health: SourceHealth::new(0), feeds: Vec::new() })
 }
 
-fn apply_data(state: &mut State, source: &SourceId, data: Data) {
-    // Every row is stamped here with the cluster of the source that delivered it, and a
-    // source replaces only its own cluster's rows: one way for every kind. A source of no
-    // cluster (an Alertmanager, an AWS account) belongs to the one cluster there is.
-    let cluster = source.cluster.clone().or_else(|| state.sole_cluster()).unwrap_or_default();
+fn apply_data(state: &mut State, source: &SourceId, cluster: &ClusterId, data: Data) {
+    let cluster = cluster.clone();
     let keep_other = |c: &ClusterId| *c != cluster;
     match data {
         Data::Clusters(mut c) => {
@@ -286,6 +363,8 @@ fn apply_data(state: &mut State, source: &SourceId, data: Data) {
             state.workloads.extend(w);
             workloads::sort(&mut state.workloads);
         }
+        // Only the timeline keeps these (`timeline::observe_delivery`).
+        Data::Revisions(_) | Data::AlarmHistory(_) => {}
         Data::Alerts(mut a) => {
             for alert in &mut a {
                 alert.source = source.clone();
@@ -331,6 +410,7 @@ impl State {
             self.triage_stale = false;
         }
         view::follow_selection(self);
+        view::timeline::follow(self);
     }
 
     /// Forget everything from one Kubernetes context before showing another: its sources, pods,
@@ -343,6 +423,7 @@ impl State {
         self.scaling = scaling::Scaling::default();
         self.workloads.clear();
         self.events.clear();
+        self.timeline.forget_kubernetes();
         // The open pod belongs to the old context; its streams stop with the view.
         if self.view.pod.take().is_some() {
             self.view.mode = Mode::Full(PaneId::Pods);

@@ -190,6 +190,7 @@ fn disabled_source_is_reported_not_failed() {
 fn action_results_reach_the_status_line() {
     let mut s = State::new("ctx", 0);
     let outcome = ActionOutcome {
+        cluster: Default::default(),
         action: "Sync".into(),
         target: "application services-cart".into(),
         result: Err("forbidden".into()),

@@ -36,6 +36,8 @@ pub enum Mode {
     Pod(pod::PodScreen),
     /// One row per watched cluster, worst first; Enter opens one.
     Fleet,
+    /// What changed and what broke, newest first; around a problem when opened from triage.
+    Timeline,
 }
 
 /// An action waiting for the user's yes.
@@ -179,6 +181,8 @@ pub struct View {
     pub pod: Option<pod::PodView>,
     /// The last stream id handed out (pod watches, log streams).
     pub next_stream: u64,
+    /// The timeline view: its focus, filter and selection.
+    pub timeline: timeline::TimelineView,
 }
 
 /// The tabs of an Argo CD app's detail area.
@@ -186,6 +190,8 @@ pub struct View {
 pub enum AppTab {
     #[default]
     Resources,
+    /// What a sync would do: each resource's diff of live against desired.
+    Diff,
     /// The live tree (ReplicaSets, Pods …) from the Argo CD server.
     Tree,
     History,
@@ -193,11 +199,13 @@ pub enum AppTab {
 }
 
 impl AppTab {
-    pub const ALL: [AppTab; 4] = [AppTab::Resources, AppTab::Tree, AppTab::History, AppTab::Yaml];
+    pub const ALL: [AppTab; 5] =
+        [AppTab::Resources, AppTab::Diff, AppTab::Tree, AppTab::History, AppTab::Yaml];
 
     pub fn label(self) -> &'static str {
         match self {
             AppTab::Resources => "Resources",
+            AppTab::Diff => "Diff",
             AppTab::Tree => "Tree",
             AppTab::History => "History",
             AppTab::Yaml => "YAML",
@@ -218,7 +226,7 @@ impl View {
         match self.mode {
             Mode::Full(p) => p,
             Mode::Pod(_) => PaneId::Pods,
-            Mode::Overview | Mode::Triage | Mode::Fleet => self.focus,
+            Mode::Overview | Mode::Triage | Mode::Fleet | Mode::Timeline => self.focus,
         }
     }
 
@@ -230,6 +238,7 @@ impl View {
     pub fn current_filter(&self) -> Option<&str> {
         match self.mode {
             Mode::Triage => self.triage_filter.as_deref(),
+            Mode::Timeline => self.timeline.filter.as_deref(),
             Mode::Pod(_) => self.pod.as_ref().and_then(|p| p.search.as_deref()),
             _ => self.filter_text(self.active_pane()),
         }
@@ -243,6 +252,7 @@ impl View {
                     self.reset_triage();
                 }
             }
+            Mode::Timeline => self.timeline.set_filter(filter),
             // In a pod's screens `/` searches the text; nothing is filtered out.
             Mode::Pod(_) => {
                 if let Some(p) = &mut self.pod {
@@ -313,4 +323,5 @@ impl View {
 
 pub mod pod;
 mod selection;
+pub mod timeline;
 pub use selection::*;

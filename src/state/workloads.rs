@@ -30,6 +30,8 @@ pub struct Workload {
     pub failure: Option<(String, String)>,
     /// The main container's image.
     pub image: String,
+    /// A hash of the pod template: another value is a rollout.
+    pub template: u64,
     pub created_at: UnixMs,
 }
 
@@ -78,6 +80,23 @@ impl Workload {
     }
 }
 
+/// One revision of a Deployment's pod template, as its ReplicaSet records it (the
+/// `deployment.kubernetes.io/revision` annotation): what the timeline's rollouts are read from.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Revision {
+    pub namespace: String,
+    /// The Deployment.
+    pub workload: String,
+    pub revision: i64,
+    /// When the ReplicaSet was created: when this revision rolled out first.
+    pub created_at: UnixMs,
+    /// Each container's name and image, in the template's order.
+    pub images: Vec<(String, String)>,
+    /// A hash of the pod template without its images: the same images with another hash is a
+    /// change of config (env, resources, probes, volumes …).
+    pub config: u64,
+}
+
 /// Worst first (scaled to zero last), then by namespace, kind and name: the order the pane
 /// lists them.
 pub fn sort(list: &mut [Workload]) {
@@ -115,6 +134,7 @@ mod tests {
             spec_pending: false,
             failure: None,
             image: "cart:1.4.2".into(),
+            template: 1,
             created_at: 0,
         }
     }

@@ -61,11 +61,19 @@ pub fn action_line(title: &str, target: &str, theme: &Theme) -> Line<'static> {
 }
 
 pub fn confirm(f: &mut Frame, area: Rect, p: &Pending, theme: &Theme) {
-    confirm_in(f, area, p, theme, false);
+    confirm_in(f, area, p, theme, false, Vec::new());
 }
 
-/// The confirmation; in a production context it says so in the production colours.
-pub fn confirm_in(f: &mut Frame, area: Rect, p: &Pending, theme: &Theme, production: bool) {
+/// The confirmation; in a production context it says so in the production colours. `plan`:
+/// what a sync would do, shown above its options.
+pub fn confirm_in(
+    f: &mut Frame,
+    area: Rect,
+    p: &Pending,
+    theme: &Theme,
+    production: bool,
+    plan: Vec<Line<'static>>,
+) {
     let role = if p.destructive { Role::Crit } else { Role::Warn };
     let role = if production { Role::Production } else { role };
     let prod = if production { " — PRODUCTION" } else { "" };
@@ -83,6 +91,10 @@ pub fn confirm_in(f: &mut Frame, area: Rect, p: &Pending, theme: &Theme, product
         ]),
         Line::raw(""),
     ];
+    if !plan.is_empty() {
+        lines.extend(plan);
+        lines.push(Line::raw(""));
+    }
     if let Some(options) = options {
         lines.push(options);
         lines.push(Line::raw(""));

@@ -71,6 +71,12 @@ pub fn entries(state: &State, ui: &Ui) -> Vec<(String, Vec<Entry>)> {
             triage.push(Entry { keys: keys.join(" "), short: a.title.to_string(), long });
         }
     }
+    // The hand-off is written from triage and from the timeline alike.
+    let handoff = ui.keymap.keys_for(Section::Triage, Command::HandOff);
+    if !handoff.is_empty() {
+        let long = "hand-off: the problem, its timeline, links, actions and silences to Markdown and HTML";
+        triage.push(Entry { keys: handoff.join(" "), short: "Hand-off".into(), long: long.into() });
+    }
     if !triage.is_empty() {
         out.push(("Triage".to_string(), triage));
     }

@@ -6,11 +6,13 @@ pub mod fleet;
 pub mod help;
 pub mod layout;
 pub mod panes;
+pub mod plan;
 pub mod pod_view;
 pub mod prompt;
 pub mod silence_form;
 pub mod table;
 pub mod text;
+pub mod timeline;
 pub mod triage;
 pub mod widgets;
 
@@ -37,6 +39,7 @@ pub fn draw(f: &mut Frame, state: &State, ui: &Ui) {
         Mode::Overview => draw_overview(f, body, state, ui),
         Mode::Full(p) => panes::draw_framed(f, body, p, state, ui.theme, true, true),
         Mode::Triage => triage::draw(f, body, state, ui),
+        Mode::Timeline => timeline::draw(f, body, state, ui),
         Mode::Pod(screen) => pod_view::draw(f, body, state, ui, screen),
         Mode::Fleet => fleet::draw(f, body, state, ui),
     }
@@ -44,7 +47,17 @@ pub fn draw(f: &mut Frame, state: &State, ui: &Ui) {
     match &state.view.overlay {
         Overlay::None => {}
         Overlay::Help => help::draw(f, body, state, ui),
-        Overlay::Confirm(p) => dialog::confirm_in(f, body, p, ui.theme, state.production_of(&p.cluster)),
+        Overlay::Confirm(p) => {
+            // A sync's dialog shows its plan, as much of the diff as the screen leaves room for.
+            let plan = match &p.target {
+                crate::domain::Target::AppSync { name, prune, .. } => {
+                    let room = (body.height as usize).saturating_sub(16).min(24);
+                    plan::lines(state, (&p.cluster, name), Some(*prune), room, ui.theme)
+                }
+                _ => Vec::new(),
+            };
+            dialog::confirm_in(f, body, p, ui.theme, state.production_of(&p.cluster), plan)
+        }
         Overlay::Prompt(p) => prompt::draw(f, body, state, p, ui),
         Overlay::Silence(form) => silence_form::draw(f, body, form, ui.theme),
         Overlay::Value(p) => dialog::value(f, body, p, ui.theme),

@@ -123,6 +123,10 @@ pub fn status_line(f: &mut Frame, area: Rect, state: &State, ui: &Ui) {
         }
     } else if state.view.mode == Mode::Fleet {
         // The fleet screen acts on no pane's rows: only its own keys below.
+    } else if state.view.mode == Mode::Timeline {
+        for (k, what) in super::timeline::hints(state, ui) {
+            hint(&mut spans, vec![k], &what);
+        }
     } else if let Some(target) = selected_target(state, pane) {
         let cluster = crate::state::view::selected_cluster(state, pane);
         let readonly = state.readonly_of(&cluster);
@@ -170,6 +174,7 @@ pub fn status_line(f: &mut Frame, area: Rect, state: &State, ui: &Ui) {
         Mode::Full(_) | Mode::Triage => {
             &[(Command::Back, "overview"), (Command::Help, "help"), (Command::Quit, "quit")]
         }
+        Mode::Timeline => &[(Command::Back, "back"), (Command::Help, "help"), (Command::Quit, "quit")],
         Mode::Pod(_) => &[(Command::Back, "back"), (Command::Help, "help")],
         Mode::Fleet => &[
             (Command::Open, "open cluster"),

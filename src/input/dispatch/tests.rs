@@ -47,7 +47,11 @@ mod keys {
     fn sync_asks_naming_target_and_context_then_runs() {
         let mut s = state_with_app();
         dispatch(&mut s, Command::Pane(2));
-        assert_eq!(dispatch(&mut s, Command::Action(ActionId::Sync)), Effect::None);
+        // The dialog asks for the sync's plan as it opens.
+        assert_eq!(
+            dispatch(&mut s, Command::Action(ActionId::Sync)),
+            Effect::FetchPlan { app: "services-cart".into(), cluster: Default::default() }
+        );
         let Overlay::Confirm(p) = &s.view.overlay else { panic!("no confirmation") };
         assert_eq!(p.target, Target::AppSync { name: "services-cart".into(), prune: false, dry_run: false });
         assert_eq!(p.context, "shop-prod");
@@ -206,7 +210,10 @@ mod triage {
         let mut s = state_at(7, 150);
         dispatch(&mut s, Command::Triage);
         assert_eq!(s.view.mode, Mode::Triage);
-        assert_eq!(dispatch(&mut s, Command::Fix), Effect::None);
+        assert_eq!(
+            dispatch(&mut s, Command::Fix),
+            Effect::FetchPlan { app: "services-cart".into(), cluster: Default::default() }
+        );
         let Overlay::Confirm(p) = &s.view.overlay else { panic!("no confirmation") };
         assert_eq!(p.target, Target::AppSync { name: "services-cart".into(), prune: false, dry_run: false });
         let eff = dispatch(&mut s, Command::Confirm);

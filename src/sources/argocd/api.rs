@@ -136,6 +136,19 @@ impl Client {
         Ok(wire::tree_nodes(&body))
     }
 
+    /// `GET /applications/{name}/managed-resources`: each resource's live and desired state, as
+    /// the sync plan.
+    pub async fn managed_resources(
+        &self,
+        app: &str,
+    ) -> Result<Vec<crate::state::sync_plan::PlannedResource>, String> {
+        let (path, query) = self.app_path(app, "/managed-resources");
+        let resp = self.send(self.request(&self.http, Method::GET, &path)?.query(&query)).await?;
+        let body: Value =
+            resp.json().await.map_err(|e| format!("Argo CD: reading the managed resources: {e}"))?;
+        Ok(super::plan::from_managed(body["items"].as_array().map_or(&[][..], Vec::as_slice)))
+    }
+
     pub async fn run(&self, action: ActionId, app: &str, options: SyncOptions) -> Result<String, String> {
         match action {
             ActionId::Sync => {

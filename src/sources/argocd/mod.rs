@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod kube;
+pub mod plan;
 pub mod wire;
 
 use std::time::Duration;

@@ -5,7 +5,10 @@
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
-use aws_sdk_cloudwatch::types::{AlarmType, CompositeAlarm, MetricAlarm, StateValue};
+use aws_sdk_cloudwatch::primitives::DateTime;
+use aws_sdk_cloudwatch::types::{
+    AlarmHistoryItem, AlarmType, CompositeAlarm, HistoryItemType, MetricAlarm, StateValue,
+};
 
 use crate::config::sources::{AwsConfig, CloudWatchConfig, glob_match};
 use crate::domain::SourceId;
@@ -13,8 +16,8 @@ use crate::domain::source::SourceKind;
 use crate::sources::backoff::Backoff;
 use crate::sources::poll::{self, Poller};
 use crate::sources::{Clock, Sender, TaskGuard, aws};
-use crate::state::alerts::{Alert, AlertState, Severity};
-use crate::state::{Data, PaneId, UnixMs};
+use crate::state::alerts::{AlarmChange, Alert, AlertState, Severity};
+use crate::state::{Data, Message, PaneId, UnixMs};
 
 /// Tags change rarely and cost a request per alarm: look again after this long.
 const TAG_TTL: Duration = Duration::from_secs(600);
@@ -24,12 +27,26 @@ pub struct Alarms {
     cfg: CloudWatchConfig,
     region: String,
     tags: HashMap<String, (Option<Severity>, std::time::Instant)>,
+    /// Alarm name → ARN, for the alarms seen (history items name only the alarm).
+    arns: HashMap<String, String>,
+    /// The history is read from here on (the last item seen, or a day back at the start).
+    history_from: Option<UnixMs>,
 }
+
+/// How far back the alarm history is read when the source starts.
+pub const HISTORY_BACK_MS: i64 = 24 * 3_600_000;
 
 impl Alarms {
     pub fn new(sdk: &aws_config::SdkConfig, cfg: CloudWatchConfig) -> Alarms {
         let region = sdk.region().map_or_else(|| "us-east-1".to_string(), |r| r.to_string());
-        Alarms { client: aws_sdk_cloudwatch::Client::new(sdk), cfg, region, tags: HashMap::new() }
+        Alarms {
+            client: aws_sdk_cloudwatch::Client::new(sdk),
+            cfg,
+            region,
+            tags: HashMap::new(),
+            arns: HashMap::new(),
+            history_from: None,
+        }
     }
 
     /// One poll: every alarm that is not OK, as alerts.
@@ -51,6 +68,15 @@ impl Alarms {
                 composite.extend(page.composite_alarms.unwrap_or_default());
             }
         }
+        for (name, arn) in metric
+            .iter()
+            .map(|m| (&m.alarm_name, &m.alarm_arn))
+            .chain(composite.iter().map(|c| (&c.alarm_name, &c.alarm_arn)))
+        {
+            if let (Some(n), Some(a)) = (name, arn) {
+                self.arns.insert(n.clone(), a.clone());
+            }
+        }
         let mut out = Vec::with_capacity(metric.len() + composite.len());
         for m in metric {
             let mut a = self.metric_alert(m);
@@ -63,6 +89,52 @@ impl Alarms {
             out.push(a);
         }
         Ok(out)
+    }
+
+    /// The alarms' state changes since the last call (`DescribeAlarmHistory`, `StateUpdate`
+    /// items, every page, oldest first): what the timeline shows, with changes between two
+    /// polls that the polled states would miss.
+    pub async fn history(&mut self, now: UnixMs) -> Result<Vec<AlarmChange>, String> {
+        let from = self.history_from.unwrap_or(now - HISTORY_BACK_MS);
+        let mut pages = self
+            .client
+            .describe_alarm_history()
+            .history_item_type(HistoryItemType::StateUpdate)
+            .start_date(DateTime::from_millis(from))
+            .end_date(DateTime::from_millis(now))
+            .into_paginator()
+            .send();
+        let mut out = Vec::new();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(|e| aws::describe(&e))?;
+            out.extend(page.alarm_history_items.unwrap_or_default().iter().filter_map(|i| self.change(i)));
+        }
+        out.sort_by_key(|c| c.at);
+        // The next read starts after the newest item seen (the API's dates are inclusive).
+        self.history_from = Some(out.last().map_or(from, |c| c.at + 1).max(from));
+        Ok(out)
+    }
+
+    fn change(&self, item: &AlarmHistoryItem) -> Option<AlarmChange> {
+        let name = item.alarm_name.clone()?;
+        let at = item.timestamp.as_ref()?.to_millis().ok()?;
+        // historyData: {"oldState": {"stateValue": …}, "newState": {"stateValue": …, "stateReason": …}}.
+        let data: serde_json::Value =
+            item.history_data.as_deref().and_then(|d| serde_json::from_str(d).ok()).unwrap_or_default();
+        let state = |k: &str| data[k]["stateValue"].as_str().map(str::to_string);
+        let (from, to) = match (state("oldState"), state("newState")) {
+            (Some(f), Some(t)) => (f, t),
+            // "Alarm updated from OK to ALARM" when the data is missing.
+            _ => {
+                let summary = item.history_summary.as_deref().unwrap_or("");
+                let rest = summary.split_once(" from ")?.1;
+                let (f, t) = rest.split_once(" to ")?;
+                (f.trim().to_string(), t.trim().to_string())
+            }
+        };
+        let reason = data["newState"]["stateReason"].as_str().unwrap_or_default().to_string();
+        let arn = self.arns.get(&name).cloned().unwrap_or_else(|| name.clone());
+        Some(AlarmChange { at, name, arn, from, to, reason })
     }
 
     async fn severity(&mut self, name: &str, arn: &str) -> Severity {
@@ -168,7 +240,27 @@ pub fn spawn(aws_cfg: AwsConfig, cfg: CloudWatchConfig, tx: Sender, clock: Clock
         let mut alarms = Alarms::new(&aws::load(&aws_cfg).await, cfg);
         let backoff = Backoff::new(Duration::from_secs(2), Duration::from_secs(120));
         let mut poller = Poller { source, interval, backoff, tx, clock, wake: None };
-        while poller.deliver(alarms.poll().await.map(Data::Alerts)).await {}
+        loop {
+            // The history first: its changes are dated, and the polled states then agree.
+            match alarms.history(poller.now()).await {
+                // Sent even when empty: it says the history is read, so states come from it.
+                Ok(changes) => {
+                    let msg = Message::Data {
+                        source: poller.source.clone(),
+                        at: poller.now(),
+                        data: Data::AlarmHistory(changes),
+                    };
+                    if poller.tx.send(msg).await.is_err() {
+                        return;
+                    }
+                }
+                // The history only dates the timeline's entries; the alarms still show.
+                Err(e) => tracing::debug!(error = %e, "alarm history unavailable"),
+            }
+            if !poller.deliver(alarms.poll().await.map(Data::Alerts)).await {
+                return;
+            }
+        }
     }))
 }
 

@@ -101,6 +101,7 @@ impl Feed {
                 out.extend(self.pod_changes(world.pods()));
                 out.extend([
                     Data::Workloads(world.workloads()),
+                    Data::Revisions(world.revisions()),
                     Data::Hpas(world.hpas()),
                     Data::Events(world.events()),
                 ]);
@@ -178,6 +179,12 @@ pub struct Request {
     pub reply: oneshot::Sender<Result<String, String>>,
 }
 
+/// The sync dialog asking what a sync of an app would do.
+pub struct PlanRequest {
+    pub app: String,
+    pub reply: oneshot::Sender<Result<crate::state::sync_plan::SyncPlan, String>>,
+}
+
 /// The pod view asking for one pod as the API server would return it.
 pub struct PodRequest {
     pub key: PodKey,
@@ -188,6 +195,7 @@ pub struct PodRequest {
 pub struct Handle {
     tx: mpsc::Sender<Request>,
     pods: mpsc::Sender<PodRequest>,
+    plans: mpsc::Sender<PlanRequest>,
 }
 
 impl Handle {
@@ -195,6 +203,16 @@ impl Handle {
         let (reply, rx) = oneshot::channel();
         self.tx
             .send(Request { action, target, reply })
+            .await
+            .map_err(|_| "the demo platform has stopped".to_string())?;
+        rx.await.map_err(|_| "the demo platform did not answer".to_string())?
+    }
+
+    /// What a sync of `app` would do.
+    pub async fn plan(&self, app: &str) -> Result<crate::state::sync_plan::SyncPlan, String> {
+        let (reply, rx) = oneshot::channel();
+        self.plans
+            .send(PlanRequest { app: app.to_string(), reply })
             .await
             .map_err(|_| "the demo platform has stopped".to_string())?;
         rx.await.map_err(|_| "the demo platform did not answer".to_string())?
@@ -226,6 +244,7 @@ pub fn spawn_as(
 ) -> (Handle, super::TaskGuard) {
     let (req_tx, mut req_rx) = mpsc::channel::<Request>(16);
     let (pod_tx, mut pod_rx) = mpsc::channel::<PodRequest>(4);
+    let (plan_tx, mut plan_rx) = mpsc::channel::<PlanRequest>(4);
     let task = tokio::spawn(async move {
         let mut world = World::with_profile(seed, epoch, profile);
         let mut feed = Feed::default();
@@ -253,6 +272,10 @@ pub fn spawn_as(
                     let _ = req.reply.send(world.pod_manifest(&req.key));
                     Vec::new()
                 }
+                Some(req) = plan_rx.recv() => {
+                    let _ = req.reply.send(world.plan(&req.app));
+                    Vec::new()
+                }
             };
             for m in msgs {
                 if tx.send(m).await.is_err() {
@@ -261,7 +284,7 @@ pub fn spawn_as(
             }
         }
     });
-    (Handle { tx: req_tx, pods: pod_tx }, super::TaskGuard(task))
+    (Handle { tx: req_tx, pods: pod_tx, plans: plan_tx }, super::TaskGuard(task))
 }
 
 /// The store after `at_secs` simulated seconds of the demo world from the fixed start.

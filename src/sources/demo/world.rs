@@ -11,6 +11,7 @@ mod events;
 mod image_pull;
 mod incident;
 mod metrics;
+mod plan;
 mod platform;
 pub mod pod_manifest;
 mod profile;

@@ -11,6 +11,7 @@ pub mod pod_detail;
 pub mod pod_watch;
 pub mod pods;
 pub mod quantity;
+pub mod replicasets;
 mod retry_after;
 pub mod scoped;
 mod watch;

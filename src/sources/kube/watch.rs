@@ -12,13 +12,13 @@ use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet}
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
 use k8s_openapi::api::core::v1::{Event as KEvent, Node as KNode, Pod as KPod};
 use kube::Api;
-use kube::core::PartialObjectMeta;
 use kube::runtime::watcher::{self, Event};
 
 use super::list_watch::{AllHealthy, Failure, Update, list_watch};
 use super::metrics::{Metrics, Polled};
 use super::objects::{self, loads};
 use super::pods::{self, Tracked};
+use super::replicasets::{self, Rs};
 use super::scoped::{self, Scoped};
 use super::workloads;
 use super::{Connection, source};
@@ -41,7 +41,7 @@ const UPSERT_LIMIT: usize = 1_000;
 #[allow(clippy::large_enum_variant)]
 enum Item {
     Pods(Scoped<KPod>),
-    ReplicaSets(Scoped<PartialObjectMeta<ReplicaSet>>),
+    ReplicaSets(Scoped<Rs>),
     Nodes(Update<KNode>),
     Hpas(Scoped<HorizontalPodAutoscaler>),
     Events(Scoped<KEvent>),
@@ -74,7 +74,10 @@ pub struct Watch {
     pod_set: Set<Tracked>,
     /// ReplicaSet → the Deployment that owns it.
     rs_owner: HashMap<(String, String), Owner>,
-    rs_set: Set<((String, String), Owner)>,
+    /// Each ReplicaSet trimmed to its owner, revision and template's images: the rollouts.
+    replicasets: HashMap<(String, String), Rs>,
+    rs_set: Set<Rs>,
+    revisions_dirty: bool,
     nodes: BTreeMap<String, KNode>,
     node_set: Set<KNode>,
     nodes_dirty: bool,
@@ -110,7 +113,10 @@ pub async fn run(conn: Connection, tx: Sender) {
     let cfg = watcher::Config::default();
     let streams = vec![
         boxed(scoped::watch::<KPod>(&conn, cfg.clone()), Item::Pods),
-        boxed(scoped::watch::<PartialObjectMeta<ReplicaSet>>(&conn, cfg.clone()), Item::ReplicaSets),
+        // Whole ReplicaSets, trimmed at once to owner, revision and images (`replicasets::trim`).
+        boxed(scoped::watch::<ReplicaSet>(&conn, cfg.clone()), |s| {
+            Item::ReplicaSets(s.map(replicasets::trim))
+        }),
         boxed(list_watch(Api::<KNode>::all(conn.client.clone()), cfg.clone(), conn.backoff), Item::Nodes),
         boxed(scoped::watch::<HorizontalPodAutoscaler>(&conn, cfg.clone()), Item::Hpas),
         // Only warnings: normal events are most of the volume and the panes do not show them.
@@ -154,7 +160,7 @@ pub async fn run(conn: Connection, tx: Sender) {
 #[allow(clippy::large_enum_variant)]
 enum Change {
     Pods(Event<KPod>),
-    ReplicaSets(Event<PartialObjectMeta<ReplicaSet>>),
+    ReplicaSets(Event<Rs>),
     Nodes(Event<KNode>),
     Hpas(Event<HorizontalPodAutoscaler>),
     Events(Event<KEvent>),
@@ -298,17 +304,24 @@ impl Watch {
                 }
             },
             Change::ReplicaSets(ev) => {
-                let changed = match step(&mut self.rs_set, ev, rs_entry) {
+                let changed = match step(&mut self.rs_set, ev, Rs::clone) {
                     Step::None => return Vec::new(),
                     Step::Listed(list) => {
-                        self.rs_owner = list.into_iter().collect();
+                        self.rs_owner = list.iter().map(|r| (r.key.clone(), r.owner.clone())).collect();
+                        self.replicasets = list.into_iter().map(|r| (r.key.clone(), r)).collect();
+                        self.revisions_dirty = true;
                         true
                     }
                     Step::Apply(rs) => {
-                        let (k, o) = rs_entry(&rs);
+                        let (k, o) = (rs.key.clone(), rs.owner.clone());
+                        self.revisions_dirty |= self.replicasets.get(&k) != Some(&rs);
+                        self.replicasets.insert(k.clone(), rs);
                         self.rs_owner.insert(k, o.clone()) != Some(o)
                     }
-                    Step::Delete(rs) => self.rs_owner.remove(&rs_entry(&rs).0).is_some(),
+                    Step::Delete(rs) => {
+                        self.replicasets.remove(&rs.key);
+                        self.rs_owner.remove(&rs.key).is_some()
+                    }
                 };
                 if changed && self.pod_set.synced { self.reresolve() } else { Vec::new() }
             }
@@ -464,6 +477,11 @@ impl Watch {
             self.workloads_dirty = false;
             out.push(data(KubeFeed::Workloads, Data::Workloads(self.workloads.values().cloned().collect())));
         }
+        if self.revisions_dirty && self.rs_set.synced {
+            self.revisions_dirty = false;
+            let revisions = self.replicasets.values().filter_map(Rs::as_revision).collect();
+            out.push(data(KubeFeed::Pods, Data::Revisions(revisions)));
+        }
         if self.events_dirty && self.event_set.synced {
             self.events_dirty = false;
             let mut ev: Vec<ClusterEvent> = self.events.values().cloned().collect();
@@ -473,17 +491,6 @@ impl Watch {
         }
         out
     }
-}
-
-fn rs_entry(rs: &PartialObjectMeta<ReplicaSet>) -> ((String, String), Owner) {
-    let m = &rs.metadata;
-    let key = (m.namespace.clone().unwrap_or_default(), m.name.clone().unwrap_or_default());
-    let owner =
-        m.owner_references.as_deref().unwrap_or(&[]).iter().find(|o| o.controller == Some(true)).map_or_else(
-            || Owner { kind: "ReplicaSet".into(), name: key.1.clone() },
-            |o| Owner { kind: o.kind.clone(), name: o.name.clone() },
-        );
-    (key, owner)
 }
 
 fn resolve(t: &mut Tracked, rs_owner: &HashMap<(String, String), Owner>) {

@@ -37,8 +37,16 @@ fn base(
         spec_pending: matches!((meta.generation, observed), (Some(g), Some(o)) if g > o),
         failure: None,
         image,
+        template: template.map_or(0, template_hash),
         created_at: meta.creation_timestamp.as_ref().map_or(0, ms),
     }
+}
+
+/// A hash of the pod template as the API returned it (FNV of its JSON): equal templates hash
+/// equal in every run, and any change to the template (a rollout) changes it.
+pub fn template_hash(t: &PodTemplateSpec) -> u64 {
+    let bytes = serde_json::to_vec(t).unwrap_or_default();
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3))
 }
 
 pub fn deployment(d: &Deployment) -> Workload {

@@ -101,6 +101,7 @@ fn a_rollout_that_failed_before_any_pod_started_is_a_problem() {
         spec_pending: false,
         failure: Some(("FailedCreate".into(), "pods \"checkout-7c\" is forbidden: exceeded quota".into())),
         image: "checkout:1.0".into(),
+        template: 1,
         created_at: 0,
     });
     let at = s.now;

@@ -1,7 +1,7 @@
 //! A server for tests, on 127.0.0.1, that follows the Argo CD server's REST API as its
 //! swagger describes it: the application list, the application stream (one
-//! `{"result": {"type": …, "application": …}}` per line), sync, refresh, terminate and the
-//! resource tree, behind `Authorization: Bearer <token>`. It keeps Applications, answers
+//! `{"result": {"type": …, "application": …}}` per line), sync, refresh, terminate, the
+//! resource tree and the managed resources (each one's live and desired state as JSON text), behind `Authorization: Bearer <token>`. It keeps Applications, answers
 //! errors as grpc-gateway does (`{"error", "code", "message"}`) and records every request.
 //! Faults on demand on the list and the stream: a body cut short, 429 / 503 with Retry-After,
 //! any status; and open streams can be ended, as a server restart does.
@@ -16,6 +16,9 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::Response;
 use serde_json::{Value, json};
 use tokio::sync::broadcast;
+
+/// A managed resource: kind, namespace, name, live object, desired object.
+pub type Managed<'a> = (&'a str, &'a str, &'a str, Option<Value>, Option<Value>);
 
 pub const TOKEN: &str = "argocd-test-token";
 
@@ -50,6 +53,8 @@ pub enum ArgoFault {
 pub struct Shared {
     /// By `namespace/name`.
     apps: Mutex<BTreeMap<String, Value>>,
+    /// Managed resources by app name, as `GET …/managed-resources` answers them.
+    managed: Mutex<BTreeMap<String, Vec<Value>>>,
     requests: Mutex<Vec<Recorded>>,
     events: broadcast::Sender<String>,
     rv: Mutex<u64>,
@@ -69,6 +74,7 @@ impl ArgoServer {
         let (events, _) = broadcast::channel(256);
         let shared = Arc::new(Shared {
             apps: Mutex::new(BTreeMap::new()),
+            managed: Mutex::new(BTreeMap::new()),
             requests: Mutex::new(Vec::new()),
             events,
             rv: Mutex::new(100),
@@ -105,6 +111,24 @@ impl ArgoServer {
 
     pub fn get(&self, name: &str) -> Option<Value> {
         self.shared.apps.lock().unwrap().values().find(|a| a["metadata"]["name"] == name).cloned()
+    }
+
+    /// What `GET /api/v1/applications/{name}/managed-resources` answers for `name`: resources
+    /// with their live and desired objects (`None`: absent on that side), sent as Argo CD does,
+    /// as JSON text (`"null"` when absent).
+    pub fn set_managed(&self, name: &str, items: Vec<Managed>) {
+        let text = |v: &Option<Value>| v.as_ref().map_or("null".to_string(), Value::to_string);
+        let items = items
+            .into_iter()
+            .map(|(kind, ns, n, live, target)| {
+                json!({"group": if kind == "Deployment" { "apps" } else { "" }, "version": "v1",
+                    "kind": kind, "namespace": ns, "name": n,
+                    "liveState": text(&live), "targetState": text(&target),
+                    "normalizedLiveState": text(&live), "predictedLiveState": text(&target),
+                    "hook": false, "modified": live != target})
+            })
+            .collect();
+        self.shared.managed.lock().unwrap().insert(name.to_string(), items);
     }
 
     pub fn fault(&self, f: ArgoFault) {
@@ -218,6 +242,10 @@ async fn handle(shared: Arc<Shared>, method: Method, uri: Uri, headers: HeaderMa
                     app["status"]["operationState"]["phase"] = json!("Terminating");
                     shared.store(app);
                     respond(200, &json!({}))
+                }
+                (&Method::GET, ["managed-resources"]) => {
+                    let items = shared.managed.lock().unwrap().get(*name).cloned().unwrap_or_default();
+                    respond(200, &json!({"items": items}))
                 }
                 (&Method::GET, ["resource-tree"]) => {
                     // The managed resources, and under each Deployment a ReplicaSet and a Pod.

@@ -11,7 +11,7 @@ use flightdeck::state::UnixMs;
 use flightdeck::state::infra::{CapacityType, Node, NodeReadiness};
 use flightdeck::state::pods::{Pod, PodPhase};
 use flightdeck::state::scaling::Hpa;
-use flightdeck::state::workloads::Workload;
+use flightdeck::state::workloads::{Revision, Workload};
 use serde_json::{Value, json};
 
 use super::TestServer;
@@ -46,7 +46,7 @@ pub fn demo_world(server: &TestServer, seed: u64, epoch: UnixMs, at_secs: u64) {
         server.put_metrics("NodeMetrics", json!({"metadata": {"name": n.name}, "timestamp": time(now),
             "window": "30s", "usage": {"cpu": format!("{}m", n.cpu_requested_milli / 2), "memory": mem(n.mem_requested_bytes / 2)}}));
     }
-    workloads(server, &pods, &world.hpas(), &world.workloads());
+    workloads(server, &pods, &world.hpas(), &world.workloads(), &world.revisions());
     let requests = split_requests(&pods, &nodes);
     for p in &pods {
         server.put("Pod", pod(p, requests.get(&p.name).copied().unwrap_or((100, 128 << 20)), now));
@@ -160,8 +160,9 @@ fn node(n: &Node) -> Value {
             ready]}})
 }
 
-/// Deployments, StatefulSets and DaemonSets, plus a ReplicaSet per Deployment pod template.
-fn workloads(server: &TestServer, pods: &[Pod], hpas: &[Hpa], rows: &[Workload]) {
+/// Deployments, StatefulSets and DaemonSets, plus a ReplicaSet per Deployment pod template,
+/// with the revision, creation time and image the demo's Deployment records for that template.
+fn workloads(server: &TestServer, pods: &[Pod], hpas: &[Hpa], rows: &[Workload], revisions: &[Revision]) {
     let mut owners: BTreeMap<(String, String, String), (u32, BTreeSet<String>)> = BTreeMap::new();
     for p in pods {
         let Some(o) = &p.owner else { continue };
@@ -192,12 +193,44 @@ fn workloads(server: &TestServer, pods: &[Pod], hpas: &[Hpa], rows: &[Workload])
                                "creationTimestamp": time(row.map_or(0, |w| w.created_at))},
             "spec": spec, "status": status}),
         );
-        for rs in rsets {
-            let hash = rs.rsplit('-').next().unwrap_or("0");
+        // The older revisions the controller keeps, scaled to zero.
+        let fnv = flightdeck::sources::demo::world::fnv;
+        let old = revisions.iter().filter(|r| {
+            r.namespace == ns
+                && r.workload == name
+                && !rsets.iter().any(|rs| fnv(rs.rsplit('-').next().unwrap_or("").as_bytes()) == r.config)
+        });
+        for r in old {
+            let mut template = template.clone();
+            template["spec"]["containers"][0]["image"] = json!(r.images[0].1);
             server.put("ReplicaSet", json!({
-                "metadata": {"name": rs, "namespace": ns, "labels": {"app": name, "pod-template-hash": hash},
+                "metadata": {"name": format!("{name}-r{}", r.revision), "namespace": ns, "labels": {"app": name},
+                    "annotations": {"deployment.kubernetes.io/revision": r.revision.to_string()},
+                    "creationTimestamp": time(r.created_at),
                     "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": name,
                         "uid": wl["metadata"]["uid"], "controller": true, "blockOwnerDeletion": true}]},
+                "spec": {"replicas": 0, "selector": {"matchLabels": {"app": name}}, "template": template},
+                "status": {"replicas": 0}}));
+        }
+        for rs in rsets {
+            let hash = rs.rsplit('-').next().unwrap_or("0");
+            // The demo keeps a revision's template hash only as its config hash.
+            let rev = revisions.iter().find(|r| {
+                r.namespace == ns
+                    && r.workload == name
+                    && r.config == flightdeck::sources::demo::world::fnv(hash.as_bytes())
+            });
+            let mut template = template.clone();
+            let mut meta = json!({"name": rs, "namespace": ns, "labels": {"app": name, "pod-template-hash": hash},
+                "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": name,
+                    "uid": wl["metadata"]["uid"], "controller": true, "blockOwnerDeletion": true}]});
+            if let Some(r) = rev {
+                meta["annotations"] = json!({"deployment.kubernetes.io/revision": r.revision.to_string()});
+                meta["creationTimestamp"] = json!(time(r.created_at));
+                template["spec"]["containers"][0]["image"] = json!(r.images[0].1);
+            }
+            server.put("ReplicaSet", json!({
+                "metadata": meta,
                 "spec": {"replicas": replicas, "selector": {"matchLabels": {"app": name, "pod-template-hash": hash}},
                          "template": template},
                 "status": {"replicas": count}}));

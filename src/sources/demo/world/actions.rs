@@ -93,6 +93,7 @@ impl World {
             w.git_hash = hash;
         }
         w.rolled_at = now;
+        w.record_revision(now);
         Ok(format!("{}/{name} restarted", resource.trim_end_matches(".apps").trim_end_matches('s')))
     }
 

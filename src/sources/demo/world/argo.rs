@@ -285,6 +285,7 @@ impl World {
                 w.hash = w.git_hash.clone();
                 w.bad = false;
                 w.rolled_at = self.now;
+                w.record_revision(self.now);
             }
         }
     }

@@ -64,6 +64,7 @@ impl World {
             w.hash = hash;
             w.bad = true;
             w.rolled_at = now;
+            w.record_revision(now);
         }
 
         // What the load balancer sees of cart: bad pods that still pass readiness answer 500s.

@@ -3,8 +3,8 @@
 
 use super::World;
 use super::profile::Profile;
-use super::util::{DAY, HOUR, MI, MIN, SEC, kube_suffix, template_hash, uid};
-use super::workloads::{SimNode, SimPod, Stage, Workload};
+use super::util::{DAY, HOUR, MI, MIN, SEC, fnv, kube_suffix, template_hash, uid};
+use super::workloads::{SimNode, SimPod, SimRevision, Stage, Workload};
 use crate::domain::WorkloadKind;
 use crate::domain::source::DemoFeed;
 use crate::state::UnixMs;
@@ -205,7 +205,12 @@ pub fn build_workloads(rng: &mut fastrand::Rng, epoch: UnixMs, profile: Profile)
                 (false, "monitoring" | "argocd") => epoch - rng.i64(2 * DAY..9 * DAY),
                 _ => epoch - rng.i64(9 * DAY..15 * DAY),
             };
+            // A revision number that has seen a few rollouts, the same in every run.
+            let number = (fnv(s.1.as_bytes()) % 9) as i64 + 2;
+            let revisions =
+                vec![SimRevision { number, created_at: rolled_at, image: image.clone(), hash: hash.clone() }];
             Workload {
+                revisions: if s.2 == WorkloadKind::Deployment { revisions } else { Vec::new() },
                 ns: s.0,
                 name: s.1,
                 kind: s.2,

@@ -68,13 +68,16 @@ fn published(w: &World) -> u64 {
     fnv(text.as_bytes())
 }
 
-/// What prod published before the dev profile existed (computed on main, commit 3c16e42):
-/// seed, simulated seconds, hash of `published`.
+/// What prod published before the dev profile existed (computed on main, commit 3c16e42), then
+/// recomputed when the timeline's branch merged it: its demo records each rollout as a
+/// Deployment revision and each workload's template hash, which change what prod publishes.
+/// The same seven hashes came out of the branch before the merge (commit ee3e201), so prod
+/// is still byte for byte what it was without the dev profile. Seed, seconds, hash.
 const PROD_BEFORE: [(u64, u64, u64); 4] = [
-    (7, 150, 0xf6271b06749a431c),
-    (7, 240, 0xd44319a7b5ebbf96),
-    (3, 400, 0x6ee35ab233f4064f),
-    (11, 900, 0xd961e25865102f8d),
+    (7, 150, 0xdeba32463a3fec2c),
+    (7, 240, 0x485088e45592a808),
+    (3, 400, 0xdd4c49cf81343841),
+    (11, 900, 0xa8257da269385bd7),
 ];
 
 #[test]
@@ -85,10 +88,11 @@ fn prod_publishes_exactly_what_it_did_before() {
     }
     // The whole message stream of a headless run (what the snapshots are drawn from).
     let (_, msgs) = crate::sources::demo::run_headless(7, FIXED_EPOCH, 150);
-    assert_eq!(fnv(format!("{msgs:?}").as_bytes()), 0x46f91d353ac56e9f);
+    assert_eq!(fnv(format!("{msgs:?}").as_bytes()), 0x7dde67d0ce68b524);
 }
 
-/// Prod's feeds after the two fixes of the cart incident, as before the dev profile.
+/// Prod's feeds after the two fixes of the cart incident, as before the dev profile (recomputed
+/// with the timeline's revisions and template hashes, as above).
 #[test]
 fn prod_answers_actions_exactly_as_before() {
     let feeds = |w: &World| {
@@ -110,10 +114,10 @@ fn prod_answers_actions_exactly_as_before() {
         name: "cart".into(),
     };
     w.apply(ActionId::RolloutRestart, &cart).unwrap();
-    assert_eq!(feeds(&world_at(w, 3)), 0x1a74545940e7c35c);
+    assert_eq!(feeds(&world_at(w, 3)), 0xe29e92e70200b610);
     let mut w = world_at(World::new(7, FIXED_EPOCH), 240);
     w.apply(ActionId::Sync, &Target::App("services-cart".into())).unwrap();
-    assert_eq!(feeds(&world_at(w, 15)), 0x0380a0b14ff53b6d);
+    assert_eq!(feeds(&world_at(w, 15)), 0xdeec020371781afc);
 }
 
 #[test]

@@ -48,9 +48,41 @@ pub struct Workload {
     /// Index of the storefront service whose traffic drives the pods.
     pub service: Option<usize>,
     pub rolled_at: UnixMs,
+    /// The Deployment's ReplicaSets as revisions, oldest first (the controller keeps ten).
+    pub revisions: Vec<SimRevision>,
+}
+
+/// One ReplicaSet of a Deployment: its revision number, when it was created, its template.
+pub struct SimRevision {
+    pub number: i64,
+    pub created_at: UnixMs,
+    pub image: String,
+    pub hash: String,
 }
 
 impl Workload {
+    /// The template changed: a new revision, or, when it is an old template again (a rollback,
+    /// a sync back to Git), the old ReplicaSet under the next number, as the controller does.
+    pub fn record_revision(&mut self, now: UnixMs) {
+        if self.kind != WorkloadKind::Deployment {
+            return;
+        }
+        let next = self.revisions.iter().map(|r| r.number).max().unwrap_or(0) + 1;
+        if let Some(r) = self.revisions.iter_mut().find(|r| r.hash == self.hash) {
+            r.number = next;
+            return;
+        }
+        self.revisions.push(SimRevision {
+            number: next,
+            created_at: now,
+            image: self.image.clone(),
+            hash: self.hash.clone(),
+        });
+        if self.revisions.len() > 10 {
+            self.revisions.remove(0);
+        }
+    }
+
     pub fn owner(&self) -> Owner {
         Owner { kind: self.kind.label().to_string(), name: self.name.to_string() }
     }
@@ -305,6 +337,24 @@ impl World {
     }
 
     /// The Deployments, StatefulSets and DaemonSets as their status would report them.
+    /// Every Deployment's revisions, as its ReplicaSets tell them.
+    pub fn revisions(&self) -> Vec<crate::state::workloads::Revision> {
+        let mut out = Vec::new();
+        for w in &self.workloads {
+            for r in &w.revisions {
+                out.push(crate::state::workloads::Revision {
+                    namespace: w.ns.to_string(),
+                    workload: w.name.to_string(),
+                    revision: r.number,
+                    created_at: r.created_at,
+                    images: vec![(w.container().to_string(), r.image.clone())],
+                    config: fnv(r.hash.as_bytes()),
+                });
+            }
+        }
+        out
+    }
+
     pub fn workloads(&self) -> Vec<crate::state::workloads::Workload> {
         use crate::state::workloads::Workload as Row;
         let created = self.nodes.iter().map(|n| n.created_at).min().unwrap_or(0);
@@ -335,6 +385,7 @@ impl World {
                     spec_pending: false,
                     failure,
                     image: w.image.clone(),
+                    template: crate::sources::demo::world::fnv(w.hash.as_bytes()),
                     created_at: created,
                 }
             })

@@ -85,6 +85,7 @@ pub(super) fn draw(f: &mut Frame, area: Rect, ctx: &PaneCtx, app: &ArgoApp) {
         f.render_widget(tabs::bar(ctx, app), bar);
         match ctx.state.view.app_detail.tab {
             AppTab::Resources => resources(f, body, ctx, app),
+            AppTab::Diff => tabs::diff(f, body, ctx, app),
             AppTab::Tree => tabs::tree(f, body, ctx, app),
             AppTab::History => tabs::history(f, body, ctx, app),
             AppTab::Yaml => tabs::yaml(f, body, ctx, app),

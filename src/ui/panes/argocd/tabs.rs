@@ -26,6 +26,7 @@ pub(super) fn bar(ctx: &PaneCtx, app: &ArgoApp) -> Line<'static> {
         }
         let label = match tab {
             AppTab::Resources => format!("Resources {}", app.resources.len()),
+            AppTab::Diff => "Diff".to_string(),
             AppTab::Tree => match ctx.state.argocd.trees.get(&(app.cluster.clone(), app.name.clone())) {
                 Some(nodes) => format!("Tree {}", nodes.len()),
                 None => "Tree".to_string(),
@@ -68,6 +69,13 @@ pub(super) fn history(f: &mut Frame, area: Rect, ctx: &PaneCtx, app: &ArgoApp) {
     });
     let widths = [Constraint::Length(5), Constraint::Length(12), Constraint::Length(24), Constraint::Min(8)];
     f.render_widget(Table::new(rows, widths).header(header).column_spacing(1), area);
+}
+
+/// The sync plan in full: what a sync would change, and each resource's diff, scrolled.
+pub(super) fn diff(f: &mut Frame, area: Rect, ctx: &PaneCtx, app: &ArgoApp) {
+    let lines = crate::ui::plan::lines(ctx.state, (&app.cluster, &app.name), None, usize::MAX, ctx.theme);
+    let skip = clamp_scroll(ctx, lines.len(), area.height as usize);
+    f.render_widget(Paragraph::new(lines.into_iter().skip(skip).collect::<Vec<_>>()), area);
 }
 
 pub(super) fn yaml(f: &mut Frame, area: Rect, ctx: &PaneCtx, app: &ArgoApp) {
