@@ -11,9 +11,11 @@ pub mod discovery;
 pub mod http;
 pub mod patch;
 pub mod seed;
+pub mod seed_kinds;
 pub mod select;
 pub mod store;
 pub mod stream;
+pub mod table;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -25,7 +27,7 @@ use std::time::Duration;
 use serde_json::Value;
 use tokio::sync::broadcast;
 
-pub use store::{Db, kind_of};
+pub use store::Db;
 
 #[derive(Clone, Debug)]
 pub enum FaultKind {
@@ -178,14 +180,20 @@ impl TestServer {
         path
     }
 
+    /// The kind named `kind` (`Pod`, `Certificate`), built in or served through a CRD.
+    pub fn kind(&self, kind: &str) -> &'static store::Kind {
+        let db = self.shared.db.lock().unwrap();
+        db.kind_named(kind).unwrap_or_else(|| panic!("the test server does not serve {kind}"))
+    }
+
     pub fn put(&self, kind: &str, obj: Value) -> Value {
-        let k = kind_of(kind).unwrap_or_else(|| panic!("the test server does not serve {kind}"));
+        let k = self.kind(kind);
         self.shared.db.lock().unwrap().put(k, obj)
     }
 
     /// Change a stored object in place (as a controller or the kubelet would).
     pub fn modify(&self, kind: &str, ns: &str, name: &str, f: impl FnOnce(&mut Value)) -> Value {
-        let k = kind_of(kind).unwrap();
+        let k = self.kind(kind);
         let mut db = self.shared.db.lock().unwrap();
         let mut obj = db.get(k, ns, name).unwrap_or_else(|| panic!("no {kind} {ns}/{name}"));
         f(&mut obj);
@@ -199,15 +207,18 @@ impl TestServer {
     }
 
     pub fn get(&self, kind: &str, ns: &str, name: &str) -> Option<Value> {
-        self.shared.db.lock().unwrap().get(kind_of(kind).unwrap(), ns, name)
+        let k = self.kind(kind);
+        self.shared.db.lock().unwrap().get(k, ns, name)
     }
 
     pub fn delete(&self, kind: &str, ns: &str, name: &str) -> Option<Value> {
-        self.shared.db.lock().unwrap().remove(kind_of(kind).unwrap(), ns, name)
+        let k = self.kind(kind);
+        self.shared.db.lock().unwrap().remove(k, ns, name)
     }
 
     pub fn list(&self, kind: &str) -> Vec<Value> {
-        self.shared.db.lock().unwrap().list(kind_of(kind).unwrap(), None)
+        let k = self.kind(kind);
+        self.shared.db.lock().unwrap().list(k, None)
     }
 
     /// Compaction plus an API server restart: open watches end and old versions give 410.

@@ -46,10 +46,18 @@ pub fn demo_world(server: &TestServer, seed: u64, epoch: UnixMs, at_secs: u64) {
         server.put_metrics("NodeMetrics", json!({"metadata": {"name": n.name}, "timestamp": time(now),
             "window": "30s", "usage": {"cpu": format!("{}m", n.cpu_requested_milli / 2), "memory": mem(n.mem_requested_bytes / 2)}}));
     }
-    workloads(server, &pods, &world.hpas(), &world.workloads());
+    let uids = workloads(server, &pods, &world.hpas(), &world.workloads());
     let requests = split_requests(&pods, &nodes);
     for p in &pods {
-        server.put("Pod", pod(p, requests.get(&p.name).copied().unwrap_or((100, 128 << 20)), now));
+        let mut obj = pod(p, requests.get(&p.name).copied().unwrap_or((100, 128 << 20)), now);
+        // The owner's real uid, so what an object owns can be found from it.
+        if let Some(r) = obj["metadata"]["ownerReferences"].get_mut(0) {
+            let key = (p.namespace.clone(), r["name"].as_str().unwrap_or("").to_string());
+            if let Some(uid) = uids.get(&key) {
+                r["uid"] = json!(uid);
+            }
+        }
+        server.put("Pod", obj);
         if let (Some(cpu), Some(m)) = (p.cpu_milli, p.mem_bytes) {
             let containers: Vec<Value> = (0..p.containers)
                 .map(|i| {
@@ -93,6 +101,7 @@ pub fn demo_world(server: &TestServer, seed: u64, epoch: UnixMs, at_secs: u64) {
         // As Argo CD stores it: the root's managed resources name its child Applications.
         server.put("Application", flightdeck::sources::argocd::wire::to_application(&a, "argocd"));
     }
+    super::seed_kinds::seed(server, &pods, now);
 }
 
 fn container_name(p: &Pod, i: u32) -> String {
@@ -156,8 +165,16 @@ fn node(n: &Node) -> Value {
             ready]}})
 }
 
-/// Deployments, StatefulSets and DaemonSets, plus a ReplicaSet per Deployment pod template.
-fn workloads(server: &TestServer, pods: &[Pod], hpas: &[Hpa], rows: &[Workload]) {
+/// Deployments, StatefulSets and DaemonSets, plus a ReplicaSet per Deployment pod template and
+/// the rollout history before it (an older ReplicaSet, or ControllerRevisions). Returns the
+/// uids of the pods' owners by (namespace, name).
+fn workloads(
+    server: &TestServer,
+    pods: &[Pod],
+    hpas: &[Hpa],
+    rows: &[Workload],
+) -> HashMap<(String, String), String> {
+    let mut uids = HashMap::new();
     let mut owners: BTreeMap<(String, String, String), (u32, BTreeSet<String>)> = BTreeMap::new();
     for p in pods {
         let Some(o) = &p.owner else { continue };
@@ -182,23 +199,46 @@ fn workloads(server: &TestServer, pods: &[Pod], hpas: &[Hpa], rows: &[Workload])
         if let Some(w) = row.filter(|w| w.kind.scalable()) {
             spec["replicas"] = json!(w.desired);
         }
-        let wl = server.put(
-            &kind,
-            json!({"metadata": {"name": name, "namespace": ns, "labels": {"app": name}, "generation": 1,
-                               "creationTimestamp": time(row.map_or(0, |w| w.created_at))},
-            "spec": spec, "status": status}),
-        );
-        for rs in rsets {
-            let hash = rs.rsplit('-').next().unwrap_or("0");
-            server.put("ReplicaSet", json!({
+        let created = time(row.map_or(0, |w| w.created_at));
+        // The newest revision is the one running now; revision 1 ran the image before.
+        let revision = rsets.len() + 1;
+        let mut meta = json!({"name": name, "namespace": ns, "labels": {"app": name}, "generation": 1,
+                               "creationTimestamp": created});
+        if kind == "Deployment" {
+            meta["annotations"] = json!({"deployment.kubernetes.io/revision": revision.to_string()});
+        }
+        let wl = server.put(&kind, json!({"metadata": meta, "spec": spec, "status": status}));
+        let owner = json!([{"apiVersion": "apps/v1", "kind": kind, "name": name,
+            "uid": wl["metadata"]["uid"], "controller": true, "blockOwnerDeletion": true}]);
+        uids.insert((ns.clone(), name.clone()), wl["metadata"]["uid"].as_str().unwrap_or("").to_string());
+        let older = super::seed_kinds::older_image(&image);
+        if kind != "Deployment" {
+            super::seed_kinds::controller_revisions(server, &ns, &name, &owner, &template, &older);
+            continue;
+        }
+        let history = std::iter::once((format!("{name}-5c4f9d7b6"), 0, older, 1, "kubectl apply: first release"));
+        let current = rsets.into_iter().enumerate().map(|(i, rs)| (rs, replicas, image.clone(), i + 2, ""));
+        for (rs, replicas, image, rev, cause) in history.chain(current) {
+            let hash = rs.rsplit('-').next().unwrap_or("0").to_string();
+            let mut t = template.clone();
+            t["metadata"]["labels"]["pod-template-hash"] = json!(hash);
+            t["spec"]["containers"][0]["image"] = json!(image);
+            let mut annotations = json!({"deployment.kubernetes.io/revision": rev.to_string(),
+                "deployment.kubernetes.io/desired-replicas": replicas.to_string(),
+                "deployment.kubernetes.io/max-replicas": (replicas + 1).to_string()});
+            if !cause.is_empty() {
+                annotations["kubernetes.io/change-cause"] = json!(cause);
+            }
+            let stored = server.put("ReplicaSet", json!({
                 "metadata": {"name": rs, "namespace": ns, "labels": {"app": name, "pod-template-hash": hash},
-                    "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": name,
-                        "uid": wl["metadata"]["uid"], "controller": true, "blockOwnerDeletion": true}]},
+                    "annotations": annotations, "ownerReferences": owner, "creationTimestamp": created},
                 "spec": {"replicas": replicas, "selector": {"matchLabels": {"app": name, "pod-template-hash": hash}},
-                         "template": template},
-                "status": {"replicas": count}}));
+                         "template": t},
+                "status": {"replicas": if replicas == 0 { 0 } else { count }}}));
+            uids.insert((ns.clone(), rs), stored["metadata"]["uid"].as_str().unwrap_or("").to_string());
         }
     }
+    uids
 }
 
 /// A workload's status as its controller writes it, from the demo's row.
@@ -226,8 +266,12 @@ fn pod(p: &Pod, (cpu, m): (u64, u64), now: UnixMs) -> Value {
     let containers: Vec<Value> = (0..p.containers)
         .map(|i| {
             let (c, mm) = if i == 0 { (cpu, m) } else { (0, 0) };
-            json!({"name": container_name(p, i), "image": "registry.example.com/app:1.0",
-                   "resources": {"requests": {"cpu": format!("{c}m"), "memory": mem(mm)}}})
+            let mut c = json!({"name": container_name(p, i), "image": "registry.example.com/app:1.0",
+                   "resources": {"requests": {"cpu": format!("{c}m"), "memory": mem(mm)}}});
+            if i == 0 {
+                c["ports"] = json!([{"name": "http", "containerPort": 8080, "protocol": "TCP"}]);
+            }
+            c
         })
         .collect();
     let mut statuses = Vec::new();
