@@ -100,6 +100,7 @@ pub async fn handle(
         query: uri.query().unwrap_or("").to_string(),
         content_type: content_type.clone(),
         body: String::from_utf8_lossy(&body).into_owned(),
+        headers: super::upgrade::header_pairs(&headers),
     });
     if shared.down.load(Ordering::SeqCst) {
         // A keep-alive connection opened before the server went down: close it.
@@ -175,6 +176,18 @@ pub async fn handle(
         _ => Err(no_such_resource()),
     };
     result.unwrap_or_else(|r| r)
+}
+
+/// Record a request that is not read as a body (a protocol upgrade).
+pub fn record(shared: &Shared, req: &axum::extract::Request, body: &str) {
+    shared.requests.lock().unwrap().push(Recorded {
+        method: req.method().to_string(),
+        path: req.uri().path().to_string(),
+        query: req.uri().query().unwrap_or("").to_string(),
+        content_type: String::new(),
+        body: body.to_string(),
+        headers: super::upgrade::header_pairs(req.headers()),
+    });
 }
 
 fn parse_body(body: &Bytes) -> Result<Value, Response> {

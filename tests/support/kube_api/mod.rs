@@ -8,6 +8,8 @@
 //! Every request is recorded so a test can assert exactly what a client sent.
 
 pub mod discovery;
+pub mod exec;
+pub mod forward;
 pub mod http;
 pub mod patch;
 pub mod seed;
@@ -16,6 +18,7 @@ pub mod select;
 pub mod store;
 pub mod stream;
 pub mod table;
+pub mod upgrade;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -56,6 +59,8 @@ pub struct Recorded {
     pub query: String,
     pub content_type: String,
     pub body: String,
+    /// Every header, by lowercase name (repeated ones joined with ", ").
+    pub headers: HashMap<String, String>,
 }
 
 impl Recorded {
@@ -65,6 +70,10 @@ impl Recorded {
 
     pub fn json(&self) -> Value {
         serde_json::from_str(&self.body).unwrap_or(Value::Null)
+    }
+
+    pub fn header(&self, name: &str) -> &str {
+        self.headers.get(name).map_or("", String::as_str)
     }
 }
 
@@ -82,6 +91,8 @@ pub struct Shared {
     /// (namespace, pod, container, previous) → lines.
     pub logs: Mutex<HashMap<LogKey, Vec<String>>>,
     pub log_lines: broadcast::Sender<(LogKey, String)>,
+    /// (namespace, pod, port) → where a port-forward to that pod's port goes.
+    pub ports: Mutex<HashMap<(String, String, u16), SocketAddr>>,
 }
 
 pub struct TestServer {
@@ -108,6 +119,7 @@ impl TestServer {
             pod_grace: Duration::from_millis(300),
             logs: Mutex::new(HashMap::new()),
             log_lines,
+            ports: Mutex::new(HashMap::new()),
         });
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1");
         let addr = listener.local_addr().unwrap();
@@ -132,9 +144,17 @@ impl TestServer {
 
     fn serve(&self, listener: tokio::net::TcpListener) {
         let shared = self.shared.clone();
-        let app = axum::Router::new().fallback(move |method, uri, headers, body: axum::body::Bytes| {
+        let app = axum::Router::new().fallback(move |req: axum::extract::Request| {
             let shared = shared.clone();
-            async move { http::handle(shared, method, uri, headers, body).await }
+            async move {
+                if upgrade::wants(&req) {
+                    http::record(&shared, &req, "");
+                    return upgrade::handle(shared, req).await;
+                }
+                let (parts, body) = req.into_parts();
+                let body = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
+                http::handle(shared, parts.method, parts.uri, parts.headers, body).await
+            }
         });
         let task = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
@@ -264,6 +284,11 @@ impl TestServer {
         };
         self.shared.down.store(false, std::sync::atomic::Ordering::SeqCst);
         self.serve(listener);
+    }
+
+    /// A port-forward to `pod`'s `port` reaches `addr` (a server the test runs).
+    pub fn serve_port(&self, ns: &str, pod: &str, port: u16, addr: SocketAddr) {
+        self.shared.ports.lock().unwrap().insert((ns.to_string(), pod.to_string(), port), addr);
     }
 
     pub fn requests(&self) -> Vec<Recorded> {
