@@ -157,32 +157,40 @@ async fn the_table_form_as_kubectl_gets_it_and_crds_serve_their_kinds() {
             .body(Vec::new())
             .unwrap()
     };
-    let t: serde_json::Value = c.request(table("/api/v1/namespaces/storefront/services?limit=500")).await.unwrap();
+    let t: serde_json::Value =
+        c.request(table("/api/v1/namespaces/storefront/services?limit=500")).await.unwrap();
     assert_eq!(t["kind"], "Table");
-    let cols: Vec<&str> = t["columnDefinitions"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+    let cols: Vec<&str> =
+        t["columnDefinitions"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
     assert_eq!(cols, ["Name", "Type", "Cluster-IP", "External-IP", "Port(s)", "Age", "Selector"]);
-    let cart = t["rows"].as_array().unwrap().iter().find(|r| r["cells"][0] == "cart").expect("the cart service");
+    let cart =
+        t["rows"].as_array().unwrap().iter().find(|r| r["cells"][0] == "cart").expect("the cart service");
     assert_eq!(cart["cells"][4], "80/TCP");
     assert_eq!(cart["object"]["kind"], "PartialObjectMetadata");
     // A CRD's printer columns; its kind is found by discovery.
     let t: serde_json::Value = c.request(table("/apis/cert-manager.io/v1/certificates")).await.unwrap();
-    let cols: Vec<&str> = t["columnDefinitions"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+    let cols: Vec<&str> =
+        t["columnDefinitions"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
     assert_eq!(cols, ["Name", "Ready", "Secret", "Age"]);
     let d = kube::discovery::Discovery::new(c.clone()).run().await.unwrap();
     assert!(d.groups().any(|g| g.name() == "cert-manager.io"), "discovery finds the CRD's group");
     // A watch in the Table form: one row an event, the columns in the first only.
     let rv = t["metadata"]["resourceVersion"].as_str().unwrap().to_string();
-    let req = axum::http::Request::get(format!("/apis/cert-manager.io/v1/certificates?watch=1&resourceVersion={rv}"))
-        .header("Accept", "application/json;as=Table;v=v1;g=meta.k8s.io")
-        .body(Vec::new())
-        .unwrap();
+    let req = axum::http::Request::get(format!(
+        "/apis/cert-manager.io/v1/certificates?watch=1&resourceVersion={rv}"
+    ))
+    .header("Accept", "application/json;as=Table;v=v1;g=meta.k8s.io")
+    .body(Vec::new())
+    .unwrap();
     let mut events = c.request_events::<serde_json::Value>(req).await.unwrap().boxed();
     for (ns, name) in [("storefront", "storefront-tls"), ("monitoring", "grafana-tls")] {
         server.modify("Certificate", ns, name, |o| o["metadata"]["labels"] = json!({"touched": "yes"}));
     }
     let first = events.try_next().await.unwrap().unwrap();
     let second = events.try_next().await.unwrap().unwrap();
-    let (WatchEvent::Modified(first), WatchEvent::Modified(second)) = (first, second) else { panic!("two changes") };
+    let (WatchEvent::Modified(first), WatchEvent::Modified(second)) = (first, second) else {
+        panic!("two changes")
+    };
     assert_eq!(first["rows"].as_array().unwrap().len(), 1);
     assert!(first["columnDefinitions"].is_array() && second["columnDefinitions"].is_null(), "{second}");
 }
@@ -215,7 +223,8 @@ async fn exec_runs_the_command_and_reports_its_exit() {
         seen.push_str(&String::from_utf8_lossy(&buf[..n]));
     }
     stdin.write_all(b"exit\r").await.unwrap();
-    let status = tokio::time::timeout(Duration::from_secs(10), p.take_status().unwrap()).await.unwrap().unwrap();
+    let status =
+        tokio::time::timeout(Duration::from_secs(10), p.take_status().unwrap()).await.unwrap().unwrap();
     assert_eq!(status.status.as_deref(), Some("Success"), "{status:?}");
     // A container that does not run cannot be exec'd into.
     server.modify("Pod", "storefront", &pod, |o| o["status"]["phase"] = json!("Pending"));

@@ -104,15 +104,83 @@ impl Executor {
         self.backend = backend;
     }
 
+    /// The cluster's handle, for what the app does on it itself (a shell, the editor's read).
+    pub fn kube(&self) -> Option<kube::Handle> {
+        match &self.backend {
+            Backend::Kube(h) => Some(h.clone()),
+            _ => None,
+        }
+    }
+
+    /// Append to the audit log what the app did itself (a shell, a user command, a forward).
+    pub fn audit(&self, context: &str, action: &str, target: &str, result: &Result<String, String>) {
+        tracing::info!(action, target, ok = result.is_ok(), "action finished");
+        self.audit.record(context, action, target, result);
+    }
+
+    async fn send(&self, m: Message) {
+        let _ = self.results.send(m).await;
+    }
+
+    /// Read the kinds the cluster serves, into the store (for `:KIND`).
+    pub fn discover(&self) {
+        let this = self.clone();
+        tokio::spawn(async move {
+            let result = match &this.backend {
+                Backend::Kube(h) => h.discover().await,
+                Backend::Demo(_) => Err(demo::NO_API_SERVER.into()),
+                Backend::None => Err("not connected to a cluster: no kubeconfig context".into()),
+            };
+            this.send(Message::Catalog(result)).await;
+        });
+    }
+
+    /// A workload's revisions, for the rollback picker asked for `subject`.
+    pub fn fetch_history(&self, subject: Target) {
+        let this = self.clone();
+        tokio::spawn(async move {
+            let result = match (&subject, this.kube()) {
+                (Target::Workload { namespace, kind, name }, Some(h)) => h
+                    .history(namespace, *kind, name)
+                    .await
+                    .map(|revs| kube::rollout::pick_entries(&subject, &revs, this.clock.now())),
+                (_, None) => Err("the demo platform keeps no rollout history; connect to a cluster".into()),
+                _ => Err(format!("{} has no revision history", subject.describe())),
+            };
+            this.send(Message::History { subject, result }).await;
+        });
+    }
+
+    /// The ports a pod declares (or a Service serves), for the port-forward prompt.
+    pub fn fetch_ports(&self, subject: Target) {
+        let this = self.clone();
+        tokio::spawn(async move {
+            let result = match (&subject, this.kube()) {
+                (Target::Forward { namespace, pod, via, .. }, Some(h)) => match via {
+                    Some(svc) => h.ports(namespace, svc, true).await,
+                    None => h.ports(namespace, pod, false).await,
+                },
+                (_, None) => Err("the demo platform has no pods to forward to; connect to a cluster".into()),
+                _ => Err(format!("{} has no ports", subject.describe())),
+            };
+            this.send(Message::Ports { subject, result }).await;
+        });
+    }
+
     pub fn run(&self, action: ActionId, target: Target, context: String) {
         let this = self.clone();
         tokio::spawn(async move {
             let spec = registry::spec(action);
+            if let (Target::Edit(e), Some(h)) = (&target, this.kube()) {
+                return this.edit(&h, e, context).await;
+            }
             let result = match (this.alertmanager(&target), &target, &this.backend) {
                 (_, Target::CostData, _) if this.cost.is_some() => {
                     this.cost.as_ref().map_or(Ok(String::new()), |c| c.refresh())
                 }
-                (_, Target::App(_) | Target::AppSync { .. }, _) if let Some(a) = &this.argocd => {
+                (_, Target::App(_) | Target::AppSync { .. } | Target::AppRollback { .. }, _)
+                    if let Some(a) = &this.argocd =>
+                {
                     a.run(action, &target).await
                 }
                 (Some(am), Target::NewSilence(n), _) => am.create_silence(n, this.clock.now()).await,
@@ -127,5 +195,28 @@ impl Executor {
             let outcome = ActionOutcome { action: spec.title.to_string(), target: described, result };
             let _ = this.results.send(Message::ActionDone { at: this.clock.now(), outcome }).await;
         });
+    }
+
+    /// Send an edit; a conflict or an invalid object opens the editor again with the answer.
+    async fn edit(&self, h: &kube::Handle, e: &crate::domain::target::EditedObject, context: String) {
+        let spec = registry::spec(ActionId::Edit);
+        let target = Target::Edit(Box::new(e.clone()));
+        let described = target.describe();
+        let sent = h.edit(e).await;
+        let result = sent.as_ref().map(String::clone).map_err(|r| r.message.clone());
+        self.audit(&context, spec.name, &described, &result);
+        let outcome = ActionOutcome { action: spec.title.to_string(), target: described, result };
+        self.send(Message::ActionDone { at: self.clock.now(), outcome }).await;
+        if let Err(r) = sent
+            && r.reopen
+        {
+            let req = crate::domain::EditRequest {
+                object: e.object.clone(),
+                context,
+                again: Some(Box::new(e.clone())),
+                error: Some(r.message),
+            };
+            self.send(Message::EditRefused(Box::new(req))).await;
+        }
     }
 }

@@ -3,11 +3,14 @@
 
 pub mod audit;
 pub mod executor;
+pub mod forwards;
+pub mod handover;
 pub mod mouse;
 pub mod pod_streams;
 pub mod startup;
 pub mod switch;
 pub mod terminal;
+pub mod view_streams;
 
 use std::time::Duration;
 
@@ -15,7 +18,7 @@ use crossterm::event::{Event, EventStream, KeyEventKind};
 use futures::StreamExt;
 
 use crate::config::Theme;
-use crate::domain::{Effect, StreamStart};
+use crate::domain::{Effect, Handover, StreamStart};
 use crate::input::keys::Keys;
 use crate::input::switch::Switch;
 use crate::state::{Level, Message, State, update};
@@ -28,11 +31,27 @@ pub use startup::{Running, Settings};
 const MAX_BATCH: usize = 4096;
 
 pub async fn run(settings: Settings) -> anyhow::Result<()> {
-    let Running { mut state, mut rx, mut results, mut executor, clock, _guards, mut kube, mut streams } =
-        startup::start(&settings)?;
+    let Running {
+        mut state,
+        mut rx,
+        mut results,
+        mut executor,
+        clock,
+        _guards,
+        mut kube,
+        mut streams,
+        mut views,
+        mut forwards,
+    } = startup::start(&settings)?;
     let mut terminal = terminal::enter()?;
-    let channels =
-        Channels { sources: &mut rx, results: &mut results, kube: &mut kube, streams: &mut streams };
+    let channels = Channels {
+        sources: &mut rx,
+        results: &mut results,
+        kube: &mut kube,
+        streams: &mut streams,
+        views: &mut views,
+        forwards: &mut forwards,
+    };
     let result = event_loop(&mut terminal, &mut state, channels, &mut executor, clock, &settings).await;
     terminal::leave();
     result
@@ -44,18 +63,26 @@ struct Channels<'a> {
     results: &'a mut tokio::sync::mpsc::Receiver<Message>,
     kube: &'a mut Option<switch::KubeSwitcher>,
     streams: &'a mut pod_streams::PodStreams,
+    views: &'a mut view_streams::ViewStreams,
+    forwards: &'a mut forwards::Forwards,
+}
+
+/// What a key asked for that the loop itself must do, with what it owns.
+enum Next {
+    Switch(Switch),
+    Handover(Handover),
 }
 
 async fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     state: &mut State,
-    Channels { sources: rx, results, kube, streams }: Channels<'_>,
+    Channels { sources: rx, results, kube, streams, views, forwards }: Channels<'_>,
     executor: &mut Executor,
     clock: crate::sources::Clock,
     settings: &Settings,
 ) -> anyhow::Result<()> {
     let mut events = EventStream::new();
-    let mut keys = Keys::new(settings.keymap.clone());
+    let mut keys = Keys::new(settings.keymap.clone()).with_commands(settings.commands.clone());
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut shutdown = terminal::shutdown_signals()?;
@@ -67,13 +94,16 @@ async fn event_loop(
     state.finish_batch();
     terminal.draw(|f| ui::draw(f, state, &Ui { theme: &theme, keymap: &settings.keymap }))?;
     loop {
-        let mut switch_to = None;
+        let mut next = None;
         let mut dirty = tokio::select! {
             ev = events.next() => match ev {
                 Some(Ok(Event::Key(k))) if k.kind != KeyEventKind::Release => {
                     match keys.handle(state, &k) {
                         Effect::Quit => return Ok(()),
-                        effect => switch_to = carry_out(effect, state, executor, streams, settings, &mut theme),
+                        effect => {
+                            let mut own = Owned { executor, streams, views, forwards, settings, theme: &mut theme };
+                            next = carry_out(effect, state, &mut own);
+                        }
                     }
                     true
                 }
@@ -97,19 +127,49 @@ async fn event_loop(
                 }
                 changed
             },
-            Some(done) = results.recv() => update(state, done),
+            Some(done) = results.recv() => {
+                // The server refused an edit: the editor opens again with its answer.
+                if let Message::EditRefused(req) = &done {
+                    next = Some(Next::Handover(Handover::Edit((**req).clone())));
+                }
+                update(state, done)
+            }
             _ = tick.tick() => update(state, Message::Tick(clock.now())),
-            _ = shutdown.recv() => return Ok(()),
+            Some(interrupt) = shutdown.recv() => {
+                let _ = interrupt;
+                return Ok(());
+            }
         };
-        if let Some(to) = switch_to {
+        if let Some(Next::Handover(h)) = next.take() {
+            // No key is read while another program has the terminal.
+            drop(std::mem::replace(&mut events, EventStream::new()));
+            let cx = handover::Ctx {
+                terminal: &mut *terminal,
+                state: &mut *state,
+                rx: &mut *rx,
+                executor: &*executor,
+            };
+            handover::carry_out(h, cx).await;
+            // Ctrl-C meant for that program reached this process too; a TERM or HUP still counts.
+            while let Ok(interrupt) = shutdown.try_recv() {
+                if !interrupt {
+                    return Ok(());
+                }
+            }
+            dirty = true;
+        }
+        if let Some(Next::Switch(to)) = next {
             match kube.as_mut() {
                 Some(k) => {
                     if let Some(backend) = k.switch(to, state, rx).await {
                         streams.set_backend(backend.clone());
+                        views.set_backend(backend.clone());
+                        forwards.set_backend(backend.clone());
                         executor.set_backend(backend);
                         if let Some(a) = &k.argocd {
                             executor.set_argocd(a.handle.clone());
                         }
+                        executor.discover();
                         follow_context(state, settings, &mut theme);
                     }
                 }
@@ -125,37 +185,74 @@ async fn event_loop(
             state.finish_batch();
             // A pod view that closed (or moved to another container) stops its streams.
             streams.retain(state.wanted_streams());
+            views.retain(state.wanted_view_streams());
             terminal.draw(|f| ui::draw(f, state, &Ui { theme: &theme, keymap: &settings.keymap }))?;
         }
     }
 }
 
-/// Do what a key asked for beyond changing the view; a context or namespace switch is handed
-/// back, because it needs the source channel the loop owns.
-fn carry_out(
-    effect: Effect,
-    state: &mut State,
-    executor: &Executor,
-    streams: &mut pod_streams::PodStreams,
-    settings: &Settings,
-    theme: &mut Theme,
-) -> Option<Switch> {
+/// What `carry_out` uses of what the loop owns.
+struct Owned<'a> {
+    executor: &'a Executor,
+    streams: &'a mut pod_streams::PodStreams,
+    views: &'a mut view_streams::ViewStreams,
+    forwards: &'a mut forwards::Forwards,
+    settings: &'a Settings,
+    theme: &'a mut Theme,
+}
+
+/// Do what a key asked for beyond changing the view; a context or namespace switch, and a
+/// handover of the terminal, are handed back: they need what the loop owns.
+fn carry_out(effect: Effect, state: &mut State, own: &mut Owned) -> Option<Next> {
     let now = state.now;
+    let (executor, streams, settings) = (own.executor, &mut *own.streams, own.settings);
     match effect {
         Effect::None | Effect::Quit => {}
         Effect::Run { action, target, context } => executor.run(action, target, context),
         Effect::FetchTree(app) => executor.fetch_tree(app),
+        Effect::Discover => executor.discover(),
+        Effect::FetchHistory(subject) => executor.fetch_history(subject),
+        Effect::FetchPorts(subject) => executor.fetch_ports(subject),
+        Effect::Handover(h) => return Some(Next::Handover(h)),
+        Effect::Background { stream, name, line, env, context } => {
+            let described = crate::domain::Target::UserCommand { name, line: line.clone() }.describe();
+            executor.audit(&context, "command", &described, &Ok("started in the background".into()));
+            handover::background(stream, line, env, own.views.sender());
+        }
+        Effect::Forward { target, context } => {
+            state.forwards.next_id += 1;
+            let id = state.forwards.next_id;
+            executor.audit(&context, "port_forward", &target.describe(), &Ok("started".into()));
+            own.forwards.start(id, target, now);
+        }
+        Effect::StopForward(id) => {
+            own.forwards.stop(id);
+        }
+        Effect::Batch(effects) => {
+            let mut next = None;
+            for e in effects {
+                next = carry_out(e, state, own).or(next);
+            }
+            return next;
+        }
+        Effect::Stream(StreamStart::Table { stream, kind, namespace }) => {
+            own.views.table(stream, kind, namespace)
+        }
+        Effect::Stream(StreamStart::Object { stream, object }) => own.views.object(stream, object),
+        Effect::Stream(StreamStart::WorkloadLogs { stream, request }) => {
+            own.views.workload_logs(stream, request)
+        }
         Effect::SetTheme(name) => match crate::config::load_theme(settings.config_dir.as_deref(), &name) {
             Ok(t) => {
-                *theme = t;
+                *own.theme = t;
                 state.view.say(now, format!("theme {name}"), Level::Ok);
             }
             Err(e) => state.view.say(now, format!("{e:#}"), Level::Warn),
         },
         Effect::SwitchContext(name) if settings.demo => demo_context(state, name),
-        Effect::SwitchContext(name) => return Some(Switch::Context(name)),
+        Effect::SwitchContext(name) => return Some(Next::Switch(Switch::Context(name))),
         Effect::SwitchNamespace(_) if settings.demo => {}
-        Effect::SwitchNamespace(scope) => return Some(Switch::Namespace(scope)),
+        Effect::SwitchNamespace(scope) => return Some(Next::Switch(Switch::Namespace(scope))),
         Effect::Stream(StreamStart::Watch { stream, key }) => streams.watch_pod(stream, key),
         Effect::Stream(StreamStart::Logs { stream, request }) => streams.stream_logs(stream, request),
     }

@@ -29,6 +29,8 @@ pub struct Settings {
     /// for every context.
     pub default_theme: Option<String>,
     pub keymap: Keymap,
+    /// `[[command]]`: user commands, bound in the keymap already.
+    pub commands: Vec<crate::config::commands::UserCommand>,
     pub audit_path: Option<PathBuf>,
     /// Who silences are created by.
     pub user: String,
@@ -75,6 +77,10 @@ pub struct Running {
     pub kube: Option<super::switch::KubeSwitcher>,
     /// The pod view's watch and log streams.
     pub streams: super::pod_streams::PodStreams,
+    /// The `:KIND` list's, the object view's and a workload log's streams.
+    pub views: super::view_streams::ViewStreams,
+    /// The port-forwards.
+    pub forwards: super::forwards::Forwards,
 }
 
 /// Start the configured sources. Without `--demo` and with no real source configured, the
@@ -194,11 +200,29 @@ pub fn start(settings: &Settings) -> anyhow::Result<Running> {
     state.user = settings.user.clone();
     update(&mut state, Message::Tick(clock.now()));
     let streams = super::pod_streams::PodStreams::new(backend.clone(), tx.clone());
+    let views = super::view_streams::ViewStreams::new(backend.clone(), tx.clone());
+    let forwards = super::forwards::Forwards::new(backend.clone(), tx.clone());
     drop(tx);
     let (results_tx, results) = tokio::sync::mpsc::channel(64);
     let executor = Executor::new(backend, audit, results_tx, clock)
         .with_alertmanagers(alertmanagers)
         .with_cost(cost_handle)
         .with_argocd(argocd_handle);
-    Ok(Running { state, rx, results, executor, clock, _guards: guards, kube: switcher, streams })
+    // The kinds the cluster serves, for `:KIND` (read once; again on a switch or an unknown kind).
+    // The demo says itself that it has none.
+    if !settings.demo {
+        executor.discover();
+    }
+    Ok(Running {
+        state,
+        rx,
+        results,
+        executor,
+        clock,
+        _guards: guards,
+        kube: switcher,
+        streams,
+        views,
+        forwards,
+    })
 }

@@ -1,6 +1,7 @@
 //! The config file, themes and keymaps: where they live, how they load, and errors that name
 //! the file, the line and the expected form. Built-in defaults are embedded in the binary.
 
+pub mod commands;
 pub mod errors;
 pub mod keymap;
 pub mod paths;
@@ -38,6 +39,8 @@ pub struct Config {
     pub eks: sources::EksConfig,
     pub cost: sources::CostConfig,
     pub argocd: sources::ArgocdConfig,
+    /// `[[command]]`: user commands bound to keys (k9s's plugins).
+    pub command: Vec<commands::UserCommand>,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -126,6 +129,7 @@ impl Config {
                 return Err(FileError::at(path, text, offset, msg));
             }
         }
+        commands::check(path, text, &cfg.command)?;
         if !matches!(cfg.cost.metric.as_str(), "UnblendedCost" | "AmortizedCost" | "NetUnblendedCost") {
             let offset = text.find("metric").unwrap_or(0);
             return Err(FileError::at(
@@ -187,7 +191,10 @@ impl Config {
     pub fn keymap(&self, config_dir: Option<&Path>) -> anyhow::Result<Keymap> {
         let base = Keymap::default_keymap();
         let parse = |path: &Path, text: &str| Keymap::parse(path, text, Some(&base));
-        user_or_builtin(config_dir, "keymap", &self.ui.keymap, keymap::BUILTIN, parse, Keymap::builtin)
+        let mut k =
+            user_or_builtin(config_dir, "keymap", &self.ui.keymap, keymap::BUILTIN, parse, Keymap::builtin)?;
+        commands::bind(&mut k, &self.command);
+        Ok(k)
     }
 }
 

@@ -71,7 +71,11 @@ pub enum Command {
     /// Argo CD: scroll the detail area.
     AppScrollDown,
     AppScrollUp,
+    /// A Secret up close: its values decoded, or hidden again.
+    Decode,
     Action(ActionId),
+    /// The config's `[[command]]` number n.
+    User(u8),
 }
 
 /// Navigation command names with their help text, in help order.
@@ -125,6 +129,7 @@ pub const NAVIGATION: &[(&str, Command, &str)] = &[
     ("app_view", Command::AppView, "detail tab: resources, history, YAML"),
     ("app_scroll_down", Command::AppScrollDown, "scroll down the detail"),
     ("app_scroll_up", Command::AppScrollUp, "scroll up the detail"),
+    ("decode", Command::Decode, "a Secret's values: decoded, or hidden again"),
 ];
 
 impl Command {
@@ -139,6 +144,7 @@ impl Command {
     pub fn name(self) -> &'static str {
         match self {
             Command::Action(id) => registry::spec(id).name,
+            Command::User(_) => "command",
             other => NAVIGATION.iter().find(|(_, c, _)| *c == other).map_or("?", |(n, _, _)| n),
         }
     }

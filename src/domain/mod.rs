@@ -8,6 +8,7 @@ pub mod effect;
 pub mod format;
 pub mod kinds;
 pub mod registry;
+pub mod resource;
 pub mod silence;
 pub mod source;
 pub mod target;
@@ -16,9 +17,10 @@ pub mod text;
 use serde::Serialize;
 
 pub use command::Command;
-pub use effect::{Effect, LogRequest, StreamStart};
+pub use effect::{EditRequest, Effect, Handover, LogRequest, StreamStart, WorkloadLogRequest};
 pub use kinds::{PodKey, Scope, WorkloadKind};
 pub use registry::ActionId;
+pub use resource::{ApiKind, ObjectRef};
 pub use source::SourceId;
 pub use target::Target;
 

@@ -82,6 +82,11 @@ pub fn dispatch(state: &mut State, cmd: Command) -> Effect {
     {
         return effect;
     }
+    if state.view.overlay == Overlay::None
+        && let Some(effect) = super::objects::command(state, cmd)
+    {
+        return effect;
+    }
     let pane = state.view.active_pane();
     let view = &mut state.view;
     match cmd {
@@ -271,10 +276,13 @@ fn ask(state: &mut State, id: ActionId) -> Effect {
         return Effect::None;
     }
     let pane = state.view.active_pane();
-    if !spec.offered_in(pane) {
+    let elsewhere = state.view.on_objects() || matches!(state.view.mode, Mode::Pod(_));
+    let offered = if elsewhere { spec.on_objects() } else { spec.offered_in(pane) };
+    if !offered {
         return Effect::None;
     }
-    let Some(target) = selected_target(state, pane) else {
+    let target = if elsewhere { super::objects::current_target(state) } else { selected_target(state, pane) };
+    let Some(target) = target else {
         state.view.say(now, format!("{}: nothing selected it applies to", spec.title), Level::Warn);
         return Effect::None;
     };
@@ -298,6 +306,9 @@ fn ask_on(state: &mut State, id: ActionId, target: Target) -> Effect {
         state.view.say(now, format!("{}: nothing selected it applies to", spec.title), Level::Warn);
         return Effect::None;
     };
+    if let Some(effect) = super::object_actions::ask(state, id, target.clone()) {
+        return effect;
+    }
     if registry::asks_input(id) {
         super::value::open(state, id, target);
         return Effect::None;

@@ -2,11 +2,15 @@
 //! or does I/O; the app loop decides when to draw.
 
 pub mod dialog;
+pub mod forwards;
 pub mod help;
 pub mod layout;
+pub mod object_view;
 pub mod panes;
+pub mod picker;
 pub mod pod_view;
 pub mod prompt;
+pub mod resources;
 pub mod silence_form;
 pub mod table;
 pub mod text;
@@ -37,6 +41,10 @@ pub fn draw(f: &mut Frame, state: &State, ui: &Ui) {
         Mode::Full(p) => panes::draw_framed(f, body, p, state, ui.theme, true, true),
         Mode::Triage => triage::draw(f, body, state, ui),
         Mode::Pod(screen) => pod_view::draw(f, body, state, ui, screen),
+        Mode::Resources => resources::draw(f, body, state, ui),
+        Mode::Object(screen) => object_view::draw(f, body, state, ui, screen),
+        Mode::Forwards => forwards::draw(f, body, state, ui.theme),
+        Mode::Output => forwards::output(f, body, state, ui.theme),
     }
     widgets::status_line(f, status, state, ui);
     match &state.view.overlay {
@@ -46,6 +54,7 @@ pub fn draw(f: &mut Frame, state: &State, ui: &Ui) {
         Overlay::Prompt(p) => prompt::draw(f, body, state, p, ui),
         Overlay::Silence(form) => silence_form::draw(f, body, form, ui.theme),
         Overlay::Value(p) => dialog::value(f, body, p, ui.theme),
+        Overlay::Pick(p) => picker::draw(f, body, p, ui.theme),
     }
 }
 

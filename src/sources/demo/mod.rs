@@ -61,6 +61,8 @@ impl Feed {
                 interval_ms: *interval,
                 feeds: feeds.to_vec(),
             })
+            // The demo has no API server: `:KIND` says so rather than waiting for discovery.
+            .chain([Message::Catalog(Err(NO_API_SERVER.into()))])
             .collect()
     }
 
@@ -239,6 +241,9 @@ pub fn spawn(seed: u64, epoch: UnixMs, speed: f64, tx: super::Sender) -> (Handle
 }
 
 /// The store after `at_secs` simulated seconds of the demo world from the fixed start.
+/// Why the demo has no `:KIND` lists, shells, forwards or edits.
+pub const NO_API_SERVER: &str = "the demo platform has no API server: connect to a cluster (or run the test server: cargo run --example kube_api_server)";
+
 pub fn state_at(seed: u64, at_secs: u64) -> State {
     let (world, msgs) = run_headless(seed, FIXED_EPOCH, at_secs);
     let mut state = State::new(CONTEXT, world.now());

@@ -85,7 +85,9 @@ pub async fn run(e: Exec, ws: Ws, v5: bool) {
 async fn run_pipes(e: Exec, ws: Ws, dir: &std::path::Path) {
     let (mut tx, mut rx) = ws.split();
     let mut cmd = tokio::process::Command::from(command(&e, dir));
-    cmd.stdin(if e.stdin { Stdio::piped() } else { Stdio::null() }).stdout(Stdio::piped()).stderr(Stdio::piped());
+    cmd.stdin(if e.stdin { Stdio::piped() } else { Stdio::null() })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     let mut child = match cmd.spawn() {
         Ok(c) => c,
         Err(err) => {
@@ -224,7 +226,8 @@ async fn run_tty(e: Exec, ws: Ws, v5: bool, dir: &std::path::Path) {
             },
         }
     }
-    let code = tokio::task::spawn_blocking(move || child.wait().ok().and_then(|s| s.code())).await.ok().flatten();
+    let code =
+        tokio::task::spawn_blocking(move || child.wait().ok().and_then(|s| s.code())).await.ok().flatten();
     let _ = tx.send(frame(3, exit_status(&e.command, code).to_string().as_bytes())).await;
     let _ = tx.send(super::upgrade::normal_close()).await;
 }

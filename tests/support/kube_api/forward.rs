@@ -72,7 +72,8 @@ pub async fn run(shared: Arc<Shared>, f: Forward, ws: Ws) {
     }
     // One port per connection is what clients open; the first is the one served.
     let port = f.ports[0];
-    let target: Option<SocketAddr> = shared.ports.lock().unwrap().get(&(f.ns.clone(), f.pod.clone(), port)).copied();
+    let target: Option<SocketAddr> =
+        shared.ports.lock().unwrap().get(&(f.ns.clone(), f.pod.clone(), port)).copied();
     let conn = match target {
         Some(addr) => tokio::net::TcpStream::connect(addr).await.ok(),
         None => None,

@@ -216,7 +216,8 @@ fn workloads(
             super::seed_kinds::controller_revisions(server, &ns, &name, &owner, &template, &older);
             continue;
         }
-        let history = std::iter::once((format!("{name}-5c4f9d7b6"), 0, older, 1, "kubectl apply: first release"));
+        let history =
+            std::iter::once((format!("{name}-5c4f9d7b6"), 0, older, 1, "kubectl apply: first release"));
         let current = rsets.into_iter().enumerate().map(|(i, rs)| (rs, replicas, image.clone(), i + 2, ""));
         for (rs, replicas, image, rev, cause) in history.chain(current) {
             let hash = rs.rsplit('-').next().unwrap_or("0").to_string();

@@ -75,7 +75,14 @@ pub const KINDS: &[Kind] = &[
     kind("batch", "v1", "jobs", "Job", true, &["status"]),
     kind("batch", "v1", "cronjobs", "CronJob", true, &["status"]),
     kind("networking.k8s.io", "v1", "ingresses", "Ingress", true, &["status"]),
-    kind("apiextensions.k8s.io", "v1", "customresourcedefinitions", "CustomResourceDefinition", false, &["status"]),
+    kind(
+        "apiextensions.k8s.io",
+        "v1",
+        "customresourcedefinitions",
+        "CustomResourceDefinition",
+        false,
+        &["status"],
+    ),
     kind("autoscaling", "v2", "horizontalpodautoscalers", "HorizontalPodAutoscaler", true, &["status"]),
     kind("argoproj.io", "v1alpha1", "applications", "Application", true, &[]),
     Kind { readonly: true, ..kind("metrics.k8s.io", "v1beta1", "pods", "PodMetrics", true, &[]) },
@@ -166,7 +173,17 @@ impl Db {
         let (changes, _) = broadcast::channel(65_536);
         let (watch_epoch, _) = tokio::sync::watch::channel(0);
         let objects = KINDS.iter().map(|k| ((k.group, k.plural), BTreeMap::new())).collect();
-        Db { rv: 1, custom: Vec::new(), objects, log: VecDeque::new(), floor: 0, uid: 0, changes, watch_epoch, now }
+        Db {
+            rv: 1,
+            custom: Vec::new(),
+            objects,
+            log: VecDeque::new(),
+            floor: 0,
+            uid: 0,
+            changes,
+            watch_epoch,
+            now,
+        }
     }
 
     /// Every kind served: the built-in ones, then those of the stored CRDs.

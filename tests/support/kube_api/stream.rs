@@ -55,7 +55,9 @@ pub fn watch(shared: &Arc<Shared>, t: &Target, q: &HashMap<String, String>) -> R
         .and_then(|s| s.parse::<u64>().ok())
         .map_or(Duration::from_secs(1800), Duration::from_secs);
     let meta_only = q.contains_key("__metadata_only");
-    let table = q.contains_key("__table").then(|| super::table::Include::parse(q.get("includeObject").map(String::as_str)));
+    let table = q
+        .contains_key("__table")
+        .then(|| super::table::Include::parse(q.get("includeObject").map(String::as_str)));
     // As the API server does for `as=Table`: each event a Table of one row, and only the first
     // event with the columns.
     let headers = std::sync::atomic::AtomicBool::new(true);

@@ -62,7 +62,8 @@ pub fn table(db: &Db, kind: &Kind, objects: &[Value], meta: Value, headers: bool
 /// The columns of a kind, and a custom resource's printer columns when its CRD has some.
 fn columns(db: &Db, kind: &Kind) -> (Vec<Col>, Option<Vec<Value>>) {
     if let Some(crd) = db.crd_of(kind) {
-        let pc = crd["spec"]["versions"][0]["additionalPrinterColumns"].as_array().cloned().unwrap_or_default();
+        let pc =
+            crd["spec"]["versions"][0]["additionalPrinterColumns"].as_array().cloned().unwrap_or_default();
         if pc.is_empty() {
             return (vec![("Name", "string", "name", 0), ("Age", "date", "", 0)], Some(Vec::new()));
         }
@@ -136,7 +137,13 @@ fn columns(db: &Db, kind: &Kind) -> (Vec<Col>, Option<Vec<Value>>) {
             age,
         ],
         "ingresses" => {
-            vec![name, ("Class", "string", "", 0), ("Hosts", "string", "", 0), ("Ports", "string", "", 0), age]
+            vec![
+                name,
+                ("Class", "string", "", 0),
+                ("Hosts", "string", "", 0),
+                ("Ports", "string", "", 0),
+                age,
+            ]
         }
         "persistentvolumeclaims" => vec![
             name,
@@ -233,7 +240,8 @@ fn images(template: &Value) -> (String, String) {
 
 /// A pod's STATUS column as kubectl's printer reasons it out.
 fn pod_status(o: &Value) -> String {
-    let mut reason = o["status"]["reason"].as_str().or(o["status"]["phase"].as_str()).unwrap_or("").to_string();
+    let mut reason =
+        o["status"]["reason"].as_str().or(o["status"]["phase"].as_str()).unwrap_or("").to_string();
     for c in o["status"]["containerStatuses"].as_array().into_iter().flatten() {
         if let Some(r) = c["state"]["waiting"]["reason"].as_str().filter(|r| !r.is_empty()) {
             reason = r.to_string();
@@ -281,12 +289,8 @@ fn service_cells(o: &Value) -> Vec<Value> {
             }
         })
         .collect();
-    let selector: Vec<String> = spec["selector"]
-        .as_object()
-        .into_iter()
-        .flatten()
-        .map(|(k, v)| format!("{k}={}", s(v)))
-        .collect();
+    let selector: Vec<String> =
+        spec["selector"].as_object().into_iter().flatten().map(|(k, v)| format!("{k}={}", s(v))).collect();
     let external = o["status"]["loadBalancer"]["ingress"][0]["hostname"].as_str().unwrap_or("<none>");
     vec![
         json!(spec["type"].as_str().unwrap_or("ClusterIP")),
@@ -307,7 +311,8 @@ fn cells(kind: &Kind, o: &Value) -> Vec<Value> {
         "pods" => out.extend(pod_cells(o)),
         "services" => out.extend(service_cells(o)),
         "configmaps" => {
-            let n = o["data"].as_object().map_or(0, |m| m.len()) + o["binaryData"].as_object().map_or(0, |m| m.len());
+            let n = o["data"].as_object().map_or(0, |m| m.len())
+                + o["binaryData"].as_object().map_or(0, |m| m.len());
             out.extend([json!(n), created]);
         }
         "secrets" => {
@@ -407,7 +412,8 @@ fn cells(kind: &Kind, o: &Value) -> Vec<Value> {
             ]);
         }
         "jobs" => {
-            let done = format!("{}/{}", count(&status["succeeded"]), spec["completions"].as_i64().unwrap_or(1));
+            let done =
+                format!("{}/{}", count(&status["succeeded"]), spec["completions"].as_i64().unwrap_or(1));
             out.extend([json!(done), created]);
         }
         "cronjobs" => out.extend([

@@ -59,7 +59,8 @@ pub async fn handle(shared: Arc<Shared>, mut req: Request) -> Response {
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(',').map(|p| p.trim().to_string()))
         .collect();
-    let Some((ns, name, sub)) = pod_path(req.uri().path()).filter(|(_, _, s)| s == "exec" || s == "portforward")
+    let Some((ns, name, sub)) =
+        pod_path(req.uri().path()).filter(|(_, _, s)| s == "exec" || s == "portforward")
     else {
         return bad_request("the test server upgrades only pods/exec and pods/portforward");
     };
@@ -110,7 +111,10 @@ pub async fn handle(shared: Arc<Shared>, mut req: Request) -> Response {
         .status(StatusCode::SWITCHING_PROTOCOLS)
         .header(header::UPGRADE, "websocket")
         .header(header::CONNECTION, "Upgrade")
-        .header(header::SEC_WEBSOCKET_ACCEPT, tokio_tungstenite::tungstenite::handshake::derive_accept_key(&key))
+        .header(
+            header::SEC_WEBSOCKET_ACCEPT,
+            tokio_tungstenite::tungstenite::handshake::derive_accept_key(&key),
+        )
         .header(header::SEC_WEBSOCKET_PROTOCOL, *chosen)
         .body(Body::empty())
         .unwrap()
@@ -164,5 +168,8 @@ pub fn header_pairs(headers: &HeaderMap) -> HashMap<String, String> {
 pub fn normal_close() -> tokio_tungstenite::tungstenite::Message {
     use tokio_tungstenite::tungstenite::protocol::CloseFrame;
     use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
-    tokio_tungstenite::tungstenite::Message::Close(Some(CloseFrame { code: CloseCode::Normal, reason: "".into() }))
+    tokio_tungstenite::tungstenite::Message::Close(Some(CloseFrame {
+        code: CloseCode::Normal,
+        reason: "".into(),
+    }))
 }
