@@ -24,11 +24,20 @@ pub fn step_aside(raw: bool) -> std::io::Result<()> {
     out.flush()
 }
 
-/// Back to the console's screen; the next frame is drawn whole.
+/// Back to the console's screen; the next frame is drawn whole. A new terminal rather than
+/// `Terminal::clear`, which first asks the terminal for the cursor's position and gives up
+/// (leaving the screen as the program left it) when the answer is slow.
 pub fn come_back(terminal: &mut ratatui::DefaultTerminal) -> std::io::Result<()> {
     term::enable_raw_mode()?;
-    execute!(std::io::stdout(), term::EnterAlternateScreen, event::EnableMouseCapture, cursor::Hide)?;
-    terminal.clear()
+    execute!(
+        std::io::stdout(),
+        term::EnterAlternateScreen,
+        term::Clear(term::ClearType::All),
+        event::EnableMouseCapture,
+        cursor::Hide
+    )?;
+    *terminal = ratatui::Terminal::new(ratatui::backend::CrosstermBackend::new(std::io::stdout()))?;
+    Ok(())
 }
 
 /// Await `fut` while applying what the sources send, so they never wait on a full channel and
@@ -180,12 +189,6 @@ fn say(state: &mut State, text: impl Into<String>, level: crate::state::Level) {
 
 async fn shell_flow(cx: Ctx<'_>, namespace: String, pod: String, container: String, context: String) {
     use crate::state::Level;
-    let target = crate::domain::Target::Shell {
-        namespace: namespace.clone(),
-        pod: pod.clone(),
-        container: container.clone(),
-    };
-    let described = target.describe();
     let Some(h) = cx.executor.kube() else {
         return say(
             cx.state,
@@ -198,13 +201,22 @@ async fn shell_flow(cx: Ctx<'_>, namespace: String, pod: String, container: Stri
         Ok(conn) => crate::sources::kube::exec::open(&conn, &namespace, &pod, &container, size).await,
         Err(e) => Err(e),
     };
+    let described = |container: &str| {
+        let t = crate::domain::Target::Shell {
+            namespace: namespace.clone(),
+            pod: pod.clone(),
+            container: container.to_string(),
+        };
+        t.describe()
+    };
     let shell = match opened {
         Ok(s) => s,
         Err(e) => {
-            cx.executor.audit(&context, "shell", &described, &Err(e.clone()));
-            return say(cx.state, format!("Shell {described} failed: {e}"), Level::Crit);
+            cx.executor.audit(&context, "shell", &described(&container), &Err(e.clone()));
+            return say(cx.state, format!("Shell {} failed: {e}", described(&container)), Level::Crit);
         }
     };
+    let described = described(&shell.container);
     cx.executor.audit(&context, "shell", &described, &Ok("opened".into()));
     if let Err(e) = step_aside(true) {
         return say(cx.state, format!("Shell: the terminal could not be handed over: {e}"), Level::Crit);

@@ -134,6 +134,15 @@ impl ObjectRef {
         }
     }
 
+    /// `deployment.apps/cart`, `configmap/cfg`: how kubectl names it in its answers.
+    pub fn kubectl_name(&self) -> String {
+        let kind = self.kind.kind.to_lowercase();
+        match self.kind.group.as_str() {
+            "" => format!("{kind}/{}", self.name),
+            g => format!("{kind}.{g}/{}", self.name),
+        }
+    }
+
     /// The object's URL path.
     pub fn path(&self) -> String {
         format!("{}/{}", self.kind.path(self.namespace.as_deref()), self.name)

@@ -61,7 +61,9 @@ pub fn text(state: &State) -> ObjectText {
     identity(l, obj, state.now);
     let owners = data.owners();
     links(&mut out, "Controlled By / Owners", &owners, "  none");
-    links(&mut out, "Owns", &data.owned, "  nothing found");
+    // A Service owns nothing; what it selects is what it sends to.
+    let owns = if obj["kind"] == "Service" { "Selects" } else { "Owns" };
+    links(&mut out, owns, &data.owned, "  nothing found");
     let l = &mut out.lines;
     if secret(state) {
         secret_keys(l, obj, decoded(state));

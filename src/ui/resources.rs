@@ -44,38 +44,59 @@ pub fn cell_level(column: &str, value: &str) -> Option<Level> {
     })
 }
 
+/// The namespace, as `kubectl get -A` puts it first, when the list spans namespaces.
+const NAMESPACE: usize = usize::MAX;
+
+fn spans_namespaces(state: &State) -> bool {
+    state.view.resources.as_ref().is_some_and(|v| v.namespace.is_none() && v.kind.namespaced)
+}
+
+fn header_of(state: &State, i: usize) -> String {
+    match i {
+        NAMESPACE => "NAMESPACE".into(),
+        i => state.resources.columns.get(i).map_or(String::new(), |c| c.name.to_uppercase()),
+    }
+}
+
 /// The columns to show and their widths: every priority-0 column that fits, then wide ones.
 fn layout(state: &State, rows: &[&TableRow], width: u16) -> Vec<(usize, usize)> {
     let cols = &state.resources.columns;
-    let widths: Vec<usize> = cols
+    let mut ids: Vec<usize> = (0..cols.len()).collect();
+    if spans_namespaces(state) {
+        ids.insert(0, NAMESPACE);
+    }
+    let widths: Vec<usize> = ids
         .iter()
-        .enumerate()
-        .map(|(i, c)| {
+        .map(|&i| {
             let content = rows.iter().map(|r| shown_cell(state, r, i).width()).max().unwrap_or(0);
-            content.max(c.name.width()).clamp(MIN_WIDTH, MAX_WIDTH)
+            content.max(header_of(state, i).width()).clamp(MIN_WIDTH, MAX_WIDTH)
         })
         .collect();
-    let mut order: Vec<usize> = (0..cols.len()).collect();
-    order.sort_by_key(|i| (cols[*i].priority > 0, *i));
+    let priority = |i: usize| if i == NAMESPACE { 0 } else { cols[i].priority };
+    let mut order: Vec<usize> = (0..ids.len()).collect();
+    order.sort_by_key(|n| (priority(ids[*n]) > 0, *n));
     let mut keep = Vec::new();
     let mut used = 0;
-    for i in order {
-        let need = widths[i] + usize::from(used > 0);
+    for n in order {
+        let need = widths[n] + usize::from(used > 0);
         if used + need <= width as usize {
-            keep.push(i);
+            keep.push(n);
             used += need;
-        } else if i == 0 && keep.is_empty() {
+        } else if ids[n] == 0 && !keep.iter().any(|k| ids[*k] == 0) {
             // The name always shows, cut to what there is.
-            keep.push(0);
+            keep.push(n);
             used = width as usize;
         }
     }
     keep.sort_unstable();
-    keep.into_iter().map(|i| (i, widths[i].min(width as usize))).collect()
+    keep.into_iter().map(|n| (ids[n], widths[n].min(width as usize))).collect()
 }
 
 /// A cell as shown: the Age column live from the creation time (the server's is its list time).
 fn shown_cell(state: &State, r: &TableRow, i: usize) -> String {
+    if i == NAMESPACE {
+        return r.namespace.clone().unwrap_or_default();
+    }
     let name = state.resources.columns.get(i).map_or("", |c| c.name.as_str());
     match (name.eq_ignore_ascii_case("age"), r.created) {
         (true, Some(t)) => format::age(state.now, t),
@@ -140,16 +161,17 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, ui: &Ui) {
     let selected = state.view.resources.as_ref().map_or(0, |v| v.selected).min(rows.len() - 1);
     let body_rows = inner.height.saturating_sub(1) as usize;
     let start = window_start(selected, rows.len(), body_rows);
-    let header = Row::new(cols.iter().map(|(i, _)| {
-        let name = state.resources.columns[*i].name.to_uppercase();
-        Cell::from(text::clean(&name).into_owned())
-    }))
-    .style(theme.style(Role::Header));
+    let header =
+        Row::new(cols.iter().map(|(i, _)| Cell::from(text::clean(&header_of(state, *i)).into_owned())))
+            .style(theme.style(Role::Header));
     let lines = rows.iter().enumerate().skip(start).take(body_rows).map(|(n, r)| {
         let cells = cols.iter().map(|(i, w)| {
             let value = shown_cell(state, r, *i);
-            let name = &state.resources.columns[*i].name;
-            let style = cell_level(name, &value).map_or(theme.style(Role::Text), |l| theme.level(l));
+            let name = header_of(state, *i);
+            let style = match *i {
+                NAMESPACE => theme.style(Role::Muted),
+                _ => cell_level(&name, &value).map_or(theme.style(Role::Text), |l| theme.level(l)),
+            };
             Cell::from(Span::styled(text::fit(&value, *w), style))
         });
         let row = Row::new(cells.collect::<Vec<_>>());

@@ -132,7 +132,7 @@ fn changed_lines(a: &str, b: &str) -> usize {
 /// The object as it is now.
 pub async fn read(conn: &Connection, object: &ObjectRef) -> Result<Value, String> {
     let api = dyn_api(conn.client.clone(), &object.kind, object.namespace.as_deref());
-    api.get(&object.name).await.map(|o| plain(&o)).map_err(|e| client_error(&e))
+    api.get(&object.name).await.map(|o| plain(&o, &object.kind)).map_err(|e| client_error(&e))
 }
 
 /// Why the server refused an edit.
@@ -157,7 +157,7 @@ pub async fn send(conn: &Connection, e: &EditedObject) -> Result<String, Refused
         ..PatchParams::default()
     };
     match api.patch(&o.name, &pp, &Patch::Merge(&patch)).await {
-        Ok(_) => Ok(format!("{}/{} edited", o.kind.qualified(), o.name)),
+        Ok(_) => Ok(format!("{} edited", o.kubectl_name())),
         Err(err) => {
             let code = match &err {
                 kube::Error::Api(s) => s.code,

@@ -18,6 +18,8 @@ pub fn command() -> [&'static str; 3] {
 
 /// The shell's process and the way to tell it the terminal's size.
 pub struct Shell {
+    /// The container it runs in (the pod's default when none was named).
+    pub container: String,
     pub process: AttachedProcess,
     pub resize: Option<futures::channel::mpsc::Sender<TerminalSize>>,
 }
@@ -31,11 +33,16 @@ pub async fn open(
 ) -> Result<Shell, String> {
     use futures::SinkExt;
     let api: Api<Pod> = Api::namespaced(conn.client.clone(), namespace);
-    let ap = AttachParams::interactive_tty().container(container);
+    // No container named: the pod's default, as kubectl exec picks it.
+    let container = match container {
+        "" => super::logs::default_container(&api, pod).await?,
+        c => c.to_string(),
+    };
+    let ap = AttachParams::interactive_tty().container(&container);
     let mut process = api.exec(pod, command(), &ap).await.map_err(|e| client_error(&e))?;
     let mut resize = process.terminal_size();
     if let Some(r) = resize.as_mut() {
         let _ = r.send(TerminalSize { width: size.0, height: size.1 }).await;
     }
-    Ok(Shell { process, resize })
+    Ok(Shell { container, process, resize })
 }

@@ -32,7 +32,7 @@ pub fn params(req: &LogRequest) -> LogParams {
 
 /// The container `kubectl logs` picks without `-c`: the default-container annotation's, else
 /// the first.
-async fn default_container(api: &Api<KPod>, pod: &str) -> Result<String, String> {
+pub async fn default_container(api: &Api<KPod>, pod: &str) -> Result<String, String> {
     let p = api.get(pod).await.map_err(|e| client_error(&e))?;
     let named =
         p.metadata.annotations.as_ref().and_then(|a| a.get(super::pod_detail::DEFAULT_CONTAINER).cloned());

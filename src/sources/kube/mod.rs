@@ -145,7 +145,7 @@ impl Handle {
             .get(name)
             .await
             .map_err(|e| client_error(&e))?;
-        let v = object_watch::plain(&o);
+        let v = object_watch::plain(&o, &kind);
         Ok(if service { forward::service_ports(&v) } else { forward::pod_ports(&v) })
     }
 

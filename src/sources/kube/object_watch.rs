@@ -45,13 +45,20 @@ pub fn dyn_api(client: Client, kind: &ApiKind, namespace: Option<&str>) -> Api<D
     }
 }
 
-/// The object as the view shows it: JSON, managedFields left out.
-pub fn plain(o: &DynamicObject) -> Value {
+/// The object as the view shows it: JSON, managedFields left out, apiVersion and kind first
+/// (a list's items come without them).
+pub fn plain(o: &DynamicObject, kind: &ApiKind) -> Value {
     let mut v = serde_json::to_value(o).unwrap_or(Value::Null);
     if let Some(m) = v["metadata"].as_object_mut() {
         m.remove("managedFields");
     }
-    v
+    let mut out = serde_json::Map::new();
+    out.insert("apiVersion".into(), Value::String(kind.api_version()));
+    out.insert("kind".into(), Value::String(kind.kind.clone()));
+    if let Value::Object(rest) = v {
+        out.extend(rest.into_iter().filter(|(k, _)| k != "apiVersion" && k != "kind"));
+    }
+    Value::Object(out)
 }
 
 enum Item {
@@ -132,7 +139,7 @@ pub async fn run(conn: Connection, object: ObjectRef, stream: u64, tx: Sender) {
         };
         let Some(o) = delivered else { continue };
         seen = true;
-        let value = plain(&o);
+        let value = plain(&o, &object.kind);
         if owned_at.is_none_or(|t| t.elapsed() >= OWNED_EVERY) {
             owned_at = Some(Instant::now());
             let owned = owned(&client, &object, &value).await;
@@ -220,7 +227,7 @@ pub async fn owned(client: &Client, object: &ObjectRef, value: &Value) -> Vec<Li
         .iter()
         .filter(|o| !by_owner || o.metadata.owner_references.iter().flatten().any(|r| r.uid == uid))
         .map(|o| {
-            let v = plain(o);
+            let v = plain(o, &child);
             Link {
                 api_version: child.api_version(),
                 kind: child.kind.clone(),

@@ -58,7 +58,7 @@ async fn owned_of(
     let err = |e: kube::Error| client_error(&e);
     let w =
         dyn_api(conn.client.clone(), &ApiKind::of_workload(kind), Some(ns)).get(name).await.map_err(err)?;
-    let w = plain(&w);
+    let w = plain(&w, &ApiKind::of_workload(kind));
     let uid = w["metadata"]["uid"].as_str().unwrap_or("").to_string();
     let mut lp = ListParams::default();
     if let Some(s) = label_selector(&w["spec"]["selector"]) {
@@ -69,7 +69,7 @@ async fn owned_of(
         .items
         .iter()
         .filter(|o| o.metadata.owner_references.iter().flatten().any(|r| r.uid == uid))
-        .map(plain)
+        .map(|o| plain(o, &child))
         .collect();
     Ok((w, owned))
 }
@@ -185,7 +185,7 @@ pub async fn undo(conn: &Connection, target: &Target) -> Result<String, String> 
     let pp = super::actions::patch_params();
     match kind {
         WorkloadKind::Deployment => {
-            let d = plain(&api.get(name).await.map_err(err)?);
+            let d = plain(&api.get(name).await.map_err(err)?, &ApiKind::of_workload(*kind));
             if d["spec"]["paused"].as_bool() == Some(true) {
                 return Err(format!(
                     "you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume deployment/{name}' and try again"
@@ -226,8 +226,10 @@ pub fn pick_entries(
             let age =
                 r.created.map(|t| format!("{} ago", crate::domain::format::age(now, t))).unwrap_or_default();
             let cause = if r.cause.is_empty() { "<none>".to_string() } else { r.cause.clone() };
+            // The image's last part (`cart:2.4.3`) is what tells revisions apart.
+            let images: Vec<&str> = r.images.split(", ").map(|i| i.rsplit('/').next().unwrap_or(i)).collect();
             PickEntry {
-                cells: vec![r.revision.to_string(), r.images.clone(), age, cause],
+                cells: vec![r.revision.to_string(), images.join(", "), age, cause],
                 choice: (!r.current).then(|| Target::Rollback {
                     namespace: namespace.clone(),
                     kind: *kind,

@@ -34,7 +34,7 @@ async fn selector(conn: &Connection, req: &WorkloadLogRequest) -> Result<String,
         .get(&w.name)
         .await
         .map_err(|e| client_error(&e))?;
-    let v = plain(&obj);
+    let v = plain(&obj, &w.kind);
     match label_selector(&v["spec"]["selector"]) {
         Some(s) => Ok(s),
         None if w.kind.known() == Some(Known::Job) => Ok(format!("job-name={}", w.name)),
