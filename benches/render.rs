@@ -20,6 +20,7 @@ fn pod(i: usize, now: i64) -> Pod {
     let ns = ["storefront", "data", "monitoring", "kube-system", "argocd", "security", "ingress"][i % 7];
     let bad = i.is_multiple_of(97);
     Pod {
+        cluster: Default::default(),
         namespace: ns.to_string(),
         name: format!("worker-{:06}-7d9f8b6c4-{:05x}", i / 10, i),
         phase: PodPhase::Running,
@@ -39,6 +40,7 @@ fn pod(i: usize, now: i64) -> Pod {
 
 fn hpa(i: usize) -> Hpa {
     Hpa {
+        cluster: Default::default(),
         namespace: "storefront".into(),
         name: format!("svc-{i:04}"),
         target: Owner { kind: "Deployment".into(), name: format!("svc-{i:04}") },
@@ -61,7 +63,7 @@ fn hpa(i: usize) -> Hpa {
 fn big_state(n: usize) -> State {
     let mut s = state_at(7, 150);
     let now = s.now;
-    let src = SourceId::new("demo/kubernetes");
+    let src = "demo/kubernetes".parse::<SourceId>().unwrap();
     let pods = (0..n).map(|i| pod(i, now)).collect();
     update(
         &mut s,
@@ -157,7 +159,7 @@ fn main() {
         println!("{n:>6} pods, pods pane  200x60:        median {:>8.3} ms", m.as_secs_f64() * 1e3);
 
         // 10,000 updates to existing pods (restarts and status flips), then one reorder.
-        let src = SourceId::new("demo/kubernetes");
+        let src = "demo/kubernetes".parse::<SourceId>().unwrap();
         let now = s.now;
         let updates: Vec<Pod> = (0..10_000)
             .map(|i| {

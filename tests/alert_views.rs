@@ -43,7 +43,7 @@ fn silence(
 ) -> Silence {
     Silence {
         id: id.into(),
-        source: String::new(),
+        source: "demo/alertmanager".parse::<SourceId>().unwrap(),
         matchers,
         starts_at: now - 30 * 60_000,
         ends_at: now + ends_in_min * 60_000,
@@ -83,8 +83,8 @@ fn silences() {
             now,
         ),
     ];
-    let source = SourceId::new("demo/alertmanager");
-    let alerts = s.alerts.items.iter().filter(|a| a.source == "demo/alertmanager").cloned().collect();
+    let source = "demo/alertmanager".parse::<SourceId>().unwrap();
+    let alerts = s.alerts.items.iter().filter(|a| a.source == source).cloned().collect();
     update(&mut s, Message::Data { source, at: now, data: Data::Alertmanager { alerts, silences: list } });
     s.finish_batch();
     dispatch(&mut s, Command::Silences);

@@ -126,7 +126,7 @@ async fn posted_alerts_appear_ranked_by_severity_then_age() {
     );
     let top = &h.state.alerts.items[0];
     assert_eq!((top.severity, top.state), (Severity::Critical, AlertState::Firing));
-    assert_eq!(top.source, "alertmanager/test");
+    assert_eq!(top.source.to_string(), "alertmanager/test");
     assert_eq!(top.summary, "HighErrorRate summary");
     assert_eq!(top.generator_url.as_deref(), Some("http://prometheus:9090/graph?g0.expr=up"));
     assert_eq!(h.alerts_state(), Some(SourceState::Ok));

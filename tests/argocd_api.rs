@@ -1,7 +1,8 @@
 //! Argo CD in REST mode against a local server that follows Argo CD's REST API, through the
 //! real reqwest client: the list and the application stream fill the pane, every request
 //! carries the bearer token, the actions hit the server's endpoints with its request bodies,
-//! and a bad token says "Argo CD: unauthorized".
+//! and a bad token says "Argo CD: unauthorized". Faults on the list and the stream (a body cut
+//! short, 429 and 503 with Retry-After) are named, cost few requests (counted) and clear.
 
 mod support;
 
@@ -13,12 +14,13 @@ use flightdeck::config::sources::{ArgocdConfig, ArgocdMode};
 use flightdeck::domain::SourceId;
 use flightdeck::domain::Target;
 use flightdeck::domain::registry::ActionId;
-use flightdeck::sources::argocd::{self, wire};
+use flightdeck::sources::argocd::{self, api, wire};
+use flightdeck::sources::backoff::Policy;
 use flightdeck::sources::{self as src, Clock, TaskGuard};
 use flightdeck::state::argocd::{HealthStatus, OperationPhase};
 use flightdeck::state::{Message, State, update};
 use serde_json::{Value, json};
-use support::argocd_api::{ArgoServer, TOKEN};
+use support::argocd_api::{ArgoFault, ArgoServer, TOKEN};
 
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -168,10 +170,10 @@ async fn an_app_in_another_namespace_is_addressed_with_app_namespace() {
 async fn a_bad_token_says_unauthorized() {
     let mut r = rig_with(demo_apps(), "not-the-token").await;
     r.until("the error", |s| {
-        s.sources.get(&SourceId::new("argocd")).is_some_and(|e| e.health.last_error.is_some())
+        s.sources.get(&"argocd".parse::<SourceId>().unwrap()).is_some_and(|e| e.health.last_error.is_some())
     })
     .await;
-    let h = &r.state.sources[&SourceId::new("argocd")].health;
+    let h = &r.state.sources[&"argocd".parse::<SourceId>().unwrap()].health;
     assert_eq!(h.last_error.as_deref(), Some("Argo CD: unauthorized"));
     assert!(r.state.argocd.apps.is_empty());
     let out = r
@@ -180,8 +182,10 @@ async fn a_bad_token_says_unauthorized() {
     assert_eq!(out, Err("Argo CD: unauthorized".into()));
     let reqs = r.server.requests();
     assert!(reqs.iter().all(|q| q.authorization.as_deref() == Some("Bearer not-the-token")));
-    // Backs off: not a request storm while the token is wrong.
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // Backs off: each list is a refusal the pane was told of, the next only after a wait; no
+    // hidden retries in between.
+    let id = "argocd".parse::<SourceId>().unwrap();
+    r.until("the retry refused too", |s| s.sources[&id].health.failures >= 2).await;
     assert!(r.server.requests_to("GET", "/api/v1/applications").len() <= 2);
 }
 
@@ -200,4 +204,119 @@ async fn the_resource_tree_comes_from_the_server_into_the_store() {
     let gets = r.server.requests_to("GET", "/api/v1/applications/services-cart/resource-tree");
     assert_eq!(gets.len(), 1);
     assert_eq!(gets[0].authorization.as_deref(), Some(&format!("Bearer {TOKEN}")[..]));
+}
+
+/// Argo CD in REST mode with a quick backoff (0.1 s doubling to 2 s), so a fault held for a
+/// few seconds shows whether it backs off.
+struct Following {
+    server: ArgoServer,
+    state: State,
+    rx: src::Receiver,
+    _dir: tempfile::TempDir,
+    _guard: TaskGuard,
+}
+
+const QUICK: Policy =
+    Policy { base: Duration::from_millis(100), max: Duration::from_secs(2), healthy: Duration::from_secs(3) };
+/// How long a fault is held once named: at most 7 tries of the stream (and list) fit in it.
+const WINDOW: Duration = Duration::from_secs(4);
+
+async fn following() -> Following {
+    let server = ArgoServer::start(demo_apps()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let token_file = dir.path().join("token");
+    std::fs::write(&token_file, TOKEN).unwrap();
+    let cfg = ArgocdConfig {
+        mode: ArgocdMode::Api,
+        server: Some(server.url()),
+        token_file: Some(token_file.display().to_string()),
+        ..ArgocdConfig::default()
+    };
+    let mut client = api::Client::new(&cfg).unwrap();
+    client.backoff = QUICK;
+    let (tx, rx) = src::channel();
+    let _ = tx.try_send(argocd::register());
+    let guard = TaskGuard(tokio::spawn(api::run(client, tx, Clock::Wall)));
+    Following { server, state: State::new("shop-prod", 0), rx, _dir: dir, _guard: guard }
+}
+
+fn argo_error(s: &State) -> Option<String> {
+    s.sources.get(&"argocd".parse::<SourceId>().unwrap()).and_then(|e| e.health.last_error.clone())
+}
+
+/// Hold `fault`: named in the pane, at most `bound` requests to the list and to the stream,
+/// the apps stay; cleared, the error goes and a change made meanwhile shows.
+async fn an_api_fault_is_named_bounded_and_cleared(fault: ArgoFault, says: &str, bound: usize) {
+    let mut f = following().await;
+    let ok = |s: &State| {
+        s.sources[&"argocd".parse::<SourceId>().unwrap()].health.state(s.now)
+            == flightdeck::state::SourceState::Ok
+    };
+    support::store::until(
+        &mut f.state,
+        &mut f.rx,
+        WAIT,
+        "every app, healthy",
+        |s| s.argocd.apps.len() == 9 && ok(s),
+        |s| format!("{:#?}", s.sources),
+    )
+    .await;
+    let mark = f.server.requests().len();
+    f.server.fault(fault);
+    f.server.end_streams();
+    support::store::until(
+        &mut f.state,
+        &mut f.rx,
+        WAIT,
+        "the fault named",
+        |s| argo_error(s).is_some_and(|e| e.contains(says)),
+        |s| format!("{:#?}", s.sources),
+    )
+    .await;
+    let pane = f.state.pane_freshness(flightdeck::state::PaneId::ArgoCd);
+    assert!(pane.error.is_some_and(|e| e.contains(says)));
+    f.server.modify("services-order", |a| a["status"]["health"]["status"] = json!("Degraded"));
+    // An observation window: what the server counts in it is the assertion.
+    let end = tokio::time::Instant::now() + WINDOW;
+    while let Ok(Some(m)) = tokio::time::timeout_at(end, f.rx.recv()).await {
+        update(&mut f.state, m);
+        assert_eq!(f.state.argocd.apps.len(), 9, "apps lost during the fault");
+    }
+    let reqs = &f.server.requests()[mark..];
+    for path in ["/api/v1/applications", "/api/v1/stream/applications"] {
+        let n = reqs.iter().filter(|q| q.path == path).count();
+        assert!(n <= bound, "{path}: {n} requests while the fault held");
+    }
+    f.server.clear_faults();
+    support::store::until(
+        &mut f.state,
+        &mut f.rx,
+        WAIT,
+        "healthy, with the change",
+        |s| ok(s) && s.argocd.get("services-order").is_some_and(|a| a.health == HealthStatus::Degraded),
+        |s| format!("{:#?}", s.sources),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_list_cut_short_is_named_backs_off_and_clears() {
+    an_api_fault_is_named_bounded_and_cleared(ArgoFault::ListCutShort, "Argo CD: reading the list", 10).await;
+}
+
+#[tokio::test]
+async fn a_stream_that_ends_at_once_is_named_backs_off_and_clears() {
+    let says = "the application stream ended as soon as it opened";
+    an_api_fault_is_named_bounded_and_cleared(ArgoFault::StreamCutShort, says, 12).await;
+}
+
+#[tokio::test]
+async fn throttling_waits_what_the_server_asks_and_says_so() {
+    let says = "Argo CD: throttled by the API server, retrying in 2 s";
+    an_api_fault_is_named_bounded_and_cleared(ArgoFault::Throttled(2), says, 4).await;
+}
+
+#[tokio::test]
+async fn unavailable_waits_what_the_server_asks() {
+    an_api_fault_is_named_bounded_and_cleared(ArgoFault::Unavailable(2), "retrying in 2 s", 4).await;
 }

@@ -87,7 +87,7 @@ impl Rig {
     }
 
     fn error(&self) -> Option<String> {
-        self.state.sources[&SourceId::new("argocd")].health.last_error.clone()
+        self.state.sources[&"argocd".parse::<SourceId>().unwrap()].health.last_error.clone()
     }
 
     fn audit(&self) -> Vec<Value> {
@@ -117,8 +117,9 @@ async fn apps_and_their_tree_appear() {
     assert!(!cart.auto_sync);
     assert_eq!(cart.history.len(), 1);
     assert!(cart.manifest.contains("kind: Application"), "{}", cart.manifest);
-    // One list and one watch, not a relist loop.
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // One list and one watch, not a relist loop: counted after the watch saw two bookmarks.
+    let seen = r.server.bookmarks_sent();
+    r.server.wait_until("two bookmarks", |s| s.bookmarks_sent() >= seen + 2).await;
     let reqs: Vec<_> = r.server.requests().into_iter().filter(|q| q.path == APPS).collect();
     assert_eq!(reqs.iter().filter(|q| !q.is_watch()).count(), 1, "{reqs:#?}");
 }
@@ -276,10 +277,12 @@ async fn a_missing_crd_is_said_once_without_a_retry_storm() {
     server.fault("applications", None, FaultKind::Status(404));
     let mut r = rig_with(server, ArgocdConfig::default()).await;
     r.until("the error", |s| {
-        s.sources.get(&SourceId::new("argocd")).is_some_and(|e| e.health.last_error.is_some())
+        s.sources.get(&"argocd".parse::<SourceId>().unwrap()).is_some_and(|e| e.health.last_error.is_some())
     })
     .await;
     assert_eq!(r.error().as_deref(), Some(argocd::NOT_INSTALLED));
+    // An observation window, the one left in these tests: what is asserted is that nothing
+    // happens for a while (the next look is 5 minutes away), which no condition can show.
     tokio::time::sleep(Duration::from_secs(3)).await;
     let lists = r.server.requests().into_iter().filter(|q| q.path == APPS).count();
     assert_eq!(lists, 1, "asked again within seconds");
@@ -297,7 +300,7 @@ async fn forbidden_is_named_and_retried_with_backoff() {
     server.fault("applications", Some("argocd"), FaultKind::Status(403));
     let mut r = rig_with(server, ArgocdConfig::default()).await;
     r.until("the error", |s| {
-        s.sources.get(&SourceId::new("argocd")).is_some_and(|e| e.health.last_error.is_some())
+        s.sources.get(&"argocd".parse::<SourceId>().unwrap()).is_some_and(|e| e.health.last_error.is_some())
     })
     .await;
     let error = r.error().unwrap();

@@ -104,7 +104,10 @@ fn argo_cd_not_installed_and_unauthorized_are_said_in_the_pane() {
         let mut state = State::new("shop-prod", 1_763_474_400_000);
         let now = state.now;
         update(&mut state, flightdeck::sources::argocd::register());
-        update(&mut state, Message::Failed { source: SourceId::new("argocd"), at: now, error: error.into() });
+        update(
+            &mut state,
+            Message::Failed { source: "argocd".parse::<SourceId>().unwrap(), at: now, error: error.into() },
+        );
         state.finish_batch();
         show(&mut state, PaneArg::Argocd);
         let text = render(&state, 80, 24);

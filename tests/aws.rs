@@ -346,7 +346,7 @@ async fn the_infrastructure_and_cost_panes_from_moto() {
         ("cloudwatch-metrics", PaneId::Infrastructure, Data::Metrics(metrics)),
         ("cost-explorer", PaneId::Cost, Data::Cost(report)),
     ] {
-        let source = SourceId::new(source);
+        let source = source.parse::<SourceId>().unwrap();
         update(
             &mut state,
             Message::Register { source: source.clone(), interval_ms: 60_000, feeds: vec![pane] },

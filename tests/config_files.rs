@@ -1,6 +1,7 @@
 //! The shipped keymap and theme files all load, and broken ones (tests/fixtures) are reported
-//! with their file, line and the closest valid name. Each fixture's first line says what its
-//! error must contain: `# expect: line N, TEXT`.
+//! with their file, line and the closest valid name, every mistake in a file at once, the first
+//! by line leading. Each fixture's first line says what its first error must contain
+//! (`# expect: line N, TEXT`), and `# also: line N, TEXT` lines name the others.
 
 use std::path::{Path, PathBuf};
 
@@ -44,6 +45,15 @@ fn expectation(text: &str) -> (usize, String) {
     (line.parse().unwrap(), what.to_string())
 }
 
+/// The further errors a fixture names with `# also: line N, TEXT`, anywhere in it.
+fn also(text: &str) -> Vec<(usize, String)> {
+    let more = text.lines().filter_map(|l| l.strip_prefix("# also: line "));
+    let mut out: Vec<(usize, String)> =
+        more.map(|r| r.split_once(", ").map(|(n, w)| (n.parse().unwrap(), w.to_string())).unwrap()).collect();
+    out.sort();
+    out
+}
+
 #[test]
 fn broken_fixtures_name_file_line_and_the_closest_name() {
     let base_keys = Keymap::default_keymap();
@@ -62,6 +72,14 @@ fn broken_fixtures_name_file_line_and_the_closest_name() {
             assert_eq!(err.line, line, "{err}");
             assert!(err.message.contains(&what), "{} lacks `{what}`", err);
             assert!(err.to_string().starts_with(&format!("{}:{line}:", p.display())), "{err}");
+            // Every other mistake too, in line order.
+            let more: Vec<(usize, &str)> = err.more.iter().map(|e| (e.line, e.message.as_str())).collect();
+            let want = also(&text);
+            assert_eq!(more.len(), want.len(), "{err}");
+            for ((got_line, got), (line, what)) in more.iter().zip(&want) {
+                assert_eq!(got_line, line, "{err}");
+                assert!(got.contains(what.as_str()), "{got} lacks `{what}`");
+            }
         }
     }
 }

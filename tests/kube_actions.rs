@@ -167,8 +167,9 @@ async fn delete_pod_and_cordon_uncordon() {
     );
     // Graceful: Terminating first, then gone.
     assert!(r.server.get("Pod", "storefront", &name).unwrap()["metadata"]["deletionTimestamp"].is_string());
-    tokio::time::sleep(Duration::from_millis(600)).await;
-    assert!(r.server.get("Pod", "storefront", &name).is_none());
+    r.server
+        .wait_until("the pod gone after its grace", |s| s.get("Pod", "storefront", &name).is_none())
+        .await;
 
     let node = r.server.list("Node")[0]["metadata"]["name"].as_str().unwrap().to_string();
     let t = Target::Node(node.clone());

@@ -1,6 +1,7 @@
 //! The pod detail view against the test API server through the real kube client: opening it
 //! reads the whole pod (containers with state and last state, conditions) and its events, a
-//! change to the pod reaches the open view, and a pod that is not there says so.
+//! change to the pod reaches the open view, a pod that is not there says so, and a fault on its
+//! watch is named, costs few requests and clears.
 
 mod support;
 
@@ -10,13 +11,14 @@ use flightdeck::domain::Effect;
 use flightdeck::domain::PodKey;
 use flightdeck::domain::StreamStart;
 use flightdeck::input::pod_keys;
+use flightdeck::sources::backoff::Policy;
 use flightdeck::sources::kube::{self, Target};
 use flightdeck::sources::{self as src, TaskGuard};
 use flightdeck::state::State;
 use flightdeck::state::pod_detail::ContainerState;
 use flightdeck::state::view::pod::PodScreen;
 use serde_json::{Value, json};
-use support::kube_api::TestServer;
+use support::kube_api::{FaultKind, TestServer};
 
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -28,8 +30,13 @@ struct Open {
 
 /// Open `key` as Enter on it would, and run the stream the effect asks for.
 async fn open(server: &TestServer, key: PodKey) -> Open {
+    open_with(server, key, Policy::WATCH).await
+}
+
+async fn open_with(server: &TestServer, key: PodKey, backoff: Policy) -> Open {
     let target = Target { kubeconfig: Some(server.kubeconfig(&["shop-prod"])), context: None, scope: None };
-    let conn = kube::connect(&target).await.expect("connect");
+    let mut conn = kube::connect(&target).await.expect("connect");
+    conn.backoff = backoff;
     let mut state = State::new("shop-prod", flightdeck::sources::wall_now());
     let Effect::Stream(StreamStart::Watch { stream, key }) =
         pod_keys::open(&mut state, key, PodScreen::Describe)
@@ -154,6 +161,51 @@ async fn a_pod_that_is_not_there_says_so() {
     let e = open.state.pod_data.detail_error.clone().unwrap();
     assert!(e.contains("no-such-pod") && e.contains("not found"), "{e}");
     assert!(screen(&open.state).contains("not found"));
+}
+
+/// A watch cut short on the open pod: named in the view over what it last showed, its watch
+/// reopened a bounded number of times (0.1 s doubling to 2 s: at most about 7 tries in the 4 s
+/// window), and once the fault clears the error goes and the pod is current.
+#[tokio::test]
+async fn a_fault_on_the_open_pod_is_named_backs_off_and_clears() {
+    let (server, _) = TestServer::demo(7, 240).await;
+    let key = key_of(&crashlooping(&server));
+    let quick = Policy {
+        base: Duration::from_millis(100),
+        max: Duration::from_secs(2),
+        healthy: Duration::from_secs(3),
+    };
+    let mut open = open_with(&server, key.clone(), quick).await;
+    open.until("the pod's detail", |s| s.pod_data.detail.is_some()).await;
+    let mark = server.requests().len();
+    server.fault_on("watch", "pods", Some(&key.namespace), FaultKind::Malformed);
+    server.expire();
+    let says = "the watch ended as soon as it opened";
+    open.until("the fault named", |s| s.pod_data.detail_error.as_deref().is_some_and(|e| e.contains(says)))
+        .await;
+    let text = screen(&open.state);
+    assert!(
+        text.contains(says) && text.contains("CrashLoopBackOff"),
+        "the error over the last detail: {text}"
+    );
+    server.modify("Pod", &key.namespace, &key.name, |p| {
+        p["status"]["containerStatuses"][0]["restartCount"] = json!(42)
+    });
+    // An observation window: what the server counts in it is the assertion.
+    let end = tokio::time::Instant::now() + Duration::from_secs(4);
+    while let Ok(Some(m)) = tokio::time::timeout_at(end, open.rx.recv()).await {
+        flightdeck::state::update(&mut open.state, m);
+    }
+    let selector = format!("fieldSelector=metadata.name%3D{}", key.name);
+    let watches =
+        server.requests()[mark..].iter().filter(|r| r.is_watch() && r.query.contains(&selector)).count();
+    assert!((1..=16).contains(&watches), "{watches} watches of the open pod while the fault held");
+    server.clear_faults();
+    open.until("current again, without the error", |s| {
+        s.pod_data.detail_error.is_none()
+            && s.pod_data.detail.as_ref().is_some_and(|d| d.containers[0].restarts == 42)
+    })
+    .await;
 }
 
 fn screen(state: &State) -> String {

@@ -101,11 +101,15 @@ async fn pods_nodes_and_hpas_appear_as_the_demo_has_them() {
     run.until("warning events", |s| !s.events.is_empty()).await;
     assert!(run.state.events.iter().all(|e| e.warning));
     for id in ["kube/pods", "kube/workloads", "kube/nodes", "kube/hpas", "kube/events"] {
-        let h = &run.state.sources[&flightdeck::domain::SourceId::new(id)].health;
+        let h = &run.state.sources[&id.parse::<flightdeck::domain::SourceId>().unwrap()].health;
         assert_eq!(h.state(run.state.now), SourceState::Ok, "{id}");
     }
-    // One list and one watch per kind, however long it runs: no periodic relists.
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    // One list and one watch per kind, however long it runs: no periodic relists. Every watch
+    // sees a few bookmarks (the server's clock) before the lists are counted.
+    let seen = server.bookmarks_sent();
+    server
+        .wait_until("bookmarks on every watch", |s| s.bookmarks_sent() >= seen + 3 * s.open_watches())
+        .await;
     for path in [
         "/api/v1/pods",
         "/api/v1/nodes",
@@ -149,6 +153,8 @@ async fn watch_events_change_and_remove_rows() {
         let conds = n["status"]["conditions"].as_array_mut().unwrap();
         let ready = conds.iter_mut().find(|c| c["type"] == "Ready").unwrap();
         ready["status"] = json!("False");
+        ready["reason"] = json!("KubeletNotReady");
+        ready["message"] = json!("PLEG is not healthy: pleg was last seen active 3m0s ago");
     });
     run.until("the NotReady node", |s| {
         s.infra
@@ -157,6 +163,12 @@ async fn watch_events_change_and_remove_rows() {
             .any(|n| n.name == node && n.ready == flightdeck::state::infra::NodeReadiness::NotReady)
     })
     .await;
+    // With the kubelet's words, for its detail and triage.
+    let c = &run.state.infra.nodes.iter().find(|n| n.name == node).unwrap().conditions;
+    assert_eq!(
+        (c[0].label(), c[0].words()),
+        ("NotReady".into(), "PLEG is not healthy: pleg was last seen active 3m0s ago")
+    );
     // The node sorts first: worst first is the store's one order.
     assert_eq!(run.state.infra.nodes[0].name, node);
 }
@@ -185,7 +197,7 @@ async fn a_410_relists_without_emptying_the_pane() {
     }
     let lists_after = server.requests_to("GET", "/api/v1/pods").iter().filter(|r| !r.is_watch()).count();
     assert_eq!(lists_after, lists_before + 1, "one relist");
-    let h = &run.state.sources[&flightdeck::domain::SourceId::new("kube/pods")].health;
+    let h = &run.state.sources[&"kube/pods".parse::<flightdeck::domain::SourceId>().unwrap()].health;
     assert!(h.last_error.is_none(), "a 410 is not an error to show: {:?}", h.last_error);
 }
 
@@ -236,7 +248,10 @@ async fn without_metrics_the_columns_say_so_and_nothing_fails() {
     let mut run = Run::start(&server, None).await;
     let n = pod_count(&server);
     run.until("pods", |s| s.pods.len() == n).await;
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // The metrics poll was answered 404 (it runs right after the lists); what it sent is queued.
+    server
+        .wait_until("the metrics poll", |s| s.requests().iter().any(|r| r.path.contains("metrics.k8s.io")))
+        .await;
     while let Ok(m) = run.rx.try_recv() {
         update(&mut run.state, m);
     }
@@ -316,8 +331,12 @@ async fn malformed_answers_and_server_errors_back_off_and_recover() {
     // Retries are spaced by the backoff, not a tight loop.
     let node_lists = || server.requests().iter().filter(|r| r.path == "/api/v1/nodes").count();
     let before = node_lists();
-    tokio::time::sleep(Duration::from_secs(2)).await;
-    assert!(node_lists() - before <= 2, "{} retries in 2 s", node_lists() - before);
+    // An observation window on the server's clock: the healthy watches get 4 bookmarks each.
+    let seen = server.bookmarks_sent();
+    server
+        .wait_until("4 bookmarks per watch", |s| s.bookmarks_sent() >= seen + 4 * s.open_watches().max(1))
+        .await;
+    assert!(node_lists() - before <= 2, "{} retries in 4 bookmark periods", node_lists() - before);
     server.clear_faults();
     run.until("nodes and HPAs after recovery", |s| !s.infra.nodes.is_empty() && !s.scaling.hpas.is_empty())
         .await;
@@ -348,7 +367,7 @@ async fn under_all_namespaces_a_forbidden_namespace_is_named_and_the_others_load
     server.clear_faults();
     let all = pod_count(&server);
     run.until("kube-system's pods", |s| s.pods.len() == all).await;
-    run.until("no refusal left", |s| !s.sources.keys().any(|id| id.as_str().contains('@'))).await;
+    run.until("no refusal left", |s| !s.sources.keys().any(|id| id.instance.is_some())).await;
     run.until("the pods pane healthy", |s| s.pane_freshness(PaneId::Pods).state == Some(SourceState::Ok))
         .await;
 }

@@ -43,8 +43,9 @@ async fn context_and_namespace_switches_clear_and_refill() {
     assert_eq!(state.context, "shop-dev");
     assert!(state.pods.is_empty() && state.infra.nodes.is_empty() && state.scaling.hpas.is_empty());
     until(&mut state, &mut rx, "the dev pod", |s| s.pods.len() == 1).await;
-    // Nothing from prod comes back later.
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // Nothing from prod comes back later: its watches are closed, and what it sent before is
+    // drained here.
+    prod.wait_until("prod's watches closed", |s| s.open_watches() == 0).await;
     while let Ok(m) = rx.try_recv() {
         update(&mut state, m);
     }

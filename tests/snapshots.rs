@@ -156,7 +156,7 @@ fn a_failing_source_shows_its_error_and_keeps_its_last_data() {
     let at = state.now + 5_000;
     let error = "applications.argoproj.io is forbidden: User \"oncall\" cannot list \x1b[31mresource\x1b[0m"
         .to_string();
-    update(&mut state, Message::Failed { source: SourceId::new("demo/argocd"), at, error });
+    update(&mut state, Message::Failed { source: "demo/argocd".parse::<SourceId>().unwrap(), at, error });
     update(&mut state, Message::Tick(at));
     state.finish_batch();
     // The overview cell says it failed, in the crit role.
@@ -305,4 +305,65 @@ fn a_filter_narrows_marks_its_matches_and_the_sort_is_shown() {
     dispatch(&mut state, Command::Back);
     assert_eq!(state.view.filter_text(flightdeck::state::PaneId::Pods), None);
     assert_eq!(state.view.mode, flightdeck::state::view::Mode::Full(flightdeck::state::PaneId::Pods));
+}
+
+/// A NotReady node under memory pressure, selected full-screen: below the table its conditions
+/// in the kubelet's words (a control character in one shown as its symbol), the readiness in
+/// the crit role and the pressure in the warn role; and the same words in triage.
+#[test]
+fn a_node_shows_its_wrong_conditions_in_its_detail_and_in_triage() {
+    use flightdeck::state::infra::{NodeCondition, NodeReadiness, sort_nodes};
+    let mut state = state_at(SEED, AT);
+    let condition = |kind: &str, status: &str, reason: &str, message: &str| NodeCondition {
+        kind: kind.into(),
+        status: status.into(),
+        reason: reason.into(),
+        message: message.into(),
+    };
+    let node = &mut state.infra.nodes[3];
+    let name = node.name.clone();
+    node.ready = NodeReadiness::NotReady;
+    node.pressure = vec!["MemoryPressure".into()];
+    // As the source keeps them: readiness first.
+    node.conditions = vec![
+        condition(
+            "Ready",
+            "False",
+            "KubeletNotReady",
+            "container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady\x1b[2J",
+        ),
+        condition(
+            "MemoryPressure",
+            "True",
+            "KubeletHasInsufficientMemory",
+            "kubelet has insufficient memory available",
+        ),
+    ];
+    sort_nodes(&mut state.infra.nodes);
+    assert_eq!(state.infra.nodes[0].name, name, "worst first");
+    state.view.reset_selection(flightdeck::state::PaneId::Infrastructure);
+    state.triage_stale = true;
+    state.finish_batch();
+    show(&mut state, PaneArg::Infrastructure);
+    for (w, h) in [(80, 24), (160, 48)] {
+        let buf = render(&state, w, h);
+        let text = to_text(&buf);
+        assert!(text.contains("container runtime network not ready: NetworkReady=false"), "{text}");
+        assert!(!text.contains('\x1b'), "raw escape on screen");
+        let (x, y) = find_in_row(&buf, "NotReady", "container runtime").expect("the Ready condition");
+        assert_eq!(Some(buf[(x, y)].fg), Theme::default_theme().style(Role::Crit).fg);
+        let (x, y) = find_in_row(&buf, "MemoryPressure", "insufficient memory").expect("the pressure");
+        assert_eq!(Some(buf[(x, y)].fg), Theme::default_theme().style(Role::Warn).fg);
+        insta::assert_snapshot!(format!("infrastructure_node_conditions_{w}x{h}"), text);
+    }
+    let problem = state.triage.problems.iter().find(|p| p.subject == name).expect("the node in triage");
+    assert_eq!(
+        problem.detail,
+        "NotReady: container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady\x1b[2J \
+         · MemoryPressure: kubelet has insufficient memory available"
+    );
+    show(&mut state, PaneArg::Triage);
+    let text = to_text(&render(&state, 160, 48));
+    assert!(text.contains("NotReady: container runtime network"), "{text}");
+    assert!(!text.contains('\x1b'), "raw escape on screen");
 }

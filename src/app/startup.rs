@@ -120,7 +120,7 @@ pub fn start(settings: &Settings) -> anyhow::Result<Running> {
                 let reason = format!("{e:#}");
                 for (id, feeds) in kube::FEEDS {
                     let m = Message::Disabled {
-                        source: kube::source(id),
+                        source: kube::source(*id),
                         feeds: feeds.to_vec(),
                         reason: reason.clone(),
                     };

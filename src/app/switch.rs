@@ -64,7 +64,7 @@ impl KubeSwitcher {
             update(state, m);
         }
         let (context, scope) = (resolved.context.clone(), resolved.scope.clone());
-        state.switch_kubernetes(&context, "kube/");
+        state.switch_kubernetes(&context);
         let (handle, guard) = kube::start(resolved, self.tx.clone());
         self.guard = Some(guard);
         if let Some(a) = self.argocd.as_mut() {

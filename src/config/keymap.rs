@@ -258,45 +258,27 @@ impl Keymap {
         Keymap::builtin("default").expect("default keymap is built in")
     }
 
+    /// Parse a keymap file over `base`. Every mistake in it is reported, the first by line
+    /// leading; the bindings that are right are not applied unless all are.
     pub fn parse(path: &Path, text: &str, base: Option<&Keymap>) -> Result<Keymap, FileError> {
         type Table = BTreeMap<toml::Spanned<String>, BTreeMap<toml::Spanned<String>, toml::Spanned<String>>>;
         let file: Table = toml::from_str(text).map_err(|e| FileError::from_toml(path, text, &e))?;
         let mut map = base.cloned().unwrap_or_default();
         let rank_base = map.next_rank;
         map.next_rank += text.len() + 1;
+        let mut errors = Vec::new();
         for (section_name, entries) in file {
-            let section = Section::parse(section_name.get_ref()).ok_or_else(|| {
-                let names = [
-                    "global",
-                    "dialog",
-                    "triage",
-                    "detail",
-                    "logs",
-                    "workloads",
-                    "resources",
-                    "object",
-                    "forwards",
-                ]
-                .into_iter()
-                .chain(PaneId::ALL.iter().map(|p| p.slug()));
-                let hint = closest(section_name.get_ref(), names.clone());
-                FileError::at(
-                    path,
-                    text,
-                    section_name.span().start,
-                    format!(
-                        "unknown section `[{}]`{}; expected one of: {}",
-                        section_name.get_ref(),
-                        hint.map(|h| format!(" (did you mean `[{h}]`?)")).unwrap_or_default(),
-                        names.collect::<Vec<_>>().join(", ")
-                    ),
-                )
-            })?;
+            let Some(section) = Section::parse(section_name.get_ref()) else {
+                errors.push(unknown_section(path, text, &section_name));
+                continue;
+            };
             let table = map.bindings.entry(section).or_default();
             for (keys, command) in entries {
                 let seq: Option<Sequence> = keys.get_ref().split_whitespace().map(Chord::parse).collect();
-                let seq = seq.filter(|s| !s.is_empty()).ok_or_else(|| {
-                    FileError::at(
+                let seq = seq.filter(|s| !s.is_empty());
+                let cmd = Command::parse(command.get_ref());
+                if seq.is_none() {
+                    errors.push(FileError::at(
                         path,
                         text,
                         keys.span().start,
@@ -304,28 +286,23 @@ impl Keymap {
                             "`{}` is not a key; expected a key like \"q\", \"S\", \"ctrl-d\", \"shift-tab\", \"pagedown\", \"f5\", or keys separated by spaces (\"g g\")",
                             keys.get_ref()
                         ),
-                    )
-                })?;
-                if command.get_ref() == "none" {
-                    table.remove(&seq);
-                    continue;
+                    ));
                 }
-                let cmd = Command::parse(command.get_ref()).ok_or_else(|| {
-                    let hint = closest(command.get_ref(), Command::all_names());
-                    FileError::at(
-                        path,
-                        text,
-                        command.span().start,
-                        format!(
-                            "unknown action `{}`{}; `flightdeck keys` lists the actions",
-                            command.get_ref(),
-                            hint.map(|h| format!(" (did you mean `{h}`?)")).unwrap_or_default()
-                        ),
-                    )
-                })?;
-                table.insert(seq, (cmd, rank_base + keys.span().start));
+                if cmd.is_none() && command.get_ref() != "none" {
+                    errors.push(unknown_action(path, text, &command));
+                }
+                match (seq, cmd) {
+                    (Some(seq), _) if command.get_ref() == "none" => {
+                        table.remove(&seq);
+                    }
+                    (Some(seq), Some(cmd)) => {
+                        table.insert(seq, (cmd, rank_base + keys.span().start));
+                    }
+                    _ => {}
+                }
             }
         }
+        FileError::all(errors)?;
         Ok(map)
     }
 
@@ -388,6 +365,39 @@ impl Keymap {
         keys.sort();
         keys.into_iter().map(|(_, k)| k).collect()
     }
+}
+
+fn unknown_section(path: &Path, text: &str, name: &toml::Spanned<String>) -> FileError {
+    let names =
+        ["global", "dialog", "triage", "detail", "logs", "workloads", "resources", "object", "forwards"]
+            .into_iter()
+            .chain(PaneId::ALL.iter().map(|p| p.slug()));
+    let hint = closest(name.get_ref(), names.clone());
+    FileError::at(
+        path,
+        text,
+        name.span().start,
+        format!(
+            "unknown section `[{}]`{}; expected one of: {}",
+            name.get_ref(),
+            hint.map(|h| format!(" (did you mean `[{h}]`?)")).unwrap_or_default(),
+            names.collect::<Vec<_>>().join(", ")
+        ),
+    )
+}
+
+fn unknown_action(path: &Path, text: &str, command: &toml::Spanned<String>) -> FileError {
+    let hint = closest(command.get_ref(), Command::all_names());
+    FileError::at(
+        path,
+        text,
+        command.span().start,
+        format!(
+            "unknown action `{}`{}; `flightdeck keys` lists the actions",
+            command.get_ref(),
+            hint.map(|h| format!(" (did you mean `{h}`?)")).unwrap_or_default()
+        ),
+    )
 }
 
 #[cfg(test)]

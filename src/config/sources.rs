@@ -47,12 +47,12 @@ fn default_am_interval() -> Interval {
 
 impl AlertmanagerConfig {
     /// `alertmanager/NAME`, the id of its source.
-    pub fn source_id(&self) -> String {
+    pub fn source_id(&self) -> crate::domain::SourceId {
         let name = self.name.clone().unwrap_or_else(|| {
             let host = self.url.split("://").nth(1).unwrap_or(&self.url);
             host.split(['/', ':']).next().unwrap_or(host).to_string()
         });
-        format!("alertmanager/{name}")
+        crate::domain::SourceId::alertmanager(name)
     }
 }
 
@@ -224,7 +224,7 @@ mod tests {
     #[test]
     fn source_id_defaults_to_the_host() {
         let c: AlertmanagerConfig = toml::from_str("url = \"http://am.monitoring:9093/\"").unwrap();
-        assert_eq!(c.source_id(), "alertmanager/am.monitoring");
+        assert_eq!(c.source_id().to_string(), "alertmanager/am.monitoring");
         assert_eq!(c.interval, Interval(Duration::from_secs(15)));
     }
 

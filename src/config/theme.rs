@@ -170,42 +170,32 @@ impl Theme {
         Theme::builtin("default").expect("default theme is built in")
     }
 
-    /// Parse a theme file. Roles it does not set come from `base` (the default theme).
+    /// Parse a theme file. Roles it does not set come from `base` (the default theme). Every
+    /// mistake in it is reported, the first by line leading.
     pub fn parse(path: &Path, text: &str, base: Option<&Theme>) -> Result<Theme, FileError> {
         let file: ThemeFile = toml::from_str(text).map_err(|e| FileError::from_toml(path, text, &e))?;
+        let mut errors = Vec::new();
+        let mut colour = |c: &toml::Spanned<String>| {
+            let found = parse_color(c.get_ref());
+            if found.is_none() {
+                let msg = format!(
+                    "`{}` is not a colour; expected a name (red, light-blue, reset …), \"#rrggbb\" or an index 0-255",
+                    c.get_ref()
+                );
+                errors.push(FileError::at(path, text, c.span().start, msg));
+            }
+            found
+        };
         let mut styles = base.map(|b| b.styles.clone()).unwrap_or_default();
+        let mut unknown = Vec::new();
         for (name, spec) in file.roles {
-            let role = Role::ALL.iter().copied().find(|r| r.name() == name.get_ref()).ok_or_else(|| {
-                let hint = super::errors::closest(name.get_ref(), Role::ALL.iter().map(|r| r.name()));
-                FileError::at(
-                    path,
-                    text,
-                    name.span().start,
-                    format!(
-                        "unknown role `{}`{}; expected one of: {}",
-                        name.get_ref(),
-                        hint.map(|h| format!(" (did you mean `{h}`?)")).unwrap_or_default(),
-                        Role::ALL.map(|r| r.name()).join(", ")
-                    ),
-                )
-            })?;
             let spec = spec.into_inner();
             let mut style = Style::default();
-            for (slot, is_fg) in [(&spec.fg, true), (&spec.bg, false)] {
-                if let Some(c) = slot {
-                    let color = parse_color(c.get_ref()).ok_or_else(|| {
-                        FileError::at(
-                            path,
-                            text,
-                            c.span().start,
-                            format!(
-                                "`{}` is not a colour; expected a name (red, light-blue, reset …), \"#rrggbb\" or an index 0-255",
-                                c.get_ref()
-                            ),
-                        )
-                    })?;
-                    style = if is_fg { style.fg(color) } else { style.bg(color) };
-                }
+            if let Some(c) = spec.fg.as_ref().and_then(&mut colour) {
+                style = style.fg(c);
+            }
+            if let Some(c) = spec.bg.as_ref().and_then(&mut colour) {
+                style = style.bg(c);
             }
             for (on, m) in [
                 (spec.bold, Modifier::BOLD),
@@ -217,21 +207,37 @@ impl Theme {
                     style = style.add_modifier(m);
                 }
             }
-            styles.insert(role, style);
+            match Role::ALL.iter().copied().find(|r| r.name() == name.get_ref()) {
+                Some(role) => {
+                    styles.insert(role, style);
+                }
+                None => unknown.push(unknown_role(path, text, &name)),
+            }
         }
-        let canvas = |c: &Option<toml::Spanned<String>>| -> Result<Option<Color>, FileError> {
-            let Some(c) = c else { return Ok(None) };
-            parse_color(c.get_ref()).map(Some).ok_or_else(|| {
-                FileError::at(path, text, c.span().start, format!("`{}` is not a colour", c.get_ref()))
-            })
-        };
-        let background = canvas(&file.background)?.or(base.and_then(|b| b.background));
-        let foreground = canvas(&file.foreground)?.or(base.and_then(|b| b.foreground));
+        let background = file.background.as_ref().and_then(&mut colour).or(base.and_then(|b| b.background));
+        let foreground = file.foreground.as_ref().and_then(&mut colour).or(base.and_then(|b| b.foreground));
+        errors.extend(unknown);
+        FileError::all(errors)?;
         let name = file.name.unwrap_or_else(|| {
             path.file_stem().map_or("custom".into(), |s| s.to_string_lossy().into_owned())
         });
         Ok(Theme { name, styles, background, foreground })
     }
+}
+
+fn unknown_role(path: &Path, text: &str, name: &toml::Spanned<String>) -> FileError {
+    let hint = super::errors::closest(name.get_ref(), Role::ALL.iter().map(|r| r.name()));
+    FileError::at(
+        path,
+        text,
+        name.span().start,
+        format!(
+            "unknown role `{}`{}; expected one of: {}",
+            name.get_ref(),
+            hint.map(|h| format!(" (did you mean `{h}`?)")).unwrap_or_default(),
+            Role::ALL.map(|r| r.name()).join(", ")
+        ),
+    )
 }
 
 /// Colour names as ratatui spells them (with - or _), "#rrggbb", or an ANSI index.

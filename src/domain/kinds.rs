@@ -3,6 +3,8 @@
 
 use serde::Serialize;
 
+use super::ClusterId;
+
 /// Which namespaces the panes show.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Scope {
@@ -19,15 +21,24 @@ impl Scope {
     }
 }
 
+/// A pod's identity: its cluster, namespace and name.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct PodKey {
+    /// Empty from a source (which watches one cluster); the store stamps it.
+    #[serde(skip_serializing_if = "ClusterId::is_empty")]
+    pub cluster: ClusterId,
     pub namespace: String,
     pub name: String,
 }
 
 impl PodKey {
     pub fn new(namespace: impl Into<String>, name: impl Into<String>) -> Self {
-        PodKey { namespace: namespace.into(), name: name.into() }
+        PodKey { cluster: ClusterId::default(), namespace: namespace.into(), name: name.into() }
+    }
+
+    /// The same key in `cluster`.
+    pub fn in_cluster(self, cluster: &ClusterId) -> PodKey {
+        PodKey { cluster: cluster.clone(), ..self }
     }
 }
 

@@ -3,6 +3,7 @@
 //! Kubernetes scope, source ids, silence matchers, and how numbers and cluster text are written.
 //! Plain data and pure functions: it imports nothing from the rest of the crate.
 
+pub mod cluster;
 pub mod command;
 pub mod effect;
 pub mod format;
@@ -16,6 +17,7 @@ pub mod text;
 
 use serde::Serialize;
 
+pub use cluster::ClusterId;
 pub use command::Command;
 pub use effect::{EditRequest, Effect, Handover, LogRequest, StreamStart, WorkloadLogRequest};
 pub use kinds::{PodKey, Scope, WorkloadKind};

@@ -121,7 +121,7 @@ pub fn format_matchers(ms: &[Matcher]) -> String {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewSilence {
     /// The source to create it in, e.g. `alertmanager/prod`.
-    pub source: String,
+    pub source: super::SourceId,
     pub matchers: Vec<Matcher>,
     pub duration_ms: i64,
     pub comment: String,

@@ -51,7 +51,7 @@ pub enum Target {
         name: String,
     },
     Silence {
-        source: String,
+        source: super::SourceId,
         id: String,
     },
     NewSilence(NewSilence),

@@ -63,7 +63,7 @@ pub fn to_json(state: &State) -> Value {
 /// The sources as a table (source, state, age, error), then one line per problem, worst first.
 pub fn to_table(state: &State) -> String {
     let mut out = format!("context {} · {}\n\n", clean(&state.context), rfc3339(state.now));
-    let width = state.sources.keys().map(|id| id.as_str().chars().count()).max().unwrap_or(6).max(6);
+    let width = state.sources.keys().map(|id| id.to_string().chars().count()).max().unwrap_or(6).max(6);
     out.push_str(&format!("{}  {:<8}  {:>6}  ERROR\n", pad("SOURCE", width), "STATE", "AGE"));
     for (id, e) in &state.sources {
         let st = e.health.state(state.now);
@@ -77,7 +77,7 @@ pub fn to_table(state: &State) -> String {
             SourceState::Ok | SourceState::Pending => String::new(),
             _ => one_line(e.health.last_error.as_deref().unwrap_or("")),
         };
-        let line = format!("{}  {:<8}  {age:>6}  {error}", pad(id.as_str(), width), state_word(st));
+        let line = format!("{}  {:<8}  {age:>6}  {error}", pad(&id.to_string(), width), state_word(st));
         out.push_str(line.trim_end());
         out.push('\n');
     }
@@ -123,7 +123,7 @@ mod tests {
     fn the_table_names_each_source_its_state_age_and_error_and_each_problem() {
         let mut s = State::new("shop-dev", 1_800_000_000_000);
         let reg = |id: &str, interval_ms| Message::Register {
-            source: SourceId::new(id),
+            source: id.parse::<SourceId>().unwrap(),
             interval_ms,
             feeds: vec![PaneId::Pods],
         };
@@ -133,13 +133,16 @@ mod tests {
         update(
             &mut s,
             Message::Data {
-                source: SourceId::new("kube/pods"),
+                source: "kube/pods".parse::<SourceId>().unwrap(),
                 at,
                 data: crate::state::Data::Events(vec![]),
             },
         );
         let error = "unauthorized (401)\n\x1b[31mretrying".to_string();
-        update(&mut s, Message::Failed { source: SourceId::new("alertmanager/prod"), at, error });
+        update(
+            &mut s,
+            Message::Failed { source: "alertmanager/prod".parse::<SourceId>().unwrap(), at, error },
+        );
         s.finish_batch();
         let table = to_table(&s);
         let lines: Vec<&str> = table.lines().collect();

@@ -103,7 +103,7 @@ pub fn open_silence_form(state: &mut State, target: Target) -> Effect {
             .map(|a| (a.source.clone(), format!("alert {}", a.name), a.labels.clone()))
     };
     let Some((source, what, labels)) = found else { return Effect::None };
-    if !source.contains("alertmanager") {
+    if !source.kind.silences() {
         state.view.say(
             now,
             "Silence: CloudWatch alarms are not silenced here; change the alarm's actions in AWS",
@@ -180,10 +180,10 @@ mod tests {
         assert!(
             f.matchers.contains(r#"alertname="HighErrorRate""#) && f.matchers.contains(r#"service="cart""#)
         );
-        assert_eq!((f.source.as_str(), f.created_by.as_str()), ("demo/alertmanager", "oncall"));
+        assert_eq!((f.source.to_string().as_str(), f.created_by.as_str()), ("demo/alertmanager", "oncall"));
         s.view.overlay = Overlay::None;
 
-        let Some(i) = s.alerts.items.iter().position(|a| a.source.contains("cloudwatch")) else {
+        let Some(i) = s.alerts.items.iter().position(|a| !a.source.kind.silences()) else {
             panic!("the demo has a CloudWatch alarm")
         };
         crate::state::view::select(&mut s, PaneId::Alerts, i);

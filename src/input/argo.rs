@@ -114,7 +114,14 @@ mod tests {
             ..ArgoApp::drifted("services-cart")
         };
         let mut s = State::new("shop-dev", 0);
-        update(&mut s, Message::Data { source: SourceId::new("argocd"), at: 0, data: Data::Apps(vec![app]) });
+        update(
+            &mut s,
+            Message::Data {
+                source: "argocd".parse::<SourceId>().unwrap(),
+                at: 0,
+                data: Data::Apps(vec![app]),
+            },
+        );
         s.finish_batch();
         dispatch(&mut s, Command::Pane(2));
         s

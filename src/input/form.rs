@@ -73,7 +73,7 @@ mod tests {
     fn open() -> State {
         let mut s = State::new("shop-prod", 0);
         let form = SilenceForm::new(
-            "alertmanager/prod",
+            &crate::domain::SourceId::alertmanager("prod"),
             "alert X".into(),
             "shop-prod".into(),
             &[Matcher::equal("alertname", "X")],

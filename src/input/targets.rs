@@ -10,9 +10,8 @@ use crate::state::State;
 pub fn applies(state: &State, id: ActionId, target: &Target) -> bool {
     if let (ActionId::Silence, Target::Alert { fingerprint, .. }) = (id, target) {
         // Only Alertmanager silences; a CloudWatch alarm is not silenced from here.
-        let source =
-            state.alerts.items.iter().find(|a| &a.fingerprint == fingerprint).map(|a| a.source.as_str());
-        return source.is_some_and(|s| s.contains("alertmanager"));
+        let alert = state.alerts.items.iter().find(|a| &a.fingerprint == fingerprint);
+        return alert.is_some_and(|a| a.source.kind.silences());
     }
     retarget(state, id, target.clone()).is_some()
 }

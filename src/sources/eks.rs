@@ -11,10 +11,9 @@ use super::poll::{self, Poller};
 use super::{Clock, Sender, TaskGuard, aws};
 use crate::config::sources::{AwsConfig, EksConfig};
 use crate::domain::SourceId;
+use crate::domain::source::SourceKind;
 use crate::state::infra::{Addon, CapacityType, Cluster, NodeGroup};
 use crate::state::{Data, PaneId, UnixMs};
-
-pub const SOURCE: &str = "eks";
 
 pub struct Eks {
     client: aws_sdk_eks::Client,
@@ -146,6 +145,7 @@ fn cluster(
         .to_string()
     });
     Cluster {
+        cluster: Default::default(),
         name: c.name.unwrap_or_default(),
         region: region.to_string(),
         status: c.status.map(|s| s.as_str().to_string()).unwrap_or_default(),
@@ -193,7 +193,7 @@ fn node_group(g: Nodegroup) -> NodeGroup {
 }
 
 pub fn spawn(aws_cfg: AwsConfig, cfg: EksConfig, tx: Sender, clock: Clock) -> TaskGuard {
-    let (source, interval) = (SourceId::new(SOURCE), cfg.interval.0);
+    let (source, interval) = (SourceId::of(SourceKind::Eks), cfg.interval.0);
     poll::register(&tx, &source, interval, vec![PaneId::Infrastructure]);
     TaskGuard(tokio::spawn(async move {
         let eks = Eks::new(&aws::load(&aws_cfg).await, &cfg);

@@ -39,6 +39,12 @@ impl Poller {
         let (source, at) = (self.source.clone(), self.clock.now());
         let (msg, wait) = match result {
             Ok(data) => {
+                // A poll that answers is healthy: its error clears even if the data is the same.
+                if self.backoff.failures() > 0
+                    && self.tx.send(Message::Healthy { source: source.clone() }).await.is_err()
+                {
+                    return false;
+                }
                 self.backoff.reset();
                 (Message::Data { source, at, data }, self.interval)
             }

@@ -6,6 +6,8 @@ use serde::Serialize;
 
 use super::silences::{Silence, SilenceState};
 use super::{Level, UnixMs};
+use crate::domain::ClusterId;
+use crate::domain::SourceId;
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Alerts {
@@ -14,9 +16,9 @@ pub struct Alerts {
     /// Every source's silences: active first, then pending, then expired.
     pub silences: Vec<Silence>,
     #[serde(skip)]
-    by_source: BTreeMap<String, Vec<Alert>>,
+    by_source: BTreeMap<SourceId, Vec<Alert>>,
     #[serde(skip)]
-    silences_by_source: BTreeMap<String, Vec<Silence>>,
+    silences_by_source: BTreeMap<SourceId, Vec<Silence>>,
 }
 
 /// Alerts sharing an alertname, for the grouped view.
@@ -110,12 +112,16 @@ impl AlertState {
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Alert {
+    /// The cluster it belongs to (empty for an alert of the whole fleet); the store sets it
+    /// from the source that delivered the row.
+    #[serde(skip_serializing_if = "ClusterId::is_empty")]
+    pub cluster: ClusterId,
     /// Alertmanager's fingerprint, or the alarm ARN.
     pub fingerprint: String,
     pub name: String,
     pub severity: Severity,
     /// "alertmanager/prod", "cloudwatch".
-    pub source: String,
+    pub source: SourceId,
     pub state: AlertState,
     pub since: UnixMs,
     /// Annotation `summary` or `description`, or the alarm's StateReason.
@@ -127,7 +133,7 @@ pub struct Alert {
     /// Ids of the silences Alertmanager says suppress it.
     pub silenced_by: Vec<String>,
     /// Other sources reporting the same fingerprint (an HA pair of Alertmanagers).
-    pub also_from: Vec<String>,
+    pub also_from: Vec<SourceId>,
 }
 
 impl Alert {
@@ -154,14 +160,14 @@ impl Alert {
 impl Alerts {
     /// Replace one source's alerts (other sources' alerts stay), then merge and rank. The
     /// match is exact: `alertmanager/prod` must not take `alertmanager/prod2`'s alerts with it.
-    pub fn replace_from(&mut self, source: &str, alerts: Vec<Alert>) {
-        self.by_source.insert(source.to_string(), alerts);
+    pub fn replace_from(&mut self, source: &SourceId, alerts: Vec<Alert>) {
+        self.by_source.insert(source.clone(), alerts);
         self.merge();
     }
 
     /// Replace one source's silences.
-    pub fn replace_silences(&mut self, source: &str, silences: Vec<Silence>) {
-        self.silences_by_source.insert(source.to_string(), silences);
+    pub fn replace_silences(&mut self, source: &SourceId, silences: Vec<Silence>) {
+        self.silences_by_source.insert(source.clone(), silences);
         self.rebuild_silences();
     }
 

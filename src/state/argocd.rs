@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use super::{Level, UnixMs};
+use crate::domain::ClusterId;
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct ArgoCd {
@@ -90,6 +91,10 @@ pub struct SyncHistory {
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ArgoApp {
+    /// The cluster it belongs to (empty for an alert of the whole fleet); the store sets it
+    /// from the source that delivered the row.
+    #[serde(skip_serializing_if = "ClusterId::is_empty")]
+    pub cluster: ClusterId,
     /// As Argo CD names it: `name`, or `namespace/name` for an app outside the control-plane
     /// namespace (apps in any namespace).
     pub name: String,
@@ -180,6 +185,7 @@ impl ArgoApp {
     /// they need with `..ArgoApp::drifted(name)`.
     pub fn drifted(name: &str) -> ArgoApp {
         ArgoApp {
+            cluster: Default::default(),
             name: name.into(),
             project: "services".into(),
             parent: None,

@@ -7,7 +7,18 @@ use super::{Level, UnixMs};
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Cost {
+    /// The bill shown: one account's, or every account's summed.
     pub report: Option<CostReport>,
+    /// Each account's, by the source that fetched it.
+    #[serde(skip)]
+    pub by_source: std::collections::BTreeMap<crate::domain::SourceId, CostReport>,
+}
+
+impl Cost {
+    pub fn replace(&mut self, source: &crate::domain::SourceId, report: CostReport) {
+        self.by_source.insert(source.clone(), report);
+        self.report = CostReport::sum(self.by_source.values());
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
@@ -35,6 +46,44 @@ pub struct CostReport {
 }
 
 impl CostReport {
+    /// Several accounts' bills as one: the days, the services and the budgets added up. The
+    /// newest month wins where they differ (an account whose bill is not fetched yet).
+    pub fn sum<'a>(reports: impl IntoIterator<Item = &'a CostReport>) -> Option<CostReport> {
+        let mut reports: Vec<&CostReport> = reports.into_iter().collect();
+        reports.sort_by(|a, b| b.month.cmp(&a.month));
+        let first = (*reports.first()?).clone();
+        let same: Vec<&CostReport> = reports.into_iter().filter(|r| r.month == first.month).collect();
+        if same.len() == 1 {
+            return Some(first);
+        }
+        let mut out = CostReport { by_service: Vec::new(), ..first };
+        out.daily = vec![0.0; same.iter().map(|r| r.daily.len()).max().unwrap_or(0)];
+        let mut services: std::collections::BTreeMap<&str, f64> = Default::default();
+        let add = |a: Option<f64>, b: Option<f64>| match (a, b) {
+            (Some(a), Some(b)) => Some(a + b),
+            _ => None,
+        };
+        for (i, r) in same.iter().enumerate() {
+            for (d, v) in r.daily.iter().enumerate() {
+                out.daily[d] += v;
+            }
+            for (name, v) in &r.by_service {
+                *services.entry(name).or_default() += v;
+            }
+            if i > 0 {
+                out.last_month_same_days = add(out.last_month_same_days, r.last_month_same_days);
+                out.last_month_total = add(out.last_month_total, r.last_month_total);
+                out.budget = add(out.budget, r.budget);
+                out.fetched_at = out.fetched_at.min(r.fetched_at);
+                out.from_cache &= r.from_cache;
+                out.requests += r.requests;
+            }
+        }
+        out.by_service = services.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+        out.by_service.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        Some(out)
+    }
+
     pub fn month_to_date(&self) -> f64 {
         self.daily.iter().sum()
     }

@@ -1,5 +1,6 @@
-//! Per-source health: when a source last delivered, its last error, and staleness.
-//! Pure data; the app loop updates it from source messages, panes only read it.
+//! Per-source health: when a source last delivered, its error, and staleness. The one place
+//! that decides when an error shows and when it clears, for every source alike. Pure data; the
+//! app loop updates it from source messages, panes only read it.
 
 use serde::Serialize;
 
@@ -25,10 +26,13 @@ pub struct SourceHealth {
     pub interval_ms: i64,
     pub enabled: bool,
     pub last_success: Option<UnixMs>,
+    /// The error shown until the source says it is healthy again.
     pub last_error: Option<String>,
     pub last_error_at: Option<UnixMs>,
-    /// Consecutive failures since the last success; the source backs off on these.
+    /// Consecutive failures since the source was last healthy; it backs off on these.
     pub failures: u32,
+    /// When this run of failures began: a watch's rows were live until then.
+    pub failing_since: Option<UnixMs>,
 }
 
 impl SourceHealth {
@@ -40,6 +44,7 @@ impl SourceHealth {
             last_error: None,
             last_error_at: None,
             failures: 0,
+            failing_since: None,
         }
     }
 
@@ -47,18 +52,48 @@ impl SourceHealth {
         SourceHealth { enabled: false, last_error: Some(reason.into()), ..SourceHealth::new(0) }
     }
 
-    /// The state as of `now`. An error newer than the last success wins; a success older than
-    /// three intervals is stale.
+    /// A failure: its error shows, and the rows the source delivered stay, until it is
+    /// healthy again.
+    pub fn failed(&mut self, at: UnixMs, error: String) {
+        self.last_error = Some(error);
+        self.last_error_at = Some(at);
+        self.failures += 1;
+        self.failing_since.get_or_insert(at);
+    }
+
+    /// Healthy again, as the source judges it: a poll that succeeded, a watch that reopened and
+    /// held, an event or a bookmark. The error clears at once, whether or not new data follows
+    /// (a quiet kind may send none for hours). Returns whether an error was cleared.
+    pub fn healthy(&mut self) -> bool {
+        self.failures = 0;
+        self.failing_since = None;
+        self.last_error_at = None;
+        self.last_error.take().is_some()
+    }
+
+    /// Data arrived. It dates the rows; it does not clear an error, because a source fed by
+    /// several watches may deliver from one while another still fails.
+    pub fn delivered(&mut self, at: UnixMs) {
+        self.last_success = Some(at);
+    }
+
+    /// Since when the rows shown are not known to be current: a polled source's last data, a
+    /// watch's first failure (it was live until then). `None` while healthy, or with no rows.
+    pub fn stale_since(&self) -> Option<UnixMs> {
+        let success = self.last_success?;
+        match (self.interval_ms, self.failing_since) {
+            (0, since) => since,
+            _ => Some(success),
+        }
+    }
+
+    /// The state as of `now`. An error shows until the source is healthy again; a success
+    /// older than three intervals is stale.
     pub fn state(&self, now: UnixMs) -> SourceState {
         if !self.enabled {
             return SourceState::Disabled;
         }
-        let err_newer = match (self.last_error_at, self.last_success) {
-            (Some(e), Some(s)) => e >= s,
-            (Some(_), None) => true,
-            _ => false,
-        };
-        if err_newer {
+        if self.last_error.is_some() {
             return SourceState::Error;
         }
         match self.last_success {

@@ -4,17 +4,38 @@
 use serde::Serialize;
 
 use super::{Level, UnixMs};
+use crate::domain::{ClusterId, SourceId};
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Infrastructure {
+    /// EKS clusters of every AWS account polled.
     pub clusters: Vec<Cluster>,
-    /// Nodes of the current Kubernetes context.
+    /// Nodes of every watched cluster.
     pub nodes: Vec<Node>,
     pub metrics: Vec<MetricSeries>,
+    /// What each source delivered, so one account's poll replaces only its own rows.
+    #[serde(skip)]
+    by_source: std::collections::BTreeMap<SourceId, (Vec<Cluster>, Vec<MetricSeries>)>,
+}
+
+impl Infrastructure {
+    pub fn replace_clusters(&mut self, source: &SourceId, clusters: Vec<Cluster>) {
+        self.by_source.entry(source.clone()).or_default().0 = clusters;
+        self.clusters = self.by_source.values().flat_map(|(c, _)| c.iter().cloned()).collect();
+    }
+
+    pub fn replace_metrics(&mut self, source: &SourceId, metrics: Vec<MetricSeries>) {
+        self.by_source.entry(source.clone()).or_default().1 = metrics;
+        self.metrics = self.by_source.values().flat_map(|(_, m)| m.iter().cloned()).collect();
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Cluster {
+    /// The cluster it belongs to (empty for an alert of the whole fleet); the store sets it
+    /// from the source that delivered the row.
+    #[serde(skip_serializing_if = "ClusterId::is_empty")]
+    pub cluster: ClusterId,
     pub name: String,
     pub region: String,
     /// As EKS reports it: ACTIVE, CREATING, UPDATING, DELETING, FAILED.
@@ -77,6 +98,10 @@ pub enum NodeReadiness {
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Node {
+    /// The cluster it belongs to (empty for an alert of the whole fleet); the store sets it
+    /// from the source that delivered the row.
+    #[serde(skip_serializing_if = "ClusterId::is_empty")]
+    pub cluster: ClusterId,
     pub name: String,
     pub ready: NodeReadiness,
     pub cordoned: bool,
@@ -91,7 +116,38 @@ pub struct Node {
     pub mem_allocatable_bytes: u64,
     /// Pressure conditions that are True: MemoryPressure, DiskPressure, PIDPressure.
     pub pressure: Vec<String>,
+    /// The conditions that are wrong (Ready not True; a pressure, NetworkUnavailable or a
+    /// node-problem-detector condition True), with the kubelet's reason and message.
+    pub conditions: Vec<NodeCondition>,
     pub created_at: UnixMs,
+}
+
+/// A node condition that is wrong, in the words of whoever set it (the kubelet, the node
+/// controller, node-problem-detector). Text from the cluster: shown cleaned, never raw.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NodeCondition {
+    /// The condition's type as the API names it: "Ready", "MemoryPressure" …
+    pub kind: String,
+    /// "True", "False" or "Unknown".
+    pub status: String,
+    pub reason: String,
+    pub message: String,
+}
+
+impl NodeCondition {
+    /// "NotReady" for a Ready condition that is not True, else the condition's own name.
+    pub fn label(&self) -> String {
+        match (self.kind.as_str(), self.status.as_str()) {
+            ("Ready", "Unknown") => "Unknown".into(),
+            ("Ready", _) => "NotReady".into(),
+            _ => self.kind.clone(),
+        }
+    }
+
+    /// What happened, most telling first: the message, else the reason.
+    pub fn words(&self) -> &str {
+        if self.message.trim().is_empty() { &self.reason } else { &self.message }
+    }
 }
 
 impl Node {
@@ -151,6 +207,10 @@ impl Cluster {
 /// A CloudWatch metric over the last hours, for a sparkline.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct MetricSeries {
+    /// The cluster it belongs to (empty for an alert of the whole fleet); the store sets it
+    /// from the source that delivered the row.
+    #[serde(skip_serializing_if = "ClusterId::is_empty")]
+    pub cluster: ClusterId,
     /// What the user configured it as, e.g. "ALB 5xx".
     pub label: String,
     pub unit: String,

@@ -29,7 +29,7 @@ use std::collections::{BTreeMap, VecDeque};
 
 use serde::Serialize;
 
-use crate::domain::SourceId;
+use crate::domain::{ClusterId, SourceId};
 pub use crate::domain::{Level, PaneId, UnixMs};
 pub use health::{SourceHealth, SourceState};
 use view::Mode;
@@ -99,6 +99,11 @@ pub enum Message {
         source: SourceId,
         at: UnixMs,
         error: String,
+    },
+    /// The source is healthy again (a poll succeeded, a watch reopened and held, an event or a
+    /// bookmark arrived): its error clears, whether or not data follows.
+    Healthy {
+        source: SourceId,
     },
     ActionDone {
         at: UnixMs,
@@ -210,8 +215,9 @@ pub fn update(state: &mut State, msg: Message) -> bool {
         m => m,
     };
     // The clock changes triage only where a source turns stale (below): rebuilding it every
-    // second cost 38 ms of each second's CPU at 50k pods.
-    if !matches!(msg, Message::Tick(_)) {
+    // second cost 38 ms of each second's CPU at 50k pods. A source already healthy saying so
+    // changes nothing either.
+    if !matches!(msg, Message::Tick(_) | Message::Healthy { .. }) {
         state.triage_stale = true;
     }
     match msg {
@@ -225,16 +231,16 @@ pub fn update(state: &mut State, msg: Message) -> bool {
         }
         Message::Unregister { source } => state.sources.remove(&source).is_some(),
         Message::Failed { source, at, error } => {
-            let entry = source_entry(state, &source);
-            entry.health.last_error = Some(error);
-            entry.health.last_error_at = Some(at);
-            entry.health.failures += 1;
+            source_entry(state, &source).health.failed(at, error);
             true
         }
+        Message::Healthy { source } => {
+            let cleared = source_entry(state, &source).health.healthy();
+            state.triage_stale |= cleared;
+            cleared
+        }
         Message::Data { source, at, data } => {
-            let entry = source_entry(state, &source);
-            entry.health.last_success = Some(at);
-            entry.health.failures = 0;
+            source_entry(state, &source).health.delivered(at);
             apply_data(state, &source, data);
             true
         }
@@ -274,48 +280,77 @@ fn source_entry<'a>(state: &'a mut State, source: &SourceId) -> &'a mut SourceEn
 }
 
 fn apply_data(state: &mut State, source: &SourceId, data: Data) {
+    // Every row is stamped here with the cluster of the source that delivered it, and a
+    // source replaces only its own cluster's rows: one way for every kind.
+    let cluster = source.cluster.clone().unwrap_or_default();
+    let keep_other = |c: &ClusterId| *c != cluster;
     match data {
-        Data::Clusters(c) => state.infra.clusters = c,
+        Data::Clusters(mut c) => {
+            c.iter_mut().for_each(|x| x.cluster = cluster.clone());
+            state.infra.replace_clusters(source, c);
+        }
         Data::Nodes(mut n) => {
-            infra::sort_nodes(&mut n);
-            state.infra.nodes = n;
+            n.iter_mut().for_each(|x| x.cluster = cluster.clone());
+            state.infra.nodes.retain(|x| keep_other(&x.cluster));
+            state.infra.nodes.extend(n);
+            infra::sort_nodes(&mut state.infra.nodes);
         }
-        Data::Metrics(m) => state.infra.metrics = m,
-        Data::Apps(apps) => state.argocd.apps = apps,
-        Data::PodsReplace { pods, metrics_available } => {
-            state.pods.replace_all(pods);
-            state.pods.metrics_available = metrics_available;
+        Data::Metrics(mut m) => {
+            m.iter_mut().for_each(|x| x.cluster = cluster.clone());
+            state.infra.replace_metrics(source, m);
         }
-        Data::PodUpsert(p) => state.pods.upsert(p),
-        Data::PodDelete(k) => state.pods.remove(&k),
-        Data::Hpas(h) => state.scaling.replace(h),
+        Data::Apps(mut apps) => {
+            apps.iter_mut().for_each(|x| x.cluster = cluster.clone());
+            state.argocd.apps.retain(|x| keep_other(&x.cluster));
+            state.argocd.apps.extend(apps);
+        }
+        Data::PodsReplace { mut pods, metrics_available } => {
+            pods.iter_mut().for_each(|x| x.cluster = cluster.clone());
+            state.pods.replace_cluster(&cluster, pods, metrics_available);
+        }
+        Data::PodUpsert(mut p) => {
+            p.cluster = cluster;
+            state.pods.upsert(p);
+        }
+        Data::PodDelete(k) => state.pods.remove(&k.in_cluster(&cluster)),
+        Data::Hpas(mut h) => {
+            h.iter_mut().for_each(|x| x.cluster = cluster.clone());
+            state.scaling.replace(&cluster, h);
+        }
         Data::Workloads(mut w) => {
-            workloads::sort(&mut w);
-            state.workloads = w;
+            w.iter_mut().for_each(|x| x.cluster = cluster.clone());
+            state.workloads.retain(|x| keep_other(&x.cluster));
+            state.workloads.extend(w);
+            workloads::sort(&mut state.workloads);
         }
         Data::Alerts(mut a) => {
             for alert in &mut a {
-                alert.source = source.to_string();
+                alert.source = source.clone();
+                alert.cluster = cluster.clone();
             }
-            state.alerts.replace_from(source.as_str(), a);
+            state.alerts.replace_from(source, a);
         }
         Data::Alertmanager { alerts: mut a, silences: mut s } => {
             for silence in &mut s {
-                silence.source = source.to_string();
+                silence.source = source.clone();
             }
-            state.alerts.replace_silences(source.as_str(), s);
+            state.alerts.replace_silences(source, s);
             for alert in &mut a {
-                alert.source = source.to_string();
+                alert.source = source.clone();
+                alert.cluster = cluster.clone();
             }
-            state.alerts.replace_from(source.as_str(), a);
+            state.alerts.replace_from(source, a);
         }
-        Data::Events(ev) => {
-            state.events = ev.into_iter().collect();
-            while state.events.len() > EVENTS_KEPT {
-                state.events.pop_front();
-            }
+        Data::Events(mut ev) => {
+            ev.iter_mut().for_each(|x| x.cluster = cluster.clone());
+            // The newest of each cluster's events, in time order across them.
+            let skip = ev.len().saturating_sub(EVENTS_KEPT);
+            let mut all: Vec<_> = state.events.drain(..).filter(|x| keep_other(&x.cluster)).collect();
+            all.extend(ev.into_iter().skip(skip));
+            all.sort_by_key(|e| e.at);
+            state.events = all.into();
         }
-        Data::Cost(r) => state.cost.report = Some(r),
+        Data::Cost(r) => state.cost.replace(source, r),
     }
 }
 
@@ -338,9 +373,9 @@ impl State {
 
     /// Forget everything from one Kubernetes context before showing another: its sources, pods,
     /// nodes, HPAs with their history and events, and the selections in those panes.
-    pub fn switch_kubernetes(&mut self, context: impl Into<String>, source_prefix: &str) {
+    pub fn switch_kubernetes(&mut self, context: impl Into<String>) {
         self.context = context.into();
-        self.sources.retain(|id, _| !id.as_str().starts_with(source_prefix));
+        self.sources.retain(|id, _| !id.kind.is_kube());
         self.pods = pods::Pods::default();
         self.infra.nodes.clear();
         self.scaling = scaling::Scaling::default();
@@ -386,10 +421,9 @@ impl State {
                 out.state = Some(st);
                 out.error = e.health.last_error.as_ref().map(|err| format!("{id}: {err}"));
             }
-            // A watch is quiet when nothing changes: its last event says nothing of freshness.
-            if e.health.interval_ms > 0
-                && let Some(t) = e.health.last_success
-            {
+            // A healthy watch is quiet when nothing changes: its last event says nothing of
+            // freshness. A failing one's rows date from its first failure.
+            if let Some(t) = e.health.stale_since() {
                 out.updated_at = Some(out.updated_at.map_or(t, |u: UnixMs| u.min(t)));
             }
         }
@@ -431,7 +465,8 @@ impl State {
 pub struct Freshness {
     /// None when no source feeds the pane.
     pub state: Option<SourceState>,
-    /// The oldest last-success among the pane's polled sources (watches are live, not dated).
+    /// How old the oldest data is: a polled source's last success, a failing watch's first
+    /// failure (healthy watches are live, not dated).
     pub updated_at: Option<UnixMs>,
     pub error: Option<String>,
 }

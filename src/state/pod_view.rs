@@ -184,7 +184,11 @@ mod tests {
         let stream = s.open_pod(PodKey::new("storefront", "cart-1"), PodScreen::Describe).unwrap();
         update(
             &mut s,
-            Message::Data { source: SourceId::new("kube/events"), at: 1, data: Data::Events(vec![]) },
+            Message::Data {
+                source: "kube/events".parse::<SourceId>().unwrap(),
+                at: 1,
+                data: Data::Events(vec![]),
+            },
         );
         assert!(update(&mut s, Message::Pod(PodUpdate::Events { stream, events: vec![] })));
         assert!(s.triage_stale, "the events message still needs triage rebuilt");
@@ -199,7 +203,7 @@ mod tests {
         s.open_pod(PodKey::new("storefront", "cart-1"), PodScreen::Describe).unwrap();
         s.open_logs(LogsView::new("cart".into(), false)).unwrap();
         assert_eq!(s.view.mode, Mode::Pod(PodScreen::Logs));
-        s.switch_kubernetes("shop-dev", "kube/");
+        s.switch_kubernetes("shop-dev");
         s.finish_batch();
         assert_eq!((s.view.mode, s.wanted_streams()), (Mode::Full(PaneId::Pods), (None, None)));
     }

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use super::{Level, UnixMs};
+use crate::domain::ClusterId;
 use crate::domain::PodKey;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -39,6 +40,10 @@ pub struct Owner {
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Pod {
+    /// The cluster it belongs to (empty for an alert of the whole fleet); the store sets it
+    /// from the source that delivered the row.
+    #[serde(skip_serializing_if = "ClusterId::is_empty")]
+    pub cluster: ClusterId,
     pub namespace: String,
     pub name: String,
     pub phase: PodPhase,
@@ -61,7 +66,7 @@ pub struct Pod {
 
 impl Pod {
     pub fn key(&self) -> PodKey {
-        PodKey::new(self.namespace.clone(), self.name.clone())
+        PodKey::new(self.namespace.clone(), self.name.clone()).in_cluster(&self.cluster)
     }
 
     pub fn level(&self) -> Level {
@@ -93,6 +98,9 @@ pub struct Pods {
     pub order: Vec<PodKey>,
     #[serde(skip)]
     pub dirty: bool,
+    /// Whether each cluster serves metrics.k8s.io.
+    #[serde(skip)]
+    pub metrics: std::collections::BTreeMap<ClusterId, bool>,
     /// False when metrics.k8s.io is not served; the CPU/MEM columns say so.
     pub metrics_available: bool,
 }
@@ -134,8 +142,12 @@ impl Pods {
         }
     }
 
-    pub fn replace_all(&mut self, pods: Vec<Pod>) {
-        self.by_key = pods.into_iter().map(|p| (p.key(), p)).collect();
+    /// Replace one cluster's pods (a complete list from its watch).
+    pub fn replace_cluster(&mut self, cluster: &ClusterId, pods: Vec<Pod>, metrics_available: bool) {
+        self.by_key.retain(|k, _| &k.cluster != cluster);
+        self.by_key.extend(pods.into_iter().map(|p| (p.key(), p)));
+        self.metrics.insert(cluster.clone(), metrics_available);
+        self.metrics_available = self.metrics.values().any(|m| *m);
         self.dirty = true;
     }
 
@@ -170,6 +182,10 @@ impl Pods {
 /// A Kubernetes event worth showing (warnings mostly): BackOff, NodeNotReady, FailedScheduling.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ClusterEvent {
+    /// The cluster it belongs to (empty for an alert of the whole fleet); the store sets it
+    /// from the source that delivered the row.
+    #[serde(skip_serializing_if = "ClusterId::is_empty")]
+    pub cluster: ClusterId,
     pub at: UnixMs,
     pub warning: bool,
     pub reason: String,

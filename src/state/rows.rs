@@ -291,7 +291,7 @@ pub fn alerts(state: &State) -> Cow<'_, [Alert]> {
                 ("name", a.name.clone()),
                 ("severity", a.severity.label().to_string()),
                 ("state", a.state.label().to_lowercase()),
-                ("source", a.source.clone()),
+                ("source", a.source.to_string()),
                 ("summary", a.summary.clone()),
             ];
             // Labels by their own names: `/namespace=storefront`, `/pod=cart-…`.

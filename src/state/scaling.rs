@@ -6,6 +6,7 @@ use std::collections::{HashMap, VecDeque};
 use serde::Serialize;
 
 use super::{Level, UnixMs, pods::Owner};
+use crate::domain::ClusterId;
 
 /// Samples kept per HPA for the sparklines.
 pub const HISTORY_LEN: usize = 240;
@@ -13,9 +14,9 @@ pub const HISTORY_LEN: usize = 240;
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Scaling {
     pub hpas: Vec<Hpa>,
-    /// Keyed by "namespace/name".
+    /// Keyed by cluster and "namespace/name".
     #[serde(skip)]
-    pub history: HashMap<String, HpaHistory>,
+    pub history: HashMap<(ClusterId, String), HpaHistory>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -38,6 +39,10 @@ pub struct HpaCondition {
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Hpa {
+    /// The cluster it belongs to (empty for an alert of the whole fleet); the store sets it
+    /// from the source that delivered the row.
+    #[serde(skip_serializing_if = "ClusterId::is_empty")]
+    pub cluster: ClusterId,
     pub namespace: String,
     pub name: String,
     pub target: Owner,
@@ -77,6 +82,11 @@ impl Hpa {
         format!("{}/{}", self.namespace, self.name)
     }
 
+    /// Its identity across clusters.
+    pub fn id(&self) -> (ClusterId, String) {
+        (self.cluster.clone(), self.key())
+    }
+
     /// The highest current utilisation relative to its target, for ranking and colour.
     pub fn peak_utilisation(&self) -> Option<u32> {
         self.metrics.iter().filter_map(|m| m.current).max()
@@ -111,16 +121,24 @@ impl Hpa {
 }
 
 impl Scaling {
-    /// Replace the HPAs and append one history sample for each.
-    pub fn replace(&mut self, hpas: Vec<Hpa>) {
+    /// Replace one cluster's HPAs and append one history sample for each.
+    pub fn replace(&mut self, cluster: &ClusterId, hpas: Vec<Hpa>) {
         for h in &hpas {
-            self.history.entry(h.key()).or_default().push(h.current, h.peak_utilisation());
+            self.history.entry(h.id()).or_default().push(h.current, h.peak_utilisation());
         }
-        let live: std::collections::HashSet<String> = hpas.iter().map(Hpa::key).collect();
-        self.history.retain(|k, _| live.contains(k));
-        self.hpas = hpas;
+        let live: std::collections::HashSet<(ClusterId, String)> = hpas.iter().map(Hpa::id).collect();
+        self.history.retain(|k, _| &k.0 != cluster || live.contains(k));
+        self.hpas.retain(|h| &h.cluster != cluster);
+        self.hpas.extend(hpas);
         self.hpas.sort_by(|a, b| {
-            b.level().cmp(&a.level()).then_with(|| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)))
+            b.level()
+                .cmp(&a.level())
+                .then_with(|| (&a.namespace, &a.name, &a.cluster).cmp(&(&b.namespace, &b.name, &b.cluster)))
         });
+    }
+
+    /// One HPA's history of replicas and utilisation.
+    pub fn history_of(&self, h: &Hpa) -> Option<&HpaHistory> {
+        self.history.get(&h.id())
     }
 }

@@ -1,6 +1,7 @@
 //! The silence form: what the user is editing before a silence is created. Pure state and
 //! edits; the keys that drive it are in `input::form`, the drawing in `ui::silence_form`.
 
+use crate::domain::SourceId;
 use crate::domain::silence::Matcher;
 use crate::domain::silence::{NewSilence, format_matchers, parse_matchers};
 
@@ -30,7 +31,7 @@ impl Field {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SilenceForm {
     /// Where the silence is created, e.g. `alertmanager/prod`.
-    pub source: String,
+    pub source: SourceId,
     /// What is being silenced, for the title ("alert HighErrorRate", "3 × KubePodCrashLooping").
     pub what: String,
     pub context: String,
@@ -45,9 +46,15 @@ pub struct SilenceForm {
 }
 
 impl SilenceForm {
-    pub fn new(source: &str, what: String, context: String, matchers: &[Matcher], created_by: &str) -> Self {
+    pub fn new(
+        source: &SourceId,
+        what: String,
+        context: String,
+        matchers: &[Matcher],
+        created_by: &str,
+    ) -> Self {
         SilenceForm {
-            source: source.to_string(),
+            source: source.clone(),
             what,
             context,
             matchers: format_matchers(matchers),
@@ -135,7 +142,7 @@ mod tests {
 
     fn form() -> SilenceForm {
         SilenceForm::new(
-            "alertmanager/prod",
+            &crate::domain::SourceId::alertmanager("prod"),
             "alert HighErrorRate".into(),
             "shop-prod".into(),
             &[Matcher::equal("alertname", "HighErrorRate"), Matcher::equal("namespace", "storefront")],

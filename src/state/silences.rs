@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::UnixMs;
+use crate::domain::SourceId;
 use crate::domain::silence::Matcher;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -36,7 +37,7 @@ impl SilenceState {
 pub struct Silence {
     pub id: String,
     /// The source that holds it, e.g. `alertmanager/prod`.
-    pub source: String,
+    pub source: SourceId,
     pub matchers: Vec<Matcher>,
     pub starts_at: UnixMs,
     pub ends_at: UnixMs,

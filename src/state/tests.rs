@@ -7,6 +7,7 @@ use crate::domain::PodKey;
 
 fn pod(ns: &str, name: &str, reason: Option<&str>) -> Pod {
     Pod {
+        cluster: Default::default(),
         namespace: ns.into(),
         name: name.into(),
         phase: PodPhase::Running,
@@ -26,10 +27,11 @@ fn pod(ns: &str, name: &str, reason: Option<&str>) -> Pod {
 
 fn alert(name: &str, sev: Severity, since: UnixMs) -> Alert {
     Alert {
+        cluster: Default::default(),
         fingerprint: name.into(),
         name: name.into(),
         severity: sev,
-        source: String::new(),
+        source: crate::domain::SourceId::of(crate::domain::source::SourceKind::Alertmanager),
         state: AlertState::Firing,
         since,
         summary: String::new(),
@@ -42,7 +44,7 @@ fn alert(name: &str, sev: Severity, since: UnixMs) -> Alert {
 }
 
 fn src(s: &str) -> SourceId {
-    SourceId::new(s)
+    s.parse::<SourceId>().unwrap()
 }
 
 fn register(state: &mut State, id: &str, interval_ms: i64, feeds: Vec<PaneId>) {
@@ -52,32 +54,57 @@ fn register(state: &mut State, id: &str, interval_ms: i64, feeds: Vec<PaneId>) {
 #[test]
 fn health_goes_pending_ok_stale_error_and_back() {
     let mut s = State::new("ctx", 0);
-    register(&mut s, "k", 1_000, vec![PaneId::Pods]);
-    assert_eq!(s.sources[&src("k")].health.state(0), SourceState::Pending);
-    update(&mut s, Message::Data { source: src("k"), at: 1_000, data: Data::Hpas(vec![]) });
-    assert_eq!(s.sources[&src("k")].health.state(2_000), SourceState::Ok);
+    register(&mut s, "kube/pods", 1_000, vec![PaneId::Pods]);
+    assert_eq!(s.sources[&src("kube/pods")].health.state(0), SourceState::Pending);
+    update(&mut s, Message::Data { source: src("kube/pods"), at: 1_000, data: Data::Hpas(vec![]) });
+    assert_eq!(s.sources[&src("kube/pods")].health.state(2_000), SourceState::Ok);
     // Three missed intervals make it stale.
-    assert_eq!(s.sources[&src("k")].health.state(4_001), SourceState::Stale);
-    update(&mut s, Message::Failed { source: src("k"), at: 5_000, error: "401 Unauthorized".into() });
-    let h = &s.sources[&src("k")].health;
+    assert_eq!(s.sources[&src("kube/pods")].health.state(4_001), SourceState::Stale);
+    update(&mut s, Message::Failed { source: src("kube/pods"), at: 5_000, error: "401 Unauthorized".into() });
+    let h = &s.sources[&src("kube/pods")].health;
     assert_eq!(h.state(5_000), SourceState::Error);
     assert_eq!(h.failures, 1);
     // Data already delivered is kept while the source fails.
     update(&mut s, Message::Tick(5_000));
     let f = s.pane_freshness(PaneId::Pods);
     assert_eq!(f.state, Some(SourceState::Error));
-    assert_eq!(f.error.as_deref(), Some("k: 401 Unauthorized"));
+    assert_eq!(f.error.as_deref(), Some("kube/pods: 401 Unauthorized"));
     assert_eq!(f.updated_at, Some(1_000));
     assert_eq!(s.pane_level(PaneId::Pods), Level::Crit);
-    update(&mut s, Message::Data { source: src("k"), at: 6_000, data: Data::Hpas(vec![]) });
-    assert_eq!(s.sources[&src("k")].health.state(6_000), SourceState::Ok);
-    assert_eq!(s.sources[&src("k")].health.failures, 0);
+    // Data from a source still failing (one of its watches) dates the rows; the error stays.
+    update(&mut s, Message::Data { source: src("kube/pods"), at: 6_000, data: Data::Hpas(vec![]) });
+    assert_eq!(s.sources[&src("kube/pods")].health.state(6_000), SourceState::Error);
+    // The source says it is healthy: the error clears at once, whether or not data follows.
+    assert!(update(&mut s, Message::Healthy { source: src("kube/pods") }));
+    assert_eq!(s.sources[&src("kube/pods")].health.state(6_000), SourceState::Ok);
+    assert_eq!(s.sources[&src("kube/pods")].health.failures, 0);
+    assert!(
+        !update(&mut s, Message::Healthy { source: src("kube/pods") }),
+        "already healthy: nothing to redraw"
+    );
+}
+
+#[test]
+fn a_failing_watch_shows_its_rows_dated_from_its_first_failure() {
+    let mut s = State::new("ctx", 0);
+    register(&mut s, "kube/nodes", 0, vec![PaneId::Infrastructure]);
+    update(&mut s, Message::Data { source: src("kube/nodes"), at: 1_000, data: Data::Nodes(vec![]) });
+    // Live: a watch is not dated.
+    assert_eq!(s.pane_freshness(PaneId::Infrastructure).updated_at, None);
+    for at in [50_000, 52_000, 56_000] {
+        update(&mut s, Message::Failed { source: src("kube/nodes"), at, error: "down".into() });
+    }
+    let f = s.pane_freshness(PaneId::Infrastructure);
+    assert_eq!((f.state, f.updated_at), (Some(SourceState::Error), Some(50_000)));
+    update(&mut s, Message::Healthy { source: src("kube/nodes") });
+    let f = s.pane_freshness(PaneId::Infrastructure);
+    assert_eq!((f.state, f.updated_at, f.error), (Some(SourceState::Ok), None, None));
 }
 
 #[test]
 fn pods_upsert_delete_and_problem_first_order() {
     let mut s = State::new("ctx", 0);
-    let data = |d| Message::Data { source: src("k"), at: 0, data: d };
+    let data = |d| Message::Data { source: src("kube/pods"), at: 0, data: d };
     update(
         &mut s,
         data(Data::PodsReplace {
@@ -108,7 +135,7 @@ fn alerts_from_two_sources_merge_and_rank() {
     update(&mut s, Message::Data { source: src("cloudwatch"), at: 0, data: cw });
     let names: Vec<&str> = s.alerts.items.iter().map(|a| a.name.as_str()).collect();
     assert_eq!(names, ["alb-5xx", "Crit", "Old warning"]);
-    assert_eq!(s.alerts.items[0].source, "cloudwatch");
+    assert_eq!(s.alerts.items[0].source.to_string(), "cloudwatch");
     // A new delivery from one source replaces only its own alerts, even from a source whose
     // name starts the same.
     let other = Data::Alerts(vec![alert("Other", Severity::Info, 5)]);
@@ -123,6 +150,7 @@ fn hpa_history_accumulates_per_delivery() {
     use super::pods::Owner;
     use super::scaling::{Hpa, HpaMetric};
     let hpa = |cur| Hpa {
+        cluster: Default::default(),
         namespace: "storefront".into(),
         name: "frontend".into(),
         target: Owner { kind: "Deployment".into(), name: "frontend".into() },
@@ -136,9 +164,9 @@ fn hpa_history_accumulates_per_delivery() {
     };
     let mut s = State::new("ctx", 0);
     for cur in [2, 4, 6] {
-        update(&mut s, Message::Data { source: src("k"), at: 0, data: Data::Hpas(vec![hpa(cur)]) });
+        update(&mut s, Message::Data { source: src("kube/pods"), at: 0, data: Data::Hpas(vec![hpa(cur)]) });
     }
-    let h = &s.scaling.history["storefront/frontend"];
+    let h = s.scaling.history_of(&s.scaling.hpas[0]).unwrap();
     assert_eq!(h.replicas.iter().copied().collect::<Vec<_>>(), [2, 4, 6]);
     assert_eq!(h.utilisation.iter().copied().collect::<Vec<_>>(), [Some(52), Some(54), Some(56)]);
 }
@@ -149,7 +177,7 @@ fn disabled_source_is_reported_not_failed() {
     update(
         &mut s,
         Message::Disabled {
-            source: src("cost"),
+            source: src("cost-explorer"),
             feeds: vec![PaneId::Cost],
             reason: "no [aws] section".into(),
         },
@@ -182,8 +210,11 @@ fn action_results_reach_the_status_line() {
 #[test]
 fn the_clock_rebuilds_triage_only_when_a_source_turns_stale() {
     let mut s = State::new("ctx", 0);
-    update(&mut s, Message::Register { source: src("k"), interval_ms: 1_000, feeds: vec![PaneId::Pods] });
-    update(&mut s, Message::Data { source: src("k"), at: 1_000, data: Data::Hpas(vec![]) });
+    update(
+        &mut s,
+        Message::Register { source: src("kube/pods"), interval_ms: 1_000, feeds: vec![PaneId::Pods] },
+    );
+    update(&mut s, Message::Data { source: src("kube/pods"), at: 1_000, data: Data::Hpas(vec![]) });
     s.finish_batch();
     assert!(!s.triage_stale);
     update(&mut s, Message::Tick(2_000));
@@ -191,5 +222,5 @@ fn the_clock_rebuilds_triage_only_when_a_source_turns_stale() {
     update(&mut s, Message::Tick(4_001));
     assert!(s.triage_stale, "the source is stale now: triage lists it");
     s.finish_batch();
-    assert!(s.triage.problems.iter().any(|p| p.subject == "k"), "{:?}", s.triage.problems);
+    assert!(s.triage.problems.iter().any(|p| p.subject == "kube/pods"), "{:?}", s.triage.problems);
 }

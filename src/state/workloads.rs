@@ -4,10 +4,15 @@
 use serde::Serialize;
 
 use super::{Level, UnixMs};
+use crate::domain::ClusterId;
 use crate::domain::WorkloadKind;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Workload {
+    /// The cluster it belongs to (empty for an alert of the whole fleet); the store sets it
+    /// from the source that delivered the row.
+    #[serde(skip_serializing_if = "ClusterId::is_empty")]
+    pub cluster: ClusterId,
     pub namespace: String,
     pub kind: WorkloadKind,
     pub name: String,
@@ -98,6 +103,7 @@ mod tests {
 
     fn deploy(desired: u32, ready: u32, updated: u32) -> Workload {
         Workload {
+            cluster: Default::default(),
             namespace: "storefront".into(),
             kind: WorkloadKind::Deployment,
             name: "cart".into(),

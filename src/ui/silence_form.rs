@@ -52,7 +52,7 @@ pub fn draw(f: &mut Frame, area: Rect, form: &SilenceForm, theme: &Theme) {
         dialog::action_line("Silence", &form.what, theme),
         Line::from(vec![
             Span::styled("in ", theme.style(Role::Muted)),
-            Span::styled(text::clean(&form.source).into_owned(), theme.style(Role::Accent)),
+            Span::styled(text::clean(&form.source.to_string()).into_owned(), theme.style(Role::Accent)),
             Span::styled(" · context ", theme.style(Role::Muted)),
             Span::styled(text::clean(&form.context).into_owned(), theme.style(Role::Accent)),
         ]),

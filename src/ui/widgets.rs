@@ -31,7 +31,7 @@ pub fn header(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         Span::styled("ctx ", theme.style(Role::Muted)),
         Span::styled(text::clean(&state.context).into_owned(), theme.style(Role::Accent)),
     ];
-    if state.sources.keys().any(|s| s.as_str().starts_with("demo/")) {
+    if state.sources.keys().any(|s| s.kind.is_demo()) {
         spans.push(Span::styled("  DEMO", theme.style(Role::Warn)));
     }
     if state.readonly {
@@ -222,8 +222,12 @@ pub fn freshness(state: &State, pane: PaneId) -> (String, Level) {
         Some(SourceState::Stale) => (format!("stale · updated {}", since.unwrap_or_default()), Level::Warn),
         Some(SourceState::Disabled) => (format!("disabled: {}", fr.error.unwrap_or_default()), Level::Muted),
         Some(SourceState::Error) => {
+            let error = fr.error.unwrap_or_default();
+            // A throttled source already says when it retries.
+            let retrying = if error.contains("retrying in") { "" } else { " · retrying" };
+            // The rows stay, stale: as of the last poll, or of the watch's first failure.
             let last = since.map(|s| format!(" · last data {s}")).unwrap_or_default();
-            (format!("error: {} · retrying{last}", fr.error.unwrap_or_default()), Level::Crit)
+            (format!("error: {error}{retrying}{last}"), Level::Crit)
         }
     }
 }
@@ -343,6 +347,37 @@ mod tests {
         push_while_fits(&mut spans, 4, 14, Style::default(), parts);
         let text: String = spans.iter().map(|s| s.content.as_ref()).collect();
         assert_eq!(text, "head · one");
+    }
+
+    /// A failing watch: its rows dated from its first failure; a throttled one says when it
+    /// retries, once; healthy again, "live".
+    #[test]
+    fn a_failing_watch_says_why_when_it_retries_and_how_old_its_rows_are() {
+        use crate::domain::SourceId;
+        use crate::state::{Data, Message, update};
+        let mut s = State::new("ctx", 0);
+        let id = "kube/nodes".parse::<SourceId>().unwrap();
+        let feeds = vec![PaneId::Infrastructure];
+        update(&mut s, Message::Register { source: id.clone(), interval_ms: 0, feeds });
+        update(&mut s, Message::Data { source: id.clone(), at: 1_000, data: Data::Nodes(vec![]) });
+        assert_eq!(freshness(&s, PaneId::Infrastructure).0, "live");
+        let error = "throttled by the API server, retrying in 5 s".to_string();
+        update(&mut s, Message::Failed { source: id.clone(), at: 60_000, error: error.clone() });
+        update(&mut s, Message::Failed { source: id.clone(), at: 65_000, error });
+        update(&mut s, Message::Tick(100_000));
+        let (line, level) = freshness(&s, PaneId::Infrastructure);
+        assert_eq!(
+            line,
+            "error: kube/nodes: throttled by the API server, retrying in 5 s · last data 40 s ago"
+        );
+        assert_eq!(level, Level::Crit);
+        update(&mut s, Message::Failed { source: id.clone(), at: 101_000, error: "Unauthorized".into() });
+        assert_eq!(
+            freshness(&s, PaneId::Infrastructure).0,
+            "error: kube/nodes: Unauthorized · retrying · last data 40 s ago"
+        );
+        update(&mut s, Message::Healthy { source: id });
+        assert_eq!(freshness(&s, PaneId::Infrastructure), ("live".to_string(), Level::Muted));
     }
 
     #[test]

@@ -13,7 +13,7 @@ mod keys {
     fn state_with_app() -> State {
         let mut s = State::new("shop-prod", 0);
         let data = Data::Apps(vec![app("services-cart")]);
-        update(&mut s, Message::Data { source: SourceId::new("argocd"), at: 0, data });
+        update(&mut s, Message::Data { source: "argocd".parse::<SourceId>().unwrap(), at: 0, data });
         s.finish_batch();
         s
     }
@@ -93,7 +93,10 @@ mod keys {
         healthy.sync = SyncStatus::Synced;
         healthy.health = HealthStatus::Healthy;
         let apps = vec![app("services-cart"), healthy.clone()];
-        update(&mut s, Message::Data { source: SourceId::new("argocd"), at: 0, data: Data::Apps(apps) });
+        update(
+            &mut s,
+            Message::Data { source: "argocd".parse::<SourceId>().unwrap(), at: 0, data: Data::Apps(apps) },
+        );
         s.finish_batch();
         dispatch(&mut s, Command::Pane(2));
         // services-cart (a problem) sorts first; select it.
@@ -104,7 +107,11 @@ mod keys {
         fixed.health = HealthStatus::Healthy;
         update(
             &mut s,
-            Message::Data { source: SourceId::new("argocd"), at: 1, data: Data::Apps(vec![fixed, healthy]) },
+            Message::Data {
+                source: "argocd".parse::<SourceId>().unwrap(),
+                at: 1,
+                data: Data::Apps(vec![fixed, healthy]),
+            },
         );
         s.finish_batch();
         assert_eq!(s.view.selected(PaneId::ArgoCd), 1);
@@ -143,6 +150,7 @@ mod keys {
         use crate::state::scaling::Hpa;
         let mut s = State::new("shop-prod", 0);
         let hpa = Hpa {
+            cluster: Default::default(),
             namespace: "storefront".into(),
             name: "cart-hpa".into(),
             target: Owner { kind: "Deployment".into(), name: "cart".into() },
@@ -156,7 +164,11 @@ mod keys {
         };
         update(
             &mut s,
-            Message::Data { source: SourceId::new("kube/hpas"), at: 0, data: Data::Hpas(vec![hpa]) },
+            Message::Data {
+                source: "kube/hpas".parse::<SourceId>().unwrap(),
+                at: 0,
+                data: Data::Hpas(vec![hpa]),
+            },
         );
         s.finish_batch();
         dispatch(&mut s, Command::Pane(4));

@@ -8,6 +8,7 @@ use tokio::sync::Notify;
 
 use super::wire::{GettableAlert, GettableSilence, PostSilenceResponse, PostableSilence};
 use crate::config::sources::AlertmanagerConfig;
+use crate::domain::SourceId;
 use crate::domain::silence::NewSilence;
 use crate::state::UnixMs;
 use crate::state::alerts::Alert;
@@ -43,7 +44,7 @@ impl Secret {
 #[derive(Clone)]
 pub struct Client {
     /// `alertmanager/NAME`.
-    pub source: String,
+    pub source: SourceId,
     base: String,
     http: reqwest::Client,
     auth: Auth,

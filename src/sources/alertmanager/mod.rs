@@ -11,11 +11,10 @@ pub use client::Client;
 use super::backoff::Backoff;
 use super::poll::{self, Poller};
 use super::{Clock, Sender, TaskGuard};
-use crate::domain::SourceId;
 use crate::state::{Data, PaneId};
 
 pub fn spawn(client: Client, interval: Duration, tx: Sender, clock: Clock) -> TaskGuard {
-    let source = SourceId::new(&client.source);
+    let source = client.source.clone();
     poll::register(&tx, &source, interval, vec![PaneId::Alerts]);
     TaskGuard(tokio::spawn(async move {
         let backoff = Backoff::new(Duration::from_secs(1), Duration::from_secs(30));

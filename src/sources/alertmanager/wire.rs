@@ -1,6 +1,8 @@
 //! Alertmanager API v2 as it is on the wire (`GettableAlert`, `GettableSilence`, `PostableSilence`),
 //! and the mapping to the store's alerts and silences.
 
+use crate::domain::SourceId;
+use crate::domain::source::SourceKind;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -124,10 +126,11 @@ impl GettableAlert {
             .cloned()
             .unwrap_or_default();
         Alert {
+            cluster: Default::default(),
             fingerprint: self.fingerprint,
             name,
             severity,
-            source: String::new(),
+            source: SourceId::of(SourceKind::Alertmanager),
             state,
             since: parse_time(&self.starts_at).unwrap_or(0),
             summary,
@@ -144,7 +147,7 @@ impl GettableSilence {
     pub fn into_silence(self) -> Silence {
         Silence {
             id: self.id,
-            source: String::new(),
+            source: SourceId::of(SourceKind::Alertmanager),
             matchers: self
                 .matchers
                 .into_iter()

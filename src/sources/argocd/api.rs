@@ -11,7 +11,8 @@ use serde_json::{Value, json};
 use super::{SyncOptions, source, status_error, wire};
 use crate::config::sources::ArgocdConfig;
 use crate::domain::registry::ActionId;
-use crate::sources::backoff::Backoff;
+use crate::sources::backoff::{Backoff, Policy};
+use crate::sources::kube::list_watch::HELD;
 use crate::sources::{Clock, Sender};
 use crate::state::argocd::{ArgoApp, TreeNode};
 use crate::state::{Data, Message};
@@ -44,6 +45,8 @@ pub struct Client {
     streaming: reqwest::Client,
     token: Token,
     control_ns: String,
+    /// How the stream and the list retry: [`Policy::WATCH`] unless a test wants it quicker.
+    pub backoff: Policy,
 }
 
 impl Client {
@@ -69,6 +72,7 @@ impl Client {
             streaming,
             token,
             control_ns: cfg.namespace.clone(),
+            backoff: Policy::WATCH,
         })
     }
 
@@ -82,15 +86,25 @@ impl Client {
     }
 
     async fn send(&self, req: RequestBuilder) -> Result<reqwest::Response, String> {
-        let resp = req.send().await.map_err(|e| format!("Argo CD: {}", describe(&e)))?;
+        self.answer(req).await.map_err(|r| r.message)
+    }
+
+    /// The server's answer, or why there is none and how long the server asked to wait.
+    async fn answer(&self, req: RequestBuilder) -> Result<reqwest::Response, Refused> {
+        let resp = req.send().await.map_err(|e| Refused::said(format!("Argo CD: {}", describe(&e))))?;
         if resp.status().is_success() {
             return Ok(resp);
         }
         let code = resp.status().as_u16();
+        let retry_after = resp
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok()?.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
         let body: Value = resp.json().await.unwrap_or_default();
         // grpc-gateway errors: {"error": …, "code": …, "message": …}.
         let detail = body["message"].as_str().or(body["error"].as_str()).unwrap_or("");
-        Err(status_error(code, detail))
+        Err(Refused { message: status_error(code, detail), code: Some(code), retry_after })
     }
 
     /// `/applications/{name}` with `appNamespace` for an app outside the control plane's.
@@ -103,9 +117,12 @@ impl Client {
         (format!("/applications/{name}{rest}"), query)
     }
 
-    pub async fn list(&self) -> Result<Vec<Value>, String> {
-        let resp = self.send(self.request(&self.http, Method::GET, "/applications")?).await?;
-        let body: Value = resp.json().await.map_err(|e| format!("Argo CD: reading the list: {e}"))?;
+    pub async fn list(&self) -> Result<Vec<Value>, Refused> {
+        let resp = self.answer(self.request(&self.http, Method::GET, "/applications")?).await?;
+        let body: Value = resp
+            .json()
+            .await
+            .map_err(|e| Refused::said(format!("Argo CD: reading the list: {}", describe(&e))))?;
         Ok(body["items"].as_array().cloned().unwrap_or_default())
     }
 
@@ -186,100 +203,169 @@ fn key(obj: &Value) -> String {
     )
 }
 
-/// Open the stream, list, then follow the stream; both again when it ends. Failures back off
-/// from 1 s to 60 s.
+/// Why the server gave no answer: the pane's words, and what the server said of it.
+#[derive(Debug)]
+pub struct Refused {
+    message: String,
+    code: Option<u16>,
+    /// A 429's or 503's `Retry-After`.
+    retry_after: Option<Duration>,
+}
+
+impl Refused {
+    fn said(message: String) -> Refused {
+        Refused { message, code: None, retry_after: None }
+    }
+
+    /// As the pane says it, with the wait when the server set one.
+    fn describe(&self, wait: Duration) -> String {
+        let secs = wait.as_secs_f64().ceil() as u64;
+        match self.code {
+            Some(429) => format!("Argo CD: throttled by the API server, retrying in {secs} s"),
+            Some(503) => format!("{}, retrying in {secs} s", self.message),
+            _ => self.message.clone(),
+        }
+    }
+}
+
+impl From<String> for Refused {
+    fn from(message: String) -> Refused {
+        Refused::said(message)
+    }
+}
+
+/// Open the stream, list, then follow the stream; both again when it ends. Every failure
+/// backs off (1 s to 60 s, at least what a 429 asks), and only a healthy while forgets them.
 pub async fn run(client: Client, tx: Sender, clock: Clock) {
-    let mut backoff = Backoff::new(Duration::from_secs(1), Duration::from_secs(60));
-    // Apps are mapped once when they change (the YAML is the costly part), linked on publish.
-    let publish = |apps: &BTreeMap<String, ArgoApp>| Message::Data {
-        source: source(),
-        at: clock.now(),
-        data: Data::Apps(wire::linked(apps.values().cloned().collect(), &client.control_ns)),
-    };
-    while follow(&client, &tx, clock, &publish, &mut backoff).await.is_ok() {}
+    let backoff = Backoff::with_policy(client.backoff);
+    let mut f = Follower { client, tx, clock, backoff, unproven: true, empty_ends: 0 };
+    while f.follow().await.is_ok() {}
+}
 
-    struct Stop;
+/// The app has gone: stop.
+struct Stop;
 
-    /// One stream and one list; `Err(Stop)` when the app has gone.
-    async fn follow(
-        client: &Client,
-        tx: &Sender,
-        clock: Clock,
-        publish: &impl Fn(&BTreeMap<String, ArgoApp>) -> Message,
-        backoff: &mut Backoff,
-    ) -> Result<(), Stop> {
-        let fail = |error: String| {
-            tracing::warn!(%error, "Argo CD API failed");
-            Message::Failed { source: source(), at: clock.now(), error }
-        };
+struct Follower {
+    client: Client,
+    tx: Sender,
+    clock: Clock,
+    backoff: Backoff,
+    /// Healthy is owed: at the start, and after a failure was reported.
+    unproven: bool,
+    /// Streams in a row that ended empty as soon as they opened.
+    empty_ends: u32,
+}
+
+impl Follower {
+    /// One stream and one list, followed until the stream ends or fails.
+    async fn follow(&mut self) -> Result<(), Stop> {
         // The stream first, then the list: a change made in between arrives on the stream
         // after the list is applied, so none is lost.
-        let req = match client.request(&client.streaming, Method::GET, "/stream/applications") {
+        let req = match self.client.request(&self.client.streaming, Method::GET, "/stream/applications") {
             Ok(r) => r,
-            Err(e) => {
-                tx.send(fail(e)).await.map_err(|_| Stop)?;
-                tokio::time::sleep(backoff.next_delay()).await;
-                return Ok(());
-            }
+            Err(e) => return self.fail(e.into()).await,
         };
-        let mut resp = match client.send(req).await {
+        let mut resp = match self.client.answer(req).await {
             Ok(r) => r,
-            Err(e) => {
-                tx.send(fail(e)).await.map_err(|_| Stop)?;
-                tokio::time::sleep(backoff.next_delay()).await;
-                return Ok(());
-            }
+            Err(r) => return self.fail(r).await,
         };
-        let map = |v: &Value| wire::from_application(v, &client.control_ns, clock.now());
-        let mut apps: BTreeMap<String, ArgoApp> = match client.list().await {
-            Ok(items) => items.iter().filter_map(|a| Some((key(a), map(a)?))).collect(),
-            Err(e) => {
-                tx.send(fail(e)).await.map_err(|_| Stop)?;
-                tokio::time::sleep(backoff.next_delay()).await;
-                return Ok(());
-            }
+        let opened = tokio::time::Instant::now();
+        let mut apps: BTreeMap<String, ArgoApp> = match self.client.list().await {
+            Ok(items) => items.iter().filter_map(|a| Some((key(a), self.map(a)?))).collect(),
+            Err(r) => return self.fail(r).await,
         };
-        tx.send(publish(&apps)).await.map_err(|_| Stop)?;
-        backoff.reset();
-        let mut buf = Vec::new();
+        self.publish(&apps).await?;
+        let (mut buf, mut lines) = (Vec::new(), false);
         loop {
-            match resp.chunk().await {
+            let chunk = if self.unproven && !lines {
+                // A quiet stream that stays open is healthy; one that ends at once is not.
+                match tokio::time::timeout_at(opened + HELD, resp.chunk()).await {
+                    Ok(c) => c,
+                    Err(_) => {
+                        self.healthy().await?;
+                        continue;
+                    }
+                }
+            } else {
+                resp.chunk().await
+            };
+            match chunk {
                 Ok(Some(bytes)) => {
                     buf.extend_from_slice(&bytes);
-                    let mut changed = false;
-                    while let Some(nl) = buf.iter().position(|b| *b == b'\n') {
-                        let line: Vec<u8> = buf.drain(..=nl).collect();
-                        let Some((kind, app)) = stream_event(&String::from_utf8_lossy(&line)) else {
-                            continue;
-                        };
-                        changed = true;
-                        match (kind.as_str(), map(&app)) {
-                            ("DELETED", _) => {
-                                apps.remove(&key(&app));
-                            }
-                            (_, Some(mapped)) => {
-                                apps.insert(key(&app), mapped);
-                            }
-                            (_, None) => {}
-                        }
-                    }
-                    if changed {
-                        tx.send(publish(&apps)).await.map_err(|_| Stop)?;
+                    if self.apply_lines(&mut buf, &mut apps) {
+                        lines = true;
+                        self.healthy().await?;
+                        self.publish(&apps).await?;
                     }
                 }
-                Ok(None) => {
-                    // The server closed the stream (a restart, a proxy's timeout): relist.
-                    tokio::time::sleep(backoff.next_delay()).await;
-                    return Ok(());
+                // The server closed the stream: after a while (a restart, a proxy's timeout)
+                // relist at once. Empty as soon as it opened, once may be a restart; twice in a
+                // row it would loop.
+                Ok(None) if !lines && opened.elapsed() < self.client.backoff.healthy => {
+                    self.empty_ends += 1;
+                    if self.empty_ends < 2 {
+                        return Ok(());
+                    }
+                    let r =
+                        Refused::said("Argo CD: the application stream ended as soon as it opened".into());
+                    return self.fail(r).await;
                 }
+                Ok(None) => return Ok(()),
                 Err(e) => {
-                    tx.send(fail(format!("Argo CD: the application stream: {}", describe(&e))))
-                        .await
-                        .map_err(|_| Stop)?;
-                    tokio::time::sleep(backoff.next_delay()).await;
-                    return Ok(());
+                    let r = Refused::said(format!("Argo CD: the application stream: {}", describe(&e)));
+                    return self.fail(r).await;
                 }
             }
         }
+    }
+
+    fn map(&self, app: &Value) -> Option<ArgoApp> {
+        wire::from_application(app, &self.client.control_ns, self.clock.now())
+    }
+
+    /// Apply the stream's complete lines in `buf` (the rest waits for more bytes); whether any
+    /// was an event.
+    fn apply_lines(&self, buf: &mut Vec<u8>, apps: &mut BTreeMap<String, ArgoApp>) -> bool {
+        let mut changed = false;
+        while let Some(nl) = buf.iter().position(|b| *b == b'\n') {
+            let line: Vec<u8> = buf.drain(..=nl).collect();
+            let Some((kind, app)) = stream_event(&String::from_utf8_lossy(&line)) else {
+                continue;
+            };
+            changed = true;
+            match (kind.as_str(), self.map(&app)) {
+                ("DELETED", _) => apps.remove(&key(&app)),
+                (_, Some(mapped)) => apps.insert(key(&app), mapped),
+                (_, None) => None,
+            };
+        }
+        changed
+    }
+
+    /// Apps are mapped once when they change (the YAML is the costly part), linked on publish.
+    async fn publish(&self, apps: &BTreeMap<String, ArgoApp>) -> Result<(), Stop> {
+        let apps = wire::linked(apps.values().cloned().collect(), &self.client.control_ns);
+        let m = Message::Data { source: source(), at: self.clock.now(), data: Data::Apps(apps) };
+        self.tx.send(m).await.map_err(|_| Stop)
+    }
+
+    async fn fail(&mut self, r: Refused) -> Result<(), Stop> {
+        let wait = self.backoff.next_delay_after(r.retry_after);
+        let error = r.describe(wait);
+        tracing::warn!(%error, "Argo CD API failed");
+        self.unproven = true;
+        let m = Message::Failed { source: source(), at: self.clock.now(), error };
+        self.tx.send(m).await.map_err(|_| Stop)?;
+        tokio::time::sleep(wait).await;
+        Ok(())
+    }
+
+    async fn healthy(&mut self) -> Result<(), Stop> {
+        self.backoff.healthy();
+        self.empty_ends = 0;
+        if std::mem::take(&mut self.unproven) {
+            self.tx.send(Message::Healthy { source: source() }).await.map_err(|_| Stop)?;
+        }
+        Ok(())
     }
 }

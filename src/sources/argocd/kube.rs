@@ -13,7 +13,8 @@ use super::wire::{self, REFRESH_ANNOTATION};
 use super::{ANOTHER_OPERATION, NO_OPERATION, NOT_INSTALLED, RECHECK_MISSING, SyncOptions, source};
 use crate::config::sources::ArgocdConfig;
 use crate::domain::registry::ActionId;
-use crate::sources::kube::{Connection, Handle, WatchBackoff, client_error};
+use crate::sources::kube::list_watch::{AllHealthy, Failure, Update, list_watch};
+use crate::sources::kube::{Connection, Handle, client_error};
 use crate::sources::{Clock, Sender};
 use crate::state::argocd::ArgoApp;
 use crate::state::{Data, Message, UnixMs};
@@ -175,18 +176,17 @@ fn running(obj: &Value) -> bool {
     matches!(obj["status"]["operationState"]["phase"].as_str(), Some("Running" | "Terminating"))
 }
 
-/// A watch error as the pane says it; `None` when Argo CD is not installed (no such resource).
-fn describe(e: &watcher::Error) -> Option<String> {
-    use watcher::Error as W;
-    match e {
-        W::InitialListFailed(kube::Error::Api(s)) | W::WatchStartFailed(kube::Error::Api(s)) => {
-            match s.code {
-                404 => None,
-                401 | 403 => Some(super::status_error(s.code, &s.message)),
-                _ => Some(crate::sources::kube::describe(e)),
-            }
-        }
-        other => Some(crate::sources::kube::describe(other)),
+/// A watch failure as the pane says it; `None` when Argo CD is not installed (no such
+/// resource).
+fn describe(f: &Failure) -> Option<String> {
+    use crate::sources::kube::list_watch::Trouble;
+    match (&f.trouble, f.code()) {
+        (Trouble::List(_) | Trouble::Watch(_), Some(404)) => None,
+        (
+            Trouble::List(kube::Error::Api(s)) | Trouble::Watch(kube::Error::Api(s)),
+            Some(code @ (401 | 403)),
+        ) => Some(super::status_error(code, &s.message)),
+        _ => Some(format!("Argo CD: {}", f.describe())),
     }
 }
 
@@ -206,8 +206,8 @@ fn key(obj: &Value) -> String {
     )
 }
 
-/// Watch until the task is dropped. Errors back off from 1 s to 60 s; a missing CRD is said
-/// once and looked for again every few minutes.
+/// Watch until the task is dropped. Errors back off as every Kubernetes watch does (1 s to
+/// 60 s); a missing CRD is said once and looked for again every few minutes.
 pub async fn run(actions: Actions, tx: Sender, clock: Clock) {
     let conn = match actions.kube.connection().await {
         Ok(c) => c,
@@ -217,71 +217,85 @@ pub async fn run(actions: Actions, tx: Sender, clock: Clock) {
             return;
         }
     };
-    let ar = application_resource();
-    let all = actions.namespaces.iter().any(|n| n == "*");
-    let mut namespaces = vec![actions.control_ns.clone()];
-    namespaces.extend(actions.namespaces.iter().filter(|n| **n != actions.control_ns).cloned());
     let mut said_missing = false;
     loop {
-        let apis: Vec<kube::Api<DynamicObject>> = if all {
-            vec![kube::Api::all_with(conn.client.clone(), &ar)]
-        } else {
-            namespaces.iter().map(|ns| kube::Api::namespaced_with(conn.client.clone(), ns, &ar)).collect()
-        };
-        let mut stores: Vec<Store> = apis.iter().map(|_| Store::default()).collect();
-        let streams = apis
-            .into_iter()
-            .enumerate()
-            .map(|(i, api)| watcher(api, watcher::Config::default()).map(move |ev| (i, ev)).boxed());
-        let mut events = futures::stream::select_all(streams);
-        let mut backoff = WatchBackoff::new();
-        let mut missing = false;
-        while let Some((i, ev)) = events.next().await {
-            let changed = match ev {
-                Ok(ev) => {
-                    kube::runtime::utils::Backoff::reset(&mut backoff);
-                    said_missing = false;
-                    apply(&mut stores[i], ev, &actions.control_ns, clock.now())
+        match watch(&actions, &conn, &tx, clock, &mut said_missing).await {
+            Watched::Stopped => return,
+            Watched::Missing if said_missing => {}
+            Watched::Missing => {
+                said_missing = true;
+                let m = Message::Data { source: source(), at: clock.now(), data: Data::Apps(Vec::new()) };
+                let _ = tx.send(m).await;
+                let m = Message::Failed { source: source(), at: clock.now(), error: NOT_INSTALLED.into() };
+                if tx.send(m).await.is_err() {
+                    return;
                 }
-                Err(e) => match describe(&e) {
-                    None => {
-                        missing = true;
-                        break;
-                    }
-                    Some(error) => {
-                        tracing::warn!(%error, "Argo CD watch failed");
-                        let m = Message::Failed { source: source(), at: clock.now(), error };
-                        if tx.send(m).await.is_err() {
-                            return;
-                        }
-                        tokio::time::sleep(backoff.next().unwrap_or_default()).await;
-                        false
-                    }
-                },
-            };
-            if changed {
+            }
+        }
+        tokio::time::sleep(RECHECK_MISSING).await;
+    }
+}
+
+/// How one round of watching ended.
+enum Watched {
+    /// The app has gone.
+    Stopped,
+    /// No `applications.argoproj.io` in the cluster.
+    Missing,
+}
+
+/// Watch every namespace's Applications until the app goes or the CRD turns out missing.
+async fn watch(
+    actions: &Actions,
+    conn: &Connection,
+    tx: &Sender,
+    clock: Clock,
+    said_missing: &mut bool,
+) -> Watched {
+    let ar = application_resource();
+    let apis: Vec<kube::Api<DynamicObject>> = if actions.namespaces.iter().any(|n| n == "*") {
+        vec![kube::Api::all_with(conn.client.clone(), &ar)]
+    } else {
+        let mut namespaces = vec![actions.control_ns.clone()];
+        namespaces.extend(actions.namespaces.iter().filter(|n| **n != actions.control_ns).cloned());
+        namespaces.iter().map(|ns| kube::Api::namespaced_with(conn.client.clone(), ns, &ar)).collect()
+    };
+    let mut stores: Vec<Store> = apis.iter().map(|_| Store::default()).collect();
+    // Healthy once every namespace's watch is, so one recovering does not hide another failing.
+    let mut health = AllHealthy::new(0..apis.len());
+    let streams = apis.into_iter().enumerate().map(|(i, api)| {
+        list_watch(api, watcher::Config::default(), conn.backoff).map(move |u| (i, u)).boxed()
+    });
+    let mut events = futures::stream::select_all(streams);
+    while let Some((i, update)) = events.next().await {
+        let msg = match update {
+            Update::Event(ev) => {
+                if !apply(&mut stores[i], ev, &actions.control_ns, clock.now()) {
+                    continue;
+                }
                 let apps = stores.iter().flat_map(|s| s.live.values().cloned()).collect();
                 let apps = wire::linked(apps, &actions.control_ns);
-                let m = Message::Data { source: source(), at: clock.now(), data: Data::Apps(apps) };
-                if tx.send(m).await.is_err() {
-                    return;
-                }
+                Message::Data { source: source(), at: clock.now(), data: Data::Apps(apps) }
             }
-        }
-        if missing {
-            if !said_missing {
-                said_missing = true;
-                let m = Message::Failed { source: source(), at: clock.now(), error: NOT_INSTALLED.into() };
-                let _ = tx
-                    .send(Message::Data { source: source(), at: clock.now(), data: Data::Apps(Vec::new()) })
-                    .await;
-                if tx.send(m).await.is_err() {
-                    return;
-                }
+            Update::Healthy if health.healthy(&i) => {
+                *said_missing = false;
+                Message::Healthy { source: source() }
             }
-            tokio::time::sleep(RECHECK_MISSING).await;
+            Update::Healthy => continue,
+            Update::Failed(f) => match describe(&f) {
+                None => return Watched::Missing,
+                Some(error) => {
+                    tracing::warn!(%error, "Argo CD watch failed");
+                    health.failed(i);
+                    Message::Failed { source: source(), at: clock.now(), error }
+                }
+            },
+        };
+        if tx.send(msg).await.is_err() {
+            return Watched::Stopped;
         }
     }
+    Watched::Stopped
 }
 
 /// One watcher event into its store. Returns whether the live set changed.

@@ -11,10 +11,10 @@ use crate::config::sources::{ArgocdConfig, ArgocdMode};
 use crate::domain::SourceId;
 use crate::domain::Target;
 use crate::domain::registry::ActionId;
+use crate::domain::source::SourceKind;
 use crate::sources::{Clock, Sender, TaskGuard};
 use crate::state::{Message, PaneId};
 
-pub const SOURCE: &str = "argocd";
 /// What the pane says when the cluster has no `applications.argoproj.io`.
 pub const NOT_INSTALLED: &str = "Argo CD not installed in this cluster";
 pub use crate::domain::registry::ANOTHER_OPERATION;
@@ -24,7 +24,7 @@ pub const NO_OPERATION: &str = "Unable to terminate operation. No operation is i
 pub const RECHECK_MISSING: Duration = Duration::from_secs(300);
 
 pub fn source() -> SourceId {
-    SourceId::new(SOURCE)
+    SourceId::of(SourceKind::ArgoCd)
 }
 
 /// A watch or a stream delivers only changes, so a quiet one is not stale (interval 0).

@@ -183,6 +183,7 @@ pub fn from_application(obj: &Value, control_ns: &str, now: UnixMs) -> Option<Ar
         p.to_string()
     });
     Some(ArgoApp {
+        cluster: Default::default(),
         name: qualified(namespace, name, control_ns),
         project: match str_at(spec, &["project"]) {
             "" => "default".to_string(),

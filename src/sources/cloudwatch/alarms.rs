@@ -9,13 +9,13 @@ use aws_sdk_cloudwatch::types::{AlarmType, CompositeAlarm, MetricAlarm, StateVal
 
 use crate::config::sources::{AwsConfig, CloudWatchConfig, glob_match};
 use crate::domain::SourceId;
+use crate::domain::source::SourceKind;
 use crate::sources::backoff::Backoff;
 use crate::sources::poll::{self, Poller};
 use crate::sources::{Clock, Sender, TaskGuard, aws};
 use crate::state::alerts::{Alert, AlertState, Severity};
 use crate::state::{Data, PaneId, UnixMs};
 
-pub const SOURCE: &str = "cloudwatch";
 /// Tags change rarely and cost a request per alarm: look again after this long.
 const TAG_TTL: Duration = Duration::from_secs(600);
 
@@ -101,11 +101,12 @@ impl Alarms {
 
     fn base(&self, name: String, arn: String, state: Option<&StateValue>) -> Alert {
         Alert {
+            cluster: Default::default(),
             fingerprint: arn,
             generator_url: Some(self.console_url(&name)),
             name,
             severity: Severity::Warning,
-            source: String::new(),
+            source: SourceId::of(SourceKind::CloudWatchAlarms),
             state: if state == Some(&StateValue::Alarm) {
                 AlertState::Alarm
             } else {
@@ -161,7 +162,7 @@ impl Alarms {
 
 /// Load AWS config in the task (it may talk to IMDS or SSO), then poll with backoff on errors.
 pub fn spawn(aws_cfg: AwsConfig, cfg: CloudWatchConfig, tx: Sender, clock: Clock) -> TaskGuard {
-    let (source, interval) = (SourceId::new(SOURCE), cfg.alarm_interval.0);
+    let (source, interval) = (SourceId::of(SourceKind::CloudWatchAlarms), cfg.alarm_interval.0);
     poll::register(&tx, &source, interval, vec![PaneId::Alerts]);
     TaskGuard(tokio::spawn(async move {
         let mut alarms = Alarms::new(&aws::load(&aws_cfg).await, cfg);

@@ -8,13 +8,13 @@ use aws_sdk_cloudwatch::types::{Dimension, Metric, MetricDataQuery, MetricStat};
 
 use crate::config::sources::{AwsConfig, CloudWatchConfig, MetricQuery};
 use crate::domain::SourceId;
+use crate::domain::source::SourceKind;
 use crate::sources::backoff::Backoff;
 use crate::sources::poll::{self, Poller};
 use crate::sources::{Clock, Sender, TaskGuard, aws};
 use crate::state::infra::MetricSeries;
 use crate::state::{Data, PaneId, UnixMs};
 
-pub const SOURCE: &str = "cloudwatch-metrics";
 /// The window the sparklines cover, and the width of one point.
 pub const WINDOW_MS: i64 = 3 * 3_600_000;
 pub const PERIOD_S: i32 = 300;
@@ -68,6 +68,7 @@ impl Metrics {
                 // CloudWatch answers newest first by default.
                 pts.sort_by_key(|p| p.0);
                 MetricSeries {
+                    cluster: Default::default(),
                     label: q.label.clone().unwrap_or_else(|| q.metric.clone()),
                     unit: q.unit.clone(),
                     points: pts.into_iter().map(|(t, v)| (t, v * q.scale)).collect(),
@@ -79,7 +80,7 @@ impl Metrics {
 }
 
 pub fn spawn(aws_cfg: AwsConfig, cfg: CloudWatchConfig, tx: Sender, clock: Clock) -> TaskGuard {
-    let (source, interval) = (SourceId::new(SOURCE), cfg.metric_interval.0);
+    let (source, interval) = (SourceId::of(SourceKind::CloudWatchMetrics), cfg.metric_interval.0);
     poll::register(&tx, &source, interval, vec![PaneId::Infrastructure]);
     TaskGuard(tokio::spawn(async move {
         let metrics = Metrics::new(&aws::load(&aws_cfg).await, cfg.metrics);

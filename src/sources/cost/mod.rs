@@ -15,9 +15,8 @@ use super::backoff::Backoff;
 use super::{Clock, Sender, TaskGuard, aws};
 use crate::config::sources::{AwsConfig, CostConfig};
 use crate::domain::SourceId;
+use crate::domain::source::SourceKind;
 use crate::state::{Data, Message, PaneId};
-
-pub const SOURCE: &str = "cost-explorer";
 
 /// What the executor holds to ask for a refresh.
 #[derive(Clone, Default)]
@@ -44,7 +43,7 @@ pub fn spawn(
     let handle = Handle::default();
     let refresh = handle.refresh.clone();
     let requests = handle.requests.clone();
-    let source = SourceId::new(SOURCE);
+    let source = SourceId::of(SourceKind::CostExplorer);
     let every = cfg.refresh.0;
     super::poll::register(&tx, &source, every, vec![PaneId::Cost]);
     let task = tokio::spawn(async move {
@@ -84,6 +83,11 @@ pub fn spawn(
             forced = false;
             let (msg, wait) = match result {
                 Ok(report) => {
+                    if backoff.failures() > 0
+                        && tx.send(Message::Healthy { source: source.clone() }).await.is_err()
+                    {
+                        return;
+                    }
                     backoff.reset();
                     let age = Duration::from_millis((clock.now() - report.fetched_at).max(0) as u64);
                     let wait = clock.real_duration(every.saturating_sub(age));

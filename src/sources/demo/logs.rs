@@ -302,7 +302,8 @@ mod tests {
             .into_iter()
             .find(|p| p.name.starts_with("cart-") && p.reason.is_some() && p.ready == 0)
             .expect("a crash-looping cart pod");
-        let key = PodKey { namespace: pod.namespace.clone(), name: pod.name.clone() };
+        let key =
+            PodKey { cluster: Default::default(), namespace: pod.namespace.clone(), name: pod.name.clone() };
         let snap = world.pod_manifest(&key).expect("the world has the pod");
         let d = pod_detail::detail(&snap.pod, snap.now);
         (d.containers[0].clone(), pod.name, snap.now)

@@ -16,6 +16,7 @@ use crate::domain::PodKey;
 use crate::domain::SourceId;
 use crate::domain::Target;
 use crate::domain::registry::ActionId;
+use crate::domain::source::DemoFeed;
 use crate::state::pods::Pod;
 use crate::state::{Data, Message, PaneId, State, UnixMs, update};
 
@@ -29,13 +30,13 @@ pub const CONTEXT: &str = "shop-prod";
 pub const FIXED_EPOCH: UnixMs = 1_795_010_400_000;
 
 /// The demo's logical sources: id, interval and the panes each feeds.
-pub const FEEDS: &[(&str, i64, &[PaneId])] = &[
-    ("demo/eks", 60_000, &[PaneId::Infrastructure]),
-    ("demo/kubernetes", 2_000, &[PaneId::Infrastructure, PaneId::Pods, PaneId::Scaling]),
-    ("demo/cloudwatch", 60_000, &[PaneId::Infrastructure, PaneId::Alerts]),
-    ("demo/argocd", 3_000, &[PaneId::ArgoCd]),
-    ("demo/alertmanager", 5_000, &[PaneId::Alerts]),
-    ("demo/cost-explorer", 8 * 3_600_000, &[PaneId::Cost]),
+pub const FEEDS: &[(DemoFeed, i64, &[PaneId])] = &[
+    (DemoFeed::Eks, 60_000, &[PaneId::Infrastructure]),
+    (DemoFeed::Kubernetes, 2_000, &[PaneId::Infrastructure, PaneId::Pods, PaneId::Scaling]),
+    (DemoFeed::CloudWatch, 60_000, &[PaneId::Infrastructure, PaneId::Alerts]),
+    (DemoFeed::ArgoCd, 3_000, &[PaneId::ArgoCd]),
+    (DemoFeed::Alertmanager, 5_000, &[PaneId::Alerts]),
+    (DemoFeed::CostExplorer, 8 * 3_600_000, &[PaneId::Cost]),
 ];
 
 /// Publishes the world as the logical sources, each when its interval is due.
@@ -57,7 +58,7 @@ impl Feed {
         FEEDS
             .iter()
             .map(|(id, interval, feeds)| Message::Register {
-                source: SourceId::new(*id),
+                source: SourceId::demo(*id),
                 interval_ms: *interval,
                 feeds: feeds.to_vec(),
             })
@@ -76,18 +77,18 @@ impl Feed {
                 continue;
             }
             self.last[i] = Some(now);
-            let source = SourceId::new(*id);
-            for data in self.publish(world, id) {
+            let source = SourceId::demo(*id);
+            for data in self.publish(world, *id) {
                 out.push(Message::Data { source: source.clone(), at: now, data });
             }
         }
         out
     }
 
-    fn publish(&mut self, world: &World, id: &str) -> Vec<Data> {
-        match id {
-            "demo/eks" => vec![Data::Clusters(world.clusters())],
-            "demo/kubernetes" => {
+    fn publish(&mut self, world: &World, feed: DemoFeed) -> Vec<Data> {
+        match feed {
+            DemoFeed::Eks => vec![Data::Clusters(world.clusters())],
+            DemoFeed::Kubernetes => {
                 let mut out = vec![Data::Nodes(world.nodes())];
                 out.extend(self.pod_changes(world.pods()));
                 out.extend([
@@ -97,10 +98,10 @@ impl Feed {
                 ]);
                 out
             }
-            "demo/cloudwatch" => {
+            DemoFeed::CloudWatch => {
                 vec![Data::Metrics(world.metrics()), Data::Alerts(world.cloudwatch_alarms())]
             }
-            "demo/argocd" => {
+            DemoFeed::ArgoCd => {
                 let mut apps = world.apps();
                 // The YAML Argo CD would store, so the detail view has something true to show.
                 for a in &mut apps {
@@ -110,11 +111,10 @@ impl Feed {
                 }
                 vec![Data::Apps(apps)]
             }
-            "demo/alertmanager" => {
+            DemoFeed::Alertmanager => {
                 vec![Data::Alertmanager { alerts: world.alertmanager_alerts(), silences: world.silences() }]
             }
-            "demo/cost-explorer" => vec![Data::Cost(world.cost())],
-            _ => Vec::new(),
+            DemoFeed::CostExplorer => vec![Data::Cost(world.cost())],
         }
     }
 

@@ -143,7 +143,11 @@ mod tests {
             world.pods().into_iter().filter(|p| p.name.starts_with("cart-")).map(|p| p.name).collect();
         for _ in 0..1_000 {
             for name in &names {
-                let key = PodKey { namespace: "storefront".into(), name: name.clone() };
+                let key = PodKey {
+                    cluster: Default::default(),
+                    namespace: "storefront".into(),
+                    name: name.clone(),
+                };
                 let Ok(Some(snap)) = h.pod(key.clone()).await else { continue };
                 let d = pod_detail::detail(&snap.pod, snap.now);
                 if snap.now - FIXED_EPOCH > 200_000

@@ -11,14 +11,14 @@ use futures::StreamExt;
 use k8s_openapi::api::core::v1::{Pod, Service};
 use kube::Api;
 use kube::api::ListParams;
-use kube::runtime::WatchStreamExt;
 use kube::runtime::watcher::{self, Event};
 use serde_json::Value;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
+use super::list_watch::{Update, list_watch};
 use super::object_watch::label_selector;
-use super::{Connection, WatchBackoff, client_error};
+use super::{Connection, client_error};
 use crate::domain::Target;
 use crate::sources::Sender;
 use crate::state::forwards::{Forward, ForwardState, ForwardUpdate};
@@ -163,7 +163,7 @@ pub async fn run(conn: Connection, id: u64, target: Target, now: UnixMs, tx: Sen
     }
     let pods: Api<Pod> = Api::namespaced(conn.client.clone(), &namespace);
     let counters = Arc::new(Counters::default());
-    let mut gone = std::pin::pin!(pod_gone(pods.clone(), namespace.clone(), pod.clone()));
+    let mut gone = std::pin::pin!(pod_gone(pods.clone(), namespace.clone(), pod.clone(), conn.backoff));
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     let mut last = (0, 0, 0, 0);
     loop {
@@ -195,27 +195,33 @@ pub async fn run(conn: Connection, id: u64, target: Target, now: UnixMs, tx: Sen
 }
 
 /// Resolves when the pod is gone (deleted, ended, being deleted), saying how.
-async fn pod_gone(pods: Api<Pod>, ns: String, name: String) -> String {
+async fn pod_gone(
+    pods: Api<Pod>,
+    ns: String,
+    name: String,
+    policy: crate::sources::backoff::Policy,
+) -> String {
     let cfg = watcher::Config::default().fields(&format!("metadata.name={name}"));
-    let mut events = watcher::watcher(pods, cfg).backoff(WatchBackoff::new()).boxed();
+    let mut events = list_watch(pods, cfg, policy);
     let mut listed = Vec::new();
     while let Some(e) = events.next().await {
         let p = match e {
-            Ok(Event::Delete(_)) => return format!("pod {ns}/{name} was deleted"),
-            Ok(Event::Init) => {
+            Update::Event(Event::Delete(_)) => return format!("pod {ns}/{name} was deleted"),
+            Update::Event(Event::Init) => {
                 listed.clear();
                 continue;
             }
-            Ok(Event::InitApply(p)) => {
+            Update::Event(Event::InitApply(p)) => {
                 listed.push(p);
                 continue;
             }
-            Ok(Event::InitDone) => match listed.pop() {
+            Update::Event(Event::InitDone) => match listed.pop() {
                 Some(p) => p,
                 None => return format!("pod {ns}/{name} does not exist"),
             },
-            Ok(Event::Apply(p)) => p,
-            Err(_) => continue,
+            Update::Event(Event::Apply(p)) => p,
+            // The forward keeps going while the pod cannot be watched.
+            Update::Failed(_) | Update::Healthy => continue,
         };
         if p.metadata.deletion_timestamp.is_some() {
             return format!("pod {ns}/{name} is being deleted");

@@ -1,5 +1,6 @@
 //! Pod CPU and memory from metrics.k8s.io. That API cannot be watched, so it is read every
-//! [`POLL`]; when the cluster does not serve it, the pods pane says so once and it is asked
+//! [`POLL`]; a failure waits longer each time (up to [`RETRY_ABSENT`], at least what a 429
+//! asks); when the cluster does not serve it, the pods pane says so once and it is asked
 //! again only every few minutes.
 
 use std::collections::HashMap;
@@ -11,8 +12,8 @@ use kube::api::{ApiResource, DynamicObject, ListParams};
 use super::Connection;
 use super::pods::Tracked;
 use super::quantity;
-use crate::domain::PodKey;
-use crate::domain::Scope;
+use crate::domain::{PodKey, Scope};
+use crate::sources::backoff::Backoff;
 
 pub const POLL: Duration = Duration::from_secs(30);
 const RETRY_ABSENT: Duration = Duration::from_secs(300);
@@ -25,10 +26,10 @@ pub enum Polled {
     Usage,
 }
 
-#[derive(Default)]
 pub struct Metrics {
     api: Option<Api<DynamicObject>>,
     next: Option<Instant>,
+    backoff: Backoff,
     /// None until the first answer.
     available: Option<bool>,
     usage: HashMap<PodKey, (u64, u64)>,
@@ -63,6 +64,7 @@ impl Metrics {
         match api.list(&ListParams::default()).await {
             Ok(list) => {
                 self.next = Some(Instant::now() + POLL);
+                self.backoff.reset();
                 self.available = Some(true);
                 self.usage = list.items.iter().map(usage).collect();
                 Polled::Usage
@@ -74,8 +76,15 @@ impl Metrics {
                 Polled::Absent
             }
             Err(e) => {
-                tracing::warn!(error = %e, "reading metrics.k8s.io failed");
-                self.next = Some(Instant::now() + POLL);
+                let asked = match &e {
+                    kube::Error::Api(s) => {
+                        s.details.as_ref().map(|d| Duration::from_secs(d.retry_after_seconds.into()))
+                    }
+                    _ => None,
+                };
+                let wait = self.backoff.next_delay_after(asked);
+                tracing::warn!(error = %e, retry_in = ?wait, "reading metrics.k8s.io failed");
+                self.next = Some(Instant::now() + wait);
                 Polled::Nothing
             }
         }
@@ -86,6 +95,18 @@ impl Metrics {
         let u = self.usage.get(&t.pod.key());
         t.pod.cpu_milli = u.map(|u| u.0);
         t.pod.mem_bytes = u.map(|u| u.1);
+    }
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Metrics {
+            api: None,
+            next: None,
+            backoff: Backoff::new(POLL, RETRY_ABSENT),
+            available: None,
+            usage: HashMap::new(),
+        }
     }
 }
 

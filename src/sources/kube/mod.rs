@@ -7,6 +7,7 @@ pub mod discovery;
 pub mod edit;
 pub mod exec;
 pub mod forward;
+pub mod list_watch;
 pub mod logs;
 mod metrics;
 pub mod object_watch;
@@ -16,6 +17,7 @@ pub mod pod_watch;
 pub mod pods;
 pub mod quantity;
 pub mod resource_watch;
+mod retry_after;
 pub mod rollout;
 pub mod scoped;
 pub mod table;
@@ -24,12 +26,12 @@ pub mod workload_logs;
 pub mod workloads;
 
 use std::path::PathBuf;
-use std::time::Duration;
 
 use kube::config::{KubeConfigOptions, Kubeconfig};
 
-use super::backoff::Backoff;
+use super::backoff::Policy;
 use super::{Sender, TaskGuard};
+use crate::domain::source::KubeFeed;
 use crate::domain::{Scope, SourceId};
 use crate::state::{Message, PaneId};
 
@@ -49,6 +51,8 @@ pub struct Connection {
     pub client: kube::Client,
     pub context: String,
     pub scope: Scope,
+    /// How every watch on this connection retries (tests make it quick).
+    pub backoff: Policy,
 }
 
 /// The kubeconfig read and the context and namespaces chosen: enough to name the context on
@@ -58,6 +62,8 @@ pub struct Resolved {
     kubeconfig: Kubeconfig,
     pub context: String,
     pub scope: Scope,
+    /// How the watches retry: [`Policy::WATCH`] unless a test wants it quicker.
+    pub backoff: Policy,
 }
 
 /// Read the kubeconfig and pick the context, as kubectl does.
@@ -77,19 +83,25 @@ pub fn resolve(target: &Target) -> anyhow::Result<Resolved> {
     };
     let ctx_ns = named.context.as_ref().and_then(|c| c.namespace.clone());
     let scope = target.scope.clone().unwrap_or_else(|| ctx_ns.map_or(Scope::All, Scope::Namespace));
-    Ok(Resolved { kubeconfig: kc, context, scope })
+    Ok(Resolved { kubeconfig: kc, context, scope, backoff: Policy::WATCH })
 }
 
 /// Build a client for the resolved context. Exec plugins (`aws eks get-token`) run as kube runs
 /// them, when a request needs a token.
 pub async fn connect_resolved(r: Resolved) -> anyhow::Result<Connection> {
-    let Resolved { kubeconfig, context, scope } = r;
+    let Resolved { kubeconfig, context, scope, backoff } = r;
     let options = KubeConfigOptions { context: Some(context.clone()), ..KubeConfigOptions::default() };
-    let config = kube::Config::from_custom_kubeconfig(kubeconfig, &options)
+    let mut config = kube::Config::from_custom_kubeconfig(kubeconfig, &options)
         .await
         .map_err(|e| anyhow::anyhow!("context \"{context}\": {e}"))?;
-    let client = kube::Client::try_from(config).map_err(|e| anyhow::anyhow!("context \"{context}\": {e}"))?;
-    Ok(Connection { client, context, scope })
+    // kube's own retry repeats a 429 or 503 inside the request, up to 15 times, while the pane
+    // says "live". The watches retry themselves, with their backoff, and say so.
+    config.default_retry = false;
+    let client = kube::client::ClientBuilder::try_from(config)
+        .map_err(|e| anyhow::anyhow!("context \"{context}\": {e}"))?
+        .with_layer(&retry_after::RetryAfterLayer)
+        .build();
+    Ok(Connection { client, context, scope, backoff })
 }
 
 pub async fn connect(target: &Target) -> anyhow::Result<Connection> {
@@ -171,7 +183,7 @@ pub fn start(resolved: Resolved, tx: Sender) -> (Handle, TaskGuard) {
                 conn_tx.send_replace(Some(Err(reason.clone())));
                 for (id, feeds) in FEEDS {
                     let m = Message::Disabled {
-                        source: source(id),
+                        source: source(*id),
                         feeds: feeds.to_vec(),
                         reason: reason.clone(),
                     };
@@ -186,16 +198,16 @@ pub fn start(resolved: Resolved, tx: Sender) -> (Handle, TaskGuard) {
 }
 
 /// The sources this module runs and the panes each feeds.
-pub const FEEDS: &[(&str, &[PaneId])] = &[
-    ("kube/pods", &[PaneId::Pods]),
-    ("kube/workloads", &[PaneId::Pods]),
-    ("kube/nodes", &[PaneId::Infrastructure]),
-    ("kube/hpas", &[PaneId::Scaling]),
-    ("kube/events", &[PaneId::Pods]),
+pub const FEEDS: &[(KubeFeed, &[PaneId])] = &[
+    (KubeFeed::Pods, &[PaneId::Pods]),
+    (KubeFeed::Workloads, &[PaneId::Pods]),
+    (KubeFeed::Nodes, &[PaneId::Infrastructure]),
+    (KubeFeed::Hpas, &[PaneId::Scaling]),
+    (KubeFeed::Events, &[PaneId::Pods]),
 ];
 
-pub fn source(id: &str) -> SourceId {
-    SourceId::new(id)
+pub fn source(feed: KubeFeed) -> SourceId {
+    SourceId::kube(feed)
 }
 
 /// Watches deliver only changes, so a quiet watch is not a stale one: interval 0 means the
@@ -203,7 +215,7 @@ pub fn source(id: &str) -> SourceId {
 pub fn register() -> Vec<Message> {
     FEEDS
         .iter()
-        .map(|(id, feeds)| Message::Register { source: source(id), interval_ms: 0, feeds: feeds.to_vec() })
+        .map(|(id, feeds)| Message::Register { source: source(*id), interval_ms: 0, feeds: feeds.to_vec() })
         .collect()
 }
 
@@ -221,49 +233,13 @@ async fn watch_all(conn: Connection, tx: Sender) {
     watch::run(conn, tx).await;
 }
 
-/// The project's backoff for kube-runtime's watchers: 1 s doubling to 60 s, with jitter.
-pub struct WatchBackoff(Backoff);
-
-impl WatchBackoff {
-    pub fn new() -> Self {
-        WatchBackoff(Backoff::new(Duration::from_secs(1), Duration::from_secs(60)))
-    }
-}
-
-impl Default for WatchBackoff {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl Iterator for WatchBackoff {
-    type Item = Duration;
-    fn next(&mut self) -> Option<Duration> {
-        Some(self.0.next_delay())
-    }
-}
-
-impl kube::runtime::utils::Backoff for WatchBackoff {
-    fn reset(&mut self) {
-        self.0.reset();
-    }
-}
-
-/// An error as the user should read it: the API's own message when there is one (a 403 names
-/// the resource, the verb and the namespace).
-pub fn describe(e: &kube::runtime::watcher::Error) -> String {
-    use kube::runtime::watcher::Error as W;
-    match e {
-        W::InitialListFailed(e) | W::WatchStartFailed(e) | W::WatchFailed(e) => client_error(e),
-        W::WatchError(s) => s.message.clone(),
-        W::NoResourceVersion => e.to_string(),
-    }
-}
-
+/// An error from the kube client as the user should read it: the API's own message when
+/// there is one (a 403 names the resource, the verb and the namespace).
 pub fn client_error(e: &kube::Error) -> String {
     match e {
         kube::Error::Api(s) if !s.message.is_empty() => s.message.clone(),
         kube::Error::Api(s) => format!("{} ({})", s.reason, s.code),
+        kube::Error::SerdeError(e) => format!("the API server's answer could not be read: {e}"),
         other => other.to_string(),
     }
 }

@@ -8,12 +8,12 @@ use std::time::{Duration, Instant};
 use futures::StreamExt;
 use k8s_openapi::api::core::v1::Event as KEvent;
 use kube::api::{ApiResource, DynamicObject, ListParams};
-use kube::runtime::WatchStreamExt;
 use kube::runtime::watcher::{self, Event};
 use kube::{Api, Client};
 use serde_json::Value;
 
-use super::{Connection, WatchBackoff, describe};
+use super::Connection;
+use super::list_watch::{Update, list_watch};
 use crate::domain::resource::Known;
 use crate::domain::{ApiKind, ObjectRef};
 use crate::sources::Sender;
@@ -62,24 +62,25 @@ pub fn plain(o: &DynamicObject, kind: &ApiKind) -> Value {
 }
 
 enum Item {
-    Object(watcher::Result<Event<DynamicObject>>),
-    Event(watcher::Result<Event<KEvent>>),
+    Object(Update<DynamicObject>),
+    Event(Update<KEvent>),
 }
 
 pub async fn run(conn: Connection, object: ObjectRef, stream: u64, tx: Sender) {
     let client = conn.client.clone();
     let api = dyn_api(client.clone(), &object.kind, object.namespace.as_deref());
     let cfg = watcher::Config::default().fields(&format!("metadata.name={}", object.name));
-    let objects = watcher::watcher(api, cfg).backoff(WatchBackoff::new()).map(Item::Object).boxed();
+    let objects = list_watch(api, cfg, conn.backoff).map(Item::Object);
     let events: Api<KEvent> = match &object.namespace {
         Some(ns) => Api::namespaced(client.clone(), ns),
         None => Api::all(client.clone()),
     };
     let ev_cfg = watcher::Config::default().fields(&format!("involvedObject.name={}", object.name));
-    let evs = watcher::watcher(events, ev_cfg).backoff(WatchBackoff::new()).map(Item::Event).boxed();
+    let evs = list_watch(events, ev_cfg, conn.backoff).map(Item::Event);
     let mut all = futures::stream::select(objects, evs);
     let mut listing: Option<Vec<DynamicObject>> = None;
-    let mut seen = false;
+    // The object as last seen: shown again when the watch recovers, which clears its error.
+    let mut last: Option<DynamicObject> = None;
     let mut evs = Events::default();
     let mut owned_at: Option<Instant> = None;
     let send = |u: ObjectUpdate| {
@@ -88,26 +89,26 @@ pub async fn run(conn: Connection, object: ObjectRef, stream: u64, tx: Sender) {
     };
     while let Some(item) = all.next().await {
         let delivered: Option<DynamicObject> = match item {
-            Item::Object(Ok(Event::Apply(o))) => Some(o),
-            Item::Object(Ok(Event::Delete(_))) => {
+            Item::Object(Update::Event(Event::Apply(o))) => Some(o),
+            Item::Object(Update::Event(Event::Delete(_))) => {
                 if !send(ObjectUpdate::Gone { stream }).await {
                     return;
                 }
                 None
             }
-            Item::Object(Ok(Event::Init)) => {
+            Item::Object(Update::Event(Event::Init)) => {
                 listing = Some(Vec::new());
                 None
             }
-            Item::Object(Ok(Event::InitApply(o))) => {
+            Item::Object(Update::Event(Event::InitApply(o))) => {
                 listing.get_or_insert_with(Vec::new).push(o);
                 None
             }
-            Item::Object(Ok(Event::InitDone)) => match listing.take().unwrap_or_default().pop() {
+            Item::Object(Update::Event(Event::InitDone)) => match listing.take().unwrap_or_default().pop() {
                 Some(o) => Some(o),
                 None => {
                     let error = format!("{} \"{}\" not found", object.kind.qualified(), object.name);
-                    let u = if seen {
+                    let u = if last.is_some() {
                         ObjectUpdate::Gone { stream }
                     } else {
                         ObjectUpdate::Failed { stream, error }
@@ -118,13 +119,14 @@ pub async fn run(conn: Connection, object: ObjectRef, stream: u64, tx: Sender) {
                     None
                 }
             },
-            Item::Object(Err(e)) => {
-                if !send(ObjectUpdate::Failed { stream, error: describe(&e) }).await {
+            Item::Object(Update::Failed(f)) => {
+                if !send(ObjectUpdate::Failed { stream, error: f.describe() }).await {
                     return;
                 }
                 None
             }
-            Item::Event(Ok(e)) => {
+            Item::Object(Update::Healthy) => last.clone(),
+            Item::Event(Update::Event(e)) => {
                 if let Some(events) = evs.step(e, &object.kind.kind)
                     && !send(ObjectUpdate::Events { stream, events }).await
                 {
@@ -132,13 +134,15 @@ pub async fn run(conn: Connection, object: ObjectRef, stream: u64, tx: Sender) {
                 }
                 None
             }
-            Item::Event(Err(e)) => {
-                tracing::info!(error = %describe(&e), "object events not watched");
+            // The object shows without its events rather than failing as a whole.
+            Item::Event(Update::Failed(f)) => {
+                tracing::info!(error = %f.describe(), "object events not watched");
                 None
             }
+            Item::Event(Update::Healthy) => None,
         };
         let Some(o) = delivered else { continue };
-        seen = true;
+        last = Some(o.clone());
         let value = plain(&o, &object.kind);
         if owned_at.is_none_or(|t| t.elapsed() >= OWNED_EVERY) {
             owned_at = Some(Instant::now());

@@ -7,7 +7,7 @@ use k8s_openapi::api::core::v1::{Event, Node as KNode};
 
 use super::pods::{Tracked, ms};
 use super::quantity;
-use crate::state::infra::{CapacityType, Node, NodeReadiness};
+use crate::state::infra::{CapacityType, Node, NodeCondition, NodeReadiness};
 use crate::state::pods::{ClusterEvent, Owner};
 use crate::state::scaling::{Hpa, HpaCondition, HpaMetric};
 
@@ -46,6 +46,19 @@ pub fn node(n: &KNode, load: NodeLoad) -> Node {
         .filter(|c| c.type_.ends_with("Pressure") && c.status == "True")
         .map(|c| c.type_.clone())
         .collect();
+    // Ready is the one condition that is good when True; every other one says trouble then.
+    // Readiness first: it is what the node's state turns on.
+    let mut wrong: Vec<NodeCondition> = conditions
+        .iter()
+        .filter(|c| if c.type_ == "Ready" { c.status != "True" } else { c.status == "True" })
+        .map(|c| NodeCondition {
+            kind: c.type_.clone(),
+            status: c.status.clone(),
+            reason: c.reason.clone().unwrap_or_default(),
+            message: c.message.clone().unwrap_or_default(),
+        })
+        .collect();
+    wrong.sort_by_key(|c| c.kind != "Ready");
     let alloc = status.and_then(|s| s.allocatable.as_ref());
     let alloc_of = |k: &str, f: fn(&str) -> Option<u64>| alloc.and_then(|a| a.get(k)).and_then(|q| f(&q.0));
     // EKS managed node groups and Karpenter label the capacity type differently.
@@ -57,6 +70,7 @@ pub fn node(n: &KNode, load: NodeLoad) -> Node {
             _ => None,
         });
     Node {
+        cluster: Default::default(),
         name: n.metadata.name.clone().unwrap_or_default(),
         ready,
         cordoned: n.spec.as_ref().and_then(|s| s.unschedulable).unwrap_or(false),
@@ -74,6 +88,7 @@ pub fn node(n: &KNode, load: NodeLoad) -> Node {
         mem_requested_bytes: load.mem_bytes,
         mem_allocatable_bytes: alloc_of("memory", quantity::bytes).unwrap_or(0),
         pressure,
+        conditions: wrong,
         created_at: n.metadata.creation_timestamp.as_ref().map_or(0, ms),
     }
 }
@@ -114,6 +129,7 @@ pub fn hpa(h: &HorizontalPodAutoscaler) -> Hpa {
         .collect();
     let target = spec.map(|s| &s.scale_target_ref);
     Hpa {
+        cluster: Default::default(),
         namespace: h.metadata.namespace.clone().unwrap_or_default(),
         name: h.metadata.name.clone().unwrap_or_default(),
         target: Owner {
@@ -146,11 +162,46 @@ pub fn event(e: &Event) -> ClusterEvent {
         .or_else(|| e.metadata.creation_timestamp.as_ref().map(ms))
         .unwrap_or(0);
     ClusterEvent {
+        cluster: Default::default(),
         at,
         warning: e.type_.as_deref() == Some("Warning"),
         reason: e.reason.clone().unwrap_or_default(),
         object,
         message: e.message.clone().unwrap_or_default(),
         count: e.count.unwrap_or(1).max(1) as u32,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn a_node_keeps_its_wrong_conditions_in_the_kubelets_words() {
+        let n: KNode = serde_json::from_value(json!({
+            "metadata": {"name": "ip-10-0-3-7.ec2.internal"},
+            "status": {"conditions": [
+                {"type": "MemoryPressure", "status": "True", "reason": "KubeletHasInsufficientMemory",
+                 "message": "kubelet has insufficient memory available"},
+                {"type": "DiskPressure", "status": "False", "reason": "KubeletHasNoDiskPressure"},
+                {"type": "KernelDeadlock", "status": "True", "reason": "DockerHung"},
+                {"type": "Ready", "status": "False", "reason": "KubeletNotReady",
+                 "message": "container runtime network not ready: NetworkReady=false"}]}
+        }))
+        .unwrap();
+        let node = node(&n, NodeLoad::default());
+        assert_eq!(node.ready, NodeReadiness::NotReady);
+        assert_eq!(node.pressure, ["MemoryPressure"]);
+        let said: Vec<(String, &str)> = node.conditions.iter().map(|c| (c.label(), c.words())).collect();
+        assert_eq!(
+            said,
+            [
+                ("NotReady".to_string(), "container runtime network not ready: NetworkReady=false"),
+                ("MemoryPressure".to_string(), "kubelet has insufficient memory available"),
+                ("KernelDeadlock".to_string(), "DockerHung"),
+            ]
+        );
     }
 }

@@ -7,10 +7,10 @@ use std::collections::BTreeMap;
 use futures::StreamExt;
 use k8s_openapi::api::core::v1::{Event as KEvent, Pod as KPod};
 use kube::Api;
-use kube::runtime::WatchStreamExt;
 use kube::runtime::watcher::{self, Event};
 
-use super::{Connection, WatchBackoff, describe};
+use super::Connection;
+use super::list_watch::{Update, list_watch};
 use crate::domain::PodKey;
 use crate::sources::Sender;
 use crate::state::Message;
@@ -23,8 +23,8 @@ const EVENTS_KEPT: usize = 100;
 // One lives per watch event and is moved once; boxing would only add an allocation per event.
 #[allow(clippy::large_enum_variant)]
 enum Item {
-    Pod(watcher::Result<Event<KPod>>),
-    Event(watcher::Result<Event<KEvent>>),
+    Pod(Update<KPod>),
+    Event(Update<KEvent>),
 }
 
 pub async fn run(conn: Connection, key: PodKey, stream: u64, tx: Sender) {
@@ -32,46 +32,54 @@ pub async fn run(conn: Connection, key: PodKey, stream: u64, tx: Sender) {
     let events: Api<KEvent> = Api::namespaced(conn.client.clone(), &key.namespace);
     let pod_cfg = watcher::Config::default().fields(&format!("metadata.name={}", key.name));
     let ev_cfg = watcher::Config::default().fields(&format!("involvedObject.name={}", key.name));
-    let pod_items = watcher::watcher(pods, pod_cfg).backoff(WatchBackoff::new()).map(Item::Pod).boxed();
-    let ev_items = watcher::watcher(events, ev_cfg).backoff(WatchBackoff::new()).map(Item::Event).boxed();
+    let pod_items = list_watch(pods, pod_cfg, conn.backoff).map(Item::Pod);
+    let ev_items = list_watch(events, ev_cfg, conn.backoff).map(Item::Event);
     let mut all = futures::stream::select(pod_items, ev_items);
     let mut listing: Option<Vec<KPod>> = None;
-    let mut seen = false;
+    // The pod as last seen: shown again when the watch recovers, which clears its error.
+    let mut last: Option<KPod> = None;
     let mut evs = Events::default();
     while let Some(item) = all.next().await {
         let now = crate::sources::wall_now();
         let detail =
             |p: &KPod| PodUpdate::Detail { stream, detail: Box::new(super::pod_detail::detail(p, now)) };
         let update = match item {
-            Item::Pod(Ok(Event::Apply(p))) => Some(detail(&p)),
-            Item::Pod(Ok(Event::Delete(_))) => Some(PodUpdate::Gone { stream }),
-            Item::Pod(Ok(Event::Init)) => {
+            Item::Pod(Update::Event(Event::Apply(p))) => {
+                let d = detail(&p);
+                last = Some(p);
+                Some(d)
+            }
+            Item::Pod(Update::Event(Event::Delete(_))) => Some(PodUpdate::Gone { stream }),
+            Item::Pod(Update::Event(Event::Init)) => {
                 listing = Some(Vec::new());
                 None
             }
-            Item::Pod(Ok(Event::InitApply(p))) => {
+            Item::Pod(Update::Event(Event::InitApply(p))) => {
                 listing.get_or_insert_with(Vec::new).push(p);
                 None
             }
-            Item::Pod(Ok(Event::InitDone)) => match listing.take().unwrap_or_default().first() {
+            Item::Pod(Update::Event(Event::InitDone)) => match listing.take().unwrap_or_default().pop() {
                 Some(p) => {
-                    seen = true;
-                    Some(detail(p))
+                    let d = detail(&p);
+                    last = Some(p);
+                    Some(d)
                 }
-                None => Some(if seen {
+                None => Some(if last.is_some() {
                     PodUpdate::Gone { stream }
                 } else {
                     let error = format!("pods \"{}\" not found in namespace {}", key.name, key.namespace);
                     PodUpdate::DetailFailed { stream, error }
                 }),
             },
-            Item::Pod(Err(e)) => Some(PodUpdate::DetailFailed { stream, error: describe(&e) }),
-            Item::Event(Ok(e)) => evs.step(e).map(|events| PodUpdate::Events { stream, events }),
+            Item::Pod(Update::Failed(f)) => Some(PodUpdate::DetailFailed { stream, error: f.describe() }),
+            Item::Pod(Update::Healthy) => last.as_ref().map(detail),
+            Item::Event(Update::Event(e)) => evs.step(e).map(|events| PodUpdate::Events { stream, events }),
             // The detail shows without its events rather than failing as a whole.
-            Item::Event(Err(e)) => {
-                tracing::info!(error = %describe(&e), "pod events not watched");
+            Item::Event(Update::Failed(f)) => {
+                tracing::info!(error = %f.describe(), "pod events not watched");
                 None
             }
+            Item::Event(Update::Healthy) => None,
         };
         if let Some(u) = update
             && tx.send(Message::Pod(u)).await.is_err()

@@ -76,6 +76,7 @@ pub fn map(p: &KPod, now: UnixMs) -> Tracked {
     }
     Tracked {
         pod: Pod {
+            cluster: Default::default(),
             namespace: meta.namespace.clone().unwrap_or_default(),
             name: meta.name.clone().unwrap_or_default(),
             phase,

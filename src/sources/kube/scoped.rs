@@ -3,7 +3,8 @@
 //! the console falls back to one watcher per namespace, so the namespaces the user may read load
 //! and each one refused is named in its pane. The per-namespace watchers are merged into one
 //! stream that looks like a single watcher to the caller: one `Init … InitDone` for the first
-//! complete listing, then changes; a namespace that relists (410) sends only its differences.
+//! complete listing, then changes; a namespace that relists (410) sends only its differences;
+//! healthy once every namespace it may read is.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fmt::Debug;
@@ -13,15 +14,16 @@ use futures::stream::{BoxStream, SelectAll};
 use k8s_openapi::NamespaceResourceScope;
 use k8s_openapi::api::core::v1::Namespace;
 use kube::api::ListParams;
-use kube::runtime::utils::StreamBackoff;
 use kube::runtime::watcher::{self, Event};
 use kube::{Api, Resource, ResourceExt};
 use serde::de::DeserializeOwned;
 use tokio::sync::mpsc;
 
-use super::{Connection, WatchBackoff, client_error};
+use super::Connection;
+use super::list_watch::{AllHealthy, Failure, Trouble, Update, list_watch};
 use crate::domain::Scope;
 use crate::sources::TaskGuard;
+use crate::sources::backoff::{Backoff, Policy};
 
 /// A namespaced kind the watchers can list, watch and hand between tasks.
 pub trait Watched:
@@ -48,30 +50,35 @@ impl<K> Watched for K where
 {
 }
 
-/// What a scoped watcher yields: the kind's events, or news about one namespace it could not
-/// read (or can again).
+/// What a scoped watcher yields: the kind's events and health, or news about one namespace it
+/// could not read (or can again).
 pub enum Scoped<K> {
-    Event(watcher::Result<Event<K>>),
+    Update(Update<K>),
     Forbidden { namespace: String, error: String },
     Allowed { namespace: String },
+}
+
+fn event<K>(ev: Event<K>) -> Scoped<K> {
+    Scoped::Update(Update::Event(ev))
 }
 
 impl<K> Scoped<K> {
     /// The same news with each object turned into `T` (a row), so only the row is kept.
     pub fn map<T>(self, f: impl Fn(K) -> T) -> Scoped<T> {
         let ev = match self {
-            Scoped::Event(Ok(ev)) => ev,
-            Scoped::Event(Err(e)) => return Scoped::Event(Err(e)),
+            Scoped::Update(Update::Event(ev)) => ev,
+            Scoped::Update(Update::Healthy) => return Scoped::Update(Update::Healthy),
+            Scoped::Update(Update::Failed(e)) => return Scoped::Update(Update::Failed(e)),
             Scoped::Forbidden { namespace, error } => return Scoped::Forbidden { namespace, error },
             Scoped::Allowed { namespace } => return Scoped::Allowed { namespace },
         };
-        Scoped::Event(Ok(match ev {
+        event(match ev {
             Event::Init => Event::Init,
             Event::InitApply(k) => Event::InitApply(f(k)),
             Event::InitDone => Event::InitDone,
             Event::Apply(k) => Event::Apply(f(k)),
             Event::Delete(k) => Event::Delete(f(k)),
-        }))
+        })
     }
 }
 
@@ -84,11 +91,11 @@ where
     match &conn.scope {
         Scope::Namespace(ns) => {
             let api = Api::<K>::namespaced(conn.client.clone(), ns);
-            StreamBackoff::new(watcher::watcher(api, cfg), WatchBackoff::new()).map(Scoped::Event).boxed()
+            list_watch(api, cfg, conn.backoff).map(Scoped::Update).boxed()
         }
         Scope::All => {
             let (tx, mut rx) = mpsc::channel(256);
-            let guard = TaskGuard(tokio::spawn(drive::<K>(conn.client.clone(), cfg, tx)));
+            let guard = TaskGuard(tokio::spawn(drive::<K>(conn.client.clone(), cfg, conn.backoff, tx)));
             // The guard lives as long as the stream: dropping the stream stops the task.
             futures::stream::poll_fn(move |cx| {
                 let _ = &guard;
@@ -99,51 +106,38 @@ where
     }
 }
 
-fn forbidden(e: &watcher::Error) -> bool {
-    match e {
-        watcher::Error::InitialListFailed(kube::Error::Api(s))
-        | watcher::Error::WatchStartFailed(kube::Error::Api(s))
-        | watcher::Error::WatchFailed(kube::Error::Api(s)) => s.code == 403,
-        watcher::Error::WatchError(s) => s.code == 403,
-        _ => false,
-    }
-}
-
-async fn drive<K>(client: kube::Client, cfg: watcher::Config, tx: mpsc::Sender<Scoped<K>>)
+async fn drive<K>(client: kube::Client, cfg: watcher::Config, policy: Policy, tx: mpsc::Sender<Scoped<K>>)
 where
     K: Watched,
 {
-    let mut backoff = WatchBackoff::new();
+    let mut backoff = Backoff::with_policy(policy);
     loop {
         let api = Api::<K>::all(client.clone());
-        let mut all = StreamBackoff::new(watcher::watcher(api, cfg.clone()), WatchBackoff::new()).boxed();
+        let mut all = list_watch(api, cfg.clone(), policy);
         while let Some(item) = all.next().await {
-            let refused = matches!(&item, Err(e) if forbidden(e));
-            if tx.send(Scoped::Event(item)).await.is_err() {
-                return;
-            }
-            if refused {
+            // Refused at the cluster scope is what roles bound per namespace look like: not an
+            // error to show while each namespace is tried and named on its own.
+            if matches!(&item, Update::Failed(f) if f.forbidden()) {
                 break;
+            }
+            if tx.send(Scoped::Update(item)).await.is_err() {
+                return;
             }
         }
         drop(all);
         match Api::<Namespace>::all(client.clone()).list_metadata(&ListParams::default()).await {
             Ok(list) => {
                 let names = list.items.iter().map(|n| n.name_any()).collect();
-                return per_namespace::<K>(&client, cfg, names, tx).await;
+                return per_namespace::<K>(&client, cfg, policy, names, tx).await;
             }
             Err(e) => {
-                let error = format!(
-                    "{}; the namespaces cannot be listed either ({}): pass -n NAMESPACE",
-                    "forbidden at the cluster scope",
-                    client_error(&e)
-                );
-                tracing::warn!(%error, "no per-namespace fallback");
-                let failed = watcher::Error::InitialListFailed(e);
-                if tx.send(Scoped::Event(Err(failed))).await.is_err() {
+                let failed = Failure { trouble: Trouble::NoFallback(e), retry_in: backoff.next_delay() };
+                tracing::warn!(error = %failed.describe(), "no per-namespace fallback");
+                let wait = failed.retry_in;
+                if tx.send(Scoped::Update(Update::Failed(failed))).await.is_err() {
                     return;
                 }
-                tokio::time::sleep(Iterator::next(&mut backoff).unwrap_or_default()).await;
+                tokio::time::sleep(wait).await;
             }
         }
     }
@@ -163,17 +157,17 @@ struct Ns<K> {
 async fn per_namespace<K>(
     client: &kube::Client,
     cfg: watcher::Config,
+    policy: Policy,
     names: Vec<String>,
     tx: mpsc::Sender<Scoped<K>>,
 ) where
     K: Watched,
 {
-    let mut merged: SelectAll<BoxStream<'static, (String, watcher::Result<Event<K>>)>> = SelectAll::new();
+    let mut merged: SelectAll<BoxStream<'static, (String, Update<K>)>> = SelectAll::new();
     for ns in &names {
         let api = Api::<K>::namespaced(client.clone(), ns);
         let ns = ns.clone();
-        let s = StreamBackoff::new(watcher::watcher(api, cfg.clone()), WatchBackoff::new());
-        merged.push(s.map(move |item| (ns.clone(), item)).boxed());
+        merged.push(list_watch(api, cfg.clone(), policy).map(move |item| (ns.clone(), item)).boxed());
     }
     let mut merge = Merge::new(names);
     loop {
@@ -197,6 +191,8 @@ struct Merge<K> {
     /// Deletions seen before the merged listing was complete: sent after it, or the listing
     /// would bring the objects back.
     deferred: Vec<Scoped<K>>,
+    /// The namespaces it may read that have not said they are healthy since they last failed.
+    health: AllHealthy<String>,
     out: Vec<Scoped<K>>,
 }
 
@@ -204,37 +200,53 @@ impl<K: Resource + Clone + Default> Merge<K> {
     fn new(names: Vec<String>) -> Self {
         let mut m = Merge {
             nss: BTreeMap::new(),
-            waiting: names.into_iter().collect(),
+            waiting: names.iter().cloned().collect(),
             deferred: Vec::new(),
-            out: vec![Scoped::Event(Ok(Event::Init))],
+            health: AllHealthy::new(names),
+            out: vec![event(Event::Init)],
         };
         if m.waiting.is_empty() {
-            m.out.push(Scoped::Event(Ok(Event::InitDone)));
+            m.out.push(event(Event::InitDone));
+            m.out.push(Scoped::Update(Update::Healthy));
         }
         m
     }
 
     fn delete(&mut self, k: K, initial: bool) {
-        let m = Scoped::Event(Ok(Event::Delete(k)));
+        let m = event(Event::Delete(k));
         if initial { self.deferred.push(m) } else { self.out.push(m) }
     }
 
-    fn step(&mut self, ns: String, item: watcher::Result<Event<K>>) {
+    fn healthy(&mut self, ns: &String) {
+        if self.health.healthy(ns) {
+            self.out.push(Scoped::Update(Update::Healthy));
+        }
+    }
+
+    fn step(&mut self, ns: String, item: Update<K>) {
         let initial = !self.waiting.is_empty();
         let state = self.nss.entry(ns.clone()).or_default();
-        match item {
-            Err(e) if forbidden(&e) => {
+        let ev = match item {
+            Update::Event(ev) => ev,
+            Update::Failed(f) if f.forbidden() => {
                 if !state.forbidden {
                     state.forbidden = true;
-                    let error = super::describe(&e);
-                    self.out.push(Scoped::Forbidden { namespace: ns.clone(), error });
+                    self.out.push(Scoped::Forbidden { namespace: ns.clone(), error: f.describe() });
                 }
                 self.first_done(&ns);
+                // Its refusal has a source of its own; the others' health is this one's.
+                return self.healthy(&ns);
             }
-            Err(e) => self.out.push(Scoped::Event(Err(e))),
-            Ok(Event::Init) => state.listing = Some(Vec::new()),
-            Ok(Event::InitApply(k)) => state.listing.get_or_insert_with(Vec::new).push(k),
-            Ok(Event::InitDone) => {
+            Update::Failed(f) => {
+                self.health.failed(ns);
+                return self.out.push(Scoped::Update(Update::Failed(f)));
+            }
+            Update::Healthy => return self.healthy(&ns),
+        };
+        match ev {
+            Event::Init => state.listing = Some(Vec::new()),
+            Event::InitApply(k) => state.listing.get_or_insert_with(Vec::new).push(k),
+            Event::InitDone => {
                 let listed = state.listing.take().unwrap_or_default();
                 let names: BTreeSet<String> = listed.iter().map(|k| k.name_any()).collect();
                 let gone: Vec<String> = state.names.difference(&names).cloned().collect();
@@ -245,8 +257,7 @@ impl<K: Resource + Clone + Default> Merge<K> {
                     self.out.push(Scoped::Allowed { namespace: ns.clone() });
                 }
                 for k in listed {
-                    let ev = if initial { Event::InitApply(k) } else { Event::Apply(k) };
-                    self.out.push(Scoped::Event(Ok(ev)));
+                    self.out.push(event(if initial { Event::InitApply(k) } else { Event::Apply(k) }));
                 }
                 if !first {
                     for name in gone {
@@ -255,12 +266,11 @@ impl<K: Resource + Clone + Default> Merge<K> {
                 }
                 self.first_done(&ns);
             }
-            Ok(Event::Apply(k)) => {
+            Event::Apply(k) => {
                 state.names.insert(k.name_any());
-                let ev = if initial { Event::InitApply(k) } else { Event::Apply(k) };
-                self.out.push(Scoped::Event(Ok(ev)));
+                self.out.push(event(if initial { Event::InitApply(k) } else { Event::Apply(k) }));
             }
-            Ok(Event::Delete(k)) => {
+            Event::Delete(k) => {
                 state.names.remove(&k.name_any());
                 self.delete(k, initial);
             }
@@ -271,7 +281,7 @@ impl<K: Resource + Clone + Default> Merge<K> {
     /// the last one.
     fn first_done(&mut self, ns: &str) {
         if self.waiting.remove(ns) && self.waiting.is_empty() {
-            self.out.push(Scoped::Event(Ok(Event::InitDone)));
+            self.out.push(event(Event::InitDone));
             self.out.append(&mut self.deferred);
         }
     }

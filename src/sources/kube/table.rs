@@ -1,17 +1,22 @@
 //! Any kind in the Table form, the columns and rows `kubectl get` prints: the list (paged, as
 //! kubectl pages it) and the watch, both asked with kubectl's own Accept header, and their
 //! answers turned into the store's rows. A server that answers a plain list instead gets
-//! kubectl's fallback columns (Name, Age). No retry policy here: the watch loop owns that.
+//! kubectl's fallback columns (Name, Age). A `Collection` for `list_watch`, which owns every
+//! wait and retry.
+
+use std::borrow::Cow;
 
 use futures::StreamExt;
-use futures::stream::BoxStream;
+use futures::future::BoxFuture;
 use http::HeaderValue;
-use kube::api::{ListParams, WatchEvent, WatchParams};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ListMeta, ObjectMeta};
+use kube::api::{ListParams, ObjectList, TypeMeta, WatchEvent, WatchParams};
 use serde_json::Value;
 
+use super::list_watch::{Collection, Events};
 use crate::domain::ApiKind;
 use crate::domain::format::parse_rfc3339;
-use crate::state::resources::{Column, ColumnType, RowId, TableRow};
+use crate::state::resources::{Column, ColumnType, TableRow};
 
 /// What `kubectl get` asks for: the Table form, then the older Table version, then plain JSON.
 pub const ACCEPT: &str = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json";
@@ -29,24 +34,38 @@ pub struct Page {
     pub continue_token: Option<String>,
 }
 
-/// A watch event's rows: the row changed (or gone), with the columns when the event carries
-/// them (the API server sends them on the first event only).
+/// One row as `list_watch` carries it: the row, its object's metadata (the resourceVersion the
+/// loop resumes from), and the columns when the answer it came in carried them (a list's
+/// first row; a watch's first event, the only one the API server sends them with).
 #[derive(Clone, Debug)]
-pub enum Change {
-    Upsert {
-        rows: Vec<TableRow>,
-        columns: Option<Vec<Column>>,
-        version: Option<String>,
-    },
-    Delete {
-        rows: Vec<RowId>,
-        version: Option<String>,
-    },
-    Bookmark {
-        version: String,
-    },
-    /// An ERROR event: the server's Status.
-    Error(kube::core::Status),
+pub struct RowObject {
+    pub meta: ObjectMeta,
+    pub row: TableRow,
+    pub columns: Option<Vec<Column>>,
+}
+
+impl kube::Resource for RowObject {
+    type DynamicType = ();
+    type Scope = kube::core::DynamicResourceScope;
+
+    fn kind(_: &()) -> Cow<'_, str> {
+        "TableRow".into()
+    }
+    fn group(_: &()) -> Cow<'_, str> {
+        "meta.k8s.io".into()
+    }
+    fn version(_: &()) -> Cow<'_, str> {
+        "v1".into()
+    }
+    fn plural(_: &()) -> Cow<'_, str> {
+        "tablerows".into()
+    }
+    fn meta(&self) -> &ObjectMeta {
+        &self.meta
+    }
+    fn meta_mut(&mut self) -> &mut ObjectMeta {
+        &mut self.meta
+    }
 }
 
 /// The collection a `:KIND` list shows: a kind, in a namespace or every one.
@@ -70,21 +89,62 @@ impl TableApi {
     fn request(&self) -> kube::core::Request {
         kube::core::Request::new(self.kind.path(self.namespace.as_deref()))
     }
+}
 
-    pub async fn list(&self, lp: &ListParams) -> kube::Result<Page> {
-        let req = self.request().list(lp).map_err(kube::Error::BuildRequest)?;
-        let body: Value = self.client.request(with_accept(req)).await?;
-        Ok(page(&body))
+/// The rows of an answer, each with its object's metadata; the columns on the first.
+fn row_objects(body: &Value, columns: Option<Vec<Column>>) -> Vec<RowObject> {
+    let meta = |v: &Value| serde_json::from_value::<ObjectMeta>(v.clone()).unwrap_or_default();
+    let metas: Vec<ObjectMeta> = match (body["rows"].as_array(), body["items"].as_array()) {
+        (Some(rows), _) => rows.iter().map(|r| meta(&r["object"]["metadata"])).collect(),
+        (None, Some(items)) => items.iter().map(|o| meta(&o["metadata"])).collect(),
+        (None, None) => vec![meta(&body["metadata"])],
+    };
+    let mut columns = columns;
+    rows(body)
+        .into_iter()
+        .zip(metas)
+        .map(|(row, meta)| RowObject { meta, row, columns: columns.take() })
+        .collect()
+}
+
+impl Collection for TableApi {
+    type Item = RowObject;
+
+    fn list<'a>(&'a self, lp: &'a ListParams) -> BoxFuture<'a, kube::Result<ObjectList<RowObject>>> {
+        Box::pin(async move {
+            let req = self.request().list(lp).map_err(kube::Error::BuildRequest)?;
+            let body: Value = self.client.request(with_accept(req)).await?;
+            let p = page(&body);
+            let metadata = ListMeta {
+                resource_version: p.resource_version,
+                continue_: p.continue_token,
+                ..ListMeta::default()
+            };
+            Ok(ObjectList {
+                types: TypeMeta { api_version: "meta.k8s.io/v1".into(), kind: "Table".into() },
+                metadata,
+                items: row_objects(&body, p.columns),
+            })
+        })
     }
 
-    pub async fn watch(
-        &self,
-        wp: &WatchParams,
-        version: &str,
-    ) -> kube::Result<BoxStream<'static, kube::Result<Change>>> {
-        let req = self.request().watch(wp, version).map_err(kube::Error::BuildRequest)?;
-        let events = self.client.request_events::<Value>(with_accept(req)).await?;
-        Ok(events.map(|r| r.map(change)).boxed())
+    fn watch<'a>(
+        &'a self,
+        wp: &'a WatchParams,
+        version: &'a str,
+    ) -> BoxFuture<'a, kube::Result<Events<RowObject>>> {
+        Box::pin(async move {
+            let req = self.request().watch(wp, version).map_err(kube::Error::BuildRequest)?;
+            let events = self.client.request_events::<Value>(with_accept(req)).await?;
+            // One row an event, as the API server sends them; an event without one is skipped.
+            let rows = events.filter_map(|r| async move {
+                match r {
+                    Ok(e) => change(e).map(Ok),
+                    Err(e) => Some(Err(e)),
+                }
+            });
+            Ok(rows.boxed())
+        })
     }
 }
 
@@ -177,19 +237,19 @@ pub fn page(body: &Value) -> Page {
     }
 }
 
-fn change(e: WatchEvent<Value>) -> Change {
-    let version = |o: &Value| o["metadata"]["resourceVersion"].as_str().map(str::to_string);
-    match e {
-        WatchEvent::Added(o) | WatchEvent::Modified(o) => {
-            let columns = if o["kind"] == "Table" { columns(&o) } else { None };
-            Change::Upsert { rows: rows(&o), columns, version: version(&o) }
-        }
-        WatchEvent::Deleted(o) => {
-            Change::Delete { rows: rows(&o).iter().map(TableRow::id).collect(), version: version(&o) }
-        }
-        WatchEvent::Bookmark(b) => Change::Bookmark { version: b.metadata.resource_version },
-        WatchEvent::Error(s) => Change::Error(*s),
-    }
+/// A watch event in the Table form as an event of its (one) row.
+fn change(e: WatchEvent<Value>) -> Option<WatchEvent<RowObject>> {
+    let one = |o: &Value| {
+        let cols = if o["kind"] == "Table" { columns(o) } else { None };
+        row_objects(o, cols).into_iter().next()
+    };
+    Some(match e {
+        WatchEvent::Added(o) => WatchEvent::Added(one(&o)?),
+        WatchEvent::Modified(o) => WatchEvent::Modified(one(&o)?),
+        WatchEvent::Deleted(o) => WatchEvent::Deleted(one(&o)?),
+        WatchEvent::Bookmark(b) => WatchEvent::Bookmark(b),
+        WatchEvent::Error(s) => WatchEvent::Error(s),
+    })
 }
 
 #[cfg(test)]
@@ -224,15 +284,16 @@ mod tests {
     fn watch_events_carry_columns_only_when_the_server_sends_them() {
         let ev = |cols: Value| {
             WatchEvent::Modified(json!({"kind": "Table", "metadata": {"resourceVersion": "9"},
-                "columnDefinitions": cols, "rows": [{"cells": ["a"], "object": {"metadata": {"name": "a"}}}]}))
+                "columnDefinitions": cols, "rows": [{"cells": ["a"], "object": {"metadata": {"name": "a", "resourceVersion": "9"}}}]}))
         };
-        let Change::Upsert { columns, rows, version } =
-            change(ev(json!([{"name": "Name", "type": "string"}])))
-        else {
+        let Some(WatchEvent::Modified(r)) = change(ev(json!([{"name": "Name", "type": "string"}]))) else {
             panic!()
         };
-        assert!(columns.is_some() && rows.len() == 1 && version.as_deref() == Some("9"));
-        let Change::Upsert { columns, .. } = change(ev(Value::Null)) else { panic!() };
-        assert!(columns.is_none());
+        use kube::Resource;
+        assert!(
+            r.columns.is_some() && r.row.name == "a" && r.meta().resource_version.as_deref() == Some("9")
+        );
+        let Some(WatchEvent::Modified(r)) = change(ev(Value::Null)) else { panic!() };
+        assert!(r.columns.is_none());
     }
 }

@@ -1,7 +1,8 @@
 //! The Kubernetes source task: one watcher (one list, then one watch) per kind, merged into
 //! one loop that keeps trimmed copies and sends the store rows. A watcher that fails backs off
-//! and reports its kind; the others go on. A 410 Expired makes its watcher relist, and the pane
-//! keeps its rows until the new list is complete (`InitDone`), which replaces them.
+//! and reports its kind; the others go on; a source is healthy again when all its watchers are.
+//! A 410 Expired makes its watcher relist, and the pane keeps its rows until the new list is
+//! complete (`InitDone`), which replaces them.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::time::Duration;
@@ -12,18 +13,17 @@ use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
 use k8s_openapi::api::core::v1::{Event as KEvent, Node as KNode, Pod as KPod};
 use kube::Api;
 use kube::core::PartialObjectMeta;
-use kube::runtime::utils::StreamBackoff;
-use kube::runtime::watcher as watch_kind;
 use kube::runtime::watcher::{self, Event};
 
+use super::list_watch::{AllHealthy, Failure, Update, list_watch};
 use super::metrics::{Metrics, Polled};
 use super::objects::{self, loads};
 use super::pods::{self, Tracked};
 use super::scoped::{self, Scoped};
 use super::workloads;
-use super::{Connection, WatchBackoff, describe, source};
-use crate::domain::PodKey;
-use crate::domain::WorkloadKind;
+use super::{Connection, source};
+use crate::domain::source::KubeFeed;
+use crate::domain::{PodKey, WorkloadKind};
 use crate::sources::{Sender, wall_now};
 use crate::state::pods::{ClusterEvent, Owner};
 use crate::state::scaling::Hpa;
@@ -42,7 +42,7 @@ const UPSERT_LIMIT: usize = 1_000;
 enum Item {
     Pods(Scoped<KPod>),
     ReplicaSets(Scoped<PartialObjectMeta<ReplicaSet>>),
-    Nodes(watcher::Result<Event<KNode>>),
+    Nodes(Update<KNode>),
     Hpas(Scoped<HorizontalPodAutoscaler>),
     Events(Scoped<KEvent>),
     Workloads(WorkloadKind, Scoped<Workload>),
@@ -92,20 +92,26 @@ pub struct Watch {
     metrics: Metrics,
     /// The metrics_available last sent, which only a replacement carries.
     metrics_flag_sent: Option<bool>,
+    /// Per source, its watchers that have not said they are healthy since they last failed.
+    health: BTreeMap<KubeFeed, AllHealthy<&'static str>>,
 }
+
+/// Each source and the watchers behind it: ReplicaSets only name pods' owners, so their
+/// trouble shows as the pods source's.
+const PARTS: &[(KubeFeed, &[&str])] = &[
+    (KubeFeed::Pods, &["pods", "replicasets"]),
+    (KubeFeed::Workloads, &["Deployment", "StatefulSet", "DaemonSet"]),
+    (KubeFeed::Nodes, &["nodes"]),
+    (KubeFeed::Hpas, &["hpas"]),
+    (KubeFeed::Events, &["events"]),
+];
 
 pub async fn run(conn: Connection, tx: Sender) {
     let cfg = watcher::Config::default();
     let streams = vec![
         boxed(scoped::watch::<KPod>(&conn, cfg.clone()), Item::Pods),
         boxed(scoped::watch::<PartialObjectMeta<ReplicaSet>>(&conn, cfg.clone()), Item::ReplicaSets),
-        boxed(
-            StreamBackoff::new(
-                watch_kind(Api::<KNode>::all(conn.client.clone()), cfg.clone()),
-                WatchBackoff::new(),
-            ),
-            Item::Nodes,
-        ),
+        boxed(list_watch(Api::<KNode>::all(conn.client.clone()), cfg.clone(), conn.backoff), Item::Nodes),
         boxed(scoped::watch::<HorizontalPodAutoscaler>(&conn, cfg.clone()), Item::Hpas),
         // Only warnings: normal events are most of the volume and the panes do not show them.
         boxed(scoped::watch::<KEvent>(&conn, cfg.clone().fields("type=Warning")), Item::Events),
@@ -120,7 +126,7 @@ pub async fn run(conn: Connection, tx: Sender) {
         }),
     ];
     let mut all = futures::stream::select_all(streams);
-    let mut state = Watch { metrics: Metrics::new(&conn), ..Watch::default() };
+    let mut state = Watch::new(Metrics::new(&conn));
     let mut flush = tokio::time::interval(FLUSH);
     flush.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -144,31 +150,25 @@ pub async fn run(conn: Connection, tx: Sender) {
     }
 }
 
-/// One watcher's event, after the namespace news is taken out.
+/// One watcher's event, after its health news is taken out.
 #[allow(clippy::large_enum_variant)]
 enum Change {
-    Pods(watcher::Result<Event<KPod>>),
-    ReplicaSets(watcher::Result<Event<PartialObjectMeta<ReplicaSet>>>),
-    Nodes(watcher::Result<Event<KNode>>),
-    Hpas(watcher::Result<Event<HorizontalPodAutoscaler>>),
-    Events(watcher::Result<Event<KEvent>>),
-    Workloads(WorkloadKind, watcher::Result<Event<Workload>>),
+    Pods(Event<KPod>),
+    ReplicaSets(Event<PartialObjectMeta<ReplicaSet>>),
+    Nodes(Event<KNode>),
+    Hpas(Event<HorizontalPodAutoscaler>),
+    Events(Event<KEvent>),
+    Workloads(WorkloadKind, Event<Workload>),
 }
 
-fn data(id: &str, data: Data) -> Message {
+fn data(id: KubeFeed, data: Data) -> Message {
     Message::Data { source: source(id), at: wall_now(), data }
 }
 
-fn failed(id: &str, e: &watcher::Error) -> Vec<Message> {
-    // An expired version is routine: the watcher relists at once and nothing is lost.
-    if let watcher::Error::WatchError(s) = e
-        && s.code == 410
-    {
-        tracing::debug!(source = id, "watch expired; relisting");
-        return Vec::new();
-    }
-    tracing::warn!(source = id, error = %e, "watch failed");
-    vec![Message::Failed { source: source(id), at: wall_now(), error: describe(e) }]
+fn failed(id: KubeFeed, f: &Failure) -> Message {
+    let error = f.describe();
+    tracing::warn!(source = ?id, %error, "watch failed");
+    Message::Failed { source: source(id), at: wall_now(), error }
 }
 
 /// Feed one watcher event into a set: returns the complete list when a (re)list finishes.
@@ -200,32 +200,33 @@ enum Step<T, K> {
 
 /// A namespace the user may not read under `-A` gets a source of its own (`kube/pods@ns`),
 /// so its refusal stays on the pane while the namespaces that load keep it fresh.
-fn namespace_news<K>(id: &str, news: Scoped<K>) -> Result<watcher::Result<Event<K>>, Vec<Message>> {
-    let sub = |ns: &str| source(&format!("{id}@{ns}"));
-    let feeds = || super::FEEDS.iter().find(|(f, _)| *f == id).map(|(_, p)| p.to_vec()).unwrap_or_default();
-    match news {
-        Scoped::Event(e) => Ok(e),
-        Scoped::Forbidden { namespace, error } => {
-            tracing::warn!(source = id, %namespace, %error, "namespace forbidden");
-            let s = sub(&namespace);
-            Err(vec![
-                Message::Register { source: s.clone(), interval_ms: 0, feeds: feeds() },
-                Message::Failed { source: s, at: wall_now(), error },
-            ])
-        }
-        Scoped::Allowed { namespace } => Err(vec![Message::Unregister { source: sub(&namespace) }]),
-    }
+fn namespace_news(id: KubeFeed, namespace: String, refusal: Option<String>) -> Vec<Message> {
+    let sub = source(id).in_namespace(&namespace);
+    let Some(error) = refusal else { return vec![Message::Unregister { source: sub }] };
+    tracing::warn!(source = ?id, %namespace, %error, "namespace forbidden");
+    let feeds = super::FEEDS.iter().find(|(f, _)| *f == id).map(|(_, p)| p.to_vec()).unwrap_or_default();
+    vec![
+        Message::Register { source: sub.clone(), interval_ms: 0, feeds },
+        Message::Failed { source: sub, at: wall_now(), error },
+    ]
 }
 
 impl Watch {
+    fn new(metrics: Metrics) -> Watch {
+        let health = PARTS.iter().map(|(id, parts)| (*id, AllHealthy::new(parts.iter().copied()))).collect();
+        Watch { metrics, health, ..Watch::default() }
+    }
+
     fn handle(&mut self, item: Item) -> Vec<Message> {
         let item = match item {
-            Item::Pods(s) => namespace_news("kube/pods", s).map(Change::Pods),
-            Item::ReplicaSets(s) => namespace_news("kube/pods", s).map(Change::ReplicaSets),
-            Item::Hpas(s) => namespace_news("kube/hpas", s).map(Change::Hpas),
-            Item::Events(s) => namespace_news("kube/events", s).map(Change::Events),
-            Item::Nodes(e) => Ok(Change::Nodes(e)),
-            Item::Workloads(k, s) => namespace_news("kube/workloads", s).map(|e| Change::Workloads(k, e)),
+            Item::Pods(s) => self.news(KubeFeed::Pods, "pods", s).map(Change::Pods),
+            Item::ReplicaSets(s) => self.news(KubeFeed::Pods, "replicasets", s).map(Change::ReplicaSets),
+            Item::Hpas(s) => self.news(KubeFeed::Hpas, "hpas", s).map(Change::Hpas),
+            Item::Events(s) => self.news(KubeFeed::Events, "events", s).map(Change::Events),
+            Item::Nodes(u) => self.news(KubeFeed::Nodes, "nodes", Scoped::Update(u)).map(Change::Nodes),
+            Item::Workloads(k, s) => {
+                self.news(KubeFeed::Workloads, k.label(), s).map(|e| Change::Workloads(k, e))
+            }
         };
         match item {
             Ok(item) => self.handle_event(item),
@@ -233,11 +234,34 @@ impl Watch {
         }
     }
 
+    /// A watcher's news: events go on to the rows; its failures, its recovery and a
+    /// namespace's refusal become its source's messages here, the same for every kind.
+    fn news<K>(
+        &mut self,
+        id: KubeFeed,
+        part: &'static str,
+        news: Scoped<K>,
+    ) -> Result<Event<K>, Vec<Message>> {
+        let parts = self.health.get_mut(&id).expect("every source has its parts");
+        match news {
+            Scoped::Update(Update::Event(e)) => Ok(e),
+            Scoped::Update(Update::Failed(f)) => {
+                parts.failed(part);
+                Err(vec![failed(id, &f)])
+            }
+            Scoped::Update(Update::Healthy) if parts.healthy(&part) => {
+                Err(vec![Message::Healthy { source: source(id) }])
+            }
+            Scoped::Update(Update::Healthy) => Err(Vec::new()),
+            Scoped::Forbidden { namespace, error } => Err(namespace_news(id, namespace, Some(error))),
+            Scoped::Allowed { namespace } => Err(namespace_news(id, namespace, None)),
+        }
+    }
+
     fn handle_event(&mut self, item: Change) -> Vec<Message> {
         let now = wall_now();
         match item {
-            Change::Pods(Err(e)) => failed("kube/pods", &e),
-            Change::Pods(Ok(ev)) => match step(&mut self.pod_set, ev, |p| pods::map(p, now)) {
+            Change::Pods(ev) => match step(&mut self.pod_set, ev, |p| pods::map(p, now)) {
                 Step::None => Vec::new(),
                 Step::Listed(list) => {
                     self.pods = list.into_iter().map(|t| (t.pod.key(), t)).collect();
@@ -259,7 +283,7 @@ impl Watch {
                     self.nodes_dirty = true;
                     let row = t.pod.clone();
                     self.pods.insert(key, t);
-                    vec![data("kube/pods", Data::PodUpsert(row))]
+                    vec![data(KubeFeed::Pods, Data::PodUpsert(row))]
                 }
                 Step::Delete(p) => {
                     let key = PodKey::new(
@@ -268,14 +292,12 @@ impl Watch {
                     );
                     self.nodes_dirty = true;
                     match self.pods.remove(&key) {
-                        Some(_) => vec![data("kube/pods", Data::PodDelete(key))],
+                        Some(_) => vec![data(KubeFeed::Pods, Data::PodDelete(key))],
                         None => Vec::new(),
                     }
                 }
             },
-            // ReplicaSets only name pods' owners: their trouble shows as the pods source's.
-            Change::ReplicaSets(Err(e)) => failed("kube/pods", &e),
-            Change::ReplicaSets(Ok(ev)) => {
+            Change::ReplicaSets(ev) => {
                 let changed = match step(&mut self.rs_set, ev, rs_entry) {
                     Step::None => return Vec::new(),
                     Step::Listed(list) => {
@@ -290,8 +312,7 @@ impl Watch {
                 };
                 if changed && self.pod_set.synced { self.reresolve() } else { Vec::new() }
             }
-            Change::Nodes(Err(e)) => failed("kube/nodes", &e),
-            Change::Nodes(Ok(ev)) => {
+            Change::Nodes(ev) => {
                 match step(&mut self.node_set, ev, |n| trim_node(n.clone())) {
                     Step::None => return Vec::new(),
                     Step::Listed(list) => {
@@ -310,8 +331,7 @@ impl Watch {
                 self.nodes_dirty = true;
                 Vec::new()
             }
-            Change::Hpas(Err(e)) => failed("kube/hpas", &e),
-            Change::Hpas(Ok(ev)) => {
+            Change::Hpas(ev) => {
                 match step(&mut self.hpa_set, ev, objects::hpa) {
                     Step::None => return Vec::new(),
                     Step::Listed(list) => self.hpas = list.into_iter().map(|h| (h.key(), h)).collect(),
@@ -326,8 +346,7 @@ impl Watch {
                 self.hpas_dirty = true;
                 Vec::new()
             }
-            Change::Workloads(_, Err(e)) => failed("kube/workloads", &e),
-            Change::Workloads(kind, Ok(ev)) => {
+            Change::Workloads(kind, ev) => {
                 let set = &mut self.workload_sets[kind as usize];
                 match step(set, ev, Workload::clone) {
                     Step::None => return Vec::new(),
@@ -345,8 +364,7 @@ impl Watch {
                 self.workloads_dirty = true;
                 Vec::new()
             }
-            Change::Events(Err(e)) => failed("kube/events", &e),
-            Change::Events(Ok(ev)) => {
+            Change::Events(ev) => {
                 let key = |e: &KEvent| {
                     format!(
                         "{}/{}",
@@ -374,7 +392,7 @@ impl Watch {
         let pods = self.pods.values().map(|t| t.pod.clone()).collect();
         let metrics_available = self.metrics.available();
         self.metrics_flag_sent = Some(metrics_available);
-        data("kube/pods", Data::PodsReplace { pods, metrics_available })
+        data(KubeFeed::Pods, Data::PodsReplace { pods, metrics_available })
     }
 
     /// Owners after the ReplicaSets changed: the pods whose owner moved are sent again.
@@ -390,7 +408,7 @@ impl Watch {
         if changed.len() > UPSERT_LIMIT {
             return vec![self.pods_replace()];
         }
-        changed.into_iter().map(|p| data("kube/pods", Data::PodUpsert(p))).collect()
+        changed.into_iter().map(|p| data(KubeFeed::Pods, Data::PodUpsert(p))).collect()
     }
 
     /// Put fresh metrics on the pods; send the rows that changed.
@@ -414,7 +432,7 @@ impl Watch {
         if Some(!absent) != self.metrics_flag_sent || changed.len() > UPSERT_LIMIT {
             return vec![self.pods_replace()];
         }
-        changed.into_iter().map(|p| data("kube/pods", Data::PodUpsert(p))).collect()
+        changed.into_iter().map(|p| data(KubeFeed::Pods, Data::PodUpsert(p))).collect()
     }
 
     /// Send the batched kinds that changed.
@@ -434,24 +452,24 @@ impl Watch {
                     )
                 })
                 .collect();
-            out.push(data("kube/nodes", Data::Nodes(nodes)));
+            out.push(data(KubeFeed::Nodes, Data::Nodes(nodes)));
         }
         if self.hpa_set.synced && (self.hpas_dirty || now - self.hpas_sent >= HPA_SAMPLE_MS) {
             self.hpas_dirty = false;
             self.hpas_sent = now;
-            out.push(data("kube/hpas", Data::Hpas(self.hpas.values().cloned().collect())));
+            out.push(data(KubeFeed::Hpas, Data::Hpas(self.hpas.values().cloned().collect())));
         }
         // Each kind sends once it has listed: one forbidden kind does not hold back the others.
         if self.workloads_dirty && self.workload_sets.iter().any(|s| s.synced) {
             self.workloads_dirty = false;
-            out.push(data("kube/workloads", Data::Workloads(self.workloads.values().cloned().collect())));
+            out.push(data(KubeFeed::Workloads, Data::Workloads(self.workloads.values().cloned().collect())));
         }
         if self.events_dirty && self.event_set.synced {
             self.events_dirty = false;
             let mut ev: Vec<ClusterEvent> = self.events.values().cloned().collect();
             ev.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.object.cmp(&b.object)));
             let ev: VecDeque<ClusterEvent> = ev.into_iter().rev().take(EVENTS_KEPT).rev().collect();
-            out.push(data("kube/events", Data::Events(ev.into())));
+            out.push(data(KubeFeed::Events, Data::Events(ev.into())));
         }
         out
     }

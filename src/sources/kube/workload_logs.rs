@@ -9,13 +9,13 @@ use futures::StreamExt;
 use k8s_openapi::api::core::v1::Pod;
 use kube::Api;
 use kube::api::LogParams;
-use kube::runtime::WatchStreamExt;
-use kube::runtime::watcher;
+use kube::runtime::watcher::{self, Event};
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 
+use super::list_watch::{Update, list_watch};
 use super::object_watch::{dyn_api, label_selector, plain};
-use super::{Connection, WatchBackoff, client_error, describe};
+use super::{Connection, client_error};
 use crate::domain::WorkloadLogRequest;
 use crate::domain::resource::Known;
 use crate::sources::Sender;
@@ -69,10 +69,7 @@ pub async fn run(conn: Connection, req: WorkloadLogRequest, stream: u64, tx: Sen
         }
     };
     let pods: Api<Pod> = Api::namespaced(conn.client.clone(), &ns);
-    let mut watch = watcher::watcher(pods.clone(), watcher::Config::default().labels(&sel))
-        .backoff(WatchBackoff::new())
-        .applied_objects()
-        .boxed();
+    let mut watch = list_watch(pods.clone(), watcher::Config::default().labels(&sel), conn.backoff);
     let (done_tx, mut done_rx) = mpsc::channel::<String>(64);
     let mut tasks = JoinSet::new();
     let mut reading: BTreeSet<String> = BTreeSet::new();
@@ -88,14 +85,15 @@ pub async fn run(conn: Connection, req: WorkloadLogRequest, stream: u64, tx: Sen
             }
         };
         let p = match pod {
-            Some(Ok(p)) => p,
-            Some(Err(e)) => {
-                let error = Some(describe(&e));
+            Some(Update::Event(Event::Apply(p) | Event::InitApply(p))) => p,
+            Some(Update::Failed(f)) => {
+                let error = Some(f.describe());
                 if tx.send(Message::Object(ObjectUpdate::LogEnded { stream, error })).await.is_err() {
                     return;
                 }
                 continue;
             }
+            Some(_) => continue,
             None => return,
         };
         for c in readable(&p) {

@@ -25,6 +25,7 @@ fn base(
         .and_then(|c| c.image.clone())
         .unwrap_or_default();
     Workload {
+        cluster: Default::default(),
         namespace: meta.namespace.clone().unwrap_or_default(),
         kind,
         name: meta.name.clone().unwrap_or_default(),

@@ -8,6 +8,7 @@ use super::{Category, Link, Problem};
 use crate::domain::{PodKey, Target, WorkloadKind};
 use crate::state::alerts::Alert;
 use crate::state::argocd::{ArgoApp, HealthStatus, SyncStatus};
+use crate::state::infra::{NodeCondition, NodeReadiness};
 use crate::state::pods::{Pod, PodPhase};
 use crate::state::scaling::Hpa;
 use crate::state::{Level, State, UnixMs};
@@ -418,10 +419,25 @@ impl<'a> Index<'a> {
                     target: None,
                 });
             }
-            let mut detail = format!("{:?}", n.ready);
-            if !n.pressure.is_empty() {
-                detail.push_str(&format!(" · {}", n.pressure.join(", ")));
-            }
+            // Each wrong condition in its setter's words, as a pod's reason comes with its
+            // message; without them (none reported) the readiness and the pressures.
+            let mut detail = if n.conditions.is_empty() {
+                let mut d = format!("{:?}", n.ready);
+                if !n.pressure.is_empty() {
+                    d.push_str(&format!(" · {}", n.pressure.join(", ")));
+                }
+                d
+            } else {
+                let said = |c: &NodeCondition| match c.words().trim() {
+                    "" => c.label(),
+                    words => format!("{}: {words}", c.label()),
+                };
+                let mut parts: Vec<String> = n.conditions.iter().map(said).collect();
+                if n.ready != NodeReadiness::Ready && !n.conditions.iter().any(|c| c.kind == "Ready") {
+                    parts.insert(0, format!("{:?}", n.ready));
+                }
+                parts.join(" · ")
+            };
             if n.cordoned {
                 detail.push_str(" · cordoned");
             }

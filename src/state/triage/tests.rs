@@ -63,7 +63,10 @@ fn a_failing_source_is_a_problem() {
     use crate::state::{Message, update};
     let mut s = state_at(7, 10);
     let at = s.now + 1;
-    update(&mut s, Message::Failed { source: SourceId::new("demo/argocd"), at, error: "forbidden".into() });
+    update(
+        &mut s,
+        Message::Failed { source: "demo/argocd".parse::<SourceId>().unwrap(), at, error: "forbidden".into() },
+    );
     s.finish_batch();
     let p = s.triage.problems.iter().find(|p| p.category == Category::Source).expect("source row");
     assert_eq!((p.subject.as_str(), p.level), ("demo/argocd", Level::Crit));
@@ -86,6 +89,7 @@ fn a_rollout_that_failed_before_any_pod_started_is_a_problem() {
     let mut s = state_at(7, 10);
     let mut rows = s.workloads.clone();
     rows.push(Workload {
+        cluster: Default::default(),
         namespace: "storefront".into(),
         kind: WorkloadKind::Deployment,
         name: "checkout".into(),
@@ -102,7 +106,11 @@ fn a_rollout_that_failed_before_any_pod_started_is_a_problem() {
     let at = s.now;
     update(
         &mut s,
-        Message::Data { source: SourceId::new("demo/kubernetes"), at, data: Data::Workloads(rows) },
+        Message::Data {
+            source: "demo/kubernetes".parse::<SourceId>().unwrap(),
+            at,
+            data: Data::Workloads(rows),
+        },
     );
     s.finish_batch();
     let p = s.triage.problems.iter().find(|p| p.subject.contains("checkout")).expect("a checkout row");

@@ -13,7 +13,9 @@ use unicode_width::UnicodeWidthStr;
 
 use super::PaneCtx;
 use crate::config::theme::Role;
+use crate::domain::SourceId;
 use crate::domain::format;
+use crate::domain::source::{DemoFeed, SourceKind};
 use crate::state::alerts::{Alert, AlertState, Severity};
 use crate::state::rows;
 use crate::state::view::AlertsView;
@@ -154,22 +156,30 @@ pub(super) fn short_severity(s: Severity) -> &'static str {
     }
 }
 
-/// "demo/alertmanager" → "alertmanager" (or "am" when narrow); the demo prefix says nothing
-/// the header does not already say.
-pub(super) fn short_source(src: &str, narrow: bool) -> String {
-    let parts: Vec<&str> = src.split('/').filter(|p| *p != "demo" && !p.is_empty()).collect();
-    if parts.is_empty() {
-        return text::clean(src).into_owned();
+/// "demo/alertmanager" → "alertmanager", "alertmanager/prod" → "am/prod" when narrow: the demo
+/// prefix says nothing the header does not already say.
+pub(super) fn short_source(src: &SourceId, narrow: bool) -> String {
+    let kind = match src.kind {
+        SourceKind::Alertmanager | SourceKind::Demo(DemoFeed::Alertmanager) => {
+            if narrow {
+                "am"
+            } else {
+                "alertmanager"
+            }
+        }
+        SourceKind::CloudWatchAlarms | SourceKind::Demo(DemoFeed::CloudWatch) => {
+            if narrow {
+                "cw"
+            } else {
+                "cloudwatch"
+            }
+        }
+        _ => return text::clean(&src.to_string()).into_owned(),
+    };
+    match &src.instance {
+        Some(name) => format!("{kind}/{}", text::clean(name)),
+        None => kind.to_string(),
     }
-    let named: Vec<&str> = parts
-        .iter()
-        .map(|p| match *p {
-            "alertmanager" if narrow => "am",
-            "cloudwatch" if narrow => "cw",
-            p => p,
-        })
-        .collect();
-    text::clean(&named.join("/")).into_owned()
 }
 
 /// Labels that name what an alert is about, most specific first; namespaced kinds get the

@@ -155,7 +155,7 @@ fn draw_full(f: &mut Frame, area: Rect, ctx: &PaneCtx) {
         (area.width, 0)
     };
     let metric_nat = if infra.metrics.is_empty() { 0 } else { infra.metrics.len() as u16 + 1 };
-    let nodes_nat = 2 + infra.nodes.len() as u16;
+    let nodes_nat = 2 + infra.nodes.len() as u16 + nodes::detail_height(ctx);
     // The selectable nodes first (but not all the screen), a few sparklines, then the clusters
     // at the richest detail that fits, then the rest to whatever still wants it.
     let mut left = h;

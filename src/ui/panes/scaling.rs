@@ -224,7 +224,7 @@ fn draw_compact(f: &mut Frame, area: Rect, ctx: &PaneCtx) {
                 spans.push(Span::styled(rpad(&util_text(h), util_w), style));
             }
             if spark_w > 0 {
-                let hist = ctx.state.scaling.history.get(&h.key());
+                let hist = ctx.state.scaling.history_of(h);
                 let s = hist.map(|x| sparkline_scaled(x.replicas.iter().copied(), spark_w, h.max as u64));
                 spans.push(Span::raw(" "));
                 spans.push(Span::styled(s.unwrap_or_default(), t.style(Role::Bar)));
@@ -370,7 +370,7 @@ fn draw_full(f: &mut Frame, area: Rect, ctx: &PaneCtx) {
     if detail_h > 0
         && let Some(hpa) = hpas.get(ctx.selected)
     {
-        let hist = ctx.state.scaling.history.get(&hpa.key());
+        let hist = ctx.state.scaling.history_of(hpa);
         detail::draw(f, detail_area, hpa, hist, ctx);
     }
 }
@@ -396,40 +396,40 @@ fn draw_table(f: &mut Frame, area: Rect, ctx: &PaneCtx) {
     }
     let header = Row::new(header.into_iter().map(Cell::from)).style(t.style(Role::Header));
 
-    let rows =
-        visible.iter().map(|h| {
-            let level = h.level();
-            let st = status(h);
-            let name = format!("{}/{}", h.namespace, h.name);
-            let mut cells = vec![
-                Cell::from(Line::from(vec![
-                    Span::styled(format!("{} ", level_symbol(level)), t.level(level)),
-                    Span::styled(text::fit(&name, c.name.saturating_sub(2) as usize), t.style(Role::Text)),
-                ])),
-                Cell::from(Span::styled(rpad(&replicas_text(h), c.replicas as usize), t.level(st.level))),
-            ];
-            if c.bar > 0 {
-                let ratio = h.current as f64 / h.max.max(1) as f64;
-                let role = if level == Level::Warn { Role::Warn } else { Role::Bar };
-                cells.push(Cell::from(Span::styled(widgets::bar(ratio, c.bar as usize), t.style(role))));
-            }
-            let line = metrics_line(h, short_metrics(area.width), ctx);
-            cells.push(Cell::from(text::fit_line(line, c.metrics as usize)));
-            let words = if st.long.width() <= c.status as usize { &st.long } else { &st.medium };
-            cells.push(Cell::from(Span::styled(text::fit(words, c.status as usize), t.level(st.level))));
-            if c.scaled > 0 {
-                let age = h.last_scale.map_or("—".to_string(), |at| format::age(ctx.state.now, at));
-                cells.push(Cell::from(Span::styled(rpad(&age, c.scaled as usize - 1), t.style(Role::Muted))));
-            }
-            if c.history > 0 {
-                let s =
-                    ctx.state.scaling.history.get(&h.key()).map(|x| {
-                        sparkline_scaled(x.replicas.iter().copied(), c.history as usize, h.max as u64)
-                    });
-                cells.push(Cell::from(Span::styled(s.unwrap_or_default(), t.style(Role::Bar))));
-            }
-            Row::new(cells)
-        });
+    let rows = visible.iter().map(|h| {
+        let level = h.level();
+        let st = status(h);
+        let name = format!("{}/{}", h.namespace, h.name);
+        let mut cells = vec![
+            Cell::from(Line::from(vec![
+                Span::styled(format!("{} ", level_symbol(level)), t.level(level)),
+                Span::styled(text::fit(&name, c.name.saturating_sub(2) as usize), t.style(Role::Text)),
+            ])),
+            Cell::from(Span::styled(rpad(&replicas_text(h), c.replicas as usize), t.level(st.level))),
+        ];
+        if c.bar > 0 {
+            let ratio = h.current as f64 / h.max.max(1) as f64;
+            let role = if level == Level::Warn { Role::Warn } else { Role::Bar };
+            cells.push(Cell::from(Span::styled(widgets::bar(ratio, c.bar as usize), t.style(role))));
+        }
+        let line = metrics_line(h, short_metrics(area.width), ctx);
+        cells.push(Cell::from(text::fit_line(line, c.metrics as usize)));
+        let words = if st.long.width() <= c.status as usize { &st.long } else { &st.medium };
+        cells.push(Cell::from(Span::styled(text::fit(words, c.status as usize), t.level(st.level))));
+        if c.scaled > 0 {
+            let age = h.last_scale.map_or("—".to_string(), |at| format::age(ctx.state.now, at));
+            cells.push(Cell::from(Span::styled(rpad(&age, c.scaled as usize - 1), t.style(Role::Muted))));
+        }
+        if c.history > 0 {
+            let s = ctx
+                .state
+                .scaling
+                .history_of(h)
+                .map(|x| sparkline_scaled(x.replicas.iter().copied(), c.history as usize, h.max as u64));
+            cells.push(Cell::from(Span::styled(s.unwrap_or_default(), t.style(Role::Bar))));
+        }
+        Row::new(cells)
+    });
     let table = Table::new(rows, c.constraints()).header(header).column_spacing(1);
     table::draw_stateful(f, area, t, table, start, ctx.selected, ctx.navigating());
 }

@@ -123,11 +123,14 @@ pub fn fed<'a>(
 ) -> State {
     let mut state = State::new("test", NOW);
     for (name, interval_ms) in sources {
-        let source = SourceId::new(*name);
+        let source = name.parse::<SourceId>().expect("a source id");
         update(&mut state, Message::Register { source, interval_ms: *interval_ms, feeds: vec![pane] });
     }
     for (name, at, data) in data {
-        update(&mut state, Message::Data { source: SourceId::new(name), at, data });
+        update(
+            &mut state,
+            Message::Data { source: name.parse::<SourceId>().expect("a source id"), at, data },
+        );
     }
     update(&mut state, Message::Tick(NOW));
     state.finish_batch();

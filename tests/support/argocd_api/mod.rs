@@ -3,6 +3,8 @@
 //! `{"result": {"type": …, "application": …}}` per line), sync, refresh, terminate and the
 //! resource tree, behind `Authorization: Bearer <token>`. It keeps Applications, answers
 //! errors as grpc-gateway does (`{"error", "code", "message"}`) and records every request.
+//! Faults on demand on the list and the stream: a body cut short, 429 / 503 with Retry-After,
+//! any status; and open streams can be ended, as a server restart does.
 
 use std::collections::BTreeMap;
 use std::convert::Infallible;
@@ -32,12 +34,28 @@ impl Recorded {
     }
 }
 
+/// A fault on the application list and stream.
+#[derive(Clone, Debug)]
+pub enum ArgoFault {
+    /// The list answers 200 with a body cut short; the stream works.
+    ListCutShort,
+    /// The stream answers 200 and ends at once, its first event cut off mid-line.
+    StreamCutShort,
+    /// Both answer 429 with `Retry-After: N`.
+    Throttled(u64),
+    /// Both answer 503 with `Retry-After: N`.
+    Unavailable(u64),
+}
+
 pub struct Shared {
     /// By `namespace/name`.
     apps: Mutex<BTreeMap<String, Value>>,
     requests: Mutex<Vec<Recorded>>,
     events: broadcast::Sender<String>,
     rv: Mutex<u64>,
+    faults: Mutex<Vec<ArgoFault>>,
+    /// Bumped to end every open stream.
+    restarts: tokio::sync::watch::Sender<u64>,
 }
 
 pub struct ArgoServer {
@@ -54,6 +72,8 @@ impl ArgoServer {
             requests: Mutex::new(Vec::new()),
             events,
             rv: Mutex::new(100),
+            faults: Mutex::new(Vec::new()),
+            restarts: tokio::sync::watch::channel(0).0,
         });
         for a in apps {
             shared.store(a);
@@ -85,6 +105,19 @@ impl ArgoServer {
 
     pub fn get(&self, name: &str) -> Option<Value> {
         self.shared.apps.lock().unwrap().values().find(|a| a["metadata"]["name"] == name).cloned()
+    }
+
+    pub fn fault(&self, f: ArgoFault) {
+        self.shared.faults.lock().unwrap().push(f);
+    }
+
+    pub fn clear_faults(&self) {
+        self.shared.faults.lock().unwrap().clear();
+    }
+
+    /// End every open stream, as a restart of the server does.
+    pub fn end_streams(&self) {
+        self.shared.restarts.send_modify(|n| *n += 1);
     }
 
     /// Change an app as the controller would; stream watchers see a MODIFIED event.
@@ -141,6 +174,9 @@ async fn handle(shared: Arc<Shared>, method: Method, uri: Uri, headers: HeaderMa
         serde_urlencoded::from_str(uri.query().unwrap_or("")).unwrap_or_default();
     let ns = query.get("appNamespace").cloned().unwrap_or_else(|| "argocd".into());
     let segs: Vec<&str> = uri.path().trim_matches('/').split('/').collect();
+    if let Some(r) = fault(&shared, &method, &segs) {
+        return r;
+    }
     match (&method, segs.as_slice()) {
         (&Method::GET, ["api", "v1", "applications"]) => {
             let items: Vec<Value> = shared.apps.lock().unwrap().values().cloned().collect();
@@ -210,13 +246,50 @@ async fn handle(shared: Arc<Shared>, method: Method, uri: Uri, headers: HeaderMa
     }
 }
 
-/// The application stream: newline-delimited JSON, one event per change, kept open.
+/// The answer a fault gives to the list or the stream, if one holds.
+fn fault(shared: &Shared, method: &Method, segs: &[&str]) -> Option<Response> {
+    let (list, stream) = match (method, segs) {
+        (&Method::GET, ["api", "v1", "applications"]) => (true, false),
+        (&Method::GET, ["api", "v1", "stream", "applications"]) => (false, true),
+        _ => return None,
+    };
+    let cut = |body: &'static str| {
+        Response::builder()
+            .status(200)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let waiting = |code: u16, grpc: u16, secs: u64, msg: &str| {
+        let mut r = error(code, grpc, msg);
+        r.headers_mut().insert(header::RETRY_AFTER, secs.to_string().parse().unwrap());
+        r
+    };
+    shared.faults.lock().unwrap().iter().find_map(|f| match f {
+        ArgoFault::ListCutShort if list => Some(cut("{\"metadata\": {}, \"items\": [{\"metadata\": ")),
+        ArgoFault::StreamCutShort if stream => {
+            Some(cut("{\"result\": {\"type\": \"ADDED\", \"application\": {"))
+        }
+        ArgoFault::Throttled(secs) => Some(waiting(429, 8, *secs, "too many requests")),
+        ArgoFault::Unavailable(secs) => Some(waiting(503, 14, *secs, "the server is shutting down")),
+        _ => None,
+    })
+}
+
+/// The application stream: newline-delimited JSON, one event per change, kept open until the
+/// server "restarts".
 fn stream(shared: &Shared) -> Response {
     let rx = shared.events.subscribe();
-    let lines = futures::stream::unfold(rx, |mut rx| async move {
+    let mut restarts = shared.restarts.subscribe();
+    restarts.mark_unchanged();
+    let lines = futures::stream::unfold((rx, restarts), |(mut rx, mut restarts)| async move {
         loop {
-            match rx.recv().await {
-                Ok(line) => return Some((Ok::<_, Infallible>(Bytes::from(line + "\n")), rx)),
+            let got = tokio::select! {
+                got = rx.recv() => got,
+                _ = restarts.changed() => return None,
+            };
+            match got {
+                Ok(line) => return Some((Ok::<_, Infallible>(Bytes::from(line + "\n")), (rx, restarts))),
                 Err(broadcast::error::RecvError::Lagged(_)) => continue,
                 Err(broadcast::error::RecvError::Closed) => return None,
             }

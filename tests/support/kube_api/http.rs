@@ -205,19 +205,46 @@ async fn fault(shared: &Shared, t: &Target, verb: &str) -> Option<Response> {
         let kind_hit = f.plural == t.kind.plural || f.plural == "*" || f.plural == resource;
         // A cluster-wide request needs the right in every namespace, so it is refused too.
         let ns_hit = f.namespace.is_none() || t.ns.is_none() || f.namespace == t.ns;
-        if !(kind_hit && ns_hit) {
+        let verb_hit = f.verb.as_deref().is_none_or(|v| v == verb);
+        if !(kind_hit && ns_hit && verb_hit) {
             continue;
         }
         match f.kind {
             FaultKind::Slow(d) => tokio::time::sleep(d).await,
-            FaultKind::Malformed => {
+            FaultKind::Malformed => return Some(cut_short(verb)),
+            FaultKind::Expired if verb == "watch" => {
+                let st = json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+                    "message": "too old resource version: 1 (2)", "reason": "Expired", "code": 410});
+                let line = format!("{}\n", json!({"type": "ERROR", "object": st}));
                 return Some(
                     Response::builder()
                         .status(200)
                         .header(header::CONTENT_TYPE, "application/json")
-                        .body(Body::from("{\"kind\": \"List\", \"items\": [ {\"metadata\": "))
+                        .body(Body::from(line))
                         .unwrap(),
                 );
+            }
+            FaultKind::Expired => {}
+            FaultKind::Throttled(secs) => {
+                // What API priority and fairness sends: plain text, the wait in a header only.
+                return Some(
+                    Response::builder()
+                        .status(429)
+                        .header(header::CONTENT_TYPE, "text/plain; charset=utf-8")
+                        .header(header::RETRY_AFTER, secs.to_string())
+                        .body(Body::from("Too many requests, please try again later.\n"))
+                        .unwrap(),
+                );
+            }
+            FaultKind::Unavailable(secs) => {
+                let mut r = status(
+                    503,
+                    "ServiceUnavailable",
+                    "the server is currently unable to handle the request",
+                    json!({}),
+                );
+                r.headers_mut().insert(header::RETRY_AFTER, secs.to_string().parse().unwrap());
+                return Some(r);
             }
             FaultKind::Status(401) => return Some(status(401, "Unauthorized", "Unauthorized", json!({}))),
             // What the API server answers for a resource it does not serve (a CRD not installed).
@@ -251,6 +278,20 @@ async fn fault(shared: &Shared, t: &Target, verb: &str) -> Option<Response> {
         }
     }
     None
+}
+
+/// A 200 whose body a proxy cut short: a list stops mid-object; a watch's first event stops
+/// mid-line and the stream ends there.
+fn cut_short(verb: &str) -> Response {
+    let body = match verb {
+        "watch" => "{\"type\": \"ADDED\", \"object\": {\"metadata\": {\"name\": \"",
+        _ => "{\"kind\": \"List\", \"items\": [ {\"metadata\": ",
+    };
+    Response::builder()
+        .status(200)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body))
+        .unwrap()
 }
 
 pub fn selector(q: &HashMap<String, String>) -> Result<Selector, Response> {

@@ -4,7 +4,8 @@
 //! timeoutSeconds), get, create, update, merge / strategic-merge / JSON patch, delete (pods
 //! terminate gracefully), the scale and status subresources, pod logs, metrics.k8s.io and the
 //! Argo CD Application resource; and faults on demand: 401, 403 or 500 per resource and
-//! namespace, malformed JSON, slowness, compaction (410) and going down.
+//! namespace, a body cut short (on lists and on watches), throttling (429 with Retry-After),
+//! 503, slowness, compaction (410, once or on every watch) and going down.
 //! Every request is recorded so a test can assert exactly what a client sent.
 
 pub mod discovery;
@@ -36,10 +37,19 @@ pub use store::Db;
 pub enum FaultKind {
     /// Answer with this status (401, 403, 500 …) as a Status object.
     Status(u16),
-    /// A 200 with a body that is not JSON.
+    /// A 200 whose body is cut short: a list that stops mid-object, or a watch whose first
+    /// event is cut off mid-line before the stream ends.
     Malformed,
     /// Wait before answering.
     Slow(Duration),
+    /// 429 Too Many Requests with `Retry-After: N` and a plain-text body, as API priority and
+    /// fairness answers when it sheds load.
+    Throttled(u64),
+    /// 503 Service Unavailable with `Retry-After: N` and a Status body.
+    Unavailable(u64),
+    /// Every watch is answered with one ERROR event, 410 Expired, as when the client's version
+    /// was compacted away; lists succeed. A client that relists at once loops.
+    Expired,
 }
 
 #[derive(Clone, Debug)]
@@ -48,6 +58,8 @@ pub struct Fault {
     pub plural: String,
     /// Only requests in this namespace (and cluster-wide ones, which need every namespace).
     pub namespace: Option<String>,
+    /// Only this verb (`list`, `watch`, `get` …); every verb when `None`.
+    pub verb: Option<String>,
     pub kind: FaultKind,
 }
 
@@ -87,6 +99,10 @@ pub struct Shared {
     pub down: AtomicBool,
     pub token: Mutex<String>,
     pub bookmark_every: Duration,
+    /// Watches open now, and bookmarks sent on any: what tests wait on to know time has
+    /// passed for the client (instead of sleeping).
+    pub open_watches: std::sync::atomic::AtomicUsize,
+    pub bookmarks_sent: std::sync::atomic::AtomicUsize,
     pub pod_grace: Duration,
     /// (namespace, pod, container, previous) → lines.
     pub logs: Mutex<HashMap<LogKey, Vec<String>>>,
@@ -116,6 +132,8 @@ impl TestServer {
             down: AtomicBool::new(false),
             token: Mutex::new(TOKEN.into()),
             bookmark_every: Duration::from_millis(500),
+            open_watches: Default::default(),
+            bookmarks_sent: Default::default(),
             pod_grace: Duration::from_millis(300),
             logs: Mutex::new(HashMap::new()),
             log_lines,
@@ -247,7 +265,18 @@ impl TestServer {
     }
 
     pub fn fault(&self, plural: &str, namespace: Option<&str>, kind: FaultKind) {
-        let f = Fault { plural: plural.into(), namespace: namespace.map(str::to_string), kind };
+        let f = Fault { plural: plural.into(), namespace: namespace.map(str::to_string), verb: None, kind };
+        self.shared.faults.lock().unwrap().push(f);
+    }
+
+    /// A fault on one verb only, e.g. watches cut short while lists answer.
+    pub fn fault_on(&self, verb: &str, plural: &str, namespace: Option<&str>, kind: FaultKind) {
+        let f = Fault {
+            plural: plural.into(),
+            namespace: namespace.map(str::to_string),
+            verb: Some(verb.into()),
+            kind,
+        };
         self.shared.faults.lock().unwrap().push(f);
     }
 
@@ -289,6 +318,26 @@ impl TestServer {
     /// A port-forward to `pod`'s `port` reaches `addr` (a server the test runs).
     pub fn serve_port(&self, ns: &str, pod: &str, port: u16, addr: SocketAddr) {
         self.shared.ports.lock().unwrap().insert((ns.to_string(), pod.to_string(), port), addr);
+    }
+
+    /// Watches open on the server now.
+    pub fn open_watches(&self) -> usize {
+        self.shared.open_watches.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Bookmarks sent so far on every watch.
+    pub fn bookmarks_sent(&self) -> usize {
+        self.shared.bookmarks_sent.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Wait until `cond` holds of the server (a count it keeps); fail naming `what`.
+    pub async fn wait_until(&self, what: &str, cond: impl Fn(&TestServer) -> bool) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        while !cond(self) {
+            assert!(tokio::time::Instant::now() < deadline, "timed out waiting for {what}");
+            // The server's counters change from its own tasks; there is nothing to await.
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     }
 
     pub fn requests(&self) -> Vec<Recorded> {

@@ -127,11 +127,15 @@ fn split_requests(pods: &[Pod], nodes: &[Node]) -> HashMap<String, (u64, u64)> {
 }
 
 fn node(n: &Node) -> Value {
-    let cond = |t: &str, on: bool, reason: &str| {
-        json!({"type": t, "status": if on { "True" } else { "False" }, "reason": reason,
-               "lastTransitionTime": time(n.created_at), "lastHeartbeatTime": time(n.created_at)})
+    // A wrong condition as the node has it, with its reason and message; else the healthy one.
+    let cond = |t: &str, on: bool, reason: &str| match n.conditions.iter().find(|c| c.kind == t) {
+        Some(c) => json!({"type": t, "status": c.status, "reason": c.reason, "message": c.message,
+               "lastTransitionTime": time(n.created_at), "lastHeartbeatTime": time(n.created_at)}),
+        None => json!({"type": t, "status": if on { "True" } else { "False" }, "reason": reason,
+               "lastTransitionTime": time(n.created_at), "lastHeartbeatTime": time(n.created_at)}),
     };
     let ready = match n.ready {
+        _ if n.conditions.iter().any(|c| c.kind == "Ready") => cond("Ready", false, ""),
         NodeReadiness::Ready => json!({"type": "Ready", "status": "True", "reason": "KubeletReady"}),
         NodeReadiness::NotReady => json!({"type": "Ready", "status": "False", "reason": "KubeletNotReady"}),
         NodeReadiness::Unknown => {

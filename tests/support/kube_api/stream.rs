@@ -127,6 +127,7 @@ pub fn watch(shared: &Arc<Shared>, t: &Target, q: &HashMap<String, String>) -> R
             return;
         }
         let mut seen = start_rv;
+        let _open = Open::new(&shared.open_watches);
         let deadline = tokio::time::sleep(timeout);
         tokio::pin!(deadline);
         let mut bookmark = tokio::time::interval(shared.bookmark_every);
@@ -161,6 +162,7 @@ pub fn watch(shared: &Arc<Shared>, t: &Target, q: &HashMap<String, String>) -> R
                     if tx.send(line("BOOKMARK", &o)).await.is_err() {
                         return;
                     }
+                    shared.bookmarks_sent.fetch_add(1, Ordering::SeqCst);
                 }
                 _ = &mut deadline => return,
                 _ = tx.closed() => return,
@@ -171,6 +173,22 @@ pub fn watch(shared: &Arc<Shared>, t: &Target, q: &HashMap<String, String>) -> R
         }
     });
     chunked(rx, "application/json")
+}
+
+/// Counts a watch as open while it lives.
+struct Open<'a>(&'a std::sync::atomic::AtomicUsize);
+
+impl<'a> Open<'a> {
+    fn new(n: &'a std::sync::atomic::AtomicUsize) -> Open<'a> {
+        n.fetch_add(1, Ordering::SeqCst);
+        Open(n)
+    }
+}
+
+impl Drop for Open<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 pub async fn logs(shared: &Arc<Shared>, t: &Target, q: &HashMap<String, String>) -> Response {

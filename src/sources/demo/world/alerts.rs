@@ -1,6 +1,8 @@
 //! Alerts of the demo world: Alertmanager's firing alerts (a baseline plus those the incident
 //! and the traffic peak raise) and the CloudWatch alarms in ALARM or INSUFFICIENT_DATA.
 
+use crate::domain::SourceId;
+use crate::domain::source::DemoFeed;
 use std::collections::BTreeMap;
 
 use super::World;
@@ -46,10 +48,11 @@ fn alert(
     let annotations =
         labels(&[("summary", summary), ("description", &description), ("runbook_url", runbook)]);
     Alert {
+        cluster: Default::default(),
         fingerprint: fingerprint(&l),
         name: name.into(),
         severity,
-        source: String::new(),
+        source: SourceId::demo(DemoFeed::Alertmanager),
         state: AlertState::Firing,
         since,
         summary: summary.into(),
@@ -148,10 +151,11 @@ impl World {
         if let Some(since) = self.incident.alarm_since {
             let name = "shop-prod-alb-5xx";
             out.push(Alert {
+                cluster: Default::default(),
                 fingerprint: arn(name),
                 name: name.into(),
                 severity: Severity::Critical,
-                source: String::new(),
+                source: SourceId::demo(DemoFeed::CloudWatch),
                 state: AlertState::Alarm,
                 since,
                 summary: self.incident.alarm_reason.clone(),
@@ -171,10 +175,11 @@ impl World {
         }
         let name = "shop-prod-nat-gateway-errors";
         out.push(Alert {
+            cluster: Default::default(),
             fingerprint: arn(name),
             name: name.into(),
             severity: Severity::Warning,
-            source: String::new(),
+            source: SourceId::demo(DemoFeed::CloudWatch),
             state: AlertState::InsufficientData,
             since: self.epoch - 3 * DAY - 7 * HOUR,
             summary: "Insufficient Data: 5 datapoints were unknown.".into(),

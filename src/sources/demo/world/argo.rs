@@ -377,6 +377,7 @@ impl World {
                 let (sync, health, resources) = self.app_state(a);
                 let app = &self.apps[a];
                 ArgoApp {
+                    cluster: Default::default(),
                     name: app.name.into(),
                     project: app.project.into(),
                     parent: app.parent.map(str::to_string),

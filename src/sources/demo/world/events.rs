@@ -27,7 +27,15 @@ impl EventLog {
         if self.items.len() == CAP {
             self.items.pop_front();
         }
-        self.items.push_back(ClusterEvent { at, warning, reason: reason.into(), object, message, count: 1 });
+        self.items.push_back(ClusterEvent {
+            cluster: Default::default(),
+            at,
+            warning,
+            reason: reason.into(),
+            object,
+            message,
+            count: 1,
+        });
     }
 }
 

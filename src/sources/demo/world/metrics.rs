@@ -111,6 +111,7 @@ impl World {
             .iter()
             .zip(&self.metrics.series)
             .map(|((label, unit, warn_at), s)| MetricSeries {
+                cluster: Default::default(),
                 label: label.to_string(),
                 unit: unit.to_string(),
                 points: s.iter().copied().collect(),

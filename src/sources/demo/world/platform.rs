@@ -290,6 +290,7 @@ impl World {
             .collect();
         vec![
             Cluster {
+                cluster: Default::default(),
                 name: "shop-prod".into(),
                 region: "us-east-1".into(),
                 status: "ACTIVE".into(),
@@ -307,6 +308,7 @@ impl World {
                 addons_error: None,
             },
             Cluster {
+                cluster: Default::default(),
                 name: "shop-dev".into(),
                 region: "us-east-1".into(),
                 status: "ACTIVE".into(),

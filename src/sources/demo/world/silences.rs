@@ -2,7 +2,9 @@
 //! one, and applied to its alerts the way Alertmanager marks them suppressed.
 
 use super::World;
+use crate::domain::SourceId;
 use crate::domain::silence::NewSilence;
+use crate::domain::source::DemoFeed;
 use crate::state::alerts::{Alert, AlertState};
 use crate::state::silences::{Silence, SilenceState};
 
@@ -53,7 +55,7 @@ impl World {
         );
         self.silences.push(Silence {
             id: id.clone(),
-            source: String::new(),
+            source: SourceId::demo(DemoFeed::Alertmanager),
             matchers: new.matchers.clone(),
             starts_at: self.now,
             ends_at: self.now + new.duration_ms,

@@ -431,7 +431,7 @@ fn a_silence_mutes_the_matching_alert_until_it_is_expired() {
     let firing = |w: &World| w.alertmanager_alerts().into_iter().find(|a| a.name == "HighErrorRate").unwrap();
     assert_eq!(firing(&w).state, AlertState::Firing);
     let new = NewSilence {
-        source: "demo/alertmanager".into(),
+        source: crate::domain::SourceId::demo(crate::domain::source::DemoFeed::Alertmanager),
         matchers: vec![Matcher::equal("alertname", "HighErrorRate")],
         duration_ms: 3_600_000,
         comment: "".into(),
@@ -448,7 +448,10 @@ fn a_silence_mutes_the_matching_alert_until_it_is_expired() {
     let other = w.alertmanager_alerts().into_iter().find(|a| a.name == "CPUThrottlingHigh").unwrap();
     assert_eq!(other.state, AlertState::Firing, "only the matching alert is silenced");
 
-    let target = Target::Silence { source: "demo/alertmanager".into(), id: s.id.clone() };
+    let target = Target::Silence {
+        source: crate::domain::SourceId::demo(crate::domain::source::DemoFeed::Alertmanager),
+        id: s.id.clone(),
+    };
     w.apply(ActionId::ExpireSilence, &target).unwrap();
     assert_eq!(w.silences()[0].state, SilenceState::Expired);
     assert_eq!(firing(&w).state, AlertState::Firing);

@@ -254,7 +254,7 @@ impl World {
                     Limit::TooFew => cond("ScalingLimited", true, "TooFewReplicas", "the desired replica count is less than the minimum replica count".into()),
                     Limit::UpRate => cond("ScalingLimited", true, "ScaleUpLimit", "the desired replica count is increasing faster than the maximum scale rate".into()),
                 };
-                Hpa {
+                Hpa { cluster: Default::default(),
                     namespace: w.ns.to_string(),
                     name: w.name.to_string(),
                     target: Owner { kind: "Deployment".into(), name: w.name.to_string() },

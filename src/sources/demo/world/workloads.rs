@@ -193,6 +193,7 @@ impl World {
             matches!(p.stage, Stage::Ready | Stage::Starting | Stage::CrashRun | Stage::Terminating);
         let (cpu, mem) = if metrics { self.usage(p, ready_of_wl) } else { (0, 0) };
         Pod {
+            cluster: Default::default(),
             namespace: w.ns.to_string(),
             name: p.name.clone(),
             phase,
@@ -228,6 +229,7 @@ impl World {
                     mem += w.mem_req;
                 }
                 Node {
+                    cluster: Default::default(),
                     name: n.name.clone(),
                     ready: NodeReadiness::Ready,
                     cordoned: n.cordoned,
@@ -241,6 +243,7 @@ impl World {
                     mem_requested_bytes: mem,
                     mem_allocatable_bytes: n.mem_alloc,
                     pressure: Vec::new(),
+                    conditions: Vec::new(),
                     created_at: n.created_at,
                 }
             })
@@ -280,6 +283,7 @@ impl World {
                     ("ProgressDeadlineExceeded".to_string(), msg)
                 });
                 Row {
+                    cluster: Default::default(),
                     namespace: w.ns.to_string(),
                     kind,
                     name: w.name.to_string(),

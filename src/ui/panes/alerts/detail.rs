@@ -48,7 +48,11 @@ fn title(a: &Alert, wide: bool, ctx: &PaneCtx) -> Line<'static> {
         Span::styled(text::clean(&a.name).into_owned(), t.style(Role::Title)),
         Span::styled(format!("  {}", a.state.label()), level),
         Span::styled(
-            format!(" since {} · {}", format::age(ctx.state.now, a.since), text::clean(&a.source)),
+            format!(
+                " since {} · {}",
+                format::age(ctx.state.now, a.since),
+                text::clean(&a.source.to_string())
+            ),
             t.style(Role::Muted),
         ),
     ];
@@ -122,7 +126,8 @@ fn silence_lines(a: &Alert, ctx: &PaneCtx) -> Vec<Line<'static>> {
         ]));
     }
     if !a.also_from.is_empty() {
-        let also: Vec<String> = a.also_from.iter().map(|s| text::clean(s).into_owned()).collect();
+        let also: Vec<String> =
+            a.also_from.iter().map(|s| text::clean(&s.to_string()).into_owned()).collect();
         out.push(Line::from(Span::styled(
             format!("also reported by {}", also.join(", ")),
             t.style(Role::Muted),

@@ -17,10 +17,11 @@ fn alert(name: &str, sev: Severity, state: AlertState, ago_s: i64, summary: &str
     let mut annotations = BTreeMap::new();
     annotations.insert("summary".to_string(), summary.to_string());
     Alert {
+        cluster: Default::default(),
         fingerprint: format!("fp-{name}"),
         name: name.into(),
         severity: sev,
-        source: String::new(),
+        source: crate::domain::SourceId::of(crate::domain::source::SourceKind::Alertmanager),
         state,
         since: NOW - ago_s * 1000,
         summary: summary.into(),
@@ -92,9 +93,11 @@ fn subject_tells_alerts_of_one_rule_apart() {
 
 #[test]
 fn shorter_sources() {
-    assert_eq!(short_source("demo/alertmanager", false), "alertmanager");
-    assert_eq!(short_source("demo/cloudwatch", true), "cw");
-    assert_eq!(short_source("alertmanager/prod", true), "am/prod");
+    use crate::domain::SourceId;
+    use crate::domain::source::DemoFeed;
+    assert_eq!(short_source(&SourceId::demo(DemoFeed::Alertmanager), false), "alertmanager");
+    assert_eq!(short_source(&SourceId::demo(DemoFeed::CloudWatch), true), "cw");
+    assert_eq!(short_source(&SourceId::alertmanager("prod"), true), "am/prod");
 }
 
 #[test]

@@ -40,7 +40,7 @@ pub(super) fn report(budget: Option<f64>) -> CostReport {
 }
 
 pub(super) fn fixture(budget: Option<f64>) -> State {
-    let src = "test/costexplorer";
+    let src = "demo/cost-explorer";
     fed(PaneId::Cost, &[(src, 3_600_000)], [(src, NOW - 1000, Data::Cost(report(budget)))])
 }
 

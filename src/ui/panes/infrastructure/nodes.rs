@@ -1,5 +1,6 @@
-//! The nodes part of the Infrastructure pane: a counts line and the node table (the pane's
-//! selectable rows). Rows are built only for the visible window; the store order is never changed.
+//! The nodes part of the Infrastructure pane: a counts line, the node table (the pane's
+//! selectable rows) and, full-screen, the selected node's wrong conditions in the kubelet's
+//! words. Rows are built only for the visible window; the store order is never changed.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -190,7 +191,52 @@ fn cell(col: Col, width: u16, n: &Node, ctx: &PaneCtx) -> Cell<'static> {
     Cell::from(line)
 }
 
-/// The counts line, then the nodes in the store's order (worst and busiest first).
+/// "✖ ip-10-0-1-12 · NotReady,SchedulingDisabled", then each wrong condition with its reason
+/// and message, as the Pods pane shows a pod's: why before anything else.
+fn detail_lines(ctx: &PaneCtx, n: &Node, width: usize) -> Vec<Line<'static>> {
+    let t = ctx.theme;
+    let level = n.level();
+    let head = Line::from(vec![
+        Span::styled(format!(" {} ", level_symbol(level)), t.level(level)),
+        Span::styled(text::fit(&n.name, width / 2), t.style(Role::Title)),
+        Span::styled(" · ", t.style(Role::Muted)),
+        Span::styled(status_full(n), t.level(level)),
+    ]);
+    let label_w = n.conditions.iter().map(|c| c.label().chars().count()).max().unwrap_or(0).min(24);
+    let conditions = n.conditions.iter().map(|c| {
+        let crit = c.kind == "Ready" || c.kind == "NetworkUnavailable";
+        let role = if crit { t.level(Level::Crit) } else { t.level(Level::Warn) };
+        let room = width.saturating_sub(label_w + 5);
+        // The reason and the message when both fit; else the message, which says more.
+        let both = format!("{}: {}", c.reason, c.message);
+        let words = if c.reason.is_empty() || c.words() == c.reason || both.chars().count() > room {
+            c.words().to_string()
+        } else {
+            both
+        };
+        Line::from(vec![
+            Span::raw("   "),
+            Span::styled(text::pad(&c.label(), label_w), role),
+            Span::raw("  "),
+            Span::styled(text::fit(&words, room), t.style(Role::Text)),
+        ])
+    });
+    std::iter::once(head).chain(conditions).collect()
+}
+
+/// The selected node, full-screen, when it has wrong conditions to show below the table.
+fn detailed<'a>(ctx: &PaneCtx<'a>, nodes: &'a [Node]) -> Option<&'a Node> {
+    let n = nodes.get(ctx.selected.min(nodes.len().checked_sub(1)?))?;
+    (ctx.full && !n.conditions.is_empty()).then_some(n)
+}
+
+/// The lines the selected node's detail wants: its title and one a wrong condition.
+pub(super) fn detail_height(ctx: &PaneCtx) -> u16 {
+    detailed(ctx, &rows::nodes(ctx.state)).map_or(0, |n| 1 + n.conditions.len() as u16)
+}
+
+/// The counts line, then the nodes in the store's order (worst and busiest first), and
+/// full-screen the selected node's wrong conditions below them when it has any.
 pub(super) fn draw(f: &mut Frame, area: Rect, ctx: &PaneCtx) {
     let shown = rows::nodes(ctx.state);
     let nodes = &*shown;
@@ -198,6 +244,13 @@ pub(super) fn draw(f: &mut Frame, area: Rect, ctx: &PaneCtx) {
     f.render_widget(Paragraph::new(counts_line(ctx, node_counts(ctx.state), head.width as usize)), head);
     if nodes.is_empty() || body.height == 0 {
         return;
+    }
+    let selected = detailed(ctx, nodes);
+    // The table keeps its header and three rows; the detail takes what is left, up to its size.
+    let detail_h = selected.map_or(0, |n| 1 + n.conditions.len() as u16).min(body.height.saturating_sub(4));
+    let [body, detail] = Layout::vertical([Constraint::Min(0), Constraint::Length(detail_h)]).areas(body);
+    if let Some(n) = selected.filter(|_| detail.height > 0) {
+        f.render_widget(Paragraph::new(detail_lines(ctx, n, detail.width as usize)), detail);
     }
     let specs_full;
     let specs: &[Spec<Col>] = if ctx.full {

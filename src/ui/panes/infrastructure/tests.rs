@@ -25,6 +25,7 @@ fn group(name: &str, types: &str, cap: CapacityType, desired: u32) -> NodeGroup 
 
 fn cluster(name: &str) -> Cluster {
     Cluster {
+        cluster: Default::default(),
         name: name.into(),
         region: "us-east-1".into(),
         status: "ACTIVE".into(),
@@ -56,6 +57,7 @@ fn cluster(name: &str) -> Cluster {
 
 fn node(i: usize, group: &str, cpu: u64) -> Node {
     Node {
+        cluster: Default::default(),
         name: format!("ip-10-0-{i}-12.ec2.internal"),
         ready: NodeReadiness::Ready,
         cordoned: false,
@@ -69,6 +71,7 @@ fn node(i: usize, group: &str, cpu: u64) -> Node {
         mem_requested_bytes: 3 * GI,
         mem_allocatable_bytes: 7 * GI,
         pressure: Vec::new(),
+        conditions: Vec::new(),
         created_at: NOW - 86_400_000,
     }
 }
@@ -95,6 +98,7 @@ fn fixture() -> State {
     crate::state::infra::sort_nodes(&mut nodes);
     s.infra.nodes = nodes;
     let series = |label: &str, unit: &str, vals: &[f64], warn: Option<f64>| MetricSeries {
+        cluster: Default::default(),
         label: label.into(),
         unit: unit.into(),
         points: vals.iter().enumerate().map(|(i, v)| (NOW - 3_600_000 + i as i64 * 300_000, *v)).collect(),

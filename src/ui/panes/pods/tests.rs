@@ -10,6 +10,7 @@ use crate::ui::panes::test_support::{NOW, fg, fg_of, find, lines, render_pane};
 
 fn pod(ns: &str, name: &str, phase: PodPhase, reason: Option<&str>) -> Pod {
     Pod {
+        cluster: Default::default(),
         namespace: ns.into(),
         name: name.into(),
         phase,
@@ -29,8 +30,7 @@ fn pod(ns: &str, name: &str, phase: PodPhase, reason: Option<&str>) -> Pod {
 
 fn store(pods: Vec<Pod>) -> State {
     let mut s = State::new("shop-prod", NOW);
-    s.pods.replace_all(pods);
-    s.pods.metrics_available = true;
+    s.pods.replace_cluster(&Default::default(), pods, true);
     s.finish_batch();
     s
 }
@@ -49,6 +49,7 @@ fn fixture() -> State {
         pod("monitoring", "prometheus-0", PodPhase::Running, None),
     ]);
     s.events.push_back(ClusterEvent {
+        cluster: Default::default(),
         at: NOW - 60_000,
         warning: true,
         reason: "BackOff".into(),
@@ -57,6 +58,7 @@ fn fixture() -> State {
         count: 7,
     });
     s.events.push_back(ClusterEvent {
+        cluster: Default::default(),
         at: NOW - 30_000,
         warning: true,
         reason: "FailedScheduling".into(),

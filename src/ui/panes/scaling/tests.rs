@@ -15,6 +15,7 @@ fn cond(kind: &str, status: bool, reason: &str, message: &str) -> HpaCondition {
 
 fn hpa(ns: &str, name: &str, (min, cur, des, max): (u32, u32, u32, u32), cpu: Option<u32>) -> Hpa {
     Hpa {
+        cluster: Default::default(),
         namespace: ns.into(),
         name: name.into(),
         target: Owner { kind: "Deployment".into(), name: name.into() },
@@ -58,7 +59,7 @@ fn world() -> Vec<Hpa> {
 }
 
 pub(super) fn fixture() -> State {
-    let src = "test/kubernetes";
+    let src = "demo/kubernetes";
     // A ramp of samples so the sparklines have a shape.
     let ramp = (0..40u32).map(|i| {
         let mut hpas = world();
