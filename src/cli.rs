@@ -191,7 +191,6 @@ fn settings(common: &Common, config: &Config) -> anyhow::Result<Settings> {
         },
         default_theme: common.theme.is_none().then(|| config.ui.theme.clone()),
         keymap: config.keymap(config_dir.as_deref())?,
-        commands: config.command.clone(),
         audit_path: paths::state_dir().map(|d| d.join("audit.jsonl")),
         safety: config.safety(),
         config_dir: config_dir.clone(),

@@ -82,7 +82,7 @@ async fn event_loop(
     settings: &Settings,
 ) -> anyhow::Result<()> {
     let mut events = EventStream::new();
-    let mut keys = Keys::new(settings.keymap.clone()).with_commands(settings.commands.clone());
+    let mut keys = Keys::new(settings.keymap.clone());
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut shutdown = terminal::shutdown_signals()?;

@@ -29,8 +29,6 @@ pub struct Settings {
     /// for every context.
     pub default_theme: Option<String>,
     pub keymap: Keymap,
-    /// `[[command]]`: user commands, bound in the keymap already.
-    pub commands: Vec<crate::config::commands::UserCommand>,
     pub audit_path: Option<PathBuf>,
     /// Who silences are created by.
     pub user: String,

@@ -89,6 +89,7 @@ fn sequence(c: &UserCommand) -> Option<Vec<Chord>> {
 
 /// Bind each command's key in its section (checked already; a bad one is skipped).
 pub fn bind(keymap: &mut Keymap, commands: &[UserCommand]) {
+    keymap.commands = commands.iter().take(MAX).cloned().collect();
     for (i, c) in commands.iter().enumerate().take(MAX) {
         if let (Some(section), Some(seq)) = (section(c), sequence(c)) {
             keymap.bind(section, seq, Command::User(i as u8));

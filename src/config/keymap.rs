@@ -234,6 +234,8 @@ pub struct Keymap {
     pub bindings: HashMap<Section, BTreeMap<Sequence, (Command, usize)>>,
     /// Bindings patched in by later files rank after the base file's.
     next_rank: usize,
+    /// The config's user commands, bound as `Command::User(n)` for the n-th.
+    pub commands: Vec<super::commands::UserCommand>,
 }
 
 pub enum Lookup {

@@ -11,22 +11,15 @@ use crate::domain::{Command, Effect};
 use crate::state::State;
 use crate::state::view::Overlay;
 
-/// The keymap, the user commands it binds, and the keys of a sequence typed so far.
+/// The keymap (with the user commands it binds) and the keys of a sequence typed so far.
 pub struct Keys {
     keymap: Keymap,
-    commands: Vec<crate::config::commands::UserCommand>,
     pending: Vec<Chord>,
 }
 
 impl Keys {
     pub fn new(keymap: Keymap) -> Keys {
-        Keys { keymap, commands: Vec::new(), pending: Vec::new() }
-    }
-
-    /// With the config's user commands (`Command::User(n)` runs the n-th).
-    pub fn with_commands(mut self, commands: Vec<crate::config::commands::UserCommand>) -> Keys {
-        self.commands = commands;
-        self
+        Keys { keymap, pending: Vec::new() }
     }
 
     /// One key press. Overlays that take text see it before the keymap does.
@@ -37,7 +30,7 @@ impl Keys {
         let dialog = matches!(state.view.overlay, Overlay::Confirm(_));
         let section = Section::for_view(&state.view);
         match self.command(key, section, dialog) {
-            Some(Command::User(n)) => match self.commands.get(n as usize) {
+            Some(Command::User(n)) => match self.keymap.commands.get(n as usize) {
                 Some(c) => super::user_commands::run(state, c),
                 None => Effect::None,
             },

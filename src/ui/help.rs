@@ -121,6 +121,61 @@ pub fn entries(state: &State, ui: &Ui) -> Vec<(String, Vec<Entry>)> {
             out.push((title.to_string(), rows));
         }
     }
+    out.extend(object_sections(state, ui));
+    out
+}
+
+/// The keys of the views of any object (the workloads view, `:KIND` lists, an object up close,
+/// `:pf`), each listing what it binds itself; and the config's own commands.
+fn object_sections(state: &State, ui: &Ui) -> Vec<(String, Vec<Entry>)> {
+    let mut out = Vec::new();
+    let sections = [
+        ("Workloads view", Section::Workloads),
+        (":KIND lists", Section::Resources),
+        ("An object up close", Section::Object),
+        (":pf", Section::Forwards),
+    ];
+    for (title, section) in sections {
+        let mut rows: Vec<Entry> = Vec::new();
+        for a in registry::ACTIONS.iter().filter(|a| !(state.readonly && a.mutating)) {
+            let keys = ui.keymap.keys_for(section, Command::Action(a.id));
+            if !keys.is_empty() {
+                rows.push(Entry {
+                    keys: keys.join(" "),
+                    short: a.title.to_string(),
+                    long: a.help.to_string(),
+                });
+            }
+        }
+        for (name, cmd, what) in NAVIGATION {
+            let keys = ui.keymap.keys_for(section, *cmd);
+            let inherited = section.parent().is_some_and(|p| ui.keymap.keys_for(p, *cmd) == keys);
+            if !keys.is_empty() && !inherited && ui.keymap.keys_for(Section::Global, *cmd) != keys {
+                rows.push(Entry {
+                    keys: keys.join(" "),
+                    short: name.replace('_', " "),
+                    long: what.to_string(),
+                });
+            }
+        }
+        if !rows.is_empty() {
+            out.push((title.to_string(), rows));
+        }
+    }
+    let mine: Vec<Entry> = ui
+        .keymap
+        .commands
+        .iter()
+        .filter(|c| !(state.readonly && c.dangerous))
+        .map(|c| {
+            let keys = crate::config::commands::key_label(c);
+            let where_ = c.section.get_ref();
+            Entry { keys, short: c.name.clone(), long: format!("{} ({where_}): {}", c.name, c.line) }
+        })
+        .collect();
+    if !mine.is_empty() {
+        out.push(("Your commands".to_string(), mine));
+    }
     out
 }
 
