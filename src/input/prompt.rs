@@ -59,13 +59,8 @@ pub fn key(state: &mut State, ev: &KeyEvent) -> Effect {
 
 pub fn open(state: &mut State, kind: PromptKind) {
     let text = match kind {
-        // In a pod's screens `/` edits the search, not the Pods pane's filter.
-        PromptKind::Filter if matches!(state.view.mode, Mode::Pod(_)) => {
-            state.view.current_filter().unwrap_or_default().to_string()
-        }
-        PromptKind::Filter => {
-            state.view.filter_text(state.view.active_pane()).unwrap_or_default().to_string()
-        }
+        // What is shown's own: a pod's or an object's search, a list's or a pane's filter.
+        PromptKind::Filter => state.view.current_filter().unwrap_or_default().to_string(),
         _ => String::new(),
     };
     state.view.overlay = Overlay::Prompt(Prompt::new(kind, text));
