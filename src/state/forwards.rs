@@ -45,6 +45,18 @@ impl Forward {
         }
     }
 
+    /// The state in a word or two, for the list; `state_text` says why.
+    pub fn state_word(&self) -> &'static str {
+        match &self.state {
+            ForwardState::Starting => "starting",
+            ForwardState::Listening if self.last_error.is_some() => "conn failed",
+            ForwardState::Listening => "listening",
+            ForwardState::PodGone(_) => "pod gone",
+            ForwardState::Failed(_) => "failed",
+            ForwardState::Stopped => "stopped",
+        }
+    }
+
     pub fn state_text(&self) -> String {
         match &self.state {
             ForwardState::Starting => "starting".into(),

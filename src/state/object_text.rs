@@ -208,11 +208,12 @@ fn events(l: &mut Vec<TextLine>, state: &State) {
 /// shown as `stringData`, readable), and its last-applied annotation, which repeats them, hidden.
 pub fn yaml(obj: &Value, secret: bool, decoded: bool) -> String {
     let mut o = obj.clone();
-    if let Some(m) = o["metadata"].as_object_mut() {
+    if let Some(m) = o.get_mut("metadata").and_then(Value::as_object_mut) {
         m.remove("managedFields");
     }
     if secret {
-        if let Some(a) = o["metadata"]["annotations"].as_object_mut()
+        // `pointer_mut`, not indexing: indexing a missing key would add it as null.
+        if let Some(a) = o.pointer_mut("/metadata/annotations").and_then(Value::as_object_mut)
             && a.contains_key("kubectl.kubernetes.io/last-applied-configuration")
         {
             a.insert(
@@ -220,7 +221,7 @@ pub fn yaml(obj: &Value, secret: bool, decoded: bool) -> String {
                 "<hidden: it holds the data>".into(),
             );
         }
-        if let Some(data) = o["data"].as_object_mut() {
+        if let Some(data) = o.get_mut("data").and_then(Value::as_object_mut) {
             for v in data.values_mut() {
                 let bytes = decode(v).unwrap_or_default();
                 *v = if decoded {

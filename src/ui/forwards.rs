@@ -3,15 +3,16 @@
 //! output as it comes, with how it ended.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Block, BorderType, Borders, Cell, Paragraph, Row, Table, Wrap};
 
 use super::text;
 use super::widgets::{border_style, level_symbol, window_start};
 use crate::config::{Theme, theme::Role};
 use crate::domain::format;
 use crate::state::State;
+use crate::state::forwards::Forward;
 
 fn framed(f: &mut Frame, area: Rect, state: &State, theme: &Theme, title: Line<'static>) -> Rect {
     let block = Block::default()
@@ -37,9 +38,40 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         f.render_widget(Paragraph::new(Span::styled(note, theme.style(Role::Muted))), inner);
         return;
     }
-    let header = Row::new(["", "LOCAL", "TO", "STATE", "CONNS", "SENT", "RECEIVED", "AGE"])
-        .style(theme.style(Role::Header));
     let selected = state.view.forward_selected.min(list.len() - 1);
+    // The selected forward in full under the list: where it goes and why it is in its state.
+    let [table_area, detail_area] =
+        Layout::vertical([Constraint::Min(2), Constraint::Length(3)]).areas(inner);
+    let fw = &list[selected];
+    let detail = vec![
+        Line::from(Span::styled("─".repeat(detail_area.width as usize), theme.style(Role::Border))),
+        Line::from(vec![
+            Span::styled(format!("127.0.0.1:{} → ", fw.local), theme.style(Role::Muted)),
+            Span::raw(text::clean(&destination(fw)).into_owned()),
+            Span::styled(format!(" · {} connections, {} open · ", fw.connections, fw.open), theme.style(Role::Muted)),
+            Span::styled(text::clean(&fw.state_text()).into_owned(), theme.level(fw.level())),
+        ]),
+    ];
+    f.render_widget(Paragraph::new(detail).wrap(Wrap { trim: false }), detail_area);
+    table(f, table_area, state, theme, selected);
+}
+
+/// Where a forward goes: the pod's port, and the Service it was asked on.
+fn destination(fw: &Forward) -> String {
+    let via = fw.via.as_ref().map(|s| format!(" (via svc/{s})")).unwrap_or_default();
+    format!("{}/{}:{}{via}", fw.namespace, fw.pod, fw.remote)
+}
+
+/// One row a forward; connections and age only where there is room (the detail line says them).
+fn table(f: &mut Frame, inner: Rect, state: &State, theme: &Theme, selected: usize) {
+    let list = &state.forwards.list;
+    let wide = inner.width >= 120;
+    let names: &[&str] = if wide {
+        &["", "LOCAL", "TO", "STATE", "CONNS", "SENT", "RECEIVED", "AGE"]
+    } else {
+        &["", "LOCAL", "POD:PORT", "STATE", "SENT", "RECEIVED"]
+    };
+    let header = Row::new(names.to_vec()).style(theme.style(Role::Header));
     let rows_shown = inner.height.saturating_sub(1) as usize;
     let start = window_start(selected, list.len(), rows_shown);
     let rows: Vec<Row> = list
@@ -49,31 +81,33 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         .take(rows_shown)
         .map(|(i, fw)| {
             let level = fw.level();
-            let via = fw.via.as_ref().map(|s| format!(" via svc/{s}")).unwrap_or_default();
-            let to = format!("{}/{}:{}{via}", fw.namespace, fw.pod, fw.remote);
-            let row = Row::new(vec![
+            let to = if wide { destination(fw) } else { format!("{}:{}", fw.pod, fw.remote) };
+            let mut cells = vec![
                 Cell::from(Span::styled(level_symbol(level), theme.level(level))),
                 Cell::from(format!("127.0.0.1:{}", fw.local)),
                 Cell::from(text::clean(&to).into_owned()),
-                Cell::from(Span::styled(text::clean(&fw.state_text()).into_owned(), theme.level(level))),
-                Cell::from(format!("{} ({} open)", fw.connections, fw.open)),
-                Cell::from(format::bytes(fw.bytes_out)),
-                Cell::from(format::bytes(fw.bytes_in)),
-                Cell::from(format::age(state.now, fw.started)),
-            ]);
+                Cell::from(Span::styled(fw.state_word(), theme.level(level))),
+            ];
+            if wide {
+                cells.push(Cell::from(format!("{} ({} open)", fw.connections, fw.open)));
+            }
+            cells.push(Cell::from(format::bytes(fw.bytes_out)));
+            cells.push(Cell::from(format::bytes(fw.bytes_in)));
+            if wide {
+                cells.push(Cell::from(format::age(state.now, fw.started)));
+            }
+            let row = Row::new(cells);
             if i == selected { row.style(theme.style(Role::Selection)) } else { row }
         })
         .collect();
-    let widths = [
-        Constraint::Length(1),
-        Constraint::Length(16),
-        Constraint::Min(20),
-        Constraint::Min(14),
-        Constraint::Length(12),
-        Constraint::Length(9),
-        Constraint::Length(9),
-        Constraint::Length(5),
-    ];
+    let mut widths = vec![Constraint::Length(1), Constraint::Length(15), Constraint::Fill(1), Constraint::Length(11)];
+    if wide {
+        widths.push(Constraint::Length(12));
+    }
+    widths.extend([Constraint::Length(8), Constraint::Length(8)]);
+    if wide {
+        widths.push(Constraint::Length(5));
+    }
     f.render_widget(Table::new(rows, widths).header(header).column_spacing(1), inner);
     if (start..start + rows_shown).contains(&selected) {
         let y = inner.y + 1 + (selected - start) as u16;

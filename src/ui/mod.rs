@@ -17,6 +17,9 @@ pub mod text;
 pub mod triage;
 pub mod widgets;
 
+#[cfg(test)]
+mod console_tests;
+
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};

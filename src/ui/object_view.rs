@@ -90,7 +90,9 @@ pub fn hints(state: &State, ui: &Ui, screen: ObjectScreen) -> Vec<(String, &'sta
     use crate::domain::resource::Known;
     let Some(o) = state.view.object.as_ref().map(|v| &v.object) else { return Vec::new() };
     if screen == ObjectScreen::Logs {
-        return super::pod_view::hints(crate::state::view::pod::PodScreen::Logs, ui);
+        // A merged log has no one container to switch, nor a previous instance to show.
+        let hints = super::pod_view::hints(crate::state::view::pod::PodScreen::Logs, ui);
+        return hints.into_iter().filter(|(_, w)| !matches!(*w, "previous" | "container")).collect();
     }
     let mut cmds: Vec<(Command, &'static str)> = Vec::new();
     let on_link =
