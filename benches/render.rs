@@ -173,7 +173,10 @@ fn main() {
             .collect();
         let t = Instant::now();
         for p in updates {
-            update(&mut s, Message::Data { source: src.clone(), at: now, data: Data::PodUpsert(p) });
+            update(
+                &mut s,
+                Message::Data { source: src.clone(), at: now, data: Data::PodUpsert(Box::new(p)) },
+            );
         }
         let applied = t.elapsed();
         let t = Instant::now();

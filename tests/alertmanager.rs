@@ -31,17 +31,13 @@ fn config(url: &str) -> AlertmanagerConfig {
 }
 
 async fn post_alerts(am: &Alertmanager, alerts: Value) {
-    let resp = reqwest::Client::new()
-        .post(format!("{}/api/v2/alerts", am.url()))
-        .json(&alerts)
-        .send()
-        .await
-        .unwrap();
+    let resp =
+        support::http().post(format!("{}/api/v2/alerts", am.url())).json(&alerts).send().await.unwrap();
     assert!(resp.status().is_success(), "posting alerts: {}", resp.status());
 }
 
 async fn get(am: &Alertmanager, path: &str) -> Value {
-    reqwest::get(format!("{}/api/v2{path}", am.url())).await.unwrap().json().await.unwrap()
+    support::http().get(format!("{}/api/v2{path}", am.url())).send().await.unwrap().json().await.unwrap()
 }
 
 fn alert(name: &str, severity: &str, minutes_ago: i64, extra: Value) -> Value {

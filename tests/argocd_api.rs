@@ -80,12 +80,17 @@ async fn the_list_and_the_stream_fill_the_pane_with_the_token_on_every_request()
     let mut r = rig().await;
     r.until("every app", |s| s.argocd.apps.len() == 9).await;
     assert_eq!(r.state.argocd.tree()[0].1.name, "platform-root");
-    assert!(r.state.argocd.get("services-cart").unwrap().parent.as_deref() == Some("platform-root"));
+    assert!(
+        r.state.argocd.get(&Default::default(), "services-cart").unwrap().parent.as_deref()
+            == Some("platform-root")
+    );
     // The stream was opened before the list, so a change now arrives over it.
     assert_eq!(r.server.requests_to("GET", "/api/v1/stream/applications").len(), 1);
     r.server.modify("services-order", |a| a["status"]["health"]["status"] = json!("Degraded"));
     r.until("the MODIFIED app", |s| {
-        s.argocd.get("services-order").is_some_and(|a| a.health == HealthStatus::Degraded)
+        s.argocd
+            .get(&Default::default(), "services-order")
+            .is_some_and(|a| a.health == HealthStatus::Degraded)
     })
     .await;
     let reqs = r.server.requests();
@@ -109,7 +114,7 @@ async fn sync_posts_the_sync_request_and_a_running_operation_refuses_another() {
     assert_eq!(body["dryRun"], json!(true));
     assert_eq!(body["strategy"], json!({"hook": {}}));
     r.until("the running operation", |s| {
-        s.argocd.get("services-cart").is_some_and(|a| a.operation_running())
+        s.argocd.get(&Default::default(), "services-cart").is_some_and(|a| a.operation_running())
     })
     .await;
     let again = r
@@ -122,7 +127,7 @@ async fn sync_posts_the_sync_request_and_a_running_operation_refuses_another() {
     assert_eq!(r.server.requests_to("DELETE", "/api/v1/applications/services-cart/operation").len(), 1);
     r.until("terminating", |s| {
         s.argocd
-            .get("services-cart")
+            .get(&Default::default(), "services-cart")
             .and_then(|a| a.operation.as_ref())
             .is_some_and(|o| o.phase == OperationPhase::Terminating)
     })
@@ -182,7 +187,7 @@ async fn an_app_in_another_namespace_is_addressed_with_app_namespace() {
     team["metadata"] = json!({"name": "reports", "namespace": "team-a"});
     apps.push(team);
     let mut r = rig_with(apps, TOKEN).await;
-    r.until("the team's app", |s| s.argocd.get("team-a/reports").is_some()).await;
+    r.until("the team's app", |s| s.argocd.get(&Default::default(), "team-a/reports").is_some()).await;
     assert_eq!(
         r.act(ActionId::Refresh, Target::App("team-a/reports".into())).await,
         Ok("refresh done".into())
@@ -318,7 +323,12 @@ async fn an_api_fault_is_named_bounded_and_cleared(fault: ArgoFault, says: &str,
         &mut f.rx,
         WAIT,
         "healthy, with the change",
-        |s| ok(s) && s.argocd.get("services-order").is_some_and(|a| a.health == HealthStatus::Degraded),
+        |s| {
+            ok(s)
+                && s.argocd
+                    .get(&Default::default(), "services-order")
+                    .is_some_and(|a| a.health == HealthStatus::Degraded)
+        },
         |s| format!("{:#?}", s.sources),
     )
     .await;

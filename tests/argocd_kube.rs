@@ -111,7 +111,7 @@ async fn apps_and_their_tree_appear() {
     assert_eq!(tree[0].0, 0);
     // Every other app hangs under the root, which lists them as its resources.
     assert!(tree[1..].iter().all(|(depth, a)| *depth == 1 && a.parent.as_deref() == Some("platform-root")));
-    let cart = r.state.argocd.get("services-cart").unwrap();
+    let cart = r.state.argocd.get(&Default::default(), "services-cart").unwrap();
     assert_eq!(cart.project, "services");
     assert_eq!(cart.target_revision, "main");
     assert!(!cart.auto_sync);
@@ -135,10 +135,12 @@ async fn a_modified_application_changes_its_row() {
             json!([{"type": "ComparisonError", "message": "rpc error: repo unreachable"}]);
     });
     r.until("services-order degraded", |s| {
-        s.argocd.get("services-order").is_some_and(|a| a.health == HealthStatus::Degraded)
+        s.argocd
+            .get(&Default::default(), "services-order")
+            .is_some_and(|a| a.health == HealthStatus::Degraded)
     })
     .await;
-    let order = r.state.argocd.get("services-order").unwrap();
+    let order = r.state.argocd.get(&Default::default(), "services-order").unwrap();
     assert_eq!(order.sync, SyncStatus::OutOfSync);
     assert_eq!(order.conditions[0].kind, "ComparisonError");
     // A problem app is listed before its healthy siblings.
@@ -146,7 +148,7 @@ async fn a_modified_application_changes_its_row() {
     let pos = |n: &str| tree.iter().position(|(_, a)| a.name == n).unwrap();
     assert!(pos("services-order") < pos("services-frontend"));
     r.server.delete("Application", "argocd", "services-order");
-    r.until("services-order gone", |s| s.argocd.get("services-order").is_none()).await;
+    r.until("services-order gone", |s| s.argocd.get(&Default::default(), "services-order").is_none()).await;
 }
 
 #[tokio::test]
@@ -240,7 +242,7 @@ async fn terminate_sets_the_running_operation_to_terminating() {
     });
     r.until("the running operation", |s| {
         s.argocd
-            .get("services-cart")
+            .get(&Default::default(), "services-cart")
             .and_then(|a| a.operation.as_ref())
             .is_some_and(|o| o.phase == OperationPhase::Running)
     })
@@ -254,7 +256,7 @@ async fn terminate_sets_the_running_operation_to_terminating() {
     assert_eq!(r.app("services-cart")["status"]["operationState"]["phase"], "Terminating");
     r.until("terminating shown", |s| {
         s.argocd
-            .get("services-cart")
+            .get(&Default::default(), "services-cart")
             .and_then(|a| a.operation.as_ref())
             .is_some_and(|o| o.phase == OperationPhase::Terminating)
     })
@@ -326,7 +328,7 @@ async fn apps_in_any_namespace_are_named_with_their_namespace() {
     server.put("Application", team);
     let cfg = ArgocdConfig { namespaces: vec!["team-a".into()], ..ArgocdConfig::default() };
     let mut r = rig_with(server, cfg).await;
-    r.until("the team's app", |s| s.argocd.get("team-a/reports").is_some()).await;
+    r.until("the team's app", |s| s.argocd.get(&Default::default(), "team-a/reports").is_some()).await;
     r.until("every app", |s| s.argocd.apps.len() == 10).await;
     assert_eq!(
         r.act(ActionId::Refresh, Target::App("team-a/reports".into())).await,

@@ -65,7 +65,7 @@ fn detail_yaml_tab_scrolls() {
         dispatch(&mut state, Command::AppScrollDown);
     }
     let end = render(&state, 160, 48);
-    let manifest = &state.argocd.get("services-cart").unwrap().manifest;
+    let manifest = &state.argocd.get(&Default::default(), "services-cart").unwrap().manifest;
     let last = manifest.lines().last().unwrap().trim();
     assert!(end.contains(last), "{last:?} not on the last page: {end}");
     assert!(!end.contains("apiVersion"), "{end}");

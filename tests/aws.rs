@@ -163,7 +163,7 @@ async fn queue_bill(moto: &Moto, now: i64) -> (i64, u32) {
         {"GroupDefinitions": [{"Type": "DIMENSION", "Key": "SERVICE"}], "ResultsByTime": this_month, "DimensionValueAttributes": []},
         {"ResultsByTime": last_month, "DimensionValueAttributes": []},
     ]});
-    let resp = reqwest::Client::new()
+    let resp = support::http()
         .post(format!("{}/moto-api/static/ce/cost-and-usage-results", moto.url()))
         .json(&body)
         .send()

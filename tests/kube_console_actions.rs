@@ -251,7 +251,7 @@ async fn a_workloads_log_merges_its_pods_and_a_new_pod_joins() {
     let mut state = State::new("shop-prod", 0);
     let workload =
         ObjectRef::new(ApiKind::of_workload(WorkloadKind::Deployment), Some("storefront".into()), "cart");
-    state.open_object(workload.clone()).unwrap();
+    state.open_object(workload.clone(), Default::default()).unwrap();
     state.view.mode =
         flightdeck::state::view::Mode::Object(flightdeck::state::view::object::ObjectScreen::Logs);
     let logs = flightdeck::state::view::pod::LogsView::new(String::new(), false);

@@ -167,7 +167,9 @@ fn change_every_kind(server: &TestServer) -> impl Fn(&State) -> bool + use<> {
             && s.scaling.hpas.iter().any(|h| h.name == hpa && h.max == 77)
             && names.iter().all(|n| workload(s, n))
             && s.events.iter().any(|e| e.reason == "FaultTest")
-            && s.argocd.get("services-order").is_some_and(|a| a.health == HealthStatus::Degraded)
+            && s.argocd
+                .get(&Default::default(), "services-order")
+                .is_some_and(|a| a.health == HealthStatus::Degraded)
     }
 }
 

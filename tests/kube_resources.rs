@@ -183,7 +183,7 @@ async fn an_object_shows_what_it_owns_its_events_and_a_secrets_keys_only() {
         Some("storefront".into()),
         "cart",
     );
-    let stream = state.open_object(deploy.clone()).unwrap();
+    let stream = state.open_object(deploy.clone(), Default::default()).unwrap();
     let _g = TaskGuard(tokio::spawn(kube::object_watch::run(c.conn.clone(), deploy, stream, tx.clone())));
     server.put(
         "Event",
@@ -213,7 +213,7 @@ async fn an_object_shows_what_it_owns_its_events_and_a_secrets_keys_only() {
         Some("storefront".into()),
         "cart-db",
     );
-    let stream = state.open_object(secret.clone()).unwrap();
+    let stream = state.open_object(secret.clone(), Default::default()).unwrap();
     let _g2 = TaskGuard(tokio::spawn(kube::object_watch::run(c.conn.clone(), secret, stream, tx)));
     support::store::until(
         &mut state,

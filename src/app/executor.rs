@@ -6,7 +6,7 @@ use super::audit::AuditLog;
 use crate::domain::registry::{self, ActionId};
 use tokio::sync::mpsc;
 
-use crate::domain::Target;
+use crate::domain::{ClusterId, Target};
 use crate::sources::{alertmanager, argocd, cost, demo, kube};
 use crate::state::{ActionOutcome, Message};
 
@@ -104,8 +104,9 @@ impl Executor {
         self.backend = backend;
     }
 
-    /// The cluster's handle, for what the app does on it itself (a shell, the editor's read).
-    pub fn kube(&self) -> Option<kube::Handle> {
+    /// The handle of `context`'s cluster, for what the app does on it itself (a shell, the
+    /// editor's read, a forward). One backend acts for every context until each has its own.
+    pub fn kube_for(&self, _context: &str) -> Option<kube::Handle> {
         match &self.backend {
             Backend::Kube(h) => Some(h.clone()),
             _ => None,
@@ -136,10 +137,11 @@ impl Executor {
     }
 
     /// A workload's revisions, for the rollback picker asked for `subject`.
-    pub fn fetch_history(&self, subject: Target) {
+    pub fn fetch_history(&self, subject: Target, context: &str) {
         let this = self.clone();
+        let kube = self.kube_for(context);
         tokio::spawn(async move {
-            let result = match (&subject, this.kube()) {
+            let result = match (&subject, kube) {
                 (Target::Workload { namespace, kind, name }, Some(h)) => h
                     .history(namespace, *kind, name)
                     .await
@@ -152,10 +154,11 @@ impl Executor {
     }
 
     /// The ports a pod declares (or a Service serves), for the port-forward prompt.
-    pub fn fetch_ports(&self, subject: Target) {
+    pub fn fetch_ports(&self, subject: Target, cluster: ClusterId, context: &str) {
         let this = self.clone();
+        let kube = self.kube_for(context);
         tokio::spawn(async move {
-            let result = match (&subject, this.kube()) {
+            let result = match (&subject, kube) {
                 (Target::Forward { namespace, pod, via, .. }, Some(h)) => match via {
                     Some(svc) => h.ports(namespace, svc, true).await,
                     None => h.ports(namespace, pod, false).await,
@@ -163,7 +166,7 @@ impl Executor {
                 (_, None) => Err("the demo platform has no pods to forward to; connect to a cluster".into()),
                 _ => Err(format!("{} has no ports", subject.describe())),
             };
-            this.send(Message::Ports { subject, result }).await;
+            this.send(Message::Ports { subject, cluster, result }).await;
         });
     }
 
@@ -171,7 +174,7 @@ impl Executor {
         let this = self.clone();
         tokio::spawn(async move {
             let spec = registry::spec(action);
-            if let (Target::Edit(e), Some(h)) = (&target, this.kube()) {
+            if let (Target::Edit(e), Some(h)) = (&target, this.kube_for(&context)) {
                 return this.edit(&h, e, context).await;
             }
             let result = match (this.alertmanager(&target), &target, &this.backend) {
@@ -210,8 +213,10 @@ impl Executor {
         if let Err(r) = sent
             && r.reopen
         {
+            // The action names its cluster by its context: the same cluster's safety decides again.
             let req = crate::domain::EditRequest {
                 object: e.object.clone(),
+                cluster: crate::domain::ClusterId::new(&context),
                 context,
                 again: Some(Box::new(e.clone())),
                 error: Some(r.message),

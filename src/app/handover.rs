@@ -189,7 +189,7 @@ fn say(state: &mut State, text: impl Into<String>, level: crate::state::Level) {
 
 async fn shell_flow(cx: Ctx<'_>, namespace: String, pod: String, container: String, context: String) {
     use crate::state::Level;
-    let Some(h) = cx.executor.kube() else {
+    let Some(h) = cx.executor.kube_for(&context) else {
         return say(
             cx.state,
             "Shell: not connected to a cluster (the demo has no containers to enter)",
@@ -262,7 +262,7 @@ async fn edit_flow(cx: Ctx<'_>, req: crate::domain::EditRequest) {
     use crate::sources::kube::edit::{self, Saved};
     use crate::state::Level;
     let described = req.object.describe();
-    let Some(h) = cx.executor.kube() else {
+    let Some(h) = cx.executor.kube_for(&req.context) else {
         return say(
             cx.state,
             "Edit: not connected to a cluster (the demo's objects are not editable)",
@@ -327,7 +327,8 @@ async fn edit_flow(cx: Ctx<'_>, req: crate::domain::EditRequest) {
                     text: edit::strip_comments(&saved),
                     changed_lines,
                 };
-                crate::input::objects::ask_edited(cx.state, edited, req.context.clone());
+                let (cluster, context) = (req.cluster.clone(), req.context.clone());
+                crate::input::objects::ask_edited(cx.state, edited, cluster, context);
                 return;
             }
         }

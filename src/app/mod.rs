@@ -211,8 +211,8 @@ fn carry_out(effect: Effect, state: &mut State, own: &mut Owned) -> Option<Next>
         Effect::Run { action, target, context } => executor.run(action, target, context),
         Effect::FetchTree(app) => executor.fetch_tree(app),
         Effect::Discover => executor.discover(),
-        Effect::FetchHistory(subject) => executor.fetch_history(subject),
-        Effect::FetchPorts(subject) => executor.fetch_ports(subject),
+        Effect::FetchHistory { subject, context } => executor.fetch_history(subject, &context),
+        Effect::FetchPorts { subject, cluster, context } => executor.fetch_ports(subject, cluster, &context),
         Effect::Handover(h) => return Some(Next::Handover(h)),
         Effect::Background { stream, name, line, env, context } => {
             let described = crate::domain::Target::UserCommand { name, line: line.clone() }.describe();

@@ -1,6 +1,7 @@
 //! The config file, themes and keymaps: where they live, how they load, and errors that name
 //! the file, the line and the expected form. Built-in defaults are embedded in the binary.
 
+pub mod clusters;
 pub mod commands;
 pub mod errors;
 pub mod keymap;
@@ -31,6 +32,8 @@ pub struct Config {
     pub safety: safety::SafetyConfig,
     /// Per-context settings, by context name.
     pub contexts: std::collections::BTreeMap<String, safety::ContextConfig>,
+    /// `[[cluster]]`: the fleet, each a kubeconfig context watched at once.
+    pub cluster: Vec<clusters::ClusterConfig>,
     /// `[[alertmanager]]`, any number.
     pub alertmanager: Vec<sources::AlertmanagerConfig>,
     pub alerts: sources::AlertsConfig,

@@ -28,6 +28,9 @@ impl<'de> Deserialize<'de> for Interval {
 pub struct AlertmanagerConfig {
     /// Shown in the SOURCE column as `alertmanager/NAME`; the URL's host when unset.
     pub name: Option<String>,
+    /// The cluster whose alerts it holds (a context of the fleet); else each alert's cluster
+    /// label decides.
+    pub cluster: Option<String>,
     /// Base URL, e.g. `http://alertmanager.monitoring:9093`; API v2 lives under it.
     pub url: String,
     #[serde(default = "default_am_interval")]
@@ -56,11 +59,20 @@ impl AlertmanagerConfig {
     }
 }
 
-#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct AlertsConfig {
     /// `createdBy` on silences; $USER when unset.
     pub created_by: Option<String>,
+    /// The label that says which cluster an alert is from (Prometheus's external labels);
+    /// an alert naming no watched cluster is shown for the whole fleet.
+    pub cluster_label: String,
+}
+
+impl Default for AlertsConfig {
+    fn default() -> Self {
+        AlertsConfig { created_by: None, cluster_label: "cluster".into() }
+    }
 }
 
 /// `[aws]`: shared by CloudWatch, EKS and Cost Explorer.

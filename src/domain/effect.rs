@@ -29,9 +29,16 @@ pub enum Effect {
     /// Read the kinds the cluster serves (discovery), for `:KIND`.
     Discover,
     /// Read what a rollback can go back to: a workload's revisions, an app's sync history.
-    FetchHistory(Target),
+    FetchHistory {
+        subject: Target,
+        context: String,
+    },
     /// Read the ports a pod or Service offers, for the port-forward prompt (a `Target::Forward`).
-    FetchPorts(Target),
+    FetchPorts {
+        subject: Target,
+        cluster: super::ClusterId,
+        context: String,
+    },
     /// Hand the terminal over: a shell, the editor, a user command in the foreground.
     Handover(Handover),
     /// A user command in the background; its output comes back tagged with `stream`.
@@ -64,6 +71,8 @@ pub enum Handover {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EditRequest {
     pub object: ObjectRef,
+    /// The cluster of the row it was asked on (its safety decides), and its context.
+    pub cluster: super::ClusterId,
     pub context: String,
     pub again: Option<Box<EditedObject>>,
     /// The API's answer, shown at the top of the reopened file.

@@ -2,26 +2,26 @@
 //! into a sync with options chosen in the confirmation; a running operation refuses another
 //! sync; terminate applies only while one runs.
 
-use crate::domain::Target;
 use crate::domain::command::Command;
 use crate::domain::registry::ANOTHER_OPERATION;
 use crate::domain::registry::ActionId;
+use crate::domain::{ClusterId, Target};
 use crate::state::State;
 use crate::state::view::{AppTab, Pending};
 
-fn running(state: &State, app: &str) -> bool {
-    state.argocd.get(app).is_some_and(|a| a.operation_running())
+fn running(state: &State, app: &str, cluster: &ClusterId) -> bool {
+    state.argocd.get(cluster, app).is_some_and(|a| a.operation_running())
 }
 
 /// Why Argo CD would refuse this now, in its words where it has them.
-pub fn refusal(state: &State, id: ActionId, target: &Target) -> Option<String> {
+pub fn refusal(state: &State, id: ActionId, target: &Target, cluster: &ClusterId) -> Option<String> {
     let name = match target {
         Target::App(n) | Target::AppSync { name: n, .. } => n,
         _ => return None,
     };
     match id {
-        ActionId::Sync if running(state, name) => Some(format!("Sync {name}: {ANOTHER_OPERATION}")),
-        ActionId::Terminate if !running(state, name) => {
+        ActionId::Sync if running(state, name, cluster) => Some(format!("Sync {name}: {ANOTHER_OPERATION}")),
+        ActionId::Terminate if !running(state, name, cluster) => {
             Some(format!("Terminate: no operation is running on {name}"))
         }
         _ => None,
@@ -29,12 +29,12 @@ pub fn refusal(state: &State, id: ActionId, target: &Target) -> Option<String> {
 }
 
 /// The target an Argo CD action acts on, or `None` when it does not apply to this row now.
-pub fn retarget(state: &State, id: ActionId, t: &Target) -> Option<Option<Target>> {
+pub fn retarget(state: &State, id: ActionId, t: &Target, cluster: &ClusterId) -> Option<Option<Target>> {
     match (id, t) {
         (ActionId::Sync, Target::App(name)) => {
             Some(Some(Target::AppSync { name: name.clone(), prune: false, dry_run: false }))
         }
-        (ActionId::Terminate, Target::App(name)) => Some(running(state, name).then(|| t.clone())),
+        (ActionId::Terminate, Target::App(name)) => Some(running(state, name, cluster).then(|| t.clone())),
         (ActionId::Terminate, _) => Some(None),
         _ => None,
     }
@@ -140,13 +140,13 @@ mod tests {
     fn terminate_is_offered_only_while_an_operation_runs() {
         let mut idle = state(false);
         let target = Target::App("services-cart".into());
-        assert!(!crate::input::dispatch::applies(&idle, ActionId::Terminate, &target));
+        assert!(!crate::input::dispatch::applies(&idle, ActionId::Terminate, &target, &ClusterId::default()));
         dispatch(&mut idle, Command::Action(ActionId::Terminate));
         assert_eq!(idle.view.overlay, Overlay::None);
         assert!(idle.view.status.as_ref().unwrap().text.contains("no operation is running"));
 
         let mut busy = state(true);
-        assert!(crate::input::dispatch::applies(&busy, ActionId::Terminate, &target));
+        assert!(crate::input::dispatch::applies(&busy, ActionId::Terminate, &target, &ClusterId::default()));
         dispatch(&mut busy, Command::Action(ActionId::Terminate));
         let Overlay::Confirm(p) = &busy.view.overlay else { panic!("{:?}", busy.view.overlay) };
         assert_eq!(p.target, target);

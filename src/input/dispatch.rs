@@ -8,7 +8,7 @@ use super::targets::{self, retarget};
 use super::triage;
 use crate::domain::command::Command;
 use crate::domain::registry::{self, ActionId};
-use crate::domain::{Effect, Target};
+use crate::domain::{ClusterId, Effect, Target};
 use crate::state::view::{
     AlertsView, Mode, Overlay, Pending, PodsView, Prompt, PromptKind, move_selection, reveal,
     selected_problem, selected_target, show_pods_view,
@@ -32,38 +32,35 @@ pub fn step_of(cmd: Command) -> Option<isize> {
 }
 
 pub fn dispatch(state: &mut State, cmd: Command) -> Effect {
-    let view = &mut state.view;
     // A confirmation takes every key until answered.
-    if let Overlay::Confirm(p) = &mut view.overlay {
+    if let Overlay::Confirm(p) = &state.view.overlay {
+        let mut p = p.clone();
         return match cmd {
             Command::TogglePrune | Command::ToggleDryRun => {
-                super::argo::toggle(p, cmd);
-                let (action, target) = (p.action, p.target.clone());
-                let risky = registry::spec(action).destructive || targets::risky(state, action, &target);
-                if let Overlay::Confirm(p) = &mut state.view.overlay {
-                    p.destructive = risky;
-                }
+                super::argo::toggle(&mut p, cmd);
+                p.destructive = registry::spec(p.action).destructive
+                    || targets::risky(state, p.action, &p.target, &p.cluster);
+                state.view.overlay = Overlay::Confirm(p);
                 Effect::None
             }
             // A sync turned into a pruning one in production: the name is typed after all.
-            Command::Confirm if state.production && p.destructive => {
-                let p = p.clone();
-                view.overlay = Overlay::Prompt(Prompt::new(PromptKind::TypeName(p), ""));
+            Command::Confirm if state.production_of(&p.cluster) && p.destructive => {
+                state.view.overlay = Overlay::Prompt(Prompt::new(PromptKind::TypeName(p), ""));
                 Effect::None
             }
             Command::Confirm => {
-                let p = p.clone();
-                view.overlay = Overlay::None;
+                state.view.overlay = Overlay::None;
                 confirmed(state, p)
             }
             Command::Cancel | Command::Back | Command::Quit => {
-                view.overlay = Overlay::None;
-                view.say(state.now, "cancelled", Level::Muted);
+                state.view.overlay = Overlay::None;
+                state.view.say(state.now, "cancelled", Level::Muted);
                 Effect::None
             }
             _ => Effect::None,
         };
     }
+    let view = &mut state.view;
     // A value being typed takes its keys from the app loop; a command can only close it.
     if let Overlay::Value(_) = &view.overlay {
         if matches!(cmd, Command::Cancel | Command::Back | Command::Quit) {
@@ -182,7 +179,7 @@ pub fn dispatch(state: &mut State, cmd: Command) -> Effect {
 /// The dialog that asks: in production a destructive (or risky) action wants the target's name
 /// typed, not a reflex `y`.
 pub fn confirmation(state: &State, pending: Pending) -> Overlay {
-    if state.production && pending.destructive {
+    if state.production_of(&pending.cluster) && pending.destructive {
         Overlay::Prompt(Prompt::new(PromptKind::TypeName(pending), ""))
     } else {
         Overlay::Confirm(pending)
@@ -207,9 +204,9 @@ fn triage_command(state: &mut State, cmd: Command) -> Option<Effect> {
         Command::Open => {
             let problem = selected_problem(state)?;
             let target = problem.subject_target().cloned();
-            let pane = problem.category.pane();
+            let (pane, cluster) = (problem.category.pane(), problem.cluster.clone());
             let shown = match target {
-                Some(t) => reveal(state, &t),
+                Some(t) => reveal(state, &t, &cluster),
                 None => false,
             };
             if !shown && let Some(p) = pane {
@@ -238,18 +235,21 @@ fn triage_command(state: &mut State, cmd: Command) -> Option<Effect> {
                 state.view.say(now, "nothing to fix: no problem is selected", Level::Muted);
                 return Some(Effect::None);
             };
+            let cluster = problem.cluster.clone();
             let Some((spec, target)) = triage::fixes(state, problem).into_iter().next() else {
-                let why = if state.readonly { "read-only" } else { "no action fixes this from here" };
+                let ro = state.readonly_of(&cluster);
+                let why = if ro { "read-only" } else { "no action fixes this from here" };
                 state.view.say(now, format!("{}: {why}", problem.subject), Level::Warn);
                 return Some(Effect::None);
             };
-            Some(ask_on(state, spec.id, target))
+            Some(ask_on(state, spec.id, target, cluster))
         }
         Command::Action(id) => {
             let spec = registry::spec(id);
             let now = state.now;
-            if state.readonly && spec.mutating {
-                state.view.say(now, format!("{}: refused, flightdeck is read-only", spec.title), Level::Warn);
+            let cluster = selected_problem(state).map(|p| p.cluster.clone()).unwrap_or_default();
+            if state.readonly_of(&cluster) && spec.mutating {
+                state.view.say(now, refused(state, spec.title, &cluster), Level::Warn);
                 return Some(Effect::None);
             }
             let target = selected_problem(state).and_then(|p| triage::target_for(p, id));
@@ -261,7 +261,7 @@ fn triage_command(state: &mut State, cmd: Command) -> Option<Effect> {
                 );
                 return Some(Effect::None);
             };
-            Some(ask_on(state, id, target))
+            Some(ask_on(state, id, target, cluster))
         }
         _ => None,
     }
@@ -271,12 +271,13 @@ fn triage_command(state: &mut State, cmd: Command) -> Option<Effect> {
 fn ask(state: &mut State, id: ActionId) -> Effect {
     let spec = registry::spec(id);
     let now = state.now;
-    if state.readonly && spec.mutating {
-        state.view.say(now, format!("{}: refused, flightdeck is read-only", spec.title), Level::Warn);
-        return Effect::None;
-    }
     let pane = state.view.active_pane();
     let elsewhere = state.view.on_objects() || matches!(state.view.mode, Mode::Pod(_));
+    let cluster = super::objects::current_cluster(state);
+    if state.readonly_of(&cluster) && spec.mutating {
+        state.view.say(now, refused(state, spec.title, &cluster), Level::Warn);
+        return Effect::None;
+    }
     let offered = if elsewhere { spec.on_objects() } else { spec.offered_in(pane) };
     if !offered {
         return Effect::None;
@@ -286,39 +287,54 @@ fn ask(state: &mut State, id: ActionId) -> Effect {
         state.view.say(now, format!("{}: nothing selected it applies to", spec.title), Level::Warn);
         return Effect::None;
     };
-    ask_on(state, id, target)
+    ask_on(state, id, target, cluster)
+}
+
+/// Why a change is refused: flightdeck read-only, or only this row's cluster.
+pub fn refused(state: &State, title: &str, cluster: &ClusterId) -> String {
+    if state.is_fleet() && !cluster.is_empty() {
+        format!("{title}: refused, {cluster} is read-only")
+    } else {
+        format!("{title}: refused, flightdeck is read-only")
+    }
+}
+
+/// What an action on a row of `cluster` names as its context: its cluster, or what is shown
+/// for a row of no cluster.
+pub fn context_of(state: &State, cluster: &ClusterId) -> String {
+    state.context_for(cluster)
 }
 
 /// Ask for (or run) action `id` on `target`, after turning a pod into its owner where the
 /// action acts on the owner.
-fn ask_on(state: &mut State, id: ActionId, target: Target) -> Effect {
+fn ask_on(state: &mut State, id: ActionId, target: Target, cluster: ClusterId) -> Effect {
     let spec = registry::spec(id);
     let now = state.now;
-    if state.readonly && spec.mutating {
-        state.view.say(now, format!("{}: refused, flightdeck is read-only", spec.title), Level::Warn);
+    if state.readonly_of(&cluster) && spec.mutating {
+        state.view.say(now, refused(state, spec.title, &cluster), Level::Warn);
         return Effect::None;
     }
-    if let Some(why) = super::argo::refusal(state, id, &target) {
+    if let Some(why) = super::argo::refusal(state, id, &target, &cluster) {
         state.view.say(now, why, Level::Warn);
         return Effect::None;
     }
-    let Some(target) = retarget(state, id, target) else {
+    let Some(target) = retarget(state, id, target, &cluster) else {
         state.view.say(now, format!("{}: nothing selected it applies to", spec.title), Level::Warn);
         return Effect::None;
     };
-    if let Some(effect) = super::object_actions::ask(state, id, target.clone()) {
+    if let Some(effect) = super::object_actions::ask(state, id, target.clone(), &cluster) {
         return effect;
     }
     if registry::asks_input(id) {
-        super::value::open(state, id, target);
+        super::value::open(state, id, target, cluster);
         return Effect::None;
     }
-    let context = state.context.clone();
+    let context = context_of(state, &cluster);
     if id == ActionId::Silence {
         return alert_commands::open_silence_form(state, target);
     }
     if spec.confirm {
-        let pending = Pending { action: id, target, context, destructive: spec.destructive };
+        let pending = Pending { action: id, target, cluster, context, destructive: spec.destructive };
         state.view.overlay = confirmation(state, pending);
         Effect::None
     } else {

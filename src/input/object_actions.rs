@@ -7,20 +7,25 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::domain::registry::{self, ActionId};
 use crate::domain::resource::Known;
-use crate::domain::{EditRequest, Effect, Handover, ObjectRef, Target};
+use crate::domain::{ClusterId, EditRequest, Effect, Handover, ObjectRef, Target};
 use crate::state::view::object::{PickEntry, Picker};
 use crate::state::view::{Overlay, Pending};
 use crate::state::{Level, State};
 
 /// The next step of action `id` on `target` (already retargeted and allowed), for the actions
 /// with one of their own; None for those that ask and run as every action does.
-pub fn ask(state: &mut State, id: ActionId, target: Target) -> Option<Effect> {
-    let context = state.context.clone();
+pub fn ask(state: &mut State, id: ActionId, target: Target, cluster: &ClusterId) -> Option<Effect> {
+    let context = state.context_for(cluster);
+    let cluster = cluster.clone();
     let now = state.now;
     Some(match (id, target) {
-        (ActionId::Edit, Target::Object(object)) => {
-            Effect::Handover(Handover::Edit(EditRequest { object, context, again: None, error: None }))
-        }
+        (ActionId::Edit, Target::Object(object)) => Effect::Handover(Handover::Edit(EditRequest {
+            object,
+            cluster,
+            context,
+            again: None,
+            error: None,
+        })),
         (ActionId::Shell, Target::Shell { namespace, pod, container }) => {
             state.view.say(now, format!("Shell: opening pod {namespace}/{pod}…"), Level::Accent);
             Effect::Handover(Handover::Shell { namespace, pod, container, context })
@@ -31,24 +36,25 @@ pub fn ask(state: &mut State, id: ActionId, target: Target) -> Option<Effect> {
                 format!("Port-forward: reading the ports of {}…", t.describe()),
                 Level::Accent,
             );
-            Effect::FetchPorts(t)
+            Effect::FetchPorts { subject: t, cluster, context }
         }
         (ActionId::Rollback, Target::App(name)) => {
-            app_history(state, &name, context);
+            app_history(state, &name, cluster, context);
             Effect::None
         }
         (ActionId::Rollback, subject @ Target::Workload { .. }) => {
             state.view.overlay = Overlay::Pick(Picker {
                 action: ActionId::Rollback,
                 subject: subject.clone(),
-                context,
+                cluster,
+                context: context.clone(),
                 header: header(),
                 entries: Vec::new(),
                 selected: 0,
                 loading: true,
                 error: None,
             });
-            Effect::FetchHistory(subject)
+            Effect::FetchHistory { subject, context }
         }
         _ => return None,
     })
@@ -60,9 +66,9 @@ fn header() -> Vec<String> {
 
 /// An Argo CD app's sync history to pick from, newest first; refused up front, in Argo CD's
 /// words, while automated sync is on.
-fn app_history(state: &mut State, name: &str, context: String) {
+fn app_history(state: &mut State, name: &str, cluster: ClusterId, context: String) {
     let now = state.now;
-    let Some(app) = state.argocd.get(name) else { return };
+    let Some(app) = state.argocd.get(&cluster, name) else { return };
     if app.auto_sync {
         let why = registry::ROLLBACK_AUTOSYNC;
         state.view.say(now, format!("Rollback application {name}: {why}"), Level::Warn);
@@ -92,6 +98,7 @@ fn app_history(state: &mut State, name: &str, context: String) {
     state.view.overlay = Overlay::Pick(Picker {
         action: ActionId::Rollback,
         subject: Target::App(name.to_string()),
+        cluster,
         context,
         header: ["ID", "REVISION", "DEPLOYED", "BY"].map(String::from).to_vec(),
         error: entries.is_empty().then(|| "no sync history yet".to_string()),
@@ -116,11 +123,11 @@ pub fn pick_key(state: &mut State, ev: &KeyEvent) -> Effect {
         KeyCode::Char('c') if ctrl => state.view.overlay = Overlay::None,
         KeyCode::Enter => {
             let entry = p.entries.get(p.selected).cloned();
-            let (action, context) = (p.action, p.context.clone());
+            let (action, cluster, context) = (p.action, p.cluster.clone(), p.context.clone());
             match entry.and_then(|e| e.choice) {
                 Some(target) => {
                     let spec = registry::spec(action);
-                    let pending = Pending { action, target, context, destructive: spec.destructive };
+                    let pending = Pending { action, target, cluster, context, destructive: spec.destructive };
                     state.view.overlay = super::dispatch::confirmation(state, pending);
                 }
                 None => state.view.say(state.now, "that is the revision running now", Level::Muted),

@@ -7,10 +7,10 @@ use super::dispatch::PAGE;
 use crate::domain::command::Command;
 use crate::domain::registry::ActionId;
 use crate::domain::resource::Known;
-use crate::domain::{ApiKind, Effect, ObjectRef, PodKey, StreamStart, Target};
+use crate::domain::{ApiKind, ClusterId, Effect, ObjectRef, PodKey, StreamStart, Target};
 use crate::state::view::object::ObjectScreen;
 use crate::state::view::pod::{LogsView, PodScreen};
-use crate::state::view::{Mode, PodsView, selected_target};
+use crate::state::view::{Mode, PodsView, selected_cluster, selected_target};
 use crate::state::{Level, PaneId, State, object_text, resource_rows};
 
 /// `:KIND`: the kind a word names, listed live in the Table form; else why not.
@@ -55,13 +55,27 @@ pub fn current_target(state: &State) -> Option<Target> {
     }
 }
 
-/// Open an object: a pod in the pod view, anything else in the object view.
+/// The cluster of what an action acts on where the user is: the `:KIND` list's, the open
+/// object's or pod's, else the pane's selected row's.
+pub fn current_cluster(state: &State) -> ClusterId {
+    let here = match state.view.mode {
+        Mode::Resources => state.view.resources.as_ref().map(|r| r.cluster.clone()),
+        Mode::Object(_) => state.view.object.as_ref().map(|o| o.cluster.clone()),
+        Mode::Pod(_) => state.view.pod.as_ref().map(|p| p.key.cluster.clone()),
+        _ => None,
+    };
+    here.unwrap_or_else(|| selected_cluster(state, state.view.active_pane()))
+}
+
+/// Open an object (in the cluster of where the user is): a pod in the pod view, anything else
+/// in the object view.
 fn open(state: &mut State, o: ObjectRef, link: bool) -> Effect {
+    let cluster = current_cluster(state);
     if o.kind.known() == Some(Known::Pod) {
-        let key = PodKey::new(o.namespace.unwrap_or_default(), o.name);
+        let key = PodKey::new(o.namespace.unwrap_or_default(), o.name).in_cluster(&cluster);
         return super::pod_keys::open(state, key, PodScreen::Describe);
     }
-    let stream = if link { state.follow_link(o.clone()) } else { state.open_object(o.clone()) };
+    let stream = if link { state.follow_link(o.clone()) } else { state.open_object(o.clone(), cluster) };
     match stream {
         Some(stream) => Effect::Stream(StreamStart::Object { stream, object: o }),
         None => Effect::None,
@@ -123,7 +137,8 @@ fn list_command(state: &mut State, cmd: Command) -> Option<Effect> {
         },
         Command::Logs => match row_object(state) {
             Some(o) if o.kind.known() == Some(Known::Pod) => {
-                let key = PodKey::new(o.namespace.unwrap_or_default(), o.name);
+                let cluster = current_cluster(state);
+                let key = PodKey::new(o.namespace.unwrap_or_default(), o.name).in_cluster(&cluster);
                 let watch = super::pod_keys::open(state, key, PodScreen::Describe);
                 // The container is the pod's default, known once the log starts.
                 match state.open_logs(LogsView::new(String::new(), false)) {
@@ -328,15 +343,21 @@ pub fn show_forwards(state: &mut State) {
 }
 
 /// The editor saved a change: ask before sending it, as for every action (read-only refuses).
-pub fn ask_edited(state: &mut State, edited: crate::domain::target::EditedObject, context: String) {
+pub fn ask_edited(
+    state: &mut State,
+    edited: crate::domain::target::EditedObject,
+    cluster: ClusterId,
+    context: String,
+) {
     let spec = crate::domain::registry::spec(ActionId::Edit);
-    if state.readonly {
-        state.view.say(state.now, format!("{}: refused, flightdeck is read-only", spec.title), Level::Warn);
+    if state.readonly_of(&cluster) {
+        state.view.say(state.now, super::dispatch::refused(state, spec.title, &cluster), Level::Warn);
         return;
     }
     let pending = crate::state::view::Pending {
         action: ActionId::Edit,
         target: Target::Edit(Box::new(edited)),
+        cluster,
         context,
         destructive: spec.destructive,
     };

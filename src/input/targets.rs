@@ -1,32 +1,32 @@
 //! What an action acts on, given the row it was asked on: a restart or a scale asked on a pod
 //! acts on the pod's owner, a scale asked on an HPA on what the HPA targets.
 
-use crate::domain::Target;
-use crate::domain::WorkloadKind;
 use crate::domain::registry::ActionId;
+use crate::domain::{ClusterId, PodKey, Target, WorkloadKind};
 use crate::state::State;
 
-/// Whether an action can act on a row's target (for the status line's hints).
-pub fn applies(state: &State, id: ActionId, target: &Target) -> bool {
+/// Whether an action can act on a row's target in `cluster` (for the status line's hints).
+pub fn applies(state: &State, id: ActionId, target: &Target, cluster: &ClusterId) -> bool {
     if let (ActionId::Silence, Target::Alert { fingerprint, .. }) = (id, target) {
         // Only Alertmanager silences; a CloudWatch alarm is not silenced from here.
         let alert = state.alerts.items.iter().find(|a| &a.fingerprint == fingerprint);
         return alert.is_some_and(|a| a.source.kind.silences());
     }
-    retarget(state, id, target.clone()).is_some()
+    retarget(state, id, target.clone(), cluster).is_some()
 }
 
 /// Some actions act on something the row points at: a restart acts on the pod's owner.
-pub fn retarget(state: &State, id: ActionId, t: Target) -> Option<Target> {
-    if let Some(argo) = super::argo::retarget(state, id, &t) {
+/// Everything looked up is in `cluster`, the row's own.
+pub fn retarget(state: &State, id: ActionId, t: Target, cluster: &ClusterId) -> Option<Target> {
+    if let Some(argo) = super::argo::retarget(state, id, &t, cluster) {
         return argo;
     }
-    if let Some(t) = on_objects(state, id, &t) {
+    if let Some(t) = on_objects(state, id, &t, cluster) {
         return t;
     }
     match (id, t) {
         (ActionId::RolloutRestart, Target::Pod { namespace, name }) => {
-            let pod = state.pods.by_key.get(&crate::domain::PodKey::new(namespace.clone(), name))?;
+            let pod = state.pods.by_key.get(&PodKey::new(namespace.clone(), name).in_cluster(cluster))?;
             let owner = pod.owner.as_ref()?;
             let kind = WorkloadKind::parse(&owner.kind)?;
             Some(Target::Workload { namespace, kind, name: owner.name.clone() })
@@ -36,13 +36,17 @@ pub fn retarget(state: &State, id: ActionId, t: Target) -> Option<Target> {
         (ActionId::ExpireSilence, _) | (_, Target::Silence { .. }) => None,
         // Scaling from the Scaling pane scales what the HPA targets.
         (ActionId::Scale, Target::Hpa { namespace, name }) => {
-            let hpa = state.scaling.hpas.iter().find(|h| h.namespace == namespace && h.name == name)?;
+            let hpa = state
+                .scaling
+                .hpas
+                .iter()
+                .find(|h| &h.cluster == cluster && h.namespace == namespace && h.name == name)?;
             let kind = WorkloadKind::parse(&hpa.target.kind)?;
             Some(Target::Workload { namespace, kind, name: hpa.target.name.clone() })
         }
         // From a pod, its owner; a DaemonSet runs one pod per node and has no replicas.
         (ActionId::Scale, Target::Pod { namespace, name }) => {
-            let pod = state.pods.by_key.get(&crate::domain::PodKey::new(namespace.clone(), name))?;
+            let pod = state.pods.by_key.get(&PodKey::new(namespace.clone(), name).in_cluster(cluster))?;
             let owner = pod.owner.as_ref()?;
             let kind = WorkloadKind::parse(&owner.kind).filter(|k| k.scalable())?;
             Some(Target::Workload { namespace, kind, name: owner.name.clone() })
@@ -54,7 +58,7 @@ pub fn retarget(state: &State, id: ActionId, t: Target) -> Option<Target> {
 
 /// What the actions on objects of any kind act on: `Some(None)` when this target is not one
 /// they take, None when the action is not one of them.
-fn on_objects(state: &State, id: ActionId, t: &Target) -> Option<Option<Target>> {
+fn on_objects(state: &State, id: ActionId, t: &Target, cluster: &ClusterId) -> Option<Option<Target>> {
     use super::object_actions::{forward_of, object_of};
     use crate::domain::resource::Known;
     let workload = |t: &Target| match t {
@@ -64,7 +68,7 @@ fn on_objects(state: &State, id: ActionId, t: &Target) -> Option<Option<Target>>
             name: o.name.clone(),
         }),
         Target::Workload { .. } => Some(t.clone()),
-        Target::Pod { .. } => retarget(state, ActionId::RolloutRestart, t.clone()),
+        Target::Pod { .. } => retarget(state, ActionId::RolloutRestart, t.clone(), cluster),
         _ => None,
     };
     Some(match id {
@@ -112,27 +116,41 @@ fn shell_container(state: &State, pod: &str) -> String {
 /// Whether this particular use of a non-destructive action takes something away, so that in
 /// production it wants the target's name typed like a delete: a sync that prunes, a scale
 /// below what runs now, an HPA whose max drops below its replicas.
-pub fn risky(state: &State, id: ActionId, target: &Target) -> bool {
+pub fn risky(state: &State, id: ActionId, target: &Target, cluster: &ClusterId) -> bool {
     match (id, target) {
         (ActionId::Sync, Target::AppSync { prune, dry_run, .. }) => *prune && !*dry_run,
         (ActionId::Scale, Target::Scale { namespace, kind, name, replicas }) => {
             *replicas == 0
-                || current_replicas(state, namespace, *kind, name).is_some_and(|now| *replicas < now)
+                || current_replicas(state, cluster, namespace, *kind, name).is_some_and(|now| *replicas < now)
         }
-        (ActionId::EditHpa, Target::HpaLimits { namespace, name, max, .. }) => state
-            .scaling
-            .hpas
-            .iter()
-            .any(|h| &h.namespace == namespace && &h.name == name && *max < h.current),
+        (ActionId::EditHpa, Target::HpaLimits { namespace, name, max, .. }) => {
+            state.scaling.hpas.iter().any(|h| {
+                &h.cluster == cluster && &h.namespace == namespace && &h.name == name && *max < h.current
+            })
+        }
         _ => false,
     }
 }
 
 /// What a workload runs now: its HPA's desired count where one drives it, else its spec.
-pub fn current_replicas(state: &State, namespace: &str, kind: WorkloadKind, name: &str) -> Option<u32> {
-    let hpa = state.scaling.hpas.iter().find(|h| h.namespace == namespace && h.target.name == name);
+pub fn current_replicas(
+    state: &State,
+    cluster: &ClusterId,
+    namespace: &str,
+    kind: WorkloadKind,
+    name: &str,
+) -> Option<u32> {
+    let mine = |c: &ClusterId| c == cluster;
+    let hpa = state
+        .scaling
+        .hpas
+        .iter()
+        .find(|h| mine(&h.cluster) && h.namespace == namespace && h.target.name == name);
     hpa.map(|h| h.desired).or_else(|| {
-        let w = state.workloads.iter().find(|w| w.namespace == namespace && w.name == name && w.kind == kind);
+        let w = state
+            .workloads
+            .iter()
+            .find(|w| mine(&w.cluster) && w.namespace == namespace && w.name == name && w.kind == kind);
         w.map(|w| w.desired)
     })
 }
@@ -181,8 +199,9 @@ mod tests {
     fn on_a_workload_row_restart_and_scale_act_on_it_and_delete_pod_does_not() {
         let mut s = workloads_view();
         let cart = selected_target(&s, PaneId::Pods).unwrap();
-        assert!(applies(&s, ActionId::RolloutRestart, &cart));
-        assert!(!applies(&s, ActionId::DeletePod, &cart));
+        let c = ClusterId::default();
+        assert!(applies(&s, ActionId::RolloutRestart, &cart, &c));
+        assert!(!applies(&s, ActionId::DeletePod, &cart, &c));
         dispatch(&mut s, Command::Action(ActionId::RolloutRestart));
         let Overlay::Confirm(p) = &s.view.overlay else { panic!("{:?}", s.view.overlay) };
         assert_eq!(p.target, cart);
@@ -200,12 +219,12 @@ mod tests {
         let mut s = workloads_view();
         select(&mut s, "aws-node");
         let ds = selected_target(&s, PaneId::Pods).unwrap();
-        assert!(!applies(&s, ActionId::Scale, &ds));
+        assert!(!applies(&s, ActionId::Scale, &ds, &ClusterId::default()));
         assert_eq!(dispatch(&mut s, Command::Action(ActionId::Scale)), Effect::None);
         assert_eq!(s.view.overlay, Overlay::None);
         let pod = s.pods.iter_ordered().find(|p| p.name.starts_with("order-")).unwrap();
         let t = Target::Pod { namespace: pod.namespace.clone(), name: pod.name.clone() };
-        let owner = retarget(&s, ActionId::Scale, t).unwrap();
+        let owner = retarget(&s, ActionId::Scale, t, &ClusterId::default()).unwrap();
         assert_eq!(owner.describe(), "deployment storefront/order");
     }
 

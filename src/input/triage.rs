@@ -45,10 +45,10 @@ pub fn fixes(state: &State, p: &Problem) -> Vec<(&'static ActionSpec, Target)> {
     let mut out: Vec<(&'static ActionSpec, Target)> = Vec::new();
     for t in &p.targets {
         let spec = registry::spec(fix_for(t));
-        if state.readonly && spec.mutating || out.iter().any(|(s, _)| s.id == spec.id) {
+        if state.readonly_of(&p.cluster) && spec.mutating || out.iter().any(|(s, _)| s.id == spec.id) {
             continue;
         }
-        if !super::dispatch::applies(state, spec.id, t) {
+        if !super::dispatch::applies(state, spec.id, t, &p.cluster) {
             continue;
         }
         out.push((spec, t.clone()));

@@ -7,7 +7,7 @@ use crate::domain::{Effect, Handover, Target};
 use crate::state::{Level, State};
 
 /// The fields of what is selected, as a command's environment sees them.
-pub fn fields(state: &State, target: Option<&Target>) -> Vec<(String, String)> {
+pub fn fields(state: &State, target: Option<&Target>, context: &str) -> Vec<(String, String)> {
     let (kind, ns, name, container) = match target {
         Some(Target::Pod { namespace, name }) => {
             let open = state.view.pod.as_ref().filter(|p| &p.key.name == name);
@@ -35,7 +35,7 @@ pub fn fields(state: &State, target: Option<&Target>) -> Vec<(String, String)> {
         None => Default::default(),
     };
     [
-        ("CONTEXT", state.context.clone()),
+        ("CONTEXT", context.to_string()),
         ("NAMESPACE", ns),
         ("NAME", name),
         ("CONTAINER", container),
@@ -48,13 +48,14 @@ pub fn fields(state: &State, target: Option<&Target>) -> Vec<(String, String)> {
 
 pub fn run(state: &mut State, c: &UserCommand) -> Effect {
     let now = state.now;
-    if state.readonly && c.dangerous {
-        state.view.say(now, format!("{}: refused, flightdeck is read-only", c.name), Level::Warn);
+    let cluster = super::objects::current_cluster(state);
+    let context = state.context_for(&cluster);
+    if state.readonly_of(&cluster) && c.dangerous {
+        state.view.say(now, super::dispatch::refused(state, &c.name, &cluster), Level::Warn);
         return Effect::None;
     }
     let target = super::objects::current_target(state);
-    let env = fields(state, target.as_ref());
-    let context = state.context.clone();
+    let env = fields(state, target.as_ref(), &context);
     if c.background {
         let stream = state.open_output(c.name.clone(), c.line.clone());
         return Effect::Background { stream, name: c.name.clone(), line: c.line.clone(), env, context };
@@ -70,7 +71,7 @@ mod tests {
     fn a_pods_fields_reach_the_environment() {
         let s = State::new("shop-prod", 0);
         let t = Target::Pod { namespace: "storefront".into(), name: "cart-1".into() };
-        let env = fields(&s, Some(&t));
+        let env = fields(&s, Some(&t), "shop-prod");
         let get = |k: &str| env.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
         assert_eq!(get("CONTEXT"), Some("shop-prod"));
         assert_eq!(

@@ -5,8 +5,8 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::domain::Effect;
-use crate::domain::Target;
 use crate::domain::registry::{self, ActionId};
+use crate::domain::{ClusterId, Target};
 use crate::state::view::{Overlay, Pending, ValuePrompt};
 use crate::state::{Level, State};
 
@@ -37,14 +37,18 @@ fn decode(ev: &KeyEvent) -> Option<Key> {
 }
 
 /// Open the prompt for `id` on `target`, starting from the current value.
-pub fn open(state: &mut State, id: ActionId, target: Target) {
+pub fn open(state: &mut State, id: ActionId, target: Target, cluster: ClusterId) {
     let (hint, text) = match (&target, id) {
         (Target::Workload { namespace, kind, name }, ActionId::Scale) => {
-            let current = super::targets::current_replicas(state, namespace, *kind, name);
+            let current = super::targets::current_replicas(state, &cluster, namespace, *kind, name);
             ("replicas", current.map_or(String::new(), |n| n.to_string()))
         }
         (Target::Hpa { namespace, name }, ActionId::EditHpa) => {
-            let h = state.scaling.hpas.iter().find(|h| &h.namespace == namespace && &h.name == name);
+            let h = state
+                .scaling
+                .hpas
+                .iter()
+                .find(|h| h.cluster == cluster && &h.namespace == namespace && &h.name == name);
             ("min max", h.map_or(String::new(), |h| format!("{} {}", h.min, h.max)))
         }
         _ => ("value", String::new()),
@@ -52,7 +56,8 @@ pub fn open(state: &mut State, id: ActionId, target: Target) {
     state.view.overlay = Overlay::Value(ValuePrompt {
         action: id,
         target,
-        context: state.context.clone(),
+        context: super::dispatch::context_of(state, &cluster),
+        cluster,
         hint: hint.to_string(),
         text,
         error: None,
@@ -82,7 +87,7 @@ pub fn key(state: &mut State, ev: &KeyEvent) -> Effect {
             match parse(spec.id, &p.target, &p.text) {
                 Err(e) => p.error = Some(e),
                 Ok(target) => {
-                    let context = p.context.clone();
+                    let (context, cluster) = (p.context.clone(), p.cluster.clone());
                     if let Target::Forward { local, .. } = &target
                         && let Some(f) = state.forwards.holds(*local)
                     {
@@ -107,7 +112,9 @@ pub fn key(state: &mut State, ev: &KeyEvent) -> Effect {
                     if spec.confirm {
                         let pending = Pending {
                             action: spec.id,
-                            destructive: spec.destructive || super::targets::risky(state, spec.id, &target),
+                            destructive: spec.destructive
+                                || super::targets::risky(state, spec.id, &target, &cluster),
+                            cluster,
                             target,
                             context,
                         };
@@ -206,7 +213,7 @@ mod tests {
     #[test]
     fn typing_then_enter_asks_for_confirmation_naming_the_value_and_context() {
         let mut s = State::new("shop-prod", 0);
-        open(&mut s, ActionId::Scale, wl());
+        open(&mut s, ActionId::Scale, wl(), ClusterId::default());
         for c in "12".chars() {
             press(&mut s, KeyCode::Char(c));
         }
@@ -217,7 +224,7 @@ mod tests {
         assert_eq!(p.target.describe(), "deployment storefront/cart to 1 replicas");
         assert_eq!(p.context, "shop-prod");
         // A bad value keeps the prompt open with the reason.
-        open(&mut s, ActionId::Scale, wl());
+        open(&mut s, ActionId::Scale, wl(), ClusterId::default());
         press(&mut s, KeyCode::Enter);
         let Overlay::Value(p) = &s.view.overlay else { panic!() };
         assert!(p.error.is_some());

@@ -6,7 +6,8 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 use crate::config::sources::AwsConfig;
 
 pub async fn load(cfg: &AwsConfig) -> SdkConfig {
-    let mut loader = aws_config::defaults(BehaviorVersion::latest());
+    let mut loader =
+        aws_config::defaults(BehaviorVersion::latest()).http_client(super::tls::aws_https_client());
     if let Some(p) = &cfg.profile {
         loader = loader.profile_name(p);
     }

@@ -12,22 +12,69 @@ pub mod demo;
 pub mod eks;
 pub mod kube;
 pub mod poll;
+pub mod tls;
 
 use std::time::Duration;
 
 use tokio::sync::mpsc;
 
+use crate::domain::ClusterId;
 use crate::state::{Message, UnixMs};
 
 /// Capacity of the source → app channel. Bounded so a flood of updates slows the sources
 /// instead of growing memory without limit.
 pub const CHANNEL_CAPACITY: usize = 1024;
 
-pub type Sender = mpsc::Sender<Message>;
 pub type Receiver = mpsc::Receiver<Message>;
 
 pub fn channel() -> (Sender, Receiver) {
-    mpsc::channel(CHANNEL_CAPACITY)
+    let (tx, rx) = mpsc::channel(CHANNEL_CAPACITY);
+    (Sender { tx, cluster: None }, rx)
+}
+
+/// The app no longer listens (or, from `try_send`, is not keeping up).
+#[derive(Debug)]
+pub struct Closed;
+
+/// The sending end every source gets. One handed to a cluster's sources stamps each of their
+/// messages with that cluster, so no source needs to know which cluster it watches and a
+/// source id always says whose it is.
+#[derive(Clone, Debug)]
+pub struct Sender {
+    tx: mpsc::Sender<Message>,
+    cluster: Option<ClusterId>,
+}
+
+impl Sender {
+    /// The same channel, for the sources of `cluster`.
+    pub fn for_cluster(&self, cluster: ClusterId) -> Sender {
+        Sender { tx: self.tx.clone(), cluster: Some(cluster) }
+    }
+
+    pub fn cluster(&self) -> Option<&ClusterId> {
+        self.cluster.as_ref()
+    }
+
+    /// Err when the app has stopped listening: the source should stop too.
+    pub async fn send(&self, msg: Message) -> Result<(), Closed> {
+        self.tx.send(self.stamp(msg)).await.map_err(|_| Closed)
+    }
+
+    /// Err when the channel is full or closed; for messages a source may drop.
+    pub fn try_send(&self, msg: Message) -> Result<(), Closed> {
+        self.tx.try_send(self.stamp(msg)).map_err(|_| Closed)
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.tx.is_closed()
+    }
+
+    fn stamp(&self, mut msg: Message) -> Message {
+        if let (Some(c), Some(id)) = (&self.cluster, msg.source_mut()) {
+            id.cluster = Some(c.clone());
+        }
+        msg
+    }
 }
 
 /// What time it is for the store: wall time, or the demo world's simulated time (which starts

@@ -257,8 +257,9 @@ impl ArgoCd {
         }
     }
 
-    pub fn get(&self, name: &str) -> Option<&ArgoApp> {
-        self.apps.iter().find(|a| a.name == name)
+    /// The app of this name in `cluster`.
+    pub fn get(&self, cluster: &ClusterId, name: &str) -> Option<&ArgoApp> {
+        self.apps.iter().find(|a| &a.cluster == cluster && a.name == name)
     }
 }
 

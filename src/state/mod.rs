@@ -4,6 +4,7 @@
 pub mod alerts;
 pub mod argocd;
 pub mod cost;
+pub mod fleet;
 pub mod forwards;
 pub mod health;
 pub mod infra;
@@ -46,7 +47,8 @@ pub enum Data {
         pods: Vec<pods::Pod>,
         metrics_available: bool,
     },
-    PodUpsert(pods::Pod),
+    /// Boxed: a pod is most of a message's size, and most messages are not pods.
+    PodUpsert(Box<pods::Pod>),
     PodDelete(crate::domain::PodKey),
     Hpas(Vec<scaling::Hpa>),
     /// Every Deployment, StatefulSet and DaemonSet in scope.
@@ -128,6 +130,7 @@ pub enum Message {
     /// The ports a pod or Service offers, for the port-forward prompt asked for `subject`.
     Ports {
         subject: crate::domain::Target,
+        cluster: crate::domain::ClusterId,
         result: Result<Vec<(u16, String)>, String>,
     },
     /// A port-forward's news.
@@ -148,6 +151,32 @@ pub enum Message {
     Tick(UnixMs),
 }
 
+impl Message {
+    /// The source a message is from or about, if it has one.
+    pub fn source_mut(&mut self) -> Option<&mut SourceId> {
+        match self {
+            Message::Register { source, .. }
+            | Message::Disabled { source, .. }
+            | Message::Unregister { source }
+            | Message::Data { source, .. }
+            | Message::Failed { source, .. }
+            | Message::Healthy { source } => Some(source),
+            Message::ActionDone { .. }
+            | Message::Pod(_)
+            | Message::Catalog(_)
+            | Message::Table { .. }
+            | Message::Object(_)
+            | Message::History { .. }
+            | Message::Ports { .. }
+            | Message::Forward(_)
+            | Message::Output { .. }
+            | Message::EditRefused(_)
+            | Message::AppTree { .. }
+            | Message::Tick(_) => None,
+        }
+    }
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct SourceEntry {
     #[serde(flatten)]
@@ -161,11 +190,17 @@ pub const EVENTS_KEPT: usize = 200;
 #[derive(Clone, Debug, Default)]
 pub struct State {
     pub now: UnixMs,
-    /// The Kubernetes context the panes show.
+    /// The Kubernetes context the panes show ("all clusters" when a fleet shows every one).
     pub context: String,
+    /// No cluster shown may be changed: actions are hidden.
     pub readonly: bool,
-    /// The context matches a production pattern: banner, red borders, names typed to confirm.
+    /// A cluster shown is production: banner and red borders. An action asks its own
+    /// cluster's (`production_of`).
     pub production: bool,
+    /// The clusters watched, with each one's safety; empty before the app sets it.
+    pub fleet: Vec<fleet::ClusterInfo>,
+    /// The alert label that names an alert's cluster (`[alerts] cluster_label`).
+    pub cluster_label: String,
     /// Who acts: named in silences as `createdBy` (config `[alerts] created_by`, else $USER).
     pub user: String,
     pub sources: BTreeMap<SourceId, SourceEntry>,
@@ -281,8 +316,9 @@ fn source_entry<'a>(state: &'a mut State, source: &SourceId) -> &'a mut SourceEn
 
 fn apply_data(state: &mut State, source: &SourceId, data: Data) {
     // Every row is stamped here with the cluster of the source that delivered it, and a
-    // source replaces only its own cluster's rows: one way for every kind.
-    let cluster = source.cluster.clone().unwrap_or_default();
+    // source replaces only its own cluster's rows: one way for every kind. A source of no
+    // cluster (an Alertmanager, an AWS account) belongs to the one cluster there is.
+    let cluster = source.cluster.clone().or_else(|| state.sole_cluster()).unwrap_or_default();
     let keep_other = |c: &ClusterId| *c != cluster;
     match data {
         Data::Clusters(mut c) => {
@@ -310,7 +346,7 @@ fn apply_data(state: &mut State, source: &SourceId, data: Data) {
         }
         Data::PodUpsert(mut p) => {
             p.cluster = cluster;
-            state.pods.upsert(p);
+            state.pods.upsert(*p);
         }
         Data::PodDelete(k) => state.pods.remove(&k.in_cluster(&cluster)),
         Data::Hpas(mut h) => {
@@ -326,7 +362,7 @@ fn apply_data(state: &mut State, source: &SourceId, data: Data) {
         Data::Alerts(mut a) => {
             for alert in &mut a {
                 alert.source = source.clone();
-                alert.cluster = cluster.clone();
+                alert.cluster = state.cluster_of_alert(source, alert).unwrap_or_else(|| cluster.clone());
             }
             state.alerts.replace_from(source, a);
         }
@@ -337,7 +373,7 @@ fn apply_data(state: &mut State, source: &SourceId, data: Data) {
             state.alerts.replace_silences(source, s);
             for alert in &mut a {
                 alert.source = source.clone();
-                alert.cluster = cluster.clone();
+                alert.cluster = state.cluster_of_alert(source, alert).unwrap_or_else(|| cluster.clone());
             }
             state.alerts.replace_from(source, a);
         }
@@ -356,7 +392,7 @@ fn apply_data(state: &mut State, source: &SourceId, data: Data) {
 
 impl State {
     pub fn new(context: impl Into<String>, now: UnixMs) -> Self {
-        State { context: context.into(), now, ..State::default() }
+        State { context: context.into(), now, cluster_label: "cluster".into(), ..State::default() }
     }
 
     /// Recompute derived orderings after a batch of messages, before drawing.

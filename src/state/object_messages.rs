@@ -10,7 +10,7 @@ use super::view::object::{ObjectScreen, ObjectView, OutputView, ResourcesView};
 use super::view::pod::{LogAnchor, LogsView};
 use super::view::{Mode, Overlay};
 use super::{Level, Message, PaneId, State};
-use crate::domain::{ApiKind, ObjectRef, Target, WorkloadLogRequest};
+use crate::domain::{ApiKind, ClusterId, ObjectRef, Target, WorkloadLogRequest};
 
 /// The stream ids the object views want running.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -56,9 +56,9 @@ pub fn apply(state: &mut State, msg: Message) -> bool {
             p.selected = p.entries.iter().position(|e| e.choice.is_some()).unwrap_or(0);
             true
         }
-        Message::Ports { subject, result } => {
+        Message::Ports { subject, cluster, result } => {
             match result {
-                Ok(ports) => ports_prompt(state, subject, ports),
+                Ok(ports) => ports_prompt(state, subject, cluster, ports),
                 Err(e) => state.view.say(
                     state.now,
                     format!("Port-forward {}: {e}", subject.describe()),
@@ -91,7 +91,7 @@ pub fn apply(state: &mut State, msg: Message) -> bool {
 }
 
 /// The ports arrived: the prompt for LOCAL:REMOTE opens, offering them (the first prefilled).
-fn ports_prompt(state: &mut State, subject: Target, ports: Vec<(u16, String)>) {
+fn ports_prompt(state: &mut State, subject: Target, cluster: ClusterId, ports: Vec<(u16, String)>) {
     let offered: Vec<String> =
         ports.iter().map(|(p, n)| if n.is_empty() { p.to_string() } else { format!("{p} ({n})") }).collect();
     let hint = match offered.is_empty() {
@@ -102,7 +102,8 @@ fn ports_prompt(state: &mut State, subject: Target, ports: Vec<(u16, String)>) {
     state.view.overlay = Overlay::Value(super::view::ValuePrompt {
         action: crate::domain::registry::ActionId::PortForward,
         target: subject,
-        context: state.context.clone(),
+        context: state.context_for(&cluster),
+        cluster,
         hint,
         text,
         error: None,
@@ -114,8 +115,10 @@ impl State {
     pub fn open_resources(&mut self, kind: ApiKind, namespace: Option<String>) -> u64 {
         let stream = self.next_stream();
         let namespace = namespace.filter(|_| kind.namespaced);
+        let cluster = self.console_cluster();
         self.view.resources = Some(ResourcesView {
             kind,
+            cluster,
             namespace,
             stream,
             selected: 0,
@@ -132,9 +135,21 @@ impl State {
 
     /// Open `object` up close from where the user is (Esc comes back here); its stream, or
     /// None when it is open already.
-    pub fn open_object(&mut self, object: ObjectRef) -> Option<u64> {
+    /// What an action on a row of `cluster` names as its context: its cluster, or what is
+    /// shown for a row of no cluster.
+    pub fn context_for(&self, cluster: &ClusterId) -> String {
+        if cluster.is_empty() { self.context.clone() } else { cluster.to_string() }
+    }
+
+    /// The cluster `:KIND` lists: the one opened, or the only one there is.
+    pub fn console_cluster(&self) -> ClusterId {
+        self.view.cluster.clone().or_else(|| self.sole_cluster()).unwrap_or_default()
+    }
+
+    pub fn open_object(&mut self, object: ObjectRef, cluster: ClusterId) -> Option<u64> {
         if let Some(o) = &mut self.view.object
             && o.object == object
+            && o.cluster == cluster
         {
             o.cursor = 0;
             self.view.mode = Mode::Object(ObjectScreen::Describe);
@@ -147,7 +162,7 @@ impl State {
             m => m,
         };
         let stream = self.next_stream();
-        self.view.object = Some(ObjectView::new(object, stream, origin));
+        self.view.object = Some(ObjectView::new(object, cluster, stream, origin));
         self.object_data = ObjectData::default();
         self.view.mode = Mode::Object(ObjectScreen::Describe);
         Some(stream)
@@ -156,11 +171,12 @@ impl State {
     /// Open an object the open one links to; Esc steps back to the open one.
     pub fn follow_link(&mut self, object: ObjectRef) -> Option<u64> {
         let from = self.view.object.as_ref().map(|o| (o.object.clone(), o.trail.clone(), o.origin));
+        let cluster = self.view.object.as_ref().map_or_else(|| self.console_cluster(), |o| o.cluster.clone());
         let stream = self.next_stream();
         let (here, mut trail, origin) =
             from.unwrap_or((object.clone(), Vec::new(), Mode::Full(PaneId::Pods)));
         trail.push(here);
-        let mut view = ObjectView::new(object, stream, origin);
+        let mut view = ObjectView::new(object, cluster, stream, origin);
         view.trail = trail;
         self.view.object = Some(view);
         self.object_data = ObjectData::default();
@@ -173,9 +189,9 @@ impl State {
         let o = self.view.object.as_mut()?;
         match o.trail.pop() {
             Some(prev) => {
-                let (trail, origin) = (std::mem::take(&mut o.trail), o.origin);
+                let (trail, origin, cluster) = (std::mem::take(&mut o.trail), o.origin, o.cluster.clone());
                 let stream = self.next_stream();
-                let mut view = ObjectView::new(prev, stream, origin);
+                let mut view = ObjectView::new(prev, cluster, stream, origin);
                 view.trail = trail;
                 self.view.object = Some(view);
                 self.object_data = ObjectData::default();
@@ -359,7 +375,7 @@ mod tests {
         assert_eq!(s.resources.rows.len(), 1);
         // An object opened from the list keeps the list; leaving for a pane drops both.
         let o = ObjectRef::new(svc(), Some("ns".into()), "cart");
-        s.open_object(o).unwrap();
+        s.open_object(o, Default::default()).unwrap();
         s.finish_batch();
         assert!(s.view.resources.is_some());
         assert_eq!(s.object_back(), None);
@@ -387,9 +403,9 @@ mod tests {
             Some("ns".into()),
             "cart-1",
         );
-        s.open_object(d.clone()).unwrap();
+        s.open_object(d.clone(), Default::default()).unwrap();
         s.follow_link(rs).unwrap();
-        assert_eq!(s.view.object.as_ref().unwrap().trail, [d.clone()]);
+        assert_eq!(s.view.object.as_ref().unwrap().trail, std::slice::from_ref(&d));
         assert!(s.object_back().is_some());
         assert_eq!(s.view.object.as_ref().unwrap().object, d);
         assert_eq!(s.object_back(), None);

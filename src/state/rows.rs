@@ -11,7 +11,7 @@ use super::infra::Node;
 use super::scaling::Hpa;
 use super::workloads::Workload;
 use super::{PaneId, State};
-use crate::domain::PodKey;
+use crate::domain::{ClusterId, PodKey};
 
 /// A parsed `/` filter: `text` (substring), `!text` (not), `key=value` (a field or label).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -98,18 +98,18 @@ fn narrow<'a, T: Clone>(
     pane: PaneId,
     items: &'a [T],
     fields: impl Fn(&T) -> Vec<(&'static str, String)>,
-    in_ns: impl Fn(&T) -> bool,
+    in_scope: impl Fn(&T) -> bool,
     cmp: impl Fn(&T, &T, char) -> Ordering,
 ) -> Cow<'a, [T]> {
     let f = filter(state, pane);
     let sort = state.view.sorts[pane.index()];
-    let ns = state.view.namespace.is_some();
-    if f.is_none() && sort.is_none() && !ns {
+    let scoped = state.view.namespace.is_some() || state.view.cluster.is_some();
+    if f.is_none() && sort.is_none() && !scoped {
         return Cow::Borrowed(items);
     }
     let mut out: Vec<T> = items
         .iter()
-        .filter(|t| in_ns(t))
+        .filter(|t| in_scope(t))
         .filter(|t| {
             f.as_ref().is_none_or(|f| {
                 let owned = fields(t);
@@ -125,8 +125,9 @@ fn narrow<'a, T: Clone>(
     Cow::Owned(out)
 }
 
-fn in_ns(state: &State, ns: &str) -> bool {
-    state.view.namespace.as_deref().is_none_or(|n| n == ns)
+/// Whether a row of this cluster and namespace is in what `:ctx` and `:ns` show.
+fn in_scope(state: &State, cluster: &ClusterId, ns: &str) -> bool {
+    state.shows(cluster) && state.view.namespace.as_deref().is_none_or(|n| n == ns)
 }
 
 pub fn nodes(state: &State) -> Cow<'_, [Node]> {
@@ -141,9 +142,10 @@ pub fn nodes(state: &State) -> Cow<'_, [Node]> {
                 ("type", n.instance_type.clone()),
                 ("nodegroup", n.node_group.clone().unwrap_or_default()),
                 ("status", format!("{:?}", n.ready)),
+                ("cluster", n.cluster.to_string()),
             ]
         },
-        |_| true,
+        |n| state.shows(&n.cluster),
         |a, b, c| match c {
             'z' => a.zone.cmp(&b.zone),
             'c' => a.cpu_ratio().total_cmp(&b.cpu_ratio()),
@@ -159,11 +161,12 @@ pub fn apps(state: &State) -> Vec<(usize, &ArgoApp)> {
     let tree = state.argocd.tree();
     let f = filter(state, PaneId::ArgoCd);
     let sort = state.view.sorts[PaneId::ArgoCd.index()];
-    if f.is_none() && sort.is_none() {
+    if f.is_none() && sort.is_none() && state.view.cluster.is_none() {
         return tree;
     }
     let mut out: Vec<(usize, &ArgoApp)> = tree
         .into_iter()
+        .filter(|(_, a)| state.shows(&a.cluster))
         .filter(|(_, a)| {
             f.as_ref().is_none_or(|f| {
                 f.matches(&[
@@ -172,6 +175,7 @@ pub fn apps(state: &State) -> Vec<(usize, &ArgoApp)> {
                     ("sync", a.sync.label()),
                     ("health", a.health.label()),
                     ("namespace", &a.destination_namespace),
+                    ("cluster", a.cluster.as_str()),
                 ])
             })
         })
@@ -206,10 +210,11 @@ pub fn pod_order(state: &State) -> Cow<'_, [PodKey]> {
                 ("owner", p.owner.as_ref().map(|o| o.name.clone()).unwrap_or_default()),
                 // `deployment=cart`, as on alert labels.
                 (owner_kind(p), p.owner.as_ref().map(|o| o.name.clone()).unwrap_or_default()),
+                ("cluster", p.cluster.to_string()),
             ],
             None => Vec::new(),
         },
-        |k| in_ns(state, &k.namespace),
+        |k| in_scope(state, &k.cluster, &k.namespace),
         |a, b, c| {
             let (Some(pa), Some(pb)) = (pods.get(a), pods.get(b)) else { return Ordering::Equal };
             match c {
@@ -236,9 +241,10 @@ pub fn hpas(state: &State) -> Cow<'_, [Hpa]> {
                 ("name", h.name.clone()),
                 ("namespace", h.namespace.clone()),
                 ("target", h.target.name.clone()),
+                ("cluster", h.cluster.to_string()),
             ]
         },
-        |h| in_ns(state, &h.namespace),
+        |h| in_scope(state, &h.cluster, &h.namespace),
         |a, b, c| match c {
             'r' => a.current.cmp(&b.current),
             'u' => a.peak_utilisation().cmp(&b.peak_utilisation()),
@@ -270,9 +276,10 @@ pub fn workloads(state: &State) -> Cow<'_, [Workload]> {
                 ("kind", w.kind.label().to_lowercase()),
                 ("status", w.status()),
                 ("image", w.image.clone()),
+                ("cluster", w.cluster.to_string()),
             ]
         },
-        |w| in_ns(state, &w.namespace),
+        |w| in_scope(state, &w.cluster, &w.namespace),
         |a, b, c| match c {
             's' => b.level().cmp(&a.level()),
             'a' => b.created_at.cmp(&a.created_at),
@@ -293,6 +300,7 @@ pub fn alerts(state: &State) -> Cow<'_, [Alert]> {
                 ("state", a.state.label().to_lowercase()),
                 ("source", a.source.to_string()),
                 ("summary", a.summary.clone()),
+                ("cluster", a.cluster.to_string()),
             ];
             // Labels by their own names: `/namespace=storefront`, `/pod=cart-…`.
             f.extend(
@@ -303,7 +311,7 @@ pub fn alerts(state: &State) -> Cow<'_, [Alert]> {
             );
             f
         },
-        |_| true,
+        |a| state.shows(&a.cluster),
         |a, b, c| match c {
             's' => b.severity.cmp(&a.severity),
             'a' => a.since.cmp(&b.since),
@@ -356,10 +364,15 @@ pub fn problems(state: &State) -> Vec<&super::triage::Problem> {
         .triage
         .problems
         .iter()
+        .filter(|p| state.shows(&p.cluster))
         .filter(|p| {
             f.as_ref().is_none_or(|f| {
-                let mut fields =
-                    vec![("kind", p.category.label()), ("name", &p.subject), ("detail", &p.detail)];
+                let mut fields = vec![
+                    ("kind", p.category.label()),
+                    ("name", &p.subject),
+                    ("detail", &p.detail),
+                    ("cluster", p.cluster.as_str()),
+                ];
                 fields.extend(p.links.iter().map(|l| (l.kind.as_str(), l.name.as_str())));
                 f.matches(&fields)
             })

@@ -3,8 +3,8 @@
 
 use super::silence_form::SilenceForm;
 use super::{ActionOutcome, Level, PaneId, UnixMs};
-use crate::domain::Target;
 use crate::domain::registry::{self, ActionId};
+use crate::domain::{ClusterId, Target};
 
 /// What the Alerts pane lists.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -49,6 +49,8 @@ pub enum Mode {
 pub struct Pending {
     pub action: ActionId,
     pub target: Target,
+    /// The cluster of the row it was asked on, as the rows carry it: what is looked up.
+    pub cluster: ClusterId,
     pub context: String,
     pub destructive: bool,
 }
@@ -57,8 +59,9 @@ pub struct Pending {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ValuePrompt {
     pub action: ActionId,
-    /// What the value applies to.
+    /// What the value applies to, and its cluster.
     pub target: Target,
+    pub cluster: ClusterId,
     pub context: String,
     /// What to type, e.g. "replicas" or "min max".
     pub hint: String,
@@ -165,6 +168,8 @@ pub struct View {
     pub sorts: [Option<(char, bool)>; 6],
     /// The namespace `:ns` narrowed the panes to; None for all.
     pub namespace: Option<String>,
+    /// The cluster opened from the fleet (`:ctx NAME`); None shows every cluster.
+    pub cluster: Option<crate::domain::ClusterId>,
     /// A context `:ctx` asked for that the sources have not switched to yet.
     pub requested_context: Option<String>,
     pub alerts_view: AlertsView,

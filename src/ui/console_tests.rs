@@ -47,7 +47,9 @@ fn pod_list() -> State {
     update(&mut s, Message::Catalog(Ok(vec![pods_kind()])));
     s.view.namespace = Some("storefront".into());
     let eff = crate::input::objects::open_kind(&mut s, "po");
-    let crate::domain::Effect::Stream(crate::domain::StreamStart::Table { stream, .. }) = eff else { panic!("{eff:?}") };
+    let crate::domain::Effect::Stream(crate::domain::StreamStart::Table { stream, .. }) = eff else {
+        panic!("{eff:?}")
+    };
     let col = |n: &str, kind, priority| Column { name: n.into(), kind, priority };
     let cols = vec![
         col("Name", ColumnType::Text, 0),
@@ -61,7 +63,9 @@ fn pod_list() -> State {
     let row = |n: &str, ready: &str, status: &str, restarts: &str, age_min: i64| TableRow {
         namespace: Some("storefront".into()),
         name: n.into(),
-        cells: [n, ready, status, restarts, "?", "10.0.3.17", "ip-10-0-3-17.ec2.internal"].map(String::from).to_vec(),
+        cells: [n, ready, status, restarts, "?", "10.0.3.17", "ip-10-0-3-17.ec2.internal"]
+            .map(String::from)
+            .to_vec(),
         created: Some(NOW - age_min * MIN),
     };
     let rows = vec![
@@ -99,7 +103,10 @@ fn a_kind_list_filters_and_sorts_by_a_column_letter() {
     s.view.resources.as_mut().unwrap().sort = Some(('a', false));
     s.finish_batch();
     let text = text_of(&render_screen(&s, 160, 48));
-    assert!(text.contains("sorted by age ↑") && text.contains("2 of 5") && text.contains("/!running"), "{text}");
+    assert!(
+        text.contains("sorted by age ↑") && text.contains("2 of 5") && text.contains("/!running"),
+        "{text}"
+    );
     let first = text.find("product-").unwrap();
     assert!(first < text.find("cart-7d9f8b6c4-2xkqp").unwrap(), "the youngest first:\n{text}");
 }
@@ -109,7 +116,7 @@ fn deployment() -> State {
     let mut s = connected();
     s.view.mode = crate::state::view::Mode::Full(crate::state::PaneId::Pods);
     let o = ObjectRef::new(ApiKind::of_workload(WorkloadKind::Deployment), Some("storefront".into()), "cart");
-    let stream = s.open_object(o).unwrap();
+    let stream = s.open_object(o, Default::default()).unwrap();
     let obj = json!({"apiVersion": "apps/v1", "kind": "Deployment",
         "metadata": {"name": "cart", "namespace": "storefront", "creationTimestamp": "2027-01-14T08:00:00Z",
             "labels": {"app": "cart"}, "annotations": {"deployment.kubernetes.io/revision": "4"}},
@@ -124,7 +131,8 @@ fn deployment() -> State {
         name: n.into(),
         summary: summary.into(),
     };
-    let owned = vec![rs("cart-7d9f8b6c4", "revision 4 · 2/3 ready"), rs("cart-5c4f9d7b6", "revision 3 · 0/0 ready")];
+    let owned =
+        vec![rs("cart-7d9f8b6c4", "revision 4 · 2/3 ready"), rs("cart-5c4f9d7b6", "revision 3 · 0/0 ready")];
     let event = crate::state::pods::ClusterEvent {
         at: NOW - 5 * MIN,
         warning: false,
@@ -163,8 +171,12 @@ fn an_object_described_with_its_links_events_and_yaml() {
 #[test]
 fn a_secret_shows_its_keys_not_its_values() {
     let mut s = connected();
-    let o = ObjectRef::new(ApiKind::new("", "v1", "Secret", "secrets", true), Some("storefront".into()), "cart-db");
-    let stream = s.open_object(o).unwrap();
+    let o = ObjectRef::new(
+        ApiKind::new("", "v1", "Secret", "secrets", true),
+        Some("storefront".into()),
+        "cart-db",
+    );
+    let stream = s.open_object(o, Default::default()).unwrap();
     let obj = json!({"apiVersion": "v1", "kind": "Secret", "type": "Opaque",
         "metadata": {"name": "cart-db", "namespace": "storefront", "creationTimestamp": "2027-01-14T08:00:00Z"},
         "data": {"password": "czNjcjN0LWNhcnQtcHc=", "username": "Y2FydA=="}});
@@ -179,7 +191,11 @@ fn a_secret_shows_its_keys_not_its_values() {
 #[test]
 fn the_rollback_picker_over_the_object() {
     let mut s = deployment();
-    let subject = Target::Workload { namespace: "storefront".into(), kind: WorkloadKind::Deployment, name: "cart".into() };
+    let subject = Target::Workload {
+        namespace: "storefront".into(),
+        kind: WorkloadKind::Deployment,
+        name: "cart".into(),
+    };
     let entry = |rev: i64, image: &str, age: &str, cause: &str, current: bool| PickEntry {
         cells: vec![rev.to_string(), image.into(), age.into(), cause.into()],
         choice: (!current).then(|| Target::Rollback {
@@ -194,6 +210,7 @@ fn the_rollback_picker_over_the_object() {
     s.view.overlay = Overlay::Pick(Picker {
         action: crate::domain::registry::ActionId::Rollback,
         subject,
+        cluster: Default::default(),
         context: "shop-dev".into(),
         header: ["REVISION", "IMAGE", "CREATED", "CHANGE-CAUSE"].map(String::from).to_vec(),
         entries: vec![
@@ -228,7 +245,13 @@ fn port_forwards_with_their_state_and_bytes() {
     };
     for f in [
         fw(1, "cart-7d9f8b6c4-9wzrt", 8080, Some("cart"), ForwardState::Listening),
-        fw(2, "order-5f7c6d8b9-q8vxs", 9090, None, ForwardState::PodGone("pod storefront/order-5f7c6d8b9-q8vxs was deleted".into())),
+        fw(
+            2,
+            "order-5f7c6d8b9-q8vxs",
+            9090,
+            None,
+            ForwardState::PodGone("pod storefront/order-5f7c6d8b9-q8vxs was deleted".into()),
+        ),
     ] {
         update(&mut s, Message::Forward(ForwardUpdate::Started(Box::new(f))));
     }
@@ -252,7 +275,10 @@ fn a_workloads_merged_log_gives_each_pod_its_colour() {
     ] {
         let u = ObjectUpdate::LogLines { stream, source: pod.into(), lines: vec![line.into()] };
         update(&mut s, Message::Object(u));
-        update(&mut s, Message::Object(ObjectUpdate::LogSource { stream, source: pod.into(), streaming: true }));
+        update(
+            &mut s,
+            Message::Object(ObjectUpdate::LogSource { stream, source: pod.into(), streaming: true }),
+        );
     }
     s.finish_batch();
     both_sizes("workload_logs", &s);

@@ -48,7 +48,10 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         Line::from(vec![
             Span::styled(format!("127.0.0.1:{} → ", fw.local), theme.style(Role::Muted)),
             Span::raw(text::clean(&destination(fw)).into_owned()),
-            Span::styled(format!(" · {} connections, {} open · ", fw.connections, fw.open), theme.style(Role::Muted)),
+            Span::styled(
+                format!(" · {} connections, {} open · ", fw.connections, fw.open),
+                theme.style(Role::Muted),
+            ),
             Span::styled(text::clean(&fw.state_text()).into_owned(), theme.level(fw.level())),
         ]),
     ];
@@ -100,7 +103,8 @@ fn table(f: &mut Frame, inner: Rect, state: &State, theme: &Theme, selected: usi
             if i == selected { row.style(theme.style(Role::Selection)) } else { row }
         })
         .collect();
-    let mut widths = vec![Constraint::Length(1), Constraint::Length(15), Constraint::Fill(1), Constraint::Length(11)];
+    let mut widths =
+        vec![Constraint::Length(1), Constraint::Length(15), Constraint::Fill(1), Constraint::Length(11)];
     if wide {
         widths.push(Constraint::Length(12));
     }

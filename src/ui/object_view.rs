@@ -113,9 +113,10 @@ pub fn hints(state: &State, ui: &Ui, screen: ObjectScreen) -> Vec<(String, &'sta
         (ActionId::DeleteObject, "delete"),
     ] {
         let t = crate::input::objects::current_target(state);
+        let cluster = crate::input::objects::current_cluster(state);
         let spec = crate::domain::registry::spec(id);
-        if t.is_some_and(|t| crate::input::dispatch::applies(state, id, &t))
-            && !(state.readonly && spec.mutating)
+        if t.is_some_and(|t| crate::input::dispatch::applies(state, id, &t, &cluster))
+            && !(state.readonly_of(&cluster) && spec.mutating)
         {
             cmds.push((Command::Action(id), what));
         }

@@ -203,10 +203,11 @@ pub fn hints(state: &State, ui: &Ui) -> Vec<(String, &'static str)> {
         (ActionId::DeleteObject, "delete"),
     ];
     let target = crate::input::objects::current_target(state);
+    let cluster = crate::input::objects::current_cluster(state);
     for (id, what) in actions {
         let spec = crate::domain::registry::spec(id);
-        let fits = target.as_ref().is_some_and(|t| crate::input::dispatch::applies(state, id, t));
-        if fits && !(state.readonly && spec.mutating) {
+        let fits = target.as_ref().is_some_and(|t| crate::input::dispatch::applies(state, id, t, &cluster));
+        if fits && !(state.readonly_of(&cluster) && spec.mutating) {
             cmds.push((Command::Action(id), what));
         }
     }

@@ -133,7 +133,9 @@ pub fn status_line(f: &mut Frame, area: Rect, state: &State, ui: &Ui) {
             hint(&mut spans, vec![k], &text::clean(&what));
         }
     } else if let Some(target) = selected_target(state, pane) {
-        for a in registry::for_pane(pane, state.readonly).filter(|a| applies(state, a.id, &target)) {
+        let cluster = crate::state::view::selected_cluster(state, pane);
+        let readonly = state.readonly_of(&cluster);
+        for a in registry::for_pane(pane, readonly).filter(|a| applies(state, a.id, &target, &cluster)) {
             hint(
                 &mut spans,
                 ui.keymap.keys_for(Section::Pane(pane), Command::Action(a.id)),

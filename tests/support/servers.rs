@@ -177,6 +177,7 @@ impl Moto {
     pub async fn sdk(&self) -> aws_config::SdkConfig {
         use aws_sdk_cloudwatch::config::{BehaviorVersion, Credentials, Region};
         aws_config::defaults(BehaviorVersion::latest())
+            .http_client(flightdeck::sources::tls::aws_https_client())
             .region(Region::new("us-east-1"))
             .endpoint_url(self.url())
             .credentials_provider(Credentials::new("testing", "testing", None, None, "tests"))

@@ -77,14 +77,23 @@ impl Tmux {
             .into_owned()
     }
 
-    /// Wait until `pred` holds for the screen; on timeout fail showing the screen.
+    /// Wait until `pred` holds for the screen, on two captures in a row: a capture taken while
+    /// the terminal is half redrawn (a loaded machine) must not pass for the new screen. On
+    /// timeout fail showing the screen.
     pub fn wait_for(&self, what: &str, timeout: Duration, pred: impl Fn(&str) -> bool) -> String {
         let start = Instant::now();
+        let mut held = false;
         loop {
             let s = self.screen();
             if pred(&s) {
-                return s;
+                if held {
+                    return s;
+                }
+                held = true;
+                std::thread::sleep(Duration::from_millis(50));
+                continue;
             }
+            held = false;
             if start.elapsed() > timeout {
                 panic!("timed out after {timeout:?} waiting for {what}; the screen was:\n{s}");
             }

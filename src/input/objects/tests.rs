@@ -92,7 +92,7 @@ fn edit_hands_over_to_the_editor_and_shell_is_refused_when_read_only() {
     // A Service is no pod: no shell; its port-forward reads its ports first.
     assert_eq!(dispatch(&mut s, Command::Action(ActionId::Shell)), Effect::None);
     let eff = dispatch(&mut s, Command::Action(ActionId::PortForward));
-    let Effect::FetchPorts(Target::Forward { via, .. }) = eff else { panic!("{eff:?}") };
+    let Effect::FetchPorts { subject: Target::Forward { via, .. }, .. } = eff else { panic!("{eff:?}") };
     assert_eq!(via.as_deref(), Some("cart"));
 }
 
@@ -100,7 +100,7 @@ fn edit_hands_over_to_the_editor_and_shell_is_refused_when_read_only() {
 fn a_secret_is_decoded_only_on_x() {
     let mut s = State::new("c", 0);
     let o = ObjectRef::new(ApiKind::new("", "v1", "Secret", "secrets", true), Some("ns".into()), "db");
-    let stream = s.open_object(o).unwrap();
+    let stream = s.open_object(o, Default::default()).unwrap();
     let obj = serde_json::json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "db", "namespace": "ns"},
         "data": {"password": "czNjcjN0"}});
     crate::state::update(

@@ -68,6 +68,7 @@ impl Client {
             (None, Some(token)) => Auth::Bearer(token),
             (None, None) => Auth::None,
         };
+        crate::sources::tls::install_provider();
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(5))
             .timeout(Duration::from_secs(15))

@@ -57,6 +57,7 @@ impl Client {
             (None, Some(f)) => Token::File(f.clone()),
             (None, None) => return Err("[argocd] mode = \"api\" needs `token_env` or `token_file`".into()),
         };
+        crate::sources::tls::install_provider();
         let builder = || {
             reqwest::Client::builder()
                 .connect_timeout(Duration::from_secs(5))

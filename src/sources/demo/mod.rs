@@ -131,7 +131,7 @@ impl Feed {
             current.insert(key.clone());
             if last.get(&key) != Some(&pod) {
                 last.insert(key, pod.clone());
-                out.push(Data::PodUpsert(pod));
+                out.push(Data::PodUpsert(Box::new(pod)));
             }
         }
         let mut gone: Vec<PodKey> = last.keys().filter(|k| !current.contains(*k)).cloned().collect();

@@ -97,6 +97,7 @@ pub async fn connect_resolved(r: Resolved) -> anyhow::Result<Connection> {
     // kube's own retry repeats a 429 or 503 inside the request, up to 15 times, while the pane
     // says "live". The watches retry themselves, with their backoff, and say so.
     config.default_retry = false;
+    crate::sources::tls::install_provider();
     let client = kube::client::ClientBuilder::try_from(config)
         .map_err(|e| anyhow::anyhow!("context \"{context}\": {e}"))?
         .with_layer(&retry_after::RetryAfterLayer)

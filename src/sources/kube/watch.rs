@@ -283,7 +283,7 @@ impl Watch {
                     self.nodes_dirty = true;
                     let row = t.pod.clone();
                     self.pods.insert(key, t);
-                    vec![data(KubeFeed::Pods, Data::PodUpsert(row))]
+                    vec![data(KubeFeed::Pods, Data::PodUpsert(Box::new(row)))]
                 }
                 Step::Delete(p) => {
                     let key = PodKey::new(
@@ -408,7 +408,7 @@ impl Watch {
         if changed.len() > UPSERT_LIMIT {
             return vec![self.pods_replace()];
         }
-        changed.into_iter().map(|p| data(KubeFeed::Pods, Data::PodUpsert(p))).collect()
+        changed.into_iter().map(|p| data(KubeFeed::Pods, Data::PodUpsert(Box::new(p)))).collect()
     }
 
     /// Put fresh metrics on the pods; send the rows that changed.
@@ -432,7 +432,7 @@ impl Watch {
         if Some(!absent) != self.metrics_flag_sent || changed.len() > UPSERT_LIMIT {
             return vec![self.pods_replace()];
         }
-        changed.into_iter().map(|p| data(KubeFeed::Pods, Data::PodUpsert(p))).collect()
+        changed.into_iter().map(|p| data(KubeFeed::Pods, Data::PodUpsert(Box::new(p)))).collect()
     }
 
     /// Send the batched kinds that changed.

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::{Category, Link, Problem};
-use crate::domain::{PodKey, Target, WorkloadKind};
+use crate::domain::{ClusterId, PodKey, Target, WorkloadKind};
 use crate::state::alerts::Alert;
 use crate::state::argocd::{ArgoApp, HealthStatus, SyncStatus};
 use crate::state::infra::{NodeCondition, NodeReadiness};
@@ -80,6 +80,8 @@ type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
 
 pub struct Index<'a> {
     state: &'a State,
+    /// The one cluster indexed: links never cross clusters.
+    cluster: &'a ClusterId,
     groups: FastMap<WorkloadKey<'a>, PodGroup>,
     /// Workload → the Argo CD app that manages it.
     app_of: HashMap<WorkloadKey<'a>, &'a ArgoApp>,
@@ -109,9 +111,10 @@ const WORKLOAD_KINDS: [WorkloadKind; 3] =
     [WorkloadKind::Deployment, WorkloadKind::StatefulSet, WorkloadKind::DaemonSet];
 
 impl<'a> Index<'a> {
-    pub fn new(state: &'a State) -> Index<'a> {
+    /// The links among one cluster's rows.
+    pub fn new(state: &'a State, cluster: &'a ClusterId) -> Index<'a> {
         let mut groups: FastMap<WorkloadKey<'a>, PodGroup> = FastMap::default();
-        for p in state.pods.by_key.values() {
+        for p in state.pods.by_key.values().filter(|p| &p.cluster == cluster) {
             let Some(w) = owner_of(p) else { continue };
             let g = groups.entry(w).or_default();
             g.total += 1;
@@ -132,7 +135,7 @@ impl<'a> Index<'a> {
             }
         }
         let mut app_of = HashMap::new();
-        for app in &state.argocd.apps {
+        for app in state.argocd.apps.iter().filter(|a| &a.cluster == cluster) {
             for r in &app.resources {
                 if let Some(kind) = WorkloadKind::parse(&r.kind) {
                     app_of.insert(WorkloadKey { namespace: &r.namespace, kind, name: &r.name }, app);
@@ -140,13 +143,13 @@ impl<'a> Index<'a> {
             }
         }
         let mut hpa_of = HashMap::new();
-        for h in &state.scaling.hpas {
+        for h in state.scaling.hpas.iter().filter(|h| &h.cluster == cluster) {
             if let Some(kind) = WorkloadKind::parse(&h.target.kind) {
                 hpa_of.insert(WorkloadKey { namespace: &h.namespace, kind, name: &h.target.name }, h);
             }
         }
-        let mut ix = Index { state, groups, app_of, hpa_of, alerts_of: HashMap::new() };
-        for a in state.alerts.items.iter().filter(|a| a.state.active()) {
+        let mut ix = Index { state, cluster, groups, app_of, hpa_of, alerts_of: HashMap::new() };
+        for a in state.alerts.items.iter().filter(|a| a.state.active() && &a.cluster == cluster) {
             if let Some(w) = ix.workload_of_alert(a) {
                 ix.alerts_of.entry(w).or_default().push(a);
             }
@@ -166,13 +169,22 @@ impl<'a> Index<'a> {
             }
         }
         if let Some(pod) = a.labels.get("pod")
-            && let Some(w) =
-                self.state.pods.by_key.get(&PodKey::new(ns.as_str(), pod.as_str())).and_then(owner_of)
+            && let Some(w) = self
+                .state
+                .pods
+                .by_key
+                .get(&PodKey::new(ns.as_str(), pod.as_str()).in_cluster(self.cluster))
+                .and_then(owner_of)
         {
             return Some(w);
         }
         if let Some(h) = a.labels.get("horizontalpodautoscaler")
-            && let Some(h) = self.state.scaling.hpas.iter().find(|x| &x.namespace == ns && &x.name == h)
+            && let Some(h) = self
+                .state
+                .scaling
+                .hpas
+                .iter()
+                .find(|x| &x.cluster == self.cluster && &x.namespace == ns && &x.name == h)
         {
             return WorkloadKind::parse(&h.target.kind).map(|k| key(k, &h.target.name));
         }
@@ -239,7 +251,8 @@ impl<'a> Index<'a> {
     /// Active alerts of warning or worse; the same alert on several pods of a workload is one row.
     pub fn alert_problems(&self, state: &'a State, out: &mut Vec<Problem>) {
         let mut rows: BTreeMap<(String, String), Problem> = BTreeMap::new();
-        for a in state.alerts.items.iter().filter(|a| a.state.active() && a.level() >= Level::Warn) {
+        let mine = state.alerts.items.iter().filter(|a| &a.cluster == self.cluster);
+        for a in mine.filter(|a| a.state.active() && a.level() >= Level::Warn) {
             let w = self.workload_of_alert(a);
             let group = w.as_ref().map_or_else(|| a.fingerprint.clone(), WorkloadKey::label);
             if let Some(p) = rows.get_mut(&(a.name.clone(), group.clone())) {
@@ -261,7 +274,8 @@ impl<'a> Index<'a> {
                 let others = self.alerts_of.get(w).into_iter().flatten().filter(|o| o.name != a.name);
                 links.splice(0..0, alert_links(others.copied()));
             } else if let Some(node) = a.labels.get("node").or_else(|| a.labels.get("instance"))
-                && let Some(n) = state.infra.nodes.iter().find(|n| &n.name == node)
+                && let Some(n) =
+                    state.infra.nodes.iter().find(|n| &n.cluster == self.cluster && &n.name == node)
             {
                 links.push(node_link(n));
                 targets.push(Target::Node(n.name.clone()));
@@ -271,6 +285,7 @@ impl<'a> Index<'a> {
             rows.insert(
                 (a.name.clone(), group.clone()),
                 Problem {
+                    cluster: Default::default(),
                     key: format!("alert:{}:{group}", a.name),
                     level: a.level(),
                     category: Category::Alert,
@@ -287,7 +302,8 @@ impl<'a> Index<'a> {
 
     /// Apps that are Degraded, OutOfSync, Missing or in error, with the workloads they manage.
     pub fn app_problems(&self, state: &State, out: &mut Vec<Problem>) {
-        for app in state.argocd.apps.iter().filter(|a| a.level() >= Level::Warn) {
+        for app in state.argocd.apps.iter().filter(|a| &a.cluster == self.cluster && a.level() >= Level::Warn)
+        {
             let mut links = Vec::new();
             let mut managed: Vec<&WorkloadKey<'a>> =
                 self.app_of.iter().filter(|(_, a)| a.name == app.name).map(|(w, _)| w).collect();
@@ -313,6 +329,7 @@ impl<'a> Index<'a> {
                     .filter(|t| !matches!(t, Target::App(_))),
             );
             out.push(Problem {
+                cluster: Default::default(),
                 key: format!("app:{}", app.name),
                 level: app.level(),
                 category: Category::App,
@@ -334,8 +351,12 @@ impl<'a> Index<'a> {
             kind: w.kind,
             name: &w.name,
         };
-        let mut failed: Vec<_> =
-            state.workloads.iter().filter(|w| w.level() == Level::Crit).map(|w| (key_of(w), w)).collect();
+        let mut failed: Vec<_> = state
+            .workloads
+            .iter()
+            .filter(|w| &w.cluster == self.cluster && w.level() == Level::Crit)
+            .map(|w| (key_of(w), w))
+            .collect();
         let row = |w: &WorkloadKey<'a>, level: Level, detail: String, since: Option<UnixMs>| {
             let mut targets = self.workload_targets(w);
             // A failed rollout with no unwell pod still has the workload to act on.
@@ -343,6 +364,7 @@ impl<'a> Index<'a> {
                 targets.push(w.target());
             }
             Problem {
+                cluster: Default::default(),
                 key: format!("workload:{}/{}/{}", w.namespace, w.kind.label(), w.name),
                 level,
                 category: Category::Workload,
@@ -374,7 +396,8 @@ impl<'a> Index<'a> {
 
     /// HPAs at max while over target, or unable to scale.
     pub fn hpa_problems(&self, state: &State, out: &mut Vec<Problem>) {
-        for h in state.scaling.hpas.iter().filter(|h| h.level() >= Level::Warn) {
+        for h in state.scaling.hpas.iter().filter(|h| &h.cluster == self.cluster && h.level() >= Level::Warn)
+        {
             // An HPA may scale something that is no workload kind flightdeck knows (a CRD):
             // then it links to nothing.
             let w = WorkloadKind::parse(&h.target.kind).map(|kind| WorkloadKey {
@@ -386,6 +409,7 @@ impl<'a> Index<'a> {
             let theirs = w.iter().flat_map(|w| self.workload_targets(w));
             targets.extend(theirs.filter(|t| !matches!(t, Target::Hpa { .. })));
             out.push(Problem {
+                cluster: Default::default(),
                 key: format!("hpa:{}", h.key()),
                 level: h.level(),
                 category: Category::Hpa,
@@ -400,7 +424,7 @@ impl<'a> Index<'a> {
 
     /// Nodes NotReady or under pressure, with the unwell pods on them.
     pub fn node_problems(&self, state: &State, out: &mut Vec<Problem>) {
-        for n in state.infra.nodes.iter().filter(|n| {
+        for n in state.infra.nodes.iter().filter(|n| &n.cluster == self.cluster).filter(|n| {
             n.level() >= Level::Warn && !(n.cordoned && n.pressure.is_empty() && n.level() < Level::Crit)
         }) {
             let mut links = Vec::new();
@@ -442,6 +466,7 @@ impl<'a> Index<'a> {
                 detail.push_str(" · cordoned");
             }
             out.push(Problem {
+                cluster: Default::default(),
                 key: format!("node:{}", n.name),
                 level: n.level(),
                 category: Category::Node,

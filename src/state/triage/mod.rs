@@ -7,7 +7,7 @@ mod links;
 use serde::Serialize;
 
 use super::{Level, SourceState, State, UnixMs};
-use crate::domain::Target;
+use crate::domain::{ClusterId, Target};
 pub use links::{Index, WorkloadKey};
 
 /// What kind of thing a problem is; also the tie-break order when two rank alike.
@@ -88,6 +88,10 @@ pub struct Link {
 pub struct Problem {
     /// A stable identity, so the selection follows the row as the ranking changes.
     pub key: String,
+    /// The cluster it is in (empty for the bill, an account's node groups, a source of the
+    /// whole fleet); its targets and links are all of this cluster.
+    #[serde(skip_serializing_if = "ClusterId::is_empty")]
+    pub cluster: ClusterId,
     pub level: Level,
     pub category: Category,
     pub subject: String,
@@ -122,23 +126,49 @@ impl Triage {
 /// Rank every problem in the store: worst first, then alerts before what they point at, then
 /// the one linking most other problems, then the oldest.
 pub fn build(state: &State) -> Triage {
-    let ix = Index::new(state);
     let mut problems = Vec::new();
-    ix.alert_problems(state, &mut problems);
-    ix.app_problems(state, &mut problems);
-    ix.workload_problems(state, &mut problems);
-    ix.hpa_problems(state, &mut problems);
-    ix.node_problems(state, &mut problems);
+    // One index per cluster, so a problem links only what is in its own cluster.
+    for cluster in clusters_with_rows(state) {
+        let ix = Index::new(state, &cluster);
+        let from = problems.len();
+        ix.alert_problems(state, &mut problems);
+        ix.app_problems(state, &mut problems);
+        ix.workload_problems(state, &mut problems);
+        ix.hpa_problems(state, &mut problems);
+        ix.node_problems(state, &mut problems);
+        for p in &mut problems[from..] {
+            if !cluster.is_empty() {
+                p.key = format!("{cluster}|{}", p.key);
+            }
+            p.cluster = cluster.clone();
+        }
+    }
     platform_problems(state, &mut problems);
+    // At equal severity, a production cluster's problem comes first.
+    let prod = |p: &Problem| !p.cluster.is_empty() && state.production_of(&p.cluster);
     problems.sort_by(|a, b| {
         b.level
             .cmp(&a.level)
+            .then(prod(b).cmp(&prod(a)))
             .then(a.category.cmp(&b.category))
             .then(b.linked_problems().cmp(&a.linked_problems()))
             .then(a.since.unwrap_or(i64::MAX).cmp(&b.since.unwrap_or(i64::MAX)))
             .then_with(|| a.key.cmp(&b.key))
     });
     Triage { problems }
+}
+
+/// Every cluster some row is in, and the empty one of rows for the whole fleet.
+fn clusters_with_rows(state: &State) -> std::collections::BTreeSet<ClusterId> {
+    let mut out: std::collections::BTreeSet<ClusterId> = state.fleet.iter().map(|c| c.name.clone()).collect();
+    out.insert(ClusterId::default());
+    out.extend(state.alerts.items.iter().map(|a| a.cluster.clone()));
+    out.extend(state.argocd.apps.iter().map(|a| a.cluster.clone()));
+    out.extend(state.infra.nodes.iter().map(|n| n.cluster.clone()));
+    out.extend(state.workloads.iter().map(|w| w.cluster.clone()));
+    out.extend(state.scaling.hpas.iter().map(|h| h.cluster.clone()));
+    out.extend(state.pods.by_key.keys().map(|k| k.cluster.clone()));
+    out
 }
 
 /// Node groups, the bill and the sources themselves: problems with nothing to link.
@@ -202,6 +232,7 @@ fn plain(
 ) -> Problem {
     Problem {
         key: format!("{}:{subject}", category.label()),
+        cluster: ClusterId::default(),
         level,
         category,
         subject,

@@ -5,13 +5,15 @@
 use super::Mode;
 use super::pod::LogsView;
 use crate::domain::registry::ActionId;
-use crate::domain::{ApiKind, ObjectRef, Target};
+use crate::domain::{ApiKind, ClusterId, ObjectRef, Target};
 use crate::state::resources::RowId;
 
 /// The `:KIND` list shown.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ResourcesView {
     pub kind: ApiKind,
+    /// The cluster it lists (the one opened, or the only one): what its rows' actions act on.
+    pub cluster: ClusterId,
     /// The namespace it lists (`:ns`, `-n`), or every one.
     pub namespace: Option<String>,
     pub stream: u64,
@@ -35,6 +37,8 @@ pub enum ObjectScreen {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ObjectView {
     pub object: ObjectRef,
+    /// The cluster it is in: what its actions act on, where its links lead.
+    pub cluster: ClusterId,
     /// The stream watching the object and its events.
     pub stream: u64,
     /// The selected line: Enter on an owner or owned object's line opens it.
@@ -51,9 +55,10 @@ pub struct ObjectView {
 }
 
 impl ObjectView {
-    pub fn new(object: ObjectRef, stream: u64, origin: Mode) -> ObjectView {
+    pub fn new(object: ObjectRef, cluster: ClusterId, stream: u64, origin: Mode) -> ObjectView {
         ObjectView {
             object,
+            cluster,
             stream,
             cursor: 0,
             search: None,
@@ -84,6 +89,8 @@ pub struct Picker {
     pub action: ActionId,
     /// What the list is of (the workload, the app).
     pub subject: Target,
+    /// The cluster of the row it was asked on, and its context.
+    pub cluster: ClusterId,
     pub context: String,
     /// Column headers, then one row of cells per entry, newest first.
     pub header: Vec<String>,

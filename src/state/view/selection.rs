@@ -3,7 +3,7 @@
 //! between views (triage, a jump, the Pods pane's two lists).
 
 use super::{AlertsView, Mode, PodsView, Target};
-use crate::domain::PodKey;
+use crate::domain::{ClusterId, PodKey};
 use crate::state::{PaneId, State};
 
 /// Selectable rows per pane, in pane order (as filtered and sorted).
@@ -34,13 +34,13 @@ fn alert_rows(state: &State) -> usize {
 /// A row's identity in its pane, so the selection can follow its row when the order changes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RowKey {
-    Node(String),
-    App(String),
+    Node(ClusterId, String),
+    App(ClusterId, String),
     Pod(PodKey),
     /// `namespace/kind/name`, as `Workload::key`.
-    Workload(String),
+    Workload(ClusterId, String),
     /// `namespace/name`, as `Hpa::key`.
-    Hpa(String),
+    Hpa(ClusterId, String),
     /// An alert's fingerprint.
     Alert(String),
     /// The alertname a grouped row stands for.
@@ -54,13 +54,19 @@ pub enum RowKey {
 pub fn row_key(state: &State, pane: PaneId, i: usize) -> Option<RowKey> {
     use crate::state::rows;
     match pane {
-        PaneId::Infrastructure => rows::nodes(state).get(i).map(|n| RowKey::Node(n.name.clone())),
-        PaneId::ArgoCd => rows::apps(state).get(i).map(|(_, a)| RowKey::App(a.name.clone())),
+        PaneId::Infrastructure => {
+            rows::nodes(state).get(i).map(|n| RowKey::Node(n.cluster.clone(), n.name.clone()))
+        }
+        PaneId::ArgoCd => {
+            rows::apps(state).get(i).map(|(_, a)| RowKey::App(a.cluster.clone(), a.name.clone()))
+        }
         PaneId::Pods => match state.view.pods_view {
             PodsView::Pods => rows::pod_order(state).get(i).map(|k| RowKey::Pod(k.clone())),
-            PodsView::Workloads => rows::workloads(state).get(i).map(|w| RowKey::Workload(w.key())),
+            PodsView::Workloads => {
+                rows::workloads(state).get(i).map(|w| RowKey::Workload(w.cluster.clone(), w.key()))
+            }
         },
-        PaneId::Scaling => rows::hpas(state).get(i).map(|h| RowKey::Hpa(h.key())),
+        PaneId::Scaling => rows::hpas(state).get(i).map(|h| RowKey::Hpa(h.cluster.clone(), h.key())),
         PaneId::Alerts => match state.view.alerts_view {
             AlertsView::List => rows::alerts(state).get(i).map(|a| RowKey::Alert(a.fingerprint.clone())),
             AlertsView::Grouped => {
@@ -76,15 +82,21 @@ pub fn row_key(state: &State, pane: PaneId, i: usize) -> Option<RowKey> {
 pub fn find_row(state: &State, pane: PaneId, key: &RowKey) -> Option<usize> {
     use crate::state::rows;
     match (pane, key) {
-        (PaneId::Infrastructure, RowKey::Node(n)) => rows::nodes(state).iter().position(|x| &x.name == n),
-        (PaneId::ArgoCd, RowKey::App(a)) => rows::apps(state).iter().position(|(_, x)| &x.name == a),
-        (PaneId::Pods, RowKey::Workload(k)) if state.view.pods_view == PodsView::Workloads => {
-            rows::workloads(state).iter().position(|w| &w.key() == k)
+        (PaneId::Infrastructure, RowKey::Node(c, n)) => {
+            rows::nodes(state).iter().position(|x| &x.cluster == c && &x.name == n)
+        }
+        (PaneId::ArgoCd, RowKey::App(c, a)) => {
+            rows::apps(state).iter().position(|(_, x)| &x.cluster == c && &x.name == a)
+        }
+        (PaneId::Pods, RowKey::Workload(c, k)) if state.view.pods_view == PodsView::Workloads => {
+            rows::workloads(state).iter().position(|w| &w.cluster == c && &w.key() == k)
         }
         (PaneId::Pods, RowKey::Pod(k)) if state.view.pods_view == PodsView::Pods => {
             rows::pod_order(state).iter().position(|x| x == k)
         }
-        (PaneId::Scaling, RowKey::Hpa(k)) => rows::hpas(state).iter().position(|h| &h.key() == k),
+        (PaneId::Scaling, RowKey::Hpa(c, k)) => {
+            rows::hpas(state).iter().position(|h| &h.cluster == c && &h.key() == k)
+        }
         (PaneId::Alerts, RowKey::Alert(f)) if state.view.alerts_view == AlertsView::List => {
             rows::alerts(state).iter().position(|a| &a.fingerprint == f)
         }
@@ -163,37 +175,38 @@ pub fn move_triage(state: &mut State, step: isize) {
 
 /// Put the pane that shows `target` full-screen with its row selected (Enter on a triage row).
 /// Returns false when no pane has that row (it went away).
-pub fn reveal(state: &mut State, target: &Target) -> bool {
+pub fn reveal(state: &mut State, target: &Target, cluster: &ClusterId) -> bool {
+    let c = cluster.clone();
     let (pane, key) = match target {
-        Target::Node(n) => (PaneId::Infrastructure, RowKey::Node(n.clone())),
-        Target::App(a) | Target::AppSync { name: a, .. } => (PaneId::ArgoCd, RowKey::App(a.clone())),
+        Target::Node(n) => (PaneId::Infrastructure, RowKey::Node(c, n.clone())),
+        Target::App(a) | Target::AppSync { name: a, .. } => (PaneId::ArgoCd, RowKey::App(c, a.clone())),
         Target::Pod { namespace, name } => {
-            (PaneId::Pods, RowKey::Pod(PodKey::new(namespace.as_str(), name.as_str())))
+            (PaneId::Pods, RowKey::Pod(PodKey::new(namespace.as_str(), name.as_str()).in_cluster(cluster)))
         }
         Target::Workload { namespace, kind, name }
-            if let Some(w) = state
-                .workloads
-                .iter()
-                .find(|w| w.namespace == *namespace && w.name == *name && w.kind == *kind) =>
+            if let Some(w) = state.workloads.iter().find(|w| {
+                &w.cluster == cluster && w.namespace == *namespace && w.name == *name && w.kind == *kind
+            }) =>
         {
             state.view.pods_view = PodsView::Workloads;
-            (PaneId::Pods, RowKey::Workload(w.key()))
+            (PaneId::Pods, RowKey::Workload(c, w.key()))
         }
         Target::Workload { namespace, name, .. } => {
             // Without workload rows (not watched): the workload's first pod in the Pods
             // pane's order (problems first).
             state.view.pods_view = PodsView::Pods;
-            let owned = state
-                .pods
-                .iter_ordered()
-                .find(|p| p.namespace == *namespace && p.owner.as_ref().is_some_and(|o| o.name == *name));
+            let owned = state.pods.iter_ordered().find(|p| {
+                &p.cluster == cluster
+                    && p.namespace == *namespace
+                    && p.owner.as_ref().is_some_and(|o| o.name == *name)
+            });
             match owned {
                 Some(p) => (PaneId::Pods, RowKey::Pod(p.key())),
                 None => return false,
             }
         }
         Target::Hpa { namespace, name } | Target::HpaLimits { namespace, name, .. } => {
-            (PaneId::Scaling, RowKey::Hpa(format!("{namespace}/{name}")))
+            (PaneId::Scaling, RowKey::Hpa(c, format!("{namespace}/{name}")))
         }
         Target::Alert { fingerprint, .. } => {
             // Alerts are rows of the list view.
@@ -248,6 +261,28 @@ pub fn selected_target(state: &State, pane: PaneId) -> Option<Target> {
         }
         PaneId::Cost => state.cost.report.is_some().then_some(Target::CostData),
     }
+}
+
+/// The cluster of a pane's selected row: where an action on it goes and whose safety applies.
+pub fn selected_cluster(state: &State, pane: PaneId) -> ClusterId {
+    use crate::state::rows;
+    let i = state.view.selected(pane);
+    let found = match pane {
+        PaneId::Infrastructure => rows::nodes(state).get(i).map(|n| n.cluster.clone()),
+        PaneId::ArgoCd => rows::apps(state).get(i).map(|(_, a)| a.cluster.clone()),
+        PaneId::Pods if state.view.pods_view == PodsView::Workloads => {
+            rows::workloads(state).get(i).map(|w| w.cluster.clone())
+        }
+        PaneId::Pods => rows::pod_order(state).get(i).map(|k| k.cluster.clone()),
+        PaneId::Scaling => rows::hpas(state).get(i).map(|h| h.cluster.clone()),
+        PaneId::Alerts => match state.view.alerts_view {
+            AlertsView::List => rows::alerts(state).get(i).map(|a| a.cluster.clone()),
+            AlertsView::Grouped => state.alerts.groups().get(i).map(|g| g.first().cluster.clone()),
+            AlertsView::Silences => state.alerts.silences.get(i).and_then(|s| s.source.cluster.clone()),
+        },
+        PaneId::Cost => None,
+    };
+    found.unwrap_or_default()
 }
 
 /// Switch what the Pods pane lists, back on the row that view was on (else the top, the worst);
