@@ -272,7 +272,7 @@ async fn exec_and_port_forward_ask_for_what_flightdeck_asks_for() {
         .unwrap();
     let sh = kube::exec::open(&c, "storefront", &pod, "", (80, 24)).await.unwrap();
     sh.process.abort();
-    let ours = server.requests().into_iter().filter(|r| r.path.ends_with("/exec")).last().unwrap();
+    let ours = server.requests().into_iter().rfind(|r| r.path.ends_with("/exec")).unwrap();
     let params = |q: &str| {
         let mut v: Vec<(String, String)> = serde_urlencoded::from_str(q.trim_start_matches('&')).unwrap();
         v.retain(|(k, v)| !(k == "stderr" && v == "false"));

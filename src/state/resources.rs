@@ -43,7 +43,7 @@ impl Catalog {
         };
         let hits = |e: &&KindEntry| {
             let names = [&e.kind.plural, &e.singular, &e.kind.kind.to_ascii_lowercase()];
-            let named = names.iter().any(|n| **n == name) || e.short.iter().any(|s| *s == name);
+            let named = names.iter().any(|n| **n == name) || e.short.contains(&name);
             named
                 && group
                     .as_ref()

@@ -61,6 +61,8 @@ pub fn plain(o: &DynamicObject, kind: &ApiKind) -> Value {
     Value::Object(out)
 }
 
+// One item at a time passes through the merged stream; boxing would allocate for each event.
+#[allow(clippy::large_enum_variant)]
 enum Item {
     Object(Update<DynamicObject>),
     Event(Update<KEvent>),

@@ -116,7 +116,7 @@ pub async fn history(
                 .collect()
         }
     };
-    out.sort_by(|a, b| b.revision.cmp(&a.revision));
+    out.sort_by_key(|r| std::cmp::Reverse(r.revision));
     Ok(out)
 }
 

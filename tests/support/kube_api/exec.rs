@@ -3,6 +3,9 @@
 //! pseudo-terminal when `tty=true` so an interactive shell behaves as in a container; stdin
 //! (0), stdout (1), stderr (2), the exit Status (3), terminal resizes (4), v5's close (255).
 
+// Checks answer a refusal as the HTTP response itself, as http.rs's handlers do.
+#![allow(clippy::result_large_err)]
+
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::process::Stdio;
 

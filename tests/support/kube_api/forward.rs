@@ -3,6 +3,9 @@
 //! a test serves that pod's port on (`TestServer::serve_port`). No address is the kubelet's
 //! "connection refused"; a pod deleted while forwarding ends the stream, as its node would.
 
+// Checks answer a refusal as the HTTP response itself, as http.rs's handlers do.
+#![allow(clippy::result_large_err)]
+
 use std::net::SocketAddr;
 use std::sync::Arc;
 

@@ -75,7 +75,7 @@ pub fn watch(shared: &Arc<Shared>, t: &Target, q: &HashMap<String, String>) -> R
             };
             let first = headers.swap(false, std::sync::atomic::Ordering::SeqCst);
             let meta = json!({"resourceVersion": o["metadata"]["resourceVersion"]});
-            super::table::table(&db, kind, std::slice::from_ref(o), meta, first, include)
+            super::table::table(db, kind, std::slice::from_ref(o), meta, first, include)
         }
         None if meta_only => metadata_only(o),
         None => o.clone(),

@@ -213,7 +213,7 @@ pub fn human(secs: u64) -> String {
     if secs < 120 {
         format!("{secs}s")
     } else if m < 10 {
-        if secs % 60 == 0 { format!("{m}m") } else { format!("{m}m{}s", secs % 60) }
+        if secs.is_multiple_of(60) { format!("{m}m") } else { format!("{m}m{}s", secs % 60) }
     } else if m < 180 {
         format!("{m}m")
     } else if h < 8 {
