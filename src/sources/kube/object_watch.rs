@@ -80,9 +80,7 @@ pub async fn run(conn: Connection, object: ObjectRef, stream: u64, tx: Sender) {
     let ev_cfg = watcher::Config::default().fields(&format!("involvedObject.name={}", object.name));
     let evs = list_watch(events, ev_cfg, conn.backoff).map(Item::Event);
     let mut all = futures::stream::select(objects, evs);
-    let mut listing: Option<Vec<DynamicObject>> = None;
-    // The object as last seen: shown again when the watch recovers, which clears its error.
-    let mut last: Option<DynamicObject> = None;
+    let mut seen = Seen::default();
     let mut evs = Events::default();
     let mut owned_at: Option<Instant> = None;
     let send = |u: ObjectUpdate| {
@@ -90,61 +88,24 @@ pub async fn run(conn: Connection, object: ObjectRef, stream: u64, tx: Sender) {
         async move { tx.send(Message::Object(u)).await.is_ok() }
     };
     while let Some(item) = all.next().await {
-        let delivered: Option<DynamicObject> = match item {
-            Item::Object(Update::Event(Event::Apply(o))) => Some(o),
-            Item::Object(Update::Event(Event::Delete(_))) => {
-                if !send(ObjectUpdate::Gone { stream }).await {
-                    return;
-                }
-                None
-            }
-            Item::Object(Update::Event(Event::Init)) => {
-                listing = Some(Vec::new());
-                None
-            }
-            Item::Object(Update::Event(Event::InitApply(o))) => {
-                listing.get_or_insert_with(Vec::new).push(o);
-                None
-            }
-            Item::Object(Update::Event(Event::InitDone)) => match listing.take().unwrap_or_default().pop() {
-                Some(o) => Some(o),
-                None => {
-                    let error = format!("{} \"{}\" not found", object.kind.qualified(), object.name);
-                    let u = if last.is_some() {
-                        ObjectUpdate::Gone { stream }
-                    } else {
-                        ObjectUpdate::Failed { stream, error }
-                    };
-                    if !send(u).await {
-                        return;
-                    }
-                    None
-                }
-            },
-            Item::Object(Update::Failed(f)) => {
-                if !send(ObjectUpdate::Failed { stream, error: f.describe() }).await {
-                    return;
-                }
-                None
-            }
-            Item::Object(Update::Healthy) => last.clone(),
+        let (delivered, said) = match item {
+            Item::Object(u) => seen.step(u, &object, stream),
             Item::Event(Update::Event(e)) => {
-                if let Some(events) = evs.step(e, &object.kind.kind)
-                    && !send(ObjectUpdate::Events { stream, events }).await
-                {
-                    return;
-                }
-                None
+                (None, evs.step(e, &object.kind.kind).map(|events| ObjectUpdate::Events { stream, events }))
             }
             // The object shows without its events rather than failing as a whole.
             Item::Event(Update::Failed(f)) => {
                 tracing::info!(error = %f.describe(), "object events not watched");
-                None
+                (None, None)
             }
-            Item::Event(Update::Healthy) => None,
+            Item::Event(Update::Healthy) => (None, None),
         };
+        if let Some(u) = said
+            && !send(u).await
+        {
+            return;
+        }
         let Some(o) = delivered else { continue };
-        last = Some(o.clone());
         let value = plain(&o, &object.kind);
         if owned_at.is_none_or(|t| t.elapsed() >= OWNED_EVERY) {
             owned_at = Some(Instant::now());
@@ -156,6 +117,51 @@ pub async fn run(conn: Connection, object: ObjectRef, stream: u64, tx: Sender) {
         if !send(ObjectUpdate::Object { stream, object: Box::new(value) }).await {
             return;
         }
+    }
+}
+
+/// What the object's own watch has shown: the listing under way, and the object as last seen
+/// (shown again when the watch recovers, which clears its error).
+#[derive(Default)]
+struct Seen {
+    listing: Option<Vec<DynamicObject>>,
+    last: Option<DynamicObject>,
+}
+
+impl Seen {
+    /// One step of the object's watch: the object to show, and what to say.
+    fn step(
+        &mut self,
+        u: Update<DynamicObject>,
+        object: &ObjectRef,
+        stream: u64,
+    ) -> (Option<DynamicObject>, Option<ObjectUpdate>) {
+        let shown = match u {
+            Update::Event(Event::Apply(o)) => Some(o),
+            Update::Event(Event::Delete(_)) => return (None, Some(ObjectUpdate::Gone { stream })),
+            Update::Event(Event::Init) => {
+                self.listing = Some(Vec::new());
+                None
+            }
+            Update::Event(Event::InitApply(o)) => {
+                self.listing.get_or_insert_with(Vec::new).push(o);
+                None
+            }
+            Update::Event(Event::InitDone) => match self.listing.take().unwrap_or_default().pop() {
+                Some(o) => Some(o),
+                None if self.last.is_some() => return (None, Some(ObjectUpdate::Gone { stream })),
+                None => {
+                    let error = format!("{} \"{}\" not found", object.kind.qualified(), object.name);
+                    return (None, Some(ObjectUpdate::Failed { stream, error }));
+                }
+            },
+            Update::Failed(f) => return (None, Some(ObjectUpdate::Failed { stream, error: f.describe() })),
+            Update::Healthy => self.last.clone(),
+        };
+        if let Some(o) = &shown {
+            self.last = Some(o.clone());
+        }
+        (shown, None)
     }
 }
 
