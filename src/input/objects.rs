@@ -16,6 +16,11 @@ use crate::state::{Level, PaneId, State, object_text, resource_rows};
 /// `:KIND`: the kind a word names, listed live in the Table form; else why not.
 pub fn open_kind(state: &mut State, word: &str) -> Effect {
     let now = state.now;
+    // A list, its objects and their actions are one cluster's; the whole fleet has no one.
+    if state.is_fleet() && state.view.cluster.is_none() {
+        state.view.say(now, format!(":{word} lists one cluster's: open one first (:ctx NAME)"), Level::Warn);
+        return Effect::None;
+    }
     if let Some(entry) = state.catalog.resolve(word).cloned() {
         let ns = state.view.namespace.clone();
         let stream = state.open_resources(entry.kind.clone(), ns.clone());

@@ -114,3 +114,50 @@ fn a_secret_is_decoded_only_on_x() {
     dispatch(&mut s, Command::Decode);
     assert!(!plain(&s).contains("s3cr3t"));
 }
+
+#[test]
+fn a_kind_is_listed_in_the_cluster_opened_and_its_actions_go_there() {
+    use crate::state::fleet::ClusterInfo;
+    let mut s = State::new("all clusters", 0);
+    s.set_fleet(vec![
+        ClusterInfo { name: "shop-prod".into(), production: true, ..Default::default() },
+        ClusterInfo { name: "shop-dev".into(), readonly: true, ..Default::default() },
+    ]);
+    crate::state::update(&mut s, Message::Catalog(Ok(catalog())));
+    // Every cluster shown: no one cluster to list.
+    assert_eq!(open_kind(&mut s, "svc"), Effect::None);
+    assert!(s.view.resources.is_none());
+    s.open_cluster(Some(ClusterId::new("shop-prod")));
+    let Effect::Stream(StreamStart::Table { stream, .. }) = open_kind(&mut s, "svc") else { panic!() };
+    let cols = vec![Column { name: "Name".into(), kind: ColumnType::Text, priority: 0 }];
+    let rows = vec![TableRow {
+        namespace: Some("storefront".into()),
+        name: "cart".into(),
+        cells: vec!["cart".into()],
+        created: None,
+    }];
+    for u in [TableUpdate::Columns(cols), TableUpdate::Page { rows, first: true }, TableUpdate::Listed] {
+        crate::state::update(&mut s, Message::Table { stream, update: u });
+    }
+    s.finish_batch();
+    assert_eq!(current_cluster(&s), ClusterId::new("shop-prod"));
+    // Enter keeps the cluster; a delete there is shop-prod's: its name typed, its context named.
+    dispatch(&mut s, Command::Open);
+    assert_eq!(s.view.object.as_ref().map(|o| o.cluster.clone()), Some(ClusterId::new("shop-prod")));
+    dispatch(&mut s, Command::Action(ActionId::DeleteObject));
+    use crate::state::view::{Overlay, PromptKind};
+    let Overlay::Prompt(crate::state::view::Prompt { kind: PromptKind::TypeName(p), .. }) = &s.view.overlay
+    else {
+        panic!("{:?}", s.view.overlay)
+    };
+    assert_eq!((p.cluster.as_str(), p.context.as_str()), ("shop-prod", "shop-prod"));
+    // In the read-only cluster, edit is refused for that cluster.
+    s.view.overlay = Overlay::None;
+    s.open_cluster(Some("shop-dev".into()));
+    let Effect::Stream(StreamStart::Table { .. }) = open_kind(&mut s, "svc") else { panic!() };
+    assert_eq!(current_cluster(&s), ClusterId::new("shop-dev"));
+    s.view.resources.as_mut().unwrap().selected = 0;
+    dispatch(&mut s, Command::Action(ActionId::Edit));
+    assert_eq!(s.view.overlay, Overlay::None);
+    assert!(s.view.status().is_some_and(|m| m.text.contains("shop-dev is read-only")));
+}
