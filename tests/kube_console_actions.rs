@@ -256,7 +256,16 @@ async fn a_workloads_log_merges_its_pods_and_a_new_pod_joins() {
         flightdeck::state::view::Mode::Object(flightdeck::state::view::object::ObjectScreen::Logs);
     let logs = flightdeck::state::view::pod::LogsView::new(String::new(), false);
     let Some((stream, request)) = state.open_object_logs(logs) else { panic!() };
-    assert_eq!(request, WorkloadLogRequest { workload, follow: true, timestamps: false, tail_lines: 100 });
+    assert_eq!(
+        request,
+        WorkloadLogRequest {
+            workload,
+            cluster: Default::default(),
+            follow: true,
+            timestamps: false,
+            tail_lines: 100
+        }
+    );
     let (tx, mut rx) = src::channel();
     let _g = TaskGuard(tokio::spawn(kube::workload_logs::run(conn(&server).await, request, stream, tx)));
     let pods: Vec<String> = server

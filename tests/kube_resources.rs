@@ -51,7 +51,8 @@ impl Console {
 
     /// Type `:word` and run the stream it asks for.
     fn open(&mut self, word: &str) {
-        let Effect::Stream(StreamStart::Table { stream, kind, namespace }) = open_kind(&mut self.state, word)
+        let Effect::Stream(StreamStart::Table { stream, kind, namespace, .. }) =
+            open_kind(&mut self.state, word)
         else {
             panic!(":{word} opens no list: {:?}", self.state.view.status)
         };

@@ -235,10 +235,12 @@ fn carry_out(effect: Effect, state: &mut State, own: &mut Owned) -> Option<Next>
             }
             return next;
         }
-        Effect::Stream(StreamStart::Table { stream, kind, namespace }) => {
-            own.views.table(stream, kind, namespace)
+        Effect::Stream(StreamStart::Table { stream, kind, namespace, cluster }) => {
+            own.views.table(stream, kind, namespace, &cluster)
         }
-        Effect::Stream(StreamStart::Object { stream, object }) => own.views.object(stream, object),
+        Effect::Stream(StreamStart::Object { stream, object, cluster }) => {
+            own.views.object(stream, object, &cluster)
+        }
         Effect::Stream(StreamStart::WorkloadLogs { stream, request }) => {
             own.views.workload_logs(stream, request)
         }

@@ -3,7 +3,7 @@
 //! Started by an effect; stopped when the view no longer names their id.
 
 use crate::app::executor::Backend;
-use crate::domain::{ApiKind, ObjectRef, WorkloadLogRequest};
+use crate::domain::{ApiKind, ClusterId, ObjectRef, WorkloadLogRequest};
 use crate::sources::{self, TaskGuard, kube};
 use crate::state::Message;
 use crate::state::object_messages::ViewStreams as Wanted;
@@ -36,14 +36,24 @@ impl ViewStreams {
         (self.table, self.object, self.logs) = (None, None, None);
     }
 
-    /// Run `f` on the cluster's connection, or send `fail`'s message with why not.
-    fn spawn<F, Fut>(&self, fail: impl FnOnce(String) -> Message + Send + 'static, f: F) -> TaskGuard
+    /// What streams from `cluster`: one backend serves every cluster until each has its own.
+    fn backend(&self, _cluster: &ClusterId) -> Backend {
+        self.backend.clone()
+    }
+
+    /// Run `f` on `cluster`'s connection, or send `fail`'s message with why not.
+    fn spawn<F, Fut>(
+        &self,
+        cluster: &ClusterId,
+        fail: impl FnOnce(String) -> Message + Send + 'static,
+        f: F,
+    ) -> TaskGuard
     where
         F: FnOnce(kube::Connection, sources::Sender) -> Fut + Send + 'static,
         Fut: std::future::Future<Output = ()> + Send + 'static,
     {
         let tx = self.tx.clone();
-        let backend = self.backend.clone();
+        let backend = self.backend(cluster);
         TaskGuard(tokio::spawn(async move {
             let conn = match backend {
                 Backend::Kube(h) => h.connection().await,
@@ -58,21 +68,23 @@ impl ViewStreams {
         }))
     }
 
-    pub fn table(&mut self, stream: u64, kind: ApiKind, namespace: Option<String>) {
+    pub fn table(&mut self, stream: u64, kind: ApiKind, namespace: Option<String>, cluster: &ClusterId) {
         let fail = move |e| Message::Table { stream, update: TableUpdate::Failed(e) };
-        let g = self.spawn(fail, move |c, tx| kube::resource_watch::run(c, kind, namespace, stream, tx));
+        let g =
+            self.spawn(cluster, fail, move |c, tx| kube::resource_watch::run(c, kind, namespace, stream, tx));
         self.table = Some((stream, g));
     }
 
-    pub fn object(&mut self, stream: u64, object: ObjectRef) {
+    pub fn object(&mut self, stream: u64, object: ObjectRef, cluster: &ClusterId) {
         let fail = move |error| Message::Object(ObjectUpdate::Failed { stream, error });
-        let g = self.spawn(fail, move |c, tx| kube::object_watch::run(c, object, stream, tx));
+        let g = self.spawn(cluster, fail, move |c, tx| kube::object_watch::run(c, object, stream, tx));
         self.object = Some((stream, g));
     }
 
     pub fn workload_logs(&mut self, stream: u64, request: WorkloadLogRequest) {
         let fail = move |e| Message::Object(ObjectUpdate::LogEnded { stream, error: Some(e) });
-        let g = self.spawn(fail, move |c, tx| kube::workload_logs::run(c, request, stream, tx));
+        let cluster = request.cluster.clone();
+        let g = self.spawn(&cluster, fail, move |c, tx| kube::workload_logs::run(c, request, stream, tx));
         self.logs = Some((stream, g));
     }
 

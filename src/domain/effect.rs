@@ -87,9 +87,9 @@ pub enum StreamStart {
     /// A container's log.
     Logs { stream: u64, request: LogRequest },
     /// The `:KIND` list: one list and one watch of the kind, in the Table form.
-    Table { stream: u64, kind: ApiKind, namespace: Option<String> },
+    Table { stream: u64, kind: ApiKind, namespace: Option<String>, cluster: super::ClusterId },
     /// One object up close: the object, its events, what owns it and what it owns.
-    Object { stream: u64, object: ObjectRef },
+    Object { stream: u64, object: ObjectRef, cluster: super::ClusterId },
     /// The merged logs of every pod of a workload, those that start later joining.
     WorkloadLogs { stream: u64, request: WorkloadLogRequest },
 }
@@ -98,6 +98,8 @@ pub enum StreamStart {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct WorkloadLogRequest {
     pub workload: ObjectRef,
+    /// The cluster it runs in (the object view's).
+    pub cluster: super::ClusterId,
     pub follow: bool,
     pub timestamps: bool,
     /// Lines from each pod's each container when it joins.

@@ -24,7 +24,8 @@ pub fn open_kind(state: &mut State, word: &str) -> Effect {
     if let Some(entry) = state.catalog.resolve(word).cloned() {
         let ns = state.view.namespace.clone();
         let stream = state.open_resources(entry.kind.clone(), ns.clone());
-        return Effect::Stream(StreamStart::Table { stream, kind: entry.kind, namespace: ns });
+        let cluster = state.console_cluster();
+        return Effect::Stream(StreamStart::Table { stream, kind: entry.kind, namespace: ns, cluster });
     }
     let msg = match (&state.catalog.error, state.catalog.loaded) {
         (Some(e), _) => format!(":{word}: the cluster's kinds could not be read ({e}); asking again"),
@@ -80,9 +81,10 @@ fn open(state: &mut State, o: ObjectRef, link: bool) -> Effect {
         let key = PodKey::new(o.namespace.unwrap_or_default(), o.name).in_cluster(&cluster);
         return super::pod_keys::open(state, key, PodScreen::Describe);
     }
-    let stream = if link { state.follow_link(o.clone()) } else { state.open_object(o.clone(), cluster) };
+    let stream =
+        if link { state.follow_link(o.clone()) } else { state.open_object(o.clone(), cluster.clone()) };
     match stream {
-        Some(stream) => Effect::Stream(StreamStart::Object { stream, object: o }),
+        Some(stream) => Effect::Stream(StreamStart::Object { stream, object: o, cluster }),
         None => Effect::None,
     }
 }
@@ -206,9 +208,11 @@ fn object_command(state: &mut State, cmd: Command) -> Option<Effect> {
                 return Some(Effect::None);
             }
             match (state.object_back(), state.view.object.as_ref()) {
-                (Some(stream), Some(o)) => {
-                    Effect::Stream(StreamStart::Object { stream, object: o.object.clone() })
-                }
+                (Some(stream), Some(o)) => Effect::Stream(StreamStart::Object {
+                    stream,
+                    object: o.object.clone(),
+                    cluster: o.cluster.clone(),
+                }),
                 _ => Effect::None,
             }
         }

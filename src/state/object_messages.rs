@@ -213,6 +213,7 @@ impl State {
         logs.current_match = None;
         let request = WorkloadLogRequest {
             workload: o.object.clone(),
+            cluster: o.cluster.clone(),
             follow: logs.follow,
             timestamps: logs.timestamps,
             tail_lines: crate::state::view::pod::TAIL_LINES / 10,

@@ -128,7 +128,10 @@ fn a_kind_is_listed_in_the_cluster_opened_and_its_actions_go_there() {
     assert_eq!(open_kind(&mut s, "svc"), Effect::None);
     assert!(s.view.resources.is_none());
     s.open_cluster(Some(ClusterId::new("shop-prod")));
-    let Effect::Stream(StreamStart::Table { stream, .. }) = open_kind(&mut s, "svc") else { panic!() };
+    let Effect::Stream(StreamStart::Table { stream, cluster, .. }) = open_kind(&mut s, "svc") else {
+        panic!()
+    };
+    assert_eq!(cluster, ClusterId::new("shop-prod"), "the list is watched on the cluster opened");
     let cols = vec![Column { name: "Name".into(), kind: ColumnType::Text, priority: 0 }];
     let rows = vec![TableRow {
         namespace: Some("storefront".into()),
@@ -142,7 +145,9 @@ fn a_kind_is_listed_in_the_cluster_opened_and_its_actions_go_there() {
     s.finish_batch();
     assert_eq!(current_cluster(&s), ClusterId::new("shop-prod"));
     // Enter keeps the cluster; a delete there is shop-prod's: its name typed, its context named.
-    dispatch(&mut s, Command::Open);
+    let eff = dispatch(&mut s, Command::Open);
+    let Effect::Stream(StreamStart::Object { cluster, .. }) = eff else { panic!("{eff:?}") };
+    assert_eq!(cluster, ClusterId::new("shop-prod"));
     assert_eq!(s.view.object.as_ref().map(|o| o.cluster.clone()), Some(ClusterId::new("shop-prod")));
     dispatch(&mut s, Command::Action(ActionId::DeleteObject));
     use crate::state::view::{Overlay, PromptKind};
