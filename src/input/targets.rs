@@ -81,7 +81,7 @@ fn on_objects(state: &State, id: ActionId, t: &Target, cluster: &ClusterId) -> O
             Target::Pod { namespace, name } => Some(Target::Shell {
                 namespace: namespace.clone(),
                 pod: name.clone(),
-                container: shell_container(state, name),
+                container: shell_container(state, name, cluster),
             }),
             Target::Object(o) if o.kind.known() == Some(Known::Pod) => Some(Target::Shell {
                 namespace: o.namespace.clone()?,
@@ -105,8 +105,8 @@ fn on_objects(state: &State, id: ActionId, t: &Target, cluster: &ClusterId) -> O
 }
 
 /// The container a shell opens in: the one whose log is shown, else the pod's default.
-fn shell_container(state: &State, pod: &str) -> String {
-    let open = state.view.pod.as_ref().filter(|p| p.key.name == pod);
+fn shell_container(state: &State, pod: &str, cluster: &ClusterId) -> String {
+    let open = state.view.pod.as_ref().filter(|p| p.key.name == pod && &p.key.cluster == cluster);
     let logs = open.and_then(|p| p.logs.as_ref()).map(|l| l.container.clone());
     let detail = open.and(state.pod_data.detail.as_ref()).and_then(|d| d.logs_container());
     // Empty: the shell's flow asks the pod for its default container.
