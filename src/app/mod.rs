@@ -140,7 +140,8 @@ async fn event_loop(
                 return Ok(());
             }
         };
-        if let Some(Next::Handover(h)) = next.take() {
+        // Only a handover is taken here; a switch is carried out below.
+        if let Some(Next::Handover(h)) = next.take_if(|n| matches!(n, Next::Handover(_))) {
             // No key is read while another program has the terminal.
             drop(std::mem::replace(&mut events, EventStream::new()));
             let cx = handover::Ctx {
