@@ -1,11 +1,12 @@
-//! Alerts of the demo world: Alertmanager's firing alerts (a baseline plus those the incident
-//! and the traffic peak raise) and the CloudWatch alarms in ALARM or INSUFFICIENT_DATA.
+//! Alerts of the demo world: Alertmanager's firing alerts (a baseline, then what the incident,
+//! dev's bad tag and the traffic peak raise) and CloudWatch alarms in ALARM or INSUFFICIENT_DATA.
 
 use crate::domain::SourceId;
 use crate::domain::source::DemoFeed;
 use std::collections::BTreeMap;
 
 use super::World;
+use super::profile::Profile;
 use super::util::{DAY, HOUR, MIN, SEC, fnv};
 use crate::state::UnixMs;
 use crate::state::alerts::{Alert, AlertState, Severity};
@@ -22,7 +23,7 @@ fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
 }
 
 /// Alertmanager's fingerprint: stable per alert name and label set.
-fn fingerprint(labels: &BTreeMap<String, String>) -> String {
+pub(super) fn fingerprint(labels: &BTreeMap<String, String>) -> String {
     let mut bytes = Vec::new();
     for (k, v) in labels {
         bytes.extend_from_slice(k.as_bytes());
@@ -33,7 +34,7 @@ fn fingerprint(labels: &BTreeMap<String, String>) -> String {
     format!("{:016x}", fnv(&bytes))
 }
 
-fn alert(
+pub(super) fn alert(
     name: &str,
     severity: Severity,
     since: UnixMs,
@@ -74,9 +75,12 @@ pub fn console_url(name: &str) -> String {
 const RUNBOOKS: &str = "https://runbooks.prometheus-operator.dev/runbooks/kubernetes";
 
 impl World {
-    pub fn alertmanager_alerts(&self) -> Vec<Alert> {
-        let now = self.now;
-        let mut out = vec![alert(
+    /// What was firing before the demo began: prod's Loki has long been throttled.
+    fn baseline(&self) -> Vec<Alert> {
+        if self.profile != Profile::Prod {
+            return Vec::new();
+        }
+        vec![alert(
             "CPUThrottlingHigh",
             Severity::Warning,
             self.epoch - 2 * HOUR - 13 * MIN,
@@ -84,7 +88,12 @@ impl World {
             "Processes experience elevated CPU throttling.",
             "41.7% throttling of CPU in namespace monitoring for container loki in pod loki-0.".into(),
             &format!("{RUNBOOKS}/cputhrottlinghigh"),
-        )];
+        )]
+    }
+
+    pub fn alertmanager_alerts(&self) -> Vec<Alert> {
+        let now = self.now;
+        let mut out = self.baseline();
         for p in self.pods.iter().filter(|p| p.crashlooping()) {
             let Some(since) = p.crashloop_since.map(|t| t + CRASHLOOP_FOR).filter(|t| *t <= now) else {
                 continue;
@@ -141,12 +150,21 @@ impl World {
                 &format!("{RUNBOOKS}/kubehpamaxedout"),
             ));
         }
+        if self.profile == Profile::Dev {
+            self.dev_alerts(&mut out);
+            // Prod's alerts keep the labels their snapshots were taken with.
+            super::dev::label_cluster(&mut out, self.profile.cluster());
+        }
         self.apply_silences(&mut out);
         out
     }
 
+    /// The account's alarms; dev's world has none, prod's publishes the account.
     pub fn cloudwatch_alarms(&self) -> Vec<Alert> {
         let mut out = Vec::new();
+        if !self.publishes(DemoFeed::CloudWatch) {
+            return out;
+        }
         let arn = |name: &str| format!("arn:aws:cloudwatch:us-east-1:{ACCOUNT}:alarm:{name}");
         if let Some(since) = self.incident.alarm_since {
             let name = "shop-prod-alb-5xx";

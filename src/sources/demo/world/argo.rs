@@ -2,6 +2,7 @@
 //! commits that arrive now and then, and how each Application's sync and health are derived.
 
 use super::World;
+use super::profile::Profile;
 use super::util::{HOUR, MIN, SEC, sha};
 use super::workloads::Stage;
 use crate::state::UnixMs;
@@ -96,7 +97,7 @@ const APPS: &[AppSpec] = &[
     ("services-order", "services", "storefront", "main", true, &["order"]),
 ];
 
-fn extras(app: &str) -> Vec<(&'static str, &'static str, String)> {
+fn extras(app: &str, profile: Profile) -> Vec<(&'static str, &'static str, String)> {
     let mut out: Vec<(&'static str, &'static str, String)> = Vec::new();
     match app {
         ROOT => {
@@ -115,7 +116,9 @@ fn extras(app: &str) -> Vec<(&'static str, &'static str, String)> {
             out.push(("IngressClass", "", "alb".into()));
         }
         "platform-security" => {
-            out.push(("ClusterIssuer", "", "letsencrypt-prod".into()));
+            // Dev's certificates come from the staging CA, whose rate limits are generous.
+            let issuer = if profile == Profile::Dev { "letsencrypt-staging" } else { "letsencrypt-prod" };
+            out.push(("ClusterIssuer", "", issuer.into()));
             out.push(("ClusterSecretStore", "", "aws-secrets-manager".into()));
         }
         "platform-autoscaler" => {
@@ -137,6 +140,11 @@ fn extras(app: &str) -> Vec<(&'static str, &'static str, String)> {
 impl World {
     pub(super) fn build_apps(&mut self) {
         for (name, project, ns, target, auto, wls) in APPS {
+            // Dev tracks `develop` everywhere and syncs itself: nobody gates a dev deploy.
+            let (target, auto) = match self.profile {
+                Profile::Prod => (*target, *auto),
+                Profile::Dev => ("develop", true),
+            };
             let workloads = wls
                 .iter()
                 .filter_map(|n| self.workloads.iter().position(|w| w.name == *n))
@@ -144,7 +152,7 @@ impl World {
             let rev = sha(&mut self.rng);
             let started = self.epoch - self.rng.i64(8 * MIN..30 * HOUR);
             let finished = started + self.rng.i64(3 * SEC..12 * SEC);
-            let who = if *auto { "automated sync policy" } else { "alice" };
+            let who = if auto { "automated sync policy" } else { "alice" };
             let history = vec![SyncHistory {
                 id: 0,
                 revision: rev.clone(),
@@ -159,9 +167,9 @@ impl World {
                 target_revision: target,
                 git_revision: rev.clone(),
                 revision: rev,
-                auto_sync: *auto,
+                auto_sync: auto,
                 workloads,
-                extras: extras(name),
+                extras: extras(name, self.profile),
                 last_sync: Operation {
                     phase: OperationPhase::Succeeded,
                     message: SYNCED_MSG.into(),
@@ -297,7 +305,8 @@ impl World {
         } else {
             w.replicas
         };
-        if failing {
+        // Argo CD calls a Deployment past its progress deadline Degraded, whatever its pods.
+        if failing || self.rollout_stuck(wl) {
             HealthStatus::Degraded
         } else if outdated || active != want || ready < want {
             HealthStatus::Progressing

@@ -8,7 +8,7 @@ use crate::domain::WorkloadKind;
 use crate::state::UnixMs;
 
 impl World {
-    fn pod_object(&self, i: usize) -> String {
+    pub(super) fn pod_object(&self, i: usize) -> String {
         let p = &self.pods[i];
         format!("Pod {}/{}", self.workloads[p.wl].ns, p.name)
     }
@@ -23,7 +23,10 @@ impl World {
             }
             match self.pods[i].stage {
                 Stage::Pending => self.try_bind(i),
-                Stage::Creating => {
+                // A missing tag stays missing: every pull fails the same way.
+                Stage::Creating | Stage::PullBackOff if self.pods[i].unpullable => self.pull_failed(i),
+                Stage::PullFailed => self.pull_back_off(i),
+                Stage::Creating | Stage::PullBackOff => {
                     let p = &mut self.pods[i];
                     p.stage = Stage::Starting;
                     p.until = now + self.rng.i64(2 * SEC..4 * SEC);
@@ -102,8 +105,7 @@ impl World {
         if self.pods[i].node.is_none() {
             match self.schedule(self.pods[i].wl, Some(i)) {
                 Ok(n) => {
-                    let s = self.nodes[n].subnet / 32 * 32 + self.rng.u32(0..32);
-                    let ip = format!("10.0.{s}.{}", self.rng.u32(2..254));
+                    let ip = self.pod_ip(n);
                     let p = &mut self.pods[i];
                     p.node = Some(n);
                     p.ip = ip;
@@ -202,8 +204,7 @@ impl World {
         let node = (self.workloads[wl].kind == WorkloadKind::DaemonSet).then_some(slot as usize);
         let pod: SimPod = self.new_pod(wl, slot, node, self.now);
         if let Some(n) = node {
-            let s = self.nodes[n].subnet / 32 * 32 + self.rng.u32(0..32);
-            let ip = format!("10.0.{s}.{}", self.rng.u32(2..254));
+            let ip = self.pod_ip(n);
             self.pods.push(SimPod { ip, ..pod });
         } else {
             self.pods.push(pod);

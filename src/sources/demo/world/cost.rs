@@ -43,6 +43,8 @@ fn cents(v: f64) -> f64 {
 }
 
 impl World {
+    /// The account's bill. Only prod's world publishes it (see [`World::publishes`]): the
+    /// store sums the bills of all sources, and dev shares prod's account.
     pub fn cost(&self) -> CostReport {
         let now = self.now;
         let days = now.div_euclid(DAY);

@@ -106,7 +106,11 @@ impl World {
         m.samples += 1;
     }
 
+    /// The account's CloudWatch series; none in dev's world, whose account prod publishes.
     pub fn metrics(&self) -> Vec<MetricSeries> {
+        if !self.publishes(crate::domain::source::DemoFeed::CloudWatch) {
+            return Vec::new();
+        }
         LABELS
             .iter()
             .zip(&self.metrics.series)

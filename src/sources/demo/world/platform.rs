@@ -1,10 +1,12 @@
-//! The reference platform's inventory: EKS clusters, node groups, add-ons, the shop-prod nodes
-//! and the workloads of every namespace, plus the initial pods as they stand at the epoch.
+//! The reference platform's inventory: EKS clusters, node groups, add-ons, the nodes and the
+//! workloads of every namespace of shop-prod and of shop-dev, plus the initial pods at the epoch.
 
 use super::World;
+use super::profile::Profile;
 use super::util::{DAY, HOUR, MI, MIN, SEC, kube_suffix, template_hash, uid};
 use super::workloads::{SimNode, SimPod, Stage, Workload};
 use crate::domain::WorkloadKind;
+use crate::domain::source::DemoFeed;
 use crate::state::UnixMs;
 use crate::state::infra::{Addon, CapacityType, Cluster, NodeGroup};
 
@@ -27,6 +29,7 @@ fn allocatable(instance_type: &str) -> (u64, u64, u32) {
         "t3.large" => (1930, 7_270, 35),
         "c6i.2xlarge" => (7910, 15_060, 58),
         "r6i.xlarge" => (3920, 30_100, 58),
+        "m6i.large" => (1930, 7_100, 29),
         _ => (1930, 3_300, 17),
     }
 }
@@ -96,20 +99,70 @@ const SPECS: &[Spec] = &[
     Spec("ingress", "external-dns", Dep, 1, 1, 50, 64, 1, 22, "registry.k8s.io/external-dns/external-dns:v0.15.0", None),
 ];
 
-pub fn build_nodes(rng: &mut fastrand::Rng, epoch: UnixMs) -> Vec<SimNode> {
+/// shop-dev's managed node groups, as the EKS list (published by prod's world) has them.
+const DEV_GROUPS: &[GroupSpec] = &[
+    ("general", "t3.large", 2, 4, CapacityType::OnDemand, &["us-east-1a", "us-east-1b"]),
+    ("spot", "m6i.large", 1, 3, CapacityType::Spot, &["us-east-1b"]),
+];
+
+/// shop-dev: the same platform on Kubernetes 1.31 (its EKS add-on versions), one replica of
+/// nearly everything, storefront builds from `develop`, a smaller monitoring stack (no Loki,
+/// no log shipping, no blackbox probes) and Argo CD without SSO or notifications.
+#[rustfmt::skip]
+const DEV_SPECS: &[Spec] = &[
+    Spec("storefront", "frontend", Dep, 1, 1, 100, 128, 0, 0, "frontend:2.5.0-dev.41", Some(0)),
+    Spec("storefront", "product", Dep, 1, 1, 250, 384, 0, 0, "product:3.2.0-dev.17", Some(1)),
+    Spec("storefront", "cart", Dep, 1, 1, 250, 384, 0, 0, "cart:2.5.0-dev.23", Some(2)),
+    Spec("storefront", "order", Dep, 1, 1, 250, 384, 0, 0, "order:1.10.0-dev.8", Some(3)),
+    Spec("data", "pgbouncer", Dep, 1, 2, 100, 128, 12, 36, "bitnami/pgbouncer:1.23.1", None),
+    Spec("data", "postgres-exporter", Dep, 1, 1, 50, 64, 6, 24, "quay.io/prometheuscommunity/postgres-exporter:v0.15.0", None),
+    Spec("data", "redis-exporter", Dep, 1, 1, 50, 64, 4, 16, "oliver006/redis_exporter:v1.62.0", None),
+    Spec("monitoring", "prometheus", Sts, 1, 2, 250, 1024, 120, 640, "quay.io/prometheus/prometheus:v2.54.1", None),
+    Spec("monitoring", "alertmanager", Sts, 1, 2, 50, 128, 3, 30, "quay.io/prometheus/alertmanager:v0.27.0", None),
+    Spec("monitoring", "grafana", Dep, 1, 3, 100, 256, 10, 150, "grafana/grafana:11.2.0", None),
+    Spec("monitoring", "kube-state-metrics", Dep, 1, 1, 50, 128, 4, 36, "registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.13.0", None),
+    Spec("monitoring", "prometheus-operator", Dep, 1, 1, 100, 128, 6, 44, "quay.io/prometheus-operator/prometheus-operator:v0.76.1", None),
+    Spec("monitoring", "node-exporter", Ds, 0, 1, 50, 32, 10, 16, "quay.io/prometheus/node-exporter:v1.8.2", None),
+    Spec("argocd", "argocd-server", Dep, 1, 1, 100, 128, 8, 60, "quay.io/argoproj/argocd:v2.12.4", None),
+    Spec("argocd", "argocd-repo-server", Dep, 1, 1, 250, 256, 22, 120, "quay.io/argoproj/argocd:v2.12.4", None),
+    Spec("argocd", "argocd-application-controller", Sts, 1, 1, 250, 512, 60, 300, "quay.io/argoproj/argocd:v2.12.4", None),
+    Spec("argocd", "argocd-redis", Dep, 1, 1, 100, 64, 3, 10, "public.ecr.aws/docker/library/redis:7.2.4-alpine", None),
+    Spec("argocd", "argocd-applicationset-controller", Dep, 1, 1, 100, 128, 4, 36, "quay.io/argoproj/argocd:v2.12.4", None),
+    Spec("kube-system", "coredns", Dep, 2, 1, 100, 70, 3, 16, "eks/coredns:v1.11.3-eksbuild.1", None),
+    Spec("kube-system", "aws-node", Ds, 0, 2, 25, 0, 3, 40, "amazon-k8s-cni:v1.18.5-eksbuild.1", None),
+    Spec("kube-system", "kube-proxy", Ds, 0, 1, 100, 0, 2, 18, "eks/kube-proxy:v1.31.0-minimal-eksbuild.5", None),
+    Spec("kube-system", "ebs-csi-node", Ds, 0, 3, 30, 120, 2, 22, "ebs-csi-driver/aws-ebs-csi-driver:v1.35.0", None),
+    Spec("kube-system", "ebs-csi-controller", Dep, 2, 6, 60, 240, 4, 56, "ebs-csi-driver/aws-ebs-csi-driver:v1.35.0", None),
+    Spec("kube-system", "eks-pod-identity-agent", Ds, 0, 1, 25, 32, 1, 14, "eks/eks-pod-identity-agent:0.1.10", None),
+    Spec("kube-system", "metrics-server", Dep, 1, 1, 100, 200, 5, 26, "registry.k8s.io/metrics-server/metrics-server:v0.7.2", None),
+    Spec("kube-system", "cluster-autoscaler", Dep, 1, 1, 100, 600, 3, 52, "registry.k8s.io/autoscaling/cluster-autoscaler:v1.31.0", None),
+    Spec("security", "external-secrets", Dep, 1, 1, 10, 32, 2, 36, "ghcr.io/external-secrets/external-secrets:v0.10.3", None),
+    Spec("security", "external-secrets-webhook", Dep, 1, 1, 10, 32, 1, 22, "ghcr.io/external-secrets/external-secrets:v0.10.3", None),
+    Spec("security", "external-secrets-cert-controller", Dep, 1, 1, 10, 32, 1, 24, "ghcr.io/external-secrets/external-secrets:v0.10.3", None),
+    Spec("security", "kyverno", Dep, 1, 1, 100, 256, 10, 130, "ghcr.io/kyverno/kyverno:v1.12.5", None),
+    Spec("security", "cert-manager", Dep, 1, 1, 10, 32, 2, 28, "quay.io/jetstack/cert-manager-controller:v1.15.3", None),
+    Spec("security", "cert-manager-cainjector", Dep, 1, 1, 10, 32, 2, 30, "quay.io/jetstack/cert-manager-cainjector:v1.15.3", None),
+    Spec("security", "cert-manager-webhook", Dep, 1, 1, 10, 32, 1, 12, "quay.io/jetstack/cert-manager-webhook:v1.15.3", None),
+    Spec("ingress", "aws-load-balancer-controller", Dep, 1, 1, 100, 128, 2, 32, "eks/aws-load-balancer-controller:v2.8.3", None),
+    Spec("ingress", "external-dns", Dep, 1, 1, 50, 64, 1, 20, "registry.k8s.io/external-dns/external-dns:v0.15.0", None),
+];
+
+pub fn build_nodes(rng: &mut fastrand::Rng, epoch: UnixMs, profile: Profile) -> Vec<SimNode> {
+    let groups = match profile {
+        Profile::Prod => PROD_GROUPS,
+        Profile::Dev => DEV_GROUPS,
+    };
+    let octet = profile.vpc_octet();
     let mut nodes = Vec::new();
-    for (group, itype, count, _, capacity, zones) in PROD_GROUPS {
+    for (group, itype, count, _, capacity, zones) in groups {
         let (cpu, mem, max_pods) = allocatable(itype);
         for i in 0..*count as usize {
             let zone = zones[i % zones.len()];
             let zi = (zone.as_bytes()[zone.len() - 1] - b'a') as u32;
             let subnet = zi * 32 + rng.u32(0..32);
-            let age = match capacity {
-                CapacityType::Spot => rng.i64(20 * HOUR..4 * DAY),
-                CapacityType::OnDemand => rng.i64(16 * DAY..17 * DAY),
-            };
+            let age = profile.node_age(rng, *capacity == CapacityType::Spot);
             nodes.push(SimNode {
-                name: format!("ip-10-0-{subnet}-{}.ec2.internal", rng.u32(4..250)),
+                name: format!("ip-10-{octet}-{subnet}-{}.ec2.internal", rng.u32(4..250)),
                 zone,
                 subnet,
                 instance_type: itype,
@@ -126,8 +179,12 @@ pub fn build_nodes(rng: &mut fastrand::Rng, epoch: UnixMs) -> Vec<SimNode> {
     nodes
 }
 
-pub fn build_workloads(rng: &mut fastrand::Rng, epoch: UnixMs) -> Vec<Workload> {
-    SPECS
+pub fn build_workloads(rng: &mut fastrand::Rng, epoch: UnixMs, profile: Profile) -> Vec<Workload> {
+    let specs = match profile {
+        Profile::Prod => SPECS,
+        Profile::Dev => DEV_SPECS,
+    };
+    specs
         .iter()
         .map(|s| {
             let image = if s.10.is_some() {
@@ -140,8 +197,10 @@ pub fn build_workloads(rng: &mut fastrand::Rng, epoch: UnixMs) -> Vec<Workload> 
                 s.9.to_string()
             };
             let hash = template_hash(rng);
-            // The last rollout: storefront services ship often, platform pieces rarely.
+            // The last rollout: storefront services ship often (in dev, every merge to
+            // develop), platform pieces rarely.
             let rolled_at = match (s.10.is_some(), s.0) {
+                (true, _) if profile == Profile::Dev => epoch - rng.i64(20 * MIN..5 * HOUR),
                 (true, _) => epoch - rng.i64(3 * HOUR..30 * HOUR),
                 (false, "monitoring" | "argocd") => epoch - rng.i64(2 * DAY..9 * DAY),
                 _ => epoch - rng.i64(9 * DAY..15 * DAY),
@@ -189,8 +248,8 @@ impl World {
                 let mut created = match kind {
                     WorkloadKind::DaemonSet => node_created + self.rng.i64(30 * SEC..90 * SEC),
                     WorkloadKind::StatefulSet => rolled_at + slot as i64 * 40 * SEC,
-                    // Replicas beyond the first two came from recent scale-ups.
-                    WorkloadKind::Deployment if slot >= 2 && self.workloads[wl].service.is_some() => {
+                    // Replicas beyond the HPA's minimum came from recent scale-ups.
+                    WorkloadKind::Deployment if slot >= self.hpa_min(wl) => {
                         epoch - self.rng.i64(4 * MIN..50 * MIN)
                     }
                     WorkloadKind::Deployment => rolled_at + self.rng.i64(0..20 * SEC),
@@ -232,19 +291,17 @@ impl World {
             WorkloadKind::StatefulSet => format!("{}-{slot}", w.name),
             WorkloadKind::DaemonSet => format!("{}-{}", w.name, kube_suffix(&mut self.rng, 5)),
         };
-        let ip = match node {
-            Some(n) => {
-                let s = self.nodes[n].subnet / 32 * 32 + self.rng.u32(0..32);
-                format!("10.0.{s}.{}", self.rng.u32(2..254))
-            }
-            None => String::new(),
-        };
+        let ip = node.map_or_else(String::new, |n| self.pod_ip(n));
+        let w = &self.workloads[wl];
         SimPod {
             wl,
             name,
             slot,
             hash: w.hash.clone(),
             bad: w.bad,
+            image: w.image.clone(),
+            unpullable: self.image_missing(&w.image),
+            pull_failures: 0,
             node,
             ip,
             uid: uid(&mut self.rng),
@@ -261,7 +318,23 @@ impl World {
         }
     }
 
+    /// An address for a pod on node `n`, from the node's /19 of the cluster's VPC.
+    pub(super) fn pod_ip(&mut self, n: usize) -> String {
+        let s = self.nodes[n].subnet / 32 * 32 + self.rng.u32(0..32);
+        format!("10.{}.{s}.{}", self.profile.vpc_octet(), self.rng.u32(2..254))
+    }
+
+    /// The replicas a workload's HPA keeps at least; none for a workload without one.
+    fn hpa_min(&self, wl: usize) -> u32 {
+        self.hpas.iter().find(|h| h.wl == wl).map_or(u32::MAX, |h| h.min)
+    }
+
+    /// The EKS clusters of the demo's AWS account, both of them: prod's world publishes the
+    /// account, so dev's has none of its own.
     pub fn clusters(&self) -> Vec<Cluster> {
+        if !self.profile.publishes(DemoFeed::Eks) {
+            return Vec::new();
+        }
         let addons = |v: [&str; 4]| {
             ["vpc-cni", "coredns", "kube-proxy", "aws-ebs-csi-driver"]
                 .iter()

@@ -50,7 +50,8 @@ impl World {
     fn manifest(&self, p: &SimPod) -> Value {
         let w = &self.workloads[p.wl];
         let names = container_names(w.container(), w.containers);
-        let image = |i: usize| if i == 0 { w.image.clone() } else { format!("{}-{}", w.image, names[i]) };
+        // The pod's own template's image: an older ReplicaSet's pod keeps the image it had.
+        let image = |i: usize| if i == 0 { p.image.clone() } else { format!("{}-{}", p.image, names[i]) };
         let (owner_kind, owner_name) = match w.kind {
             WorkloadKind::Deployment => ("ReplicaSet", format!("{}-{}", w.name, p.hash)),
             k => (k.label(), w.name.to_string()),
@@ -96,11 +97,13 @@ impl World {
                 conditions.push(c);
             }
         }
-        let mut status = json!({"phase": if scheduled && p.stage != Stage::Creating { "Running" } else { "Pending" },
+        let waiting = matches!(p.stage, Stage::Creating | Stage::PullFailed | Stage::PullBackOff);
+        let mut status = json!({"phase": if scheduled && !waiting { "Running" } else { "Pending" },
             "conditions": conditions, "qosClass": "Burstable", "startTime": time(p.created_at)});
         if scheduled {
             status["podIP"] = json!(p.ip);
-            status["hostIP"] = json!(format!("10.0.{}.10", self.nodes[p.node.unwrap_or(0)].subnet));
+            let host = self.nodes[p.node.unwrap_or(0)].subnet;
+            status["hostIP"] = json!(format!("10.{}.{host}.10", self.profile.vpc_octet()));
             status["containerStatuses"] = json!(statuses);
         }
         let mut meta = json!({"name": p.name, "namespace": w.ns, "uid": p.uid,
@@ -128,6 +131,14 @@ impl World {
         let started = time(p.last_restart.unwrap_or(p.created_at));
         let state = match p.stage {
             Stage::Pending | Stage::Creating => json!({"waiting": {"reason": "ContainerCreating"}}),
+            Stage::PullFailed if main => {
+                json!({"waiting": {"reason": "ErrImagePull", "message": super::workloads::pull_error(&p.image)}})
+            }
+            Stage::PullBackOff if main => {
+                let msg = format!("Back-off pulling image \"{}\"", p.image);
+                json!({"waiting": {"reason": "ImagePullBackOff", "message": msg}})
+            }
+            Stage::PullFailed | Stage::PullBackOff => json!({"waiting": {"reason": "PodInitializing"}}),
             Stage::BackOff if main => {
                 let msg = format!(
                     "back-off {} restarting failed container={name} pod={}_{}({})",
@@ -145,7 +156,9 @@ impl World {
             Stage::BackOff | Stage::CrashRun => !main,
             _ => false,
         };
-        let mut s = json!({"name": name, "image": image, "imageID": "", "ready": ready, "started": !matches!(p.stage, Stage::Pending | Stage::Creating),
+        let waiting =
+            matches!(p.stage, Stage::Pending | Stage::Creating | Stage::PullFailed | Stage::PullBackOff);
+        let mut s = json!({"name": name, "image": image, "imageID": "", "ready": ready, "started": !waiting,
             "restartCount": if main { p.restarts } else { 0 }, "state": state});
         let backoff = super::workloads::backoff_ms(p.crashes);
         // A restart the world did not simulate (before the demo began) ended in an error too.

@@ -33,6 +33,14 @@ impl Traffic {
         }
     }
 
+    /// The same wave with every service's demand times `k` (1.0 leaves it exactly as it is).
+    pub fn scaled(mut self, k: f64) -> Traffic {
+        for p in &mut self.peaks {
+            *p *= k;
+        }
+        self
+    }
+
     /// Load in [0, 1]: a slow wave from its trough at the epoch, plus a little noise.
     pub fn load(&self, seed: u64, epoch: UnixMs, t: UnixMs) -> f64 {
         let x = (t - epoch) as f64 / self.period_ms;

@@ -78,6 +78,10 @@ pub enum Stage {
     BackOff,
     /// Restarted after a crash; it will crash again.
     CrashRun,
+    /// The image pull just failed (ErrImagePull).
+    PullFailed,
+    /// Waiting to pull again (ImagePullBackOff); it will fail again.
+    PullBackOff,
     Terminating,
 }
 
@@ -89,6 +93,12 @@ pub struct SimPod {
     pub hash: String,
     /// Runs the bad image: crashes once it takes traffic.
     pub bad: bool,
+    /// The image of its template, which later templates do not change.
+    pub image: String,
+    /// Its image's tag is not in the registry: every pull fails.
+    pub unpullable: bool,
+    /// Pulls failed so far: the kubelet's back-off doubles with each.
+    pub pull_failures: u32,
     pub node: Option<usize>,
     pub ip: String,
     pub uid: String,
@@ -122,6 +132,13 @@ impl SimPod {
     pub fn failing(&self) -> bool {
         self.crashlooping() || (self.bad && self.stage == Stage::Ready && self.crashes > 0)
     }
+}
+
+/// What the container runtime says when an image's tag is not in the registry.
+pub fn pull_error(image: &str) -> String {
+    format!(
+        "rpc error: code = NotFound desc = failed to pull and unpack image \"{image}\": failed to resolve reference \"{image}\": {image}: not found"
+    )
 }
 
 /// Kubelet's restart back-off after the `crashes`-th crash: 10 s doubling, capped at 5 min.
@@ -188,6 +205,13 @@ impl World {
                 (PodPhase::Running, w.containers - 1, Some("CrashLoopBackOff".to_string()), Some(msg))
             }
             Stage::Terminating => (PodPhase::Running, 0, Some("Terminating".to_string()), None),
+            Stage::PullFailed => {
+                (PodPhase::Pending, 0, Some("ErrImagePull".to_string()), Some(pull_error(&p.image)))
+            }
+            Stage::PullBackOff => {
+                let msg = format!("Back-off pulling image \"{}\"", p.image);
+                (PodPhase::Pending, 0, Some("ImagePullBackOff".to_string()), Some(msg))
+            }
         };
         let metrics =
             matches!(p.stage, Stage::Ready | Stage::Starting | Stage::CrashRun | Stage::Terminating);
@@ -255,9 +279,33 @@ impl World {
 const PROGRESS_DEADLINE_MS: i64 = 600_000;
 
 impl World {
+    /// Whether Deployment `wl`'s rollout has run out of its progress deadline. The deadline
+    /// runs from the rollout's last progress, so only a rollout whose new pods never become
+    /// ready fails: in the demo, a bad image or one that cannot be pulled. A scale-up of a good
+    /// template is not a rollout and never fails.
+    pub(super) fn rollout_stuck(&self, wl: usize) -> bool {
+        let w = &self.workloads[wl];
+        if w.kind != WorkloadKind::Deployment
+            || !(w.bad || self.image_missing(&w.image))
+            || self.now - w.rolled_at <= PROGRESS_DEADLINE_MS
+        {
+            return false;
+        }
+        let new_ready = self
+            .pods
+            .iter()
+            .filter(|p| p.wl == wl && p.active() && p.hash == w.hash && p.ready() && !p.failing())
+            .count();
+        (new_ready as u32) < w.replicas
+    }
+
+    /// When Deployment `wl`'s rollout ran out of its deadline, if it has.
+    pub(super) fn rollout_stuck_since(&self, wl: usize) -> Option<UnixMs> {
+        self.rollout_stuck(wl).then(|| self.workloads[wl].rolled_at + PROGRESS_DEADLINE_MS)
+    }
+
     /// The Deployments, StatefulSets and DaemonSets as their status would report them.
     pub fn workloads(&self) -> Vec<crate::state::workloads::Workload> {
-        use crate::domain::WorkloadKind;
         use crate::state::workloads::Workload as Row;
         let created = self.nodes.iter().map(|n| n.created_at).min().unwrap_or(0);
         self.workloads
@@ -270,15 +318,7 @@ impl World {
                     if w.kind == WorkloadKind::DaemonSet { self.nodes.len() as u32 } else { w.replicas };
                 let ready = pods().filter(|p| p.ready()).count() as u32;
                 let updated = pods().filter(|p| p.hash == w.hash).count() as u32;
-                // The deadline runs from the rollout's last progress, so only a rollout whose
-                // new pods never become ready fails: in the demo, the bad image. A scale-up of
-                // a good template is not a rollout and never fails.
-                let new_ready = pods().filter(|p| p.hash == w.hash && p.ready() && !p.failing()).count();
-                let stuck = w.kind == WorkloadKind::Deployment
-                    && w.bad
-                    && (new_ready as u32) < desired
-                    && self.now - w.rolled_at > PROGRESS_DEADLINE_MS;
-                let failure = stuck.then(|| {
+                let failure = self.rollout_stuck(i).then(|| {
                     let msg = format!("ReplicaSet \"{}-{}\" has timed out progressing.", w.name, w.hash);
                     ("ProgressDeadlineExceeded".to_string(), msg)
                 });
