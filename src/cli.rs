@@ -41,9 +41,15 @@ pub struct Common {
     /// Hide and refuse every action that changes the platform.
     #[arg(long, global = true)]
     pub readonly: bool,
-    /// Kubernetes context to show.
+    /// Kubernetes context to watch; repeat it to watch several clusters at once.
     #[arg(long, global = true, value_name = "NAME")]
-    pub context: Option<String>,
+    pub context: Vec<String>,
+    /// Watch every kubeconfig context matching this pattern (`*` matches anything), at once.
+    #[arg(long, global = true, value_name = "GLOB", conflicts_with = "all_contexts")]
+    pub contexts: Option<String>,
+    /// Watch every context of the kubeconfig at once.
+    #[arg(long, global = true)]
+    pub all_contexts: bool,
     /// Kubeconfig file (default: $KUBECONFIG, else ~/.kube/config).
     #[arg(long, global = true, value_name = "FILE")]
     pub kubeconfig: Option<PathBuf>,
@@ -170,7 +176,11 @@ fn settings(common: &Common, config: &Config) -> anyhow::Result<Settings> {
     if !(speed > 0.0 && speed <= 1000.0) {
         anyhow::bail!("--speed must be above 0 and at most 1000, not {speed}");
     }
-    let context = common.context.clone().or_else(|| config.kubernetes.context.clone());
+    let context = match common.context.as_slice() {
+        [one] => Some(one.clone()),
+        _ => config.kubernetes.context.clone(),
+    };
+    let contexts = context_choice(common, config);
     // The demo's context is known before it starts; a real one once the kubeconfig is read.
     let shown = context.clone().or_else(|| common.demo.then(|| crate::sources::demo::CONTEXT.to_string()));
     Ok(Settings {
@@ -193,6 +203,9 @@ fn settings(common: &Common, config: &Config) -> anyhow::Result<Settings> {
         keymap: config.keymap(config_dir.as_deref())?,
         audit_path: paths::state_dir().map(|d| d.join("audit.jsonl")),
         safety: config.safety(),
+        contexts,
+        clusters: config.cluster.clone(),
+        cluster_label: config.alerts.cluster_label.clone(),
         config_dir: config_dir.clone(),
         user: config.alerts.created_by.clone().unwrap_or_else(current_user),
         alertmanagers: config.alertmanager.clone(),
@@ -203,6 +216,23 @@ fn settings(common: &Common, config: &Config) -> anyhow::Result<Settings> {
         argocd: config.argocd.clone(),
         cache_dir: paths::cache_dir(),
     })
+}
+
+/// Which contexts to watch: several `--context`, `--contexts GLOB`, `--all-contexts`, else
+/// the config's `[[cluster]]` list, else one (`--context NAME` or the current one).
+fn context_choice(common: &Common, config: &Config) -> crate::config::clusters::ContextChoice {
+    use crate::config::clusters::ContextChoice;
+    if common.all_contexts {
+        ContextChoice::All
+    } else if let Some(g) = &common.contexts {
+        ContextChoice::Glob(g.clone())
+    } else if common.context.len() > 1 {
+        ContextChoice::Named(common.context.clone())
+    } else if common.context.is_empty() && !config.cluster.is_empty() {
+        ContextChoice::Named(config.cluster.iter().map(|c| c.context.clone()).collect())
+    } else {
+        ContextChoice::Current
+    }
 }
 
 /// $USER, else $LOGNAME, else "flightdeck": the name silences are created by by default.

@@ -222,10 +222,10 @@ async fn a_bad_token_says_unauthorized() {
 #[tokio::test]
 async fn the_resource_tree_comes_from_the_server_into_the_store() {
     let mut r = rig().await;
-    r.executor.fetch_tree("services-cart".into());
+    r.executor.fetch_tree("services-cart".into(), Default::default());
     let msg = tokio::time::timeout(WAIT, r.results.recv()).await.unwrap().unwrap();
     update(&mut r.state, msg);
-    let nodes = &r.state.argocd.trees["services-cart"];
+    let nodes = &r.state.argocd.trees[&(Default::default(), "services-cart".to_string())];
     let pod = nodes.iter().find(|n| n.kind == "Pod").unwrap_or_else(|| panic!("no pod: {nodes:#?}"));
     assert_eq!(pod.parent.as_deref(), Some("ReplicaSet/storefront/cart-5d4f8"));
     let rs = nodes.iter().find(|n| n.kind == "ReplicaSet").unwrap();

@@ -266,7 +266,7 @@ async fn terminate_sets_the_running_operation_to_terminating() {
 #[tokio::test]
 async fn the_resource_tree_is_not_asked_of_the_cluster() {
     let mut r = rig().await;
-    r.executor.fetch_tree("services-cart".into());
+    r.executor.fetch_tree("services-cart".into(), Default::default());
     // Kubernetes mode has no server to ask; the pane draws the tree from the pods it watches.
     let got = tokio::time::timeout(Duration::from_millis(500), r.results.recv()).await;
     assert!(got.is_err(), "{got:?}");

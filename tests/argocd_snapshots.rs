@@ -120,7 +120,10 @@ fn argo_cd_not_installed_and_unauthorized_are_said_in_the_pane() {
 fn detail_tree_tab() {
     use flightdeck::state::argocd::{HealthStatus, TreeNode};
     let mut state = cart_selected();
-    assert_eq!(dispatch(&mut state, Command::AppView), Effect::FetchTree("services-cart".into()));
+    assert_eq!(
+        dispatch(&mut state, Command::AppView),
+        Effect::FetchTree { app: "services-cart".into(), cluster: Default::default() }
+    );
     // Before (or without) the server's tree: the cart Deployment's pods from the Pods pane.
     let derived = render(&state, 160, 48);
     assert!(derived.contains("Pods from the Pods pane"), "{derived}");
@@ -141,7 +144,7 @@ fn detail_tree_tab() {
         node("Service", "cart", Some(HealthStatus::Healthy), None),
         node("ConfigMap", "cart-config", None, None),
     ];
-    state.argocd.trees.insert("services-cart".into(), nodes);
+    state.argocd.trees.insert((Default::default(), "services-cart".into()), nodes);
     let small = render(&state, 80, 24);
     let text = render(&state, 160, 48);
     let at = |s: &str| text.find(s).unwrap_or_else(|| panic!("{s} missing: {text}"));

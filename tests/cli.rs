@@ -27,10 +27,10 @@ fn stderr(o: &Output) -> String {
 
 #[test]
 fn status_json_on_the_demo_reports_every_source_ok() {
-    let out = flightdeck(&["status", "--json", "--demo", "--timeout", "10"], &[]);
+    let out = flightdeck(&["status", "--json", "--demo", "--context", "shop-prod", "--timeout", "10"], &[]);
     assert!(out.status.success(), "exit {:?}: {}", out.status, stderr(&out));
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("valid JSON");
-    for key in ["sources", "infrastructure", "argocd", "pods", "scaling", "alerts", "cost"] {
+    for key in ["clusters", "sources", "infrastructure", "argocd", "pods", "scaling", "alerts", "cost"] {
         assert!(v.get(key).is_some(), "missing top-level key {key}");
     }
     let sources = v["sources"].as_object().unwrap();
@@ -46,7 +46,7 @@ fn status_json_on_the_demo_reports_every_source_ok() {
 
 #[test]
 fn status_without_json_prints_a_table_of_sources_and_one_line_per_problem() {
-    let out = flightdeck(&["status", "--demo", "--timeout", "10"], &[]);
+    let out = flightdeck(&["status", "--demo", "--context", "shop-prod", "--timeout", "10"], &[]);
     assert!(out.status.success(), "exit {:?}: {}", out.status, stderr(&out));
     let text = stdout(&out);
     assert!(serde_json::from_str::<serde_json::Value>(&text).is_err(), "a table, not JSON: {text}");
@@ -60,6 +60,28 @@ fn status_without_json_prints_a_table_of_sources_and_one_line_per_problem() {
     let count = lines.iter().find(|l| l.ends_with("problems") || l.ends_with("problem")).expect("a count");
     let n: usize = count.split_whitespace().next().unwrap().parse().unwrap();
     assert_eq!(lines.len(), 3 + sources.len() + 2 + n, "{text}");
+}
+
+#[test]
+fn status_on_the_demo_fleet_reports_each_cluster() {
+    let out = flightdeck(&["status", "--json", "--demo", "--timeout", "10"], &[]);
+    assert!(out.status.success(), "exit {:?}: {}", out.status, stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("valid JSON");
+    assert_eq!(v["context"], "all clusters");
+    let names: Vec<&str> =
+        v["clusters"].as_array().unwrap().iter().map(|c| c["cluster"].as_str().unwrap()).collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(names.contains(&"shop-prod") && names.contains(&"shop-dev"), "{names:?}");
+    // shop-dev publishes Kubernetes, Argo CD and Alertmanager; AWS is shop-prod's account.
+    let sources = v["sources"].as_object().unwrap();
+    assert_eq!(sources.len(), 9, "{sources:?}");
+    let dev_pods =
+        v["pods"]["items"].as_array().unwrap().iter().filter(|p| p["cluster"] == "shop-dev").count();
+    assert!(dev_pods > 10, "{dev_pods}");
+    let out = flightdeck(&["status", "--demo", "--timeout", "10"], &[]);
+    let text = stdout(&out);
+    assert!(text.lines().any(|l| l.starts_with("CLUSTER") && l.contains("CRIT")), "{text}");
+    assert!(text.lines().any(|l| l.starts_with("shop-dev")), "{text}");
 }
 
 #[test]

@@ -14,7 +14,10 @@ const WAIT: Duration = Duration::from_secs(30);
 fn the_demo_alert_is_silenced_from_the_form_and_audited() {
     let dir = tempfile::tempdir().unwrap();
     let t = Tmux::start(160, 48);
-    t.type_line(&format!("USER=oncall {}", flightdeck_line(dir.path(), "--demo --seed 7 --speed 20")));
+    t.type_line(&format!(
+        "USER=oncall {}",
+        flightdeck_line(dir.path(), "--demo --context shop-prod --seed 7 --speed 20")
+    ));
     t.wait_for("HighErrorRate firing", Duration::from_secs(60), |s| s.contains("HighErrorRate"));
     // Narrow the list to the alert with `/`, as a user picks one row out of many; the first
     // row is then the one to silence.

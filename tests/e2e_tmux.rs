@@ -28,7 +28,7 @@ fn command(dir: &std::path::Path, args: &str) -> String {
 fn demo_console_opens_navigates_and_quits() {
     let dir = tempfile::tempdir().unwrap();
     let t = Tmux::start(160, 48);
-    t.type_line(&command(dir.path(), "--demo --seed 7"));
+    t.type_line(&command(dir.path(), "--demo --context shop-prod --seed 7"));
 
     // The sources announce themselves just after the first frame: DEMO follows at once.
     let s = t.wait_for("the six pane titles, labelled DEMO", WAIT, |s| all_titles(s) && s.contains("DEMO"));
@@ -80,7 +80,7 @@ fn sigterm_restores_the_terminal() {
     let dir = tempfile::tempdir().unwrap();
     let t = Tmux::start(80, 24);
     // A seed no other test uses, so pgrep finds this process only.
-    t.type_line(&command(dir.path(), "--demo --seed 4242"));
+    t.type_line(&command(dir.path(), "--demo --seed 4242 --context shop-prod"));
     // At 80×24 the overview still shows every pane.
     t.wait_for("the six pane titles", WAIT, all_titles);
     let pid = std::process::Command::new("pgrep")
@@ -99,7 +99,7 @@ fn the_demo_incident_is_fixed_by_a_confirmed_sync_and_audited() {
     let dir = tempfile::tempdir().unwrap();
     let t = Tmux::start(160, 48);
     // Twenty times faster, so the incident (about 90 simulated seconds in) starts in seconds.
-    t.type_line(&command(dir.path(), "--demo --seed 7 --speed 20"));
+    t.type_line(&command(dir.path(), "--demo --context shop-prod --seed 7 --speed 20"));
     t.wait_for("the cart incident", Duration::from_secs(60), |s| all_titles(s) && s.contains("Degraded"));
 
     // Argo CD full-screen; the degraded app sorts first under the root.
@@ -134,14 +134,30 @@ fn the_demo_incident_is_fixed_by_a_confirmed_sync_and_audited() {
     t.wait_for("the process to exit", WAIT, |s| s.contains("EXITED:0"));
 }
 
+/// shop-prod's counts on the fleet screen: CRIT WARN FAIL NRDY OOS DEG @MAX NODE✖ FIRING
+/// follow its name ("·" is none).
+struct ProdRow {
+    degraded: u32,
+    firing: u32,
+}
+
+fn prod_row(screen: &str) -> Option<ProdRow> {
+    let line = screen.lines().find(|l| l.contains("shop-prod PROD"))?;
+    let after = line.split("PROD").nth(1)?;
+    let n: Vec<u32> = after.split_whitespace().take(9).map(|w| w.parse().unwrap_or(0)).collect();
+    Some(ProdRow { degraded: *n.get(5)?, firing: *n.get(8)? })
+}
+
 #[test]
 fn triage_fixes_the_demo_incident_in_three_keystrokes() {
     let dir = tempfile::tempdir().unwrap();
     let t = Tmux::start(160, 48);
+    // The demo as it starts: both clusters, on the fleet screen.
     t.type_line(&command(dir.path(), "--demo --seed 7 --speed 20"));
-    // Keys are counted from here: the console is up and the incident is on.
-    t.wait_for("the cart incident and its alert", Duration::from_secs(60), |s| {
-        all_titles(s) && s.contains("Degraded") && s.contains("HighErrorRate")
+    // Keys are counted from here: the fleet screen shows prod's incident (services-cart
+    // Degraded, its alerts firing), as an on-call engineer would see it on opening.
+    t.wait_for("the fleet screen with prod's incident", Duration::from_secs(60), |s| {
+        s.contains("Fleet 2 clusters") && prod_row(s).is_some_and(|c| c.degraded >= 1 && c.firing >= 2)
     });
     let mut keystrokes = 0;
     let mut press = |k: &str| {
@@ -152,8 +168,12 @@ fn triage_fixes_the_demo_incident_in_three_keystrokes() {
     // 1. t: triage. The critical alert ranks first; beside it, the app and the HPA it links to,
     // and the key that fixes it.
     press("t");
-    let s = t.wait_for("the triage view", WAIT, |s| s.contains("Triage") && s.contains("Linked"));
-    let top = s.lines().find(|l| l.contains("✖ alert")).unwrap_or_default();
+    // Triage is live: it shows the incident once the cart's alert fires.
+    let s = t.wait_for("the triage view with the cart's alert", Duration::from_secs(60), |s| {
+        s.contains("Triage") && s.contains("Linked") && s.contains("HighErrorRate")
+    });
+    let top = s.lines().find(|l| l.contains("✖") && l.contains(" alert ")).unwrap_or_default();
+    assert!(top.contains("shop-prod"), "prod's problem ranks first:\n{s}");
     assert!(top.contains("HighErrorRate"), "the critical alert is not first:\n{s}");
     assert!(
         s.lines().any(|l| l.contains("app") && l.contains("services-cart") && l.contains("OutOfSync")),
@@ -188,7 +208,7 @@ fn triage_fixes_the_demo_incident_in_three_keystrokes() {
 fn palette_filter_and_theme_as_a_k9s_user_types_them() {
     let dir = tempfile::tempdir().unwrap();
     let t = Tmux::start(120, 36);
-    t.type_line(&command(dir.path(), "--demo --seed 7"));
+    t.type_line(&command(dir.path(), "--demo --context shop-prod --seed 7"));
     t.wait_for("the six pane titles", WAIT, all_titles);
 
     // `:po` opens the Pods pane, as in k9s.
@@ -223,7 +243,7 @@ fn palette_filter_and_theme_as_a_k9s_user_types_them() {
 fn a_pods_detail_and_logs_are_read_and_searched_as_in_k9s() {
     let dir = tempfile::tempdir().unwrap();
     let t = Tmux::start(160, 48);
-    t.type_line(&command(dir.path(), "--demo --seed 7"));
+    t.type_line(&command(dir.path(), "--demo --context shop-prod --seed 7"));
     t.wait_for("the six pane titles", WAIT, all_titles);
     t.keys(&["3"]);
     t.wait_for("Pods full-screen", WAIT, |s| s.contains("3 Pods") && !s.contains("Scaling"));

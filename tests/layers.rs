@@ -76,7 +76,11 @@ fn imports_point_down() {
         };
         let text = std::fs::read_to_string(file).unwrap();
         // An inline `#[cfg(test)] mod tests { … }` ends the file's non-test code here.
-        let code = text.split("\n#[cfg(test)]\nmod tests").next().unwrap_or("");
+        let code = ["\n#[cfg(test)]\nmod tests", "\n#[cfg(test)]\npub(crate) mod tests"]
+            .iter()
+            .filter_map(|m| text.find(m))
+            .min()
+            .map_or(text.as_str(), |end| &text[..end]);
         for (n, line) in code.lines().enumerate() {
             // Comments may name any layer; only code imports.
             let mut rest = line.split("//").next().unwrap_or("");

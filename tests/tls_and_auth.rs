@@ -108,7 +108,7 @@ async fn kube_refuses_a_server_whose_certificate_another_ca_signed() {
     let err = kube_version(&kc).await.expect_err("a certificate of another CA is refused");
     assert!(err.contains("invalid peer certificate: UnknownIssuer"), "the error says why: {err}");
     assert_eq!(front.forwarded(), 0, "nothing reached the server");
-    let failed = front.failed_handshakes();
+    let failed = front.wait_failed_handshakes();
     assert!(!failed.is_empty() && failed.iter().all(|e| e.contains("UnknownCA")), "{failed:?}");
     assert!(server.shared.requests.lock().unwrap().is_empty());
 }
@@ -202,7 +202,7 @@ async fn a_ca_in_the_system_store_is_trusted_for_kubernetes_and_aws_and_no_other
                 // Both clients broke off the handshake with "unknown CA" (the kube source's
                 // own line says only "client error (Connect)").
                 for front in [&kube_front, &aws_front] {
-                    let failed = front.failed_handshakes();
+                    let failed = front.wait_failed_handshakes();
                     assert!(
                         !failed.is_empty() && failed.iter().all(|e| e.contains("UnknownCA")),
                         "{failed:?}"

@@ -1,10 +1,13 @@
-//! Runs actions as tasks against whatever backs the current context (the demo world, a
-//! cluster, Argo CD, Alertmanager, Cost Explorer), writes the audit log and reports each
-//! outcome back to the loop as a message. The only place an action's I/O happens.
+//! Runs actions as tasks against what backs the action's own cluster (the demo world, a
+//! cluster and its Argo CD) or the Alertmanager or AWS account it names, writes the audit log
+//! and reports each outcome back to the loop as a message. The only place an action's I/O
+//! happens; an action can only reach its own cluster.
 
 use super::audit::AuditLog;
 use crate::domain::registry::{self, ActionId};
 use tokio::sync::mpsc;
+
+use std::collections::BTreeMap;
 
 use crate::domain::{ClusterId, Target};
 use crate::sources::{alertmanager, argocd, cost, demo, kube};
@@ -18,45 +21,74 @@ pub enum Backend {
     None,
 }
 
+/// What acts on one cluster: the cluster (or the demo world) and its Argo CD.
+#[derive(Clone)]
+struct Actor {
+    backend: Backend,
+    argocd: Option<argocd::Handle>,
+}
+
 #[derive(Clone)]
 pub struct Executor {
-    backend: Backend,
+    /// By context. An action goes to its own context's, never another's; with a single
+    /// cluster (or a test's one backend) that one takes every action.
+    actors: std::sync::Arc<BTreeMap<String, Actor>>,
     audit: AuditLog,
     /// Results go back on their own channel, so a flood of source updates cannot delay them.
     results: mpsc::Sender<Message>,
     clock: crate::sources::Clock,
     /// Silences go to the Alertmanager that reported the alert, whatever backs the context.
     alertmanagers: std::sync::Arc<Vec<alertmanager::Client>>,
-    cost: Option<cost::Handle>,
-    /// Argo CD's actions go to the Argo CD source when one runs (Kubernetes or REST mode).
-    argocd: Option<argocd::Handle>,
+    /// Each AWS account's bill.
+    cost: Vec<cost::Handle>,
 }
 
 impl Executor {
+    /// An executor with one backend, for whatever context an action names.
     pub fn new(
         backend: Backend,
         audit: AuditLog,
         results: mpsc::Sender<Message>,
         clock: crate::sources::Clock,
     ) -> Self {
+        let one = BTreeMap::from([(String::new(), Actor { backend, argocd: None })]);
         Executor {
-            backend,
+            actors: std::sync::Arc::new(one),
             audit,
             results,
             clock,
             alertmanagers: Default::default(),
-            cost: None,
-            argocd: None,
+            cost: Vec::new(),
         }
     }
 
-    pub fn with_cost(mut self, handle: Option<cost::Handle>) -> Self {
-        self.cost = handle;
+    /// An executor for a fleet: each context's backend and Argo CD.
+    pub fn for_fleet(
+        clusters: Vec<(String, Backend, Option<argocd::Handle>)>,
+        audit: AuditLog,
+        results: mpsc::Sender<Message>,
+        clock: crate::sources::Clock,
+    ) -> Self {
+        let actors =
+            clusters.into_iter().map(|(c, backend, argocd)| (c, Actor { backend, argocd })).collect();
+        Executor {
+            actors: std::sync::Arc::new(actors),
+            audit,
+            results,
+            clock,
+            alertmanagers: Default::default(),
+            cost: Vec::new(),
+        }
+    }
+
+    pub fn with_cost(mut self, handles: Vec<cost::Handle>) -> Self {
+        self.cost = handles;
         self
     }
 
+    /// Argo CD for the one cluster there is.
     pub fn with_argocd(mut self, handle: Option<argocd::Handle>) -> Self {
-        self.argocd = handle;
+        self.set_argocd(handle);
         self
     }
 
@@ -74,21 +106,64 @@ impl Executor {
         self.alertmanagers.iter().find(|c| &c.source == source)
     }
 
-    /// Argo CD's actions go here from now on (after a context switch).
-    pub fn set_argocd(&mut self, handle: Option<argocd::Handle>) {
-        self.argocd = handle;
+    /// What acts on `context`: its own, or the only one there is.
+    fn actor(&self, context: &str) -> Option<&Actor> {
+        match self.actors.get(context) {
+            Some(a) => Some(a),
+            None if self.actors.len() == 1 => self.actors.values().next(),
+            None => None,
+        }
     }
 
-    /// An app's resource tree from the Argo CD server, into the store. Reading, not acting:
-    /// not audited; a failure is said in the status line. Without the server (Kubernetes mode,
-    /// the demo) the pane draws the tree from the pods it has, so nothing is asked.
-    pub fn fetch_tree(&self, app: String) {
-        let Some(argocd::Handle::Api(client)) = self.argocd.clone() else { return };
+    /// The one cluster's actor, after a context switch (one cluster only: a fleet never switches).
+    fn sole(&mut self) -> Option<&mut Actor> {
+        let actors = std::sync::Arc::make_mut(&mut self.actors);
+        match actors.len() {
+            1 => actors.values_mut().next(),
+            _ => None,
+        }
+    }
+
+    /// Argo CD's actions go here from now on (after a context switch).
+    pub fn set_argocd(&mut self, handle: Option<argocd::Handle>) {
+        if let Some(a) = self.sole() {
+            a.argocd = handle;
+        }
+    }
+
+    /// A cluster of the fleet started after the others (`watch = "open"`), with the
+    /// Alertmanagers bound to it.
+    pub fn add_cluster(
+        &mut self,
+        context: String,
+        backend: Backend,
+        argocd: Option<argocd::Handle>,
+        alertmanagers: Vec<alertmanager::Client>,
+    ) {
+        std::sync::Arc::make_mut(&mut self.actors).insert(context, Actor { backend, argocd });
+        std::sync::Arc::make_mut(&mut self.alertmanagers).extend(alertmanagers);
+    }
+
+    /// Act on another cluster from now on (after a context switch).
+    pub fn set_backend(&mut self, backend: Backend) {
+        if let Some(a) = self.sole() {
+            a.backend = backend;
+        }
+    }
+
+    /// An app's resource tree from its cluster's Argo CD server, into the store. Reading, not
+    /// acting: not audited; a failure is said in the status line. Without the server
+    /// (Kubernetes mode, the demo) the pane draws the tree from the pods it has.
+    pub fn fetch_tree(&self, app: String, cluster: ClusterId) {
+        let Some(argocd::Handle::Api(client)) = self.actor(cluster.as_str()).and_then(|a| a.argocd.clone())
+        else {
+            return;
+        };
         let this = self.clone();
         tokio::spawn(async move {
             let at = this.clock.now();
             let msg = match client.resource_tree(&app).await {
-                Ok(nodes) => Message::AppTree { app, nodes },
+                Ok(nodes) => Message::AppTree { cluster, app, nodes },
                 Err(e) => {
                     let outcome =
                         ActionOutcome { action: "Resource tree".into(), target: app, result: Err(e) };
@@ -99,18 +174,24 @@ impl Executor {
         });
     }
 
-    /// Act on another cluster from now on (after a context switch).
-    pub fn set_backend(&mut self, backend: Backend) {
-        self.backend = backend;
+    /// The bill fetched again, for every account.
+    fn refresh_cost(&self) -> Result<String, String> {
+        let said: Result<Vec<String>, String> = self.cost.iter().map(cost::Handle::refresh).collect();
+        said.map(|s| s.join("; "))
     }
 
     /// The handle of `context`'s cluster, for what the app does on it itself (a shell, the
-    /// editor's read, a forward). One backend acts for every context until each has its own.
-    pub fn kube_for(&self, _context: &str) -> Option<kube::Handle> {
-        match &self.backend {
-            Backend::Kube(h) => Some(h.clone()),
+    /// editor's read, a forward): its own, or the only one there is.
+    pub fn kube_for(&self, context: &str) -> Option<kube::Handle> {
+        match self.actor(context).map(|a| &a.backend) {
+            Some(Backend::Kube(h)) => Some(h.clone()),
             _ => None,
         }
+    }
+
+    /// What backs `context`'s cluster, for the streams and forwards the app runs on it.
+    pub fn backend_for(&self, context: &str) -> Backend {
+        self.actor(context).map_or(Backend::None, |a| a.backend.clone())
     }
 
     /// Append to the audit log what the app did itself (a shell, a user command, a forward).
@@ -123,14 +204,16 @@ impl Executor {
         let _ = self.results.send(m).await;
     }
 
-    /// Read the kinds the cluster serves, into the store (for `:KIND`).
-    pub fn discover(&self) {
+    /// Read the kinds `context`'s cluster serves, into the store (for `:KIND`).
+    pub fn discover(&self, context: &str) {
         let this = self.clone();
+        let backend = self.actor(context).map(|a| a.backend.clone());
         tokio::spawn(async move {
-            let result = match &this.backend {
-                Backend::Kube(h) => h.discover().await,
-                Backend::Demo(_) => Err(demo::NO_API_SERVER.into()),
-                Backend::None => Err("not connected to a cluster: no kubeconfig context".into()),
+            let result = match backend {
+                Some(Backend::Kube(h)) => h.discover().await,
+                Some(Backend::Demo(_)) => Err(demo::NO_API_SERVER.into()),
+                Some(Backend::None) => Err("not connected to a cluster: no kubeconfig context".into()),
+                None => Err("open one cluster first (:ctx NAME): a kind is listed in one".into()),
             };
             this.send(Message::Catalog(result)).await;
         });
@@ -174,15 +257,16 @@ impl Executor {
         let this = self.clone();
         tokio::spawn(async move {
             let spec = registry::spec(action);
-            if let (Target::Edit(e), Some(h)) = (&target, this.kube_for(&context)) {
-                return this.edit(&h, e, context).await;
+            let actor = this.actor(&context);
+            if let (Target::Edit(e), Some(Backend::Kube(h))) = (&target, actor.map(|a| &a.backend)) {
+                return this.edit(h, e, context).await;
             }
-            let result = match (this.alertmanager(&target), &target, &this.backend) {
-                (_, Target::CostData, _) if this.cost.is_some() => {
-                    this.cost.as_ref().map_or(Ok(String::new()), |c| c.refresh())
-                }
+            let argocd = actor.and_then(|a| a.argocd.as_ref());
+            let backend = actor.map_or(&Backend::None, |a| &a.backend);
+            let result = match (this.alertmanager(&target), &target, backend) {
+                (_, Target::CostData, _) if !this.cost.is_empty() => this.refresh_cost(),
                 (_, Target::App(_) | Target::AppSync { .. } | Target::AppRollback { .. }, _)
-                    if let Some(a) = &this.argocd =>
+                    if let Some(a) = argocd =>
                 {
                     a.run(action, &target).await
                 }
@@ -190,6 +274,7 @@ impl Executor {
                 (Some(am), Target::Silence { id, .. }, _) => am.expire_silence(id).await,
                 (_, _, Backend::Demo(h)) => h.run(action, target.clone()).await,
                 (_, _, Backend::Kube(h)) => h.run(action, &target).await,
+                (_, _, Backend::None) if actor.is_none() => Err(format!("no connection to {context}")),
                 (_, _, Backend::None) => Err("no source that can act on this is configured".to_string()),
             };
             let described = target.describe();

@@ -11,27 +11,25 @@ use crate::state::forwards::ForwardUpdate;
 use crate::state::{Message, UnixMs};
 
 pub struct Forwards {
-    backend: Backend,
     tx: sources::Sender,
     running: BTreeMap<u64, TaskGuard>,
 }
 
 impl Forwards {
-    pub fn new(backend: Backend, tx: sources::Sender) -> Self {
-        Forwards { backend, tx, running: BTreeMap::new() }
+    pub fn new(tx: sources::Sender) -> Self {
+        Forwards { tx, running: BTreeMap::new() }
     }
 
-    /// Forwards go to one cluster: a context switch stops them.
-    pub fn set_backend(&mut self, backend: Backend) {
-        self.backend = backend;
+    /// A context switch of the one cluster stops them: they were the old context's.
+    pub fn stop_all(&mut self) {
         for id in std::mem::take(&mut self.running).into_keys() {
             let _ = self.tx.try_send(Message::Forward(ForwardUpdate::Stopped { id }));
         }
     }
 
-    pub fn start(&mut self, id: u64, target: Target, now: UnixMs) {
+    /// Start forward `id` through `backend`, its cluster's.
+    pub fn start(&mut self, id: u64, target: Target, now: UnixMs, backend: Backend) {
         let tx = self.tx.clone();
-        let backend = self.backend.clone();
         let task = tokio::spawn(async move {
             let conn = match backend {
                 Backend::Kube(h) => h.connection().await,

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod executor;
+pub mod fleet;
 pub mod forwards;
 pub mod handover;
 pub mod mouse;
@@ -42,6 +43,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         mut streams,
         mut views,
         mut forwards,
+        mut lazy,
     } = startup::start(&settings)?;
     let mut terminal = terminal::enter()?;
     let channels = Channels {
@@ -51,6 +53,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         streams: &mut streams,
         views: &mut views,
         forwards: &mut forwards,
+        lazy: &mut lazy,
     };
     let result = event_loop(&mut terminal, &mut state, channels, &mut executor, clock, &settings).await;
     terminal::leave();
@@ -65,18 +68,21 @@ struct Channels<'a> {
     streams: &'a mut pod_streams::PodStreams,
     views: &'a mut view_streams::ViewStreams,
     forwards: &'a mut forwards::Forwards,
+    lazy: &'a mut fleet::Lazy,
 }
 
 /// What a key asked for that the loop itself must do, with what it owns.
 enum Next {
     Switch(Switch),
     Handover(Handover),
+    /// Start a cluster of the fleet watched only once opened.
+    Watch(crate::domain::ClusterId),
 }
 
 async fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     state: &mut State,
-    Channels { sources: rx, results, kube, streams, views, forwards }: Channels<'_>,
+    Channels { sources: rx, results, kube, streams, views, forwards, lazy }: Channels<'_>,
     executor: &mut Executor,
     clock: crate::sources::Clock,
     settings: &Settings,
@@ -159,18 +165,21 @@ async fn event_loop(
             }
             dirty = true;
         }
+        if let Some(Next::Watch(cluster)) = &next {
+            lazy.start(settings, cluster, executor, streams);
+        }
         if let Some(Next::Switch(to)) = next {
             match kube.as_mut() {
                 Some(k) => {
                     if let Some(backend) = k.switch(to, state, rx).await {
                         streams.set_backend(backend.clone());
-                        views.set_backend(backend.clone());
-                        forwards.set_backend(backend.clone());
+                        views.stop_all();
+                        forwards.stop_all();
                         executor.set_backend(backend);
                         if let Some(a) = &k.argocd {
                             executor.set_argocd(a.handle.clone());
                         }
-                        executor.discover();
+                        executor.discover(&state.context_for(&state.console_cluster()));
                         follow_context(state, settings, &mut theme);
                     }
                 }
@@ -210,8 +219,8 @@ fn carry_out(effect: Effect, state: &mut State, own: &mut Owned) -> Option<Next>
     match effect {
         Effect::None | Effect::Quit => {}
         Effect::Run { action, target, context } => executor.run(action, target, context),
-        Effect::FetchTree(app) => executor.fetch_tree(app),
-        Effect::Discover => executor.discover(),
+        Effect::FetchTree { app, cluster } => executor.fetch_tree(app, cluster),
+        Effect::Discover => executor.discover(&state.context_for(&state.console_cluster())),
         Effect::FetchHistory { subject, context } => executor.fetch_history(subject, &context),
         Effect::FetchPorts { subject, cluster, context } => executor.fetch_ports(subject, cluster, &context),
         Effect::Handover(h) => return Some(Next::Handover(h)),
@@ -224,7 +233,7 @@ fn carry_out(effect: Effect, state: &mut State, own: &mut Owned) -> Option<Next>
             state.forwards.next_id += 1;
             let id = state.forwards.next_id;
             executor.audit(&context, "port_forward", &target.describe(), &Ok("started".into()));
-            own.forwards.start(id, target, now);
+            own.forwards.start(id, target, now, executor.backend_for(&context));
         }
         Effect::StopForward(id) => {
             own.forwards.stop(id);
@@ -237,13 +246,16 @@ fn carry_out(effect: Effect, state: &mut State, own: &mut Owned) -> Option<Next>
             return next;
         }
         Effect::Stream(StreamStart::Table { stream, kind, namespace, cluster }) => {
-            own.views.table(stream, kind, namespace, &cluster)
+            let backend = executor.backend_for(&state.context_for(&cluster));
+            own.views.table(stream, kind, namespace, backend)
         }
         Effect::Stream(StreamStart::Object { stream, object, cluster }) => {
-            own.views.object(stream, object, &cluster)
+            let backend = executor.backend_for(&state.context_for(&cluster));
+            own.views.object(stream, object, backend)
         }
         Effect::Stream(StreamStart::WorkloadLogs { stream, request }) => {
-            own.views.workload_logs(stream, request)
+            let backend = executor.backend_for(&state.context_for(&request.cluster));
+            own.views.workload_logs(stream, request, backend)
         }
         Effect::SetTheme(name) => match crate::config::load_theme(settings.config_dir.as_deref(), &name) {
             Ok(t) => {
@@ -256,6 +268,7 @@ fn carry_out(effect: Effect, state: &mut State, own: &mut Owned) -> Option<Next>
         Effect::SwitchContext(name) => return Some(Next::Switch(Switch::Context(name))),
         Effect::SwitchNamespace(_) if settings.demo => {}
         Effect::SwitchNamespace(scope) => return Some(Next::Switch(Switch::Namespace(scope))),
+        Effect::WatchCluster(cluster) => return Some(Next::Watch(cluster)),
         Effect::Stream(StreamStart::Watch { stream, key }) => streams.watch_pod(stream, key),
         Effect::Stream(StreamStart::Logs { stream, request }) => streams.stream_logs(stream, request),
     }
@@ -281,7 +294,10 @@ fn follow_context(state: &mut State, settings: &Settings, theme: &mut Theme) {
 
 /// `:ctx NAME` on the demo, which has one context: nothing is pretended, the status line says so.
 fn demo_context(state: &mut State, name: String) {
-    let why = format!("the demo platform has one Kubernetes context ({})", state.context);
+    let why = format!(
+        "the demo watches {}; start it with --all-contexts to watch shop-prod and shop-dev at once",
+        state.context
+    );
     let msg = format!("context {name} not switched: {why}");
     state.view.requested_context = Some(name);
     state.view.say(state.now, msg, Level::Warn);

@@ -44,9 +44,13 @@ pub fn handle(state: &mut State, ev: &MouseEvent, ui: &Ui, size: Rect) -> bool {
             layout::overview(body).into_iter().find(|(_, r)| r.contains((x, y).into())).map(|(p, _)| p)
         }
         Mode::Full(p) => Some(p),
-        Mode::Triage | Mode::Pod(_) | Mode::Resources | Mode::Object(_) | Mode::Forwards | Mode::Output => {
-            None
-        }
+        Mode::Triage
+        | Mode::Pod(_)
+        | Mode::Fleet
+        | Mode::Resources
+        | Mode::Object(_)
+        | Mode::Forwards
+        | Mode::Output => None,
     };
     match ev.kind {
         MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {

@@ -11,27 +11,43 @@ use crate::state::Message;
 use crate::state::pod_view::PodUpdate;
 
 pub struct PodStreams {
-    backend: Backend,
+    /// By context; the pod's own cluster's is used (or the only one there is).
+    backends: Vec<(String, Backend)>,
     tx: sources::Sender,
     detail: Option<(u64, TaskGuard)>,
     logs: Option<(u64, TaskGuard)>,
 }
 
 impl PodStreams {
-    pub fn new(backend: Backend, tx: sources::Sender) -> Self {
-        PodStreams { backend, tx, detail: None, logs: None }
+    pub fn new(backends: Vec<(String, Backend)>, tx: sources::Sender) -> Self {
+        PodStreams { backends, tx, detail: None, logs: None }
     }
 
-    /// Streams from another cluster from now on (after a context switch).
+    /// Streams from another cluster from now on (after a context switch of the one cluster).
+    /// A cluster started after the others: its pods' streams go to it.
+    pub fn add_backend(&mut self, context: String, backend: Backend) {
+        self.backends.push((context, backend));
+    }
+
     pub fn set_backend(&mut self, backend: Backend) {
-        self.backend = backend;
+        if let [(_, b)] = self.backends.as_mut_slice() {
+            *b = backend;
+        }
         self.detail = None;
         self.logs = None;
     }
 
+    fn backend(&self, cluster: &crate::domain::ClusterId) -> Backend {
+        let own = self.backends.iter().find(|(c, _)| c == cluster.as_str());
+        match (own, self.backends.as_slice()) {
+            (Some((_, b)), _) | (None, [(_, b)]) => b.clone(),
+            _ => Backend::None,
+        }
+    }
+
     pub fn watch_pod(&mut self, stream: u64, key: PodKey) {
         let tx = self.tx.clone();
-        let task = match self.backend.clone() {
+        let task = match self.backend(&key.cluster) {
             Backend::Kube(h) => tokio::spawn(async move {
                 match h.connection().await {
                     Ok(conn) => kube::pod_watch::run(conn, key, stream, tx).await,
@@ -51,7 +67,7 @@ impl PodStreams {
 
     pub fn stream_logs(&mut self, stream: u64, req: LogRequest) {
         let tx = self.tx.clone();
-        let task = match self.backend.clone() {
+        let task = match self.backend(&req.key.cluster) {
             Backend::Kube(h) => tokio::spawn(async move {
                 match h.connection().await {
                     Ok(conn) => kube::logs::run(conn, req, stream, tx).await,
@@ -93,7 +109,7 @@ mod tests {
     #[tokio::test]
     async fn streams_the_view_no_longer_names_are_stopped() {
         let (tx, mut rx) = sources::channel();
-        let mut s = PodStreams::new(Backend::None, tx);
+        let mut s = PodStreams::new(vec![(String::new(), Backend::None)], tx);
         let key = PodKey::new("storefront", "cart-1");
         s.watch_pod(1, key.clone());
         let req = LogRequest {

@@ -9,8 +9,9 @@ use crate::config::sources::{
     AlertmanagerConfig, ArgocdConfig, ArgocdMode, AwsConfig, CloudWatchConfig, CostConfig, EksConfig,
 };
 use crate::config::{Keymap, Theme};
+use crate::domain::ClusterId;
 use crate::sources::{self, Clock, TaskGuard, alertmanager, argocd, cloudwatch, cost, demo, eks, kube};
-use crate::state::{Message, State, update};
+use crate::state::{Message, PaneId, State, update};
 
 #[derive(Clone, Debug)]
 pub struct Settings {
@@ -42,6 +43,12 @@ pub struct Settings {
     pub cache_dir: Option<PathBuf>,
     /// Production patterns and per-context read-only.
     pub safety: crate::config::safety::Safety,
+    /// Which contexts to watch: the current one, or a fleet.
+    pub contexts: crate::config::clusters::ContextChoice,
+    /// `[[cluster]]`: each context's own settings.
+    pub clusters: Vec<crate::config::clusters::ClusterConfig>,
+    /// The alert label naming an alert's cluster.
+    pub cluster_label: String,
     /// Where user themes and keymaps are looked up (`:theme NAME`).
     pub config_dir: Option<PathBuf>,
 }
@@ -50,15 +57,30 @@ impl Settings {
     /// The context's safety flags onto the store: production, and read-only by flag, config
     /// or the context's own setting.
     pub fn apply_safety(&self, state: &mut State) {
-        state.production = self.safety.is_production(&state.context);
-        state.readonly = self.readonly || self.safety.readonly(&state.context);
+        let (production, readonly) = self.safety_of(&state.context);
+        (state.production, state.readonly) = (production, readonly);
+        if !state.is_fleet() {
+            let name = ClusterId::new(&state.context);
+            let one = crate::state::fleet::ClusterInfo { name, production, readonly, ..Default::default() };
+            state.set_fleet(vec![one]);
+        }
+    }
+
+    /// A context's production and read-only flags: its `[[cluster]]` entry, else the
+    /// `[safety] production` patterns and `[contexts."NAME"]`; read-only also by flag.
+    pub fn safety_of(&self, context: &str) -> (bool, bool) {
+        let own = self.clusters.iter().find(|c| c.context == context);
+        let production = own.and_then(|c| c.production).unwrap_or_else(|| self.safety.is_production(context));
+        let readonly = self.readonly || own.is_some_and(|c| c.readonly) || self.safety.readonly(context);
+        (production, readonly)
     }
 
     /// The theme `context` is drawn in: its own (`[contexts."NAME"] theme`), else the default;
     /// None when `--theme` chose one for every context.
     pub fn context_theme(&self, context: &str) -> Option<&str> {
         let default = self.default_theme.as_deref()?;
-        Some(self.safety.contexts.get(context).and_then(|c| c.theme.as_deref()).unwrap_or(default))
+        let own = self.clusters.iter().find(|c| c.context == context).and_then(|c| c.theme.as_deref());
+        Some(own.or_else(|| self.safety.theme(context)).unwrap_or(default))
     }
 }
 
@@ -79,6 +101,8 @@ pub struct Running {
     pub views: super::view_streams::ViewStreams,
     /// The port-forwards.
     pub forwards: super::forwards::Forwards,
+    /// The fleet's clusters watched only once opened.
+    pub lazy: super::fleet::Lazy,
 }
 
 /// Start the configured sources. Without `--demo` and with no real source configured, the
@@ -86,130 +110,52 @@ pub struct Running {
 pub fn start(settings: &Settings) -> anyhow::Result<Running> {
     let (tx, rx) = sources::channel();
     let audit = AuditLog::new(settings.audit_path.clone()).for_demo(settings.demo);
-    let mut guards = Vec::new();
-    let mut switcher = None;
-    let (clock, backend, context) = if settings.demo {
-        let epoch = sources::wall_now();
-        let clock = Clock::simulated(epoch, settings.speed);
-        let (handle, guard) = demo::spawn(settings.seed, epoch, settings.speed, tx.clone());
-        guards.push(guard);
-        (clock, Backend::Demo(handle), settings.context.clone().unwrap_or_else(|| demo::CONTEXT.to_string()))
-    } else {
-        let target = kube::Target {
-            kubeconfig: settings.kubeconfig.clone(),
-            context: settings.context.clone(),
-            scope: settings.scope.clone(),
-        };
-        match kube::resolve(&target) {
-            Ok(resolved) => {
-                let context = resolved.context.clone();
-                let (handle, guard) = kube::start(resolved, tx.clone());
-                switcher = Some(super::switch::KubeSwitcher {
-                    tx: tx.clone(),
-                    target,
-                    guard: Some(guard),
-                    argocd: None,
-                });
-                (Clock::Wall, Backend::Kube(handle), context)
-            }
-            Err(e) => {
-                // No kubeconfig is a setup without Kubernetes, not an error to stop on.
-                tracing::info!(error = %e, "Kubernetes not configured");
-                let reason = format!("{e:#}");
-                for (id, feeds) in kube::FEEDS {
-                    let m = Message::Disabled {
-                        source: kube::source(*id),
-                        feeds: feeds.to_vec(),
-                        reason: reason.clone(),
-                    };
-                    let _ = tx.try_send(m);
-                }
-                (Clock::Wall, Backend::None, settings.context.clone().unwrap_or_else(|| "(none)".to_string()))
-            }
-        }
-    };
-    let mut alertmanagers = Vec::new();
-    let mut cost_handle = None;
-    let mut argocd_handle = None;
-    if !settings.demo && settings.argocd.enabled {
-        let kube_handle = match &backend {
-            Backend::Kube(h) => Some(h.clone()),
-            _ => None,
-        };
-        match argocd::start(&settings.argocd, kube_handle, &settings.user, tx.clone(), clock) {
-            Ok((handle, guard)) => {
-                argocd_handle = Some(handle.clone());
-                // In Kubernetes mode it follows `:ctx` with the other Kubernetes sources.
-                match switcher.as_mut().filter(|_| settings.argocd.mode == ArgocdMode::Kubernetes) {
-                    Some(s) => {
-                        s.argocd = Some(super::switch::ArgocdFollower {
-                            cfg: settings.argocd.clone(),
-                            user: settings.user.clone(),
-                            clock,
-                            guard: Some(guard),
-                            handle: Some(handle),
-                        })
-                    }
-                    None => guards.push(guard),
-                }
-            }
-            Err(reason) => {
-                let m = Message::Disabled {
-                    source: argocd::source(),
-                    feeds: vec![crate::state::PaneId::ArgoCd],
-                    reason,
-                };
-                let _ = tx.try_send(m);
-            }
-        }
-    }
-    if !settings.demo {
-        for cfg in &settings.alertmanagers {
-            let client = alertmanager::Client::new(cfg)
-                .map_err(|e| anyhow::anyhow!("[[alertmanager]] {}: {e}", cfg.url))?;
-            guards.push(alertmanager::spawn(client.clone(), cfg.interval.0, tx.clone(), clock));
-            alertmanagers.push(client);
-        }
-        if settings.cloudwatch.alarms {
-            guards.push(cloudwatch::alarms::spawn(
-                settings.aws.clone(),
-                settings.cloudwatch.clone(),
-                tx.clone(),
-                clock,
-            ));
-        }
-        if !settings.cloudwatch.metrics.is_empty() {
-            let (aws, cw) = (settings.aws.clone(), settings.cloudwatch.clone());
-            guards.push(cloudwatch::metrics::spawn(aws, cw, tx.clone(), clock));
-        }
-        if settings.eks.enabled {
-            guards.push(eks::spawn(settings.aws.clone(), settings.eks.clone(), tx.clone(), clock));
-        }
-        if settings.cost.enabled {
-            let dir = settings.cache_dir.as_ref().map(|d| d.join("cost"));
-            let (handle, guard) =
-                cost::spawn(settings.aws.clone(), settings.cost.clone(), dir, tx.clone(), clock);
-            guards.push(guard);
-            cost_handle = Some(handle);
-        }
-    }
-    let mut state = State::new(context, clock.now());
-    settings.apply_safety(&mut state);
-    state.user = settings.user.clone();
-    update(&mut state, Message::Tick(clock.now()));
-    let streams = super::pod_streams::PodStreams::new(backend.clone(), tx.clone());
-    let views = super::view_streams::ViewStreams::new(backend.clone(), tx.clone());
-    let forwards = super::forwards::Forwards::new(backend.clone(), tx.clone());
-    drop(tx);
     let (results_tx, results) = tokio::sync::mpsc::channel(64);
-    let executor = Executor::new(backend, audit, results_tx, clock)
-        .with_alertmanagers(alertmanagers)
-        .with_cost(cost_handle)
-        .with_argocd(argocd_handle);
-    // The kinds the cluster serves, for `:KIND` (read once; again on a switch or an unknown kind).
-    // The demo says itself that it has none.
+    let plans = if settings.demo { demo_plans(settings)? } else { super::fleet::plans(settings)? };
+    let mut started = if settings.demo {
+        start_demo(settings, &plans, &tx)
+    } else if plans.len() > 1 {
+        start_fleet(settings, &plans, &tx)
+    } else {
+        start_one(settings, plans.first(), &tx)?
+    };
     if !settings.demo {
-        executor.discover();
+        start_aws(settings, &plans, &tx, started.clock, &mut started);
+    }
+    let mut state = State::new(started.context.clone(), started.clock.now());
+    state.user = settings.user.clone();
+    state.cluster_label = settings.cluster_label.clone();
+    match plans.len() {
+        0 | 1 => settings.apply_safety(&mut state),
+        _ => {
+            state.set_fleet(plans.iter().map(super::fleet::Plan::info).collect());
+            state.open_cluster(None);
+            // More than one cluster: the first question is which one is burning.
+            state.view.mode = crate::state::view::Mode::Fleet;
+        }
+    }
+    update(&mut state, Message::Tick(started.clock.now()));
+    let streams = super::pod_streams::PodStreams::new(
+        started.clusters.iter().map(|c| (c.0.clone(), c.1.clone())).collect(),
+        tx.clone(),
+    );
+    let lazy_plans = if plans.len() > 1 && !settings.demo {
+        plans.iter().filter(|p| p.lazy).cloned().collect()
+    } else {
+        Vec::new()
+    };
+    let lazy = super::fleet::Lazy::new(lazy_plans, &tx, started.clock);
+    let views = super::view_streams::ViewStreams::new(tx.clone());
+    let forwards = super::forwards::Forwards::new(tx.clone());
+    drop(tx);
+    let Started { clusters, alertmanagers, cost, guards, switcher, clock, .. } = started;
+    let executor = Executor::for_fleet(clusters, audit, results_tx, clock)
+        .with_alertmanagers(alertmanagers)
+        .with_cost(cost);
+    // The kinds the cluster serves, for `:KIND` (read once; again on a switch, on opening a
+    // cluster or an unknown kind). The demo says itself that it has none.
+    if !settings.demo {
+        executor.discover(&state.context_for(&state.console_cluster()));
     }
     Ok(Running {
         state,
@@ -220,7 +166,217 @@ pub fn start(settings: &Settings) -> anyhow::Result<Running> {
         _guards: guards,
         kube: switcher,
         streams,
+        lazy,
         views,
         forwards,
     })
+}
+
+/// What the sources' start gives the loop.
+struct Started {
+    /// What the panes show first: the context, or every cluster.
+    context: String,
+    clock: Clock,
+    /// Each context's backend and Argo CD, for the executor and the pod view.
+    clusters: Vec<(String, Backend, Option<argocd::Handle>)>,
+    alertmanagers: Vec<alertmanager::Client>,
+    cost: Vec<cost::Handle>,
+    guards: Vec<TaskGuard>,
+    switcher: Option<super::switch::KubeSwitcher>,
+}
+
+impl Started {
+    fn new(context: String, clock: Clock) -> Started {
+        Started {
+            context,
+            clock,
+            clusters: Vec::new(),
+            alertmanagers: Vec::new(),
+            cost: Vec::new(),
+            guards: Vec::new(),
+            switcher: None,
+        }
+    }
+}
+
+/// The demo's clusters to watch: both, unless `--context NAME` names one; `--contexts GLOB` or
+/// `--context` repeated pick from shop-prod and shop-dev as from a kubeconfig.
+pub fn demo_plans(settings: &Settings) -> anyhow::Result<Vec<super::fleet::Plan>> {
+    use crate::config::clusters::ContextChoice;
+    let names: Vec<String> = demo::CONTEXTS.iter().map(|(n, _)| n.to_string()).collect();
+    // With no context named, the demo watches both of its clusters, as a platform team would.
+    let choice = match (&settings.contexts, &settings.context) {
+        (ContextChoice::Current, None) => &ContextChoice::All,
+        (c, _) => c,
+    };
+    let picked = choice.pick(&names).map_err(|e| anyhow::anyhow!("the demo platform: {e}"))?;
+    Ok(picked.into_iter().map(|c| super::fleet::plan(settings, c)).collect())
+}
+
+/// The demo platform: one world, or one per cluster of a demo fleet, each stamped with its
+/// cluster's name and acting only on its own world.
+fn start_demo(settings: &Settings, plans: &[super::fleet::Plan], tx: &sources::Sender) -> Started {
+    let epoch = sources::wall_now();
+    let clock = Clock::simulated(epoch, settings.speed);
+    if plans.len() < 2 {
+        let named = plans.first().map(|p| p.context.clone()).or_else(|| settings.context.clone());
+        let context = named.unwrap_or_else(|| demo::CONTEXT.to_string());
+        let profile = demo::CONTEXTS.iter().find(|(n, _)| *n == context).map_or(demo::Profile::Prod, |c| c.1);
+        let mut out = Started::new(context.clone(), clock);
+        let (handle, guard) = demo::spawn_as(settings.seed, epoch, settings.speed, profile, tx.clone());
+        out.guards.push(guard);
+        out.clusters.push((context, Backend::Demo(handle), None));
+        return out;
+    }
+    let mut out = Started::new(crate::state::fleet::FLEET.to_string(), clock);
+    for plan in plans {
+        let profile =
+            demo::CONTEXTS.iter().find(|(n, _)| *n == plan.context).map_or(demo::Profile::Prod, |c| c.1);
+        let own = tx.for_cluster(ClusterId::new(&plan.context));
+        let (handle, guard) = demo::spawn_as(settings.seed, epoch, settings.speed, profile, own);
+        out.guards.push(guard);
+        out.clusters.push((plan.context.clone(), Backend::Demo(handle), None));
+    }
+    out
+}
+
+/// One cluster, as ever: the context chosen (or the current one), switchable with `:ctx`.
+fn start_one(
+    settings: &Settings,
+    plan: Option<&super::fleet::Plan>,
+    tx: &sources::Sender,
+) -> anyhow::Result<Started> {
+    let target = kube::Target {
+        kubeconfig: settings.kubeconfig.clone(),
+        context: plan.map(|p| p.context.clone()).or_else(|| settings.context.clone()),
+        scope: settings.scope.clone(),
+    };
+    let mut out = Started::new(String::new(), Clock::Wall);
+    let resolved = match kube::resolve(&target) {
+        Ok(r) => r,
+        Err(e) => {
+            // No kubeconfig is a setup without Kubernetes, not an error to stop on.
+            tracing::info!(error = %e, "Kubernetes not configured");
+            super::fleet::disable_kube(tx, &format!("{e:#}"));
+            out.context = settings.context.clone().unwrap_or_else(|| "(none)".to_string());
+            out.clusters.push((out.context.clone(), Backend::None, None));
+            start_alertmanagers(settings, tx, &mut out)?;
+            return Ok(out);
+        }
+    };
+    out.context = resolved.context.clone();
+    let ctx_tx = tx.for_cluster(ClusterId::new(&out.context));
+    let (handle, guard) = kube::start(resolved, ctx_tx.clone());
+    let mut switcher =
+        super::switch::KubeSwitcher { tx: tx.clone(), target, guard: Some(guard), argocd: None };
+    let mut argocd_handle = None;
+    if settings.argocd.enabled {
+        match argocd::start(&settings.argocd, Some(handle.clone()), &settings.user, ctx_tx.clone(), out.clock)
+        {
+            Ok((h, guard)) => {
+                argocd_handle = Some(h.clone());
+                // In Kubernetes mode it follows `:ctx` with the other Kubernetes sources.
+                if settings.argocd.mode == ArgocdMode::Kubernetes {
+                    switcher.argocd = Some(super::switch::ArgocdFollower {
+                        cfg: settings.argocd.clone(),
+                        user: settings.user.clone(),
+                        clock: out.clock,
+                        guard: Some(guard),
+                        handle: Some(h),
+                    });
+                } else {
+                    out.guards.push(guard);
+                }
+            }
+            Err(reason) => {
+                let m = Message::Disabled { source: argocd::source(), feeds: vec![PaneId::ArgoCd], reason };
+                let _ = ctx_tx.try_send(m);
+            }
+        }
+    }
+    out.clusters.push((out.context.clone(), Backend::Kube(handle), argocd_handle));
+    out.switcher = Some(switcher);
+    start_alertmanagers(settings, tx, &mut out)?;
+    Ok(out)
+}
+
+/// The `[[alertmanager]]`s of the whole config (a fleet's bound ones start with their cluster).
+fn start_alertmanagers(settings: &Settings, tx: &sources::Sender, out: &mut Started) -> anyhow::Result<()> {
+    for cfg in &settings.alertmanagers {
+        let client = alertmanager::Client::new(cfg)
+            .map_err(|e| anyhow::anyhow!("[[alertmanager]] {}: {e}", cfg.url))?;
+        out.guards.push(alertmanager::spawn(client.clone(), cfg.interval.0, tx.clone(), out.clock));
+        out.alertmanagers.push(client);
+    }
+    Ok(())
+}
+
+/// Every cluster of the fleet at once; none waits for another to connect.
+fn start_fleet(settings: &Settings, plans: &[super::fleet::Plan], tx: &sources::Sender) -> Started {
+    let mut out = Started::new(crate::state::fleet::FLEET.to_string(), Clock::Wall);
+    // A `watch = "open"` cluster starts when first opened (`fleet::Lazy`).
+    for plan in plans.iter().filter(|p| !p.lazy) {
+        let s = super::fleet::start(settings, plan, tx, out.clock);
+        out.clusters.push((s.context, s.backend, s.argocd));
+        out.alertmanagers.extend(s.alertmanagers);
+        out.guards.extend(s.guards);
+    }
+    // Alertmanagers bound to no cluster: their alerts' cluster label decides.
+    for cfg in settings.alertmanagers.iter().filter(|a| a.cluster.is_none()) {
+        match alertmanager::Client::new(cfg) {
+            Ok(client) => {
+                out.guards.push(alertmanager::spawn(client.clone(), cfg.interval.0, tx.clone(), out.clock));
+                out.alertmanagers.push(client);
+            }
+            Err(e) => tracing::warn!(url = %cfg.url, error = %e, "Alertmanager not started"),
+        }
+    }
+    out
+}
+
+/// EKS, CloudWatch and Cost Explorer, once per AWS account the clusters use.
+fn start_aws(
+    settings: &Settings,
+    plans: &[super::fleet::Plan],
+    tx: &sources::Sender,
+    clock: Clock,
+    out: &mut Started,
+) {
+    let accounts = super::fleet::accounts(settings, plans);
+    let several = accounts.len() > 1;
+    for (i, (aws, cluster)) in accounts.into_iter().enumerate() {
+        let mut tx = match cluster {
+            Some(c) => tx.for_cluster(c),
+            None => tx.clone(),
+        };
+        if several {
+            // Two accounts' EKS sources must not share an id.
+            tx = tx.for_account(aws.profile.clone().unwrap_or_else(|| format!("account-{}", i + 1)));
+        }
+        if settings.cloudwatch.alarms {
+            out.guards.push(cloudwatch::alarms::spawn(
+                aws.clone(),
+                settings.cloudwatch.clone(),
+                tx.clone(),
+                clock,
+            ));
+        }
+        if !settings.cloudwatch.metrics.is_empty() {
+            out.guards.push(cloudwatch::metrics::spawn(
+                aws.clone(),
+                settings.cloudwatch.clone(),
+                tx.clone(),
+                clock,
+            ));
+        }
+        if settings.eks.enabled {
+            out.guards.push(eks::spawn(aws.clone(), settings.eks.clone(), tx.clone(), clock));
+        }
+        if settings.cost.enabled {
+            let dir = settings.cache_dir.as_ref().map(|d| d.join("cost"));
+            let (handle, guard) = cost::spawn(aws, settings.cost.clone(), dir, tx, clock);
+            out.guards.push(guard);
+            out.cost.push(handle);
+        }
+    }
 }

@@ -65,14 +65,15 @@ impl KubeSwitcher {
         }
         let (context, scope) = (resolved.context.clone(), resolved.scope.clone());
         state.switch_kubernetes(&context);
-        let (handle, guard) = kube::start(resolved, self.tx.clone());
+        let tx = self.tx.for_cluster(crate::domain::ClusterId::new(&context));
+        let (handle, guard) = kube::start(resolved, tx.clone());
         self.guard = Some(guard);
         if let Some(a) = self.argocd.as_mut() {
             // The old context's apps are not this one's.
             state.argocd = Default::default();
-            state.sources.remove(&argocd::source());
+            state.sources.retain(|id, _| id.kind != crate::domain::source::SourceKind::ArgoCd);
             state.view.reset_selection(crate::state::PaneId::ArgoCd);
-            match argocd::start(&a.cfg, Some(handle.clone()), &a.user, self.tx.clone(), a.clock) {
+            match argocd::start(&a.cfg, Some(handle.clone()), &a.user, tx, a.clock) {
                 Ok((h, g)) => {
                     a.guard = Some(g);
                     a.handle = Some(h);

@@ -3,7 +3,7 @@
 //! Started by an effect; stopped when the view no longer names their id.
 
 use crate::app::executor::Backend;
-use crate::domain::{ApiKind, ClusterId, ObjectRef, WorkloadLogRequest};
+use crate::domain::{ApiKind, ObjectRef, WorkloadLogRequest};
 use crate::sources::{self, TaskGuard, kube};
 use crate::state::Message;
 use crate::state::object_messages::ViewStreams as Wanted;
@@ -13,7 +13,6 @@ use crate::state::resources::TableUpdate;
 const NO_CLUSTER: &str = "not connected to a cluster: the demo has no API server to ask (connect to a cluster, or run the test server: cargo run --example kube_api_server)";
 
 pub struct ViewStreams {
-    backend: Backend,
     tx: sources::Sender,
     table: Option<(u64, TaskGuard)>,
     object: Option<(u64, TaskGuard)>,
@@ -21,8 +20,8 @@ pub struct ViewStreams {
 }
 
 impl ViewStreams {
-    pub fn new(backend: Backend, tx: sources::Sender) -> Self {
-        ViewStreams { backend, tx, table: None, object: None, logs: None }
+    pub fn new(tx: sources::Sender) -> Self {
+        ViewStreams { tx, table: None, object: None, logs: None }
     }
 
     /// The channel the store reads, for a background command's output.
@@ -30,21 +29,16 @@ impl ViewStreams {
         self.tx.clone()
     }
 
-    /// Streams from another cluster from now on (after a context switch).
-    pub fn set_backend(&mut self, backend: Backend) {
-        self.backend = backend;
+    /// A context switch of the one cluster stops them: they were the old context's.
+    pub fn stop_all(&mut self) {
         (self.table, self.object, self.logs) = (None, None, None);
     }
 
-    /// What streams from `cluster`: one backend serves every cluster until each has its own.
-    fn backend(&self, _cluster: &ClusterId) -> Backend {
-        self.backend.clone()
-    }
-
-    /// Run `f` on `cluster`'s connection, or send `fail`'s message with why not.
+    /// Run `f` on the connection of `backend` (the view's cluster's), or send `fail`'s message
+    /// with why not.
     fn spawn<F, Fut>(
         &self,
-        cluster: &ClusterId,
+        backend: Backend,
         fail: impl FnOnce(String) -> Message + Send + 'static,
         f: F,
     ) -> TaskGuard
@@ -53,7 +47,6 @@ impl ViewStreams {
         Fut: std::future::Future<Output = ()> + Send + 'static,
     {
         let tx = self.tx.clone();
-        let backend = self.backend(cluster);
         TaskGuard(tokio::spawn(async move {
             let conn = match backend {
                 Backend::Kube(h) => h.connection().await,
@@ -68,23 +61,22 @@ impl ViewStreams {
         }))
     }
 
-    pub fn table(&mut self, stream: u64, kind: ApiKind, namespace: Option<String>, cluster: &ClusterId) {
+    pub fn table(&mut self, stream: u64, kind: ApiKind, namespace: Option<String>, backend: Backend) {
         let fail = move |e| Message::Table { stream, update: TableUpdate::Failed(e) };
         let g =
-            self.spawn(cluster, fail, move |c, tx| kube::resource_watch::run(c, kind, namespace, stream, tx));
+            self.spawn(backend, fail, move |c, tx| kube::resource_watch::run(c, kind, namespace, stream, tx));
         self.table = Some((stream, g));
     }
 
-    pub fn object(&mut self, stream: u64, object: ObjectRef, cluster: &ClusterId) {
+    pub fn object(&mut self, stream: u64, object: ObjectRef, backend: Backend) {
         let fail = move |error| Message::Object(ObjectUpdate::Failed { stream, error });
-        let g = self.spawn(cluster, fail, move |c, tx| kube::object_watch::run(c, object, stream, tx));
+        let g = self.spawn(backend, fail, move |c, tx| kube::object_watch::run(c, object, stream, tx));
         self.object = Some((stream, g));
     }
 
-    pub fn workload_logs(&mut self, stream: u64, request: WorkloadLogRequest) {
+    pub fn workload_logs(&mut self, stream: u64, request: WorkloadLogRequest, backend: Backend) {
         let fail = move |e| Message::Object(ObjectUpdate::LogEnded { stream, error: Some(e) });
-        let cluster = request.cluster.clone();
-        let g = self.spawn(&cluster, fail, move |c, tx| kube::workload_logs::run(c, request, stream, tx));
+        let g = self.spawn(backend, fail, move |c, tx| kube::workload_logs::run(c, request, stream, tx));
         self.logs = Some((stream, g));
     }
 

@@ -195,6 +195,8 @@ impl Section {
         use crate::state::view::object::ObjectScreen;
         match view.mode {
             Mode::Triage => Section::Triage,
+            // The fleet screen acts on no pane's rows: only the global keys.
+            Mode::Fleet => Section::Global,
             Mode::Pod(crate::state::view::pod::PodScreen::Logs) | Mode::Object(ObjectScreen::Logs) => {
                 Section::Logs
             }

@@ -29,6 +29,8 @@ pub enum Command {
     ToggleDryRun,
     /// Open the triage view.
     Triage,
+    /// The fleet screen: one row per cluster, worst first.
+    Fleet,
     /// Run the fix the selected triage row offers first.
     Fix,
     /// Open the `:` command palette.
@@ -92,6 +94,7 @@ pub const NAVIGATION: &[(&str, Command, &str)] = &[
     ("pane_6", Command::Pane(6), "Cost full-screen"),
     ("open", Command::Open, "open the focused pane"),
     ("triage", Command::Triage, "triage: problems ranked"),
+    ("fleet", Command::Fleet, "the fleet: every cluster, worst first"),
     ("fix", Command::Fix, "fix the selected problem"),
     ("palette", Command::Palette, "commands (:pods, :ns …)"),
     ("filter", Command::Filter, "filter (!not, key=val)"),

@@ -22,8 +22,13 @@ pub enum Effect {
     SwitchContext(String),
     /// `:ns NAME` / `:ns all`: watch other namespaces.
     SwitchNamespace(Scope),
-    /// Ask the Argo CD server for this app's resource tree (the detail's Tree tab).
-    FetchTree(String),
+    /// Ask the Argo CD server of the app's cluster for its resource tree (the Tree tab).
+    FetchTree {
+        app: String,
+        cluster: super::ClusterId,
+    },
+    /// Start watching a cluster of the fleet configured `watch = "open"`, now that it is opened.
+    WatchCluster(super::ClusterId),
     /// Start a stream for what is open (a pod's watch, a log, a `:KIND` list, an object).
     Stream(StreamStart),
     /// Read the kinds the cluster serves (discovery), for `:KIND`.

@@ -27,6 +27,8 @@ pub enum PaneArg {
     Cost,
     /// Every problem ranked, with what links to it.
     Triage,
+    /// One row per watched cluster, worst first.
+    Fleet,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -46,12 +48,25 @@ pub struct Request {
 }
 
 pub async fn run(settings: &Settings, req: &Request) -> anyhow::Result<ExitCode> {
-    let mut state = if settings.demo {
+    // The demo's fleet when asked for (`--all-contexts`, `--contexts`, `--context` twice);
+    // else one cluster, so a snapshot of a pane reads as it always has.
+    let fleet = settings.demo && settings.contexts != crate::config::clusters::ContextChoice::Current;
+    let mut state = if fleet {
+        demo::fleet_state_at(settings.seed, req.at)
+    } else if settings.demo {
         demo::state_at(settings.seed, req.at)
     } else {
         super::collect(settings, req.timeout).await?
     };
-    settings.apply_safety(&mut state);
+    if state.is_fleet() {
+        let mut clusters = state.clusters().to_vec();
+        for c in &mut clusters {
+            (c.production, c.readonly) = settings.safety_of(c.name.as_str());
+        }
+        state.set_fleet(clusters);
+    } else {
+        settings.apply_safety(&mut state);
+    }
     show(&mut state, req.pane);
     let ui = Ui { theme: &settings.theme, keymap: &settings.keymap };
     let buf = ui::render_to_buffer(&state, &ui, req.size.0, req.size.1);
@@ -83,6 +98,10 @@ pub fn show(state: &mut State, pane: PaneArg) {
         PaneArg::Cost => Some(PaneId::Cost),
         PaneArg::Triage => {
             state.view.mode = Mode::Triage;
+            return;
+        }
+        PaneArg::Fleet => {
+            state.view.mode = Mode::Fleet;
             return;
         }
     };

@@ -44,12 +44,14 @@ pub fn to_json(state: &State) -> Value {
                 "updated_at": e.health.last_success.map(rfc3339),
                 "feeds": e.feeds,
             });
-            (id.to_string(), v)
+            (state.source_label(id), v)
         })
         .collect();
     json!({
         "context": state.context,
         "generated_at": rfc3339(state.now),
+        // Each watched cluster, worst first, as the fleet screen shows it.
+        "clusters": crate::state::fleet_summary::fleet_rows(state),
         "sources": sources,
         "infrastructure": state.infra,
         "argocd": state.argocd,
@@ -63,7 +65,8 @@ pub fn to_json(state: &State) -> Value {
 /// The sources as a table (source, state, age, error), then one line per problem, worst first.
 pub fn to_table(state: &State) -> String {
     let mut out = format!("context {} · {}\n\n", clean(&state.context), rfc3339(state.now));
-    let width = state.sources.keys().map(|id| id.to_string().chars().count()).max().unwrap_or(6).max(6);
+    let width =
+        state.sources.keys().map(|id| state.source_label(id).chars().count()).max().unwrap_or(6).max(6);
     out.push_str(&format!("{}  {:<8}  {:>6}  ERROR\n", pad("SOURCE", width), "STATE", "AGE"));
     for (id, e) in &state.sources {
         let st = e.health.state(state.now);
@@ -77,20 +80,61 @@ pub fn to_table(state: &State) -> String {
             SourceState::Ok | SourceState::Pending => String::new(),
             _ => one_line(e.health.last_error.as_deref().unwrap_or("")),
         };
-        let line = format!("{}  {:<8}  {age:>6}  {error}", pad(&id.to_string(), width), state_word(st));
+        let line =
+            format!("{}  {:<8}  {age:>6}  {error}", pad(&state.source_label(id), width), state_word(st));
         out.push_str(line.trim_end());
         out.push('\n');
+    }
+    if state.is_fleet() {
+        out.push_str(&clusters_table(state));
     }
     let problems = &state.triage.problems;
     out.push_str(&format!("\n{} problem{}\n", problems.len(), if problems.len() == 1 { "" } else { "s" }));
     for p in problems {
+        let cluster = if state.is_fleet() && !p.cluster.is_empty() {
+            format!("[{}] ", clean(p.cluster.as_str()))
+        } else {
+            String::new()
+        };
         let line = format!(
-            "{} {:<4}  {:<9}  {}  {}",
+            "{} {:<4}  {:<9}  {cluster}{}  {}",
             p.level.symbol(),
             p.level.word(),
             p.category.label(),
             one_line(&p.subject),
             one_line(&p.detail)
+        );
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// One line per cluster, worst first: its problems and what is failing in it.
+fn clusters_table(state: &State) -> String {
+    use crate::state::fleet_summary::{Freshness, fleet_rows};
+    let rows = fleet_rows(state);
+    let width = rows.iter().map(|r| r.cluster.as_str().chars().count()).max().unwrap_or(7).max(7);
+    let mut out =
+        format!("\n{}  CRIT  WARN  PODS FAILING  APPS OUT OF SYNC  ALERTS  STATE\n", pad("CLUSTER", width));
+    for r in rows {
+        let fresh = match &r.freshness {
+            Freshness::Live { .. } => "live".to_string(),
+            Freshness::Loading => "loading".to_string(),
+            Freshness::Lazy => "watched once opened".to_string(),
+            Freshness::Stale { since } => {
+                format!("stale {}", since.map(|t| format::age(state.now, t)).unwrap_or_default())
+            }
+            Freshness::Error { source, error, .. } => format!("{source}: {}", one_line(error)),
+        };
+        let line = format!(
+            "{}  {:>4}  {:>4}  {:>12}  {:>16}  {:>6}  {fresh}",
+            pad(&clean(r.cluster.as_str()), width),
+            r.critical,
+            r.warning,
+            r.pods_failing,
+            r.apps_out_of_sync,
+            r.alerts_firing
         );
         out.push_str(line.trim_end());
         out.push('\n');

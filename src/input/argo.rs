@@ -85,7 +85,7 @@ pub fn tree_to_fetch(state: &State, cmd: Command) -> crate::domain::Effect {
     }
     let selected = state.view.selected(PaneId::ArgoCd);
     match crate::state::rows::apps(state).get(selected) {
-        Some((_, app)) => Effect::FetchTree(app.name.clone()),
+        Some((_, app)) => Effect::FetchTree { app: app.name.clone(), cluster: app.cluster.clone() },
         None => Effect::None,
     }
 }
@@ -176,7 +176,7 @@ mod tests {
         dispatch(&mut s, Command::AppScrollDown);
         assert_eq!(s.view.app_detail.scroll, SCROLL_STEP);
         // Opening the Tree tab asks for the selected app's tree, and so does moving in it.
-        let fetch = Effect::FetchTree("services-cart".into());
+        let fetch = Effect::FetchTree { app: "services-cart".into(), cluster: ClusterId::default() };
         assert_eq!(dispatch(&mut s, Command::AppView), fetch);
         assert_eq!((s.view.app_detail.tab, s.view.app_detail.scroll), (AppTab::Tree, 0));
         assert_eq!(dispatch(&mut s, Command::Down), fetch);

@@ -74,6 +74,12 @@ pub fn dispatch(state: &mut State, cmd: Command) -> Effect {
     {
         return effect;
     }
+    if state.view.mode == Mode::Fleet
+        && state.view.overlay == Overlay::None
+        && let Some(effect) = super::fleet::command(state, cmd)
+    {
+        return effect;
+    }
     if state.view.overlay == Overlay::None
         && let Some(effect) = pod_keys::command(state, cmd)
     {
@@ -138,6 +144,10 @@ pub fn dispatch(state: &mut State, cmd: Command) -> Effect {
             view.overlay = Overlay::None;
             view.reset_triage();
             crate::state::view::move_triage(state, 0);
+            return Effect::None;
+        }
+        Command::Fleet => {
+            super::fleet::show(state);
             return Effect::None;
         }
         Command::Fix => {}

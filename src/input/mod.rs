@@ -4,6 +4,7 @@
 pub mod alert_commands;
 pub mod argo;
 pub mod dispatch;
+pub mod fleet;
 pub mod form;
 pub mod keys;
 pub mod object_actions;

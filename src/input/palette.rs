@@ -14,6 +14,7 @@ pub enum Run {
     /// Workloads: there is no Deployments table; the Pods pane shows each pod's owner.
     Deployments,
     Triage,
+    Fleet,
     Overview,
     Help,
     Quit,
@@ -98,7 +99,14 @@ pub const COMMANDS: &[Entry] = &[
     ),
     entry("overview", &["home", "all"], Arg::None, "all six panes", Run::Overview),
     entry("pf", &["portforward", "port-forward", "forwards"], Arg::None, "the port-forwards", Run::Forwards),
-    entry("ctx", &["context", "contexts"], Arg::Context, "switch the Kubernetes context", Run::Context),
+    entry("fleet", &["clusters-all", "fl"], Arg::None, "every cluster, worst first", Run::Fleet),
+    entry(
+        "ctx",
+        &["context", "contexts"],
+        Arg::Context,
+        "open a cluster (all: every one), or switch",
+        Run::Context,
+    ),
     entry(
         "ns",
         &["namespace", "namespaces"],
@@ -211,6 +219,14 @@ fn arg_values(state: &State, arg: Arg) -> Vec<(String, String)> {
             ns.dedup();
             let mut out = vec![("all".to_string(), "every namespace".to_string())];
             out.extend(ns.into_iter().map(|n| (n.to_string(), "namespace".to_string())));
+            out
+        }
+        Arg::Context if state.is_fleet() => {
+            let mut out = vec![("all".to_string(), "every cluster".to_string())];
+            out.extend(state.fleet.iter().map(|c| {
+                let what = if c.production { "watched · production" } else { "watched" };
+                (c.name.to_string(), what.to_string())
+            }));
             out
         }
         Arg::Context => {

@@ -240,6 +240,7 @@ pub fn run_line(state: &mut State, line: &str) -> Effect {
             Effect::None
         }
         Run::Triage => dispatch(state, Command::Triage),
+        Run::Fleet => dispatch(state, Command::Fleet),
         Run::Overview => {
             state.view.mode = Mode::Overview;
             Effect::None
@@ -272,6 +273,7 @@ pub fn run_line(state: &mut State, line: &str) -> Effect {
         }
         Run::Context => match arg {
             None => need("context name", state),
+            Some(c) if state.is_fleet() => super::fleet::context(state, &c).unwrap_or(Effect::None),
             Some(c) if c == state.context => {
                 state.view.say(now, format!("already on context {c}"), Level::Muted);
                 Effect::None

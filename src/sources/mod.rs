@@ -29,7 +29,7 @@ pub type Receiver = mpsc::Receiver<Message>;
 
 pub fn channel() -> (Sender, Receiver) {
     let (tx, rx) = mpsc::channel(CHANNEL_CAPACITY);
-    (Sender { tx, cluster: None }, rx)
+    (Sender { tx, cluster: None, account: None }, rx)
 }
 
 /// The app no longer listens (or, from `try_send`, is not keeping up).
@@ -43,12 +43,19 @@ pub struct Closed;
 pub struct Sender {
     tx: mpsc::Sender<Message>,
     cluster: Option<ClusterId>,
+    /// Which AWS account, when several are polled: their sources' ids would clash otherwise.
+    account: Option<String>,
 }
 
 impl Sender {
     /// The same channel, for the sources of `cluster`.
     pub fn for_cluster(&self, cluster: ClusterId) -> Sender {
-        Sender { tx: self.tx.clone(), cluster: Some(cluster) }
+        Sender { cluster: Some(cluster), ..self.clone() }
+    }
+
+    /// The same channel, for the sources of one of several AWS accounts (`eks@prod`).
+    pub fn for_account(&self, account: String) -> Sender {
+        Sender { account: Some(account), ..self.clone() }
     }
 
     pub fn cluster(&self) -> Option<&ClusterId> {
@@ -70,8 +77,13 @@ impl Sender {
     }
 
     fn stamp(&self, mut msg: Message) -> Message {
-        if let (Some(c), Some(id)) = (&self.cluster, msg.source_mut()) {
-            id.cluster = Some(c.clone());
+        if let Some(id) = msg.source_mut() {
+            if let Some(c) = &self.cluster {
+                id.cluster = Some(c.clone());
+            }
+            if id.instance.is_none() {
+                id.instance = self.account.clone();
+            }
         }
         msg
     }

@@ -177,16 +177,16 @@ impl Alerts {
         self.silences = all;
     }
 
-    /// One row per fingerprint: HA Alertmanagers report the same alert, which is one problem.
-    /// The row kept is the most urgent report (a silence in one peer may not have reached
-    /// the other yet).
+    /// One row per fingerprint in each cluster: HA Alertmanagers report the same alert, which
+    /// is one problem; two clusters' alike alerts are two. The row kept is the most urgent
+    /// report (a silence in one peer may not have reached the other yet).
     fn merge(&mut self) {
-        let mut by_fp: BTreeMap<&str, Alert> = BTreeMap::new();
+        let mut by_fp: BTreeMap<(&crate::domain::ClusterId, &str), Alert> = BTreeMap::new();
         for (source, alerts) in &self.by_source {
             for a in alerts {
-                match by_fp.get_mut(a.fingerprint.as_str()) {
+                match by_fp.get_mut(&(&a.cluster, a.fingerprint.as_str())) {
                     None => {
-                        by_fp.insert(&a.fingerprint, a.clone());
+                        by_fp.insert((&a.cluster, &a.fingerprint), a.clone());
                     }
                     Some(kept) => {
                         if a.state.active() && !kept.state.active() {

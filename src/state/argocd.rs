@@ -10,7 +10,7 @@ use crate::domain::ClusterId;
 pub struct ArgoCd {
     pub apps: Vec<ArgoApp>,
     /// Resource trees from the Argo CD server, by app, fetched when the detail asks.
-    pub trees: std::collections::BTreeMap<String, Vec<TreeNode>>,
+    pub trees: std::collections::BTreeMap<(ClusterId, String), Vec<TreeNode>>,
 }
 
 /// One node of an app's resource tree (a Deployment, its ReplicaSets, their Pods …).
@@ -233,9 +233,14 @@ impl ArgoCd {
     /// children (problem children first), with their depth.
     pub fn tree(&self) -> Vec<(usize, &ArgoApp)> {
         let mut out = Vec::with_capacity(self.apps.len());
-        let names: std::collections::HashSet<&str> = self.apps.iter().map(|a| a.name.as_str()).collect();
-        let mut roots: Vec<&ArgoApp> =
-            self.apps.iter().filter(|a| a.parent.as_deref().is_none_or(|p| !names.contains(p))).collect();
+        // A parent is looked for in the app's own cluster: two clusters' trees never mix.
+        let names: std::collections::HashSet<(&ClusterId, &str)> =
+            self.apps.iter().map(|a| (&a.cluster, a.name.as_str())).collect();
+        let mut roots: Vec<&ArgoApp> = self
+            .apps
+            .iter()
+            .filter(|a| a.parent.as_deref().is_none_or(|p| !names.contains(&(&a.cluster, p))))
+            .collect();
         sort_problem_first(&mut roots);
         for root in roots {
             self.push_subtree(root, 0, &mut out);
@@ -245,12 +250,15 @@ impl ArgoCd {
 
     fn push_subtree<'a>(&'a self, app: &'a ArgoApp, depth: usize, out: &mut Vec<(usize, &'a ArgoApp)>) {
         // A cycle in parent links would otherwise recurse forever.
-        if depth > 16 || out.iter().any(|(_, a)| a.name == app.name) {
+        if depth > 16 || out.iter().any(|(_, a)| a.name == app.name && a.cluster == app.cluster) {
             return;
         }
         out.push((depth, app));
-        let mut kids: Vec<&ArgoApp> =
-            self.apps.iter().filter(|a| a.parent.as_deref() == Some(app.name.as_str())).collect();
+        let mut kids: Vec<&ArgoApp> = self
+            .apps
+            .iter()
+            .filter(|a| a.cluster == app.cluster && a.parent.as_deref() == Some(app.name.as_str()))
+            .collect();
         sort_problem_first(&mut kids);
         for k in kids {
             self.push_subtree(k, depth + 1, out);

@@ -76,6 +76,25 @@ impl State {
         cluster.is_empty() || self.view.cluster.as_ref().is_none_or(|c| c == cluster)
     }
 
+    /// How many of the problems of the clusters shown are at `level` (the header's counts).
+    pub fn shown_problems_at(&self, level: super::Level) -> usize {
+        self.triage.problems.iter().filter(|p| p.level == level && self.shows(&p.cluster)).count()
+    }
+
+    /// The panes say which cluster each row is from: more than one is shown.
+    pub fn shows_many(&self) -> bool {
+        self.is_fleet() && self.view.cluster.is_none()
+    }
+
+    /// A source as a person reads it: with its cluster in brackets when there are several
+    /// (`kube/pods [shop-dev]`), as it always was with one.
+    pub fn source_label(&self, id: &crate::domain::SourceId) -> String {
+        match &id.cluster {
+            Some(c) if self.is_fleet() => format!("{id} [{c}]"),
+            _ => id.to_string(),
+        }
+    }
+
     /// The clusters the panes show now.
     pub fn shown_clusters(&self) -> impl Iterator<Item = &ClusterInfo> {
         self.fleet.iter().filter(|c| self.shows(&c.name))

@@ -5,6 +5,7 @@ pub mod alerts;
 pub mod argocd;
 pub mod cost;
 pub mod fleet;
+pub mod fleet_summary;
 pub mod forwards;
 pub mod health;
 pub mod infra;
@@ -145,6 +146,7 @@ pub enum Message {
     EditRefused(Box<crate::domain::EditRequest>),
     /// One app's resource tree, read from the Argo CD server when its Tree tab opened.
     AppTree {
+        cluster: ClusterId,
         app: String,
         nodes: Vec<argocd::TreeNode>,
     },
@@ -292,8 +294,8 @@ pub fn update(state: &mut State, msg: Message) -> bool {
         | Message::Forward(_)
         | Message::Output { .. }
         | Message::EditRefused(_)) => object_messages::apply(state, m),
-        Message::AppTree { app, nodes } => {
-            state.argocd.trees.insert(app, nodes);
+        Message::AppTree { cluster, app, nodes } => {
+            state.argocd.trees.insert((cluster, app), nodes);
             true
         }
         Message::Tick(now) => {
@@ -438,7 +440,10 @@ impl State {
 
     /// The sources that feed a pane.
     pub fn sources_for(&self, pane: PaneId) -> impl Iterator<Item = (&SourceId, &SourceEntry)> {
-        self.sources.iter().filter(move |(_, e)| e.feeds.contains(&pane))
+        // The clusters shown only: an opened cluster's panes answer for it alone.
+        self.sources.iter().filter(move |(id, e)| {
+            e.feeds.contains(&pane) && id.cluster.as_ref().is_none_or(|c| self.shows(c))
+        })
     }
 
     /// The worst state among a pane's sources, and when it last had data.
@@ -455,7 +460,8 @@ impl State {
             };
             if out.state.is_none_or(|cur| rank(st) > rank(cur)) {
                 out.state = Some(st);
-                out.error = e.health.last_error.as_ref().map(|err| format!("{id}: {err}"));
+                out.error =
+                    e.health.last_error.as_ref().map(|err| format!("{}: {err}", self.source_label(id)));
             }
             // A healthy watch is quiet when nothing changes: its last event says nothing of
             // freshness. A failing one's rows date from its first failure.

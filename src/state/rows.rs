@@ -358,6 +358,11 @@ pub fn services(state: &State) -> Vec<(String, f64)> {
 }
 
 /// The triage rows: every problem, or those its `/` filter keeps (its order is the ranking).
+/// The problems of the clusters shown, before any `/` filter.
+pub fn shown_problems(state: &State) -> Vec<&super::triage::Problem> {
+    state.triage.problems.iter().filter(|p| state.shows(&p.cluster)).collect()
+}
+
 pub fn problems(state: &State) -> Vec<&super::triage::Problem> {
     let f = state.view.triage_filter.as_deref().and_then(Filter::parse);
     state

@@ -42,6 +42,8 @@ pub enum Mode {
     Forwards,
     /// A user command's output (see `view.output`).
     Output,
+    /// One row per watched cluster, worst first; Enter opens one.
+    Fleet,
 }
 
 /// An action waiting for the user's yes.
@@ -158,6 +160,11 @@ pub struct View {
     triage_anchor: Option<String>,
     /// The triage view's `/` filter.
     pub triage_filter: Option<String>,
+    /// The problems above the triage selection when the user last chose it (None: take what
+    /// is there now), so one that lands above it later is said ("1 new critical above").
+    triage_seen_above: Option<std::collections::BTreeSet<String>>,
+    /// The cluster selected on the fleet screen (its row follows it when the order changes).
+    pub fleet_cursor: Option<crate::domain::ClusterId>,
     pub overlay: Overlay,
     pub status: Option<StatusLine>,
     /// Commands run from the palette, oldest first.
@@ -229,7 +236,7 @@ impl View {
         match self.mode {
             Mode::Full(p) => p,
             Mode::Pod(_) | Mode::Resources | Mode::Object(_) | Mode::Forwards | Mode::Output => PaneId::Pods,
-            Mode::Overview | Mode::Triage => self.focus,
+            Mode::Overview | Mode::Triage | Mode::Fleet => self.focus,
         }
     }
 
@@ -321,6 +328,7 @@ impl View {
     pub fn reset_triage(&mut self) {
         self.triage_selected = 0;
         self.triage_anchor = None;
+        self.triage_seen_above = None;
     }
 
     pub fn clamp_selection(&mut self, rows: &[usize; 6]) {

@@ -2,6 +2,7 @@
 //! or does I/O; the app loop decides when to draw.
 
 pub mod dialog;
+pub mod fleet;
 pub mod forwards;
 pub mod help;
 pub mod layout;
@@ -48,12 +49,13 @@ pub fn draw(f: &mut Frame, state: &State, ui: &Ui) {
         Mode::Object(screen) => object_view::draw(f, body, state, ui, screen),
         Mode::Forwards => forwards::draw(f, body, state, ui.theme),
         Mode::Output => forwards::output(f, body, state, ui.theme),
+        Mode::Fleet => fleet::draw(f, body, state, ui),
     }
     widgets::status_line(f, status, state, ui);
     match &state.view.overlay {
         Overlay::None => {}
         Overlay::Help => help::draw(f, body, state, ui),
-        Overlay::Confirm(p) => dialog::confirm_in(f, body, p, ui.theme, state.production),
+        Overlay::Confirm(p) => dialog::confirm_in(f, body, p, ui.theme, state.production_of(&p.cluster)),
         Overlay::Prompt(p) => prompt::draw(f, body, state, p, ui),
         Overlay::Silence(form) => silence_form::draw(f, body, form, ui.theme),
         Overlay::Value(p) => dialog::value(f, body, p, ui.theme),

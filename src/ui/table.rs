@@ -13,6 +13,21 @@ use crate::config::{Theme, theme::Role};
 #[derive(Clone, Copy, Debug)]
 pub struct Spec<C>(pub C, pub &'static str, pub u16, pub u16, pub u8);
 
+/// The specs with a CLUSTER column at `at` when more than one cluster is shown (rows of every
+/// cluster side by side); as they are when one is.
+pub fn with_cluster<C: Copy>(
+    specs: &[Spec<C>],
+    state: &crate::state::State,
+    col: C,
+    at: usize,
+) -> Vec<Spec<C>> {
+    let mut out = specs.to_vec();
+    if state.shows_many() {
+        out.insert(at.min(out.len()), Spec(col, "CLUSTER", 10, 18, 0));
+    }
+    out
+}
+
 /// A column `pick` kept: id, header, width.
 pub type Picked<C> = (C, &'static str, u16);
 

@@ -39,8 +39,8 @@ pub fn header(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     }
     // Every problem triage ranks, not only firing alerts: a Degraded app or a failing source
     // counts, so the header and the triage view never disagree.
-    let crit = state.triage.count_at(Level::Crit);
-    let warn = state.triage.count_at(Level::Warn);
+    let crit = state.shown_problems_at(Level::Crit);
+    let warn = state.shown_problems_at(Level::Warn);
     spans.push(Span::raw("   "));
     spans.push(Span::styled(
         format!("✖ {crit} critical"),
@@ -132,6 +132,8 @@ pub fn status_line(f: &mut Frame, area: Rect, state: &State, ui: &Ui) {
         for (k, what) in super::triage::hints(state, ui) {
             hint(&mut spans, vec![k], &text::clean(&what));
         }
+    } else if state.view.mode == Mode::Fleet {
+        // The fleet screen acts on no pane's rows: only its own keys below.
     } else if let Some(target) = selected_target(state, pane) {
         let cluster = crate::state::view::selected_cluster(state, pane);
         let readonly = state.readonly_of(&cluster);
@@ -187,6 +189,13 @@ pub fn status_line(f: &mut Frame, area: Rect, state: &State, ui: &Ui) {
             (Command::Help, "help"),
         ],
         Mode::Forwards => &[(Command::Back, "overview"), (Command::Help, "help")],
+        Mode::Fleet => &[
+            (Command::Open, "open cluster"),
+            (Command::Triage, "triage"),
+            (Command::Back, "overview"),
+            (Command::Help, "help"),
+            (Command::Quit, "quit"),
+        ],
     };
     let pane_hints = spans.len();
     for (c, what) in nav {

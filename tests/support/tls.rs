@@ -101,6 +101,19 @@ impl TlsFront {
         self.failed.lock().unwrap().clone()
     }
 
+    /// The failed handshakes once at least one is recorded (the client sees its own error
+    /// before the server's task has written down why), or what there is after 5 s.
+    pub fn wait_failed_handshakes(&self) -> Vec<String> {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        loop {
+            let failed = self.failed_handshakes();
+            if !failed.is_empty() || std::time::Instant::now() > deadline {
+                return failed;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    }
+
     /// How many connections got through the handshake to the server behind.
     pub fn forwarded(&self) -> usize {
         *self.forwarded.lock().unwrap()

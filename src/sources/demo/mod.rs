@@ -20,10 +20,14 @@ use crate::domain::source::DemoFeed;
 use crate::state::pods::Pod;
 use crate::state::{Data, Message, PaneId, State, UnixMs, update};
 
-pub use world::World;
+pub use world::{Profile, World};
 
 /// The Kubernetes context the demo platform presents.
 pub const CONTEXT: &str = "shop-prod";
+
+/// The demo's contexts, as a kubeconfig would list them (the first is the current one):
+/// shop-prod and shop-dev, one world each.
+pub const CONTEXTS: &[(&str, Profile)] = &[("shop-prod", Profile::Prod), ("shop-dev", Profile::Dev)];
 
 /// The simulated start of the headless world, so snapshots do not depend on today's date:
 /// 2026-11-18 14:00:00 UTC.
@@ -55,8 +59,14 @@ impl Default for Feed {
 
 impl Feed {
     pub fn register() -> Vec<Message> {
+        Feed::register_for(Profile::Prod)
+    }
+
+    /// The sources a profile's world publishes (shop-dev leaves AWS to shop-prod's account).
+    pub fn register_for(profile: Profile) -> Vec<Message> {
         FEEDS
             .iter()
+            .filter(|(id, _, _)| profile.publishes(*id))
             .map(|(id, interval, feeds)| Message::Register {
                 source: SourceId::demo(*id),
                 interval_ms: *interval,
@@ -73,7 +83,7 @@ impl Feed {
         let mut out = Vec::new();
         for (i, (id, interval, _)) in FEEDS.iter().enumerate() {
             let due = force || self.last[i].is_none_or(|t| now - t >= *interval);
-            if !due {
+            if !due || !world.publishes(*id) {
                 continue;
             }
             self.last[i] = Some(now);
@@ -147,9 +157,14 @@ impl Feed {
 /// Run the world to `at_secs` simulated seconds and return every message a live run would
 /// have sent, for headless snapshots and tests.
 pub fn run_headless(seed: u64, epoch: UnixMs, at_secs: u64) -> (World, Vec<Message>) {
-    let mut world = World::new(seed, epoch);
+    run_headless_as(seed, epoch, at_secs, Profile::Prod)
+}
+
+/// `run_headless` for one of the demo's clusters.
+pub fn run_headless_as(seed: u64, epoch: UnixMs, at_secs: u64, profile: Profile) -> (World, Vec<Message>) {
+    let mut world = World::with_profile(seed, epoch, profile);
     let mut feed = Feed::default();
-    let mut msgs = Feed::register();
+    let mut msgs = Feed::register_for(profile);
     msgs.extend(feed.due(&world, true));
     for _ in 0..at_secs {
         world.step(1_000);
@@ -200,12 +215,23 @@ impl Handle {
 
 /// Start the demo source. The world ticks once per simulated second.
 pub fn spawn(seed: u64, epoch: UnixMs, speed: f64, tx: super::Sender) -> (Handle, super::TaskGuard) {
+    spawn_as(seed, epoch, speed, Profile::Prod, tx)
+}
+
+/// Start one of the demo's clusters; its rows are stamped by the sender it is given.
+pub fn spawn_as(
+    seed: u64,
+    epoch: UnixMs,
+    speed: f64,
+    profile: Profile,
+    tx: super::Sender,
+) -> (Handle, super::TaskGuard) {
     let (req_tx, mut req_rx) = mpsc::channel::<Request>(16);
     let (pod_tx, mut pod_rx) = mpsc::channel::<PodRequest>(4);
     let task = tokio::spawn(async move {
-        let mut world = World::new(seed, epoch);
+        let mut world = World::with_profile(seed, epoch, profile);
         let mut feed = Feed::default();
-        for m in Feed::register().into_iter().chain(feed.due(&world, true)) {
+        for m in Feed::register_for(profile).into_iter().chain(feed.due(&world, true)) {
             if tx.send(m).await.is_err() {
                 return;
             }
@@ -251,6 +277,39 @@ pub fn state_at(seed: u64, at_secs: u64) -> State {
         update(&mut state, m);
     }
     update(&mut state, Message::Tick(world.now()));
+    state.finish_batch();
+    state
+}
+
+/// The store after `at_secs` simulated seconds of both demo clusters, watched as a fleet
+/// (shop-prod in production, shop-dev not), every cluster shown.
+pub fn fleet_state_at(seed: u64, at_secs: u64) -> State {
+    use crate::state::fleet::ClusterInfo;
+    let mut state = State::new(crate::state::fleet::FLEET, FIXED_EPOCH);
+    let fleet = CONTEXTS
+        .iter()
+        .map(|(name, p)| ClusterInfo {
+            name: (*name).into(),
+            production: *p == Profile::Prod,
+            account: Some("shop".into()),
+            region: Some("eu-west-1".into()),
+            ..Default::default()
+        })
+        .collect();
+    state.set_fleet(fleet);
+    let mut now = FIXED_EPOCH;
+    for (name, profile) in CONTEXTS {
+        let (world, msgs) = run_headless_as(seed, FIXED_EPOCH, at_secs, *profile);
+        now = world.now();
+        for mut m in msgs {
+            if let Some(id) = m.source_mut() {
+                id.cluster = Some((*name).into());
+            }
+            update(&mut state, m);
+        }
+    }
+    state.open_cluster(None);
+    update(&mut state, Message::Tick(now));
     state.finish_batch();
     state
 }

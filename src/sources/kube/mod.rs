@@ -66,13 +66,24 @@ pub struct Resolved {
     pub backoff: Policy,
 }
 
+fn read_kubeconfig(path: Option<&std::path::Path>) -> anyhow::Result<Kubeconfig> {
+    match path {
+        Some(p) => Kubeconfig::read_from(p)
+            .map_err(|e| anyhow::anyhow!("reading the kubeconfig {}: {e}", p.display())),
+        None => Kubeconfig::read().map_err(|e| anyhow::anyhow!("reading the kubeconfig: {e}")),
+    }
+}
+
+/// The kubeconfig's contexts in its order, and its current one: what `--contexts GLOB`,
+/// `--all-contexts` and `:ctx` completion choose from.
+pub fn contexts(path: Option<&std::path::Path>) -> anyhow::Result<(Vec<String>, Option<String>)> {
+    let kc = read_kubeconfig(path)?;
+    Ok((kc.contexts.iter().map(|c| c.name.clone()).collect(), kc.current_context))
+}
+
 /// Read the kubeconfig and pick the context, as kubectl does.
 pub fn resolve(target: &Target) -> anyhow::Result<Resolved> {
-    let kc = match &target.kubeconfig {
-        Some(p) => Kubeconfig::read_from(p)
-            .map_err(|e| anyhow::anyhow!("reading the kubeconfig {}: {e}", p.display()))?,
-        None => Kubeconfig::read().map_err(|e| anyhow::anyhow!("reading the kubeconfig: {e}"))?,
-    };
+    let kc = read_kubeconfig(target.kubeconfig.as_deref())?;
     let context = match target.context.clone().or_else(|| kc.current_context.clone()) {
         Some(c) => c,
         None => anyhow::bail!("the kubeconfig has no current context; pass --context"),

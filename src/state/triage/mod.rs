@@ -137,10 +137,7 @@ pub fn build(state: &State) -> Triage {
         ix.hpa_problems(state, &mut problems);
         ix.node_problems(state, &mut problems);
         for p in &mut problems[from..] {
-            if !cluster.is_empty() {
-                p.key = format!("{cluster}|{}", p.key);
-            }
-            p.cluster = cluster.clone();
+            in_cluster(p, &cluster);
         }
     }
     platform_problems(state, &mut problems);
@@ -180,7 +177,9 @@ fn platform_problems(state: &State, out: &mut Vec<Problem>) {
             } else {
                 format!("{} · {}", g.status, g.health_issues.join("; "))
             };
-            out.push(plain(Category::NodeGroup, g.level(), format!("{}/{}", c.name, g.name), detail, None));
+            let mut p = plain(Category::NodeGroup, g.level(), format!("{}/{}", c.name, g.name), detail, None);
+            in_cluster(&mut p, &c.cluster);
+            out.push(p);
         }
     }
     if let Some(r) = &state.cost.report
@@ -206,7 +205,19 @@ fn platform_problems(state: &State, out: &mut Vec<Problem>) {
             (Some(err), Level::Crit) => (format!("{what}: {err}"), e.health.last_error_at),
             _ => (format!("{what}: no fresh data"), e.health.last_success),
         };
-        out.push(plain(Category::Source, level, id.to_string(), detail, since));
+        let mut p = plain(Category::Source, level, id.to_string(), detail, since);
+        if let Some(c) = &id.cluster {
+            in_cluster(&mut p, c);
+        }
+        out.push(p);
+    }
+}
+
+/// A problem of one cluster: tagged with it, its key kept apart from another cluster's.
+fn in_cluster(p: &mut Problem, cluster: &ClusterId) {
+    if !cluster.is_empty() {
+        p.key = format!("{cluster}|{}", p.key);
+        p.cluster = cluster.clone();
     }
 }
 

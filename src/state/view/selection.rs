@@ -4,7 +4,7 @@
 
 use super::{AlertsView, Mode, PodsView, Target};
 use crate::domain::{ClusterId, PodKey};
-use crate::state::{PaneId, State};
+use crate::state::{Level, PaneId, State};
 
 /// Selectable rows per pane, in pane order (as filtered and sorted).
 pub fn row_counts(state: &State) -> [usize; 6] {
@@ -156,6 +156,27 @@ pub fn follow_selection(state: &mut State) {
     };
     state.view.triage_selected = sel;
     state.view.triage_anchor = anchor;
+    if state.view.triage_seen_above.is_none() {
+        state.view.triage_seen_above = Some(keys_above(state, sel));
+    }
+}
+
+/// The keys of the triage rows above row `sel`.
+fn keys_above(state: &State, sel: usize) -> std::collections::BTreeSet<String> {
+    crate::state::rows::problems(state).iter().take(sel).map(|p| p.key.clone()).collect()
+}
+
+/// The problems that landed above the triage selection since the user chose it, as
+/// (critical, warning) counts: the row a fix key would act on is no longer the worst.
+pub fn new_above(state: &State) -> (usize, usize) {
+    let Some(seen) = &state.view.triage_seen_above else { return (0, 0) };
+    let problems = crate::state::rows::problems(state);
+    let above = problems.iter().take(state.view.triage_selected).filter(|p| !seen.contains(&p.key));
+    above.fold((0, 0), |(c, w), p| match p.level {
+        Level::Crit => (c + 1, w),
+        Level::Warn => (c, w + 1),
+        _ => (c, w),
+    })
 }
 
 /// The problem selected in the triage view.
@@ -171,6 +192,7 @@ pub fn move_triage(state: &mut State, step: isize) {
     let anchor = problems.get(sel).map(|p| p.key.clone());
     state.view.triage_selected = sel;
     state.view.triage_anchor = anchor;
+    state.view.triage_seen_above = Some(keys_above(state, sel));
 }
 
 /// Put the pane that shows `target` full-screen with its row selected (Enter on a triage row).

@@ -54,11 +54,11 @@ fn counts(items: &[Alert]) -> Counts {
 }
 
 pub fn summary(state: &State) -> String {
-    let items = &state.alerts.items;
+    let items: Vec<Alert> = state.alerts.items.iter().filter(|a| state.shows(&a.cluster)).cloned().collect();
     if items.is_empty() {
         return if source_reported(state, PaneId::Alerts) { "none firing".into() } else { String::new() };
     }
-    let c = counts(items);
+    let c = counts(&items);
     let mut parts = Vec::new();
     for (n, what) in [(c.critical, "crit"), (c.warning, "warn"), (c.info, "info")] {
         if n > 0 {

@@ -32,8 +32,9 @@ struct Counts {
 }
 
 fn counts(state: &State) -> Counts {
-    let mut c = Counts { apps: state.argocd.apps.len(), ..Counts::default() };
-    for a in &state.argocd.apps {
+    let mut c = Counts::default();
+    for a in state.argocd.apps.iter().filter(|a| state.shows(&a.cluster)) {
+        c.apps += 1;
         match a.sync {
             SyncStatus::OutOfSync => c.out_of_sync += 1,
             SyncStatus::Unknown => c.unknown_sync += 1,
@@ -121,6 +122,7 @@ fn guides<T>(tree: &[(usize, T)]) -> Vec<String> {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Col {
+    Cluster,
     App,
     Project,
     Sync,
@@ -167,6 +169,9 @@ fn cell(col: Col, width: u16, guide: &str, app: &ArgoApp, ctx: &PaneCtx) -> Cell
         if ctx.full { format!("{} {label}", level_symbol(level)) } else { label.to_string() }
     };
     let line: Line = match col {
+        Col::Cluster => {
+            Span::styled(text::fit(&text::clean(app.cluster.as_str()), w), t.style(Role::Accent)).into()
+        }
         Col::App => Line::from(vec![
             Span::styled(guide.to_string(), t.style(Role::Muted)),
             Span::styled(text::fit(&app.name, w.saturating_sub(guide.chars().count())), t.style(Role::Text)),
@@ -258,6 +263,7 @@ fn draw_table(f: &mut Frame, area: Rect, ctx: &PaneCtx, tree: &[(usize, &ArgoApp
         tree.iter().zip(&guides).map(|((_, a), g)| g.chars().count() + a.name.chars().count()).max();
     let base = if ctx.full { FULL } else { COMPACT };
     let specs: Vec<Spec<Col>> = base.iter().filter(|s| any_op || s.0 != Col::Operation).copied().collect();
+    let specs = table::with_cluster(&specs, ctx.state, Col::Cluster, 0);
     let min = comfortable.unwrap_or(0).min(36) as u16;
     let cols = table::pick_widened(&specs, area.width, Col::App, min, Col::Health);
     let win = Window::new(area, with_header, tree.len(), selected, ctx.navigating());

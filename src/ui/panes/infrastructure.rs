@@ -29,8 +29,9 @@ struct NodeCounts {
 }
 
 fn node_counts(state: &State) -> NodeCounts {
-    let mut c = NodeCounts { total: state.infra.nodes.len(), ..NodeCounts::default() };
-    for n in &state.infra.nodes {
+    let mut c = NodeCounts::default();
+    for n in state.infra.nodes.iter().filter(|n| state.shows(&n.cluster)) {
+        c.total += 1;
         match n.ready {
             NodeReadiness::Ready => c.ready += 1,
             NodeReadiness::NotReady => c.not_ready += 1,

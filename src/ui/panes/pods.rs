@@ -39,8 +39,9 @@ fn is_pending(p: &Pod) -> bool {
 }
 
 fn counts(state: &State) -> Counts {
-    let mut c = Counts { total: state.pods.len(), ..Counts::default() };
-    for p in state.pods.by_key.values() {
+    let mut c = Counts::default();
+    for p in state.pods.by_key.values().filter(|p| state.shows(&p.cluster)) {
+        c.total += 1;
         if is_pending(p) {
             c.pending += 1;
             continue;
@@ -97,6 +98,7 @@ fn headline(ctx: &PaneCtx, width: usize) -> Line<'static> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Col {
     Sym,
+    Cluster,
     Namespace,
     Name,
     Ready,
@@ -142,6 +144,7 @@ fn cell(col: Col, width: u16, pod: &Pod, ctx: &PaneCtx) -> Cell<'static> {
     let level = pod.level();
     let (s, style) = match col {
         Col::Sym => (level_symbol(level).to_string(), t.level(level)),
+        Col::Cluster => (text::fit(&text::clean(pod.cluster.as_str()), w), t.style(Role::Accent)),
         Col::Namespace => (text::fit(&pod.namespace, w), t.style(Role::Muted)),
         Col::Name => (fit_middle(&pod.name, w), t.style(Role::Text)),
         Col::Ready => {
@@ -257,7 +260,8 @@ fn draw_table(f: &mut Frame, area: Rect, ctx: &PaneCtx) {
     // would cost the status column.
     let specs = if ctx.full { FULL } else { COMPACT };
     let name_w = if ctx.full { 30 } else { 20 };
-    let cols = table::pick_widened(specs, area.width, Col::Name, name_w, Col::Status);
+    let specs = table::with_cluster(specs, ctx.state, Col::Cluster, 1);
+    let cols = table::pick_widened(&specs, area.width, Col::Name, name_w, Col::Status);
     let shown = rows::pod_order(ctx.state);
     let order = &*shown;
     let win = Window::new(area, with_header, order.len(), ctx.selected, ctx.navigating());

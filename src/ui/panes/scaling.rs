@@ -21,7 +21,7 @@ use crate::ui::text::{pad, rpad};
 use crate::ui::widgets::{self, level_symbol, sparkline_scaled};
 
 pub fn summary(state: &State) -> String {
-    let hpas = &state.scaling.hpas;
+    let hpas: Vec<_> = state.scaling.hpas.iter().filter(|h| state.shows(&h.cluster)).collect();
     if hpas.is_empty() {
         return String::new();
     }
@@ -179,7 +179,10 @@ fn draw_compact(f: &mut Frame, area: Rect, ctx: &PaneCtx) {
     let w = body.width as usize;
     // The namespace only when there is room and it tells rows apart.
     let with_ns = w >= 48 && visible.iter().any(|h| h.namespace != visible[0].namespace);
-    let name_of = |h: &Hpa| if with_ns { format!("{}/{}", h.namespace, h.name) } else { h.name.clone() };
+    let name_of = |h: &Hpa| {
+        let name = if with_ns { format!("{}/{}", h.namespace, h.name) } else { h.name.clone() };
+        in_cluster(ctx.state, h, name)
+    };
 
     let rep_w = visible.iter().map(|h| format!("{}/{}", now_text(h), h.max).width()).max().unwrap_or(0);
     let word_w = visible.iter().map(|h| status(h).short.width()).max().unwrap_or(0);
@@ -289,7 +292,7 @@ struct Columns {
 
 fn columns(visible: &[Hpa], width: u16, ctx: &PaneCtx) -> Columns {
     let want = |f: &dyn Fn(&Hpa) -> usize, lo, hi| content_width(visible, f, lo, hi);
-    let name = want(&|h| h.namespace.width() + h.name.width() + 3, 12, 40);
+    let name = want(&|h| in_cluster(ctx.state, h, format!("{}/{}", h.namespace, h.name)).width() + 2, 12, 48);
     let replicas = want(&|h| replicas_text(h).width(), 8, 16);
     let metrics = want(&|h| metrics_line(h, short_metrics(width), ctx).width(), 7, 44);
     let status = want(&|h| status(h).long.width(), 6, 44);
@@ -399,7 +402,7 @@ fn draw_table(f: &mut Frame, area: Rect, ctx: &PaneCtx) {
     let rows = visible.iter().map(|h| {
         let level = h.level();
         let st = status(h);
-        let name = format!("{}/{}", h.namespace, h.name);
+        let name = in_cluster(ctx.state, h, format!("{}/{}", h.namespace, h.name));
         let mut cells = vec![
             Cell::from(Line::from(vec![
                 Span::styled(format!("{} ", level_symbol(level)), t.level(level)),
@@ -432,6 +435,11 @@ fn draw_table(f: &mut Frame, area: Rect, ctx: &PaneCtx) {
     });
     let table = Table::new(rows, c.constraints()).header(header).column_spacing(1);
     table::draw_stateful(f, area, t, table, start, ctx.selected, ctx.navigating());
+}
+
+/// The HPA's name, after its cluster's when more than one cluster is shown.
+fn in_cluster(state: &crate::state::State, h: &Hpa, name: String) -> String {
+    if state.shows_many() { format!("{}·{name}", text::clean(h.cluster.as_str())) } else { name }
 }
 
 #[cfg(test)]

@@ -26,6 +26,7 @@ const SIDE_WIDTH: u16 = 56;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Col {
     Sym,
+    Cluster,
     Kind,
     Subject,
     Detail,
@@ -35,6 +36,7 @@ enum Col {
 
 const COLS: &[Spec<Col>] = &[
     Spec(Col::Sym, "", 1, 1, 0),
+    Spec(Col::Cluster, "CLUSTER", 10, 18, 1),
     Spec(Col::Kind, "KIND", 9, 9, 2),
     Spec(Col::Subject, "PROBLEM", 22, 30, 0),
     Spec(Col::Detail, "WHAT", 20, 200, 1),
@@ -51,7 +53,7 @@ pub fn fix_label(state: &State, ui: &Ui, p: &Problem) -> Option<(String, String)
 
 pub fn draw(f: &mut Frame, area: Rect, state: &State, ui: &Ui) {
     let t = ui.theme;
-    let problems = &state.triage.problems;
+    let problems = crate::state::rows::shown_problems(state);
     let worst = problems.first().map_or(Level::Ok, |p| p.level);
     let mut title = vec![
         Span::styled(" t ", t.style(Role::Muted)),
@@ -62,11 +64,12 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, ui: &Ui) {
         ),
     ];
     let counts = [
-        (state.triage.count_at(Level::Crit), "critical", Level::Crit),
-        (state.triage.count_at(Level::Warn), "warning", Level::Warn),
+        (state.shown_problems_at(Level::Crit), "critical", Level::Crit),
+        (state.shown_problems_at(Level::Warn), "warning", Level::Warn),
     ];
     push_counts(&mut title, area.width.saturating_sub(4) as usize, t, &counts, "all clear");
     title.push(Span::raw(" "));
+    push_new_above(&mut title, state, ui);
     let border = if worst == Level::Crit && !state.production {
         t.style(Role::Crit)
     } else {
@@ -126,12 +129,30 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, ui: &Ui) {
     linked::draw(f, side, state, ui, inner.width >= SIDE_BY_SIDE);
 }
 
+/// "1 new critical above": problems that landed above the selection since the user chose
+/// it, so a fix key is not pressed on a choice the list has moved past.
+fn push_new_above(title: &mut Vec<Span<'static>>, state: &State, ui: &Ui) {
+    let (crit, warn) = crate::state::view::new_above(state);
+    let (n, word, level) = match (crit, warn) {
+        (0, 0) => return,
+        (0, w) => (w, "warning", Level::Warn),
+        (c, _) => (c, "critical", Level::Crit),
+    };
+    let style = ui.theme.level(level).add_modifier(ratatui::style::Modifier::REVERSED);
+    title.push(Span::styled(format!(" {} {n} new {word} above ", level_symbol(level)), style));
+    title.push(Span::raw(" "));
+}
+
 fn draw_table(f: &mut Frame, area: Rect, state: &State, ui: &Ui) {
     let t = ui.theme;
-    let problems = &state.triage.problems;
-    // Read-only offers no fix: no column of dashes.
-    let specs: Vec<Spec<Col>> =
-        COLS.iter().copied().filter(|c| !(state.readonly && c.0 == Col::Fix)).collect();
+    let problems = crate::state::rows::problems(state);
+    // Read-only offers no fix: no column of dashes. One cluster shown: no cluster column.
+    let specs: Vec<Spec<Col>> = COLS
+        .iter()
+        .copied()
+        .filter(|c| !(state.readonly && c.0 == Col::Fix))
+        .filter(|c| state.shows_many() || c.0 != Col::Cluster)
+        .collect();
     let cols = table::pick(&specs, area.width);
     let win = Window::new(area, true, problems.len(), state.view.triage_selected(), true);
     let rows = problems[win.start..win.end].iter().enumerate().map(|(i, p)| {
@@ -140,6 +161,7 @@ fn draw_table(f: &mut Frame, area: Rect, state: &State, ui: &Ui) {
             let (s, style) = match c {
                 Col::Sym => (level_symbol(p.level).to_string(), t.level(p.level)),
                 Col::Kind => (p.category.label().to_string(), t.style(Role::Muted)),
+                Col::Cluster => (text::fit(&text::clean(p.cluster.as_str()), w), t.style(Role::Accent)),
                 Col::Subject => (text::fit(&p.subject, w), t.level(p.level)),
                 Col::Detail => (text::fit(&p.detail, w), t.style(Role::Text)),
                 Col::Age => match p.since {

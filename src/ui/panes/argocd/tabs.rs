@@ -26,7 +26,7 @@ pub(super) fn bar(ctx: &PaneCtx, app: &ArgoApp) -> Line<'static> {
         }
         let label = match tab {
             AppTab::Resources => format!("Resources {}", app.resources.len()),
-            AppTab::Tree => match ctx.state.argocd.trees.get(&app.name) {
+            AppTab::Tree => match ctx.state.argocd.trees.get(&(app.cluster.clone(), app.name.clone())) {
                 Some(nodes) => format!("Tree {}", nodes.len()),
                 None => "Tree".to_string(),
             },
@@ -167,7 +167,7 @@ fn from_pods(ctx: &PaneCtx, app: &ArgoApp) -> Vec<TreeNode> {
 pub(super) fn tree(f: &mut Frame, area: Rect, ctx: &PaneCtx, app: &ArgoApp) {
     let t = ctx.theme;
     let derived;
-    let (nodes, area) = match ctx.state.argocd.trees.get(&app.name) {
+    let (nodes, area) = match ctx.state.argocd.trees.get(&(app.cluster.clone(), app.name.clone())) {
         Some(nodes) => (nodes, area),
         None => {
             derived = from_pods(ctx, app);

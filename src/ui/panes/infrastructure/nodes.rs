@@ -92,6 +92,7 @@ fn short_name(name: &str) -> &str {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Col {
     Sym,
+    Cluster,
     Name,
     Status,
     Zone,
@@ -163,6 +164,9 @@ fn cell(col: Col, width: u16, n: &Node, ctx: &PaneCtx) -> Cell<'static> {
     let plain = t.style(Role::Text);
     let line: Line = match col {
         Col::Sym => Span::styled(level_symbol(level), t.level(level)).into(),
+        Col::Cluster => {
+            Span::styled(text::fit(&text::clean(n.cluster.as_str()), w), t.style(Role::Accent)).into()
+        }
         Col::Name => {
             // The EC2 domain is the part worth losing when the column is narrow.
             let name =
@@ -259,7 +263,8 @@ pub(super) fn draw(f: &mut Frame, area: Rect, ctx: &PaneCtx) {
     } else {
         COMPACT
     };
-    let cols = table::pick(specs, body.width);
+    let specs = table::with_cluster(specs, ctx.state, Col::Cluster, 1);
+    let cols = table::pick(&specs, body.width);
     let win = Window::new(body, ctx.full, nodes.len(), ctx.selected, ctx.navigating());
     let rows =
         (win.start..win.end).map(|i| (i, Row::new(cols.iter().map(|&(c, _, w)| cell(c, w, &nodes[i], ctx)))));

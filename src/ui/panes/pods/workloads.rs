@@ -19,6 +19,7 @@ use crate::ui::widgets::{empty_note, level_symbol, push_counts, source_reported}
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Col {
     Sym,
+    Cluster,
     Namespace,
     Kind,
     Name,
@@ -54,7 +55,7 @@ const COMPACT: &[Spec<Col>] = &[
 
 fn headline(ctx: &PaneCtx, width: usize) -> Line<'static> {
     let t = ctx.theme;
-    let all = &ctx.state.workloads;
+    let all: Vec<_> = ctx.state.workloads.iter().filter(|w| ctx.state.shows(&w.cluster)).collect();
     let count = |l: Level| all.iter().filter(|w| w.level() == l).count();
     let mut spans = vec![Span::styled(format!(" {} workloads", all.len()), t.style(Role::Text))];
     let parts = [
@@ -73,6 +74,7 @@ fn cell(col: Col, width: u16, w: &Workload, ctx: &PaneCtx) -> Cell<'static> {
     let count_style = |short: bool| if short { t.level(Level::Warn) } else { t.style(Role::Text) };
     let (s, style) = match col {
         Col::Sym => (level_symbol(level).to_string(), t.level(level)),
+        Col::Cluster => (text::fit(&text::clean(w.cluster.as_str()), n), t.style(Role::Accent)),
         Col::Namespace => (text::fit(&w.namespace, n), t.style(Role::Muted)),
         Col::Kind => (w.kind.short().to_string(), t.style(Role::Muted)),
         Col::Name => (text::fit(&w.name, n), t.style(Role::Text)),
@@ -114,7 +116,8 @@ pub fn draw(f: &mut Frame, area: Rect, ctx: &PaneCtx) {
         None => (body, None),
     };
     let specs = if ctx.full { FULL } else { COMPACT };
-    let cols = table::pick_widened(specs, table_area.width, Col::Name, 20, Col::Status);
+    let specs = table::with_cluster(specs, ctx.state, Col::Cluster, 1);
+    let cols = table::pick_widened(&specs, table_area.width, Col::Name, 20, Col::Status);
     let with_header = ctx.full || table_area.height >= 6;
     let win = Window::new(table_area, with_header, shown.len(), ctx.selected, ctx.navigating());
     let rows = shown[win.start..win.end]
