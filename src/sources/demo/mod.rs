@@ -228,10 +228,15 @@ pub fn spawn_as(
 ) -> (Handle, super::TaskGuard) {
     let (req_tx, mut req_rx) = mpsc::channel::<Request>(16);
     let (pod_tx, mut pod_rx) = mpsc::channel::<PodRequest>(4);
+    // Registered before the task starts, as every source is: a headless run waits for each
+    // source registered, and one cluster's world must not answer before another's registered.
+    for m in Feed::register_for(profile) {
+        let _ = tx.try_send(m);
+    }
     let task = tokio::spawn(async move {
         let mut world = World::with_profile(seed, epoch, profile);
         let mut feed = Feed::default();
-        for m in Feed::register_for(profile).into_iter().chain(feed.due(&world, true)) {
+        for m in feed.due(&world, true) {
             if tx.send(m).await.is_err() {
                 return;
             }
