@@ -137,6 +137,31 @@ async fn sync_posts_the_sync_request_and_a_running_operation_refuses_another() {
 }
 
 #[tokio::test]
+async fn rollback_posts_the_history_id_and_auto_sync_refuses_it_in_argo_cds_words() {
+    let mut apps = demo_apps();
+    let cart = apps.iter_mut().find(|a| a["metadata"]["name"] == "services-cart").unwrap();
+    cart["spec"]["syncPolicy"] = json!({"automated": {"prune": true}});
+    cart["status"]["history"] = json!([
+        {"id": 1, "revision": "1111111aaaa", "source": {"repoURL": "https://git.example.com/shop", "path": "cart"}},
+        {"id": 2, "revision": "2222222bbbb", "source": {"repoURL": "https://git.example.com/shop", "path": "cart"}}]);
+    let mut r = rig_with(apps, TOKEN).await;
+    let back = |id| Target::AppRollback { name: "services-cart".into(), id, revision: String::new() };
+    let refused = r.act(ActionId::Rollback, back(1)).await;
+    assert_eq!(refused, Err(format!("Argo CD: {}", flightdeck::domain::registry::ROLLBACK_AUTOSYNC)));
+    r.server.modify("services-cart", |a| a["spec"]["syncPolicy"] = json!({}));
+    let out = r.act(ActionId::Rollback, back(1)).await;
+    assert_eq!(out, Ok("rollback to history entry 1 started".into()));
+    let post = r.server.requests_to("POST", "/api/v1/applications/services-cart/rollback").pop().unwrap();
+    assert_eq!(
+        post.json(),
+        json!({"name": "services-cart", "appNamespace": "argocd", "id": 1, "prune": false, "dryRun": false})
+    );
+    let op = &r.server.get("services-cart").unwrap()["operation"]["sync"];
+    assert_eq!(op["revision"], "1111111aaaa");
+    assert_eq!(op["syncStrategy"], json!({"apply": {}}));
+}
+
+#[tokio::test]
 async fn refresh_and_hard_refresh_ask_the_server() {
     let mut r = rig().await;
     assert_eq!(

@@ -130,3 +130,144 @@ fn merge_and_strategic_patch_semantics() {
     assert!(j["spec"].get("unschedulable").is_none());
     assert!(json_patch(&mut j, &json!([{"op": "remove", "path": "/spec/nope"}])).is_err());
 }
+
+/// A running pod of the demo's `cart`, and its container.
+fn running_cart(server: &TestServer) -> (String, String) {
+    let pod = server
+        .list("Pod")
+        .into_iter()
+        .find(|p| {
+            p["metadata"]["namespace"] == "storefront"
+                && p["metadata"]["labels"]["app"] == "cart"
+                && p["status"]["containerStatuses"][0]["state"]["running"].is_object()
+        })
+        .expect("a running cart pod");
+    let name = pod["metadata"]["name"].as_str().unwrap().to_string();
+    let container = pod["spec"]["containers"][0]["name"].as_str().unwrap().to_string();
+    (name, container)
+}
+
+#[tokio::test]
+async fn the_table_form_as_kubectl_gets_it_and_crds_serve_their_kinds() {
+    let (server, _) = TestServer::demo(7, 0).await;
+    let c = client(&server).await;
+    let table = |path: &str| {
+        axum::http::Request::get(path)
+            .header("Accept", "application/json;as=Table;v=v1;g=meta.k8s.io,application/json")
+            .body(Vec::new())
+            .unwrap()
+    };
+    let t: serde_json::Value =
+        c.request(table("/api/v1/namespaces/storefront/services?limit=500")).await.unwrap();
+    assert_eq!(t["kind"], "Table");
+    let cols: Vec<&str> =
+        t["columnDefinitions"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+    assert_eq!(cols, ["Name", "Type", "Cluster-IP", "External-IP", "Port(s)", "Age", "Selector"]);
+    let cart =
+        t["rows"].as_array().unwrap().iter().find(|r| r["cells"][0] == "cart").expect("the cart service");
+    assert_eq!(cart["cells"][4], "80/TCP");
+    assert_eq!(cart["object"]["kind"], "PartialObjectMetadata");
+    // A CRD's printer columns; its kind is found by discovery.
+    let t: serde_json::Value = c.request(table("/apis/cert-manager.io/v1/certificates")).await.unwrap();
+    let cols: Vec<&str> =
+        t["columnDefinitions"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+    assert_eq!(cols, ["Name", "Ready", "Secret", "Age"]);
+    let d = kube::discovery::Discovery::new(c.clone()).run().await.unwrap();
+    assert!(d.groups().any(|g| g.name() == "cert-manager.io"), "discovery finds the CRD's group");
+    // A watch in the Table form: one row an event, the columns in the first only.
+    let rv = t["metadata"]["resourceVersion"].as_str().unwrap().to_string();
+    let req = axum::http::Request::get(format!(
+        "/apis/cert-manager.io/v1/certificates?watch=1&resourceVersion={rv}"
+    ))
+    .header("Accept", "application/json;as=Table;v=v1;g=meta.k8s.io")
+    .body(Vec::new())
+    .unwrap();
+    let mut events = c.request_events::<serde_json::Value>(req).await.unwrap().boxed();
+    for (ns, name) in [("storefront", "storefront-tls"), ("monitoring", "grafana-tls")] {
+        server.modify("Certificate", ns, name, |o| o["metadata"]["labels"] = json!({"touched": "yes"}));
+    }
+    let first = events.try_next().await.unwrap().unwrap();
+    let second = events.try_next().await.unwrap().unwrap();
+    let (WatchEvent::Modified(first), WatchEvent::Modified(second)) = (first, second) else {
+        panic!("two changes")
+    };
+    assert_eq!(first["rows"].as_array().unwrap().len(), 1);
+    assert!(first["columnDefinitions"].is_array() && second["columnDefinitions"].is_null(), "{second}");
+}
+
+#[tokio::test]
+async fn exec_runs_the_command_and_reports_its_exit() {
+    use kube::api::AttachParams;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let (server, _) = TestServer::demo(7, 0).await;
+    let pods: Api<Pod> = Api::namespaced(client(&server).await, "storefront");
+    let (pod, container) = running_cart(&server);
+    let ap = AttachParams::default().container(&container).stderr(false);
+    let mut p = pods.exec(&pod, ["sh", "-c", "echo hello from $HOSTNAME; exit 3"], &ap).await.unwrap();
+    let mut out = String::new();
+    p.stdout().unwrap().read_to_string(&mut out).await.unwrap();
+    let status = p.take_status().unwrap().await.unwrap();
+    assert_eq!(out, format!("hello from {pod}\n"));
+    assert_eq!(status.reason.as_deref(), Some("NonZeroExitCode"), "{status:?}");
+    // With a terminal: an interactive shell reads a line, answers, and exits.
+    let ap = AttachParams::interactive_tty().container(&container);
+    let mut p = pods.exec(&pod, ["sh"], &ap).await.unwrap();
+    let mut stdin = p.stdin().unwrap();
+    let mut stdout = p.stdout().unwrap();
+    stdin.write_all(b"echo $((6 * 7))\r").await.unwrap();
+    let mut seen = String::new();
+    let mut buf = [0u8; 1024];
+    while !seen.contains("42\r\n") {
+        let n = tokio::time::timeout(Duration::from_secs(10), stdout.read(&mut buf)).await.unwrap().unwrap();
+        assert!(n > 0, "the shell ended early: {seen}");
+        seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+    }
+    stdin.write_all(b"exit\r").await.unwrap();
+    let status =
+        tokio::time::timeout(Duration::from_secs(10), p.take_status().unwrap()).await.unwrap().unwrap();
+    assert_eq!(status.status.as_deref(), Some("Success"), "{status:?}");
+    // A container that does not run cannot be exec'd into.
+    server.modify("Pod", "storefront", &pod, |o| o["status"]["phase"] = json!("Pending"));
+    let err = pods.exec(&pod, ["true"], &AttachParams::default().container(&container)).await.err().unwrap();
+    assert!(err.to_string().contains("container not found"), "{err}");
+}
+
+#[tokio::test]
+async fn port_forward_reaches_the_pods_port_and_ends_with_the_pod() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let (server, _) = TestServer::demo(7, 0).await;
+    let pods: Api<Pod> = Api::namespaced(client(&server).await, "storefront");
+    let (pod, _) = running_cart(&server);
+    let echo = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    server.serve_port("storefront", &pod, 8080, echo.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((mut s, _)) = echo.accept().await {
+            tokio::spawn(async move {
+                let mut buf = [0u8; 64];
+                while let Ok(n) = s.read(&mut buf).await {
+                    if n == 0 || s.write_all(&buf[..n]).await.is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+    });
+    let mut pf = pods.portforward(&pod, &[8080]).await.unwrap();
+    let mut stream = pf.take_stream(8080).unwrap();
+    stream.write_all(b"ping").await.unwrap();
+    let mut buf = [0u8; 4];
+    stream.read_exact(&mut buf).await.unwrap();
+    assert_eq!(&buf, b"ping");
+    let forward = server.requests_to("GET", &format!("/pods/{pod}/portforward")).pop().unwrap();
+    assert_eq!(forward.query.trim_start_matches('&'), "ports=8080");
+    assert_eq!(forward.header("sec-websocket-protocol"), "v5.channel.k8s.io, v4.channel.k8s.io");
+    // The pod goes: the forward ends.
+    server.delete("Pod", "storefront", &pod);
+    let n = tokio::time::timeout(Duration::from_secs(10), stream.read(&mut buf)).await.unwrap().unwrap_or(0);
+    assert_eq!(n, 0, "the stream ends with the pod");
+    // A port nothing listens on: the kubelet's refusal on the error channel.
+    let (other, _) = running_cart(&server);
+    let mut pf = pods.portforward(&other, &[9999]).await.unwrap();
+    let err = tokio::time::timeout(Duration::from_secs(10), pf.take_error(9999).unwrap()).await.unwrap();
+    assert!(err.unwrap_or_default().contains("connection refused"));
+}

@@ -214,16 +214,94 @@ impl Executor {
         });
     }
 
+    /// The handle of `context`'s cluster, for what the app does on it itself (a shell, the
+    /// editor's read, a forward): its own, or the only one there is.
+    pub fn kube_for(&self, context: &str) -> Option<kube::Handle> {
+        match self.actor(context).map(|a| &a.backend) {
+            Some(Backend::Kube(h)) => Some(h.clone()),
+            _ => None,
+        }
+    }
+
+    /// What backs `context`'s cluster, for the streams and forwards the app runs on it.
+    pub fn backend_for(&self, context: &str) -> Backend {
+        self.actor(context).map_or(Backend::None, |a| a.backend.clone())
+    }
+
+    /// Append to the audit log what the app did itself (a shell, a user command, a forward).
+    pub fn audit(&self, context: &str, action: &str, target: &str, result: &Result<String, String>) {
+        tracing::info!(action, target, ok = result.is_ok(), "action finished");
+        self.audit.record(context, action, target, result);
+    }
+
+    async fn send(&self, m: Message) {
+        let _ = self.results.send(m).await;
+    }
+
+    /// Read the kinds `context`'s cluster serves, into the store (for `:KIND`).
+    pub fn discover(&self, context: &str) {
+        let this = self.clone();
+        let backend = self.actor(context).map(|a| a.backend.clone());
+        tokio::spawn(async move {
+            let result = match backend {
+                Some(Backend::Kube(h)) => h.discover().await,
+                Some(Backend::Demo(_)) => Err(demo::NO_API_SERVER.into()),
+                Some(Backend::None) => Err("not connected to a cluster: no kubeconfig context".into()),
+                None => Err("open one cluster first (:ctx NAME): a kind is listed in one".into()),
+            };
+            this.send(Message::Catalog(result)).await;
+        });
+    }
+
+    /// A workload's revisions, for the rollback picker asked for `subject`.
+    pub fn fetch_history(&self, subject: Target, context: &str) {
+        let this = self.clone();
+        let kube = self.kube_for(context);
+        tokio::spawn(async move {
+            let result = match (&subject, kube) {
+                (Target::Workload { namespace, kind, name }, Some(h)) => h
+                    .history(namespace, *kind, name)
+                    .await
+                    .map(|revs| kube::rollout::pick_entries(&subject, &revs, this.clock.now())),
+                (_, None) => Err("the demo platform keeps no rollout history; connect to a cluster".into()),
+                _ => Err(format!("{} has no revision history", subject.describe())),
+            };
+            this.send(Message::RolloutHistory { subject, result }).await;
+        });
+    }
+
+    /// The ports a pod declares (or a Service serves), for the port-forward prompt.
+    pub fn fetch_ports(&self, subject: Target, cluster: ClusterId, context: &str) {
+        let this = self.clone();
+        let kube = self.kube_for(context);
+        tokio::spawn(async move {
+            let result = match (&subject, kube) {
+                (Target::Forward { namespace, pod, via, .. }, Some(h)) => match via {
+                    Some(svc) => h.ports(namespace, svc, true).await,
+                    None => h.ports(namespace, pod, false).await,
+                },
+                (_, None) => Err("the demo platform has no pods to forward to; connect to a cluster".into()),
+                _ => Err(format!("{} has no ports", subject.describe())),
+            };
+            this.send(Message::Ports { subject, cluster, result }).await;
+        });
+    }
+
     pub fn run(&self, action: ActionId, target: Target, context: String) {
         let this = self.clone();
         tokio::spawn(async move {
             let spec = registry::spec(action);
             let actor = this.actor(&context);
+            if let (Target::Edit(e), Some(Backend::Kube(h))) = (&target, actor.map(|a| &a.backend)) {
+                return this.edit(h, e, context).await;
+            }
             let argocd = actor.and_then(|a| a.argocd.as_ref());
             let backend = actor.map_or(&Backend::None, |a| &a.backend);
             let result = match (this.alertmanager(&target), &target, backend) {
                 (_, Target::CostData, _) if !this.cost.is_empty() => this.refresh_cost(),
-                (_, Target::App(_) | Target::AppSync { .. }, _) if let Some(a) = argocd => {
+                (_, Target::App(_) | Target::AppSync { .. } | Target::AppRollback { .. }, _)
+                    if let Some(a) = argocd =>
+                {
                     a.run(action, &target).await
                 }
                 (Some(am), Target::NewSilence(n), _) => am.create_silence(n, this.clock.now()).await,
@@ -242,5 +320,35 @@ impl Executor {
                 ActionOutcome { cluster, action: spec.title.to_string(), target: described, result };
             let _ = this.results.send(Message::ActionDone { at: this.clock.now(), outcome }).await;
         });
+    }
+
+    /// Send an edit; a conflict or an invalid object opens the editor again with the answer.
+    async fn edit(&self, h: &kube::Handle, e: &crate::domain::target::EditedObject, context: String) {
+        let spec = registry::spec(ActionId::Edit);
+        let target = Target::Edit(Box::new(e.clone()));
+        let described = target.describe();
+        let sent = h.edit(e).await;
+        let result = sent.as_ref().map(String::clone).map_err(|r| r.message.clone());
+        self.audit(&context, spec.name, &described, &result);
+        let outcome = ActionOutcome {
+            cluster: ClusterId::new(&context),
+            action: spec.title.to_string(),
+            target: described,
+            result,
+        };
+        self.send(Message::ActionDone { at: self.clock.now(), outcome }).await;
+        if let Err(r) = sent
+            && r.reopen
+        {
+            // The action names its cluster by its context: the same cluster's safety decides again.
+            let req = crate::domain::EditRequest {
+                object: e.object.clone(),
+                cluster: crate::domain::ClusterId::new(&context),
+                context,
+                again: Some(Box::new(e.clone())),
+                error: Some(r.message),
+            };
+            self.send(Message::EditRefused(Box::new(req))).await;
+        }
     }
 }

@@ -4,6 +4,8 @@
 pub mod audit;
 pub mod executor;
 pub mod fleet;
+pub mod forwards;
+pub mod handover;
 pub mod history;
 pub mod history_task;
 pub mod mouse;
@@ -12,6 +14,7 @@ pub mod report;
 pub mod startup;
 pub mod switch;
 pub mod terminal;
+pub mod view_streams;
 
 use std::time::Duration;
 
@@ -19,7 +22,7 @@ use crossterm::event::{Event, EventStream, KeyEventKind};
 use futures::StreamExt;
 
 use crate::config::Theme;
-use crate::domain::{Effect, StreamStart};
+use crate::domain::{Effect, Handover, StreamStart};
 use crate::input::keys::Keys;
 use crate::input::switch::Switch;
 use crate::state::{Level, Message, State, update};
@@ -41,6 +44,8 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         _guards,
         mut kube,
         mut streams,
+        mut views,
+        mut forwards,
         mut lazy,
         messages,
     } = startup::start(&settings)?;
@@ -62,6 +67,8 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         results: &mut results,
         kube: &mut kube,
         streams: &mut streams,
+        views: &mut views,
+        forwards: &mut forwards,
         lazy: &mut lazy,
         recorder,
     };
@@ -76,15 +83,25 @@ struct Channels<'a> {
     results: &'a mut tokio::sync::mpsc::Receiver<Message>,
     kube: &'a mut Option<switch::KubeSwitcher>,
     streams: &'a mut pod_streams::PodStreams,
+    views: &'a mut view_streams::ViewStreams,
+    forwards: &'a mut forwards::Forwards,
     lazy: &'a mut fleet::Lazy,
     /// Where new timeline entries go to be kept (none when the history is off).
     recorder: Option<history_task::Recorder>,
 }
 
+/// What a key asked for that the loop itself must do, with what it owns.
+enum Next {
+    Switch(Switch),
+    Handover(Handover),
+    /// Start a cluster of the fleet watched only once opened.
+    Watch(crate::domain::ClusterId),
+}
+
 async fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     state: &mut State,
-    Channels { sources: rx, results, kube, streams, lazy, mut recorder }: Channels<'_>,
+    Channels { sources: rx, results, kube, streams, views, forwards, lazy, mut recorder }: Channels<'_>,
     executor: &mut Executor,
     clock: crate::sources::Clock,
     settings: &Settings,
@@ -102,13 +119,16 @@ async fn event_loop(
     state.finish_batch();
     terminal.draw(|f| ui::draw(f, state, &Ui { theme: &theme, keymap: &settings.keymap }))?;
     loop {
-        let mut switch_to = None;
+        let mut next = None;
         let mut dirty = tokio::select! {
             ev = events.next() => match ev {
                 Some(Ok(Event::Key(k))) if k.kind != KeyEventKind::Release => {
                     match keys.handle(state, &k) {
                         Effect::Quit => return Ok(()),
-                        effect => switch_to = carry_out(effect, state, executor, streams, settings, &mut theme),
+                        effect => {
+                            let mut own = Owned { executor, streams, views, forwards, settings, theme: &mut theme };
+                            next = carry_out(effect, state, &mut own);
+                        }
                     }
                     true
                 }
@@ -132,22 +152,53 @@ async fn event_loop(
                 }
                 changed
             },
-            Some(done) = results.recv() => update(state, done),
+            Some(done) = results.recv() => {
+                // The server refused an edit: the editor opens again with its answer.
+                if let Message::EditRefused(req) = &done {
+                    next = Some(Next::Handover(Handover::Edit((**req).clone())));
+                }
+                update(state, done)
+            }
             _ = tick.tick() => update(state, Message::Tick(clock.now())),
-            _ = shutdown.recv() => return Ok(()),
+            Some(interrupt) = shutdown.recv() => {
+                let _ = interrupt;
+                return Ok(());
+            }
         };
-        if let Some(Later::Watch(cluster)) = &switch_to {
+        // Only a handover is taken here; a switch is carried out below.
+        if let Some(Next::Handover(h)) = next.take_if(|n| matches!(n, Next::Handover(_))) {
+            // No key is read while another program has the terminal.
+            drop(std::mem::replace(&mut events, EventStream::new()));
+            let cx = handover::Ctx {
+                terminal: &mut *terminal,
+                state: &mut *state,
+                rx: &mut *rx,
+                executor: &*executor,
+            };
+            handover::carry_out(h, cx).await;
+            // Ctrl-C meant for that program reached this process too; a TERM or HUP still counts.
+            while let Ok(interrupt) = shutdown.try_recv() {
+                if !interrupt {
+                    return Ok(());
+                }
+            }
+            dirty = true;
+        }
+        if let Some(Next::Watch(cluster)) = &next {
             lazy.start(settings, cluster, executor, streams);
         }
-        if let Some(Later::Switch(to)) = switch_to {
+        if let Some(Next::Switch(to)) = next {
             match kube.as_mut() {
                 Some(k) => {
                     if let Some(backend) = k.switch(to, state, rx).await {
                         streams.set_backend(backend.clone());
+                        views.stop_all();
+                        forwards.stop_all();
                         executor.set_backend(backend);
                         if let Some(a) = &k.argocd {
                             executor.set_argocd(a.handle.clone());
                         }
+                        executor.discover(&state.context_for(&state.console_cluster()));
                         follow_context(state, settings, &mut theme);
                     }
                 }
@@ -167,46 +218,81 @@ async fn event_loop(
             }
             // A pod view that closed (or moved to another container) stops its streams.
             streams.retain(state.wanted_streams());
+            views.retain(state.wanted_view_streams());
             terminal.draw(|f| ui::draw(f, state, &Ui { theme: &theme, keymap: &settings.keymap }))?;
         }
     }
 }
 
-/// What the loop does after a key, needing what it owns: switch the context or namespaces, or
-/// start a cluster watched only once opened.
-enum Later {
-    Switch(Switch),
-    Watch(crate::domain::ClusterId),
+/// What `carry_out` uses of what the loop owns.
+struct Owned<'a> {
+    executor: &'a Executor,
+    streams: &'a mut pod_streams::PodStreams,
+    views: &'a mut view_streams::ViewStreams,
+    forwards: &'a mut forwards::Forwards,
+    settings: &'a Settings,
+    theme: &'a mut Theme,
 }
 
-/// Do what a key asked for beyond changing the view; a context or namespace switch is handed
-/// back, because it needs the source channel the loop owns.
-fn carry_out(
-    effect: Effect,
-    state: &mut State,
-    executor: &Executor,
-    streams: &mut pod_streams::PodStreams,
-    settings: &Settings,
-    theme: &mut Theme,
-) -> Option<Later> {
+/// Do what a key asked for beyond changing the view; a context or namespace switch, and a
+/// handover of the terminal, are handed back: they need what the loop owns.
+fn carry_out(effect: Effect, state: &mut State, own: &mut Owned) -> Option<Next> {
     let now = state.now;
+    let (executor, streams, settings) = (own.executor, &mut *own.streams, own.settings);
     match effect {
         Effect::None | Effect::Quit => {}
         Effect::Run { action, target, context } => executor.run(action, target, context),
         Effect::FetchTree { app, cluster } => executor.fetch_tree(app, cluster),
         Effect::FetchPlan { app, cluster } => executor.fetch_plan(app, cluster),
+        Effect::Discover => executor.discover(&state.context_for(&state.console_cluster())),
+        Effect::FetchHistory { subject, context } => executor.fetch_history(subject, &context),
+        Effect::FetchPorts { subject, cluster, context } => executor.fetch_ports(subject, cluster, &context),
+        Effect::Handover(h) => return Some(Next::Handover(h)),
+        Effect::Background { stream, name, line, env, context } => {
+            let described = crate::domain::Target::UserCommand { name, line: line.clone() }.describe();
+            executor.audit(&context, "command", &described, &Ok("started in the background".into()));
+            handover::background(stream, line, env, own.views.sender());
+        }
+        Effect::Forward { target, context } => {
+            state.forwards.next_id += 1;
+            let id = state.forwards.next_id;
+            executor.audit(&context, "port_forward", &target.describe(), &Ok("started".into()));
+            own.forwards.start(id, target, now, executor.backend_for(&context));
+        }
+        Effect::StopForward(id) => {
+            own.forwards.stop(id);
+        }
+        Effect::Batch(effects) => {
+            let mut next = None;
+            for e in effects {
+                next = carry_out(e, state, own).or(next);
+            }
+            return next;
+        }
+        Effect::Stream(StreamStart::Table { stream, kind, namespace, cluster }) => {
+            let backend = executor.backend_for(&state.context_for(&cluster));
+            own.views.table(stream, kind, namespace, backend)
+        }
+        Effect::Stream(StreamStart::Object { stream, object, cluster }) => {
+            let backend = executor.backend_for(&state.context_for(&cluster));
+            own.views.object(stream, object, backend)
+        }
+        Effect::Stream(StreamStart::WorkloadLogs { stream, request }) => {
+            let backend = executor.backend_for(&state.context_for(&request.cluster));
+            own.views.workload_logs(stream, request, backend)
+        }
         Effect::SetTheme(name) => match crate::config::load_theme(settings.config_dir.as_deref(), &name) {
             Ok(t) => {
-                *theme = t;
+                *own.theme = t;
                 state.view.say(now, format!("theme {name}"), Level::Ok);
             }
             Err(e) => state.view.say(now, format!("{e:#}"), Level::Warn),
         },
         Effect::SwitchContext(name) if settings.demo => demo_context(state, name),
-        Effect::SwitchContext(name) => return Some(Later::Switch(Switch::Context(name))),
+        Effect::SwitchContext(name) => return Some(Next::Switch(Switch::Context(name))),
         Effect::SwitchNamespace(_) if settings.demo => {}
-        Effect::SwitchNamespace(scope) => return Some(Later::Switch(Switch::Namespace(scope))),
-        Effect::WatchCluster(cluster) => return Some(Later::Watch(cluster)),
+        Effect::SwitchNamespace(scope) => return Some(Next::Switch(Switch::Namespace(scope))),
+        Effect::WatchCluster(cluster) => return Some(Next::Watch(cluster)),
         Effect::Stream(StreamStart::Watch { stream, key }) => streams.watch_pod(stream, key),
         Effect::Stream(StreamStart::Logs { stream, request }) => streams.stream_logs(stream, request),
         Effect::WriteReport(report) => {

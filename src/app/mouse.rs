@@ -24,15 +24,18 @@ pub fn handle(state: &mut State, ev: &MouseEvent, ui: &Ui, size: Rect) -> bool {
     if !body.contains((x, y).into()) {
         return false;
     }
-    if let Mode::Pod(_) = state.view.mode {
-        // The wheel scrolls the pod's text; clicks have nothing to select there.
+    if matches!(
+        state.view.mode,
+        Mode::Pod(_) | Mode::Resources | Mode::Object(_) | Mode::Forwards | Mode::Output
+    ) {
+        // The wheel scrolls the text or moves the list's selection; clicks select nothing there.
         let cmd = match ev.kind {
             MouseEventKind::ScrollDown => crate::domain::command::Command::Down,
             MouseEventKind::ScrollUp => crate::domain::command::Command::Up,
             _ => return false,
         };
         for _ in 0..WHEEL {
-            crate::input::pod_keys::command(state, cmd);
+            crate::input::dispatch::dispatch(state, cmd);
         }
         return true;
     }
@@ -41,7 +44,14 @@ pub fn handle(state: &mut State, ev: &MouseEvent, ui: &Ui, size: Rect) -> bool {
             layout::overview(body).into_iter().find(|(_, r)| r.contains((x, y).into())).map(|(p, _)| p)
         }
         Mode::Full(p) => Some(p),
-        Mode::Triage | Mode::Pod(_) | Mode::Fleet | Mode::Timeline => None,
+        Mode::Triage
+        | Mode::Pod(_)
+        | Mode::Fleet
+        | Mode::Timeline
+        | Mode::Resources
+        | Mode::Object(_)
+        | Mode::Forwards
+        | Mode::Output => None,
     };
     match ev.kind {
         MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {

@@ -107,6 +107,10 @@ pub struct Running {
     pub kube: Option<super::switch::KubeSwitcher>,
     /// The pod view's watch and log streams.
     pub streams: super::pod_streams::PodStreams,
+    /// The `:KIND` list's, the object view's and a workload log's streams.
+    pub views: super::view_streams::ViewStreams,
+    /// The port-forwards.
+    pub forwards: super::forwards::Forwards,
     /// The fleet's clusters watched only once opened.
     pub lazy: super::fleet::Lazy,
     /// The source channel's sender, for the app's own tasks (the local history).
@@ -153,10 +157,17 @@ pub fn start(settings: &Settings) -> anyhow::Result<Running> {
         Vec::new()
     };
     let lazy = super::fleet::Lazy::new(lazy_plans, &tx, started.clock);
+    let views = super::view_streams::ViewStreams::new(tx.clone());
+    let forwards = super::forwards::Forwards::new(tx.clone());
     let Started { clusters, alertmanagers, cost, guards, switcher, clock, .. } = started;
     let executor = Executor::for_fleet(clusters, audit, results_tx, clock)
         .with_alertmanagers(alertmanagers)
         .with_cost(cost);
+    // The kinds the cluster serves, for `:KIND` (read once; again on a switch, on opening a
+    // cluster or an unknown kind). The demo says itself that it has none.
+    if !settings.demo {
+        executor.discover(&state.context_for(&state.console_cluster()));
+    }
     Ok(Running {
         state,
         rx,
@@ -168,6 +179,8 @@ pub fn start(settings: &Settings) -> anyhow::Result<Running> {
         streams,
         lazy,
         messages: tx,
+        views,
+        forwards,
     })
 }
 

@@ -21,16 +21,18 @@ pub fn leave() {
     ratatui::restore();
 }
 
-/// A receiver that yields once any shutdown signal arrives.
-pub fn shutdown_signals() -> anyhow::Result<mpsc::Receiver<()>> {
+/// A receiver that yields whenever a shutdown signal arrives: `true` for an interrupt (Ctrl-C),
+/// which a program the terminal was handed to gets too, and the loop then ignores.
+pub fn shutdown_signals() -> anyhow::Result<mpsc::Receiver<bool>> {
     use tokio::signal::unix::{SignalKind, signal};
-    let (tx, rx) = mpsc::channel(1);
+    let (tx, rx) = mpsc::channel(4);
     for kind in [SignalKind::terminate(), SignalKind::interrupt(), SignalKind::hangup()] {
         let mut s = signal(kind)?;
         let tx = tx.clone();
+        let interrupt = kind == SignalKind::interrupt();
         tokio::spawn(async move {
-            if s.recv().await.is_some() {
-                let _ = tx.send(()).await;
+            while s.recv().await.is_some() {
+                let _ = tx.send(interrupt).await;
             }
         });
     }

@@ -155,11 +155,19 @@ pub enum Section {
     Detail,
     /// A container's logs.
     Logs,
+    /// The Pods pane's workloads view, before the Pods pane's own keys.
+    Workloads,
+    /// A `:KIND` list of any kind.
+    Resources,
+    /// One object up close (after it, the pod detail's keys).
+    Object,
+    /// The port-forwards (`:pf`).
+    Forwards,
     Pane(PaneId),
 }
 
 impl Section {
-    fn parse(s: &str) -> Option<Section> {
+    pub fn parse(s: &str) -> Option<Section> {
         match s {
             "global" => Some(Section::Global),
             "dialog" => Some(Section::Dialog),
@@ -167,18 +175,44 @@ impl Section {
             "timeline" => Some(Section::Timeline),
             "detail" => Some(Section::Detail),
             "logs" => Some(Section::Logs),
+            "workloads" => Some(Section::Workloads),
+            "resources" => Some(Section::Resources),
+            "object" => Some(Section::Object),
+            "forwards" => Some(Section::Forwards),
             other => PaneId::from_slug(other).map(Section::Pane),
+        }
+    }
+
+    /// The section whose keys apply after this one's, before the global ones: the workloads
+    /// view is in the Pods pane, an object's view reads like a pod's detail.
+    pub fn parent(self) -> Option<Section> {
+        match self {
+            Section::Workloads => Some(Section::Pane(PaneId::Pods)),
+            Section::Object => Some(Section::Detail),
+            _ => None,
         }
     }
     /// The section whose keys apply to what the view shows (before the global ones).
     pub fn for_view(view: &crate::state::View) -> Section {
+        use crate::state::view::Mode;
+        use crate::state::view::object::ObjectScreen;
         match view.mode {
-            crate::state::view::Mode::Triage => Section::Triage,
+            Mode::Triage => Section::Triage,
             // The fleet screen acts on no pane's rows: only the global keys.
-            crate::state::view::Mode::Fleet => Section::Global,
-            crate::state::view::Mode::Timeline => Section::Timeline,
-            crate::state::view::Mode::Pod(crate::state::view::pod::PodScreen::Logs) => Section::Logs,
-            crate::state::view::Mode::Pod(_) => Section::Detail,
+            Mode::Fleet => Section::Global,
+            Mode::Timeline => Section::Timeline,
+            Mode::Pod(crate::state::view::pod::PodScreen::Logs) | Mode::Object(ObjectScreen::Logs) => {
+                Section::Logs
+            }
+            Mode::Pod(_) => Section::Detail,
+            Mode::Object(_) => Section::Object,
+            Mode::Resources => Section::Resources,
+            Mode::Forwards => Section::Forwards,
+            Mode::Output => Section::Global,
+            // In the overview the pane's keys only: `l` still moves the focus there.
+            Mode::Full(PaneId::Pods) if view.pods_view == crate::state::view::PodsView::Workloads => {
+                Section::Workloads
+            }
             _ => Section::Pane(view.active_pane()),
         }
     }
@@ -191,6 +225,10 @@ impl Section {
             Section::Timeline => "timeline",
             Section::Detail => "detail",
             Section::Logs => "logs",
+            Section::Workloads => "workloads",
+            Section::Resources => "resources",
+            Section::Object => "object",
+            Section::Forwards => "forwards",
             Section::Pane(p) => p.slug(),
         }
     }
@@ -203,6 +241,8 @@ pub struct Keymap {
     pub bindings: HashMap<Section, BTreeMap<Sequence, (Command, usize)>>,
     /// Bindings patched in by later files rank after the base file's.
     next_rank: usize,
+    /// The config's user commands, bound as `Command::User(n)` for the n-th.
+    pub commands: Vec<super::commands::UserCommand>,
 }
 
 pub enum Lookup {
@@ -275,19 +315,52 @@ impl Keymap {
         Ok(map)
     }
 
+    /// Bind a command to keys in a section (a user command from the config), after the rest.
+    pub fn bind(&mut self, section: Section, seq: Sequence, cmd: Command) {
+        let rank = self.next_rank;
+        self.next_rank += 1;
+        self.bindings.entry(section).or_default().insert(seq, (cmd, rank));
+    }
+
     /// Look a key sequence up: dialog keys while a dialog is open, else the pane's own keys,
     /// then the global ones.
     pub fn lookup(&self, seq: &[Chord], section: Section, dialog: bool) -> Lookup {
-        let sections: &[Section] = if dialog { &[Section::Dialog] } else { &[section, Section::Global] };
-        let mut prefix = false;
-        for s in sections {
+        let chain: Vec<Section> = if dialog {
+            vec![Section::Dialog]
+        } else {
+            let mut c = vec![section];
+            while let Some(p) = c.last().and_then(|s| s.parent()) {
+                c.push(p);
+            }
+            c.push(Section::Global);
+            c
+        };
+        for s in &chain {
             let Some(table) = self.bindings.get(s) else { continue };
             if let Some((c, _)) = table.get(seq) {
                 return Lookup::Found(*c);
             }
-            prefix |= table.keys().any(|k| k.len() > seq.len() && k.starts_with(seq));
+            // A longer sequence of a nearer section waits for its next key, before a farther
+            // section's shorter one is taken (`d d` in an object view over the detail's `d`).
+            if table.keys().any(|k| k.len() > seq.len() && k.starts_with(seq)) {
+                return Lookup::Prefix;
+            }
         }
-        if prefix { Lookup::Prefix } else { Lookup::None }
+        Lookup::None
+    }
+
+    /// The keys bound to a command where `section`'s keys apply (its own, then its parents'),
+    /// for hints: the first section that binds it.
+    pub fn keys_in(&self, section: Section, cmd: Command) -> Vec<String> {
+        let mut s = Some(section);
+        while let Some(cur) = s {
+            let keys = self.keys_for(cur, cmd);
+            if !keys.is_empty() {
+                return keys;
+            }
+            s = cur.parent();
+        }
+        Vec::new()
     }
 
     /// The keys bound to a command in a section, for help and hints.
@@ -304,9 +377,20 @@ impl Keymap {
 }
 
 fn unknown_section(path: &Path, text: &str, name: &toml::Spanned<String>) -> FileError {
-    let names = ["global", "dialog", "triage", "timeline", "detail", "logs"]
-        .into_iter()
-        .chain(PaneId::ALL.iter().map(|p| p.slug()));
+    let names = [
+        "global",
+        "dialog",
+        "triage",
+        "timeline",
+        "detail",
+        "logs",
+        "workloads",
+        "resources",
+        "object",
+        "forwards",
+    ]
+    .into_iter()
+    .chain(PaneId::ALL.iter().map(|p| p.slug()));
     let hint = closest(name.get_ref(), names.clone());
     FileError::at(
         path,

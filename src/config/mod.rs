@@ -2,6 +2,7 @@
 //! the file, the line and the expected form. Built-in defaults are embedded in the binary.
 
 pub mod clusters;
+pub mod commands;
 pub mod errors;
 pub mod history;
 pub mod keymap;
@@ -44,6 +45,8 @@ pub struct Config {
     pub cost: sources::CostConfig,
     pub argocd: sources::ArgocdConfig,
     pub history: history::HistoryConfig,
+    /// `[[command]]`: user commands bound to keys (k9s's plugins).
+    pub command: Vec<commands::UserCommand>,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -132,6 +135,7 @@ impl Config {
                 return Err(FileError::at(path, text, offset, msg));
             }
         }
+        commands::check(path, text, &cfg.command)?;
         if !matches!(cfg.cost.metric.as_str(), "UnblendedCost" | "AmortizedCost" | "NetUnblendedCost") {
             let offset = text.find("metric").unwrap_or(0);
             return Err(FileError::at(
@@ -193,7 +197,10 @@ impl Config {
     pub fn keymap(&self, config_dir: Option<&Path>) -> anyhow::Result<Keymap> {
         let base = Keymap::default_keymap();
         let parse = |path: &Path, text: &str| Keymap::parse(path, text, Some(&base));
-        user_or_builtin(config_dir, "keymap", &self.ui.keymap, keymap::BUILTIN, parse, Keymap::builtin)
+        let mut k =
+            user_or_builtin(config_dir, "keymap", &self.ui.keymap, keymap::BUILTIN, parse, Keymap::builtin)?;
+        commands::bind(&mut k, &self.command);
+        Ok(k)
     }
 }
 

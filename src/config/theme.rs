@@ -36,10 +36,21 @@ pub enum Role {
     Production,
     /// The part of a row a `/` filter matched.
     Match,
+    /// Colours that tell sources apart (each pod of a workload's merged log), meaning nothing
+    /// of health; the source is always named beside them too.
+    Series1,
+    Series2,
+    Series3,
+    Series4,
+    Series5,
+    Series6,
 }
 
 impl Role {
-    pub const ALL: [Role; 14] = [
+    pub const SERIES: [Role; 6] =
+        [Role::Series1, Role::Series2, Role::Series3, Role::Series4, Role::Series5, Role::Series6];
+
+    pub const ALL: [Role; 20] = [
         Role::Text,
         Role::Ok,
         Role::Warn,
@@ -54,6 +65,12 @@ impl Role {
         Role::Bar,
         Role::Production,
         Role::Match,
+        Role::Series1,
+        Role::Series2,
+        Role::Series3,
+        Role::Series4,
+        Role::Series5,
+        Role::Series6,
     ];
 
     pub fn name(self) -> &'static str {
@@ -72,7 +89,18 @@ impl Role {
             Role::Bar => "bar",
             Role::Production => "production",
             Role::Match => "match",
+            Role::Series1 => "series_1",
+            Role::Series2 => "series_2",
+            Role::Series3 => "series_3",
+            Role::Series4 => "series_4",
+            Role::Series5 => "series_5",
+            Role::Series6 => "series_6",
         }
+    }
+
+    /// The colour of source `i` among several (wrapping after six).
+    pub fn series(i: usize) -> Role {
+        Role::SERIES[i % Role::SERIES.len()]
     }
 
     pub fn for_level(level: Level) -> Role {

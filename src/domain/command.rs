@@ -78,7 +78,11 @@ pub enum Command {
     /// Argo CD: scroll the detail area.
     AppScrollDown,
     AppScrollUp,
+    /// A Secret up close: its values decoded, or hidden again.
+    Decode,
     Action(ActionId),
+    /// The config's `[[command]]` number n.
+    User(u8),
 }
 
 /// Navigation command names with their help text, in help order.
@@ -135,6 +139,7 @@ pub const NAVIGATION: &[(&str, Command, &str)] = &[
     ("app_view", Command::AppView, "detail tab: resources, diff, tree, history, YAML"),
     ("app_scroll_down", Command::AppScrollDown, "scroll down the detail"),
     ("app_scroll_up", Command::AppScrollUp, "scroll up the detail"),
+    ("decode", Command::Decode, "a Secret's values: decoded, or hidden again"),
 ];
 
 impl Command {
@@ -149,6 +154,7 @@ impl Command {
     pub fn name(self) -> &'static str {
         match self {
             Command::Action(id) => registry::spec(id).name,
+            Command::User(_) => "command",
             other => NAVIGATION.iter().find(|(_, c, _)| *c == other).map_or("?", |(n, _, _)| n),
         }
     }

@@ -23,6 +23,12 @@ pub fn age(now: UnixMs, t: UnixMs) -> String {
 }
 
 /// A wall-clock time of day in UTC, "18:04 UTC", for when a silence ends.
+/// An RFC 3339 time as the API writes it (`2026-11-18T14:00:00Z`), in ms since the epoch.
+pub fn parse_rfc3339(s: &str) -> Option<UnixMs> {
+    let t = humantime::parse_rfc3339_weak(s).ok()?;
+    t.duration_since(std::time::UNIX_EPOCH).ok().map(|d| d.as_millis() as UnixMs)
+}
+
 pub fn clock(t: UnixMs) -> String {
     let secs = t.div_euclid(1000).rem_euclid(86_400);
     format!("{:02}:{:02} UTC", secs / 3600, (secs % 3600) / 60)

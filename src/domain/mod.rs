@@ -9,6 +9,7 @@ pub mod effect;
 pub mod format;
 pub mod kinds;
 pub mod registry;
+pub mod resource;
 pub mod silence;
 pub mod source;
 pub mod target;
@@ -18,9 +19,10 @@ use serde::{Deserialize, Serialize};
 
 pub use cluster::ClusterId;
 pub use command::Command;
-pub use effect::{Effect, LogRequest, Report, StreamStart};
+pub use effect::{EditRequest, Effect, Handover, LogRequest, Report, StreamStart, WorkloadLogRequest};
 pub use kinds::{PodKey, Scope, WorkloadKind};
 pub use registry::ActionId;
+pub use resource::{ApiKind, ObjectRef};
 pub use source::SourceId;
 pub use target::Target;
 

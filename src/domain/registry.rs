@@ -8,6 +8,9 @@ use super::PaneId;
 /// refusal, and input refuses a sync with them before asking.
 pub const ANOTHER_OPERATION: &str = "another operation is already in progress";
 
+/// Argo CD's own refusal of a rollback while automated sync is on (the server's words).
+pub const ROLLBACK_AUTOSYNC: &str = "rollback cannot be initiated when auto-sync is enabled";
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ActionId {
     Sync,
@@ -23,6 +26,12 @@ pub enum ActionId {
     Silence,
     ExpireSilence,
     RefreshCost,
+    DeleteObject,
+    Edit,
+    Shell,
+    PortForward,
+    StopForward,
+    Rollback,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -176,19 +185,101 @@ pub const ACTIONS: &[ActionSpec] = &[
         destructive: false,
         confirm: true,
     },
+    ActionSpec {
+        id: ActionId::DeleteObject,
+        name: "delete",
+        title: "Delete",
+        pane: PaneId::Pods,
+        help: "delete the selected object, of any kind, as kubectl delete does",
+        mutating: true,
+        destructive: true,
+        confirm: true,
+    },
+    ActionSpec {
+        id: ActionId::Edit,
+        name: "edit",
+        title: "Edit",
+        pane: PaneId::Pods,
+        help: "edit the object's YAML in $EDITOR; sent with the resourceVersion it was read at, asks first",
+        mutating: true,
+        destructive: false,
+        confirm: true,
+    },
+    ActionSpec {
+        id: ActionId::Shell,
+        name: "shell",
+        title: "Shell",
+        pane: PaneId::Pods,
+        help: "a shell in the pod's container (bash, else sh); the console comes back when it exits",
+        mutating: true,
+        destructive: false,
+        // k9s does not ask either: nothing changes by opening a shell, and it is audited.
+        confirm: false,
+    },
+    ActionSpec {
+        id: ActionId::PortForward,
+        name: "port_forward",
+        title: "Port-forward",
+        pane: PaneId::Pods,
+        help: "forward 127.0.0.1:PORT to a port of the pod, or of a ready pod behind the Service (:pf lists them)",
+        // It reads, changing nothing on the platform.
+        mutating: false,
+        destructive: false,
+        // The ports prompt, naming the pod and the context, is the confirmation.
+        confirm: false,
+    },
+    ActionSpec {
+        id: ActionId::StopForward,
+        name: "stop_forward",
+        title: "Stop port-forward",
+        pane: PaneId::Pods,
+        help: "stop the selected port-forward (in :pf)",
+        mutating: false,
+        destructive: false,
+        confirm: false,
+    },
+    ActionSpec {
+        id: ActionId::Rollback,
+        name: "rollback",
+        title: "Rollback",
+        pane: PaneId::Pods,
+        help: "the workload's (or Argo CD app's) revision history; roll back to the one picked, as kubectl rollout undo",
+        mutating: true,
+        // The running version is replaced: production wants the name typed.
+        destructive: true,
+        confirm: true,
+    },
 ];
 
 impl ActionSpec {
     /// Whether the action is offered in `pane`: its own, or one whose rows it can also act on
     /// (a scale from the Pods pane acts on the selected workload or the pod's owner).
     pub fn offered_in(&self, pane: PaneId) -> bool {
-        self.pane == pane || matches!((self.id, pane), (ActionId::Scale, PaneId::Pods))
+        self.pane == pane
+            || matches!(
+                (self.id, pane),
+                (ActionId::Scale, PaneId::Pods) | (ActionId::Rollback, PaneId::ArgoCd)
+            )
+    }
+
+    /// Whether the action acts on objects of any kind (the `:KIND` lists and the object view).
+    pub fn on_objects(&self) -> bool {
+        matches!(
+            self.id,
+            ActionId::DeleteObject
+                | ActionId::Edit
+                | ActionId::Shell
+                | ActionId::PortForward
+                | ActionId::Rollback
+                | ActionId::RolloutRestart
+                | ActionId::Scale
+        )
     }
 }
 
 /// Actions that ask for a value before the confirmation.
 pub fn asks_input(id: ActionId) -> bool {
-    matches!(id, ActionId::Scale | ActionId::EditHpa)
+    matches!(id, ActionId::Scale | ActionId::EditHpa | ActionId::PortForward)
 }
 
 pub fn spec(id: ActionId) -> &'static ActionSpec {

@@ -4,6 +4,7 @@
 
 use super::PaneId;
 use super::kinds::WorkloadKind;
+use super::resource::ObjectRef;
 use super::silence::{NewSilence, format_matchers};
 
 /// What an action acts on, captured when the user asks so a reorder cannot change it.
@@ -56,6 +57,59 @@ pub enum Target {
     NewSilence(NewSilence),
     /// The month's bill in Cost Explorer.
     CostData,
+    /// Any object of any kind (to delete it).
+    Object(ObjectRef),
+    /// An object as the user edited it, ready to send.
+    Edit(Box<EditedObject>),
+    /// A workload's pod template back to an earlier revision (`kubectl rollout undo`).
+    Rollback {
+        namespace: String,
+        kind: WorkloadKind,
+        name: String,
+        revision: i64,
+        /// What that revision ran, for the confirmation.
+        image: String,
+    },
+    /// An Argo CD app back to an entry of its sync history.
+    AppRollback {
+        name: String,
+        id: i64,
+        revision: String,
+    },
+    /// An interactive shell in a pod's container.
+    Shell {
+        namespace: String,
+        pod: String,
+        container: String,
+    },
+    /// A local port forwarded to a pod's port (`via` names the Service it was asked on).
+    Forward {
+        namespace: String,
+        pod: String,
+        local: u16,
+        remote: u16,
+        via: Option<String>,
+    },
+    /// A command from the config's `[[command]]`, as it runs.
+    UserCommand {
+        name: String,
+        line: String,
+    },
+}
+
+/// An edit to send: the merge patch of the user's changes, which carries the resourceVersion the
+/// object was read at, so a change made meanwhile is refused (409) rather than overwritten.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EditedObject {
+    pub object: ObjectRef,
+    pub resource_version: String,
+    /// The JSON merge patch.
+    pub patch: String,
+    /// The object as read (JSON), and as the user saved it (YAML), to reopen the editor with.
+    pub original: String,
+    pub text: String,
+    /// Lines of YAML that differ, for the confirmation.
+    pub changed_lines: usize,
 }
 
 impl Target {
@@ -69,6 +123,11 @@ impl Target {
             Target::Silence { id, .. } => id,
             Target::NewSilence(_) => "silence",
             Target::CostData => "bill",
+            Target::Object(o) => &o.name,
+            Target::Edit(e) => &e.object.name,
+            Target::Rollback { name, .. } | Target::AppRollback { name, .. } => name,
+            Target::Shell { pod, .. } | Target::Forward { pod, .. } => pod,
+            Target::UserCommand { name, .. } => name,
         }
     }
 
@@ -79,9 +138,15 @@ impl Target {
             | Target::Workload { namespace, .. }
             | Target::Hpa { namespace, .. }
             | Target::Scale { namespace, .. }
-            | Target::HpaLimits { namespace, .. } => Some(namespace),
+            | Target::HpaLimits { namespace, .. }
+            | Target::Rollback { namespace, .. }
+            | Target::Shell { namespace, .. }
+            | Target::Forward { namespace, .. } => Some(namespace),
+            Target::Object(o) => o.namespace.as_deref(),
+            Target::Edit(e) => e.object.namespace.as_deref(),
             Target::Node(_) | Target::App(_) | Target::AppSync { .. } | Target::Alert { .. } => None,
             Target::Silence { .. } | Target::NewSilence(_) | Target::CostData => None,
+            Target::AppRollback { .. } | Target::UserCommand { .. } => None,
         }
     }
 
@@ -89,8 +154,10 @@ impl Target {
     pub fn pane(&self) -> PaneId {
         match self {
             Target::Node(_) => PaneId::Infrastructure,
-            Target::App(_) | Target::AppSync { .. } => PaneId::ArgoCd,
+            Target::App(_) | Target::AppSync { .. } | Target::AppRollback { .. } => PaneId::ArgoCd,
             Target::Pod { .. } | Target::Workload { .. } => PaneId::Pods,
+            Target::Object(_) | Target::Edit(_) | Target::Rollback { .. } => PaneId::Pods,
+            Target::Shell { .. } | Target::Forward { .. } | Target::UserCommand { .. } => PaneId::Pods,
             Target::Hpa { .. } | Target::Scale { .. } | Target::HpaLimits { .. } => PaneId::Scaling,
             Target::Alert { .. } | Target::Silence { .. } | Target::NewSilence(_) => PaneId::Alerts,
             Target::CostData => PaneId::Cost,
@@ -132,6 +199,32 @@ impl Target {
                     humantime::format_duration(std::time::Duration::from_secs(n.duration_ms as u64 / 1000));
                 format!("silence of {{{}}} for {d}", format_matchers(&n.matchers))
             }
+            Target::Object(o) => o.describe(),
+            Target::Edit(e) => {
+                let n = e.changed_lines;
+                let lines = if n == 1 { "1 line".to_string() } else { format!("{n} lines") };
+                format!(
+                    "{} ({lines} changed, read at resourceVersion {})",
+                    e.object.describe(),
+                    e.resource_version
+                )
+            }
+            Target::Rollback { namespace, kind, name, revision, image } => {
+                let kind = kind.label().to_lowercase();
+                format!("{kind} {namespace}/{name} to revision {revision} ({image})")
+            }
+            Target::AppRollback { name, id, revision } => {
+                let rev: String = revision.chars().take(7).collect();
+                format!("application {name} to history entry {id} ({rev})")
+            }
+            Target::Shell { namespace, pod, container } => {
+                format!("pod {namespace}/{pod}, container {container}")
+            }
+            Target::Forward { namespace, pod, local, remote, via } => {
+                let via = via.as_ref().map(|s| format!(" (service {s})")).unwrap_or_default();
+                format!("127.0.0.1:{local} to pod {namespace}/{pod} port {remote}{via}")
+            }
+            Target::UserCommand { name, line } => format!("{name}: {line}"),
         }
     }
 }

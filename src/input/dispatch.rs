@@ -11,7 +11,7 @@ use crate::domain::registry::{self, ActionId};
 use crate::domain::{ClusterId, Effect, Target};
 use crate::state::view::{
     AlertsView, Mode, Overlay, Pending, PodsView, Prompt, PromptKind, move_selection, reveal,
-    selected_cluster, selected_problem, selected_target, show_pods_view,
+    selected_problem, selected_target, show_pods_view,
 };
 use crate::state::{Level, PaneId, State};
 
@@ -88,6 +88,11 @@ pub fn dispatch(state: &mut State, cmd: Command) -> Effect {
     }
     if state.view.overlay == Overlay::None
         && let Some(effect) = pod_keys::command(state, cmd)
+    {
+        return effect;
+    }
+    if state.view.overlay == Overlay::None
+        && let Some(effect) = super::objects::command(state, cmd)
     {
         return effect;
     }
@@ -287,15 +292,18 @@ fn ask(state: &mut State, id: ActionId) -> Effect {
     let spec = registry::spec(id);
     let now = state.now;
     let pane = state.view.active_pane();
-    let cluster = selected_cluster(state, pane);
+    let elsewhere = state.view.on_objects() || matches!(state.view.mode, Mode::Pod(_));
+    let cluster = super::objects::current_cluster(state);
     if state.readonly_of(&cluster) && spec.mutating {
         state.view.say(now, refused(state, spec.title, &cluster), Level::Warn);
         return Effect::None;
     }
-    if !spec.offered_in(pane) {
+    let offered = if elsewhere { spec.on_objects() } else { spec.offered_in(pane) };
+    if !offered {
         return Effect::None;
     }
-    let Some(target) = selected_target(state, pane) else {
+    let target = if elsewhere { super::objects::current_target(state) } else { selected_target(state, pane) };
+    let Some(target) = target else {
         state.view.say(now, format!("{}: nothing selected it applies to", spec.title), Level::Warn);
         return Effect::None;
     };
@@ -303,7 +311,7 @@ fn ask(state: &mut State, id: ActionId) -> Effect {
 }
 
 /// Why a change is refused: flightdeck read-only, or only this row's cluster.
-fn refused(state: &State, title: &str, cluster: &ClusterId) -> String {
+pub fn refused(state: &State, title: &str, cluster: &ClusterId) -> String {
     if state.is_fleet() && !cluster.is_empty() {
         format!("{title}: refused, {cluster} is read-only")
     } else {
@@ -314,7 +322,7 @@ fn refused(state: &State, title: &str, cluster: &ClusterId) -> String {
 /// What an action on a row of `cluster` names as its context: its cluster, or what is shown
 /// for a row of no cluster.
 pub fn context_of(state: &State, cluster: &ClusterId) -> String {
-    if cluster.is_empty() { state.context.clone() } else { cluster.to_string() }
+    state.context_for(cluster)
 }
 
 /// Ask for (or run) action `id` on `target`, after turning a pod into its owner where the
@@ -334,6 +342,9 @@ fn ask_on(state: &mut State, id: ActionId, target: Target, cluster: ClusterId) -
         state.view.say(now, format!("{}: nothing selected it applies to", spec.title), Level::Warn);
         return Effect::None;
     };
+    if let Some(effect) = super::object_actions::ask(state, id, target.clone(), &cluster) {
+        return effect;
+    }
     if registry::asks_input(id) {
         super::value::open(state, id, target, cluster);
         return Effect::None;

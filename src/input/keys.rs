@@ -11,7 +11,7 @@ use crate::domain::{Command, Effect};
 use crate::state::State;
 use crate::state::view::Overlay;
 
-/// The keymap and the keys of a sequence typed so far.
+/// The keymap (with the user commands it binds) and the keys of a sequence typed so far.
 pub struct Keys {
     keymap: Keymap,
     pending: Vec<Chord>,
@@ -30,6 +30,10 @@ impl Keys {
         let dialog = matches!(state.view.overlay, Overlay::Confirm(_));
         let section = Section::for_view(&state.view);
         match self.command(key, section, dialog) {
+            Some(Command::User(n)) => match self.keymap.commands.get(n as usize) {
+                Some(c) => super::user_commands::run(state, c),
+                None => Effect::None,
+            },
             Some(cmd) => dispatch(state, cmd),
             None => Effect::None,
         }
@@ -62,6 +66,7 @@ pub fn typed(state: &mut State, key: &KeyEvent) -> Option<Effect> {
         Overlay::Value(_) => super::value::key(state, key),
         Overlay::Prompt(_) => super::prompt::key(state, key),
         Overlay::Silence(_) => super::form::key(state, key),
+        Overlay::Pick(_) => super::object_actions::pick_key(state, key),
         _ => return None,
     })
 }

@@ -24,6 +24,10 @@ pub enum Run {
     Namespace,
     Theme,
     Silences,
+    /// `:pf`: the port-forwards.
+    Forwards,
+    /// `:KIND`: a live list of a kind the cluster serves (the word is the argument).
+    Kind,
     Action(ActionId),
 }
 
@@ -103,6 +107,7 @@ pub const COMMANDS: &[Entry] = &[
         Run::Pane(PaneId::Infrastructure),
     ),
     entry("overview", &["home", "all"], Arg::None, "all six panes", Run::Overview),
+    entry("pf", &["portforward", "port-forward", "forwards"], Arg::None, "the port-forwards", Run::Forwards),
     entry("fleet", &["clusters-all", "fl"], Arg::None, "every cluster, worst first", Run::Fleet),
     entry(
         "ctx",
@@ -153,12 +158,19 @@ pub fn parse<'a>(state: &State, line: &'a str) -> Result<Parsed<'a>, String> {
     if let Some(a) = actions(state).find(|a| a.name == lower) {
         return Ok(Parsed { name: a.name, run: Run::Action(a.id), arg });
     }
+    // Any kind the cluster serves; before discovery has answered, the word is tried as one.
+    if state.catalog.resolve(&lower).is_some() || (!state.catalog.loaded && arg.is_none()) {
+        return Ok(Parsed { name: "kind", run: Run::Kind, arg: Some(word) });
+    }
     let names = COMMANDS.iter().flat_map(|e| std::iter::once(e.name).chain(e.aliases.iter().copied()));
-    let names: Vec<&str> = names.chain(actions(state).map(|a| a.name)).collect();
+    let kinds = state.catalog.names();
+    let names: Vec<&str> =
+        names.chain(actions(state).map(|a| a.name)).chain(kinds.iter().map(|(n, _)| n.as_str())).collect();
     let hint = crate::config::errors::closest(&lower, names.iter().copied());
-    Err(match hint {
-        Some(h) => format!("unknown command `{word}` (did you mean `{h}`?)"),
-        None => format!("unknown command `{word}`; Tab lists the commands"),
+    Err(match (hint, &state.catalog.error) {
+        (Some(h), _) => format!("unknown command `{word}` (did you mean `{h}`?)"),
+        (None, Some(e)) => format!("unknown command `{word}`, and no kind by that name: {e}"),
+        (None, None) => format!("unknown command or kind `{word}`; Tab lists them"),
     })
 }
 
@@ -194,6 +206,12 @@ pub fn complete(state: &State, line: &str) -> Vec<Completion> {
     }
     for a in actions(state).filter(|a| a.name.starts_with(&typed)) {
         out.push(Completion { line: a.name.to_string(), help: a.help.to_string() });
+    }
+    // The kinds the cluster serves, after the console's own names.
+    for (name, what) in state.catalog.names().into_iter().filter(|(n, _)| n.starts_with(&typed)) {
+        if !out.iter().any(|c| c.line == name) {
+            out.push(Completion { line: name, help: format!("{what}: a live list") });
+        }
     }
     out
 }

@@ -61,6 +61,11 @@ pub fn command(state: &mut State, cmd: Command) -> Option<Effect> {
             _ => None,
         };
     };
+    if screen == PodScreen::Logs
+        && let Some(e) = log_command(state, cmd)
+    {
+        return Some(e);
+    }
     let effect = match cmd {
         Command::Up => scroll(state, screen, -1),
         Command::Down => scroll(state, screen, 1),
@@ -79,15 +84,6 @@ pub fn command(state: &mut State, cmd: Command) -> Option<Effect> {
             let previous = state.view.pod.as_ref().and_then(|p| p.logs.as_ref()).is_some_and(|l| l.previous);
             logs(state, !previous || screen != PodScreen::Logs)
         }
-        Command::Follow => follow(state),
-        Command::Autoscroll => with_logs(state, |l| {
-            l.anchor = match l.anchor {
-                LogAnchor::Tail => LogAnchor::Bottom(u64::MAX),
-                _ => LogAnchor::Tail,
-            };
-        }),
-        Command::Wrap => with_logs(state, |l| l.wrap = !l.wrap),
-        Command::Timestamps => restart_logs(state, |l| l.timestamps = !l.timestamps),
         Command::NextContainer => next_container(state),
         Command::NextMatch => next_match(state, screen, true),
         Command::PrevMatch => next_match(state, screen, false),
@@ -104,9 +100,10 @@ fn back(state: &mut State, screen: PodScreen) -> Effect {
         state.view.set_current_filter(None);
         return Effect::None;
     }
+    let origin = state.view.pod.as_ref().map_or(Mode::Full(PaneId::Pods), |p| p.origin);
     state.view.mode = match screen {
         PodScreen::Logs => Mode::Pod(PodScreen::Describe),
-        _ => Mode::Full(PaneId::Pods),
+        _ => origin,
     };
     Effect::None
 }
@@ -140,20 +137,21 @@ fn logs(state: &mut State, previous: bool) -> Effect {
 }
 
 fn start(state: &mut State, view: LogsView) -> Effect {
-    match state.open_logs(view) {
-        Some((stream, request)) => Effect::Stream(StreamStart::Logs { stream, request }),
+    match state.restart_logs(view) {
+        Some(s) => Effect::Stream(s),
         None => Effect::None,
     }
 }
 
-fn restart_logs(state: &mut State, change: impl FnOnce(&mut LogsView)) -> Effect {
-    let Some(mut view) = state.view.pod.as_ref().and_then(|p| p.logs.clone()) else { return Effect::None };
+/// The log on screen again with a setting changed (a pod's or a workload's merged log).
+pub fn restart_logs(state: &mut State, change: impl FnOnce(&mut LogsView)) -> Effect {
+    let Some(mut view) = state.logs_view().cloned() else { return Effect::None };
     change(&mut view);
     start(state, view)
 }
 
-fn with_logs(state: &mut State, change: impl FnOnce(&mut LogsView)) -> Effect {
-    if let Some(l) = state.view.pod.as_mut().and_then(|p| p.logs.as_mut()) {
+pub fn with_logs(state: &mut State, change: impl FnOnce(&mut LogsView)) -> Effect {
+    if let Some(l) = state.logs_view_mut() {
         change(l);
     }
     Effect::None
@@ -161,23 +159,47 @@ fn with_logs(state: &mut State, change: impl FnOnce(&mut LogsView)) -> Effect {
 
 /// Follow on: a new stream from the last lines, following. Off: the stream stops and the
 /// lines stay.
-fn follow(state: &mut State) -> Effect {
-    let Some(l) = state.view.pod.as_ref().and_then(|p| p.logs.as_ref()) else { return Effect::None };
+pub fn follow(state: &mut State) -> Effect {
+    let Some(l) = state.logs_view() else { return Effect::None };
     if l.previous {
         state.view.say(state.now, "a previous container has ended: nothing to follow", Level::Muted);
         return Effect::None;
     }
     if l.follow {
         let stream = state.next_stream();
-        if let Some(l) = state.view.pod.as_mut().and_then(|p| p.logs.as_mut()) {
+        if let Some(l) = state.logs_view_mut() {
             l.follow = false;
             // A new id that no task carries: the app stops the old stream.
             l.stream = stream;
         }
-        state.pod_data.log_state = crate::state::pod_view::LogState::Ended;
+        state.set_log_state(crate::state::pod_view::LogState::Ended);
         return Effect::None;
     }
     restart_logs(state, |l| l.follow = true)
+}
+
+/// The log keys both log screens share (a pod's container's, a workload's merged one).
+pub fn log_command(state: &mut State, cmd: Command) -> Option<Effect> {
+    Some(match cmd {
+        Command::Up => scroll_logs(state, -1),
+        Command::Down => scroll_logs(state, 1),
+        Command::PageUp => scroll_logs(state, -PAGE * 2),
+        Command::PageDown => scroll_logs(state, PAGE * 2),
+        Command::Top => scroll_logs(state, isize::MIN / 2),
+        Command::Bottom => scroll_logs(state, isize::MAX / 2),
+        Command::Follow => follow(state),
+        Command::Autoscroll => with_logs(state, |l| {
+            l.anchor = match l.anchor {
+                LogAnchor::Tail => LogAnchor::Bottom(u64::MAX),
+                _ => LogAnchor::Tail,
+            };
+        }),
+        Command::Wrap => with_logs(state, |l| l.wrap = !l.wrap),
+        Command::Timestamps => restart_logs(state, |l| l.timestamps = !l.timestamps),
+        Command::NextMatch => next_log_match(state, true),
+        Command::PrevMatch => next_log_match(state, false),
+        _ => return None,
+    })
 }
 
 fn next_container(state: &mut State) -> Effect {
@@ -199,6 +221,19 @@ fn next_container(state: &mut State) -> Effect {
 
 fn scroll(state: &mut State, screen: PodScreen, delta: isize) -> Effect {
     if screen == PodScreen::Logs {
+        return scroll_logs(state, delta);
+    }
+    let len = crate::state::pod_text::plain(state, screen).len();
+    if let Some(p) = &mut state.view.pod {
+        p.scroll =
+            (p.scroll as isize).saturating_add(delta).clamp(0, len.saturating_sub(1) as isize) as usize;
+    }
+    Effect::None
+}
+
+/// Scroll the log on screen; scrolling down to the newest line follows it again.
+fn scroll_logs(state: &mut State, delta: isize) -> Effect {
+    {
         let (first, last) = log_span(state);
         with_logs(state, |l| {
             let step = |n: isize| n.unsigned_abs() as u64;
@@ -217,63 +252,86 @@ fn scroll(state: &mut State, screen: PodScreen, delta: isize) -> Effect {
                 (LogAnchor::Bottom(b), d) => LogAnchor::Bottom(b + step(d)),
             };
         });
-        return Effect::None;
-    }
-    let len = crate::state::pod_text::plain(state, screen).len();
-    if let Some(p) = &mut state.view.pod {
-        p.scroll =
-            (p.scroll as isize).saturating_add(delta).clamp(0, len.saturating_sub(1) as isize) as usize;
     }
     Effect::None
 }
 
 /// The first and last line of the log, counted from the stream's first line.
 fn log_span(state: &State) -> (u64, u64) {
-    let b = &state.pod_data.logs;
+    let b = state.log_buffer();
     (b.dropped, (b.dropped + b.len() as u64).saturating_sub(1))
 }
 
 /// `n` / `N`: the next or previous line matching the search, wrapping at the ends.
 fn next_match(state: &mut State, screen: PodScreen, forward: bool) -> Effect {
+    if screen == PodScreen::Logs {
+        return next_log_match(state, forward);
+    }
     let now = state.now;
     let Some(search) = state.pod_search() else {
         state.view.say(now, "no search: / to type one", Level::Muted);
         return Effect::None;
     };
-    let (hits, from): (Vec<u64>, u64) = if screen == PodScreen::Logs {
-        let buf = &state.pod_data.logs;
-        let hits = buf.matches(&search).into_iter().map(|i| buf.dropped + i as u64).collect();
-        let l = state.view.pod.as_ref().and_then(|p| p.logs.as_ref());
-        let (first, last) = log_span(state);
-        let from = match (l.and_then(|l| l.current_match), l.map(|l| l.anchor)) {
-            (Some(m), _) => m,
-            (None, Some(LogAnchor::Top(t))) => t,
-            (None, Some(LogAnchor::Bottom(b))) => b,
-            _ if forward => first,
-            _ => last,
-        };
-        (hits, from)
-    } else {
-        let text = crate::state::pod_text::plain(state, screen);
-        let hits =
-            text.iter().enumerate().filter(|(_, l)| search.is_match(l)).map(|(i, _)| i as u64).collect();
-        let p = state.view.pod.as_ref();
-        (hits, p.and_then(|p| p.text_match).unwrap_or_else(|| p.map_or(0, |p| p.scroll as u64)))
+    let text = crate::state::pod_text::plain(state, screen);
+    let hits: Vec<u64> =
+        text.iter().enumerate().filter(|(_, l)| search.is_match(l)).map(|(i, _)| i as u64).collect();
+    let p = state.view.pod.as_ref();
+    let from = p.and_then(|p| p.text_match).unwrap_or_else(|| p.map_or(0, |p| p.scroll as u64));
+    let started = p.and_then(|p| p.text_match).is_some();
+    let Some(hit) = pick_match(state, &hits, from, started, false, forward) else { return Effect::None };
+    if let Some(p) = &mut state.view.pod {
+        p.text_match = Some(hit);
+        p.scroll = hit.saturating_sub(3) as usize;
+    }
+    Effect::None
+}
+
+/// `n` / `N` in the log on screen.
+fn next_log_match(state: &mut State, forward: bool) -> Effect {
+    let now = state.now;
+    let Some(search) = state.screen_search() else {
+        state.view.say(now, "no search: / to type one", Level::Muted);
+        return Effect::None;
     };
+    let buf = state.log_buffer();
+    let hits: Vec<u64> = buf.matches(&search).into_iter().map(|i| buf.dropped + i as u64).collect();
+    let l = state.logs_view();
+    let (first, last) = log_span(state);
+    let from = match (l.and_then(|l| l.current_match), l.map(|l| l.anchor)) {
+        (Some(m), _) => m,
+        (None, Some(LogAnchor::Top(t))) => t,
+        (None, Some(LogAnchor::Bottom(b))) => b,
+        _ if forward => first,
+        _ => last,
+    };
+    let started = l.and_then(|l| l.current_match).is_some();
+    // The first search from the tail goes to the newest match, the one nearest what is shown.
+    let at_tail = !started && l.is_some_and(|l| l.anchor == LogAnchor::Tail);
+    let Some(hit) = pick_match(state, &hits, from, started, at_tail, forward) else { return Effect::None };
+    let dropped = state.log_buffer().dropped;
+    if let Some(l) = state.logs_view_mut() {
+        l.current_match = Some(hit);
+        // A little context above the match.
+        l.anchor = LogAnchor::Top(hit.saturating_sub(3).max(dropped));
+    }
+    Effect::None
+}
+
+/// The match to go to among `hits` from line `from` (after it once a search has started),
+/// wrapping at the ends; says which of how many it is.
+pub fn pick_match(
+    state: &mut State,
+    hits: &[u64],
+    from: u64,
+    started: bool,
+    at_tail: bool,
+    forward: bool,
+) -> Option<u64> {
+    let now = state.now;
     if hits.is_empty() {
         state.view.say(now, "no line matches the search", Level::Warn);
-        return Effect::None;
+        return None;
     }
-    let pod = state.view.pod.as_ref();
-    let started = if screen == PodScreen::Logs {
-        pod.and_then(|p| p.logs.as_ref()).and_then(|l| l.current_match).is_some()
-    } else {
-        pod.and_then(|p| p.text_match).is_some()
-    };
-    // The first search from the tail goes to the newest match, the one nearest what is shown.
-    let at_tail = screen == PodScreen::Logs
-        && !started
-        && state.view.pod.as_ref().and_then(|p| p.logs.as_ref()).is_some_and(|l| l.anchor == LogAnchor::Tail);
     let pick = if at_tail {
         hits.last()
     } else if forward {
@@ -281,22 +339,10 @@ fn next_match(state: &mut State, screen: PodScreen, forward: bool) -> Effect {
     } else {
         hits.iter().rev().find(|&&h| if started { h < from } else { h <= from }).or(hits.last())
     };
-    let Some(&hit) = pick else { return Effect::None };
+    let hit = *pick?;
     let n = hits.iter().position(|&h| h == hit).unwrap_or(0) + 1;
     state.view.say(now, format!("match {n} of {}", hits.len()), Level::Muted);
-    let Some(p) = &mut state.view.pod else { return Effect::None };
-    match (&mut p.logs, screen) {
-        (Some(l), PodScreen::Logs) => {
-            l.current_match = Some(hit);
-            // A little context above the match.
-            l.anchor = LogAnchor::Top(hit.saturating_sub(3).max(state.pod_data.logs.dropped));
-        }
-        _ => {
-            p.text_match = Some(hit);
-            p.scroll = hit.saturating_sub(3) as usize;
-        }
-    }
-    Effect::None
+    Some(hit)
 }
 
 #[cfg(test)]

@@ -59,13 +59,8 @@ pub fn key(state: &mut State, ev: &KeyEvent) -> Effect {
 
 pub fn open(state: &mut State, kind: PromptKind) {
     let text = match kind {
-        // In a pod's screens `/` edits the search, not the Pods pane's filter.
-        PromptKind::Filter if matches!(state.view.mode, Mode::Pod(_)) => {
-            state.view.current_filter().unwrap_or_default().to_string()
-        }
-        PromptKind::Filter => {
-            state.view.filter_text(state.view.active_pane()).unwrap_or_default().to_string()
-        }
+        // What is shown's own: a pod's or an object's search, a list's or a pane's filter.
+        PromptKind::Filter => state.view.current_filter().unwrap_or_default().to_string(),
         _ => String::new(),
     };
     state.view.overlay = Overlay::Prompt(Prompt::new(kind, text));
@@ -173,10 +168,28 @@ fn edit(state: &mut State, e: Edit) -> Effect {
     Effect::None
 }
 
-/// Sort the active pane by the column with letter `c`; the same letter again reverses.
+/// Sort the active pane (or the `:KIND` list) by the column with letter `c`; the same letter
+/// again reverses.
 fn sort_by(state: &mut State, c: char) {
     let pane = state.view.active_pane();
     let now = state.now;
+    if state.view.mode == Mode::Resources {
+        let letters = crate::state::resources::sort_letters(&state.resources.columns);
+        let Some((_, col)) = letters.into_iter().find(|(k, _)| *k == c) else {
+            state.view.say(now, format!("no column `{c}` to sort by"), Level::Warn);
+            return;
+        };
+        let name = state.resources.columns[col].name.to_lowercase();
+        let Some(v) = &mut state.view.resources else { return };
+        let reversed = matches!(v.sort, Some((k, false)) if k == c);
+        v.sort = Some((c, reversed));
+        v.selected = 0;
+        v.anchor = None;
+        let dir = if reversed { "descending" } else { "ascending" };
+        let msg = format!("{} sorted by {name}, {dir}", v.kind.plural);
+        state.view.say(now, msg, Level::Muted);
+        return;
+    }
     let Some((_, name)) = crate::state::rows::sort_columns(pane).iter().find(|(k, _)| *k == c) else {
         state.view.say(now, format!("{}: no column `{c}` to sort by", pane.title()), Level::Warn);
         return;
@@ -273,6 +286,11 @@ pub fn run_line(state: &mut State, line: &str) -> Effect {
             Some(t) => Effect::SetTheme(t),
         },
         Run::Action(id) => dispatch(state, Command::Action(id)),
+        Run::Forwards => {
+            super::objects::show_forwards(state);
+            Effect::None
+        }
+        Run::Kind => super::objects::open_kind(state, arg.as_deref().unwrap_or_default()),
     }
 }
 

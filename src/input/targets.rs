@@ -21,6 +21,9 @@ pub fn retarget(state: &State, id: ActionId, t: Target, cluster: &ClusterId) -> 
     if let Some(argo) = super::argo::retarget(state, id, &t, cluster) {
         return argo;
     }
+    if let Some(t) = on_objects(state, id, &t, cluster) {
+        return t;
+    }
     match (id, t) {
         (ActionId::RolloutRestart, Target::Pod { namespace, name }) => {
             let pod = state.pods.by_key.get(&PodKey::new(namespace.clone(), name).in_cluster(cluster))?;
@@ -51,6 +54,63 @@ pub fn retarget(state: &State, id: ActionId, t: Target, cluster: &ClusterId) -> 
         (ActionId::Scale, Target::Workload { kind, .. }) if !kind.scalable() => None,
         (_, t) => Some(t),
     }
+}
+
+/// What the actions on objects of any kind act on: `Some(None)` when this target is not one
+/// they take, None when the action is not one of them.
+fn on_objects(state: &State, id: ActionId, t: &Target, cluster: &ClusterId) -> Option<Option<Target>> {
+    use super::object_actions::{forward_of, object_of};
+    use crate::domain::resource::Known;
+    let workload = |t: &Target| match t {
+        Target::Object(o) => Some(Target::Workload {
+            namespace: o.namespace.clone()?,
+            kind: o.kind.workload()?,
+            name: o.name.clone(),
+        }),
+        Target::Workload { .. } => Some(t.clone()),
+        Target::Pod { .. } => retarget(state, ActionId::RolloutRestart, t.clone(), cluster),
+        _ => None,
+    };
+    Some(match id {
+        ActionId::DeleteObject | ActionId::Edit => match t {
+            // A pane's rows keep their own delete (a pod's) and edit (an HPA's limits).
+            Target::Pod { .. } if id == ActionId::DeleteObject => None,
+            _ => object_of(state, t).map(Target::Object),
+        },
+        ActionId::Shell => match t {
+            Target::Pod { namespace, name } => Some(Target::Shell {
+                namespace: namespace.clone(),
+                pod: name.clone(),
+                container: shell_container(state, name, cluster),
+            }),
+            Target::Object(o) if o.kind.known() == Some(Known::Pod) => Some(Target::Shell {
+                namespace: o.namespace.clone()?,
+                pod: o.name.clone(),
+                container: String::new(),
+            }),
+            _ => None,
+        },
+        ActionId::PortForward => forward_of(t),
+        ActionId::Rollback => match t {
+            Target::App(_) => Some(t.clone()),
+            other => workload(other).filter(|w| matches!(w, Target::Workload { .. })),
+        },
+        ActionId::RolloutRestart | ActionId::Scale if matches!(t, Target::Object(_)) => {
+            workload(t).filter(|w| {
+                !(id == ActionId::Scale && matches!(w, Target::Workload { kind, .. } if !kind.scalable()))
+            })
+        }
+        _ => return None,
+    })
+}
+
+/// The container a shell opens in: the one whose log is shown, else the pod's default.
+fn shell_container(state: &State, pod: &str, cluster: &ClusterId) -> String {
+    let open = state.view.pod.as_ref().filter(|p| p.key.name == pod && &p.key.cluster == cluster);
+    let logs = open.and_then(|p| p.logs.as_ref()).map(|l| l.container.clone());
+    let detail = open.and(state.pod_data.detail.as_ref()).and_then(|d| d.logs_container());
+    // Empty: the shell's flow asks the pod for its default container.
+    logs.or(detail).unwrap_or_default()
 }
 
 /// Whether this particular use of a non-destructive action takes something away, so that in

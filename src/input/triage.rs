@@ -18,6 +18,11 @@ fn fix_for(t: &Target) -> ActionId {
         Target::Alert { .. } | Target::NewSilence(_) => ActionId::Silence,
         Target::Silence { .. } => ActionId::ExpireSilence,
         Target::CostData => ActionId::RefreshCost,
+        Target::Object(_) => ActionId::DeleteObject,
+        Target::Edit(_) => ActionId::Edit,
+        Target::Rollback { .. } | Target::AppRollback { .. } => ActionId::Rollback,
+        Target::Shell { .. } | Target::UserCommand { .. } => ActionId::Shell,
+        Target::Forward { .. } => ActionId::PortForward,
     }
 }
 
@@ -27,6 +32,8 @@ pub fn accepts(spec: &ActionSpec, t: &Target) -> bool {
     match (spec.id, t) {
         (ActionId::DeletePod, t) => matches!(t, Target::Pod { .. }),
         (ActionId::RolloutRestart, t) => matches!(t, Target::Pod { .. } | Target::Workload { .. }),
+        // The actions on any object work in the `:KIND` lists and the pod screens, not triage.
+        (id, _) if registry::spec(id).on_objects() && id != ActionId::Scale => false,
         (_, Target::Workload { .. }) => false,
         (_, t) => spec.pane == t.pane(),
     }

@@ -69,7 +69,7 @@ pub fn key(state: &mut State, ev: &KeyEvent) -> Effect {
     let Some(k) = decode(ev) else { return Effect::None };
     let Overlay::Value(p) = &mut state.view.overlay else { return Effect::None };
     match k {
-        Key::Char(c) if (c.is_ascii_digit() || c == ' ') && p.text.len() < 16 => {
+        Key::Char(c) if (c.is_ascii_digit() || c == ' ' || c == ':') && p.text.len() < 16 => {
             p.text.push(c);
             p.error = None;
         }
@@ -88,6 +88,27 @@ pub fn key(state: &mut State, ev: &KeyEvent) -> Effect {
                 Err(e) => p.error = Some(e),
                 Ok(target) => {
                     let (context, cluster) = (p.context.clone(), p.cluster.clone());
+                    if let Target::Forward { local, .. } = &target
+                        && let Some(f) = state.forwards.holds(*local)
+                    {
+                        let why = format!(
+                            "127.0.0.1:{local} is forwarded already (to pod {}/{})",
+                            f.namespace, f.pod
+                        );
+                        if let Overlay::Value(p) = &mut state.view.overlay {
+                            p.error = Some(why);
+                        }
+                        return Effect::None;
+                    }
+                    if spec.id == ActionId::PortForward {
+                        state.view.overlay = Overlay::None;
+                        state.view.say(
+                            state.now,
+                            format!("Port-forward {} …", target.describe()),
+                            Level::Accent,
+                        );
+                        return Effect::Forward { target, context };
+                    }
                     if spec.confirm {
                         let pending = Pending {
                             action: spec.id,
@@ -111,6 +132,9 @@ pub fn key(state: &mut State, ev: &KeyEvent) -> Effect {
 
 /// The typed text as the action's final target, or why it is not acceptable.
 pub fn parse(id: ActionId, target: &Target, text: &str) -> Result<Target, String> {
+    if id == ActionId::PortForward {
+        return parse_forward(target, text);
+    }
     let nums: Result<Vec<u32>, _> = text.split_whitespace().map(str::parse::<u32>).collect();
     let nums = nums.map_err(|_| "type whole numbers".to_string())?;
     match (id, target, nums.as_slice()) {
@@ -135,6 +159,22 @@ pub fn parse(id: ActionId, target: &Target, text: &str) -> Result<Target, String
         }
         (ActionId::EditHpa, _, _) => Err("type two numbers: min and max".into()),
         _ => Err("this action takes no value".into()),
+    }
+}
+
+fn parse_forward(target: &Target, text: &str) -> Result<Target, String> {
+    let Target::Forward { namespace, pod, via, .. } = target else { return Err("not a port-forward".into()) };
+    let (local, remote) = ports(text)?;
+    Ok(Target::Forward { namespace: namespace.clone(), pod: pod.clone(), local, remote, via: via.clone() })
+}
+
+/// `8080:80` (local:remote) or `8080` (the same on both sides), as kubectl port-forward takes.
+fn ports(text: &str) -> Result<(u16, u16), String> {
+    let port = |s: &str| s.trim().parse::<u16>().ok().filter(|p| *p > 0);
+    let err = || "type local:remote ports, e.g. 8080:80 (or one port for both)".to_string();
+    match text.trim().split_once(':') {
+        Some((l, r)) => Ok((port(l).ok_or_else(err)?, port(r).ok_or_else(err)?)),
+        None => port(text).map(|p| (p, p)).ok_or_else(err),
     }
 }
 

@@ -1,5 +1,6 @@
 //! A container's log lines as the log view keeps them: a ring of at most `LINES_KEPT` lines and
-//! `BYTES_KEPT` bytes, counting what fell off, and the search over it. No I/O here.
+//! `BYTES_KEPT` bytes, counting what fell off, and the search over it; in a workload's merged
+//! log each line carries the tag of the pod it came from. No I/O here.
 
 use std::collections::VecDeque;
 
@@ -13,6 +14,8 @@ pub const LINE_MAX: usize = 4096;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LogBuffer {
     lines: VecDeque<String>,
+    /// Each line's source (0 for a single container's log), beside the lines.
+    tags: VecDeque<u16>,
     bytes: usize,
     /// Lines dropped from the front since the stream started.
     pub dropped: u64,
@@ -28,12 +31,24 @@ impl Default for LogBuffer {
 
 impl LogBuffer {
     pub fn with_caps(cap_lines: usize, cap_bytes: usize) -> Self {
-        LogBuffer { lines: VecDeque::new(), bytes: 0, dropped: 0, cap_lines: cap_lines.max(1), cap_bytes }
+        LogBuffer {
+            lines: VecDeque::new(),
+            tags: VecDeque::new(),
+            bytes: 0,
+            dropped: 0,
+            cap_lines: cap_lines.max(1),
+            cap_bytes,
+        }
     }
 
     /// Add a line as received: colour escapes stripped, cut at `LINE_MAX`. Other control
     /// characters stay and are drawn as visible pictures, never sent to the terminal.
     pub fn push(&mut self, raw: &str) {
+        self.push_tagged(0, raw);
+    }
+
+    /// Add a line from source `tag` (a pod of a workload's merged log).
+    pub fn push_tagged(&mut self, tag: u16, raw: &str) {
         let mut line = strip_sgr(raw.trim_end_matches(['\n', '\r']));
         if line.len() > LINE_MAX {
             let mut cut = LINE_MAX;
@@ -45,8 +60,10 @@ impl LogBuffer {
         }
         self.bytes += line.len();
         self.lines.push_back(line);
+        self.tags.push_back(tag);
         while self.lines.len() > self.cap_lines || (self.bytes > self.cap_bytes && self.lines.len() > 1) {
             if let Some(old) = self.lines.pop_front() {
+                self.tags.pop_front();
                 self.bytes -= old.len();
                 self.dropped += 1;
             }
@@ -67,6 +84,11 @@ impl LogBuffer {
 
     pub fn get(&self, i: usize) -> Option<&str> {
         self.lines.get(i).map(String::as_str)
+    }
+
+    /// The source tag of line `i`.
+    pub fn tag(&self, i: usize) -> u16 {
+        self.tags.get(i).copied().unwrap_or(0)
     }
 
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = &str> + ExactSizeIterator {

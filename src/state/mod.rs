@@ -6,14 +6,20 @@ pub mod argocd;
 pub mod cost;
 pub mod fleet;
 pub mod fleet_summary;
+pub mod forwards;
 pub mod handoff;
 pub mod health;
 pub mod infra;
 pub mod logs;
+pub mod object_messages;
+pub mod object_text;
+pub mod object_view;
 pub mod pod_detail;
 pub mod pod_text;
 pub mod pod_view;
 pub mod pods;
+pub mod resource_rows;
+pub mod resources;
 pub mod rows;
 pub mod scaling;
 pub mod silence_form;
@@ -117,6 +123,36 @@ pub enum Message {
     },
     /// From a stream the open pod view started (its watch, its logs).
     Pod(pod_view::PodUpdate),
+    /// The kinds the cluster serves, or why discovery failed.
+    Catalog(Result<Vec<resources::KindEntry>, String>),
+    /// From the open `:KIND` list's stream.
+    Table {
+        stream: u64,
+        update: resources::TableUpdate,
+    },
+    /// From the open object's streams (its watch, a workload's merged log).
+    Object(object_view::ObjectUpdate),
+    /// What a rollback can go back to, for the picker asked for `subject`.
+    RolloutHistory {
+        subject: crate::domain::Target,
+        result: Result<Vec<crate::state::view::object::PickEntry>, String>,
+    },
+    /// The ports a pod or Service offers, for the port-forward prompt asked for `subject`.
+    Ports {
+        subject: crate::domain::Target,
+        cluster: crate::domain::ClusterId,
+        result: Result<Vec<(u16, String)>, String>,
+    },
+    /// A port-forward's news.
+    Forward(forwards::ForwardUpdate),
+    /// A background command's output and end.
+    Output {
+        stream: u64,
+        lines: Vec<String>,
+        exit: Option<Result<i32, String>>,
+    },
+    /// The server refused an edit: the editor reopens with its answer (the app loop does it).
+    EditRefused(Box<crate::domain::EditRequest>),
     /// One app's resource tree, read from the Argo CD server when its Tree tab opened.
     AppTree {
         cluster: ClusterId,
@@ -167,6 +203,14 @@ impl Message {
             | Message::SyncPlan { .. }
             | Message::History(_)
             | Message::Note { .. }
+            | Message::Catalog(_)
+            | Message::Table { .. }
+            | Message::Object(_)
+            | Message::RolloutHistory { .. }
+            | Message::Ports { .. }
+            | Message::Forward(_)
+            | Message::Output { .. }
+            | Message::EditRefused(_)
             | Message::Tick(_) => None,
         }
     }
@@ -210,6 +254,18 @@ pub struct State {
     pub events: VecDeque<pods::ClusterEvent>,
     /// What the open pod view's streams delivered (empty when none is open).
     pub pod_data: pod_view::PodData,
+    /// The kinds discovery found, for `:KIND`.
+    pub catalog: resources::Catalog,
+    /// The open `:KIND` list's columns and rows.
+    pub resources: resources::ResourceList,
+    /// What the open object's streams delivered.
+    pub object_data: object_view::ObjectData,
+    /// The port-forwards running, stopped or failed.
+    pub forwards: forwards::Forwards,
+    /// The output of the background command shown.
+    pub output: logs::LogBuffer,
+    /// How the background command ended: its exit code, or why it could not run.
+    pub output_exit: Option<Result<i32, String>>,
     /// Every problem ranked and linked; derived after a batch that changed the data.
     pub triage: triage::Triage,
     /// A message arrived since triage was last derived (keys alone do not change it).
@@ -226,6 +282,14 @@ pub fn update(state: &mut State, msg: Message) -> bool {
     let msg = match msg {
         // Not a pane's data: the pod view's messages leave triage as it is.
         Message::Pod(u) => return pod_view::apply(state, u),
+        Message::Catalog(_)
+        | Message::Table { .. }
+        | Message::Object(_)
+        | Message::RolloutHistory { .. }
+        | Message::Ports { .. }
+        | Message::Forward(_)
+        | Message::Output { .. }
+        | Message::EditRefused(_) => return object_messages::apply(state, msg),
         m => m,
     };
     // The clock changes triage only where a source turns stale (below): rebuilding it every
@@ -276,6 +340,14 @@ pub fn update(state: &mut State, msg: Message) -> bool {
             true
         }
         Message::Pod(u) => pod_view::apply(state, u),
+        m @ (Message::Catalog(_)
+        | Message::Table { .. }
+        | Message::Object(_)
+        | Message::RolloutHistory { .. }
+        | Message::Ports { .. }
+        | Message::Forward(_)
+        | Message::Output { .. }
+        | Message::EditRefused(_)) => object_messages::apply(state, m),
         Message::AppTree { cluster, app, nodes } => {
             state.argocd.trees.insert((cluster, app), nodes);
             true
@@ -404,6 +476,7 @@ impl State {
     /// Recompute derived orderings after a batch of messages, before drawing.
     pub fn finish_batch(&mut self) {
         self.settle_pod_view();
+        self.settle_object_views();
         self.pods.refresh_order();
         if self.triage_stale {
             self.triage = triage::build(self);
@@ -429,6 +502,15 @@ impl State {
             self.view.mode = Mode::Full(PaneId::Pods);
         }
         self.pod_data = pod_view::PodData::default();
+        // Lists and objects of the old context, and what its discovery found.
+        self.catalog = resources::Catalog::default();
+        if matches!(self.view.mode, Mode::Resources | Mode::Object(_)) {
+            self.view.mode = Mode::Full(PaneId::Pods);
+        }
+        self.view.resources = None;
+        self.view.object = None;
+        self.resources = resources::ResourceList::default();
+        self.object_data = object_view::ObjectData::default();
         for pane in [PaneId::Infrastructure, PaneId::Pods, PaneId::Scaling] {
             self.view.reset_selection(pane);
         }

@@ -53,6 +53,12 @@ pub fn apply(state: &mut State, update: PodUpdate) -> bool {
     let data = &mut state.pod_data;
     match update {
         PodUpdate::Detail { stream, detail } if stream == detail_stream => {
+            // A log opened before the containers were known shows the one it defaulted to.
+            if let Some(l) = state.view.pod.as_mut().and_then(|p| p.logs.as_mut())
+                && l.container.is_empty()
+            {
+                l.container = detail.logs_container().unwrap_or_default();
+            }
             data.detail = Some(*detail);
             data.detail_error = None;
             data.gone = false;
@@ -86,6 +92,12 @@ impl State {
     /// Open `key` on `screen`. Returns the stream to start, or None when that pod is already
     /// open (switching between describe and YAML keeps its stream).
     pub fn open_pod(&mut self, key: PodKey, screen: PodScreen) -> Option<u64> {
+        // Opened from a `:KIND` list or an object, Esc goes back there.
+        let origin = match self.view.mode {
+            m @ (Mode::Resources | Mode::Object(_)) => m,
+            Mode::Pod(_) => self.view.pod.as_ref().map_or(Mode::Full(PaneId::Pods), |p| p.origin),
+            _ => Mode::Full(PaneId::Pods),
+        };
         self.view.mode = Mode::Pod(screen);
         self.view.focus = PaneId::Pods;
         if self.view.pod.as_ref().is_some_and(|p| p.key == key) {
@@ -102,6 +114,7 @@ impl State {
             logs: None,
             search: None,
             text_match: None,
+            origin,
         });
         self.pod_data = PodData::default();
         Some(stream)

@@ -34,6 +34,14 @@ pub enum Mode {
     Triage,
     /// One pod up close: describe, YAML or a container's logs (see `view.pod`).
     Pod(pod::PodScreen),
+    /// A `:KIND` list of any kind the cluster serves (see `view.resources`).
+    Resources,
+    /// One object of any kind up close (see `view.object`).
+    Object(object::ObjectScreen),
+    /// The port-forwards (`:pf`).
+    Forwards,
+    /// A user command's output (see `view.output`).
+    Output,
     /// One row per watched cluster, worst first; Enter opens one.
     Fleet,
     /// What changed and what broke, newest first; around a problem when opened from triage.
@@ -90,6 +98,8 @@ pub enum Overlay {
     Silence(Box<SilenceForm>),
     /// A value an action needs (replicas, an HPA's min and max) being typed.
     Value(ValuePrompt),
+    /// An entry to pick (a revision to roll back to) before the confirmation.
+    Pick(object::Picker),
 }
 
 /// What a prompt's line is for.
@@ -179,6 +189,14 @@ pub struct View {
     pub app_detail: AppDetail,
     /// The pod open in the detail or log view.
     pub pod: Option<pod::PodView>,
+    /// The `:KIND` list open.
+    pub resources: Option<object::ResourcesView>,
+    /// The object open up close.
+    pub object: Option<object::ObjectView>,
+    /// A background command's output.
+    pub output: Option<object::OutputView>,
+    /// The selected port-forward in `:pf`.
+    pub forward_selected: usize,
     /// The last stream id handed out (pod watches, log streams).
     pub next_stream: u64,
     /// The timeline view: its focus, filter and selection.
@@ -225,9 +243,15 @@ impl View {
     pub fn active_pane(&self) -> PaneId {
         match self.mode {
             Mode::Full(p) => p,
-            Mode::Pod(_) => PaneId::Pods,
+            Mode::Pod(_) | Mode::Resources | Mode::Object(_) | Mode::Forwards | Mode::Output => PaneId::Pods,
             Mode::Overview | Mode::Triage | Mode::Fleet | Mode::Timeline => self.focus,
         }
+    }
+
+    /// Whether the screen shows objects of any kind (a `:KIND` list or one object), where
+    /// actions act on what is selected there rather than on a pane's row.
+    pub fn on_objects(&self) -> bool {
+        matches!(self.mode, Mode::Resources | Mode::Object(_))
     }
 
     pub fn filter_text(&self, pane: PaneId) -> Option<&str> {
@@ -240,6 +264,8 @@ impl View {
             Mode::Triage => self.triage_filter.as_deref(),
             Mode::Timeline => self.timeline.filter.as_deref(),
             Mode::Pod(_) => self.pod.as_ref().and_then(|p| p.search.as_deref()),
+            Mode::Resources => self.resources.as_ref().and_then(|r| r.filter.as_deref()),
+            Mode::Object(_) => self.object.as_ref().and_then(|o| o.search.as_deref()),
             _ => self.filter_text(self.active_pane()),
         }
     }
@@ -259,6 +285,24 @@ impl View {
                     p.search = filter;
                     p.text_match = None;
                     if let Some(l) = &mut p.logs {
+                        l.current_match = None;
+                    }
+                }
+            }
+            Mode::Resources => {
+                if let Some(r) = &mut self.resources
+                    && r.filter != filter
+                {
+                    r.filter = filter;
+                    r.selected = 0;
+                    r.anchor = None;
+                }
+            }
+            Mode::Object(_) => {
+                if let Some(o) = &mut self.object {
+                    o.search = filter;
+                    o.text_match = None;
+                    if let Some(l) = &mut o.logs {
                         l.current_match = None;
                     }
                 }
@@ -321,6 +365,7 @@ impl View {
     }
 }
 
+pub mod object;
 pub mod pod;
 mod selection;
 pub mod timeline;

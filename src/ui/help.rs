@@ -127,31 +127,69 @@ pub fn entries(state: &State, ui: &Ui) -> Vec<(String, Vec<Entry>)> {
             out.push((title.to_string(), rows));
         }
     }
+    out.extend(object_sections(state, ui));
+    out
+}
+
+/// The keys of the views of any object (the workloads view, `:KIND` lists, an object up close,
+/// `:pf`), each listing what it binds itself; and the config's own commands.
+fn object_sections(state: &State, ui: &Ui) -> Vec<(String, Vec<Entry>)> {
+    let mut out = Vec::new();
+    let sections = [
+        ("Workloads view", Section::Workloads),
+        (":KIND lists", Section::Resources),
+        ("An object up close", Section::Object),
+        (":pf", Section::Forwards),
+    ];
+    for (title, section) in sections {
+        let mut rows: Vec<Entry> = Vec::new();
+        for a in registry::ACTIONS.iter().filter(|a| !(state.readonly && a.mutating)) {
+            let keys = ui.keymap.keys_for(section, Command::Action(a.id));
+            if !keys.is_empty() {
+                rows.push(Entry {
+                    keys: keys.join(" "),
+                    short: a.title.to_string(),
+                    long: a.help.to_string(),
+                });
+            }
+        }
+        for (name, cmd, what) in NAVIGATION {
+            let keys = ui.keymap.keys_for(section, *cmd);
+            let inherited = section.parent().is_some_and(|p| ui.keymap.keys_for(p, *cmd) == keys);
+            if !keys.is_empty() && !inherited && ui.keymap.keys_for(Section::Global, *cmd) != keys {
+                rows.push(Entry {
+                    keys: keys.join(" "),
+                    short: name.replace('_', " "),
+                    long: what.to_string(),
+                });
+            }
+        }
+        if !rows.is_empty() {
+            out.push((title.to_string(), rows));
+        }
+    }
+    let mine: Vec<Entry> = ui
+        .keymap
+        .commands
+        .iter()
+        .filter(|c| !(state.readonly && c.dangerous))
+        .map(|c| {
+            let keys = crate::config::commands::key_label(c);
+            let where_ = c.section.get_ref();
+            Entry { keys, short: c.name.clone(), long: format!("{} ({where_}): {}", c.name, c.line) }
+        })
+        .collect();
+    if !mine.is_empty() {
+        out.push(("Your commands".to_string(), mine));
+    }
     out
 }
 
 pub fn draw(f: &mut Frame, area: Rect, state: &State, ui: &Ui) {
-    let sections = entries(state, ui);
-    let total: usize = sections.iter().map(|(_, rows)| rows.len() + 2).sum();
-    let one_column = total <= area.height.saturating_sub(3) as usize;
-    let inner_h = area.height.saturating_sub(3).max(1) as usize;
-    // The long descriptions when they fit; else a narrower key column and the short ones; else
-    // each column cut to its share, so no section falls off the edge.
-    let mut columns = layout_columns(&sections, ui, one_column, inner_h, area.width, false);
-    if needed_width(&columns) > area.width {
-        columns = layout_columns(&sections, ui, one_column, inner_h, area.width, true);
-    }
-    if needed_width(&columns) > area.width {
-        let share = (area.width.saturating_sub(2) as usize / columns.len().max(1)).saturating_sub(2);
-        for col in &mut columns {
-            for line in col.iter_mut() {
-                *line = super::text::fit_line(std::mem::take(line), share);
-            }
-        }
-    }
+    let (columns, left_out) = fitting(entries(state, ui), state, area, ui);
     let tall = columns.iter().map(Vec::len).max().unwrap_or(0) as u16;
     let width = needed_width(&columns).min(area.width);
-    let footer = u16::from(state.readonly);
+    let footer = u16::from(state.readonly) + u16::from(!left_out.is_empty());
     let rect = centered(area, width, (tall + 2 + footer).min(area.height));
     f.render_widget(Clear, rect);
     let block = Block::default()
@@ -174,10 +212,87 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, ui: &Ui) {
     for (lines, r) in columns.into_iter().zip(cols.iter()) {
         f.render_widget(Paragraph::new(lines), *r);
     }
+    let mut notes = Vec::new();
+    if !left_out.is_empty() {
+        let msg = format!("more where there is room: {}; `flightdeck keys` lists all", left_out.join(", "));
+        notes.push(super::text::fit_line(
+            Line::from(Span::styled(msg, ui.theme.style(Role::Muted))),
+            foot.width as usize,
+        ));
+    }
     if state.readonly {
         let msg = "READ-ONLY: actions that change the platform are off";
-        f.render_widget(Line::from(Span::styled(msg, ui.theme.style(Role::Warn))), foot);
+        notes.push(Line::from(Span::styled(msg, ui.theme.style(Role::Warn))));
     }
+    f.render_widget(Paragraph::new(notes), foot);
+}
+
+/// The narrowest a column may be cut to and stay readable (a key and a word or two).
+const MIN_COLUMN: usize = 17;
+
+/// The sections laid out in columns; when they are too many for the width to stay readable,
+/// those furthest from where the user is are left out (their titles returned), never cut to
+/// nothing. Everywhere's keys and the keys of the view shown stay.
+fn fitting(
+    mut sections: Vec<(String, Vec<Entry>)>,
+    state: &State,
+    area: Rect,
+    ui: &Ui,
+) -> (Vec<Vec<Line<'static>>>, Vec<String>) {
+    let here = here(state);
+    let mut left_out = Vec::new();
+    loop {
+        let (columns, share) = layout(&sections, area, ui);
+        if share >= MIN_COLUMN || sections.len() <= 2 {
+            left_out.reverse();
+            return (columns, left_out);
+        }
+        // The last section that is neither Everywhere nor where the user is.
+        let Some(i) = (1..sections.len()).rev().find(|&i| !here.contains(&sections[i].0.as_str())) else {
+            return (columns, left_out);
+        };
+        left_out.push(sections.remove(i).0);
+    }
+}
+
+/// The help's titles for where the user is.
+fn here(state: &State) -> Vec<&'static str> {
+    use crate::state::view::{Mode, PodsView};
+    match state.view.mode {
+        Mode::Resources => vec![":KIND lists"],
+        Mode::Object(_) => vec!["An object up close"],
+        Mode::Forwards => vec![":pf"],
+        Mode::Pod(_) => vec!["Pod detail", "Logs, also"],
+        Mode::Triage => vec!["Triage"],
+        _ if state.view.active_pane() == PaneId::Pods && state.view.pods_view == PodsView::Workloads => {
+            vec!["Workloads view", PaneId::Pods.title()]
+        }
+        _ => vec![state.view.active_pane().title()],
+    }
+}
+
+/// The sections in columns, and how wide each column is when they had to be cut to the width
+/// (`usize::MAX` when they fit whole).
+fn layout(sections: &[(String, Vec<Entry>)], area: Rect, ui: &Ui) -> (Vec<Vec<Line<'static>>>, usize) {
+    let total: usize = sections.iter().map(|(_, rows)| rows.len() + 2).sum();
+    let one_column = total <= area.height.saturating_sub(3) as usize;
+    let inner_h = area.height.saturating_sub(3).max(1) as usize;
+    // The long descriptions when they fit; else a narrower key column and the short ones; else
+    // each column cut to its share, so no section falls off the edge.
+    let mut columns = layout_columns(sections, ui, one_column, inner_h, area.width, false);
+    if needed_width(&columns) > area.width {
+        columns = layout_columns(sections, ui, one_column, inner_h, area.width, true);
+    }
+    if needed_width(&columns) <= area.width {
+        return (columns, usize::MAX);
+    }
+    let share = (area.width.saturating_sub(2) as usize / columns.len().max(1)).saturating_sub(2);
+    for col in &mut columns {
+        for line in col.iter_mut() {
+            *line = super::text::fit_line(std::mem::take(line), share);
+        }
+    }
+    (columns, share)
 }
 
 /// Help sections flowed into columns as tall as the area allows.

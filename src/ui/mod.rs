@@ -3,18 +3,25 @@
 
 pub mod dialog;
 pub mod fleet;
+pub mod forwards;
 pub mod help;
 pub mod layout;
+pub mod object_view;
 pub mod panes;
+pub mod picker;
 pub mod plan;
 pub mod pod_view;
 pub mod prompt;
+pub mod resources;
 pub mod silence_form;
 pub mod table;
 pub mod text;
 pub mod timeline;
 pub mod triage;
 pub mod widgets;
+
+#[cfg(test)]
+mod console_tests;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -41,6 +48,10 @@ pub fn draw(f: &mut Frame, state: &State, ui: &Ui) {
         Mode::Triage => triage::draw(f, body, state, ui),
         Mode::Timeline => timeline::draw(f, body, state, ui),
         Mode::Pod(screen) => pod_view::draw(f, body, state, ui, screen),
+        Mode::Resources => resources::draw(f, body, state, ui),
+        Mode::Object(screen) => object_view::draw(f, body, state, ui, screen),
+        Mode::Forwards => forwards::draw(f, body, state, ui.theme),
+        Mode::Output => forwards::output(f, body, state, ui.theme),
         Mode::Fleet => fleet::draw(f, body, state, ui),
     }
     widgets::status_line(f, status, state, ui);
@@ -61,6 +72,7 @@ pub fn draw(f: &mut Frame, state: &State, ui: &Ui) {
         Overlay::Prompt(p) => prompt::draw(f, body, state, p, ui),
         Overlay::Silence(form) => silence_form::draw(f, body, form, ui.theme),
         Overlay::Value(p) => dialog::value(f, body, p, ui.theme),
+        Overlay::Pick(p) => picker::draw(f, body, p, ui.theme),
     }
 }
 

@@ -28,10 +28,24 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, p: &Prompt, ui: &Ui) {
 fn sort(f: &mut Frame, area: Rect, state: &State, ui: &Ui) {
     let t = ui.theme;
     let pane = state.view.active_pane();
-    let mut spans = vec![Span::styled(format!(" sort {} by ", pane.title()), t.style(Role::Title))];
-    for (c, name) in crate::state::rows::sort_columns(pane) {
+    let (what, columns): (String, Vec<(char, String)>) = match &state.view.resources {
+        Some(v) if state.view.mode == crate::state::view::Mode::Resources => {
+            let cols = &state.resources.columns;
+            let letters = crate::state::resources::sort_letters(cols);
+            (
+                v.kind.plural.clone(),
+                letters.into_iter().map(|(c, i)| (c, cols[i].name.to_lowercase())).collect(),
+            )
+        }
+        _ => (
+            pane.title().to_string(),
+            crate::state::rows::sort_columns(pane).iter().map(|(c, n)| (*c, n.to_string())).collect(),
+        ),
+    };
+    let mut spans = vec![Span::styled(format!(" sort {what} by "), t.style(Role::Title))];
+    for (c, name) in columns {
         spans.push(Span::styled(format!(" {c} "), t.style(Role::Selection)));
-        spans.push(Span::styled(format!(" {name}  "), t.style(Role::Text)));
+        spans.push(Span::styled(format!(" {}  ", crate::ui::text::clean(&name)), t.style(Role::Text)));
     }
     let line = Line::from(spans);
     let (block, rect) = popup(f, area, (line.width() as u16 + 2, 3), None, " again to reverse · Esc ", ui);

@@ -117,6 +117,17 @@ pub fn status_line(f: &mut Frame, area: Rect, state: &State, ui: &Ui) {
         for (k, what) in super::pod_view::hints(screen, ui) {
             hint(&mut spans, vec![k], what);
         }
+    } else if let Mode::Object(screen) = state.view.mode {
+        for (k, what) in super::object_view::hints(state, ui, screen) {
+            hint(&mut spans, vec![k], what);
+        }
+    } else if state.view.mode == Mode::Resources {
+        for (k, what) in super::resources::hints(state, ui) {
+            hint(&mut spans, vec![k], what);
+        }
+    } else if state.view.mode == Mode::Forwards {
+        let keys = ui.keymap.keys_for(Section::Forwards, Command::Action(registry::ActionId::StopForward));
+        hint(&mut spans, keys, "stop");
     } else if state.view.mode == Mode::Triage {
         for (k, what) in super::triage::hints(state, ui) {
             hint(&mut spans, vec![k], &text::clean(&what));
@@ -175,7 +186,14 @@ pub fn status_line(f: &mut Frame, area: Rect, state: &State, ui: &Ui) {
             &[(Command::Back, "overview"), (Command::Help, "help"), (Command::Quit, "quit")]
         }
         Mode::Timeline => &[(Command::Back, "back"), (Command::Help, "help"), (Command::Quit, "quit")],
-        Mode::Pod(_) => &[(Command::Back, "back"), (Command::Help, "help")],
+        Mode::Pod(_) | Mode::Object(_) | Mode::Output => &[(Command::Back, "back"), (Command::Help, "help")],
+        Mode::Resources => &[
+            (Command::Filter, "filter"),
+            (Command::Sort, "sort"),
+            (Command::Back, "back"),
+            (Command::Help, "help"),
+        ],
+        Mode::Forwards => &[(Command::Back, "overview"), (Command::Help, "help")],
         Mode::Fleet => &[
             (Command::Open, "open cluster"),
             (Command::Triage, "triage"),

@@ -174,6 +174,16 @@ impl Client {
             other => Err(format!("{other:?} is not an Argo CD action")),
         }
     }
+
+    /// `POST /applications/{name}/rollback` to a history entry: the server refuses it while
+    /// automated sync is on, in its own words.
+    pub async fn rollback(&self, app: &str, id: i64) -> Result<String, String> {
+        let (path, query) = self.app_path(app, "/rollback");
+        let (ns, name) = wire::split_qualified(app, &self.control_ns);
+        let body = json!({"name": name, "appNamespace": ns, "id": id, "prune": false, "dryRun": false});
+        self.send(self.request(&self.http, Method::POST, &path)?.query(&query).json(&body)).await?;
+        Ok(format!("rollback to history entry {id} started"))
+    }
 }
 
 fn describe(e: &reqwest::Error) -> String {

@@ -129,6 +129,49 @@ impl Actions {
     }
 }
 
+impl Actions {
+    /// A rollback as the Argo CD server makes it: an operation syncing the history entry's
+    /// revision and source with the apply strategy. Refused as the server refuses it: while
+    /// automated sync is on, while an operation runs, for an entry not in the history.
+    pub async fn rollback(&self, app: &str, id: i64) -> Result<String, String> {
+        let conn = self.kube.connection().await?;
+        let (ns, name) = wire::split_qualified(app, &self.control_ns);
+        let api = self.api(&conn, ns);
+        let obj =
+            serde_json::to_value(api.get(name).await.map_err(|e| client_error(&e))?).unwrap_or_default();
+        let patch = rollback_patch(&obj, id, &self.user)?;
+        let params = PatchParams {
+            field_manager: Some(crate::sources::kube::actions::FIELD_MANAGER.into()),
+            ..PatchParams::default()
+        };
+        api.patch(name, &params, &Patch::Merge(&patch)).await.map_err(|e| client_error(&e))?;
+        Ok(format!("rollback to history entry {id} requested"))
+    }
+}
+
+/// The operation a rollback to history entry `id` writes, or Argo CD's refusal.
+pub fn rollback_patch(obj: &Value, id: i64, user: &str) -> Result<Value, String> {
+    let automated = &obj["spec"]["syncPolicy"]["automated"];
+    if automated.is_object() && automated["enabled"].as_bool() != Some(false) {
+        return Err(super::ROLLBACK_AUTOSYNC.into());
+    }
+    if obj["operation"].is_object() || running(obj) {
+        return Err(ANOTHER_OPERATION.into());
+    }
+    let name = obj["metadata"]["name"].as_str().unwrap_or("");
+    let history = obj["status"]["history"].as_array().cloned().unwrap_or_default();
+    let Some(entry) = history.iter().find(|h| h["id"].as_i64() == Some(id)) else {
+        return Err(format!("application {name} does not have deployment with id {id}"));
+    };
+    let mut sync = json!({"dryRun": false, "prune": false, "syncStrategy": {"apply": {}}});
+    for field in ["revision", "revisions", "source", "sources"] {
+        if !entry[field].is_null() {
+            sync[field] = entry[field].clone();
+        }
+    }
+    Ok(json!({"operation": {"initiatedBy": {"username": user}, "sync": sync}}))
+}
+
 fn running(obj: &Value) -> bool {
     matches!(obj["status"]["operationState"]["phase"].as_str(), Some("Running" | "Terminating"))
 }

@@ -63,6 +63,8 @@ pub fn app_of(target: &Target) -> Option<(&str, SyncOptions)> {
     }
 }
 
+pub use crate::domain::registry::ROLLBACK_AUTOSYNC;
+
 /// How actions reach Argo CD.
 #[derive(Clone)]
 pub enum Handle {
@@ -72,6 +74,12 @@ pub enum Handle {
 
 impl Handle {
     pub async fn run(&self, action: ActionId, target: &Target) -> Result<String, String> {
+        if let Target::AppRollback { name, id, .. } = target {
+            return match self {
+                Handle::Kube(k) => k.rollback(name, *id).await,
+                Handle::Api(c) => c.rollback(name, *id).await,
+            };
+        }
         let Some((app, options)) = app_of(target) else {
             return Err(format!("{action:?} does not apply to {}", target.describe()));
         };

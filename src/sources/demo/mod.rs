@@ -72,6 +72,8 @@ impl Feed {
                 interval_ms: *interval,
                 feeds: feeds.to_vec(),
             })
+            // The demo has no API server: `:KIND` says so rather than waiting for discovery.
+            .chain([Message::Catalog(Err(NO_API_SERVER.into()))])
             .collect()
     }
 
@@ -245,10 +247,15 @@ pub fn spawn_as(
     let (req_tx, mut req_rx) = mpsc::channel::<Request>(16);
     let (pod_tx, mut pod_rx) = mpsc::channel::<PodRequest>(4);
     let (plan_tx, mut plan_rx) = mpsc::channel::<PlanRequest>(4);
+    // Registered before the task starts, as every source is: a headless run waits for each
+    // source registered, and one cluster's world must not answer before another's registered.
+    for m in Feed::register_for(profile) {
+        let _ = tx.try_send(m);
+    }
     let task = tokio::spawn(async move {
         let mut world = World::with_profile(seed, epoch, profile);
         let mut feed = Feed::default();
-        for m in Feed::register_for(profile).into_iter().chain(feed.due(&world, true)) {
+        for m in feed.due(&world, true) {
             if tx.send(m).await.is_err() {
                 return;
             }
@@ -288,6 +295,9 @@ pub fn spawn_as(
 }
 
 /// The store after `at_secs` simulated seconds of the demo world from the fixed start.
+/// Why the demo has no `:KIND` lists, shells, forwards or edits.
+pub const NO_API_SERVER: &str = "the demo platform has no API server: connect to a cluster (or run the test server: cargo run --example kube_api_server)";
+
 pub fn state_at(seed: u64, at_secs: u64) -> State {
     let (world, msgs) = run_headless(seed, FIXED_EPOCH, at_secs);
     let mut state = State::new(CONTEXT, world.now());

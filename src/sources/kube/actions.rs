@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use super::{Connection, client_error};
 use crate::domain::registry::ActionId;
-use crate::domain::{Target, WorkloadKind};
+use crate::domain::{ObjectRef, Target, WorkloadKind};
 
 /// The field manager flightdeck's changes are recorded under.
 pub const FIELD_MANAGER: &str = "flightdeck";
@@ -20,6 +20,11 @@ pub const FIELD_MANAGER: &str = "flightdeck";
 pub const RESTARTED_AT: &str = "kubectl.kubernetes.io/restartedAt";
 
 fn params() -> PatchParams {
+    patch_params()
+}
+
+/// Patches are sent under flightdeck's field manager.
+pub fn patch_params() -> PatchParams {
     PatchParams { field_manager: Some(FIELD_MANAGER.into()), ..PatchParams::default() }
 }
 
@@ -104,10 +109,24 @@ pub async fn run(conn: &Connection, action: ActionId, target: &Target) -> Result
                 .map_err(err)?;
             Ok(format!("node/{name} {}", if on { "cordoned" } else { "uncordoned" }))
         }
+        (ActionId::DeleteObject, Target::Object(o)) => delete_object(conn, o).await,
+        (ActionId::Rollback, t @ Target::Rollback { .. }) => super::rollout::undo(conn, t).await,
+        (ActionId::Edit, Target::Edit(e)) => super::edit::send(conn, e).await.map_err(|r| r.message),
         (ActionId::Sync | ActionId::Refresh | ActionId::HardRefresh | ActionId::Terminate, _) => {
             // The executor sends these to the Argo CD source; without one they end here.
             Err("Argo CD is not enabled ([argocd] enabled = false in the config)".into())
         }
         (action, target) => Err(format!("{action:?} does not apply to {}", target.describe())),
     }
+}
+
+/// `kubectl delete`: the object deleted in the background (its dependents after it), the
+/// body kubectl sends.
+async fn delete_object(conn: &Connection, o: &ObjectRef) -> Result<String, String> {
+    use kube::api::PropagationPolicy;
+    let api = super::object_watch::dyn_api(conn.client.clone(), &o.kind, o.namespace.as_deref());
+    let dp =
+        DeleteParams { propagation_policy: Some(PropagationPolicy::Background), ..DeleteParams::default() };
+    api.delete(&o.name, &dp).await.map_err(|e| client_error(&e))?;
+    Ok(format!("{} \"{}\" deleted", o.kind.kind.to_lowercase(), o.name))
 }

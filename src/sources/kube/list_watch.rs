@@ -8,14 +8,17 @@
 //! that fails at once then retries at the base rate forever, and a watch whose body is cut
 //! short ends without an error at all (kube-client skips a line that stops mid-JSON), so the
 //! watcher reopened it at once, some 2,000 times a second per kind.
+//!
+//! What it lists is a `Collection`: a kind's `Api`, or a kind in the Table form (`:KIND` lists).
 
 use std::collections::{BTreeSet, VecDeque};
 use std::fmt::Debug;
 use std::time::Duration;
 
 use futures::StreamExt;
+use futures::future::BoxFuture;
 use futures::stream::BoxStream;
-use kube::api::{ListParams, WatchEvent, WatchParams};
+use kube::api::{ListParams, ObjectList, WatchEvent, WatchParams};
 use kube::core::Status;
 use kube::runtime::watcher::{Config, Event};
 use kube::{Api, Resource};
@@ -127,12 +130,39 @@ impl Failure {
     }
 }
 
+/// A watch's events, as a collection's watch yields them.
+pub type Events<K> = BoxStream<'static, kube::Result<WatchEvent<K>>>;
+
+/// What a list-and-watch lists and watches: a kind's `Api`, or a kind read in another form
+/// (the Table form of a `:KIND` list), whose items still carry their metadata.
+pub trait Collection: Send + Sync + 'static {
+    type Item: Resource + Clone + Debug + Send + 'static;
+    fn list<'a>(&'a self, lp: &'a ListParams) -> BoxFuture<'a, kube::Result<ObjectList<Self::Item>>>;
+    fn watch<'a>(
+        &'a self,
+        wp: &'a WatchParams,
+        version: &'a str,
+    ) -> BoxFuture<'a, kube::Result<Events<Self::Item>>>;
+}
+
+impl<K> Collection for Api<K>
+where
+    K: Resource + Clone + DeserializeOwned + Debug + Send + Sync + 'static,
+{
+    type Item = K;
+
+    fn list<'a>(&'a self, lp: &'a ListParams) -> BoxFuture<'a, kube::Result<ObjectList<K>>> {
+        Box::pin(Api::list(self, lp))
+    }
+
+    fn watch<'a>(&'a self, wp: &'a WatchParams, version: &'a str) -> BoxFuture<'a, kube::Result<Events<K>>> {
+        Box::pin(async move { Ok(Api::watch(self, wp, version).await?.boxed()) })
+    }
+}
+
 /// List and watch `api` as `cfg` says, retrying as `policy` says, for as long as the stream is
 /// polled.
-pub fn list_watch<K>(api: Api<K>, cfg: Config, policy: Policy) -> BoxStream<'static, Update<K>>
-where
-    K: Resource + Clone + DeserializeOwned + Debug + Send + 'static,
-{
+pub fn list_watch<C: Collection>(api: C, cfg: Config, policy: Policy) -> BoxStream<'static, Update<C::Item>> {
     let lw = ListWatch {
         api,
         cfg,
@@ -152,8 +182,6 @@ where
     .boxed()
 }
 
-type Events<K> = BoxStream<'static, kube::Result<WatchEvent<K>>>;
-
 enum Phase<K> {
     /// A (re)list, page by page.
     List { continue_token: Option<String> },
@@ -164,12 +192,12 @@ enum Phase<K> {
     Watching { version: String, stream: Events<K>, opened: Instant, lines: bool },
 }
 
-struct ListWatch<K> {
-    api: Api<K>,
+struct ListWatch<C: Collection> {
+    api: C,
     cfg: Config,
     /// `None` only while a step runs.
-    phase: Option<Phase<K>>,
-    out: VecDeque<Update<K>>,
+    phase: Option<Phase<C::Item>>,
+    out: VecDeque<Update<C::Item>>,
     backoff: Backoff,
     /// How soon after opening an empty end, or after a relist another 410, is a failure.
     settle: Duration,
@@ -182,11 +210,8 @@ struct ListWatch<K> {
     empty_ends: u32,
 }
 
-impl<K> ListWatch<K>
-where
-    K: Resource + Clone + DeserializeOwned + Debug + Send + 'static,
-{
-    async fn next(&mut self) -> Update<K> {
+impl<C: Collection> ListWatch<C> {
+    async fn next(&mut self) -> Update<C::Item> {
         loop {
             if let Some(u) = self.out.pop_front() {
                 return u;
@@ -206,7 +231,7 @@ where
     }
 
     /// One page of a (re)list; the objects go out as the page arrives.
-    async fn list(&mut self, continue_token: Option<String>) -> Phase<K> {
+    async fn list(&mut self, continue_token: Option<String>) -> Phase<C::Item> {
         let first = continue_token.is_none();
         let lp = ListParams {
             label_selector: self.cfg.label_selector.clone(),
@@ -241,7 +266,7 @@ where
         }
     }
 
-    async fn open(&mut self, version: String) -> Phase<K> {
+    async fn open(&mut self, version: String) -> Phase<C::Item> {
         let wp = WatchParams {
             label_selector: self.cfg.label_selector.clone(),
             field_selector: self.cfg.field_selector.clone(),
@@ -264,10 +289,10 @@ where
     async fn watching(
         &mut self,
         mut version: String,
-        mut stream: Events<K>,
+        mut stream: Events<C::Item>,
         opened: Instant,
         lines: bool,
-    ) -> Phase<K> {
+    ) -> Phase<C::Item> {
         let next = if self.unproven && !lines {
             match tokio::time::timeout_at(opened + HELD, stream.next()).await {
                 Ok(item) => item,
@@ -328,7 +353,7 @@ where
 
     /// The version expired: relist. Routine after a healthy while (compaction), at once and
     /// silently; again right after the relist it caused, a failure that waits.
-    fn expired(&mut self) -> Phase<K> {
+    fn expired(&mut self) -> Phase<C::Item> {
         let now = Instant::now();
         if self.last_expired.replace(now).is_some_and(|t| now.duration_since(t) < self.settle) {
             self.fail(Trouble::ExpiredAgain);

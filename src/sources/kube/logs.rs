@@ -30,8 +30,27 @@ pub fn params(req: &LogRequest) -> LogParams {
     }
 }
 
-pub async fn run(conn: Connection, req: LogRequest, stream: u64, tx: Sender) {
+/// The container `kubectl logs` picks without `-c`: the default-container annotation's, else
+/// the first.
+pub async fn default_container(api: &Api<KPod>, pod: &str) -> Result<String, String> {
+    let p = api.get(pod).await.map_err(|e| client_error(&e))?;
+    let named =
+        p.metadata.annotations.as_ref().and_then(|a| a.get(super::pod_detail::DEFAULT_CONTAINER).cloned());
+    let first = p.spec.as_ref().and_then(|s| s.containers.first()).map(|c| c.name.clone());
+    named.or(first).ok_or_else(|| format!("pod {pod} has no containers"))
+}
+
+pub async fn run(conn: Connection, mut req: LogRequest, stream: u64, tx: Sender) {
     let api: Api<KPod> = Api::namespaced(conn.client.clone(), &req.key.namespace);
+    if req.container.is_empty() {
+        match default_container(&api, &req.key.name).await {
+            Ok(c) => req.container = c,
+            Err(e) => {
+                let _ = tx.send(Message::Pod(PodUpdate::LogEnded { stream, error: Some(e) })).await;
+                return;
+            }
+        }
+    }
     let reader = match api.log_stream(&req.key.name, &params(&req)).await {
         Ok(r) => r,
         Err(e) => {
@@ -71,7 +90,7 @@ pub async fn run(conn: Connection, req: LogRequest, stream: u64, tx: Sender) {
 
 /// The next line, read as bytes: invalid UTF-8 is replaced rather than ending the stream,
 /// and a line without an end is cut at `READ_MAX` bytes so it cannot grow memory unbounded.
-async fn next_line<R: AsyncBufRead + Unpin>(r: &mut R) -> std::io::Result<Option<String>> {
+pub(super) async fn next_line<R: AsyncBufRead + Unpin>(r: &mut R) -> std::io::Result<Option<String>> {
     let mut out = Vec::new();
     loop {
         let buf = r.fill_buf().await?;

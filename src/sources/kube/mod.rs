@@ -3,18 +3,27 @@
 //! Infrastructure panes, plus metrics.k8s.io, and the actions a user can take on them.
 
 pub mod actions;
+pub mod discovery;
+pub mod edit;
+pub mod exec;
+pub mod forward;
 pub mod list_watch;
 pub mod logs;
 mod metrics;
+pub mod object_watch;
 pub mod objects;
 pub mod pod_detail;
 pub mod pod_watch;
 pub mod pods;
 pub mod quantity;
 pub mod replicasets;
+pub mod resource_watch;
 mod retry_after;
+pub mod rollout;
 pub mod scoped;
+pub mod table;
 mod watch;
+pub mod workload_logs;
 pub mod workloads;
 
 use std::path::PathBuf;
@@ -135,6 +144,40 @@ impl Handle {
         target: &crate::domain::Target,
     ) -> Result<String, String> {
         actions::run(&self.connection().await?, action, target).await
+    }
+
+    /// The kinds the cluster serves.
+    pub async fn discover(&self) -> Result<Vec<crate::state::resources::KindEntry>, String> {
+        discovery::catalog(&self.connection().await?.client).await
+    }
+
+    /// A workload's revisions, newest first.
+    pub async fn history(
+        &self,
+        ns: &str,
+        kind: crate::domain::WorkloadKind,
+        name: &str,
+    ) -> Result<Vec<rollout::Revision>, String> {
+        rollout::history(&self.connection().await?, ns, kind, name).await
+    }
+
+    /// The ports a pod declares, or a Service serves.
+    pub async fn ports(&self, ns: &str, name: &str, service: bool) -> Result<Vec<(u16, String)>, String> {
+        use crate::domain::ApiKind;
+        let conn = self.connection().await?;
+        let kind = if service { ApiKind::new("", "v1", "Service", "services", true) } else { ApiKind::pod() };
+        let o = object_watch::dyn_api(conn.client.clone(), &kind, Some(ns))
+            .get(name)
+            .await
+            .map_err(|e| client_error(&e))?;
+        let v = object_watch::plain(&o, &kind);
+        Ok(if service { forward::service_ports(&v) } else { forward::pod_ports(&v) })
+    }
+
+    /// Send an edit; a refusal says whether the editor should open again.
+    pub async fn edit(&self, e: &crate::domain::target::EditedObject) -> Result<String, edit::Refused> {
+        let conn = self.connection().await.map_err(|message| edit::Refused { message, reopen: false })?;
+        edit::send(&conn, e).await
     }
 }
 

@@ -117,7 +117,9 @@ impl Focus {
                     push(&mut self.namespaces, ns);
                 }
             }
-            Target::Silence { .. } | Target::NewSilence(_) | Target::CostData => {}
+            // The console's targets (an object, an edit, a shell, a forward …) are no problem's
+            // subject: nothing to link.
+            _ => {}
         }
     }
 

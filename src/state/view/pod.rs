@@ -26,6 +26,9 @@ pub struct PodView {
     pub search: Option<String>,
     /// The describe or YAML line `n` / `N` last went to.
     pub text_match: Option<u64>,
+    /// Where Esc goes from the describe screen: the Pods pane, or the list or object it was
+    /// opened from.
+    pub origin: super::Mode,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

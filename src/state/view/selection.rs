@@ -238,6 +238,10 @@ pub fn reveal(state: &mut State, target: &Target, cluster: &ClusterId) -> bool {
         Target::Silence { .. } | Target::NewSilence(_) | Target::CostData | Target::Scale { .. } => {
             return false;
         }
+        Target::Object(_) | Target::Edit(_) | Target::Rollback { .. } | Target::AppRollback { .. } => {
+            return false;
+        }
+        Target::Shell { .. } | Target::Forward { .. } | Target::UserCommand { .. } => return false,
     };
     let Some(i) = find_row(state, pane, &key) else { return false };
     state.view.mode = Mode::Full(pane);

@@ -1,6 +1,7 @@
-//! The log screen: a header naming the container and what the stream is doing (following,
-//! ended, failed with the API's message, lines dropped from the ring), then the lines, cut or
-//! wrapped, with search matches marked and the current match's line highlighted.
+//! The log screen: a header naming the container (or a workload's pods) and what the stream is
+//! doing (following, ended, failed with the API's message, lines dropped from the ring), then
+//! the lines, cut or wrapped, with search matches marked and the current match's line
+//! highlighted; in a workload's merged log each line's pod in that pod's colour.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -17,15 +18,15 @@ use crate::state::{Level, State};
 use crate::ui::text::{clean, fit_line};
 
 pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
-    let Some(view) = state.view.pod.as_ref().and_then(|p| p.logs.as_ref()) else { return };
+    let Some(view) = state.logs_view() else { return };
     if area.height == 0 {
         return;
     }
     let header = header(state, view, theme);
     f.render_widget(Paragraph::new(fit_line(header, area.width as usize)), Rect { height: 1, ..area });
     let body = Rect { y: area.y + 1, height: area.height - 1, ..area };
-    let buf = &state.pod_data.logs;
-    if let LogState::Failed(e) = &state.pod_data.log_state
+    let buf = state.log_buffer();
+    if let LogState::Failed(e) = state.log_state()
         && buf.is_empty()
     {
         let msg = Line::from(vec![
@@ -35,7 +36,7 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         f.render_widget(Paragraph::new(wrap(msg, body.width as usize)), body);
         return;
     }
-    let search = state.pod_search();
+    let search = state.screen_search();
     let width = body.width as usize;
     let height = body.height as usize;
     let first = buf.dropped;
@@ -46,7 +47,20 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         if view.current_match == Some(abs) {
             style = style.patch(theme.style(Role::Selection));
         }
-        let line = highlight(Line::from(Span::styled(text, style)), search.as_ref(), theme);
+        let tag = buf.tag(i);
+        let spans = match state.log_source(tag).map(|s| clean(s).len()).filter(|n| text.is_char_boundary(*n))
+        {
+            // The pod's name in the pod's colour, the line in the text's.
+            Some(n) => {
+                let source = theme.style(Role::series(tag as usize));
+                vec![
+                    Span::styled(text[..n].to_string(), style.patch(source)),
+                    Span::styled(text[n..].to_string(), style),
+                ]
+            }
+            None => vec![Span::styled(text, style)],
+        };
+        let line = highlight(Line::from(spans), search.as_ref(), theme);
         if view.wrap { wrap(line, width) } else { vec![fit_line(line, width)] }
     };
     // Which buffer line starts the view: from the top anchor, or back from the bottom one.
@@ -82,19 +96,35 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
 }
 
 fn header(state: &State, view: &LogsView, theme: &Theme) -> Line<'static> {
-    let buf = &state.pod_data.logs;
-    let mut spans = vec![
-        Span::styled("container ", label(theme)),
-        Span::styled(clean(&view.container).into_owned(), theme.style(Role::Title)),
-    ];
-    if view.previous {
+    let buf = state.log_buffer();
+    let mut spans = match state.view.mode {
+        crate::state::view::Mode::Object(_) => {
+            let d = &state.object_data;
+            let on = d.streaming.values().filter(|s| **s).count();
+            vec![
+                Span::styled("pods ", label(theme)),
+                Span::styled(format!("{on} streaming"), theme.style(Role::Title)),
+                Span::styled(format!(" of {} seen", d.streaming.len()), label(theme)),
+            ]
+        }
+        _ => vec![
+            Span::styled("container ", label(theme)),
+            Span::styled(clean(&view.container).into_owned(), theme.style(Role::Title)),
+        ],
+    };
+    let merged = matches!(state.view.mode, crate::state::view::Mode::Object(_));
+    if view.previous && !merged {
         spans.push(Span::styled(" (previous run)", theme.level(Level::Warn)));
-    } else if let Some((s, level)) =
-        state.pod_data.detail.as_ref().and_then(|d| super::describe::container_summary(d, &view.container))
+    } else if let Some((s, level)) = state
+        .pod_data
+        .detail
+        .as_ref()
+        .filter(|_| !merged)
+        .and_then(|d| super::describe::container_summary(d, &view.container))
     {
         spans.push(Span::styled(format!(" {}", clean(&s)), theme.level(level)));
     }
-    let (what, level) = match &state.pod_data.log_state {
+    let (what, level) = match state.log_state() {
         LogState::Connecting => ("connecting…".to_string(), Level::Muted),
         LogState::Streaming if view.follow && !view.previous => ("following".to_string(), Level::Ok),
         LogState::Streaming => ("reading".to_string(), Level::Muted),

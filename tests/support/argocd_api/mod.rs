@@ -235,6 +235,33 @@ async fn handle(shared: Arc<Shared>, method: Method, uri: Uri, headers: HeaderMa
                         "startedAt": "2026-11-18T14:00:00Z", "operation": app["operation"].clone()});
                     respond(200, &shared.store(app))
                 }
+                (&Method::POST, ["rollback"]) => {
+                    // As the server's Rollback: refused under automated sync, while an operation
+                    // runs, or for an id not in the history; else a sync of that entry's source.
+                    let req: Value = serde_json::from_slice(&body).unwrap_or_default();
+                    let automated = &app["spec"]["syncPolicy"]["automated"];
+                    if automated.is_object() && automated["enabled"].as_bool() != Some(false) {
+                        return error(400, 9, "rollback cannot be initiated when auto-sync is enabled");
+                    }
+                    if app["operation"].is_object() {
+                        return error(400, 9, "another operation is already in progress");
+                    }
+                    let id = req["id"].as_i64().unwrap_or(-1);
+                    let history = app["status"]["history"].as_array().cloned().unwrap_or_default();
+                    let Some(entry) = history.iter().find(|h| h["id"].as_i64() == Some(id)) else {
+                        return error(
+                            400,
+                            9,
+                            &format!("application {name} does not have deployment with id {id}"),
+                        );
+                    };
+                    app["operation"] = json!({"initiatedBy": {"username": "admin"}, "sync": {
+                        "revision": entry["revision"], "source": entry["source"], "prune": req["prune"],
+                        "dryRun": req["dryRun"], "syncStrategy": {"apply": {}}}});
+                    app["status"]["operationState"] = json!({"phase": "Running", "message": "one or more tasks are running",
+                        "startedAt": "2026-11-18T14:00:00Z", "operation": app["operation"].clone()});
+                    respond(200, &shared.store(app))
+                }
                 (&Method::DELETE, ["operation"]) => {
                     if !app["operation"].is_object() || !app["status"]["operationState"].is_object() {
                         return error(400, 3, "Unable to terminate operation. No operation is in progress");

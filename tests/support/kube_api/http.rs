@@ -15,7 +15,7 @@ use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::select::Selector;
-use super::store::{Kind, find_kind};
+use super::store::Kind;
 use super::{FaultKind, Recorded, Shared};
 use super::{discovery, patch, stream};
 
@@ -57,7 +57,7 @@ pub struct Target {
     pub sub: Option<String>,
 }
 
-fn parse_path(path: &str) -> Result<Target, Response> {
+fn parse_path(shared: &Shared, path: &str) -> Result<Target, Response> {
     let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
     let (group, version, rest) = match segs.as_slice() {
         ["api", v, rest @ ..] => ("", *v, rest),
@@ -70,7 +70,8 @@ fn parse_path(path: &str) -> Result<Target, Response> {
         ["namespaces", ns, plural, more @ ..] => (Some(ns.to_string()), [&[*plural][..], more].concat()),
         other => (None, other.to_vec()),
     };
-    let Some(kind) = rest.first().and_then(|p| find_kind(group, version, p)) else {
+    let db = shared.db.lock().unwrap();
+    let Some(kind) = rest.first().and_then(|p| db.find_kind(group, version, p)) else {
         return Err(no_such_resource());
     };
     Ok(Target { kind, ns, name: rest.get(1).map(|s| s.to_string()), sub: rest.get(2).map(|s| s.to_string()) })
@@ -99,6 +100,7 @@ pub async fn handle(
         query: uri.query().unwrap_or("").to_string(),
         content_type: content_type.clone(),
         body: String::from_utf8_lossy(&body).into_owned(),
+        headers: super::upgrade::header_pairs(&headers),
     });
     if shared.down.load(Ordering::SeqCst) {
         // A keep-alive connection opened before the server went down: close it.
@@ -118,7 +120,7 @@ pub async fn handle(
     if let Some(r) = discovery::discovery(&shared, path) {
         return r;
     }
-    let target = match parse_path(path) {
+    let target = match parse_path(&shared, path) {
         Ok(t) => t,
         Err(r) => return r,
     };
@@ -130,6 +132,10 @@ pub async fn handle(
     if accept.contains("as=PartialObjectMetadata") {
         // Internal marker, not a real parameter: answer metadata only, as the server does.
         q.insert("__metadata_only".into(), "true".into());
+    }
+    if accept.contains("as=Table") {
+        // Another marker: answer in the Table form, what `kubectl get` prints.
+        q.insert("__table".into(), "true".into());
     }
     let verb = match (&method, &target.name, q.get("watch").map(String::as_str)) {
         (&Method::GET, None, Some("true" | "1")) => "watch",
@@ -157,7 +163,7 @@ pub async fn handle(
         ("list", _) => list(&shared, &target, &q),
         ("get", Some("log")) => return stream::logs(&shared, &target, &q).await,
         ("get", Some("scale")) => get_scale(&shared, &target),
-        ("get", _) => get(&shared, &target),
+        ("get", _) => get(&shared, &target, &q),
         ("create", None) => create(&shared, &target, &body),
         ("update" | "patch", sub) => {
             let input = match parse_body(&body) {
@@ -170,6 +176,18 @@ pub async fn handle(
         _ => Err(no_such_resource()),
     };
     result.unwrap_or_else(|r| r)
+}
+
+/// Record a request that is not read as a body (a protocol upgrade).
+pub fn record(shared: &Shared, req: &axum::extract::Request, body: &str) {
+    shared.requests.lock().unwrap().push(Recorded {
+        method: req.method().to_string(),
+        path: req.uri().path().to_string(),
+        query: req.uri().query().unwrap_or("").to_string(),
+        content_type: String::new(),
+        body: body.to_string(),
+        headers: super::upgrade::header_pairs(req.headers()),
+    });
 }
 
 fn parse_body(body: &Bytes) -> Result<Value, Response> {
@@ -328,6 +346,10 @@ fn list(shared: &Shared, t: &Target, q: &HashMap<String, String>) -> Result<Resp
         meta["continue"] = json!(token);
         meta["remainingItemCount"] = json!(remaining);
     }
+    if q.contains_key("__table") {
+        let include = super::table::Include::parse(q.get("includeObject").map(String::as_str));
+        return Ok(respond(200, &super::table::table(&db, t.kind, &items, meta, true, include)));
+    }
     let meta_only = q.contains_key("__metadata_only");
     let items: Vec<Value> =
         items.into_iter().map(|o| if meta_only { metadata_only(&o) } else { strip_type(o) }).collect();
@@ -356,9 +378,15 @@ pub fn object_key(t: &Target) -> (String, String) {
     (t.ns.clone().unwrap_or_default(), t.name.clone().unwrap_or_default())
 }
 
-fn get(shared: &Shared, t: &Target) -> Result<Response, Response> {
+fn get(shared: &Shared, t: &Target, q: &HashMap<String, String>) -> Result<Response, Response> {
     let (ns, name) = object_key(t);
-    let obj = shared.db.lock().unwrap().get(t.kind, &ns, &name).ok_or_else(|| not_found(t.kind, &name))?;
+    let db = shared.db.lock().unwrap();
+    let obj = db.get(t.kind, &ns, &name).ok_or_else(|| not_found(t.kind, &name))?;
+    if q.contains_key("__table") {
+        let include = super::table::Include::parse(q.get("includeObject").map(String::as_str));
+        let meta = json!({"resourceVersion": obj["metadata"]["resourceVersion"]});
+        return Ok(respond(200, &super::table::table(&db, t.kind, &[obj], meta, true, include)));
+    }
     Ok(respond(200, &obj))
 }
 

@@ -9,12 +9,17 @@
 //! Every request is recorded so a test can assert exactly what a client sent.
 
 pub mod discovery;
+pub mod exec;
+pub mod forward;
 pub mod http;
 pub mod patch;
 pub mod seed;
+pub mod seed_kinds;
 pub mod select;
 pub mod store;
 pub mod stream;
+pub mod table;
+pub mod upgrade;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -26,7 +31,7 @@ use std::time::Duration;
 use serde_json::Value;
 use tokio::sync::broadcast;
 
-pub use store::{Db, kind_of};
+pub use store::Db;
 
 #[derive(Clone, Debug)]
 pub enum FaultKind {
@@ -66,6 +71,8 @@ pub struct Recorded {
     pub query: String,
     pub content_type: String,
     pub body: String,
+    /// Every header, by lowercase name (repeated ones joined with ", ").
+    pub headers: HashMap<String, String>,
 }
 
 impl Recorded {
@@ -75,6 +82,10 @@ impl Recorded {
 
     pub fn json(&self) -> Value {
         serde_json::from_str(&self.body).unwrap_or(Value::Null)
+    }
+
+    pub fn header(&self, name: &str) -> &str {
+        self.headers.get(name).map_or("", String::as_str)
     }
 }
 
@@ -96,6 +107,8 @@ pub struct Shared {
     /// (namespace, pod, container, previous) → lines.
     pub logs: Mutex<HashMap<LogKey, Vec<String>>>,
     pub log_lines: broadcast::Sender<(LogKey, String)>,
+    /// (namespace, pod, port) → where a port-forward to that pod's port goes.
+    pub ports: Mutex<HashMap<(String, String, u16), SocketAddr>>,
 }
 
 pub struct TestServer {
@@ -124,6 +137,7 @@ impl TestServer {
             pod_grace: Duration::from_millis(300),
             logs: Mutex::new(HashMap::new()),
             log_lines,
+            ports: Mutex::new(HashMap::new()),
         });
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1");
         let addr = listener.local_addr().unwrap();
@@ -148,9 +162,17 @@ impl TestServer {
 
     fn serve(&self, listener: tokio::net::TcpListener) {
         let shared = self.shared.clone();
-        let app = axum::Router::new().fallback(move |method, uri, headers, body: axum::body::Bytes| {
+        let app = axum::Router::new().fallback(move |req: axum::extract::Request| {
             let shared = shared.clone();
-            async move { http::handle(shared, method, uri, headers, body).await }
+            async move {
+                if upgrade::wants(&req) {
+                    http::record(&shared, &req, "");
+                    return upgrade::handle(shared, req).await;
+                }
+                let (parts, body) = req.into_parts();
+                let body = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
+                http::handle(shared, parts.method, parts.uri, parts.headers, body).await
+            }
         });
         let task = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
@@ -196,14 +218,20 @@ impl TestServer {
         path
     }
 
+    /// The kind named `kind` (`Pod`, `Certificate`), built in or served through a CRD.
+    pub fn kind(&self, kind: &str) -> &'static store::Kind {
+        let db = self.shared.db.lock().unwrap();
+        db.kind_named(kind).unwrap_or_else(|| panic!("the test server does not serve {kind}"))
+    }
+
     pub fn put(&self, kind: &str, obj: Value) -> Value {
-        let k = kind_of(kind).unwrap_or_else(|| panic!("the test server does not serve {kind}"));
+        let k = self.kind(kind);
         self.shared.db.lock().unwrap().put(k, obj)
     }
 
     /// Change a stored object in place (as a controller or the kubelet would).
     pub fn modify(&self, kind: &str, ns: &str, name: &str, f: impl FnOnce(&mut Value)) -> Value {
-        let k = kind_of(kind).unwrap();
+        let k = self.kind(kind);
         let mut db = self.shared.db.lock().unwrap();
         let mut obj = db.get(k, ns, name).unwrap_or_else(|| panic!("no {kind} {ns}/{name}"));
         f(&mut obj);
@@ -217,15 +245,18 @@ impl TestServer {
     }
 
     pub fn get(&self, kind: &str, ns: &str, name: &str) -> Option<Value> {
-        self.shared.db.lock().unwrap().get(kind_of(kind).unwrap(), ns, name)
+        let k = self.kind(kind);
+        self.shared.db.lock().unwrap().get(k, ns, name)
     }
 
     pub fn delete(&self, kind: &str, ns: &str, name: &str) -> Option<Value> {
-        self.shared.db.lock().unwrap().remove(kind_of(kind).unwrap(), ns, name)
+        let k = self.kind(kind);
+        self.shared.db.lock().unwrap().remove(k, ns, name)
     }
 
     pub fn list(&self, kind: &str) -> Vec<Value> {
-        self.shared.db.lock().unwrap().list(kind_of(kind).unwrap(), None)
+        let k = self.kind(kind);
+        self.shared.db.lock().unwrap().list(k, None)
     }
 
     /// Compaction plus an API server restart: open watches end and old versions give 410.
@@ -282,6 +313,11 @@ impl TestServer {
         };
         self.shared.down.store(false, std::sync::atomic::Ordering::SeqCst);
         self.serve(listener);
+    }
+
+    /// A port-forward to `pod`'s `port` reaches `addr` (a server the test runs).
+    pub fn serve_port(&self, ns: &str, pod: &str, port: u16, addr: SocketAddr) {
+        self.shared.ports.lock().unwrap().insert((ns.to_string(), pod.to_string(), port), addr);
     }
 
     /// Watches open on the server now.

@@ -46,10 +46,18 @@ pub fn demo_world(server: &TestServer, seed: u64, epoch: UnixMs, at_secs: u64) {
         server.put_metrics("NodeMetrics", json!({"metadata": {"name": n.name}, "timestamp": time(now),
             "window": "30s", "usage": {"cpu": format!("{}m", n.cpu_requested_milli / 2), "memory": mem(n.mem_requested_bytes / 2)}}));
     }
-    workloads(server, &pods, &world.hpas(), &world.workloads(), &world.revisions());
+    let uids = workloads(server, &pods, &world.hpas(), &world.workloads(), &world.revisions());
     let requests = split_requests(&pods, &nodes);
     for p in &pods {
-        server.put("Pod", pod(p, requests.get(&p.name).copied().unwrap_or((100, 128 << 20)), now));
+        let mut obj = pod(p, requests.get(&p.name).copied().unwrap_or((100, 128 << 20)), now);
+        // The owner's real uid, so what an object owns can be found from it.
+        if let Some(r) = obj["metadata"]["ownerReferences"].get_mut(0) {
+            let key = (p.namespace.clone(), r["name"].as_str().unwrap_or("").to_string());
+            if let Some(uid) = uids.get(&key) {
+                r["uid"] = json!(uid);
+            }
+        }
+        server.put("Pod", obj);
         if let (Some(cpu), Some(m)) = (p.cpu_milli, p.mem_bytes) {
             let containers: Vec<Value> = (0..p.containers)
                 .map(|i| {
@@ -93,6 +101,7 @@ pub fn demo_world(server: &TestServer, seed: u64, epoch: UnixMs, at_secs: u64) {
         // As Argo CD stores it: the root's managed resources name its child Applications.
         server.put("Application", flightdeck::sources::argocd::wire::to_application(&a, "argocd"));
     }
+    super::seed_kinds::seed(server, &pods, now);
 }
 
 fn container_name(p: &Pod, i: u32) -> String {
@@ -160,9 +169,18 @@ fn node(n: &Node) -> Value {
             ready]}})
 }
 
-/// Deployments, StatefulSets and DaemonSets, plus a ReplicaSet per Deployment pod template,
-/// with the revision, creation time and image the demo's Deployment records for that template.
-fn workloads(server: &TestServer, pods: &[Pod], hpas: &[Hpa], rows: &[Workload], revisions: &[Revision]) {
+/// Deployments, StatefulSets and DaemonSets, plus a ReplicaSet per Deployment pod template and
+/// the rollout history before it: the demo's own revisions (revision, creation, image) where it
+/// records them, else an older ReplicaSet; ControllerRevisions for the others. Returns the uids
+/// of the pods' owners by (namespace, name).
+fn workloads(
+    server: &TestServer,
+    pods: &[Pod],
+    hpas: &[Hpa],
+    rows: &[Workload],
+    revisions: &[Revision],
+) -> HashMap<(String, String), String> {
+    let mut uids = HashMap::new();
     let mut owners: BTreeMap<(String, String, String), (u32, BTreeSet<String>)> = BTreeMap::new();
     for p in pods {
         let Some(o) = &p.owner else { continue };
@@ -187,55 +205,46 @@ fn workloads(server: &TestServer, pods: &[Pod], hpas: &[Hpa], rows: &[Workload],
         if let Some(w) = row.filter(|w| w.kind.scalable()) {
             spec["replicas"] = json!(w.desired);
         }
-        let wl = server.put(
-            &kind,
-            json!({"metadata": {"name": name, "namespace": ns, "labels": {"app": name}, "generation": 1,
-                               "creationTimestamp": time(row.map_or(0, |w| w.created_at))},
-            "spec": spec, "status": status}),
-        );
-        // The older revisions the controller keeps, scaled to zero.
-        let fnv = flightdeck::sources::demo::world::fnv;
-        let old = revisions.iter().filter(|r| {
-            r.namespace == ns
-                && r.workload == name
-                && !rsets.iter().any(|rs| fnv(rs.rsplit('-').next().unwrap_or("").as_bytes()) == r.config)
-        });
-        for r in old {
-            let mut template = template.clone();
-            template["spec"]["containers"][0]["image"] = json!(r.images[0].1);
-            server.put("ReplicaSet", json!({
-                "metadata": {"name": format!("{name}-r{}", r.revision), "namespace": ns, "labels": {"app": name},
-                    "annotations": {"deployment.kubernetes.io/revision": r.revision.to_string()},
-                    "creationTimestamp": time(r.created_at),
-                    "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": name,
-                        "uid": wl["metadata"]["uid"], "controller": true, "blockOwnerDeletion": true}]},
-                "spec": {"replicas": 0, "selector": {"matchLabels": {"app": name}}, "template": template},
-                "status": {"replicas": 0}}));
+        let created = time(row.map_or(0, |w| w.created_at));
+        let own: Vec<&Revision> =
+            revisions.iter().filter(|r| r.namespace == ns && r.workload == name).collect();
+        let history = rs_history(&name, &rsets, &own, &image, replicas, &created);
+        let revision = history.iter().map(|h| h.3).max().unwrap_or(1);
+        let mut meta = json!({"name": name, "namespace": ns, "labels": {"app": name}, "generation": 1,
+                               "creationTimestamp": created});
+        if kind == "Deployment" {
+            meta["annotations"] = json!({"deployment.kubernetes.io/revision": revision.to_string()});
         }
-        for rs in rsets {
-            let hash = rs.rsplit('-').next().unwrap_or("0");
-            // The demo keeps a revision's template hash only as its config hash.
-            let rev = revisions.iter().find(|r| {
-                r.namespace == ns
-                    && r.workload == name
-                    && r.config == flightdeck::sources::demo::world::fnv(hash.as_bytes())
-            });
-            let mut template = template.clone();
-            let mut meta = json!({"name": rs, "namespace": ns, "labels": {"app": name, "pod-template-hash": hash},
-                "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": name,
-                    "uid": wl["metadata"]["uid"], "controller": true, "blockOwnerDeletion": true}]});
-            if let Some(r) = rev {
-                meta["annotations"] = json!({"deployment.kubernetes.io/revision": r.revision.to_string()});
-                meta["creationTimestamp"] = json!(time(r.created_at));
-                template["spec"]["containers"][0]["image"] = json!(r.images[0].1);
+        let wl = server.put(&kind, json!({"metadata": meta, "spec": spec, "status": status}));
+        let owner = json!([{"apiVersion": "apps/v1", "kind": kind, "name": name,
+            "uid": wl["metadata"]["uid"], "controller": true, "blockOwnerDeletion": true}]);
+        uids.insert((ns.clone(), name.clone()), wl["metadata"]["uid"].as_str().unwrap_or("").to_string());
+        if kind != "Deployment" {
+            let older = super::seed_kinds::older_image(&image);
+            super::seed_kinds::controller_revisions(server, &ns, &name, &owner, &template, &older);
+            continue;
+        }
+        for (rs, replicas, image, rev, cause, created) in history {
+            let hash = rs.rsplit('-').next().unwrap_or("0").to_string();
+            let mut t = template.clone();
+            t["metadata"]["labels"]["pod-template-hash"] = json!(hash);
+            t["spec"]["containers"][0]["image"] = json!(image);
+            let mut annotations = json!({"deployment.kubernetes.io/revision": rev.to_string(),
+                "deployment.kubernetes.io/desired-replicas": replicas.to_string(),
+                "deployment.kubernetes.io/max-replicas": (replicas + 1).to_string()});
+            if !cause.is_empty() {
+                annotations["kubernetes.io/change-cause"] = json!(cause);
             }
-            server.put("ReplicaSet", json!({
-                "metadata": meta,
+            let stored = server.put("ReplicaSet", json!({
+                "metadata": {"name": rs, "namespace": ns, "labels": {"app": name, "pod-template-hash": hash},
+                    "annotations": annotations, "ownerReferences": owner, "creationTimestamp": created},
                 "spec": {"replicas": replicas, "selector": {"matchLabels": {"app": name, "pod-template-hash": hash}},
-                         "template": template},
-                "status": {"replicas": count}}));
+                         "template": t},
+                "status": {"replicas": if replicas == 0 { 0 } else { count }}}));
+            uids.insert((ns.clone(), rs), stored["metadata"]["uid"].as_str().unwrap_or("").to_string());
         }
     }
+    uids
 }
 
 /// A workload's status as its controller writes it, from the demo's row.
@@ -263,8 +272,12 @@ fn pod(p: &Pod, (cpu, m): (u64, u64), now: UnixMs) -> Value {
     let containers: Vec<Value> = (0..p.containers)
         .map(|i| {
             let (c, mm) = if i == 0 { (cpu, m) } else { (0, 0) };
-            json!({"name": container_name(p, i), "image": "registry.example.com/app:1.0",
-                   "resources": {"requests": {"cpu": format!("{c}m"), "memory": mem(mm)}}})
+            let mut c = json!({"name": container_name(p, i), "image": "registry.example.com/app:1.0",
+                   "resources": {"requests": {"cpu": format!("{c}m"), "memory": mem(mm)}}});
+            if i == 0 {
+                c["ports"] = json!([{"name": "http", "containerPort": 8080, "protocol": "TCP"}]);
+            }
+            c
         })
         .collect();
     let mut statuses = Vec::new();
@@ -354,4 +367,59 @@ fn hpa(h: &Hpa, now: UnixMs) -> Value {
         "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": h.target.kind, "name": h.target.name},
                  "minReplicas": h.min, "maxReplicas": h.max, "metrics": metrics},
         "status": status})
+}
+
+/// A Deployment's ReplicaSets, oldest first: (name, replicas, image, revision, change cause,
+/// creation). The demo's recorded revisions where it has them (those no running pod uses
+/// scaled to zero), and a first release on an older image as revision 1 unless recorded.
+fn rs_history(
+    name: &str,
+    rsets: &BTreeSet<String>,
+    own: &[&Revision],
+    image: &str,
+    replicas: u32,
+    created: &str,
+) -> Vec<(String, u32, String, i64, &'static str, String)> {
+    let fnv = flightdeck::sources::demo::world::fnv;
+    let config_of = |rs: &str| fnv(rs.rsplit('-').next().unwrap_or("").as_bytes());
+    if own.is_empty() {
+        let older = super::seed_kinds::older_image(image);
+        let first =
+            (format!("{name}-5c4f9d7b6"), 0, older, 1, "kubectl apply: first release", created.to_string());
+        let current = rsets
+            .iter()
+            .enumerate()
+            .map(|(i, rs)| (rs.clone(), replicas, image.to_string(), i as i64 + 2, "", created.to_string()));
+        return std::iter::once(first).chain(current).collect();
+    }
+    let mut out: Vec<_> = own
+        .iter()
+        .filter(|r| !rsets.iter().any(|rs| config_of(rs) == r.config))
+        .map(|r| {
+            (format!("{name}-r{}", r.revision), 0, r.images[0].1.clone(), r.revision, "", time(r.created_at))
+        })
+        .collect();
+    // Revision 1 is the first release on an older image when the demo did not record it, so
+    // a rollback to revision 1 (kubectl's `--to-revision=1`) always has somewhere to go.
+    if !own.iter().any(|r| r.revision == 1) {
+        let older = super::seed_kinds::older_image(image);
+        out.push((
+            format!("{name}-5c4f9d7b6"),
+            0,
+            older,
+            1,
+            "kubectl apply: first release",
+            created.to_string(),
+        ));
+    }
+    let newest = own.iter().map(|r| r.revision).max().unwrap_or(0);
+    for rs in rsets {
+        let out_row = match own.iter().find(|r| r.config == config_of(rs)) {
+            Some(r) => (rs.clone(), replicas, r.images[0].1.clone(), r.revision, "", time(r.created_at)),
+            None => (rs.clone(), replicas, image.to_string(), newest + 1, "", created.to_string()),
+        };
+        out.push(out_row);
+    }
+    out.sort_by_key(|h| h.3);
+    out
 }

@@ -1,6 +1,7 @@
 //! The test API server's state: objects per resource with one global resourceVersion, an event
 //! log that watches replay from, and a compaction floor below which a watch or a continue token
-//! is answered with 410 Expired, as etcd compaction makes the real API server do.
+//! is answered with 410 Expired, as etcd compaction makes the real API server do. A
+//! CustomResourceDefinition stored here makes its kind served, as the real server's does.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Arc;
@@ -58,25 +59,63 @@ const fn kind(
 
 pub const KINDS: &[Kind] = &[
     kind("", "v1", "namespaces", "Namespace", false, &["status"]),
-    kind("", "v1", "pods", "Pod", true, &["status", "log"]),
+    kind("", "v1", "pods", "Pod", true, &["status", "log", "exec", "portforward"]),
+    kind("", "v1", "services", "Service", true, &["status"]),
+    kind("", "v1", "configmaps", "ConfigMap", true, &[]),
+    kind("", "v1", "secrets", "Secret", true, &[]),
+    kind("", "v1", "persistentvolumeclaims", "PersistentVolumeClaim", true, &["status"]),
+    kind("", "v1", "serviceaccounts", "ServiceAccount", true, &[]),
     kind("", "v1", "nodes", "Node", false, &["status"]),
     kind("", "v1", "events", "Event", true, &[]),
     kind("apps", "v1", "deployments", "Deployment", true, &["scale", "status"]),
     kind("apps", "v1", "replicasets", "ReplicaSet", true, &["scale", "status"]),
     kind("apps", "v1", "statefulsets", "StatefulSet", true, &["scale", "status"]),
     kind("apps", "v1", "daemonsets", "DaemonSet", true, &["status"]),
+    kind("apps", "v1", "controllerrevisions", "ControllerRevision", true, &[]),
+    kind("batch", "v1", "jobs", "Job", true, &["status"]),
+    kind("batch", "v1", "cronjobs", "CronJob", true, &["status"]),
+    kind("networking.k8s.io", "v1", "ingresses", "Ingress", true, &["status"]),
+    kind(
+        "apiextensions.k8s.io",
+        "v1",
+        "customresourcedefinitions",
+        "CustomResourceDefinition",
+        false,
+        &["status"],
+    ),
     kind("autoscaling", "v2", "horizontalpodautoscalers", "HorizontalPodAutoscaler", true, &["status"]),
     kind("argoproj.io", "v1alpha1", "applications", "Application", true, &[]),
     Kind { readonly: true, ..kind("metrics.k8s.io", "v1beta1", "pods", "PodMetrics", true, &[]) },
     Kind { readonly: true, ..kind("metrics.k8s.io", "v1beta1", "nodes", "NodeMetrics", false, &[]) },
 ];
 
-pub fn find_kind(group: &str, version: &str, plural: &str) -> Option<&'static Kind> {
-    KINDS.iter().find(|k| k.group == group && k.version == version && k.plural == plural)
+/// A string that lives as long as the process: a custom kind's names (the test server's CRDs
+/// are few, and a kind must outlive every watch that names it).
+fn leak(s: &str) -> &'static str {
+    Box::leak(s.to_string().into_boxed_str())
 }
 
-pub fn kind_of(kind_name: &str) -> Option<&'static Kind> {
-    KINDS.iter().find(|k| k.kind == kind_name && !k.readonly)
+/// The kind a CustomResourceDefinition serves: its storage version, as the API server serves
+/// the CRDs of these tests (one version each).
+fn crd_kind(crd: &Value) -> Option<Kind> {
+    let spec = &crd["spec"];
+    let versions = spec["versions"].as_array()?;
+    let v = versions.iter().find(|v| v["storage"].as_bool() == Some(true)).or(versions.first())?;
+    let mut subs: Vec<&'static str> = Vec::new();
+    for s in ["status", "scale"] {
+        if v["subresources"].get(s).is_some() {
+            subs.push(s);
+        }
+    }
+    Some(Kind {
+        group: leak(spec["group"].as_str()?),
+        version: leak(v["name"].as_str()?),
+        plural: leak(spec["names"]["plural"].as_str()?),
+        kind: leak(spec["names"]["kind"].as_str()?),
+        namespaced: spec["scope"].as_str() != Some("Cluster"),
+        subresources: Box::leak(subs.into_boxed_slice()),
+        readonly: false,
+    })
 }
 
 /// (namespace, name); namespace is empty for cluster-scoped objects.
@@ -114,6 +153,8 @@ const LOG_KEPT: usize = 50_000;
 
 pub struct Db {
     rv: u64,
+    /// Kinds served because a CustomResourceDefinition names them.
+    custom: Vec<&'static Kind>,
     /// Keyed by (group, plural): plurals repeat across groups (pods in core and metrics.k8s.io).
     objects: HashMap<(&'static str, &'static str), BTreeMap<ObjKey, Value>>,
     log: VecDeque<Arc<Change>>,
@@ -132,7 +173,48 @@ impl Db {
         let (changes, _) = broadcast::channel(65_536);
         let (watch_epoch, _) = tokio::sync::watch::channel(0);
         let objects = KINDS.iter().map(|k| ((k.group, k.plural), BTreeMap::new())).collect();
-        Db { rv: 1, objects, log: VecDeque::new(), floor: 0, uid: 0, changes, watch_epoch, now }
+        Db {
+            rv: 1,
+            custom: Vec::new(),
+            objects,
+            log: VecDeque::new(),
+            floor: 0,
+            uid: 0,
+            changes,
+            watch_epoch,
+            now,
+        }
+    }
+
+    /// Every kind served: the built-in ones, then those of the stored CRDs.
+    pub fn kinds(&self) -> impl Iterator<Item = &'static Kind> + '_ {
+        KINDS.iter().chain(self.custom.iter().copied())
+    }
+
+    pub fn find_kind(&self, group: &str, version: &str, plural: &str) -> Option<&'static Kind> {
+        self.kinds().find(|k| k.group == group && k.version == version && k.plural == plural)
+    }
+
+    /// A kind by its name (`Deployment`, `Certificate`), for the tests' helpers.
+    pub fn kind_named(&self, kind_name: &str) -> Option<&'static Kind> {
+        self.kinds().find(|k| k.kind == kind_name && !k.readonly)
+    }
+
+    /// The CRD that defines a custom kind, for its printer columns.
+    pub fn crd_of(&self, k: &Kind) -> Option<Value> {
+        let crds = KINDS.iter().find(|k| k.plural == "customresourcedefinitions")?;
+        self.get(crds, "", &format!("{}.{}", k.plural, k.group))
+    }
+
+    /// A stored CRD serves its kind from now on (unless a built-in kind is already served there).
+    fn serve_crd(&mut self, crd: &Value) {
+        let Some(k) = crd_kind(crd) else { return };
+        if self.find_kind(k.group, k.version, k.plural).is_some() {
+            return;
+        }
+        let k: &'static Kind = Box::leak(Box::new(k));
+        self.objects.entry((k.group, k.plural)).or_default();
+        self.custom.push(k);
     }
 
     pub fn rv(&self) -> u64 {
@@ -228,6 +310,9 @@ impl Db {
             }
         }
         self.table_mut(kind).insert(key, obj.clone());
+        if kind.plural == "customresourcedefinitions" {
+            self.serve_crd(&obj);
+        }
         let etype = if old.is_some() { EventType::Modified } else { EventType::Added };
         self.record(kind, etype, obj.clone(), old);
         obj

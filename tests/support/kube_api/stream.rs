@@ -55,7 +55,31 @@ pub fn watch(shared: &Arc<Shared>, t: &Target, q: &HashMap<String, String>) -> R
         .and_then(|s| s.parse::<u64>().ok())
         .map_or(Duration::from_secs(1800), Duration::from_secs);
     let meta_only = q.contains_key("__metadata_only");
-    let shape = move |o: &Value| if meta_only { metadata_only(o) } else { o.clone() };
+    let table = q
+        .contains_key("__table")
+        .then(|| super::table::Include::parse(q.get("includeObject").map(String::as_str)));
+    // As the API server does for `as=Table`: each event a Table of one row, and only the first
+    // event with the columns.
+    let headers = std::sync::atomic::AtomicBool::new(true);
+    let shared_db = shared.clone();
+    // `db` when the caller holds the lock already.
+    let shape = move |db: Option<&super::store::Db>, o: &Value| match table {
+        Some(include) => {
+            let guard;
+            let db = match db {
+                Some(db) => db,
+                None => {
+                    guard = shared_db.db.lock().unwrap();
+                    &*guard
+                }
+            };
+            let first = headers.swap(false, std::sync::atomic::Ordering::SeqCst);
+            let meta = json!({"resourceVersion": o["metadata"]["resourceVersion"]});
+            super::table::table(db, kind, std::slice::from_ref(o), meta, first, include)
+        }
+        None if meta_only => metadata_only(o),
+        None => o.clone(),
+    };
     let from = q.get("resourceVersion").filter(|v| !v.is_empty() && *v != "0");
     let (tx, rx) = mpsc::channel::<Bytes>(256);
     let (first, mut live, mut epoch, start_rv) = {
@@ -67,7 +91,7 @@ pub fn watch(shared: &Arc<Shared>, t: &Target, q: &HashMap<String, String>) -> R
                 .list(kind, ns.as_deref())
                 .iter()
                 .filter(|o| sel.matches(o))
-                .map(|o| line("ADDED", &shape(o)))
+                .map(|o| line("ADDED", &shape(Some(&db), o)))
                 .collect(),
             Some(v) => {
                 let Some(rv) = v.parse::<u64>().ok() else {
@@ -77,7 +101,7 @@ pub fn watch(shared: &Arc<Shared>, t: &Target, q: &HashMap<String, String>) -> R
                     Some(changes) => changes
                         .iter()
                         .filter_map(|c| as_seen(c, ns.as_deref(), &sel))
-                        .map(|(e, o)| line(e, &shape(&o)))
+                        .map(|(e, o)| line(e, &shape(Some(&db), &o)))
                         .collect(),
                     None => {
                         // The real server answers 200 and sends the error as the only event.
@@ -121,7 +145,7 @@ pub fn watch(shared: &Arc<Shared>, t: &Target, q: &HashMap<String, String>) -> R
                             continue;
                         }
                         if let Some((e, o)) = as_seen(&c, ns.as_deref(), &sel)
-                            && tx.send(line(e, &shape(&o))).await.is_err() {
+                            && tx.send(line(e, &shape(None, &o))).await.is_err() {
                             return;
                         }
                     }
@@ -129,8 +153,12 @@ pub fn watch(shared: &Arc<Shared>, t: &Target, q: &HashMap<String, String>) -> R
                     Err(_) => return,
                 },
                 _ = bookmark.tick(), if bookmarks => {
-                    let o = json!({"kind": kind.kind, "apiVersion": kind.api_version(),
+                    let mut o = json!({"kind": kind.kind, "apiVersion": kind.api_version(),
                         "metadata": {"resourceVersion": seen.to_string()}});
+                    if table.is_some() {
+                        o = json!({"kind": "Table", "apiVersion": "meta.k8s.io/v1",
+                            "metadata": {"resourceVersion": seen.to_string()}, "columnDefinitions": null, "rows": []});
+                    }
                     if tx.send(line("BOOKMARK", &o)).await.is_err() {
                         return;
                     }

@@ -88,6 +88,8 @@ fn prod_publishes_exactly_what_it_did_before() {
     }
     // The whole message stream of a headless run (what the snapshots are drawn from).
     let (_, msgs) = crate::sources::demo::run_headless(7, FIXED_EPOCH, 150);
+    // Not the world's: the console's word that the demo has no API server for `:KIND`.
+    let msgs: Vec<_> = msgs.into_iter().filter(|m| !matches!(m, crate::state::Message::Catalog(_))).collect();
     assert_eq!(fnv(format!("{msgs:?}").as_bytes()), 0x7dde67d0ce68b524);
 }
 
