@@ -64,7 +64,7 @@ fn big_state(n: usize) -> State {
     let mut s = state_at(7, 150);
     let now = s.now;
     let src = "demo/kubernetes".parse::<SourceId>().unwrap();
-    let pods = (0..n).map(|i| pod(i, now)).collect();
+    let pods = (0..n).map(|i| std::sync::Arc::new(pod(i, now))).collect();
     update(
         &mut s,
         Message::Data {
@@ -175,7 +175,7 @@ fn main() {
         for p in updates {
             update(
                 &mut s,
-                Message::Data { source: src.clone(), at: now, data: Data::PodUpsert(Box::new(p)) },
+                Message::Data { source: src.clone(), at: now, data: Data::PodUpsert(std::sync::Arc::new(p)) },
             );
         }
         let applied = t.elapsed();

@@ -82,7 +82,10 @@ fn main() {
         Message::Data {
             source: src.clone(),
             at: now,
-            data: Data::PodsReplace { pods, metrics_available: true },
+            data: Data::PodsReplace {
+                pods: pods.into_iter().map(std::sync::Arc::new).collect(),
+                metrics_available: true,
+            },
         },
     );
     update(

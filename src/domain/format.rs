@@ -62,6 +62,19 @@ pub fn bytes(b: u64) -> String {
 }
 
 /// CPU millicores: 250m, 1.5 (cores).
+/// A count with thousands separated: 12,500.
+pub fn count(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 pub fn cpu(milli: u64) -> String {
     if milli >= 10_000 {
         format!("{}", milli / 1000)
@@ -76,20 +89,7 @@ pub fn cpu(milli: u64) -> String {
 pub fn money(v: f64) -> String {
     let neg = v < 0.0;
     let v = v.abs();
-    let body = if v < 100.0 {
-        format!("{v:.2}")
-    } else {
-        let whole = v.round() as u64;
-        let digits = whole.to_string();
-        let mut out = String::new();
-        for (i, ch) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i).is_multiple_of(3) {
-                out.push(',');
-            }
-            out.push(ch);
-        }
-        out
-    };
+    let body = if v < 100.0 { format!("{v:.2}") } else { count(v.round() as usize) };
     format!("{}${body}", if neg { "-" } else { "" })
 }
 

@@ -31,6 +31,7 @@ pub mod view;
 pub mod workloads;
 
 use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -48,11 +49,20 @@ pub enum Data {
     Metrics(Vec<infra::MetricSeries>),
     Apps(Vec<argocd::ArgoApp>),
     PodsReplace {
-        pods: Vec<pods::Pod>,
+        pods: Vec<Arc<pods::Pod>>,
         metrics_available: bool,
     },
-    /// Boxed: a pod is most of a message's size, and most messages are not pods.
-    PodUpsert(Box<pods::Pod>),
+    /// A page of a cluster's first pod list: its rows, how many are listed so far, and about how
+    /// many remain (the server's estimate). The complete list follows as `PodsReplace`.
+    PodsLoading {
+        pods: Vec<Arc<pods::Pod>>,
+        listed: usize,
+        remaining: Option<u64>,
+    },
+    /// Shared with the source, which keeps the same row to compare the next change with.
+    PodUpsert(Arc<pods::Pod>),
+    /// Rows that changed together (a metrics poll, owners after a ReplicaSet change).
+    PodRows(Vec<Arc<pods::Pod>>),
     PodDelete(crate::domain::PodKey),
     Hpas(Vec<scaling::Hpa>),
     /// Every Deployment, StatefulSet and DaemonSet in scope.
@@ -270,6 +280,8 @@ pub struct State {
     pub triage: triage::Triage,
     /// A message arrived since triage was last derived (keys alone do not change it).
     pub triage_stale: bool,
+    /// When triage was last derived and what that cost: over a big store it waits its turn.
+    pub triage_clock: triage::Clock,
     /// What changed and what broke, from every source, newest last.
     pub timeline: timeline::Timeline,
     /// Where the local history is recorded, or why it is not.
@@ -417,12 +429,25 @@ fn apply_data(state: &mut State, source: &SourceId, cluster: &ClusterId, data: D
             state.argocd.apps.extend(apps);
         }
         Data::PodsReplace { mut pods, metrics_available } => {
-            pods.iter_mut().for_each(|x| x.cluster = cluster.clone());
+            pods.iter_mut().for_each(|p| pods::stamp(p, &cluster));
             state.pods.replace_cluster(&cluster, pods, metrics_available);
         }
+        Data::PodsLoading { pods, listed, remaining } => {
+            state.pods.loading.insert(cluster.clone(), pods::Loading { listed, remaining });
+            for mut p in pods {
+                pods::stamp(&mut p, &cluster);
+                state.pods.upsert(p);
+            }
+        }
         Data::PodUpsert(mut p) => {
-            p.cluster = cluster;
-            state.pods.upsert(*p);
+            pods::stamp(&mut p, &cluster);
+            state.pods.upsert(p);
+        }
+        Data::PodRows(rows) => {
+            for mut p in rows {
+                pods::stamp(&mut p, &cluster);
+                state.pods.upsert(p);
+            }
         }
         Data::PodDelete(k) => state.pods.remove(&k.in_cluster(&cluster)),
         Data::Hpas(mut h) => {
@@ -478,8 +503,10 @@ impl State {
         self.settle_pod_view();
         self.settle_object_views();
         self.pods.refresh_order();
-        if self.triage_stale {
+        if self.triage_stale && self.triage_clock.due(self.pods.len()) {
+            let started = std::time::Instant::now();
             self.triage = triage::build(self);
+            self.triage_clock.built(started);
             self.triage_stale = false;
         }
         view::follow_selection(self);
@@ -560,9 +587,7 @@ impl State {
                 clusters.chain(nodes).chain(metrics).max()
             }
             PaneId::ArgoCd => self.argocd.apps.iter().map(argocd::ArgoApp::level).max(),
-            PaneId::Pods => {
-                self.pods.by_key.values().map(pods::Pod::level).filter(|l| *l != Level::Muted).max()
-            }
+            PaneId::Pods => self.pods.worst(),
             PaneId::Scaling => self.scaling.hpas.iter().map(scaling::Hpa::level).max(),
             PaneId::Alerts => {
                 self.alerts.items.iter().map(alerts::Alert::level).filter(|l| *l != Level::Muted).max()

@@ -1,7 +1,9 @@
 //! Pods of the current context, keyed by namespace/name, with a derived order (problems first)
 //! that the store refreshes after each batch so drawing never sorts.
 
-use std::collections::HashMap;
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -88,25 +90,131 @@ impl Pod {
     }
 }
 
+/// Put the delivering source's cluster on a row. A source that knows its cluster has stamped
+/// it already, so the row it shares is not copied.
+pub fn stamp(pod: &mut Arc<Pod>, cluster: &ClusterId) {
+    if &pod.cluster != cluster {
+        Arc::make_mut(pod).cluster = cluster.clone();
+    }
+}
+
+/// How far a cluster's first pod list has come while it loads.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Loading {
+    pub listed: usize,
+    /// The server's estimate of what is left (`remainingItemCount`), when it gives one.
+    pub remaining: Option<u64>,
+}
+
+impl Loading {
+    /// About how many pods the list will have.
+    pub fn expected(&self) -> Option<usize> {
+        self.remaining.map(|r| self.listed + r as usize)
+    }
+}
+
+/// The headline's counts for one cluster, kept up to date as rows change so no frame counts
+/// 100,000 rows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub total: usize,
+    pub failing: usize,
+    pub pending: usize,
+    pub not_ready: usize,
+    pub restarting: usize,
+    /// Rows at each level (`Level as usize`).
+    pub levels: [usize; 5],
+}
+
+impl Counts {
+    fn field(p: &Pod) -> Option<fn(&mut Counts) -> &mut usize> {
+        if is_pending(p) {
+            return Some(|c| &mut c.pending);
+        }
+        match p.level() {
+            Level::Crit => Some(|c| &mut c.failing),
+            Level::Warn if p.ready < p.containers => Some(|c| &mut c.not_ready),
+            Level::Warn => Some(|c| &mut c.restarting),
+            _ => None,
+        }
+    }
+
+    fn add(&mut self, p: &Pod) {
+        self.total += 1;
+        self.levels[p.level() as usize] += 1;
+        if let Some(f) = Counts::field(p) {
+            *f(self) += 1;
+        }
+    }
+
+    fn sub(&mut self, p: &Pod) {
+        self.total = self.total.saturating_sub(1);
+        let at = &mut self.levels[p.level() as usize];
+        *at = at.saturating_sub(1);
+        if let Some(f) = Counts::field(p) {
+            let n = f(self);
+            *n = n.saturating_sub(1);
+        }
+    }
+
+    pub fn plus(mut self, o: &Counts) -> Counts {
+        self.total += o.total;
+        self.failing += o.failing;
+        self.pending += o.pending;
+        self.not_ready += o.not_ready;
+        self.restarting += o.restarting;
+        for (a, b) in self.levels.iter_mut().zip(o.levels) {
+            *a += b;
+        }
+        self
+    }
+}
+
+/// Waiting for a node or for its containers to start, rather than broken.
+pub fn is_pending(p: &Pod) -> bool {
+    p.phase == PodPhase::Pending
+        && p.reason
+            .as_deref()
+            .is_none_or(|r| matches!(r, "Unschedulable" | "ContainerCreating" | "PodInitializing"))
+}
+
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Pods {
+    /// Each row is shared with the source that sent it (`Arc`): a cluster of 100,000 pods keeps
+    /// one copy of each, and a change replaces only its own row.
     #[serde(serialize_with = "serialize_in_order", rename = "items")]
-    pub by_key: HashMap<PodKey, Pod>,
-    /// Keys in display order (problems first, then namespace, name). Refreshed by
-    /// [`Pods::refresh_order`] when `dirty`.
+    pub by_key: HashMap<PodKey, Arc<Pod>>,
+    /// Keys in display order (problems first, then cluster, namespace, name). Kept by
+    /// [`Pods::refresh_order`] after each batch: rows added are merged in and rows gone or moved
+    /// are dropped, in one pass; only a replaced cluster sorts it all again.
     #[serde(skip)]
     pub order: Vec<PodKey>,
+    /// The order must be built again from scratch.
     #[serde(skip)]
-    pub dirty: bool,
+    dirty: bool,
+    /// Rows to merge into the order, and rows to take out of it (gone, or moved by a level
+    /// change: those are in both).
+    #[serde(skip)]
+    added: Vec<PodKey>,
+    #[serde(skip)]
+    removed: HashSet<PodKey>,
+    #[serde(skip)]
+    counts: BTreeMap<ClusterId, Counts>,
+    /// Clusters whose first pod list is still loading.
+    #[serde(skip)]
+    pub loading: BTreeMap<ClusterId, Loading>,
     /// Whether each cluster serves metrics.k8s.io.
     #[serde(skip)]
-    pub metrics: std::collections::BTreeMap<ClusterId, bool>,
+    pub metrics: BTreeMap<ClusterId, bool>,
     /// False when metrics.k8s.io is not served; the CPU/MEM columns say so.
     pub metrics_available: bool,
 }
 
-fn serialize_in_order<S: serde::Serializer>(map: &HashMap<PodKey, Pod>, s: S) -> Result<S::Ok, S::Error> {
-    let mut pods: Vec<&Pod> = map.values().collect();
+fn serialize_in_order<S: serde::Serializer>(
+    map: &HashMap<PodKey, Arc<Pod>>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    let mut pods: Vec<&Pod> = map.values().map(|p| &**p).collect();
     pods.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
     s.collect_seq(pods)
 }
@@ -117,53 +225,138 @@ impl PartialEq for Pods {
     }
 }
 
+/// Display order: problems first, then by key.
+fn rank(level: Level, key: &PodKey) -> (Reverse<Level>, &PodKey) {
+    (Reverse(level), key)
+}
+
 impl Pods {
-    pub fn upsert(&mut self, pod: Pod) {
+    pub fn upsert(&mut self, pod: Arc<Pod>) {
         let key = pod.key();
+        let counts = self.counts.entry(key.cluster.clone()).or_default();
         match self.by_key.get_mut(&key) {
             Some(old) if *old == pod => {}
             Some(old) => {
+                counts.sub(old);
+                counts.add(&pod);
                 // A level change moves the row; anything else keeps the order valid.
-                if old.level() != pod.level() {
-                    self.dirty = true;
+                if old.level() != pod.level() && !self.dirty {
+                    self.removed.insert(key.clone());
+                    self.added.push(key);
                 }
                 *old = pod;
             }
             None => {
-                self.by_key.insert(key, pod);
-                self.dirty = true;
+                counts.add(&pod);
+                self.by_key.insert(key.clone(), pod);
+                if !self.dirty {
+                    self.added.push(key);
+                }
             }
         }
     }
 
     pub fn remove(&mut self, key: &PodKey) {
-        if self.by_key.remove(key).is_some() {
-            self.dirty = true;
+        if let Some(p) = self.by_key.remove(key) {
+            self.counts.entry(key.cluster.clone()).or_default().sub(&p);
+            if !self.dirty {
+                self.removed.insert(key.clone());
+            }
         }
     }
 
-    /// Replace one cluster's pods (a complete list from its watch).
-    pub fn replace_cluster(&mut self, cluster: &ClusterId, pods: Vec<Pod>, metrics_available: bool) {
+    /// Replace one cluster's pods (a complete list from its watch): its list has loaded.
+    pub fn replace_cluster(&mut self, cluster: &ClusterId, pods: Vec<Arc<Pod>>, metrics_available: bool) {
         self.by_key.retain(|k, _| &k.cluster != cluster);
+        let mut counts = Counts::default();
+        for p in &pods {
+            counts.add(p);
+        }
+        self.counts.insert(cluster.clone(), counts);
         self.by_key.extend(pods.into_iter().map(|p| (p.key(), p)));
+        self.loading.remove(cluster);
         self.metrics.insert(cluster.clone(), metrics_available);
         self.metrics_available = self.metrics.values().any(|m| *m);
         self.dirty = true;
     }
 
     pub fn refresh_order(&mut self) {
-        if !self.dirty {
+        if self.dirty {
+            let mut keyed: Vec<(Level, &PodKey)> = self.by_key.iter().map(|(k, p)| (p.level(), k)).collect();
+            keyed.sort_unstable_by(|a, b| rank(a.0, a.1).cmp(&rank(b.0, b.1)));
+            self.order = keyed.into_iter().map(|(_, k)| k.clone()).collect();
+            self.dirty = false;
+            self.added.clear();
+            self.removed.clear();
             return;
         }
-        let mut keyed: Vec<(Level, &PodKey)> = self.by_key.iter().map(|(k, p)| (p.level(), k)).collect();
-        keyed.sort_unstable_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
-        self.order = keyed.into_iter().map(|(_, k)| k.clone()).collect();
-        self.dirty = false;
+        if !self.removed.is_empty() {
+            let removed = std::mem::take(&mut self.removed);
+            self.order.retain(|k| !removed.contains(k));
+        }
+        if self.added.is_empty() {
+            return;
+        }
+        let by_key = &self.by_key;
+        let level = |k: &PodKey| by_key.get(k).map_or(Level::Muted, |p| p.level());
+        let mut added = std::mem::take(&mut self.added);
+        added.retain(|k| by_key.contains_key(k));
+        added.sort_unstable_by(|a, b| rank(level(a), a).cmp(&rank(level(b), b)));
+        added.dedup();
+        // Each new key goes where a binary search puts it, and the rows between are moved
+        // across whole: a page of 500 rows into 100,000 costs 500 searches and one pass.
+        let old = std::mem::take(&mut self.order);
+        let mut at = Vec::with_capacity(added.len());
+        let mut from = 0;
+        for k in &added {
+            let r = rank(level(k), k);
+            from += old[from..].partition_point(|x| rank(level(x), x) < r);
+            at.push(from);
+        }
+        let mut merged = Vec::with_capacity(old.len() + added.len());
+        let mut old = old.into_iter();
+        let mut taken = 0;
+        for (k, at) in added.into_iter().zip(at) {
+            merged.extend(old.by_ref().take(at - taken));
+            taken = at;
+            merged.push(k);
+        }
+        merged.extend(old);
+        self.order = merged;
     }
 
     /// Pods in display order.
     pub fn iter_ordered(&self) -> impl Iterator<Item = &Pod> {
-        self.order.iter().filter_map(|k| self.by_key.get(k))
+        self.order.iter().filter_map(|k| self.by_key.get(k).map(|p| &**p))
+    }
+
+    /// The headline's counts over the clusters `shown` accepts.
+    pub fn counts(&self, shown: impl Fn(&ClusterId) -> bool) -> Counts {
+        self.counts.iter().filter(|(c, _)| shown(c)).fold(Counts::default(), |acc, (_, c)| acc.plus(c))
+    }
+
+    /// While a first list loads in some cluster `shown` accepts: the rows listed so far and,
+    /// when every such server gave an estimate, about how many there will be.
+    pub fn loading(&self, shown: impl Fn(&ClusterId) -> bool) -> Option<(usize, Option<usize>)> {
+        let mut it = self.loading.iter().filter(|(c, _)| shown(c)).map(|(_, l)| l).peekable();
+        it.peek()?;
+        let (mut listed, mut expected) = (0, Some(0));
+        for l in it {
+            listed += l.listed;
+            expected = expected.zip(l.expected()).map(|(a, b)| a + b);
+        }
+        Some((listed, expected))
+    }
+
+    /// The clusters some row is in.
+    pub fn clusters(&self) -> impl Iterator<Item = &ClusterId> {
+        self.counts.iter().filter(|(_, c)| c.total > 0).map(|(k, _)| k)
+    }
+
+    /// The worst level of any row (a terminating pod's muted one aside).
+    pub fn worst(&self) -> Option<Level> {
+        let all = self.counts(|_| true);
+        [Level::Crit, Level::Warn, Level::Accent, Level::Ok].into_iter().find(|l| all.levels[*l as usize] > 0)
     }
 
     pub fn len(&self) -> usize {
@@ -172,10 +365,6 @@ impl Pods {
 
     pub fn is_empty(&self) -> bool {
         self.by_key.is_empty()
-    }
-
-    pub fn count_at(&self, level: Level) -> usize {
-        self.by_key.values().filter(|p| p.level() == level).count()
     }
 }
 
@@ -194,3 +383,6 @@ pub struct ClusterEvent {
     pub message: String,
     pub count: u32,
 }
+
+#[cfg(test)]
+mod tests;

@@ -108,16 +108,16 @@ fn pods_upsert_delete_and_problem_first_order() {
     update(
         &mut s,
         data(Data::PodsReplace {
-            pods: vec![pod("a", "ok-1", None), pod("a", "ok-2", None)],
+            pods: vec![Arc::new(pod("a", "ok-1", None)), Arc::new(pod("a", "ok-2", None))],
             metrics_available: true,
         }),
     );
-    update(&mut s, data(Data::PodUpsert(Box::new(pod("b", "bad", Some("CrashLoopBackOff"))))));
+    update(&mut s, data(Data::PodUpsert(Arc::new(pod("b", "bad", Some("CrashLoopBackOff"))))));
     s.finish_batch();
     let names: Vec<&str> = s.pods.iter_ordered().map(|p| p.name.as_str()).collect();
     assert_eq!(names, ["bad", "ok-1", "ok-2"]);
     update(&mut s, data(Data::PodDelete(PodKey::new("a", "ok-1"))));
-    update(&mut s, data(Data::PodUpsert(Box::new(pod("b", "bad", None)))));
+    update(&mut s, data(Data::PodUpsert(Arc::new(pod("b", "bad", None)))));
     s.finish_batch();
     // Recovered, it sorts by name again.
     let names: Vec<&str> = s.pods.iter_ordered().map(|p| p.name.as_str()).collect();

@@ -281,7 +281,7 @@ async fn watch(
                 *said_missing = false;
                 Message::Healthy { source: source() }
             }
-            Update::Healthy => continue,
+            Update::Healthy | Update::Page { .. } => continue,
             Update::Failed(f) => match describe(&f) {
                 None => return Watched::Missing,
                 Some(error) => {

@@ -9,6 +9,7 @@ pub mod world;
 use std::time::Duration;
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use tokio::sync::{mpsc, oneshot};
 
@@ -133,6 +134,7 @@ impl Feed {
     fn pod_changes(&mut self, pods: Vec<Pod>) -> Vec<Data> {
         let Some(last) = &mut self.pods else {
             self.pods = Some(pods.iter().map(|p| (p.key(), p.clone())).collect());
+            let pods = pods.into_iter().map(Arc::new).collect();
             return vec![Data::PodsReplace { pods, metrics_available: true }];
         };
         let mut out = Vec::new();
@@ -142,7 +144,7 @@ impl Feed {
             current.insert(key.clone());
             if last.get(&key) != Some(&pod) {
                 last.insert(key, pod.clone());
-                out.push(Data::PodUpsert(Box::new(pod)));
+                out.push(Data::PodUpsert(Arc::new(pod)));
             }
         }
         let mut gone: Vec<PodKey> = last.keys().filter(|k| !current.contains(*k)).cloned().collect();

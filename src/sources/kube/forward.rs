@@ -221,7 +221,7 @@ async fn pod_gone(
             },
             Update::Event(Event::Apply(p)) => p,
             // The forward keeps going while the pod cannot be watched.
-            Update::Failed(_) | Update::Healthy => continue,
+            Update::Failed(_) | Update::Healthy | Update::Page { .. } => continue,
         };
         if p.metadata.deletion_timestamp.is_some() {
             return format!("pod {ns}/{name} is being deleted");

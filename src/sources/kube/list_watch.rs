@@ -42,6 +42,12 @@ pub enum Update<K> {
     /// start and once after each failure, never for every bookmark.
     Healthy,
     Failed(Failure),
+    /// A page of a list came and more follow; about `remaining` more objects (the server's
+    /// `remainingItemCount`, when it gives one). The page's objects went out before it, so a
+    /// caller can show rows while a big list is still loading.
+    Page {
+        remaining: Option<u64>,
+    },
 }
 
 /// A failure, and how long the watch waits before it tries again.
@@ -252,6 +258,8 @@ impl<C: Collection> ListWatch<C> {
         }
         self.out.extend(list.items.into_iter().map(|k| Update::Event(Event::InitApply(k))));
         if let Some(c) = list.metadata.continue_.filter(|c| !c.is_empty()) {
+            let remaining = list.metadata.remaining_item_count.and_then(|r| u64::try_from(r).ok());
+            self.out.push_back(Update::Page { remaining });
             return Phase::List { continue_token: Some(c) };
         }
         match list.metadata.resource_version.filter(|v| !v.is_empty()) {

@@ -2,123 +2,171 @@
 //! [`POLL`]; a failure waits longer each time (up to [`RETRY_ABSENT`], at least what a 429
 //! asks); when the cluster does not serve it, the pods pane says so once and it is asked
 //! again only every few minutes.
+//!
+//! The reading runs in a task of its own ([`spawn`]), started once the pods have listed: at
+//! 100,000 pods an answer is some 30 MB, and parsing it in the watch loop held every watch
+//! event back for as long. Only names and usage are parsed (not the whole object as JSON
+//! values), and the pods source merges the usage into its rows ([`Usage::apply`]).
 
 use std::collections::HashMap;
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
-use kube::Api;
-use kube::api::{ApiResource, DynamicObject, ListParams};
+use serde::Deserialize;
+use tokio::sync::mpsc;
 
 use super::Connection;
 use super::pods::Tracked;
 use super::quantity;
-use crate::domain::{PodKey, Scope};
+use crate::domain::{ClusterId, PodKey, Scope};
+use crate::sources::TaskGuard;
 use crate::sources::backoff::Backoff;
 
 pub const POLL: Duration = Duration::from_secs(30);
 const RETRY_ABSENT: Duration = Duration::from_secs(300);
 
+/// One reading's outcome, as the poller sends it.
 pub enum Polled {
-    /// Not due yet, or a transient failure (logged).
-    Nothing,
     /// The API is not served.
     Absent,
-    Usage,
+    Usage(HashMap<PodKey, (u64, u64)>),
 }
 
-pub struct Metrics {
-    api: Option<Api<DynamicObject>>,
-    next: Option<Instant>,
-    backoff: Backoff,
+/// The last usage read, keyed as the pods source keys its rows (with the cluster), so a row
+/// finds its usage without building a key.
+#[derive(Default)]
+pub struct Usage {
     /// None until the first answer.
     available: Option<bool>,
     usage: HashMap<PodKey, (u64, u64)>,
 }
 
-impl Metrics {
-    pub fn new(conn: &Connection) -> Metrics {
-        let ar = ApiResource {
-            group: "metrics.k8s.io".into(),
-            version: "v1beta1".into(),
-            api_version: "metrics.k8s.io/v1beta1".into(),
-            kind: "PodMetrics".into(),
-            plural: "pods".into(),
-        };
-        let api = match &conn.scope {
-            Scope::All => Api::all_with(conn.client.clone(), &ar),
-            Scope::Namespace(ns) => Api::namespaced_with(conn.client.clone(), ns, &ar),
-        };
-        Metrics { api: Some(api), ..Metrics::default() }
-    }
-
+impl Usage {
     pub fn available(&self) -> bool {
         self.available == Some(true)
     }
 
-    /// Read the metrics if due.
-    pub async fn poll(&mut self) -> Polled {
-        let Some(api) = &self.api else { return Polled::Nothing };
-        if self.next.is_some_and(|t| Instant::now() < t) {
-            return Polled::Nothing;
-        }
-        match api.list(&ListParams::default()).await {
-            Ok(list) => {
-                self.next = Some(Instant::now() + POLL);
-                self.backoff.reset();
-                self.available = Some(true);
-                self.usage = list.items.iter().map(usage).collect();
-                Polled::Usage
-            }
-            Err(kube::Error::Api(s)) if s.code == 404 => {
-                self.next = Some(Instant::now() + RETRY_ABSENT);
+    pub fn take(&mut self, polled: Polled) {
+        match polled {
+            Polled::Absent => {
                 self.available = Some(false);
                 self.usage.clear();
-                Polled::Absent
             }
-            Err(e) => {
-                let asked = match &e {
-                    kube::Error::Api(s) => {
-                        s.details.as_ref().map(|d| Duration::from_secs(d.retry_after_seconds.into()))
+            Polled::Usage(u) => {
+                self.available = Some(true);
+                self.usage = u;
+            }
+        }
+    }
+
+    /// Put the last known usage on the row of the pod `key`; true when that changed it (only
+    /// then is the row, shared with the store, copied).
+    pub fn apply(&self, key: &PodKey, t: &mut Tracked) -> bool {
+        let u = self.usage.get(key);
+        let usage = (u.map(|u| u.0), u.map(|u| u.1));
+        if (t.pod.cpu_milli, t.pod.mem_bytes) == usage {
+            return false;
+        }
+        let row = Arc::make_mut(&mut t.pod);
+        (row.cpu_milli, row.mem_bytes) = usage;
+        true
+    }
+}
+
+/// Read the metrics every [`POLL`] in a task of its own, sending each reading; the task ends
+/// with the guard or when the receiver is gone.
+pub fn spawn(conn: &Connection, cluster: ClusterId) -> (TaskGuard, mpsc::Receiver<Polled>) {
+    let (tx, rx) = mpsc::channel(1);
+    let path = match &conn.scope {
+        Scope::All => "/apis/metrics.k8s.io/v1beta1/pods".to_string(),
+        Scope::Namespace(ns) => format!("/apis/metrics.k8s.io/v1beta1/namespaces/{ns}/pods"),
+    };
+    let client = conn.client.clone();
+    let task = tokio::spawn(async move {
+        let mut backoff = Backoff::new(POLL, RETRY_ABSENT);
+        loop {
+            let wait = match read(&client, &path, &cluster).await {
+                Ok(usage) => {
+                    backoff.reset();
+                    if tx.send(Polled::Usage(usage)).await.is_err() {
+                        return;
                     }
-                    _ => None,
-                };
-                let wait = self.backoff.next_delay_after(asked);
-                tracing::warn!(error = %e, retry_in = ?wait, "reading metrics.k8s.io failed");
-                self.next = Some(Instant::now() + wait);
-                Polled::Nothing
-            }
+                    POLL
+                }
+                Err(kube::Error::Api(s)) if s.code == 404 => {
+                    if tx.send(Polled::Absent).await.is_err() {
+                        return;
+                    }
+                    RETRY_ABSENT
+                }
+                Err(e) => {
+                    let asked = match &e {
+                        kube::Error::Api(s) => {
+                            s.details.as_ref().map(|d| Duration::from_secs(d.retry_after_seconds.into()))
+                        }
+                        _ => None,
+                    };
+                    let wait = backoff.next_delay_after(asked);
+                    tracing::warn!(error = %e, retry_in = ?wait, "reading metrics.k8s.io failed");
+                    wait
+                }
+            };
+            tokio::time::sleep(wait).await;
         }
-    }
-
-    /// Put the last known usage on a pod row.
-    pub fn apply(&self, t: &mut Tracked) {
-        let u = self.usage.get(&t.pod.key());
-        t.pod.cpu_milli = u.map(|u| u.0);
-        t.pod.mem_bytes = u.map(|u| u.1);
-    }
+    });
+    (TaskGuard(task), rx)
 }
 
-impl Default for Metrics {
-    fn default() -> Self {
-        Metrics {
-            api: None,
-            next: None,
-            backoff: Backoff::new(POLL, RETRY_ABSENT),
-            available: None,
-            usage: HashMap::new(),
-        }
-    }
+/// The parts of a PodMetrics list that are read; the rest of each object is skipped unparsed.
+#[derive(Deserialize)]
+struct List {
+    #[serde(default)]
+    items: Vec<Item>,
 }
 
-fn usage(o: &DynamicObject) -> (PodKey, (u64, u64)) {
-    let key = PodKey::new(
-        o.metadata.namespace.clone().unwrap_or_default(),
-        o.metadata.name.clone().unwrap_or_default(),
-    );
+#[derive(Deserialize)]
+struct Item {
+    metadata: Meta,
+    #[serde(default)]
+    containers: Vec<Container>,
+}
+
+#[derive(Deserialize)]
+struct Meta {
+    #[serde(default)]
+    namespace: String,
+    #[serde(default)]
+    name: String,
+}
+
+#[derive(Deserialize)]
+struct Container {
+    #[serde(default)]
+    usage: ContainerUsage,
+}
+
+#[derive(Deserialize, Default)]
+struct ContainerUsage {
+    cpu: Option<String>,
+    memory: Option<String>,
+}
+
+async fn read(
+    client: &kube::Client,
+    path: &str,
+    cluster: &ClusterId,
+) -> kube::Result<HashMap<PodKey, (u64, u64)>> {
+    let req = http::Request::get(path).body(Vec::new()).map_err(kube::Error::HttpError)?;
+    let list: List = client.request(req).await?;
+    Ok(list.items.into_iter().map(|i| usage(i, cluster)).collect())
+}
+
+fn usage(i: Item, cluster: &ClusterId) -> (PodKey, (u64, u64)) {
+    let key = PodKey::new(i.metadata.namespace, i.metadata.name).in_cluster(cluster);
     let (mut cpu, mut mem) = (0, 0);
-    for c in o.data["containers"].as_array().map(Vec::as_slice).unwrap_or(&[]) {
-        cpu += c["usage"]["cpu"].as_str().and_then(quantity::cpu_milli).unwrap_or(0);
-        mem += c["usage"]["memory"].as_str().and_then(quantity::bytes).unwrap_or(0);
+    for c in &i.containers {
+        cpu += c.usage.cpu.as_deref().and_then(quantity::cpu_milli).unwrap_or(0);
+        mem += c.usage.memory.as_deref().and_then(quantity::bytes).unwrap_or(0);
     }
     (key, (cpu, mem))
 }

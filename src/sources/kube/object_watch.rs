@@ -98,7 +98,7 @@ pub async fn run(conn: Connection, object: ObjectRef, stream: u64, tx: Sender) {
                 tracing::info!(error = %f.describe(), "object events not watched");
                 (None, None)
             }
-            Item::Event(Update::Healthy) => (None, None),
+            Item::Event(Update::Healthy | Update::Page { .. }) => (None, None),
         };
         if let Some(u) = said
             && !send(u).await
@@ -157,6 +157,8 @@ impl Seen {
             },
             Update::Failed(f) => return (None, Some(ObjectUpdate::Failed { stream, error: f.describe() })),
             Update::Healthy => self.last.clone(),
+            // One object: it has no pages.
+            Update::Page { .. } => None,
         };
         if let Some(o) = &shown {
             self.last = Some(o.clone());

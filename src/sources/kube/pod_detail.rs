@@ -18,7 +18,7 @@ pub fn detail(p: &KPod, now: UnixMs) -> PodDetail {
     let meta = &p.metadata;
     let spec = p.spec.as_ref();
     let status = p.status.as_ref();
-    let row = super::pods::map(p, now).pod;
+    let row = std::sync::Arc::unwrap_or_clone(super::pods::map(p, now).pod);
     let statuses = |s: Option<&Vec<ContainerStatus>>| s.cloned().unwrap_or_default();
     let init_statuses = statuses(status.and_then(|s| s.init_container_statuses.as_ref()));
     let main_statuses = statuses(status.and_then(|s| s.container_statuses.as_ref()));

@@ -79,7 +79,7 @@ pub async fn run(conn: Connection, key: PodKey, stream: u64, tx: Sender) {
                 tracing::info!(error = %f.describe(), "pod events not watched");
                 None
             }
-            Item::Event(Update::Healthy) => None,
+            Item::Event(Update::Healthy | Update::Page { .. }) | Item::Pod(Update::Page { .. }) => None,
         };
         if let Some(u) = update
             && tx.send(Message::Pod(u)).await.is_err()

@@ -1,6 +1,8 @@
 //! A Kubernetes Pod as the store's row: ready x/y, restarts with the last one's time, the owner
 //! and the one reason that explains trouble, by the rules `kubectl get pods` users know.
 
+use std::sync::Arc;
+
 use k8s_openapi::api::core::v1::{ContainerStatus, Pod as KPod};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 
@@ -30,7 +32,9 @@ pub fn ms(t: &Time) -> UnixMs {
 /// ReplicaSet it belongs to (resolved to a Deployment when the ReplicaSet is known).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Tracked {
-    pub pod: Pod,
+    /// The row, shared with the store: the source compares the next change with it and the
+    /// store shows it, one copy between them.
+    pub pod: Arc<Pod>,
     pub cpu_req_milli: u64,
     pub mem_req_bytes: u64,
     /// True while the pod holds its node's resources (not Succeeded or Failed).
@@ -75,7 +79,7 @@ pub fn map(p: &KPod, now: UnixMs) -> Tracked {
         }
     }
     Tracked {
-        pod: Pod {
+        pod: Arc::new(Pod {
             cluster: Default::default(),
             namespace: meta.namespace.clone().unwrap_or_default(),
             name: meta.name.clone().unwrap_or_default(),
@@ -91,7 +95,7 @@ pub fn map(p: &KPod, now: UnixMs) -> Tracked {
             owner,
             cpu_milli: None,
             mem_bytes: None,
-        },
+        }),
         cpu_req_milli: cpu,
         mem_req_bytes: mem,
         holds_node: !matches!(phase, PodPhase::Succeeded | PodPhase::Failed),
@@ -211,7 +215,7 @@ mod tests {
 
     #[test]
     fn reasons_follow_the_rules() {
-        let r = |s| map(&pod(s), NOW).pod.reason;
+        let r = |s| map(&pod(s), NOW).pod.reason.clone();
         assert_eq!(r(waiting("CrashLoopBackOff", Some("OOMKilled"))).as_deref(), Some("OOMKilled"));
         assert_eq!(r(waiting("ImagePullBackOff", None)).as_deref(), Some("ImagePullBackOff"));
         assert_eq!(r(waiting("ErrImagePull", None)).as_deref(), Some("ErrImagePull"));

@@ -49,6 +49,8 @@ pub async fn run(conn: Connection, kind: ApiKind, namespace: Option<String>, str
             }
             Update::Event(Event::Delete(r)) => send(TableUpdate::Delete(r.row.id())).await,
             Update::Healthy => send(TableUpdate::Healthy).await,
+            // A page boundary of a big list: show what came.
+            Update::Page { .. } => page.is_empty() || flush(&mut page, &mut first, &send).await,
             Update::Failed(f) => send(TableUpdate::Failed(f.describe())).await,
         };
         if !sent {

@@ -68,6 +68,7 @@ impl<K> Scoped<K> {
         let ev = match self {
             Scoped::Update(Update::Event(ev)) => ev,
             Scoped::Update(Update::Healthy) => return Scoped::Update(Update::Healthy),
+            Scoped::Update(Update::Page { remaining }) => return Scoped::Update(Update::Page { remaining }),
             Scoped::Update(Update::Failed(e)) => return Scoped::Update(Update::Failed(e)),
             Scoped::Forbidden { namespace, error } => return Scoped::Forbidden { namespace, error },
             Scoped::Allowed { namespace } => return Scoped::Allowed { namespace },
@@ -242,6 +243,8 @@ impl<K: Resource + Clone + Default> Merge<K> {
                 return self.out.push(Scoped::Update(Update::Failed(f)));
             }
             Update::Healthy => return self.healthy(&ns),
+            // Namespaces merge into one listing, which shows when all have listed.
+            Update::Page { .. } => return,
         };
         match ev {
             Event::Init => state.listing = Some(Vec::new()),

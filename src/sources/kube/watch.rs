@@ -15,27 +15,29 @@ use kube::Api;
 use kube::runtime::watcher::{self, Event};
 
 use super::list_watch::{AllHealthy, Failure, Update, list_watch};
-use super::metrics::{Metrics, Polled};
+use super::metrics::{self, Polled};
 use super::objects::{self, loads};
-use super::pods::{self, Tracked};
 use super::replicasets::{self, Rs};
 use super::scoped::{self, Scoped};
 use super::workloads;
 use super::{Connection, source};
+use crate::domain::WorkloadKind;
 use crate::domain::source::KubeFeed;
-use crate::domain::{PodKey, WorkloadKind};
-use crate::sources::{Sender, wall_now};
-use crate::state::pods::{ClusterEvent, Owner};
+use crate::sources::{Sender, TaskGuard, wall_now};
+use crate::state::pods::ClusterEvent;
 use crate::state::scaling::Hpa;
 use crate::state::workloads::Workload;
 use crate::state::{Data, EVENTS_KEPT, Message};
+use tokio::sync::mpsc;
+
+mod pod_rows;
+
+use pod_rows::PodRows;
 
 /// How often batched kinds (nodes, HPAs, events) are sent when they changed.
 const FLUSH: Duration = Duration::from_secs(1);
 /// HPAs are re-sent this often even unchanged, so the utilisation history has a time base.
 const HPA_SAMPLE_MS: i64 = 15_000;
-/// Above this many changed pods, one replacement is cheaper than a message per pod.
-const UPSERT_LIMIT: usize = 1_000;
 
 // One lives per watch event and is moved once; boxing would only add an allocation per event.
 #[allow(clippy::large_enum_variant)]
@@ -70,10 +72,8 @@ impl<T> Default for Set<T> {
 
 #[derive(Default)]
 pub struct Watch {
-    pods: HashMap<PodKey, Tracked>,
-    pod_set: Set<Tracked>,
-    /// ReplicaSet → the Deployment that owns it.
-    rs_owner: HashMap<(String, String), Owner>,
+    /// The pods, their owners and their metrics.
+    pods: PodRows,
     /// Each ReplicaSet trimmed to its owner, revision and template's images: the rollouts.
     replicasets: HashMap<(String, String), Rs>,
     rs_set: Set<Rs>,
@@ -92,9 +92,6 @@ pub struct Watch {
     events: HashMap<String, ClusterEvent>,
     event_set: Set<(String, ClusterEvent)>,
     events_dirty: bool,
-    metrics: Metrics,
-    /// The metrics_available last sent, which only a replacement carries.
-    metrics_flag_sent: Option<bool>,
     /// Per source, its watchers that have not said they are healthy since they last failed.
     health: BTreeMap<KubeFeed, AllHealthy<&'static str>>,
 }
@@ -132,7 +129,10 @@ pub async fn run(conn: Connection, tx: Sender) {
         }),
     ];
     let mut all = futures::stream::select_all(streams);
-    let mut state = Watch::new(Metrics::new(&conn));
+    let cluster = tx.cluster().cloned().unwrap_or_default();
+    let mut state = Watch::new(PodRows::new(cluster.clone()));
+    // Metrics are read once the pods have listed, in a task of their own.
+    let mut poller = None;
     let mut flush = tokio::time::interval(FLUSH);
     flush.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -141,18 +141,25 @@ pub async fn run(conn: Connection, tx: Sender) {
                 Some(item) => state.handle(item),
                 None => return,
             },
-            _ = flush.tick() => {
-                let polled = state.metrics.poll().await;
-                let mut out = state.take_metrics(polled);
-                out.extend(state.flush());
-                out
-            }
+            Some(polled) = next_reading(&mut poller) => state.pods.take_metrics(polled),
+            _ = flush.tick() => state.flush(),
         };
+        if poller.is_none() && state.pods.synced() {
+            poller = Some(metrics::spawn(&conn, cluster.clone()));
+        }
         for m in out {
             if tx.send(m).await.is_err() {
                 return;
             }
         }
+    }
+}
+
+/// The metrics poller's next reading; never, before it is started.
+async fn next_reading(poller: &mut Option<(TaskGuard, mpsc::Receiver<Polled>)>) -> Option<Polled> {
+    match poller {
+        Some((_, rx)) => rx.recv().await,
+        None => std::future::pending().await,
     }
 }
 
@@ -218,9 +225,9 @@ fn namespace_news(id: KubeFeed, namespace: String, refusal: Option<String>) -> V
 }
 
 impl Watch {
-    fn new(metrics: Metrics) -> Watch {
+    fn new(pods: PodRows) -> Watch {
         let health = PARTS.iter().map(|(id, parts)| (*id, AllHealthy::new(parts.iter().copied()))).collect();
-        Watch { metrics, health, ..Watch::default() }
+        Watch { pods, health, ..Watch::default() }
     }
 
     fn handle(&mut self, item: Item) -> Vec<Message> {
@@ -259,6 +266,8 @@ impl Watch {
                 Err(vec![Message::Healthy { source: source(id) }])
             }
             Scoped::Update(Update::Healthy) => Err(Vec::new()),
+            Scoped::Update(Update::Page { remaining }) if part == "pods" => Err(self.pods.page(remaining)),
+            Scoped::Update(Update::Page { .. }) => Err(Vec::new()),
             Scoped::Forbidden { namespace, error } => Err(namespace_news(id, namespace, Some(error))),
             Scoped::Allowed { namespace } => Err(namespace_news(id, namespace, None)),
         }
@@ -267,47 +276,16 @@ impl Watch {
     fn handle_event(&mut self, item: Change) -> Vec<Message> {
         let now = wall_now();
         match item {
-            Change::Pods(ev) => match step(&mut self.pod_set, ev, |p| pods::map(p, now)) {
-                Step::None => Vec::new(),
-                Step::Listed(list) => {
-                    self.pods = list.into_iter().map(|t| (t.pod.key(), t)).collect();
-                    for t in self.pods.values_mut() {
-                        resolve(t, &self.rs_owner);
-                        self.metrics.apply(t);
-                    }
-                    self.nodes_dirty = true;
-                    vec![self.pods_replace()]
-                }
-                Step::Apply(p) => {
-                    let mut t = pods::map(&p, now);
-                    resolve(&mut t, &self.rs_owner);
-                    self.metrics.apply(&mut t);
-                    let key = t.pod.key();
-                    if self.pods.get(&key) == Some(&t) {
-                        return Vec::new();
-                    }
-                    self.nodes_dirty = true;
-                    let row = t.pod.clone();
-                    self.pods.insert(key, t);
-                    vec![data(KubeFeed::Pods, Data::PodUpsert(Box::new(row)))]
-                }
-                Step::Delete(p) => {
-                    let key = PodKey::new(
-                        p.metadata.namespace.unwrap_or_default(),
-                        p.metadata.name.unwrap_or_default(),
-                    );
-                    self.nodes_dirty = true;
-                    match self.pods.remove(&key) {
-                        Some(_) => vec![data(KubeFeed::Pods, Data::PodDelete(key))],
-                        None => Vec::new(),
-                    }
-                }
-            },
+            Change::Pods(ev) => {
+                let out = self.pods.event(ev, now);
+                self.nodes_dirty |= std::mem::take(&mut self.pods.loads_changed);
+                out
+            }
             Change::ReplicaSets(ev) => {
                 let changed = match step(&mut self.rs_set, ev, Rs::clone) {
                     Step::None => return Vec::new(),
                     Step::Listed(list) => {
-                        self.rs_owner = list.iter().map(|r| (r.key.clone(), r.owner.clone())).collect();
+                        self.pods.owners_listed(&list);
                         self.replicasets = list.into_iter().map(|r| (r.key.clone(), r)).collect();
                         self.revisions_dirty = true;
                         true
@@ -316,14 +294,14 @@ impl Watch {
                         let (k, o) = (rs.key.clone(), rs.owner.clone());
                         self.revisions_dirty |= self.replicasets.get(&k) != Some(&rs);
                         self.replicasets.insert(k.clone(), rs);
-                        self.rs_owner.insert(k, o.clone()) != Some(o)
+                        self.pods.owner_set(k, o)
                     }
                     Step::Delete(rs) => {
                         self.replicasets.remove(&rs.key);
-                        self.rs_owner.remove(&rs.key).is_some()
+                        self.pods.owner_gone(&rs.key)
                     }
                 };
-                if changed && self.pod_set.synced { self.reresolve() } else { Vec::new() }
+                if changed { self.pods.reresolve() } else { Vec::new() }
             }
             Change::Nodes(ev) => {
                 match step(&mut self.node_set, ev, |n| trim_node(n.clone())) {
@@ -401,60 +379,13 @@ impl Watch {
         }
     }
 
-    fn pods_replace(&mut self) -> Message {
-        let pods = self.pods.values().map(|t| t.pod.clone()).collect();
-        let metrics_available = self.metrics.available();
-        self.metrics_flag_sent = Some(metrics_available);
-        data(KubeFeed::Pods, Data::PodsReplace { pods, metrics_available })
-    }
-
-    /// Owners after the ReplicaSets changed: the pods whose owner moved are sent again.
-    fn reresolve(&mut self) -> Vec<Message> {
-        let mut changed = Vec::new();
-        for t in self.pods.values_mut() {
-            let before = t.pod.owner.clone();
-            resolve(t, &self.rs_owner);
-            if t.pod.owner != before {
-                changed.push(t.pod.clone());
-            }
-        }
-        if changed.len() > UPSERT_LIMIT {
-            return vec![self.pods_replace()];
-        }
-        changed.into_iter().map(|p| data(KubeFeed::Pods, Data::PodUpsert(Box::new(p)))).collect()
-    }
-
-    /// Put fresh metrics on the pods; send the rows that changed.
-    fn take_metrics(&mut self, polled: Polled) -> Vec<Message> {
-        let absent = matches!(polled, Polled::Absent);
-        if matches!(polled, Polled::Nothing) {
-            return Vec::new();
-        }
-        let mut changed = Vec::new();
-        for t in self.pods.values_mut() {
-            let before = (t.pod.cpu_milli, t.pod.mem_bytes);
-            self.metrics.apply(t);
-            if (t.pod.cpu_milli, t.pod.mem_bytes) != before {
-                changed.push(t.pod.clone());
-            }
-        }
-        if !self.pod_set.synced {
-            return Vec::new();
-        }
-        // The store learns whether metrics exist from a replacement; it is rare.
-        if Some(!absent) != self.metrics_flag_sent || changed.len() > UPSERT_LIMIT {
-            return vec![self.pods_replace()];
-        }
-        changed.into_iter().map(|p| data(KubeFeed::Pods, Data::PodUpsert(Box::new(p)))).collect()
-    }
-
     /// Send the batched kinds that changed.
     pub fn flush(&mut self) -> Vec<Message> {
         let now = wall_now();
         let mut out = Vec::new();
         if self.nodes_dirty && self.node_set.synced {
             self.nodes_dirty = false;
-            let loads = loads(self.pods.values());
+            let loads = loads(self.pods.tracked());
             let nodes = self
                 .nodes
                 .values()
@@ -490,13 +421,6 @@ impl Watch {
             out.push(data(KubeFeed::Events, Data::Events(ev.into())));
         }
         out
-    }
-}
-
-fn resolve(t: &mut Tracked, rs_owner: &HashMap<(String, String), Owner>) {
-    if let Some(rs) = &t.replicaset {
-        let owner = rs_owner.get(&(t.pod.namespace.clone(), rs.clone())).cloned();
-        t.pod.owner = Some(owner.unwrap_or_else(|| Owner { kind: "ReplicaSet".into(), name: rs.clone() }));
     }
 }
 

@@ -174,7 +174,7 @@ impl<'a> Index<'a> {
                 .pods
                 .by_key
                 .get(&PodKey::new(ns.as_str(), pod.as_str()).in_cluster(self.cluster))
-                .and_then(owner_of)
+                .and_then(|p| owner_of(p))
         {
             return Some(w);
         }

@@ -4,6 +4,8 @@
 
 mod links;
 
+use std::time::{Duration, Instant};
+
 use serde::Serialize;
 
 use super::{Level, SourceState, State, UnixMs};
@@ -112,6 +114,35 @@ impl Problem {
     }
 }
 
+/// Up to this many pods, triage is derived after every batch that changed something.
+const ALWAYS_UP_TO: usize = 5_000;
+/// Beyond, at most this share of a core goes to it: at 100,000 pods a derivation costs some
+/// 60 ms, and a list loading page by page (or 200 pod changes a second) would otherwise spend
+/// every frame on it and hold the keys back. The rows themselves never wait; triage is at most
+/// a tick (1 s) behind them.
+const SHARE: u32 = 10;
+const AT_MOST_EVERY: Duration = Duration::from_millis(250);
+
+/// When triage was last derived over a big store, and what it cost.
+#[derive(Clone, Debug, Default)]
+pub struct Clock {
+    last: Option<(Instant, Duration)>,
+}
+
+impl Clock {
+    pub fn due(&self, pods: usize) -> bool {
+        match self.last {
+            _ if pods <= ALWAYS_UP_TO => true,
+            None => true,
+            Some((at, cost)) => at.elapsed() >= (cost * SHARE).max(AT_MOST_EVERY),
+        }
+    }
+
+    pub fn built(&mut self, started: Instant) {
+        self.last = Some((started, started.elapsed()));
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Triage {
     pub problems: Vec<Problem>,
@@ -164,7 +195,7 @@ fn clusters_with_rows(state: &State) -> std::collections::BTreeSet<ClusterId> {
     out.extend(state.infra.nodes.iter().map(|n| n.cluster.clone()));
     out.extend(state.workloads.iter().map(|w| w.cluster.clone()));
     out.extend(state.scaling.hpas.iter().map(|h| h.cluster.clone()));
-    out.extend(state.pods.by_key.keys().map(|k| k.cluster.clone()));
+    out.extend(state.pods.clusters().cloned());
     out
 }
 

@@ -12,7 +12,7 @@ use ratatui::widgets::{Cell, Paragraph, Row};
 use super::PaneCtx;
 use crate::config::theme::Role;
 use crate::domain::format;
-use crate::state::pods::{Pod, PodPhase};
+use crate::state::pods::{Counts, Pod, PodPhase};
 use crate::state::rows;
 use crate::state::view::PodsView;
 use crate::state::{Level, PaneId, State};
@@ -20,43 +20,24 @@ use crate::ui::table::{self, Spec, Window};
 use crate::ui::text;
 use crate::ui::widgets::{empty_note, level_symbol, push_counts, source_reported};
 
-/// Headline counts, from one pass over the store.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-struct Counts {
-    total: usize,
-    failing: usize,
-    pending: usize,
-    not_ready: usize,
-    restarting: usize,
-}
-
-/// Waiting for a node or for its containers to start, rather than broken.
-fn is_pending(p: &Pod) -> bool {
-    p.phase == PodPhase::Pending
-        && p.reason
-            .as_deref()
-            .is_none_or(|r| matches!(r, "Unschedulable" | "ContainerCreating" | "PodInitializing"))
-}
-
+/// Headline counts, kept by the store as rows change.
 fn counts(state: &State) -> Counts {
-    let mut c = Counts::default();
-    for p in state.pods.by_key.values().filter(|p| state.shows(&p.cluster)) {
-        c.total += 1;
-        if is_pending(p) {
-            c.pending += 1;
-            continue;
-        }
-        match p.level() {
-            Level::Crit => c.failing += 1,
-            Level::Warn if p.ready < p.containers => c.not_ready += 1,
-            Level::Warn => c.restarting += 1,
-            _ => {}
-        }
-    }
-    c
+    state.pods.counts(|c| state.shows(c))
+}
+
+/// "loading 12,500 / ~20,000" while a first list is still coming in.
+fn loading(state: &State) -> Option<String> {
+    let (listed, expected) = state.pods.loading(|c| state.shows(c))?;
+    Some(match expected {
+        Some(e) => format!("loading {} / ~{}", format::count(listed), format::count(e.max(listed))),
+        None => format!("loading {}", format::count(listed)),
+    })
 }
 
 pub fn summary(state: &State) -> String {
+    if let Some(l) = loading(state) {
+        return l;
+    }
     if state.pods.is_empty() {
         return String::new();
     }
@@ -76,7 +57,11 @@ pub fn summary(state: &State) -> String {
 fn headline(ctx: &PaneCtx, width: usize) -> Line<'static> {
     let t = ctx.theme;
     let c = counts(ctx.state);
-    let mut spans = vec![Span::styled(format!(" {} pods", c.total), t.style(Role::Text))];
+    let loading = loading(ctx.state);
+    let mut spans = vec![match &loading {
+        Some(l) => Span::styled(format!(" {l} pods"), t.level(Level::Accent)),
+        None => Span::styled(format!(" {} pods", c.total), t.style(Role::Text)),
+    }];
     let parts = [
         (c.failing, "failing", Level::Crit),
         (c.pending, "pending", Level::Warn),
@@ -85,7 +70,8 @@ fn headline(ctx: &PaneCtx, width: usize) -> Line<'static> {
     ];
     // What does not fit is dropped rather than a count cut in half.
     push_counts(&mut spans, width, t, &parts, "all running");
-    if ctx.full && !ctx.state.pods.metrics_available {
+    // Whether metrics are served is known once the list is whole.
+    if ctx.full && !ctx.state.pods.metrics_available && loading.is_none() {
         // Said once here rather than in every row's CPU/MEM cells.
         spans.push(Span::styled(
             "   CPU/MEM n/a: metrics.k8s.io is not available (is metrics-server installed?)",

@@ -123,6 +123,12 @@ pub const TOKEN: &str = "flightdeck-test-token";
 impl TestServer {
     /// An empty server.
     pub async fn start() -> TestServer {
+        TestServer::start_with_bookmarks(Duration::from_millis(500)).await
+    }
+
+    /// An empty server that sends a bookmark on each watch every `every` (a real API server:
+    /// about once a minute; tests wait on them, so the default is short).
+    pub async fn start_with_bookmarks(every: Duration) -> TestServer {
         let (log_lines, _) = broadcast::channel(1024);
         let shared = Arc::new(Shared {
             db: Mutex::new(Db::new("2026-11-18T14:00:00Z".into())),
@@ -131,7 +137,7 @@ impl TestServer {
             metrics: AtomicBool::new(true),
             down: AtomicBool::new(false),
             token: Mutex::new(TOKEN.into()),
-            bookmark_every: Duration::from_millis(500),
+            bookmark_every: every,
             open_watches: Default::default(),
             bookmarks_sent: Default::default(),
             pod_grace: Duration::from_millis(300),

@@ -303,7 +303,7 @@ fn deleting_the_stuck_pod_brings_another_that_cannot_pull() {
     assert_eq!(still.name, serving.name);
     // The object the pod view reads says what the row says, through a real cluster's mapping.
     let snap = w.pod_manifest(&next.key()).unwrap();
-    let row = crate::sources::kube::pods::map(&snap.pod, snap.now).pod;
+    let row = std::sync::Arc::unwrap_or_clone(crate::sources::kube::pods::map(&snap.pod, snap.now).pod);
     assert_eq!((row.phase, &row.reason, &row.message), (next.phase, &next.reason, &next.message));
     assert!(snap.events.iter().any(|e| e.warning && e.message.ends_with(": not found")));
 }

@@ -37,6 +37,7 @@ fn drain(m: &mut Merge<Pod>) -> Vec<String> {
             Scoped::Update(Update::Event(Event::InitDone)) => "Done".to_string(),
             Scoped::Update(Update::Failed(_)) => "error".to_string(),
             Scoped::Update(Update::Healthy) => "healthy".to_string(),
+            Scoped::Update(Update::Page { .. }) => "page".to_string(),
             Scoped::Forbidden { namespace, .. } => format!("forbidden {namespace}"),
             Scoped::Allowed { namespace } => format!("allowed {namespace}"),
         })

@@ -17,7 +17,7 @@ use crate::ui::widgets::level_symbol;
 fn selected_pod<'a>(ctx: &PaneCtx<'a>) -> Option<&'a Pod> {
     let order = crate::state::rows::pod_order(ctx.state);
     let key = order.get(ctx.selected)?;
-    ctx.state.pods.by_key.get(key)
+    ctx.state.pods.by_key.get(key).map(|p| &**p)
 }
 
 /// Events name their object as "Pod ns/name" (kubectl's kind/name style is accepted too).

@@ -30,7 +30,7 @@ fn pod(ns: &str, name: &str, phase: PodPhase, reason: Option<&str>) -> Pod {
 
 fn store(pods: Vec<Pod>) -> State {
     let mut s = State::new("shop-prod", NOW);
-    s.pods.replace_cluster(&Default::default(), pods, true);
+    s.pods.replace_cluster(&Default::default(), pods.into_iter().map(std::sync::Arc::new).collect(), true);
     s.finish_batch();
     s
 }

@@ -1,0 +1,81 @@
+//! The order kept by merging is the order a full sort makes, whatever the changes; the
+//! headline's counts kept as rows change are the counts a full pass makes.
+
+use super::*;
+
+fn pod(cluster: &str, i: usize, reason: Option<&str>) -> Arc<Pod> {
+    Arc::new(Pod {
+        cluster: ClusterId::new(cluster),
+        namespace: format!("ns-{}", i % 7),
+        name: format!("pod-{i:05}"),
+        phase: if reason == Some("Pending") { PodPhase::Pending } else { PodPhase::Running },
+        ready: u32::from(reason.is_none()),
+        containers: 1,
+        reason: reason.filter(|r| *r != "Pending").map(str::to_string),
+        message: None,
+        restarts: 0,
+        last_restart: None,
+        created_at: 0,
+        node: None,
+        owner: None,
+        cpu_milli: None,
+        mem_bytes: None,
+    })
+}
+
+fn full_order(pods: &Pods) -> Vec<PodKey> {
+    let mut keys: Vec<(Level, &PodKey)> = pods.by_key.iter().map(|(k, p)| (p.level(), k)).collect();
+    keys.sort_by(|a, b| rank(a.0, a.1).cmp(&rank(b.0, b.1)));
+    keys.into_iter().map(|(_, k)| k.clone()).collect()
+}
+
+fn full_counts(pods: &Pods) -> Counts {
+    let mut c = Counts::default();
+    pods.by_key.values().for_each(|p| c.add(p));
+    c
+}
+
+#[test]
+fn merged_order_and_kept_counts_match_a_full_pass() {
+    let reasons = [None, None, None, Some("CrashLoopBackOff"), Some("Pending"), Some("Terminating")];
+    let mut rng = fastrand::Rng::with_seed(17);
+    let mut pods = Pods::default();
+    let first: Vec<Arc<Pod>> = (0..400).map(|i| pod("a", i, None)).collect();
+    pods.replace_cluster(&ClusterId::new("a"), first, true);
+    pods.refresh_order();
+    for batch in 0..60 {
+        for _ in 0..rng.usize(1..40) {
+            let i = rng.usize(0..600);
+            let cluster = if rng.bool() { "a" } else { "b" };
+            match rng.u8(0..10) {
+                0..=1 => pods.remove(
+                    &PodKey::new(format!("ns-{}", i % 7), format!("pod-{i:05}"))
+                        .in_cluster(&ClusterId::new(cluster)),
+                ),
+                _ => pods.upsert(pod(cluster, i, reasons[rng.usize(0..reasons.len())])),
+            }
+        }
+        if batch % 20 == 19 {
+            let rows: Vec<Arc<Pod>> = (0..300).map(|i| pod("b", i * 2, None)).collect();
+            pods.replace_cluster(&ClusterId::new("b"), rows, true);
+        }
+        pods.refresh_order();
+        assert_eq!(pods.order, full_order(&pods), "after batch {batch}");
+        assert_eq!(pods.counts(|_| true), full_counts(&pods), "after batch {batch}");
+    }
+}
+
+#[test]
+fn a_loading_list_says_how_far_it_has_come() {
+    let mut pods = Pods::default();
+    let (a, b) = (ClusterId::new("a"), ClusterId::new("b"));
+    assert_eq!(pods.loading(|_| true), None);
+    pods.loading.insert(a.clone(), Loading { listed: 500, remaining: Some(19_500) });
+    assert_eq!(pods.loading(|_| true), Some((500, Some(20_000))));
+    // A server that gives no estimate leaves the fleet's total unknown.
+    pods.loading.insert(b.clone(), Loading { listed: 500, remaining: None });
+    assert_eq!(pods.loading(|_| true), Some((1_000, None)));
+    assert_eq!(pods.loading(|c| c == &a), Some((500, Some(20_000))));
+    pods.replace_cluster(&a, vec![pod("a", 1, None)], true);
+    assert_eq!(pods.loading(|c| c == &a), None);
+}
