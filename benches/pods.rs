@@ -38,13 +38,17 @@ fn rs_name(d: usize) -> String {
     format!("svc-{d:05}-7d9f8b6c4")
 }
 
+fn pod_name(i: usize) -> String {
+    format!("{}-{i:06x}", rs_name(i / PER_RS))
+}
+
 fn pod(i: usize) -> Value {
     let d = i / PER_RS;
     let rs = rs_name(d);
     let image = format!("123456789012.dkr.ecr.eu-west-1.amazonaws.com/svc-{:03}:1.{}.0", d % 300, d % 7);
     json!({
         "metadata": {
-            "name": format!("{rs}-{i:06x}"), "namespace": namespace(i),
+            "name": pod_name(i), "namespace": namespace(i),
             "labels": {"app": format!("svc-{d:05}"), "pod-template-hash": "7d9f8b6c4"},
             "uid": format!("pod-{i}"),
             "creationTimestamp": "2026-11-18T13:00:00Z",
@@ -318,6 +322,7 @@ async fn churn(pods: usize, rate: usize, window: Duration) {
     let mut lags = Vec::new();
     let mut changed = 0usize;
     let mut next_mark = Duration::from_secs(1);
+    let mut marked_pod = None;
     let tick = Duration::from_millis(50);
     let per_tick = (rate * tick.as_millis() as usize / 1000).max(1);
     let mut n = 0usize;
@@ -326,8 +331,7 @@ async fn churn(pods: usize, rate: usize, window: Duration) {
         for _ in 0..per_tick {
             let i = (n * 7919) % pods;
             n += 1;
-            let (ns, name) = (namespace(i), pod(i)["metadata"]["name"].as_str().unwrap().to_string());
-            s.modify("Pod", &ns, &name, |p| {
+            s.modify("Pod", &namespace(i), &pod_name(i), |p| {
                 let c = &mut p["status"]["containerStatuses"][0]["restartCount"];
                 *c = json!(c.as_u64().unwrap_or(0) + 1);
             });
@@ -335,8 +339,13 @@ async fn churn(pods: usize, rate: usize, window: Duration) {
         }
         if begun.elapsed() >= next_mark {
             next_mark += Duration::from_secs(2);
+            // The last mark is healed first, so the new one is the only problem and heads the list.
+            if let Some(last) = marked_pod.take() {
+                s.put("Pod", pod(last));
+            }
             let i = (n * 104_729) % pods;
-            let name = pod(i)["metadata"]["name"].as_str().unwrap().to_string();
+            marked_pod = Some(i);
+            let name = pod_name(i);
             s.modify("Pod", &namespace(i), &name, |p| {
                 p["status"]["containerStatuses"][0]["ready"] = json!(false);
                 p["status"]["containerStatuses"][0]["state"] =

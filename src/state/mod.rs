@@ -330,7 +330,11 @@ pub fn update(state: &mut State, msg: Message) -> bool {
             cleared
         }
         Message::Data { source, at, data } => {
-            source_entry(state, &source).health.delivered(at);
+            // A page of a first list, or the ReplicaSets' revisions (which the pods source
+            // sends too), is not yet the source's data: `status` waits for the whole list.
+            if !matches!(data, Data::PodsLoading { .. } | Data::Revisions(_)) {
+                source_entry(state, &source).health.delivered(at);
+            }
             // Every row is stamped with the cluster of the source that delivered it, and a
             // source replaces only its own cluster's rows: one way for every kind. A source of
             // no cluster (an Alertmanager, an AWS account) belongs to the one cluster there is.

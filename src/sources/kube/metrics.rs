@@ -3,9 +3,8 @@
 //! asks); when the cluster does not serve it, the pods pane says so once and it is asked
 //! again only every few minutes.
 //!
-//! The reading runs in a task of its own ([`spawn`]), started once the pods have listed: at
-//! 100,000 pods an answer is some 30 MB, and parsing it in the watch loop held every watch
-//! event back for as long. Only names and usage are parsed (not the whole object as JSON
+//! The reading runs in a task of its own ([`spawn`]): at 100,000 pods an answer is some 30 MB,
+//! and parsing it in the watch loop held every watch event back for as long. Only names and usage are parsed (not the whole object as JSON
 //! values), and the pods source merges the usage into its rows ([`Usage::apply`]).
 
 use std::collections::HashMap;

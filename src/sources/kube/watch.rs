@@ -131,8 +131,9 @@ pub async fn run(conn: Connection, tx: Sender) {
     let mut all = futures::stream::select_all(streams);
     let cluster = tx.cluster().cloned().unwrap_or_default();
     let mut state = Watch::new(PodRows::new(cluster.clone()));
-    // Metrics are read once the pods have listed, in a task of their own.
-    let mut poller = None;
+    // Metrics are read in a task of their own from the start: rows built after the first
+    // reading carry their usage, so few are copied to add it.
+    let mut poller = Some(metrics::spawn(&conn, cluster.clone()));
     let mut flush = tokio::time::interval(FLUSH);
     flush.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -144,9 +145,6 @@ pub async fn run(conn: Connection, tx: Sender) {
             Some(polled) = next_reading(&mut poller) => state.pods.take_metrics(polled),
             _ = flush.tick() => state.flush(),
         };
-        if poller.is_none() && state.pods.synced() {
-            poller = Some(metrics::spawn(&conn, cluster.clone()));
-        }
         for m in out {
             if tx.send(m).await.is_err() {
                 return;

@@ -58,11 +58,6 @@ impl PodRows {
         PodRows { cluster, ..PodRows::default() }
     }
 
-    /// The first list is whole.
-    pub fn synced(&self) -> bool {
-        self.set.synced
-    }
-
     pub fn tracked(&self) -> impl Iterator<Item = &Tracked> {
         self.pods.values()
     }

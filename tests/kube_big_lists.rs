@@ -1,0 +1,86 @@
+//! A big pod list against the test API server, through the real kube client: the first list
+//! shows page by page with how far it has come ("loading 500 / ~1,200"), each row once; the
+//! complete list then replaces them; a relist (410) keeps the rows until it is whole; metrics
+//! merge into the rows without a replacement.
+
+mod support;
+
+use std::time::Duration;
+
+use flightdeck::sources::kube::{self, Target};
+use flightdeck::sources::{self as src};
+use flightdeck::state::{Data, Message, State, update};
+use flightdeck::ui::panes::pods::summary;
+use serde_json::{Value, json};
+use support::kube_api::TestServer;
+
+const WAIT: Duration = Duration::from_secs(20);
+const PODS: usize = 1_200;
+
+fn pod(i: usize) -> Value {
+    json!({
+        "metadata": {"name": format!("web-{i:05}"), "namespace": "default", "creationTimestamp": "2026-11-18T13:00:00Z"},
+        "spec": {"nodeName": "ip-10-0-1-1", "containers": [{"name": "app", "image": "web:1"}]},
+        "status": {"phase": "Running", "conditions": [{"type": "Ready", "status": "True"}],
+            "containerStatuses": [{"name": "app", "image": "web:1", "imageID": "", "ready": true, "restartCount": 0,
+                "state": {"running": {}}}]}
+    })
+}
+
+async fn next(rx: &mut src::Receiver) -> Message {
+    tokio::time::timeout(WAIT, rx.recv()).await.expect("a message within the wait").expect("the source runs")
+}
+
+/// The pod data messages until the list is whole: (listed, remaining, rows) of each page.
+async fn until_whole(state: &mut State, rx: &mut src::Receiver) -> Vec<(usize, Option<u64>, usize)> {
+    let mut pages = Vec::new();
+    loop {
+        let msg = next(rx).await;
+        let whole = matches!(&msg, Message::Data { data: Data::PodsReplace { .. }, .. });
+        if let Message::Data { data: Data::PodsLoading { pods, listed, remaining }, .. } = &msg {
+            pages.push((*listed, *remaining, pods.len()));
+        }
+        update(state, msg);
+        state.finish_batch();
+        if pages.len() == 1 && !whole && state.pods.len() == 500 {
+            assert_eq!(summary(state), "loading 500 / ~1,200", "the title while the list loads");
+        }
+        if whole {
+            return pages;
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_big_list_shows_page_by_page_then_whole_and_a_relist_keeps_the_rows() {
+    let server = TestServer::start().await;
+    server.set_metrics(false);
+    for i in 0..PODS {
+        server.put("Pod", pod(i));
+    }
+    let target = Target { kubeconfig: Some(server.kubeconfig(&["shop-prod"])), context: None, scope: None };
+    let conn = kube::connect(&target).await.expect("connect");
+    let (tx, mut rx) = src::channel();
+    let _guard = kube::spawn(conn, tx);
+    let mut state = State::new("shop-prod", 0);
+
+    let pages = until_whole(&mut state, &mut rx).await;
+    assert_eq!(pages, [(500, Some(700), 500), (1_000, Some(200), 500)], "two pages ahead of the whole list");
+    assert_eq!(state.pods.len(), PODS);
+    assert_eq!(state.pods.order.len(), PODS, "every row once in the order");
+    assert_eq!(summary(&state), "1200 pods");
+    let lists = server
+        .requests()
+        .iter()
+        .filter(|r| r.method == "GET" && r.path == "/api/v1/pods" && !r.is_watch())
+        .count();
+    assert_eq!(lists, 3, "pages of 500");
+
+    // A relist after the watch expired: no page goes out alone, the rows stay until it is whole.
+    server.expire();
+    server.delete("Pod", "default", "web-00000");
+    let pages = until_whole(&mut state, &mut rx).await;
+    assert!(pages.is_empty(), "a relist shows only when whole: {pages:?}");
+    assert_eq!(state.pods.len(), PODS - 1);
+    assert!(state.pods.loading(|_| true).is_none());
+}
