@@ -3,8 +3,8 @@
 //! binary in tmux (200×50) on the Pods pane. Per size:
 //! - first rows: seconds from start until the first pod row is on screen;
 //! - all pods: until the Pods pane counts every pod;
-//! - key → frame while loading: a second start, a pane switch sent every 150 ms until the list
-//!   is whole, each timed until the screen shows it (tmux polled every 2 ms, so this is an
+//! - key → frame while loading: a second start, a pane switch (Infrastructure, Pods) sent every
+//!   150 ms from the first frame until the list is whole, each timed until the screen shows it (tmux polled every 2 ms, so this is an
 //!   upper bound that includes tmux's own capture);
 //! - resident memory (median and peak of samples every second over the idle window, and the
 //!   kernel's high-water mark), CPU over the idle window (two metrics polls), requests a minute;
@@ -236,7 +236,7 @@ fn load_and_idle(
 fn key_latency(s: &TestServer, pods: usize) -> Vec<f64> {
     let run = Run::start(s);
     let limit = Duration::from_secs(300);
-    run.until(run.started, limit, |scr| scr.contains("svc-0"));
+    run.until(run.started, limit, |scr| scr.contains("3 Pods"));
     let done = all_counted(pods);
     let mut times = Vec::new();
     // The Infrastructure pane's title and the Pods pane's, alternately.
@@ -246,7 +246,7 @@ fn key_latency(s: &TestServer, pods: usize) -> Vec<f64> {
         if done(&screen) || run.started.elapsed() > limit {
             break;
         }
-        let (key, marker) = if to_infra { ("1", "Nodes") } else { ("3", "svc-0") };
+        let (key, marker) = if to_infra { ("1", "┏ 1 Infrastructure") } else { ("3", "┏ 3 Pods") };
         let sent = Instant::now();
         run.tmux.keys(&[key]);
         if let Some(t) = run.until(sent, Duration::from_secs(10), |scr| scr.contains(marker)) {
