@@ -238,6 +238,9 @@ pub struct State {
     pub production: bool,
     /// The clusters watched, with each one's safety; empty before the app sets it.
     pub fleet: Vec<fleet::ClusterInfo>,
+    /// Every context of the kubeconfig (KUBECONFIG's files merged, as kubectl does), for `:ctx`
+    /// completion; read by the app at start and after each switch.
+    pub kube_contexts: Vec<String>,
     /// The alert label that names an alert's cluster (`[alerts] cluster_label`).
     pub cluster_label: String,
     /// Who acts: named in silences as `createdBy` (config `[alerts] created_by`, else $USER).
