@@ -345,7 +345,3 @@ fn here(state: &State) -> Vec<&'static str> {
         _ => vec![state.view.active_pane().title()],
     }
 }
-
-#[cfg(test)]
-#[path = "help_tests.rs"]
-mod tests;

@@ -3,7 +3,7 @@
 
 use ratatui::layout::Rect;
 
-use super::entries;
+use super::help::entries;
 use crate::config::{Keymap, Theme};
 use crate::domain::Command;
 use crate::input::dispatch::dispatch;

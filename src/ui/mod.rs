@@ -22,6 +22,8 @@ pub mod widgets;
 
 #[cfg(test)]
 mod console_tests;
+#[cfg(test)]
+mod help_tests;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
