@@ -81,6 +81,10 @@ impl KubeSwitcher {
                 Err(e) => tracing::warn!(error = %e, "Argo CD not restarted"),
             }
         }
+        // The kubeconfig may have gained contexts since (a new `aws eks update-kubeconfig`).
+        if let Ok((all, _)) = kube::contexts(target.kubeconfig.as_deref()) {
+            state.kube_contexts = all;
+        }
         self.target = kube::Target { context: Some(context.clone()), ..target };
         state.view.say(state.now, format!("context {context}, {}", scope.label()), Level::Accent);
         Some(Backend::Kube(handle))
