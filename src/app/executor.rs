@@ -107,7 +107,11 @@ impl Executor {
             Target::Silence { source, .. } => source,
             _ => return None,
         };
-        self.alertmanagers.iter().find(|c| &c.source == source)
+        // A configured one's id names no cluster; the alerts it delivers carry their cluster's.
+        let unstamped = crate::domain::SourceId { cluster: None, ..source.clone() };
+        self.alertmanagers.iter().find(|c| &c.source == source).or_else(|| {
+            self.alertmanagers.iter().find(|c| c.source.cluster.is_none() && c.source == unstamped)
+        })
     }
 
     /// What acts on `context`: its own, or the only one there is.
@@ -190,6 +194,12 @@ impl Executor {
     /// The bill fetched again, for every account.
     fn refresh_cost(&self) -> Result<String, String> {
         let said: Result<Vec<String>, String> = self.cost.iter().map(cost::Handle::refresh).collect();
+        said.map(|s| s.join("; "))
+    }
+
+    /// Cost Explorer turned on for every account it waits in, the user having accepted the charge.
+    fn enable_cost(&self) -> Result<String, String> {
+        let said: Result<Vec<String>, String> = self.cost.iter().map(cost::Handle::enable).collect();
         said.map(|s| s.join("; "))
     }
 
@@ -299,6 +309,8 @@ impl Executor {
             let backend = actor.map_or(&Backend::None, |a| &a.backend);
             let result = match (this.alertmanager(&target), &target, backend) {
                 (_, Target::CostData, _) if !this.cost.is_empty() => this.refresh_cost(),
+                (_, Target::CostExplorer, _) if !this.cost.is_empty() => this.enable_cost(),
+                (_, Target::CostExplorer, _) => Err("Cost Explorer cannot start here: no AWS account".into()),
                 (_, Target::App(_) | Target::AppSync { .. } | Target::AppRollback { .. }, _)
                     if let Some(a) = argocd =>
                 {

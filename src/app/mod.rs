@@ -2,6 +2,7 @@
 //! messages, action results, a 1 s clock tick and shutdown signals, and redraws only on change.
 
 pub mod audit;
+pub mod aws_start;
 pub mod executor;
 pub mod fleet;
 pub mod forwards;

@@ -5,6 +5,7 @@ pub mod clusters;
 pub mod commands;
 pub mod errors;
 pub mod history;
+pub mod init;
 pub mod keymap;
 pub mod paths;
 pub mod safety;
