@@ -75,6 +75,9 @@ fn flightdeck(dir: &Path, aws: &str, args: &[&str]) -> Output {
         .env_remove("AWS_ACCESS_KEY_ID")
         .env_remove("AWS_SECRET_ACCESS_KEY")
         .env_remove("AWS_SESSION_TOKEN")
+        // Nothing but AWS names the user: the kubeconfig's user is the cluster's ARN.
+        .env_remove("USER")
+        .env_remove("LOGNAME")
         .output()
         .expect("run flightdeck")
 }
@@ -184,6 +187,8 @@ async fn an_eks_kubeconfig_alone_turns_on_eks_and_alarms_and_cost_says_how() {
     let am = &sources["alertmanager/in-cluster"];
     assert_eq!(am["state"], "disabled", "{sources}");
     assert!(am["error"].as_str().unwrap().contains("no web port"), "{am}");
+    // moto's caller identity, asked with the kubeconfig's profile.
+    assert_eq!(v["user"], "arn:aws:sts::123456789012:user/moto", "{}", v["user"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
@@ -278,6 +283,10 @@ async fn a_refused_service_proxy_is_named_in_the_alerts_pane() {
         .join(" ");
     assert!(flat.contains("forbidden (403) on services/proxy"), "{text}");
     assert!(flat.contains("cannot get resource \"services/proxy\""), "{text}");
+    let status = run(dir.path(), "http://127.0.0.1:9", &["status", "--json", "--timeout", "10"]).await;
+    let v = json_of(&status);
+    assert_eq!(v["user"], "tester", "with no $USER, the kubeconfig's user");
+    assert_eq!(v["sources"]["alertmanager/in-cluster"]["state"], "error", "{}", v["sources"]);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -331,4 +340,34 @@ async fn every_empty_pane_says_what_it_needs() {
         }
         insta::assert_snapshot!(format!("empty_panes_{size}"), text);
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_cost_panes_key_turns_cost_explorer_on_after_naming_the_charge() {
+    use support::tmux::{Tmux, flightdeck_line};
+    let moto = Moto::start();
+    seed_aws(&moto).await;
+    let (server, _) = TestServer::demo(7, 120).await;
+    let dir = tempfile::tempdir().unwrap();
+    let kc = eks_kubeconfig(&server, dir.path());
+    let (d, url) = (dir.path().to_path_buf(), moto.url());
+    let screen = tokio::task::spawn_blocking(move || {
+        let t = Tmux::start(160, 48);
+        let env = format!("env -u AWS_PROFILE -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY HOME={} AWS_ENDPOINT_URL={url} AWS_EC2_METADATA_DISABLED=true", d.display());
+        t.type_line(&format!("{env} {}", flightdeck_line(&d, &format!("--kubeconfig {}", kc.display()))));
+        t.wait_for("the console", Duration::from_secs(20), |s| s.contains("Infrastructure"));
+        t.keys(&["6"]);
+        t.wait_for("the hint", Duration::from_secs(20), |s| s.contains("E turns it on"));
+        t.keys(&["E"]);
+        let dialog = t.wait_for("the confirmation", Duration::from_secs(10), |s| s.contains("Turn on Cost Explorer"));
+        t.keys(&["y"]);
+        let bill = t.wait_for("the bill", Duration::from_secs(30), |s| s.contains("MTD"));
+        t.keys(&["q"]);
+        (dialog, bill)
+    })
+    .await
+    .unwrap();
+    let (dialog, bill) = screen;
+    assert!(dialog.contains("$0.01 per request"), "{dialog}");
+    assert!(!bill.contains("E turns it on"), "{bill}");
 }
