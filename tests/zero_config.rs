@@ -30,19 +30,31 @@ const ARN: &str = "arn:aws:eks:us-east-1:123456789012:cluster/shop-prod";
 /// A kubeconfig as `aws eks update-kubeconfig --name shop-prod --profile shop-prod` writes it,
 /// pointing at the test server, and an `aws` script that prints the ExecCredential.
 fn eks_kubeconfig(server: &TestServer, dir: &Path) -> PathBuf {
+    eks_kubeconfig_of(server, dir, &["shop-prod"])
+}
+
+/// The same with one context per EKS cluster named (`arn:…:cluster/NAME`), the first current.
+fn eks_kubeconfig_of(server: &TestServer, dir: &Path, clusters: &[&str]) -> PathBuf {
     let aws = dir.join("aws");
     let cred = json!({"apiVersion": "client.authentication.k8s.io/v1beta1", "kind": "ExecCredential",
                       "status": {"token": TOKEN}});
     std::fs::write(&aws, format!("#!/bin/sh\ncat <<'EOF'\n{cred}\nEOF\n")).unwrap();
     std::fs::set_permissions(&aws, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let (mut named, mut users, mut contexts) = (String::new(), String::new(), String::new());
+    for c in clusters {
+        let arn = format!("arn:aws:eks:us-east-1:123456789012:cluster/{c}");
+        named.push_str(&format!("- name: {arn}\n  cluster:\n    server: {}\n", server.url()));
+        users.push_str(&format!(
+            "- name: {arn}\n  user:\n    exec:\n      apiVersion: client.authentication.k8s.io/v1beta1\n\
+             \x20     command: {aws}\n      args: [--region, us-east-1, eks, get-token, --cluster-name, {c}, --output, json]\n\
+             \x20     env:\n      - name: AWS_PROFILE\n        value: shop-prod\n",
+            aws = aws.display()
+        ));
+        contexts.push_str(&format!("- name: {arn}\n  context:\n    cluster: {arn}\n    user: {arn}\n"));
+    }
+    let current = format!("arn:aws:eks:us-east-1:123456789012:cluster/{}", clusters[0]);
     let text = format!(
-        "apiVersion: v1\nkind: Config\nclusters:\n- name: {ARN}\n  cluster:\n    server: {url}\n\
-         users:\n- name: {ARN}\n  user:\n    exec:\n      apiVersion: client.authentication.k8s.io/v1beta1\n\
-         \x20     command: {aws}\n      args: [--region, us-east-1, eks, get-token, --cluster-name, shop-prod, --output, json]\n\
-         \x20     env:\n      - name: AWS_PROFILE\n        value: shop-prod\n\
-         contexts:\n- name: {ARN}\n  context:\n    cluster: {ARN}\n    user: {ARN}\ncurrent-context: {ARN}\n",
-        url = server.url(),
-        aws = aws.display()
+        "apiVersion: v1\nkind: Config\nclusters:\n{named}users:\n{users}contexts:\n{contexts}current-context: {current}\n"
     );
     let path = dir.join("kubeconfig");
     std::fs::write(&path, text).unwrap();
@@ -104,15 +116,7 @@ fn json_of(out: &Output) -> Value {
 async fn seed_aws(moto: &Moto) {
     let sdk = moto.sdk().await;
     let eks = aws_sdk_eks::Client::new(&sdk);
-    let vpc = aws_sdk_eks::types::VpcConfigRequest::builder().subnet_ids("subnet-1").build();
-    eks.create_cluster()
-        .name("shop-prod")
-        .version("1.31")
-        .role_arn("arn:aws:iam::123456789012:role/eks")
-        .resources_vpc_config(vpc)
-        .send()
-        .await
-        .unwrap();
+    create_cluster(&eks, "shop-prod").await;
     for (name, max) in [("general", 10), ("spot", 20)] {
         let scaling = aws_sdk_eks::types::NodegroupScalingConfig::builder()
             .min_size(1)
@@ -146,6 +150,18 @@ async fn seed_aws(moto: &Moto) {
         .alarm_name("shop-prod-alb-5xx")
         .state_value(StateValue::Alarm)
         .state_reason("5xx above 10")
+        .send()
+        .await
+        .unwrap();
+}
+
+async fn create_cluster(eks: &aws_sdk_eks::Client, name: &str) {
+    let vpc = aws_sdk_eks::types::VpcConfigRequest::builder().subnet_ids("subnet-1").build();
+    eks.create_cluster()
+        .name(name)
+        .version("1.31")
+        .role_arn("arn:aws:iam::123456789012:role/eks")
+        .resources_vpc_config(vpc)
         .send()
         .await
         .unwrap();
@@ -370,4 +386,36 @@ async fn the_cost_panes_key_turns_cost_explorer_on_after_naming_the_charge() {
     let (dialog, bill) = screen;
     assert!(dialog.contains("$0.01 per request"), "{dialog}");
     assert!(!bill.contains("E turns it on"), "{bill}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn in_a_fleet_each_eks_context_has_its_own_cluster() {
+    let moto = Moto::start();
+    seed_aws(&moto).await;
+    let eks = aws_sdk_eks::Client::new(&moto.sdk().await);
+    // A third cluster in the account that no context names: not shown.
+    for name in ["shop-dev", "batch"] {
+        create_cluster(&eks, name).await;
+    }
+    let (server, _) = TestServer::demo(7, 120).await;
+    let dir = tempfile::tempdir().unwrap();
+    eks_kubeconfig_of(&server, dir.path(), &["shop-prod", "shop-dev"]);
+    let out = run(dir.path(), &moto.url(), &["status", "--json", "--all-contexts", "--timeout", "20"]).await;
+    let v = json_of(&out);
+    let mut clusters: Vec<(String, String)> = v["infrastructure"]["clusters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (c["cluster"].as_str().unwrap_or_default().to_string(), c["name"].as_str().unwrap().to_string())
+        })
+        .collect();
+    clusters.sort();
+    let arn = |c: &str| format!("arn:aws:eks:us-east-1:123456789012:cluster/{c}");
+    assert_eq!(
+        clusters,
+        [(arn("shop-dev"), "shop-dev".to_string()), (arn("shop-prod"), "shop-prod".to_string())],
+        "{}",
+        v["sources"]
+    );
 }
