@@ -419,3 +419,59 @@ async fn in_a_fleet_each_eks_context_has_its_own_cluster() {
         v["sources"]
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_alertmanager_found_follows_a_context_switch() {
+    use flightdeck::app::switch::{AlertmanagerFollower, KubeSwitcher};
+    use flightdeck::input::switch::Switch;
+    let (am_prod, am_dev) = (Alertmanager::start(), Alertmanager::start());
+    let starts = humantime::format_rfc3339_millis(std::time::SystemTime::now()).to_string();
+    for (am, name) in [(&am_prod, "ProdAlert"), (&am_dev, "DevAlert")] {
+        let alert = json!([{"labels": {"alertname": name, "severity": "warning"}, "startsAt": starts}]);
+        let posted =
+            support::http().post(format!("{}/api/v2/alerts", am.url())).json(&alert).send().await.unwrap();
+        assert!(posted.status().is_success());
+    }
+    let (prod, dev) = (TestServer::start().await, TestServer::start().await);
+    prod.alertmanager_service("monitoring", "kps-alertmanager", ([127, 0, 0, 1], am_prod.port).into());
+    dev.alertmanager_service("observability", "alertmanager", ([127, 0, 0, 1], am_dev.port).into());
+    let kubeconfig = prod.kubeconfig_for(&[("shop-prod", &prod, None), ("shop-dev", &dev, None)]);
+    let target = kube::Target { kubeconfig: Some(kubeconfig), ..Default::default() };
+    let (tx, mut rx) = sources::channel();
+    let ctx_tx = tx.for_cluster(flightdeck::domain::ClusterId::new("shop-prod"));
+    let (handle, guard) = kube::start(kube::resolve(&target).unwrap(), ctx_tx.clone());
+    let every = Duration::from_secs(1);
+    let (client, am_guard) = alertmanager::discover::spawn(handle, every, ctx_tx, Clock::Wall);
+    let follower = AlertmanagerFollower { every, clock: Clock::Wall, guard: Some(am_guard), client };
+    let mut switcher =
+        KubeSwitcher { tx, target, guard: Some(guard), argocd: None, alertmanager: Some(follower) };
+    let mut state = State::new("shop-prod", sources::wall_now());
+    let names = |s: &State| s.alerts.items.iter().map(|a| a.name.clone()).collect::<Vec<_>>();
+    until(&mut state, &mut rx, "prod's alert", |s| names(s) == ["ProdAlert"]).await;
+
+    switcher.switch(Switch::Context("shop-dev".into()), &mut state, &mut rx).await.unwrap();
+    until(&mut state, &mut rx, "only dev's alert", |s| names(s) == ["DevAlert"]).await;
+    let alert = state.alerts.items[0].clone();
+    let (results_tx, mut results) = tokio::sync::mpsc::channel(8);
+    let old =
+        alertmanager::Client::new(&toml::from_str(&format!("url = \"{}\"", am_prod.url())).unwrap()).unwrap();
+    let mut executor = Executor::new(Backend::None, AuditLog::new(None), results_tx, Clock::Wall)
+        .with_alertmanagers(vec![old]);
+    executor.set_discovered_alertmanager(switcher.alertmanager.as_ref().unwrap().client.clone());
+    let new = NewSilence {
+        source: alert.source.clone(),
+        matchers: parse_matchers(r#"alertname="DevAlert""#).unwrap(),
+        duration_ms: 3_600_000,
+        comment: "dev only".into(),
+        created_by: "tester".into(),
+    };
+    executor.run(ActionId::Silence, Target::NewSilence(new), "shop-dev".into());
+    let Some(Message::ActionDone { outcome, .. }) = results.recv().await else { panic!("an outcome") };
+    assert!(outcome.result.is_ok(), "{:?}", outcome.result);
+    let silences = |am: &Alertmanager| {
+        let url = format!("{}/api/v2/silences", am.url());
+        async move { support::http().get(url).send().await.unwrap().json::<Value>().await.unwrap() }
+    };
+    assert_eq!(silences(&am_dev).await.as_array().unwrap().len(), 1, "in the dev cluster's Alertmanager");
+    assert_eq!(silences(&am_prod).await.as_array().unwrap().len(), 0, "not in prod's");
+}

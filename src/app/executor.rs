@@ -157,6 +157,17 @@ impl Executor {
         std::sync::Arc::make_mut(&mut self.alertmanagers).extend(alertmanagers);
     }
 
+    /// Silences go to this Alertmanager, found in the cluster switched to, instead of the one
+    /// found in the old one.
+    pub fn set_discovered_alertmanager(&mut self, client: alertmanager::Client) {
+        let found = |c: &alertmanager::Client| {
+            c.source.instance.as_deref() == Some(alertmanager::discover::IN_CLUSTER)
+        };
+        let clients = std::sync::Arc::make_mut(&mut self.alertmanagers);
+        clients.retain(|c| !found(c));
+        clients.push(client);
+    }
+
     /// Act on another cluster from now on (after a context switch).
     pub fn set_backend(&mut self, backend: Backend) {
         if let Some(a) = self.sole() {

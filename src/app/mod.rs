@@ -199,6 +199,9 @@ async fn event_loop(
                         if let Some(a) = &k.argocd {
                             executor.set_argocd(a.handle.clone());
                         }
+                        if let Some(a) = &k.alertmanager {
+                            executor.set_discovered_alertmanager(a.client.clone());
+                        }
                         executor.discover(&state.context_for(&state.console_cluster()));
                         follow_context(state, settings, &mut theme);
                     }

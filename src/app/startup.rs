@@ -297,8 +297,13 @@ fn start_one(
     out.context = resolved.context.clone();
     let ctx_tx = tx.for_cluster(ClusterId::new(&out.context));
     let (handle, guard) = kube::start(resolved, ctx_tx.clone());
-    let mut switcher =
-        super::switch::KubeSwitcher { tx: tx.clone(), target, guard: Some(guard), argocd: None };
+    let mut switcher = super::switch::KubeSwitcher {
+        tx: tx.clone(),
+        target,
+        guard: Some(guard),
+        argocd: None,
+        alertmanager: None,
+    };
     let mut argocd_handle = None;
     if settings.argocd.enabled {
         match argocd::start(&settings.argocd, Some(handle.clone()), &settings.user, ctx_tx.clone(), out.clock)
@@ -325,13 +330,27 @@ fn start_one(
         }
     }
     if settings.alertmanagers.is_empty() {
-        discover_alertmanager(settings, &handle, &ctx_tx, out.clock, &mut out.guards, &mut out.alertmanagers);
+        let (mut guards, mut clients) = (Vec::new(), Vec::new());
+        discover_alertmanager(settings, &handle, &ctx_tx, out.clock, &mut guards, &mut clients);
+        // Found in the cluster, it follows `:ctx` with the other Kubernetes sources.
+        if let (Some(guard), Some(client)) = (guards.pop(), clients.first()) {
+            switcher.alertmanager = Some(super::switch::AlertmanagerFollower {
+                every: DISCOVERED_EVERY,
+                clock: out.clock,
+                guard: Some(guard),
+                client: client.clone(),
+            });
+        }
+        out.alertmanagers.extend(clients);
     }
     out.clusters.push((out.context.clone(), Backend::Kube(handle), argocd_handle));
     out.switcher = Some(switcher);
     start_alertmanagers(settings, tx, &mut out)?;
     Ok(out)
 }
+
+/// How often the Alertmanager found in the cluster is polled: `[[alertmanager]]`'s default.
+const DISCOVERED_EVERY: std::time::Duration = std::time::Duration::from_secs(15);
 
 fn in_cluster() -> crate::domain::SourceId {
     crate::domain::SourceId::alertmanager(alertmanager::discover::IN_CLUSTER)
@@ -353,8 +372,7 @@ pub fn discover_alertmanager(
         let _ = tx.try_send(Message::Disabled { source: in_cluster(), feeds: vec![PaneId::Alerts], reason });
         return;
     }
-    let every = std::time::Duration::from_secs(15);
-    let (client, guard) = alertmanager::discover::spawn(kube.clone(), every, tx.clone(), clock);
+    let (client, guard) = alertmanager::discover::spawn(kube.clone(), DISCOVERED_EVERY, tx.clone(), clock);
     guards.push(guard);
     clients.push(client);
 }
