@@ -31,7 +31,10 @@ pub struct AuditLog {
 impl AuditLog {
     /// A log whose lines name the user as `$USER` or `$LOGNAME` say; see [`AuditLog::by`].
     pub fn new(path: Option<PathBuf>) -> Self {
-        let user = crate::sources::identity::local(None, None).unwrap_or_else(|| "unknown".into());
+        let user = ["USER", "LOGNAME"]
+            .iter()
+            .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
+            .unwrap_or_else(|| crate::sources::identity::UNKNOWN.into());
         AuditLog { path, user, demo: false }
     }
 

@@ -330,23 +330,35 @@ fn start_one(
         }
     }
     if settings.alertmanagers.is_empty() {
-        let (mut guards, mut clients) = (Vec::new(), Vec::new());
-        discover_alertmanager(settings, &handle, &ctx_tx, out.clock, &mut guards, &mut clients);
-        // Found in the cluster, it follows `:ctx` with the other Kubernetes sources.
-        if let (Some(guard), Some(client)) = (guards.pop(), clients.first()) {
-            switcher.alertmanager = Some(super::switch::AlertmanagerFollower {
-                every: DISCOVERED_EVERY,
-                clock: out.clock,
-                guard: Some(guard),
-                client: client.clone(),
-            });
-        }
-        out.alertmanagers.extend(clients);
+        switcher.alertmanager = follow_discovered(settings, &handle, &ctx_tx, &mut out);
     }
     out.clusters.push((out.context.clone(), Backend::Kube(handle), argocd_handle));
     out.switcher = Some(switcher);
     start_alertmanagers(settings, tx, &mut out)?;
     Ok(out)
+}
+
+/// The cluster's own Alertmanager for the one cluster there is: found in it, it follows `:ctx`
+/// with the other Kubernetes sources.
+fn follow_discovered(
+    settings: &Settings,
+    kube: &kube::Handle,
+    tx: &sources::Sender,
+    out: &mut Started,
+) -> Option<super::switch::AlertmanagerFollower> {
+    let (mut guards, mut clients) = (Vec::new(), Vec::new());
+    discover_alertmanager(settings, kube, tx, out.clock, &mut guards, &mut clients);
+    let follower = match (guards.pop(), clients.first()) {
+        (Some(guard), Some(client)) => Some(super::switch::AlertmanagerFollower {
+            every: DISCOVERED_EVERY,
+            clock: out.clock,
+            guard: Some(guard),
+            client: client.clone(),
+        }),
+        _ => None,
+    };
+    out.alertmanagers.extend(clients);
+    follower
 }
 
 /// How often the Alertmanager found in the cluster is polled: `[[alertmanager]]`'s default.
