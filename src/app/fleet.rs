@@ -121,7 +121,7 @@ pub fn start(settings: &Settings, plan: &Plan, tx: &sources::Sender, clock: Cloc
     let mut alertmanagers = Vec::new();
     // Alertmanagers of no cluster answer for the fleet; with none at all, each finds its own.
     if plan.alertmanagers.is_empty()
-        && settings.alertmanagers.is_empty()
+        && settings.alertmanagers.iter().all(|a| a.cluster.is_some())
         && let Backend::Kube(h) = &backend
     {
         super::startup::discover_alertmanager(settings, h, &tx, clock, &mut guards, &mut alertmanagers);

@@ -158,6 +158,7 @@ mod keys {
         // Nothing to refresh while it is off; the key that turns it on asks first, read-only too.
         assert_eq!(dispatch(&mut s, Command::Action(ActionId::RefreshCost)), Effect::None);
         assert_eq!(s.view.overlay, Overlay::None);
+        assert!(s.view.status.as_ref().unwrap().text.contains("Cost Explorer is off"));
         assert_eq!(dispatch(&mut s, Command::Action(ActionId::EnableCost)), Effect::None);
         let Overlay::Confirm(p) = &s.view.overlay else { panic!("asks first") };
         assert!(p.target.describe().contains("$0.01 per request"), "{}", p.target.describe());
