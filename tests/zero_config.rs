@@ -230,11 +230,10 @@ async fn until(state: &mut State, rx: &mut sources::Receiver, what: &str, done: 
 async fn the_clusters_alertmanager_is_reached_through_the_api_server_and_silenced() {
     let am = Alertmanager::start();
     let starts = humantime::format_rfc3339_millis(std::time::SystemTime::now()).to_string();
-    let alert =
-        json!([{"labels": {"alertname": "HighErrorRate", "severity": "critical"}, "startsAt": starts}]);
-    let posted =
-        support::http().post(format!("{}/api/v2/alerts", am.url())).json(&alert).send().await.unwrap();
-    assert!(posted.status().is_success());
+    am.post_alerts(
+        &json!([{"labels": {"alertname": "HighErrorRate", "severity": "critical"}, "startsAt": starts}]),
+    )
+    .await;
     let server = TestServer::start().await;
     server.alertmanager_service("monitoring", "kps-alertmanager", ([127, 0, 0, 1], am.port).into());
     let dir = tempfile::tempdir().unwrap();
@@ -266,14 +265,7 @@ async fn the_clusters_alertmanager_is_reached_through_the_api_server_and_silence
     executor.run(ActionId::Silence, Target::NewSilence(new), ARN.into());
     let Some(Message::ActionDone { outcome, .. }) = results.recv().await else { panic!("an outcome") };
     assert!(outcome.result.is_ok(), "{:?}", outcome.result);
-    let silences: Value = support::http()
-        .get(format!("{}/api/v2/silences", am.url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let silences = am.get("/silences").await;
     assert_eq!(silences[0]["comment"], "through the API server", "{silences}");
     assert_eq!(silences[0]["status"]["state"], "active");
     assert_eq!(server.requests_to("POST", "/proxy/api/v2/silences").len(), 1);
@@ -427,10 +419,8 @@ async fn the_alertmanager_found_follows_a_context_switch() {
     let (am_prod, am_dev) = (Alertmanager::start(), Alertmanager::start());
     let starts = humantime::format_rfc3339_millis(std::time::SystemTime::now()).to_string();
     for (am, name) in [(&am_prod, "ProdAlert"), (&am_dev, "DevAlert")] {
-        let alert = json!([{"labels": {"alertname": name, "severity": "warning"}, "startsAt": starts}]);
-        let posted =
-            support::http().post(format!("{}/api/v2/alerts", am.url())).json(&alert).send().await.unwrap();
-        assert!(posted.status().is_success());
+        am.post_alerts(&json!([{"labels": {"alertname": name, "severity": "warning"}, "startsAt": starts}]))
+            .await;
     }
     let (prod, dev) = (TestServer::start().await, TestServer::start().await);
     prod.alertmanager_service("monitoring", "kps-alertmanager", ([127, 0, 0, 1], am_prod.port).into());
@@ -468,10 +458,10 @@ async fn the_alertmanager_found_follows_a_context_switch() {
     executor.run(ActionId::Silence, Target::NewSilence(new), "shop-dev".into());
     let Some(Message::ActionDone { outcome, .. }) = results.recv().await else { panic!("an outcome") };
     assert!(outcome.result.is_ok(), "{:?}", outcome.result);
-    let silences = |am: &Alertmanager| {
-        let url = format!("{}/api/v2/silences", am.url());
-        async move { support::http().get(url).send().await.unwrap().json::<Value>().await.unwrap() }
-    };
-    assert_eq!(silences(&am_dev).await.as_array().unwrap().len(), 1, "in the dev cluster's Alertmanager");
-    assert_eq!(silences(&am_prod).await.as_array().unwrap().len(), 0, "not in prod's");
+    assert_eq!(
+        am_dev.get("/silences").await.as_array().unwrap().len(),
+        1,
+        "in the dev cluster's Alertmanager"
+    );
+    assert_eq!(am_prod.get("/silences").await.as_array().unwrap().len(), 0, "not in prod's");
 }

@@ -22,8 +22,11 @@ use super::startup::Settings;
 /// cluster's ARN whenever the config sets none: the cluster lives there, and `aws eks
 /// get-token --region` pins it for Kubernetes the same way, whatever AWS_REGION says.
 pub fn fill(aws: &AwsConfig, eks: Option<&EksContext>) -> AwsConfig {
+    fill_as(aws, eks, std::env::var("AWS_PROFILE").is_ok_and(|p| !p.is_empty()))
+}
+
+fn fill_as(aws: &AwsConfig, eks: Option<&EksContext>, env_profile: bool) -> AwsConfig {
     let Some(eks) = eks else { return aws.clone() };
-    let env_profile = std::env::var("AWS_PROFILE").is_ok_and(|p| !p.is_empty());
     AwsConfig {
         profile: aws.profile.clone().or_else(|| eks.profile.clone().filter(|_| !env_profile)),
         region: aws.region.clone().or_else(|| Some(eks.region.clone())),
@@ -152,4 +155,31 @@ fn start_eks(settings: &Settings, account: &Account, txs: &Senders, clock: Clock
 /// A source that is off, saying why in the pane it would feed.
 fn off(tx: &sources::Sender, kind: SourceKind, pane: PaneId, reason: String) {
     let _ = tx.try_send(Message::Disabled { source: SourceId::of(kind), feeds: vec![pane], reason });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_kubeconfig_fills_in_only_what_is_unset() {
+        let eks = EksContext {
+            cluster: "shop-prod".into(),
+            region: "eu-west-1".into(),
+            profile: Some("shop".into()),
+            ..EksContext::default()
+        };
+        let none = AwsConfig::default();
+        let filled = fill_as(&none, Some(&eks), false);
+        assert_eq!((filled.profile.as_deref(), filled.region.as_deref()), (Some("shop"), Some("eu-west-1")));
+        // AWS_PROFILE is the user's choice: the SDK reads it, the kubeconfig's gives way.
+        assert_eq!(fill_as(&none, Some(&eks), true).profile, None);
+        let own = AwsConfig {
+            profile: Some("admin".into()),
+            region: Some("us-east-1".into()),
+            endpoint_url: Some("http://127.0.0.1:5000".into()),
+        };
+        assert_eq!(fill_as(&own, Some(&eks), false), own);
+        assert_eq!(fill_as(&own, None, false), own);
+    }
 }
