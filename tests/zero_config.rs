@@ -327,6 +327,14 @@ async fn config_init_writes_what_it_found_and_it_loads_back() {
     let err = String::from_utf8_lossy(&again.stderr);
     assert!(err.contains(&path.display().to_string()) && err.contains("exists already"), "{err}");
     assert_eq!(std::fs::read_to_string(&path).unwrap(), text, "left as it was");
+
+    // And flightdeck runs on it: the EKS cluster it names, through the profile it names.
+    let moto = Moto::start();
+    seed_aws(&moto).await;
+    let out = run(dir.path(), &moto.url(), &["status", "--json", "--timeout", "20"]).await;
+    let v = json_of(&out);
+    assert_eq!(v["sources"]["eks"]["state"], "ok", "{}", v["sources"]);
+    assert_eq!(v["infrastructure"]["clusters"][0]["name"], "shop-prod");
 }
 
 #[tokio::test(flavor = "multi_thread")]

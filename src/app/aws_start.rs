@@ -115,8 +115,8 @@ fn cost_off(settings: &Settings) -> String {
     format!("off: Cost Explorer charges $0.01 per request · {key} [cost] enabled = true")
 }
 
-/// EKS: the clusters the config names (or every one in the region) when it turns EKS on;
-/// else each EKS context's own cluster, through its cluster's sender in a fleet.
+/// EKS: the clusters the config names, or every one in the region when it turns EKS on with
+/// none found; else each EKS context's own cluster, through its cluster's sender in a fleet.
 fn start_eks(settings: &Settings, account: &Account, txs: &Senders, clock: Clock, out: &mut AwsStarted) {
     let atx = txs.account;
     let found = !account.eks.is_empty();
@@ -127,7 +127,11 @@ fn start_eks(settings: &Settings, account: &Account, txs: &Senders, clock: Clock
             PaneId::Infrastructure,
             "off in the config ([eks] enabled = false)".into(),
         ),
-        Some(true) if !settings.eks.clusters.is_empty() || !found => {
+        // Clusters the config names win over the kubeconfig's.
+        _ if !settings.eks.clusters.is_empty() => {
+            out.guards.push(eks::spawn(account.aws.clone(), settings.eks.clone(), atx.clone(), clock));
+        }
+        Some(true) if !found => {
             out.guards.push(eks::spawn(account.aws.clone(), settings.eks.clone(), atx.clone(), clock));
         }
         None if !found => {
