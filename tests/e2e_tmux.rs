@@ -75,6 +75,43 @@ fn demo_console_opens_navigates_and_quits() {
     assert_eq!(t.current_command(), "bash");
 }
 
+/// The help at 80×24 in the real loop: G goes to its last page and no further, k comes back a
+/// line at once, PgDn pages by what the screen shows.
+#[test]
+fn help_scrolls_at_80x24_within_its_length() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = Tmux::start(80, 24);
+    t.type_line(&command(dir.path(), "--demo --context shop-prod --seed 7"));
+    t.wait_for("the six pane titles", WAIT, all_titles);
+    t.keys(&["?"]);
+    let s = t.wait_for("the help's first page", WAIT, |s| s.contains("▼ more below · lines 1–"));
+    let cue = |s: &str| s.lines().find(|l| l.contains(" · lines ")).unwrap_or_default().to_string();
+    // "lines 1–19 of 146": the page and the whole.
+    let nums = |s: &str| -> Vec<usize> {
+        let c = cue(s);
+        let tail = c.split(" · lines ").nth(1).unwrap_or_default();
+        tail.split(|ch: char| !ch.is_ascii_digit()).filter_map(|n| n.parse().ok()).take(3).collect()
+    };
+    let first = nums(&s);
+    let (page, total) = (first[1], first[2]);
+    assert!(page >= 15 && total > 3 * page, "{first:?}\n{s}");
+    t.keys(&["PageDown"]);
+    let want = format!("lines {}–{} of {total}", page + 1, 2 * page);
+    t.wait_for("the second page", WAIT, |s| cue(s).contains(&want));
+    t.keys(&["G"]);
+    let end = format!("lines {}–{total} of {total}", total - page + 1);
+    let s = t.wait_for("the last page", WAIT, |s| cue(s).contains(&end) && cue(s).contains("▲ more above"));
+    assert!(s.contains(":pf") || s.contains("Your commands"), "the last section shows:\n{s}");
+    t.keys(&["G", "G", "k"]);
+    let back = format!("lines {}–{} of {total}", total - page, total - 1);
+    t.wait_for("one line back up", WAIT, |s| cue(s).contains(&back));
+    // Esc and q apart: sent together a terminal reads them as Alt-q.
+    t.keys(&["Escape"]);
+    t.wait_for("help closed", WAIT, |s| !s.contains("Help — ?") && all_titles(s));
+    t.keys(&["q"]);
+    t.wait_for("the process to exit", WAIT, |s| s.contains("EXITED:0"));
+}
+
 #[test]
 fn sigterm_restores_the_terminal() {
     let dir = tempfile::tempdir().unwrap();

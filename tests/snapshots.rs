@@ -75,6 +75,18 @@ fn find_in_row(buf: &ratatui::buffer::Buffer, needle: &str, row_marker: &str) ->
     None
 }
 
+/// Where `needle` first appears on a row with `row_marker` that is not the selected one (whose
+/// level colours give way to the selection's where they would not read on it).
+fn find_unselected(buf: &ratatui::buffer::Buffer, needle: &str, row_marker: &str) -> Option<(u16, u16)> {
+    let bar = Theme::default_theme().style(Role::Selection).bg;
+    (0..buf.area.height).find_map(|y| {
+        let row = row_text(buf, y);
+        let byte = row.find(needle).filter(|_| row.contains(row_marker))?;
+        let x = row[..byte].chars().count() as u16;
+        (Some(buf[(x, y)].bg) != bar).then_some((x, y))
+    })
+}
+
 #[test]
 fn a_degraded_app_is_drawn_in_the_crit_role() {
     let mut state = state_at(SEED, AT);
@@ -90,7 +102,8 @@ fn crash_looping_pods_are_drawn_in_the_crit_role() {
     let mut state = state_at(SEED, AT);
     show(&mut state, PaneArg::Pods);
     let buf = render(&state, 160, 48);
-    let (x, y) = find_in_row(&buf, "CrashLoopBackOff", "cart-").expect("crash-looping cart pods at t=150");
+    let (x, y) =
+        find_unselected(&buf, "CrashLoopBackOff", "cart-").expect("crash-looping cart pods at t=150");
     assert_eq!(Some(buf[(x, y)].fg), Theme::default_theme().style(Role::Crit).fg);
 }
 
@@ -193,9 +206,15 @@ fn triage_puts_the_critical_alert_first_in_the_crit_role_with_its_fix() {
     let buf = render(&state, 160, 48);
     let (_, y) = find_in_row(&buf, "HighErrorRate", "alert").unwrap_or_else(|| panic!("{}", to_text(&buf)));
     assert_eq!(y, 3, "not the first row:\n{}", to_text(&buf));
-    // The selected row is drawn in the selection style; its symbol keeps the crit colour.
+    // The selected row is drawn in the selection style; red would not read on its cyan, so its
+    // symbol takes the selection's colour in bold (issue 18), and ✖ still says critical.
     let (sx, sy) = find_in_row(&buf, "✖ alert", "HighErrorRate").unwrap();
-    assert_eq!((sy, Some(buf[(sx, sy)].fg)), (y, Theme::default_theme().style(Role::Crit).fg));
+    let theme = Theme::default_theme();
+    assert_eq!((sy, Some(buf[(sx, sy)].fg)), (y, theme.style(Role::Selection).fg));
+    assert!(buf[(sx, sy)].modifier.contains(ratatui::style::Modifier::BOLD));
+    // A critical row not selected keeps the crit colour.
+    let (cx, cy) = find_unselected(&buf, "✖ app", "services-cart").unwrap();
+    assert_eq!(Some(buf[(cx, cy)].fg), theme.style(Role::Crit).fg, "row {cy}");
     let text = to_text(&buf);
     assert!(text.contains("fix   f  Sync application services-cart"), "{text}");
 }
@@ -300,7 +319,7 @@ fn a_filter_narrows_marks_its_matches_and_the_sort_is_shown() {
     let text = to_text(&buf);
     assert!(text.contains("/cart · sorted by restarts ↓"), "{text}");
     // Every pod row names cart; the match is in the match colour.
-    let (x, y) = find_in_row(&buf, "cart", "CrashLoopBackOff").unwrap();
+    let (x, y) = find_unselected(&buf, "cart", "CrashLoopBackOff").unwrap();
     assert_eq!(Some(buf[(x, y)].fg), Theme::default_theme().style(Role::Match).fg);
     insta::assert_snapshot!("pods_filtered_sorted_80x24", text);
     // Esc clears the kept filter before it leaves the pane.

@@ -223,7 +223,15 @@ async fn event_loop(
             // A pod view that closed (or moved to another container) stops its streams.
             streams.retain(state.wanted_streams());
             views.retain(state.wanted_view_streams());
-            terminal.draw(|f| ui::draw(f, state, &Ui { theme: &theme, keymap: &settings.keymap }))?;
+            let ui = Ui { theme: &theme, keymap: &settings.keymap };
+            if state.view.overlay == crate::state::view::Overlay::Help {
+                // The help scrolls no further than its last page on this screen.
+                let size = terminal.size()?;
+                let (page, last) =
+                    ui::help_window(state, &ui, ratatui::layout::Rect::new(0, 0, size.width, size.height));
+                (state.view.help_page, state.view.help_scroll) = (page, state.view.help_scroll.min(last));
+            }
+            terminal.draw(|f| ui::draw(f, state, &ui))?;
         }
     }
 }

@@ -15,6 +15,19 @@ const WHEEL: isize = 3;
 
 /// Apply a mouse event; returns whether the view changed.
 pub fn handle(state: &mut State, ev: &MouseEvent, ui: &Ui, size: Rect) -> bool {
+    // The wheel scrolls the help (the loop keeps it within its last page); other overlays
+    // take no mouse.
+    if state.view.overlay == Overlay::Help {
+        let cmd = match ev.kind {
+            MouseEventKind::ScrollDown => crate::domain::command::Command::Down,
+            MouseEventKind::ScrollUp => crate::domain::command::Command::Up,
+            _ => return false,
+        };
+        for _ in 0..WHEEL {
+            crate::input::dispatch::dispatch(state, cmd);
+        }
+        return true;
+    }
     if state.view.overlay != Overlay::None {
         return false;
     }
@@ -132,5 +145,20 @@ mod tests {
         // The wheel moves the selection of the pane under the pointer.
         handle(&mut s, &click(MouseEventKind::ScrollDown, 120, y), &ui, size);
         assert_eq!(s.view.selected(PaneId::Pods), 3 + WHEEL as usize);
+    }
+
+    #[test]
+    fn the_wheel_scrolls_the_help_and_not_the_rows_under_it() {
+        let mut s = crate::sources::demo::state_at(7, 150);
+        let (theme, keymap) = (Theme::default_theme(), Keymap::default_keymap());
+        let ui = Ui { theme: &theme, keymap: &keymap };
+        crate::input::dispatch::dispatch(&mut s, crate::domain::command::Command::Help);
+        let before = s.view.selected(PaneId::Infrastructure);
+        let size = Rect::new(0, 0, 80, 24);
+        assert!(handle(&mut s, &click(MouseEventKind::ScrollDown, 40, 10), &ui, size));
+        assert_eq!((s.view.help_scroll, s.view.selected(PaneId::Infrastructure)), (WHEEL as usize, before));
+        handle(&mut s, &click(MouseEventKind::ScrollUp, 40, 10), &ui, size);
+        assert_eq!(s.view.help_scroll, 0);
+        assert!(!handle(&mut s, &click(MouseEventKind::Down(MouseButton::Left), 40, 10), &ui, size));
     }
 }

@@ -141,6 +141,7 @@ pub fn start(settings: &Settings) -> anyhow::Result<Running> {
     let mut state = State::new(started.context.clone(), started.clock.now());
     state.user = settings.user.clone();
     state.cluster_label = settings.cluster_label.clone();
+    state.kube_contexts = kube_contexts(settings.demo, settings.kubeconfig.as_deref());
     match plans.len() {
         0 | 1 => settings.apply_safety(&mut state),
         _ => {
@@ -186,6 +187,15 @@ pub fn start(settings: &Settings) -> anyhow::Result<Running> {
         views,
         forwards,
     })
+}
+
+/// The kubeconfig's contexts for `:ctx` completion (the demo's own); none when it cannot be
+/// read, which the Kubernetes source already says in its pane.
+pub fn kube_contexts(demo: bool, kubeconfig: Option<&std::path::Path>) -> Vec<String> {
+    if demo {
+        return demo::CONTEXTS.iter().map(|(n, _)| n.to_string()).collect();
+    }
+    kube::contexts(kubeconfig).map(|(all, _)| all).unwrap_or_default()
 }
 
 /// What the sources' start gives the loop.

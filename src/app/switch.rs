@@ -105,6 +105,10 @@ impl KubeSwitcher {
             let (client, guard) = alertmanager::discover::spawn(handle.clone(), a.every, tx.clone(), a.clock);
             (a.client, a.guard) = (client, Some(guard));
         }
+        // The kubeconfig may have gained contexts since (a new `aws eks update-kubeconfig`).
+        if let Ok((all, _)) = kube::contexts(target.kubeconfig.as_deref()) {
+            state.kube_contexts = all;
+        }
         self.target = kube::Target { context: Some(context.clone()), ..target };
         state.view.say(state.now, format!("context {context}, {}", scope.label()), Level::Accent);
         Some(Backend::Kube(handle))

@@ -3,6 +3,7 @@
 
 pub mod clusters;
 pub mod commands;
+pub mod contrast;
 pub mod errors;
 pub mod history;
 pub mod init;

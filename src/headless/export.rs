@@ -34,65 +34,8 @@ pub fn to_text(buf: &Buffer) -> String {
 
 /// A colour as CSS hex; `None` for Reset (use the default).
 pub fn hex(c: Color) -> Option<String> {
-    let rgb = match c {
-        Color::Reset => return None,
-        Color::Black => (0x1e, 0x1e, 0x2e),
-        Color::Red => (0xcd, 0x31, 0x31),
-        Color::Green => (0x0d, 0xbc, 0x79),
-        Color::Yellow => (0xe5, 0xe5, 0x10),
-        Color::Blue => (0x24, 0x72, 0xc8),
-        Color::Magenta => (0xbc, 0x3f, 0xbc),
-        Color::Cyan => (0x11, 0xa8, 0xcd),
-        Color::Gray => (0xb0, 0xb0, 0xb0),
-        Color::DarkGray => (0x6b, 0x6b, 0x7b),
-        Color::LightRed => (0xf1, 0x4c, 0x4c),
-        Color::LightGreen => (0x23, 0xd1, 0x8b),
-        Color::LightYellow => (0xf5, 0xf5, 0x43),
-        Color::LightBlue => (0x3b, 0x8e, 0xea),
-        Color::LightMagenta => (0xd6, 0x70, 0xd6),
-        Color::LightCyan => (0x29, 0xb8, 0xdb),
-        Color::White => (0xf0, 0xf0, 0xf0),
-        Color::Rgb(r, g, b) => (r, g, b),
-        Color::Indexed(i) => indexed(i),
-    };
-    Some(format!("#{:02x}{:02x}{:02x}", rgb.0, rgb.1, rgb.2))
-}
-
-fn indexed(i: u8) -> (u8, u8, u8) {
-    const BASE: [Color; 16] = [
-        Color::Black,
-        Color::Red,
-        Color::Green,
-        Color::Yellow,
-        Color::Blue,
-        Color::Magenta,
-        Color::Cyan,
-        Color::Gray,
-        Color::DarkGray,
-        Color::LightRed,
-        Color::LightGreen,
-        Color::LightYellow,
-        Color::LightBlue,
-        Color::LightMagenta,
-        Color::LightCyan,
-        Color::White,
-    ];
-    match i {
-        0..=15 => {
-            let h = hex(BASE[i as usize]).unwrap_or_default();
-            let p = |k: usize| u8::from_str_radix(&h[k..k + 2], 16).unwrap_or(0);
-            (p(1), p(3), p(5))
-        }
-        16..=231 => {
-            let n = i - 16;
-            let lvl = |v: u8| if v == 0 { 0 } else { 55 + v * 40 };
-            (lvl(n / 36), lvl((n / 6) % 6), lvl(n % 6))
-        }
-        _ => {
-            let g = 8 + (i - 232) * 10;
-            (g, g, g)
-        }
-    }
+    let (r, g, b) = crate::config::contrast::rgb(c)?;
+    Some(format!("#{r:02x}{g:02x}{b:02x}"))
 }
 
 /// A run of cells on one row with the same style.

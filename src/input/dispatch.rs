@@ -68,6 +68,20 @@ pub fn dispatch(state: &mut State, cmd: Command) -> Effect {
         }
         return Effect::None;
     }
+    // The help scrolls with the keys that move a selection; the view under it stays.
+    if view.overlay == Overlay::Help
+        && let Some(step) = step_of(cmd)
+    {
+        // A page is what the help shows at once (the app says how much that is on this screen).
+        let page = if view.help_page > 0 { view.help_page as isize } else { PAGE };
+        let step = match cmd {
+            Command::PageDown => page,
+            Command::PageUp => -page,
+            _ => step,
+        };
+        view.help_scroll = view.help_scroll.saturating_add_signed(step).min(usize::MAX / 4);
+        return Effect::None;
+    }
     if view.mode == Mode::Triage
         && view.overlay == Overlay::None
         && let Some(effect) = triage_command(state, cmd)
@@ -102,6 +116,7 @@ pub fn dispatch(state: &mut State, cmd: Command) -> Effect {
         Command::Quit => return Effect::Quit,
         Command::Help => {
             view.overlay = if view.overlay == Overlay::Help { Overlay::None } else { Overlay::Help };
+            view.help_scroll = 0;
         }
         Command::Back | Command::Cancel => {
             if view.overlay != Overlay::None {

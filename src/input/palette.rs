@@ -230,22 +230,31 @@ fn arg_values(state: &State, arg: Arg) -> Vec<(String, String)> {
             out.extend(ns.into_iter().map(|n| (n.to_string(), "namespace".to_string())));
             out
         }
-        Arg::Context if state.is_fleet() => {
-            let mut out = vec![("all".to_string(), "every cluster".to_string())];
-            out.extend(state.fleet.iter().map(|c| {
-                let what = if c.production { "watched · production" } else { "watched" };
-                (c.name.to_string(), what.to_string())
-            }));
-            out
-        }
-        Arg::Context => {
-            let mut out = vec![(state.context.clone(), "current context".to_string())];
-            for c in state.infra.clusters.iter().filter(|c| c.name != state.context) {
-                out.push((c.name.clone(), format!("EKS cluster in {}", c.region)));
-            }
-            out
+        Arg::Context => context_values(state),
+    }
+}
+
+/// `:ctx`'s values: over a fleet `all` and its clusters, else the current context; then every
+/// other context of the kubeconfig (a fleet refuses those with a word on how to add one). An
+/// EKS cluster no context names is not offered: `:ctx` could not switch to it.
+fn context_values(state: &State) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = if state.is_fleet() {
+        let mut out = vec![("all".to_string(), "every cluster".to_string())];
+        out.extend(state.fleet.iter().map(|c| {
+            let what = if c.production { "watched · production" } else { "watched" };
+            (c.name.to_string(), what.to_string())
+        }));
+        out
+    } else {
+        vec![(state.context.clone(), "current context".to_string())]
+    };
+    let other = if state.is_fleet() { "kubeconfig context, not watched" } else { "kubeconfig context" };
+    for c in &state.kube_contexts {
+        if !out.iter().any(|(v, _)| v == c) {
+            out.push((c.clone(), other.to_string()));
         }
     }
+    out
 }
 
 #[cfg(test)]
@@ -278,6 +287,42 @@ mod tests {
         assert_eq!(ns, ["ns storefront"]);
         let ctx: Vec<String> = complete(&s, "ctx ").into_iter().map(|c| c.line).collect();
         assert!(ctx.contains(&"ctx shop-dev".to_string()), "{ctx:?}");
+    }
+
+    #[test]
+    fn ctx_completes_every_kubeconfig_context_by_prefix() {
+        let mut s = state();
+        s.kube_contexts = ["shop-prod", "shop-dev", "arn:aws:eks:eu-west-1:1:cluster/ops", "kind-local"]
+            .map(String::from)
+            .to_vec();
+        let lines = |s: &State, typed: &str| -> Vec<String> {
+            complete(s, typed).into_iter().map(|c| c.line).collect()
+        };
+        assert_eq!(
+            lines(&s, "ctx "),
+            ["ctx shop-prod", "ctx shop-dev", "ctx arn:aws:eks:eu-west-1:1:cluster/ops", "ctx kind-local"]
+        );
+        assert_eq!(lines(&s, "ctx k"), ["ctx kind-local"]);
+        assert_eq!(lines(&s, "context arn"), ["context arn:aws:eks:eu-west-1:1:cluster/ops"]);
+        let help = complete(&s, "ctx shop-p").remove(0).help;
+        assert_eq!(help, "current context");
+
+        // Over a fleet: `all`, the clusters watched, then the contexts that are not.
+        let mut f = crate::sources::demo::fleet_state_at(7, 30);
+        f.kube_contexts = s.kube_contexts.clone();
+        let all = complete(&f, "ctx ");
+        let pairs: Vec<(&str, &str)> = all.iter().map(|c| (c.line.as_str(), c.help.as_str())).collect();
+        assert_eq!(
+            pairs,
+            [
+                ("ctx all", "every cluster"),
+                ("ctx shop-prod", "watched · production"),
+                ("ctx shop-dev", "watched"),
+                ("ctx arn:aws:eks:eu-west-1:1:cluster/ops", "kubeconfig context, not watched"),
+                ("ctx kind-local", "kubeconfig context, not watched"),
+            ]
+        );
+        assert_eq!(lines(&f, "ctx a"), ["ctx all", "ctx arn:aws:eks:eu-west-1:1:cluster/ops"]);
     }
 
     #[test]

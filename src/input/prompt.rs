@@ -248,6 +248,7 @@ pub fn run_line(state: &mut State, line: &str) -> Effect {
         }
         Run::Help => {
             state.view.overlay = Overlay::Help;
+            state.view.help_scroll = 0;
             Effect::None
         }
         Run::Quit => Effect::Quit,

@@ -238,6 +238,9 @@ pub struct State {
     pub production: bool,
     /// The clusters watched, with each one's safety; empty before the app sets it.
     pub fleet: Vec<fleet::ClusterInfo>,
+    /// Every context of the kubeconfig (KUBECONFIG's files merged, as kubectl does), for `:ctx`
+    /// completion; read by the app at start and after each switch.
+    pub kube_contexts: Vec<String>,
     /// The alert label that names an alert's cluster (`[alerts] cluster_label`).
     pub cluster_label: String,
     /// Who acts: named in silences as `createdBy` (config `[alerts] created_by`, else $USER).
@@ -325,7 +328,7 @@ pub fn update(state: &mut State, msg: Message) -> bool {
             let cluster = source.cluster.clone().or_else(|| state.sole_cluster()).unwrap_or_default();
             let alerts = matches!(data, Data::Alerts(_) | Data::Alertmanager { .. });
             timeline::observe_delivery(state, &cluster, at, &data);
-            apply_data(state, &source, &cluster, data);
+            apply_data(state, &source, (&cluster, at), data);
             if alerts {
                 timeline::observe_alerts(state, &cluster, at);
             }
@@ -393,7 +396,7 @@ fn source_entry<'a>(state: &'a mut State, source: &SourceId) -> &'a mut SourceEn
         .or_insert_with(|| SourceEntry { health: SourceHealth::new(0), feeds: Vec::new() })
 }
 
-fn apply_data(state: &mut State, source: &SourceId, cluster: &ClusterId, data: Data) {
+fn apply_data(state: &mut State, source: &SourceId, (cluster, at): (&ClusterId, UnixMs), data: Data) {
     let cluster = cluster.clone();
     let keep_other = |c: &ClusterId| *c != cluster;
     match data {
@@ -427,7 +430,7 @@ fn apply_data(state: &mut State, source: &SourceId, cluster: &ClusterId, data: D
         Data::PodDelete(k) => state.pods.remove(&k.in_cluster(&cluster)),
         Data::Hpas(mut h) => {
             h.iter_mut().for_each(|x| x.cluster = cluster.clone());
-            state.scaling.replace(&cluster, h);
+            state.scaling.replace(&cluster, h, at);
         }
         Data::Workloads(mut w) => {
             w.iter_mut().for_each(|x| x.cluster = cluster.clone());

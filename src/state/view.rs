@@ -168,6 +168,10 @@ pub struct View {
     /// The cluster selected on the fleet screen (its row follows it when the order changes).
     pub fleet_cursor: Option<crate::domain::ClusterId>,
     pub overlay: Overlay,
+    /// The first help line shown; the app keeps it within the help's length on the screen.
+    pub help_scroll: usize,
+    /// How many help lines the screen shows at once (a page for PgDn), set by the app.
+    pub help_page: usize,
     pub status: Option<StatusLine>,
     /// Commands run from the palette, oldest first.
     pub history: Vec<String>,

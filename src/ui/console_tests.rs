@@ -15,7 +15,8 @@ use crate::state::view::Overlay;
 use crate::state::view::object::{ObjectScreen, PickEntry, Picker};
 use crate::state::view::pod::LogsView;
 use crate::state::{Message, State, update};
-use crate::ui::panes::test_support::{NOW, drawn_in, fg, fg_of, render_screen, text_of};
+use crate::ui::panes::test_support::{NOW, drawn_in, fg, fg_of, find, render_screen, text_of};
+use ratatui::style::Modifier;
 
 const MIN: i64 = 60_000;
 
@@ -90,7 +91,10 @@ fn a_kind_list_in_the_servers_columns() {
     let text = text_of(&buf);
     // -o wide's columns where there is room; the age counted live from the creation time.
     assert!(text.contains("IP") && text.contains("NODE") && text.contains("45m"), "{text}");
-    assert_eq!(fg_of(&buf, "CrashLoopBackOff"), fg(Role::Crit));
+    // The first row is selected: its red would not read on the cyan bar, so it takes the
+    // bar's colour, in bold (issue 18); rows not selected keep their level colours.
+    let (x, y) = find(&buf, "CrashLoopBackOff").unwrap();
+    assert_eq!((buf[(x, y)].fg, buf[(x, y)].modifier.contains(Modifier::BOLD)), (fg(Role::Selection), true));
     assert_eq!(fg_of(&buf, "Pending"), fg(Role::Warn));
     assert!(drawn_in(&buf, "Running", Role::Ok));
     assert!(drawn_in(&buf, "0/1", Role::Warn));

@@ -5,19 +5,20 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
+use unicode_width::UnicodeWidthStr;
 
 use super::Ui;
 use super::dialog::centered;
+use super::text::fit_line;
 use crate::config::keymap::Section;
 use crate::config::theme::Role;
 use crate::domain::command::{Command, NAVIGATION};
 use crate::domain::registry;
 use crate::state::{PaneId, State};
 
-/// One help row: the keys, a short label for narrow columns and the full description.
+/// One help row: the keys and what they do, whole (the layout wraps it, never cuts it).
 pub struct Entry {
     pub keys: String,
-    pub short: String,
     pub long: String,
 }
 
@@ -44,7 +45,6 @@ pub fn entries(state: &State, ui: &Ui) -> Vec<(String, Vec<Entry>)> {
                         .collect::<Vec<_>>();
                     nav.push(Entry {
                         keys: keys.join(" "),
-                        short: "a pane full-screen".into(),
                         long: format!("a pane full-screen: {}", long.join(", ")),
                     });
                 }
@@ -54,7 +54,7 @@ pub fn entries(state: &State, ui: &Ui) -> Vec<(String, Vec<Entry>)> {
         }
         let keys = ui.keymap.keys_for(Section::Global, *cmd);
         if !keys.is_empty() {
-            nav.push(Entry { keys: keys.join(" "), short: what.to_string(), long: what.to_string() });
+            nav.push(Entry { keys: keys.join(" "), long: what.to_string() });
         }
     }
     out.push(("Everywhere".to_string(), nav));
@@ -62,20 +62,20 @@ pub fn entries(state: &State, ui: &Ui) -> Vec<(String, Vec<Entry>)> {
     let fix = ui.keymap.keys_for(Section::Triage, Command::Fix);
     if !fix.is_empty() {
         let long = "run the selected problem's fix (asks first)".to_string();
-        triage.push(Entry { keys: fix.join(" "), short: "Fix".into(), long });
+        triage.push(Entry { keys: fix.join(" "), long });
     }
     for a in registry::ACTIONS.iter().filter(|a| !(state.readonly && a.mutating)) {
         let keys = ui.keymap.keys_for(Section::Triage, Command::Action(a.id));
         if !keys.is_empty() {
             let long = format!("{}: {}", a.title, a.help);
-            triage.push(Entry { keys: keys.join(" "), short: a.title.to_string(), long });
+            triage.push(Entry { keys: keys.join(" "), long });
         }
     }
     // The hand-off is written from triage and from the timeline alike.
     let handoff = ui.keymap.keys_for(Section::Triage, Command::HandOff);
     if !handoff.is_empty() {
         let long = "hand-off: the problem, its timeline, links, actions and silences to Markdown and HTML";
-        triage.push(Entry { keys: handoff.join(" "), short: "Hand-off".into(), long: long.into() });
+        triage.push(Entry { keys: handoff.join(" "), long: long.into() });
     }
     if !triage.is_empty() {
         out.push(("Triage".to_string(), triage));
@@ -87,19 +87,15 @@ pub fn entries(state: &State, ui: &Ui) -> Vec<(String, Vec<Entry>)> {
             if keys.is_empty() {
                 continue;
             }
-            let confirm = if a.confirm { " (asks first)" } else { "" };
-            rows.push(Entry {
-                keys: keys.join(" "),
-                // Narrow columns drop the "(asks first)": the confirmation itself says so.
-                short: a.title.to_string(),
-                long: format!("{}{confirm}", a.help),
-            });
+            // Some descriptions say it themselves.
+            let confirm = if a.confirm && !a.help.contains("asks first") { " (asks first)" } else { "" };
+            rows.push(Entry { keys: keys.join(" "), long: format!("{}{confirm}", a.help) });
         }
         // Views a pane has of its own (the Alerts pane's grouping and silences), bound there.
         for (_, cmd, what) in NAVIGATION {
             let keys = ui.keymap.keys_for(Section::Pane(pane), *cmd);
             if !keys.is_empty() && ui.keymap.keys_for(Section::Global, *cmd) != keys {
-                rows.push(Entry { keys: keys.join(" "), short: what.to_string(), long: what.to_string() });
+                rows.push(Entry { keys: keys.join(" "), long: what.to_string() });
             }
         }
         if !rows.is_empty() {
@@ -111,16 +107,11 @@ pub fn entries(state: &State, ui: &Ui) -> Vec<(String, Vec<Entry>)> {
     for (title, section) in [("Pod detail", Section::Detail), ("Logs, also", Section::Logs)] {
         let rows: Vec<Entry> = NAVIGATION
             .iter()
-            .filter_map(|(name, cmd, what)| {
+            .filter_map(|(_, cmd, what)| {
                 let keys = ui.keymap.keys_for(section, *cmd);
                 let repeated = section == Section::Logs && keys == ui.keymap.keys_for(Section::Detail, *cmd);
-                // Narrow columns get the command's own name ("previous logs"), not a cut sentence.
-                let short = name.replace('_', " ");
-                (!keys.is_empty() && !repeated).then(|| Entry {
-                    keys: keys.join(" "),
-                    short,
-                    long: what.to_string(),
-                })
+                (!keys.is_empty() && !repeated)
+                    .then(|| Entry { keys: keys.join(" "), long: what.to_string() })
             })
             .collect();
         if !rows.is_empty() {
@@ -146,22 +137,14 @@ fn object_sections(state: &State, ui: &Ui) -> Vec<(String, Vec<Entry>)> {
         for a in registry::ACTIONS.iter().filter(|a| !(state.readonly && a.mutating)) {
             let keys = ui.keymap.keys_for(section, Command::Action(a.id));
             if !keys.is_empty() {
-                rows.push(Entry {
-                    keys: keys.join(" "),
-                    short: a.title.to_string(),
-                    long: a.help.to_string(),
-                });
+                rows.push(Entry { keys: keys.join(" "), long: a.help.to_string() });
             }
         }
-        for (name, cmd, what) in NAVIGATION {
+        for (_, cmd, what) in NAVIGATION {
             let keys = ui.keymap.keys_for(section, *cmd);
             let inherited = section.parent().is_some_and(|p| ui.keymap.keys_for(p, *cmd) == keys);
             if !keys.is_empty() && !inherited && ui.keymap.keys_for(Section::Global, *cmd) != keys {
-                rows.push(Entry {
-                    keys: keys.join(" "),
-                    short: name.replace('_', " "),
-                    long: what.to_string(),
-                });
+                rows.push(Entry { keys: keys.join(" "), long: what.to_string() });
             }
         }
         if !rows.is_empty() {
@@ -176,7 +159,7 @@ fn object_sections(state: &State, ui: &Ui) -> Vec<(String, Vec<Entry>)> {
         .map(|c| {
             let keys = crate::config::commands::key_label(c);
             let where_ = c.section.get_ref();
-            Entry { keys, short: c.name.clone(), long: format!("{} ({where_}): {}", c.name, c.line) }
+            Entry { keys, long: format!("{} ({where_}): {}", c.name, c.line) }
         })
         .collect();
     if !mine.is_empty() {
@@ -185,12 +168,18 @@ fn object_sections(state: &State, ui: &Ui) -> Vec<(String, Vec<Entry>)> {
     out
 }
 
+/// The width of one column of help: what an 80-column terminal leaves inside the borders, so
+/// the lines (and how many there are) are the same on every screen at least that wide.
+pub const COLUMN: usize = 78;
+/// A key column no wider than this; longer keys put their description on the next line.
+const KEYS_MAX: usize = 18;
+
 pub fn draw(f: &mut Frame, area: Rect, state: &State, ui: &Ui) {
-    let (columns, left_out) = fitting(entries(state, ui), state, area, ui);
-    let tall = columns.iter().map(Vec::len).max().unwrap_or(0) as u16;
-    let width = needed_width(&columns).min(area.width);
-    let footer = u16::from(state.readonly) + u16::from(!left_out.is_empty());
-    let rect = centered(area, width, (tall + 2 + footer).min(area.height));
+    let lines = lines(state, ui);
+    let shape = Shape::of(area, lines.len(), state.readonly);
+    let top = state.view.help_scroll.min(shape.last_top(lines.len()));
+    let width = (shape.columns * (COLUMN + 1) + 1) as u16;
+    let rect = centered(area, width.min(area.width), (shape.rows + 2 + shape.footer) as u16);
     f.render_widget(Clear, rect);
     let block = Block::default()
         .borders(Borders::ALL)
@@ -199,26 +188,22 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, ui: &Ui) {
         .title(Span::styled(" Help — ? or Esc to close ", ui.theme.style(Role::Title)));
     let inner = block.inner(rect);
     f.render_widget(block, rect);
-    let [body, foot] = Layout::vertical([Constraint::Min(0), Constraint::Length(footer)]).areas(inner);
-    // Each column as wide as its longest line; the last one takes what is left.
-    let mut widths: Vec<Constraint> = columns
-        .iter()
-        .map(|c| Constraint::Length(c.iter().map(|l| l.width()).max().unwrap_or(0) as u16 + 1))
-        .collect();
-    if let Some(last) = widths.last_mut() {
-        *last = Constraint::Min(0);
-    }
-    let cols = Layout::horizontal(widths).split(body);
-    for (lines, r) in columns.into_iter().zip(cols.iter()) {
-        f.render_widget(Paragraph::new(lines), *r);
+    let [body, foot] =
+        Layout::vertical([Constraint::Min(0), Constraint::Length(shape.footer as u16)]).areas(inner);
+    // The lines run down one column and on into the next, like a page of a newspaper.
+    let cols = Layout::horizontal(vec![Constraint::Length(COLUMN as u16 + 1); shape.columns]).split(body);
+    for (c, r) in cols.iter().enumerate() {
+        let from = (top + c * shape.rows).min(lines.len());
+        let to = (from + shape.rows).min(lines.len());
+        let shown: Vec<Line> =
+            lines[from..to].iter().map(|l| fit_line(l.clone(), r.width as usize)).collect();
+        f.render_widget(Paragraph::new(shown), *r);
     }
     let mut notes = Vec::new();
-    if !left_out.is_empty() {
-        let msg = format!("more where there is room: {}; `flightdeck keys` lists all", left_out.join(", "));
-        notes.push(super::text::fit_line(
-            Line::from(Span::styled(msg, ui.theme.style(Role::Muted))),
-            foot.width as usize,
-        ));
+    if lines.len() > shape.window() {
+        let msg = scroll_note(top, shape.window(), lines.len());
+        notes
+            .push(fit_line(Line::from(Span::styled(msg, ui.theme.style(Role::Accent))), foot.width as usize));
     }
     if state.readonly {
         let msg = "READ-ONLY: actions that change the platform are off";
@@ -227,32 +212,122 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, ui: &Ui) {
     f.render_widget(Paragraph::new(notes), foot);
 }
 
-/// The narrowest a column may be cut to and stay readable (a key and a word or two).
-const MIN_COLUMN: usize = 17;
+/// How many lines the help shows at once on a screen whose panes' area is `area`, and the
+/// furthest it scrolls: the app keeps `help_scroll` within that, so a key back up always moves
+/// the lines, and pages by the first.
+pub fn window(state: &State, ui: &Ui, area: Rect) -> (usize, usize) {
+    let n = lines(state, ui).len();
+    let shape = Shape::of(area, n, state.readonly);
+    (shape.window(), shape.last_top(n))
+}
 
-/// The sections laid out in columns; when they are too many for the width to stay readable,
-/// those furthest from where the user is are left out (their titles returned), never cut to
-/// nothing. Everywhere's keys and the keys of the view shown stay.
-fn fitting(
-    mut sections: Vec<(String, Vec<Entry>)>,
-    state: &State,
-    area: Rect,
-    ui: &Ui,
-) -> (Vec<Vec<Line<'static>>>, Vec<String>) {
-    let here = here(state);
-    let mut left_out = Vec::new();
-    loop {
-        let (columns, share) = layout(&sections, area, ui);
-        if share >= MIN_COLUMN || sections.len() <= 2 {
-            left_out.reverse();
-            return (columns, left_out);
+/// Where the lines shown are and which keys show the rest.
+fn scroll_note(top: usize, window: usize, total: usize) -> String {
+    let last = (top + window).min(total);
+    let cue = match (top > 0, last < total) {
+        (_, true) => "▼ more below",
+        (true, false) => "▲ more above",
+        (false, false) => "",
+    };
+    format!("{cue} · lines {}–{last} of {total} · j/k scroll, PgDn/PgUp a page, g/G top/end", top + 1)
+}
+
+/// How the help sits on the screen: columns side by side, rows in each, and its footer lines.
+struct Shape {
+    columns: usize,
+    rows: usize,
+    footer: usize,
+}
+
+impl Shape {
+    fn of(area: Rect, total: usize, readonly: bool) -> Shape {
+        // As many whole columns as fit; a screen narrower than one still gets one, cut.
+        let columns = ((area.width as usize).saturating_sub(1) / (COLUMN + 1)).max(1);
+        let room = (area.height as usize).saturating_sub(2);
+        let footer_if_cut = 1 + usize::from(readonly);
+        // Everything at once when it fits in the room; else the footer says how to see more.
+        let whole = total.div_ceil(columns);
+        if whole + usize::from(readonly) <= room {
+            return Shape { columns, rows: whole, footer: usize::from(readonly) };
         }
-        // The last section that is neither Everywhere nor where the user is.
-        let Some(i) = (1..sections.len()).rev().find(|&i| !here.contains(&sections[i].0.as_str())) else {
-            return (columns, left_out);
-        };
-        left_out.push(sections.remove(i).0);
+        Shape { columns, rows: room.saturating_sub(footer_if_cut).max(1), footer: footer_if_cut }
     }
+
+    fn window(&self) -> usize {
+        self.columns * self.rows
+    }
+
+    fn last_top(&self, total: usize) -> usize {
+        total.saturating_sub(self.window())
+    }
+}
+
+/// Every help line, COLUMN wide at most: the sections of where the user is first, then
+/// Everywhere, then the rest; each key with its whole description, wrapped, never cut.
+pub fn lines(state: &State, ui: &Ui) -> Vec<Line<'static>> {
+    let mut sections = entries(state, ui);
+    let here = here(state);
+    // A stable sort keeps the registry's order inside each group.
+    sections.sort_by_key(|(title, _)| match title.as_str() {
+        t if here.contains(&t) => 0,
+        "Everywhere" => 1,
+        _ => 2,
+    });
+    let key_w = sections
+        .iter()
+        .flat_map(|(_, rows)| rows.iter().map(|e| e.keys.width()))
+        .filter(|w| *w <= KEYS_MAX)
+        .max()
+        .unwrap_or(8)
+        + 2;
+    let text_w = COLUMN - key_w - 1;
+    let mut out = Vec::new();
+    for (title, rows) in sections {
+        if !out.is_empty() {
+            out.push(Line::raw(""));
+        }
+        out.push(Line::from(Span::styled(title, ui.theme.style(Role::Header))));
+        for e in rows {
+            let keys = Span::styled(format!(" {:<w$}", e.keys, w = key_w), ui.theme.style(Role::Accent));
+            let mut words = wrap(&e.long, text_w).into_iter();
+            if e.keys.width() > KEYS_MAX {
+                out.push(Line::from(keys));
+            } else {
+                let first = words.next().unwrap_or_default();
+                out.push(Line::from(vec![keys, Span::styled(first, ui.theme.style(Role::Text))]));
+            }
+            for more in words {
+                let pad = Span::raw(" ".repeat(key_w + 1));
+                out.push(Line::from(vec![pad, Span::styled(more, ui.theme.style(Role::Text))]));
+            }
+        }
+    }
+    out
+}
+
+/// `text` in lines of at most `width` columns, broken between words (a word longer than a line
+/// is cut where it must be).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.width() + 1 + word.width() > width {
+            out.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+        while line.width() > width {
+            let cut: String = line.chars().take(width).collect();
+            line = line[cut.len()..].to_string();
+            out.push(cut);
+        }
+    }
+    if !line.is_empty() || out.is_empty() {
+        out.push(line);
+    }
+    out
 }
 
 /// The help's titles for where the user is.
@@ -269,76 +344,4 @@ fn here(state: &State) -> Vec<&'static str> {
         }
         _ => vec![state.view.active_pane().title()],
     }
-}
-
-/// The sections in columns, and how wide each column is when they had to be cut to the width
-/// (`usize::MAX` when they fit whole).
-fn layout(sections: &[(String, Vec<Entry>)], area: Rect, ui: &Ui) -> (Vec<Vec<Line<'static>>>, usize) {
-    let total: usize = sections.iter().map(|(_, rows)| rows.len() + 2).sum();
-    let one_column = total <= area.height.saturating_sub(3) as usize;
-    let inner_h = area.height.saturating_sub(3).max(1) as usize;
-    // The long descriptions when they fit; else a narrower key column and the short ones; else
-    // each column cut to its share, so no section falls off the edge.
-    let mut columns = layout_columns(sections, ui, one_column, inner_h, area.width, false);
-    if needed_width(&columns) > area.width {
-        columns = layout_columns(sections, ui, one_column, inner_h, area.width, true);
-    }
-    if needed_width(&columns) <= area.width {
-        return (columns, usize::MAX);
-    }
-    let share = (area.width.saturating_sub(2) as usize / columns.len().max(1)).saturating_sub(2);
-    for col in &mut columns {
-        for line in col.iter_mut() {
-            *line = super::text::fit_line(std::mem::take(line), share);
-        }
-    }
-    (columns, share)
-}
-
-/// Help sections flowed into columns as tall as the area allows.
-fn layout_columns(
-    sections: &[(String, Vec<Entry>)],
-    ui: &Ui,
-    one_column: bool,
-    inner_h: usize,
-    area_w: u16,
-    compact: bool,
-) -> Vec<Vec<Line<'static>>> {
-    let keys_of =
-        |e: &Entry| if compact { e.keys.split(' ').next().unwrap_or("").to_string() } else { e.keys.clone() };
-    let key_w = sections.iter().flat_map(|(_, rows)| rows.iter().map(|e| keys_of(e).chars().count())).max();
-    let key_w = key_w.unwrap_or(8).min(14) + 2;
-    // Columns narrower than the long descriptions get the short ones.
-    let col_w = if one_column { area_w as usize } else { area_w as usize / 2 };
-    let long_w =
-        sections.iter().flat_map(|(_, rows)| rows.iter().map(|e| e.long.chars().count())).max().unwrap_or(0);
-    let use_long = !compact && col_w >= key_w + long_w + 3;
-    let mut columns: Vec<Vec<Line<'static>>> = vec![Vec::new()];
-    for (title, rows) in sections {
-        let mut block = vec![Line::from(Span::styled(title.clone(), ui.theme.style(Role::Header)))];
-        for e in rows {
-            let keys = super::text::fit(&e.keys, key_w - 1);
-            let what = if use_long { &e.long } else { &e.short };
-            block.push(Line::from(vec![
-                Span::styled(format!(" {keys:<key_w$}"), ui.theme.style(Role::Accent)),
-                Span::styled(what.clone(), ui.theme.style(Role::Text)),
-            ]));
-        }
-        let col = columns.last_mut().expect("one column");
-        if !col.is_empty() && col.len() + block.len() + 1 > inner_h {
-            columns.push(block);
-        } else {
-            if !col.is_empty() {
-                col.push(Line::raw(""));
-            }
-            col.extend(block);
-        }
-    }
-    columns
-}
-
-/// The overlay's width for these columns, borders included.
-fn needed_width(columns: &[Vec<Line>]) -> u16 {
-    let widest = columns.iter().flatten().map(|l| l.width()).max().unwrap_or(40) as u16;
-    columns.len() as u16 * (widest + 2) + 2
 }

@@ -22,6 +22,8 @@ pub mod widgets;
 
 #[cfg(test)]
 mod console_tests;
+#[cfg(test)]
+mod help_tests;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -37,10 +39,19 @@ pub struct Ui<'a> {
     pub keymap: &'a Keymap,
 }
 
+/// The screen's header line, the views' area and the status line.
+fn split(area: Rect) -> [Rect; 3] {
+    Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(1)]).areas(area)
+}
+
+/// How many help lines a screen of `screen` shows at once, and the furthest the help scrolls.
+pub fn help_window(state: &State, ui: &Ui, screen: Rect) -> (usize, usize) {
+    help::window(state, ui, split(screen)[1])
+}
+
 pub fn draw(f: &mut Frame, state: &State, ui: &Ui) {
     let area = f.area();
-    let [header, body, status] =
-        Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(1)]).areas(area);
+    let [header, body, status] = split(area);
     widgets::header(f, header, state, ui.theme);
     match state.view.mode {
         Mode::Overview => draw_overview(f, body, state, ui),

@@ -3,7 +3,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::style::Style;
+use ratatui::style::{Color, Modifier, Style};
 use ratatui::widgets::{Cell, Row, Table, TableState};
 
 use super::widgets::window_start;
@@ -133,9 +133,13 @@ pub fn draw<'a, C>(
 }
 
 /// Plain, muted and accent text would vanish on the selection background: on the selected row
-/// they take the selection's colour, while level colours (ok, warn, crit) keep their meaning.
+/// they take the selection's colour. A level colour (ok, warn, crit) keeps its colour where it
+/// still reads on the selection at WCAG AA (`config::contrast`); where it would not (red on the
+/// default theme's cyan) it takes the selection's colour too, in bold, and its symbol (✖ ▲ ●)
+/// still says the level. A reversed selection (the terminal theme) reads its colours swapped.
 pub fn restyle_selected(f: &mut Frame, row: Rect, theme: &Theme) {
-    let Some(fg) = theme.style(Role::Selection).fg else { return };
+    let selection = theme.style(Role::Selection);
+    let fg = selection.fg.unwrap_or(Color::Reset);
     let neutral = [Role::Text, Role::Muted, Role::Accent, Role::Bar].map(|r| theme.style(r).fg);
     let row = row.intersection(f.area());
     let buf = f.buffer_mut();
@@ -143,6 +147,9 @@ pub fn restyle_selected(f: &mut Frame, row: Rect, theme: &Theme) {
         let cell = &mut buf[(x, row.y)];
         if neutral.contains(&Some(cell.fg)) {
             cell.set_fg(fg);
+        } else if !theme.readable(cell.fg, cell.bg, cell.modifier.contains(Modifier::REVERSED)) {
+            cell.set_fg(fg);
+            cell.modifier.insert(Modifier::BOLD);
         }
     }
 }
@@ -244,5 +251,61 @@ mod tests {
         let w = Window::new(Rect::new(0, 0, 10, 5), false, 3, 99, false);
         assert_eq!((w.rows, w.start, w.end, w.selected), (5, 0, 3, 2));
         assert_eq!(visible(&[1, 2, 3, 4, 5], 4, 2), (3, &[4, 5][..]));
+    }
+
+    /// Each level's colour in a row of its own cells, selected or not, through `draw` and the
+    /// stateful table, in every built-in theme: every cell of the selected row reads at WCAG
+    /// AA on what it is drawn on; a row not selected keeps its level colours.
+    #[test]
+    fn the_selected_row_reads_in_every_theme_for_every_level() {
+        use crate::state::Level;
+        use ratatui::text::Span;
+        const LEVELS: [Level; 5] = [Level::Ok, Level::Muted, Level::Accent, Level::Warn, Level::Crit];
+        for (name, _) in crate::config::theme::BUILTIN {
+            let theme = Theme::builtin(name).unwrap();
+            let cols: Vec<Picked<usize>> = (0..LEVELS.len()).map(|i| (i, "L", 6)).collect();
+            let row = |_: usize| {
+                let cells = LEVELS.iter().map(|l| Cell::from(Span::styled("x▲✖ab", theme.level(*l))));
+                Row::new(cells)
+            };
+            for stateful in [false, true] {
+                let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(40, 4)).unwrap();
+                term.draw(|f| {
+                    let area = f.area();
+                    if stateful {
+                        let table = Table::new((0..3).map(row), cols.iter().map(|c| Constraint::Length(c.2)))
+                            .header(Row::new(["h"]))
+                            .column_spacing(1);
+                        draw_stateful(f, area, &theme, table, 0, 1, true);
+                    } else {
+                        let win = Window::new(area, true, 3, 1, true);
+                        draw(f, area, &theme, &cols, (0..3).map(|i| (i, row(i))), win);
+                    }
+                })
+                .unwrap();
+                let buf = term.backend().buffer();
+                for (i, level) in LEVELS.iter().enumerate() {
+                    let x = i as u16 * 7;
+                    for y in [1, 3] {
+                        let cell = &buf[(x, y)];
+                        assert_eq!(
+                            Some(cell.fg),
+                            theme.level(*level).fg,
+                            "{name} {level:?}: kept where not selected"
+                        );
+                    }
+                    for dx in 0..5 {
+                        let cell = &buf[(x + dx, 2)];
+                        let reversed = cell.modifier.contains(Modifier::REVERSED);
+                        let (ink, paper) = theme.shown(cell.fg, cell.bg, reversed);
+                        let r = crate::config::contrast::ratio(ink, paper);
+                        assert!(
+                            r >= 4.5,
+                            "{name} {level:?} (stateful {stateful}): {ink:?} on {paper:?} is {r:.2}"
+                        );
+                    }
+                }
+            }
+        }
     }
 }

@@ -301,6 +301,7 @@ pub const NO_API_SERVER: &str = "the demo platform has no API server: connect to
 pub fn state_at(seed: u64, at_secs: u64) -> State {
     let (world, msgs) = run_headless(seed, FIXED_EPOCH, at_secs);
     let mut state = State::new(CONTEXT, world.now());
+    state.kube_contexts = CONTEXTS.iter().map(|(n, _)| n.to_string()).collect();
     for m in msgs {
         update(&mut state, m);
     }
@@ -325,6 +326,7 @@ pub fn fleet_state_at(seed: u64, at_secs: u64) -> State {
         })
         .collect();
     state.set_fleet(fleet);
+    state.kube_contexts = CONTEXTS.iter().map(|(n, _)| n.to_string()).collect();
     let mut now = FIXED_EPOCH;
     for (name, profile) in CONTEXTS {
         let (world, msgs) = run_headless_as(seed, FIXED_EPOCH, at_secs, *profile);

@@ -149,7 +149,18 @@ pub(crate) fn mark_matches(f: &mut Frame, area: Rect, needle: &str, theme: &Them
         while i + needle.len() <= row.len() {
             if row[i..i + needle.len()] == needle[..] {
                 for k in 0..needle.len() {
-                    buf[(area.left() + (i + k) as u16, y)].set_style(style);
+                    let cell = &mut buf[(area.left() + (i + k) as u16, y)];
+                    let reversed = cell.modifier.contains(ratatui::style::Modifier::REVERSED);
+                    match style.fg {
+                        // On the selected row the match's colour may not read; its bold and
+                        // underline still mark it.
+                        Some(fg) if !theme.readable(fg, style.bg.unwrap_or(cell.bg), reversed) => {
+                            cell.set_style(ratatui::style::Style { fg: None, ..style });
+                        }
+                        _ => {
+                            cell.set_style(style);
+                        }
+                    }
                 }
                 i += needle.len();
             } else {

@@ -1,6 +1,7 @@
 //! The Scaling pane: each HPA's replicas against min/max, metrics against targets, conditions and
 //! replica history. Draws `state.scaling.hpas` in stored order (the selection order); never re-sorts.
 
+mod chart;
 mod detail;
 
 use ratatui::Frame;
@@ -242,6 +243,7 @@ fn draw_compact(f: &mut Frame, area: Rect, ctx: &PaneCtx) {
     }
     // Tall cells have room to say what is wrong, not only that something is.
     let spare = rows - shown;
+    let mut noted = 0;
     if spare >= 2 {
         let notes: Vec<Line> = hpas
             .iter()
@@ -249,8 +251,17 @@ fn draw_compact(f: &mut Frame, area: Rect, ctx: &PaneCtx) {
             .filter_map(|h| problem_note(h, w, ctx))
             .take(spare - 1)
             .collect();
+        noted = notes.len();
         let y = body.y + shown as u16 + 1;
         f.render_widget(Paragraph::new(notes), Rect { y, height: (spare - 1) as u16, ..body });
+    }
+    // And, taller still (160×48), the selected HPA's history as a chart rather than empty rows.
+    let used = (shown + 1 + noted + usize::from(noted > 0)) as u16;
+    let room = Rect { y: body.y + used, height: body.height.saturating_sub(used), ..body };
+    if room.height >= chart::MIN_ROWS && room.width >= chart::MIN_WIDTH {
+        let Some(h) = hpas.get(ctx.selected).or(hpas.first()) else { return };
+        let hist = ctx.state.scaling.history_of(h);
+        chart::draw(f, room, h, &name_of(h), hist, ctx);
     }
 }
 

@@ -104,7 +104,11 @@ fn problems_come_first_and_selection_is_highlighted() {
     let (x, y) = find(&buf, "order-5c4b").unwrap();
     assert_eq!(buf[(0, y)].bg, theme.style(Role::Selection).bg.unwrap());
     assert_eq!(buf[(x, y)].fg, fg(Role::Selection), "plain text readable on the bar");
-    assert_eq!(fg_of(&buf, "Pending"), fg(Role::Warn), "levels keep their colour");
+    // Yellow would not read on the cyan bar: the level word takes the bar's colour, in bold.
+    let (px, py) = find(&buf, "Pending").unwrap();
+    assert_eq!(py, y, "the selected row is the pending one");
+    assert_eq!(buf[(px, py)].fg, fg(Role::Selection), "a level colour unreadable on the bar");
+    assert!(buf[(px, py)].modifier.contains(ratatui::style::Modifier::BOLD));
 }
 
 #[test]

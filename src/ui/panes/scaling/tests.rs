@@ -158,3 +158,47 @@ fn many_hpas_render_only_the_window() {
 fn odd_sizes_do_not_panic() {
     render_odd_sizes(&fixture(), PaneId::Scaling);
 }
+
+/// The overview cell's rows and its chart's title, at 160×48, with row `selected` of the Scaling
+/// pane selected and the pane focused.
+fn tall_overview(mut state: State, selected: usize) -> (ratatui::buffer::Buffer, String) {
+    state.view.focus = PaneId::Scaling;
+    crate::state::view::select(&mut state, PaneId::Scaling, selected);
+    let buf = render(&state, 160, 48);
+    let text = text_of(&buf);
+    (buf, text)
+}
+
+#[test]
+fn tall_overview_cell_charts_the_selected_hpas_history() {
+    let (buf, text) = tall_overview(fixture(), 1);
+    assert!(text.contains("cart · replicas and peak utilisation, the last 1m"), "{text}");
+    assert!(text.contains("replicas 20 of max 20 (min 2)"), "{text}");
+    assert!(text.contains("peak utilisation cpu 140% · target 70% ▲ over"), "{text}");
+    // At max and over target: both lines are drawn in the warn colour; the time axis ends now.
+    assert!(drawn_in(&buf, "replicas 20 of max", Role::Warn), "{text}");
+    assert!(drawn_in(&buf, "peak utilisation cpu 140%", Role::Warn), "{text}");
+    assert!(text.contains("-1m") && text.contains("now"), "{text}");
+    let warn = test_support::fg(Role::Warn);
+    let braille =
+        |c: &ratatui::buffer::Cell| c.symbol().chars().any(|ch| ('\u{2801}'..='\u{28ff}').contains(&ch));
+    let lines = buf.content().iter().filter(|c| braille(c) && c.fg == warn).count();
+    assert!(lines > 40, "the lines are drawn ({lines} cells)");
+
+    // The chart follows the selection: frontend's, within range, in the plain colours.
+    let (_, text) = tall_overview(fixture(), 3);
+    assert!(text.contains("frontend · replicas and peak utilisation"), "{text}");
+    assert!(text.contains("replicas 4 of max 10 (min 2)"), "{text}");
+    assert!(!text.contains("cart · replicas"), "{text}");
+}
+
+#[test]
+fn short_overview_cell_has_no_chart() {
+    let buf = render(&fixture(), 80, 24);
+    assert!(!text_of(&buf).contains("replicas and peak utilisation"), "{}", text_of(&buf));
+    // A history of one sample is not a line yet: the cell says when it starts.
+    let one =
+        fed(PaneId::Scaling, &[("demo/kubernetes", 10_000)], [("demo/kubernetes", NOW, Data::Hpas(world()))]);
+    let (_, text) = tall_overview(one, 0);
+    assert!(text.contains("order: history starts with the next delivery"), "{text}");
+}
