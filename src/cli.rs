@@ -10,6 +10,7 @@ use crate::app::{self, Settings};
 use crate::config::{Config, ConfigSource, paths};
 use crate::headless;
 use crate::headless::snapshot::{Format, PaneArg};
+use crate::sources::identity;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -134,6 +135,10 @@ pub enum ConfigCmd {
     Path,
     /// Print the commented default config.
     Default,
+    /// Write a commented config from what is detected (the kubeconfig's contexts, an EKS
+    /// context's AWS profile and region, the Alertmanager and Argo CD found in the cluster) to
+    /// the config path; never over a file already there.
+    Init,
 }
 
 /// A window back from now, in milliseconds: "30m", "2h", "7d".
@@ -177,6 +182,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             print!("{}", crate::config::DEFAULT_CONFIG);
             return Ok(ExitCode::SUCCESS);
         }
+        Some(Cmd::Config { what: ConfigCmd::Init }) => {
+            let Some(path) = source.path() else {
+                anyhow::bail!("no config directory (HOME is not set); use --config FILE");
+            };
+            let context = cli.common.context.first().map(String::as_str);
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+            rt.block_on(headless::init::run(path, cli.common.kubeconfig.as_deref(), context))?;
+            println!("{}", path.display());
+            return Ok(ExitCode::SUCCESS);
+        }
         Some(Cmd::Keys) => {
             print!("{}", headless::keys::listing());
             return Ok(ExitCode::SUCCESS);
@@ -184,9 +199,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         _ => {}
     }
     let config = Config::load(&source)?;
-    let settings = settings(&cli.common, &config)?;
+    let mut settings = settings(&cli.common, &config)?;
     let _log = init_logging();
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    user_from_aws(&mut settings, &rt);
     match cli.command {
         None => {
             rt.block_on(app::run(settings))?;
@@ -218,6 +234,7 @@ fn settings(common: &Common, config: &Config) -> anyhow::Result<Settings> {
         _ => config.kubernetes.context.clone(),
     };
     let contexts = context_choice(common, config);
+    let user = identity::local(common.kubeconfig.as_deref(), context.as_deref());
     // The demo's context is known before it starts; a real one once the kubeconfig is read.
     let shown = context.clone().or_else(|| common.demo.then(|| crate::sources::demo::CONTEXT.to_string()));
     Ok(Settings {
@@ -246,8 +263,10 @@ fn settings(common: &Common, config: &Config) -> anyhow::Result<Settings> {
         clusters: config.cluster.clone(),
         cluster_label: config.alerts.cluster_label.clone(),
         config_dir: config_dir.clone(),
-        user: config.alerts.created_by.clone().unwrap_or_else(current_user),
+        // Empty until the AWS identity is asked (`run`), when nothing nearer names the user.
+        user: config.alerts.created_by.clone().or(user).unwrap_or_default(),
         alertmanagers: config.alertmanager.clone(),
+        discover_alertmanager: config.alerts.discover,
         aws: config.aws.clone(),
         cloudwatch: config.cloudwatch.clone(),
         eks: config.eks.clone(),
@@ -274,12 +293,23 @@ fn context_choice(common: &Common, config: &Config) -> crate::config::clusters::
     }
 }
 
-/// $USER, else $LOGNAME, else "flightdeck": the name silences are created by by default.
-fn current_user() -> String {
-    ["USER", "LOGNAME"]
-        .iter()
-        .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
-        .unwrap_or_else(|| "flightdeck".to_string())
+/// The user's name from AWS (STS) when neither the environment nor the kubeconfig gives one.
+fn user_from_aws(settings: &mut Settings, rt: &tokio::runtime::Runtime) {
+    if !settings.user.is_empty() {
+        return;
+    }
+    let aws = match settings.demo {
+        true => None,
+        false => {
+            let eks = crate::sources::kube::eks_context(
+                settings.kubeconfig.as_deref(),
+                settings.context.as_deref(),
+            );
+            Some(app::aws_start::fill(&settings.aws, eks.as_ref()))
+        }
+    };
+    let found = aws.and_then(|aws| rt.block_on(identity::aws(&aws)));
+    settings.user = found.unwrap_or_else(|| identity::UNKNOWN.to_string());
 }
 
 /// Logs go to a file in the state dir, never to the screen. Returns the guard that flushes it.

@@ -360,7 +360,8 @@ async fn argo_cd_follows_a_context_switch() {
         guard: Some(argo_guard),
         handle: Some(argo),
     };
-    let mut switcher = KubeSwitcher { tx, target, guard: Some(guard), argocd: Some(follower) };
+    let mut switcher =
+        KubeSwitcher { tx, target, guard: Some(guard), argocd: Some(follower), alertmanager: None };
     let mut state = State::new("shop-prod", 0);
     let apps = |s: &State| format!("apps: {:?}", s.argocd.apps.iter().map(|a| &a.name).collect::<Vec<_>>());
     support::store::until(&mut state, &mut rx, WAIT, "prod's apps", |s| s.argocd.apps.len() == 9, apps).await;

@@ -48,7 +48,7 @@ async fn alarms_in_alarm_and_insufficient_data_appear_with_their_severity() {
     alarm(&cw, "shop-prod-nat-errors", StateValue::InsufficientData, &[]).await;
     alarm(&cw, "shop-prod-healthy", StateValue::Ok, &[]).await;
     let cfg = CloudWatchConfig {
-        alarms: true,
+        alarms: Some(true),
         severity_rules: vec![SeverityRule { pattern: "*-5xx*".into(), severity: "critical".into() }],
         ..CloudWatchConfig::default()
     };
@@ -129,7 +129,8 @@ async fn alarm_state_changes_come_from_the_alarm_history_onto_the_timeline() {
     let front = support::alarm_history::AlarmHistoryServer::start(moto.url()).await;
     let sdk = moto.sdk().await.into_builder().endpoint_url(front.url()).build();
     let cw = aws_sdk_cloudwatch::Client::new(&sdk);
-    let mut alarms = Alarms::new(&sdk, CloudWatchConfig { alarms: true, ..CloudWatchConfig::default() });
+    let mut alarms =
+        Alarms::new(&sdk, CloudWatchConfig { alarms: Some(true), ..CloudWatchConfig::default() });
     let mut state = State::new("shop-prod", 0);
     let deliver = |state: &mut State, changes| {
         let at = flightdeck::sources::wall_now();

@@ -39,7 +39,7 @@ async fn ctx_completes_contexts_of_every_kubeconfig_file_and_switches_to_one() {
     assert_eq!(resolved.context, "shop-prod", "the first file's current context");
     let (tx, mut rx) = src::channel();
     let (_, guard) = kube::start(resolved, tx.clone());
-    let mut switcher = KubeSwitcher { tx, target, guard: Some(guard), argocd: None };
+    let mut switcher = KubeSwitcher { tx, target, guard: Some(guard), argocd: None, alertmanager: None };
     let mut state = State::new("shop-prod", 0);
     state.kube_contexts = contexts;
 

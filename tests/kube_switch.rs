@@ -31,7 +31,7 @@ async fn context_and_namespace_switches_clear_and_refill() {
     assert_eq!((resolved.context.as_str(), &resolved.scope), ("shop-prod", &flightdeck::domain::Scope::All));
     let (tx, mut rx) = src::channel();
     let (_, guard) = kube::start(resolved, tx.clone());
-    let mut switcher = KubeSwitcher { tx, target, guard: Some(guard), argocd: None };
+    let mut switcher = KubeSwitcher { tx, target, guard: Some(guard), argocd: None, alertmanager: None };
     let mut state = State::new("shop-prod", 0);
     let n = prod.list("Pod").len();
     until(&mut state, &mut rx, "prod pods and nodes", |s| s.pods.len() == n && !s.infra.nodes.is_empty())

@@ -29,10 +29,19 @@ pub struct AuditLog {
 }
 
 impl AuditLog {
+    /// A log whose lines name the user as `$USER` or `$LOGNAME` say; see [`AuditLog::by`].
     pub fn new(path: Option<PathBuf>) -> Self {
-        let user =
-            std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_else(|_| "unknown".into());
+        let user = ["USER", "LOGNAME"]
+            .iter()
+            .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
+            .unwrap_or_else(|| crate::sources::identity::UNKNOWN.into());
         AuditLog { path, user, demo: false }
+    }
+
+    /// The same log, its lines naming `user` (as found at start: the environment, the
+    /// kubeconfig, the AWS identity).
+    pub fn by(self, user: &str) -> Self {
+        if user.is_empty() { self } else { AuditLog { user: user.to_string(), ..self } }
     }
 
     /// The same log, its entries marked as the demo's when `demo` is set.
@@ -93,6 +102,16 @@ mod tests {
         assert_eq!(lines[1]["ok"], false);
         assert_eq!(lines[1]["result"], "forbidden");
         assert!(lines.iter().all(|l| l.get("demo").is_none()), "{text}");
+    }
+
+    #[test]
+    fn lines_name_the_user_found_at_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let log =
+            AuditLog::new(Some(dir.path().join("audit.jsonl"))).by("arn:aws:sts::1:assumed-role/a/alice");
+        log.record("shop-prod", "sync", "application x", &Ok("ok".into()));
+        let text = std::fs::read_to_string(dir.path().join("audit.jsonl")).unwrap();
+        assert!(text.contains(r#""user":"arn:aws:sts::1:assumed-role/a/alice""#), "{text}");
     }
 
     #[test]

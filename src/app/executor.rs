@@ -107,7 +107,11 @@ impl Executor {
             Target::Silence { source, .. } => source,
             _ => return None,
         };
-        self.alertmanagers.iter().find(|c| &c.source == source)
+        // A configured one's id names no cluster; the alerts it delivers carry their cluster's.
+        let unstamped = crate::domain::SourceId { cluster: None, ..source.clone() };
+        self.alertmanagers.iter().find(|c| &c.source == source).or_else(|| {
+            self.alertmanagers.iter().find(|c| c.source.cluster.is_none() && c.source == unstamped)
+        })
     }
 
     /// What acts on `context`: its own, or the only one there is.
@@ -153,6 +157,17 @@ impl Executor {
         std::sync::Arc::make_mut(&mut self.alertmanagers).extend(alertmanagers);
     }
 
+    /// Silences go to this Alertmanager, found in the cluster switched to, instead of the one
+    /// found in the old one.
+    pub fn set_discovered_alertmanager(&mut self, client: alertmanager::Client) {
+        let found = |c: &alertmanager::Client| {
+            c.source.instance.as_deref() == Some(alertmanager::discover::IN_CLUSTER)
+        };
+        let clients = std::sync::Arc::make_mut(&mut self.alertmanagers);
+        clients.retain(|c| !found(c));
+        clients.push(client);
+    }
+
     /// Act on another cluster from now on (after a context switch).
     pub fn set_backend(&mut self, backend: Backend) {
         if let Some(a) = self.sole() {
@@ -190,6 +205,12 @@ impl Executor {
     /// The bill fetched again, for every account.
     fn refresh_cost(&self) -> Result<String, String> {
         let said: Result<Vec<String>, String> = self.cost.iter().map(cost::Handle::refresh).collect();
+        said.map(|s| s.join("; "))
+    }
+
+    /// Cost Explorer turned on for every account it waits in, the user having accepted the charge.
+    fn enable_cost(&self) -> Result<String, String> {
+        let said: Result<Vec<String>, String> = self.cost.iter().map(cost::Handle::enable).collect();
         said.map(|s| s.join("; "))
     }
 
@@ -299,6 +320,8 @@ impl Executor {
             let backend = actor.map_or(&Backend::None, |a| &a.backend);
             let result = match (this.alertmanager(&target), &target, backend) {
                 (_, Target::CostData, _) if !this.cost.is_empty() => this.refresh_cost(),
+                (_, Target::CostExplorer, _) if !this.cost.is_empty() => this.enable_cost(),
+                (_, Target::CostExplorer, _) => Err("Cost Explorer cannot start here: no AWS account".into()),
                 (_, Target::App(_) | Target::AppSync { .. } | Target::AppRollback { .. }, _)
                     if let Some(a) = argocd =>
                 {

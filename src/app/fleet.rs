@@ -7,6 +7,7 @@ use crate::app::executor::Backend;
 use crate::config::clusters::{ClusterConfig, WatchMode};
 use crate::config::sources::{AlertmanagerConfig, ArgocdConfig, AwsConfig};
 use crate::domain::ClusterId;
+use crate::sources::kube::eks_context::EksContext;
 use crate::sources::{self, Clock, TaskGuard, alertmanager, argocd, kube};
 use crate::state::fleet::ClusterInfo;
 use crate::state::{Message, PaneId};
@@ -23,6 +24,8 @@ pub struct Plan {
     pub argocd: ArgocdConfig,
     pub alertmanagers: Vec<AlertmanagerConfig>,
     pub lazy: bool,
+    /// The EKS cluster the context points at, as `aws eks update-kubeconfig` wrote it.
+    pub eks: Option<EksContext>,
 }
 
 impl Plan {
@@ -56,10 +59,14 @@ pub fn plan(settings: &Settings, context: String) -> Plan {
         settings.alertmanagers.iter().filter(|a| a.cluster.as_deref() == Some(&context)).cloned().collect();
     alertmanagers.extend(own.map(|c| c.alertmanager.clone()).unwrap_or_default());
     let (production, readonly) = settings.safety_of(&context);
+    let eks =
+        if settings.demo { None } else { kube::eks_context(settings.kubeconfig.as_deref(), Some(&context)) };
+    let aws = own.and_then(|c| c.aws.clone()).unwrap_or_else(|| settings.aws.clone());
     Plan {
         production,
         readonly,
-        aws: own.and_then(|c| c.aws.clone()).unwrap_or_else(|| settings.aws.clone()),
+        aws: super::aws_start::fill(&aws, eks.as_ref()),
+        eks,
         argocd: own.and_then(|c| c.argocd.clone()).unwrap_or_else(|| settings.argocd.clone()),
         alertmanagers,
         lazy: own.is_some_and(|c| c.watch == WatchMode::Open),
@@ -112,6 +119,13 @@ pub fn start(settings: &Settings, plan: &Plan, tx: &sources::Sender, clock: Cloc
         }
     }
     let mut alertmanagers = Vec::new();
+    // Alertmanagers of no cluster answer for the fleet; with none at all, each finds its own.
+    if plan.alertmanagers.is_empty()
+        && settings.alertmanagers.iter().all(|a| a.cluster.is_some())
+        && let Backend::Kube(h) = &backend
+    {
+        super::startup::discover_alertmanager(settings, h, &tx, clock, &mut guards, &mut alertmanagers);
+    }
     for cfg in &plan.alertmanagers {
         match alertmanager::Client::new(cfg) {
             Ok(client) => {
@@ -142,24 +156,40 @@ fn disable(tx: &sources::Sender, source: crate::domain::SourceId, pane: PaneId, 
     let _ = tx.try_send(Message::Disabled { source, feeds: vec![pane], reason });
 }
 
-/// The AWS accounts the fleet uses, each once, with the one cluster it belongs to when only one
-/// does (its rows and bill are then that cluster's; else the fleet's).
-pub fn accounts(settings: &Settings, plans: &[Plan]) -> Vec<(AwsConfig, Option<ClusterId>)> {
+/// One AWS account the clusters use: its settings, the one cluster it belongs to when only one
+/// does (its rows and bill are then that cluster's; else the fleet's), and the EKS clusters its
+/// contexts point at.
+pub struct Account {
+    pub aws: AwsConfig,
+    pub cluster: Option<ClusterId>,
+    pub eks: Vec<EksContext>,
+}
+
+/// The AWS accounts the fleet uses, each once. With one cluster (no plans), the current
+/// context's EKS cluster, if it is one, fills in what `[aws]` leaves unset.
+pub fn accounts(settings: &Settings, plans: &[Plan]) -> Vec<Account> {
     if plans.is_empty() {
-        return vec![(settings.aws.clone(), None)];
+        let eks = kube::eks_context(settings.kubeconfig.as_deref(), settings.context.as_deref());
+        let aws = super::aws_start::fill(&settings.aws, eks.as_ref());
+        return vec![Account { aws, cluster: None, eks: eks.into_iter().collect() }];
     }
-    let mut out: Vec<(AwsConfig, Vec<ClusterId>)> = Vec::new();
+    let mut out: Vec<(AwsConfig, Vec<ClusterId>, Vec<EksContext>)> = Vec::new();
     for p in plans {
         let name = ClusterId::new(&p.context);
-        match out.iter_mut().find(|(a, _)| a == &p.aws) {
-            Some((_, users)) => users.push(name),
-            None => out.push((p.aws.clone(), vec![name])),
-        }
+        let i = match out.iter().position(|(a, _, _)| a == &p.aws) {
+            Some(i) => i,
+            None => {
+                out.push((p.aws.clone(), Vec::new(), Vec::new()));
+                out.len() - 1
+            }
+        };
+        out[i].1.push(name);
+        out[i].2.extend(p.eks.clone());
     }
     out.into_iter()
-        .map(|(aws, users)| {
-            let only = (users.len() == 1).then(|| users[0].clone());
-            (aws, only)
+        .map(|(aws, users, eks)| {
+            let cluster = (users.len() == 1).then(|| users[0].clone());
+            Account { aws, cluster, eks }
         })
         .collect()
 }

@@ -2,6 +2,7 @@
 //! messages, action results, a 1 s clock tick and shutdown signals, and redraws only on change.
 
 pub mod audit;
+pub mod aws_start;
 pub mod executor;
 pub mod fleet;
 pub mod forwards;
@@ -197,6 +198,9 @@ async fn event_loop(
                         executor.set_backend(backend);
                         if let Some(a) = &k.argocd {
                             executor.set_argocd(a.handle.clone());
+                        }
+                        if let Some(a) = &k.alertmanager {
+                            executor.set_discovered_alertmanager(a.client.clone());
                         }
                         executor.discover(&state.context_for(&state.console_cluster()));
                         follow_context(state, settings, &mut theme);

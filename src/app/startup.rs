@@ -10,7 +10,7 @@ use crate::config::sources::{
 };
 use crate::config::{Keymap, Theme};
 use crate::domain::ClusterId;
-use crate::sources::{self, Clock, TaskGuard, alertmanager, argocd, cloudwatch, cost, demo, eks, kube};
+use crate::sources::{self, Clock, TaskGuard, alertmanager, argocd, cost, demo, kube};
 use crate::state::{Message, PaneId, State, update};
 
 #[derive(Clone, Debug)]
@@ -38,6 +38,8 @@ pub struct Settings {
     /// Who silences are created by.
     pub user: String,
     pub alertmanagers: Vec<AlertmanagerConfig>,
+    /// With no `[[alertmanager]]`, find the cluster's own (`[alerts] discover`).
+    pub discover_alertmanager: bool,
     pub aws: AwsConfig,
     pub cloudwatch: CloudWatchConfig,
     pub eks: EksConfig,
@@ -121,7 +123,7 @@ pub struct Running {
 /// panes say so rather than pretending.
 pub fn start(settings: &Settings) -> anyhow::Result<Running> {
     let (tx, rx) = sources::channel();
-    let audit = AuditLog::new(settings.audit_path.clone()).for_demo(settings.demo);
+    let audit = AuditLog::new(settings.audit_path.clone()).by(&settings.user).for_demo(settings.demo);
     let (results_tx, results) = tokio::sync::mpsc::channel(64);
     let plans = if settings.demo { demo_plans(settings)? } else { super::fleet::plans(settings)? };
     let mut started = if settings.demo {
@@ -132,7 +134,9 @@ pub fn start(settings: &Settings) -> anyhow::Result<Running> {
         start_one(settings, plans.first(), &tx)?
     };
     if !settings.demo {
-        start_aws(settings, &plans, &tx, started.clock, &mut started);
+        let aws = super::aws_start::start(settings, &plans, &tx, started.clock);
+        started.guards.extend(aws.guards);
+        started.cost.extend(aws.cost);
     }
     let mut state = State::new(started.context.clone(), started.clock.now());
     state.user = settings.user.clone();
@@ -282,15 +286,34 @@ fn start_one(
             super::fleet::disable_kube(tx, &format!("{e:#}"));
             out.context = settings.context.clone().unwrap_or_else(|| "(none)".to_string());
             out.clusters.push((out.context.clone(), Backend::None, None));
+            if settings.argocd.enabled && settings.argocd.mode == ArgocdMode::Kubernetes {
+                let reason = format!("no cluster to read Applications from: {e:#}");
+                let m = Message::Disabled { source: argocd::source(), feeds: vec![PaneId::ArgoCd], reason };
+                let _ = tx.try_send(m);
+            }
             start_alertmanagers(settings, tx, &mut out)?;
+            if settings.alertmanagers.is_empty() {
+                let why = "not configured: no [[alertmanager]], and no cluster to find one in";
+                let reason = format!("{why} · {}", alertmanager::discover::HOW);
+                let _ = tx.try_send(Message::Disabled {
+                    source: in_cluster(),
+                    feeds: vec![PaneId::Alerts],
+                    reason,
+                });
+            }
             return Ok(out);
         }
     };
     out.context = resolved.context.clone();
     let ctx_tx = tx.for_cluster(ClusterId::new(&out.context));
     let (handle, guard) = kube::start(resolved, ctx_tx.clone());
-    let mut switcher =
-        super::switch::KubeSwitcher { tx: tx.clone(), target, guard: Some(guard), argocd: None };
+    let mut switcher = super::switch::KubeSwitcher {
+        tx: tx.clone(),
+        target,
+        guard: Some(guard),
+        argocd: None,
+        alertmanager: None,
+    };
     let mut argocd_handle = None;
     if settings.argocd.enabled {
         match argocd::start(&settings.argocd, Some(handle.clone()), &settings.user, ctx_tx.clone(), out.clock)
@@ -316,10 +339,64 @@ fn start_one(
             }
         }
     }
+    if settings.alertmanagers.is_empty() {
+        switcher.alertmanager = follow_discovered(settings, &handle, &ctx_tx, &mut out);
+    }
     out.clusters.push((out.context.clone(), Backend::Kube(handle), argocd_handle));
     out.switcher = Some(switcher);
     start_alertmanagers(settings, tx, &mut out)?;
     Ok(out)
+}
+
+/// The cluster's own Alertmanager for the one cluster there is: found in it, it follows `:ctx`
+/// with the other Kubernetes sources.
+fn follow_discovered(
+    settings: &Settings,
+    kube: &kube::Handle,
+    tx: &sources::Sender,
+    out: &mut Started,
+) -> Option<super::switch::AlertmanagerFollower> {
+    let (mut guards, mut clients) = (Vec::new(), Vec::new());
+    discover_alertmanager(settings, kube, tx, out.clock, &mut guards, &mut clients);
+    let follower = match (guards.pop(), clients.first()) {
+        (Some(guard), Some(client)) => Some(super::switch::AlertmanagerFollower {
+            every: DISCOVERED_EVERY,
+            clock: out.clock,
+            guard: Some(guard),
+            client: client.clone(),
+        }),
+        _ => None,
+    };
+    out.alertmanagers.extend(clients);
+    follower
+}
+
+/// How often the Alertmanager found in the cluster is polled: `[[alertmanager]]`'s default.
+const DISCOVERED_EVERY: std::time::Duration = std::time::Duration::from_secs(15);
+
+fn in_cluster() -> crate::domain::SourceId {
+    crate::domain::SourceId::alertmanager(alertmanager::discover::IN_CLUSTER)
+}
+
+/// The cluster's own Alertmanager, when none is configured for it: found and reached through
+/// its API server, or (discovery off in the config) the pane says how to name one.
+pub fn discover_alertmanager(
+    settings: &Settings,
+    kube: &kube::Handle,
+    tx: &sources::Sender,
+    clock: Clock,
+    guards: &mut Vec<TaskGuard>,
+    clients: &mut Vec<alertmanager::Client>,
+) {
+    if !settings.discover_alertmanager {
+        let why = "not configured: no [[alertmanager]], and discovery is off ([alerts] discover = false)";
+        let reason = format!("{why} · {}", alertmanager::discover::HOW);
+        let _ = tx.try_send(Message::Disabled { source: in_cluster(), feeds: vec![PaneId::Alerts], reason });
+        return;
+    }
+    let (client, guard) = alertmanager::discover::spawn(kube.clone(), DISCOVERED_EVERY, tx.clone(), clock);
+    guards.push(guard);
+    clients.push(client);
 }
 
 /// The `[[alertmanager]]`s of the whole config (a fleet's bound ones start with their cluster).
@@ -354,51 +431,4 @@ fn start_fleet(settings: &Settings, plans: &[super::fleet::Plan], tx: &sources::
         }
     }
     out
-}
-
-/// EKS, CloudWatch and Cost Explorer, once per AWS account the clusters use.
-fn start_aws(
-    settings: &Settings,
-    plans: &[super::fleet::Plan],
-    tx: &sources::Sender,
-    clock: Clock,
-    out: &mut Started,
-) {
-    let accounts = super::fleet::accounts(settings, plans);
-    let several = accounts.len() > 1;
-    for (i, (aws, cluster)) in accounts.into_iter().enumerate() {
-        let mut tx = match cluster {
-            Some(c) => tx.for_cluster(c),
-            None => tx.clone(),
-        };
-        if several {
-            // Two accounts' EKS sources must not share an id.
-            tx = tx.for_account(aws.profile.clone().unwrap_or_else(|| format!("account-{}", i + 1)));
-        }
-        if settings.cloudwatch.alarms {
-            out.guards.push(cloudwatch::alarms::spawn(
-                aws.clone(),
-                settings.cloudwatch.clone(),
-                tx.clone(),
-                clock,
-            ));
-        }
-        if !settings.cloudwatch.metrics.is_empty() {
-            out.guards.push(cloudwatch::metrics::spawn(
-                aws.clone(),
-                settings.cloudwatch.clone(),
-                tx.clone(),
-                clock,
-            ));
-        }
-        if settings.eks.enabled {
-            out.guards.push(eks::spawn(aws.clone(), settings.eks.clone(), tx.clone(), clock));
-        }
-        if settings.cost.enabled {
-            let dir = settings.cache_dir.as_ref().map(|d| d.join("cost"));
-            let (handle, guard) = cost::spawn(aws, settings.cost.clone(), dir, tx, clock);
-            out.guards.push(guard);
-            out.cost.push(handle);
-        }
-    }
 }

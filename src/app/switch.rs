@@ -7,7 +7,7 @@
 use crate::app::executor::Backend;
 use crate::config::sources::ArgocdConfig;
 use crate::input::switch::Switch;
-use crate::sources::{self, Clock, TaskGuard, argocd, kube};
+use crate::sources::{self, Clock, TaskGuard, alertmanager, argocd, kube};
 use crate::state::{Level, State, update};
 
 /// Owns the running Kubernetes source so it can be replaced.
@@ -17,6 +17,17 @@ pub struct KubeSwitcher {
     pub guard: Option<TaskGuard>,
     /// Argo CD read through the cluster follows the context too.
     pub argocd: Option<ArgocdFollower>,
+    /// So does the Alertmanager found in the cluster (none configured).
+    pub alertmanager: Option<AlertmanagerFollower>,
+}
+
+/// The cluster's own Alertmanager, found again in each context switched to.
+pub struct AlertmanagerFollower {
+    pub every: std::time::Duration,
+    pub clock: Clock,
+    pub guard: Option<TaskGuard>,
+    /// The executor's way to it (silences), replaced on a switch.
+    pub client: alertmanager::Client,
 }
 
 /// What it takes to start Argo CD's Kubernetes-mode source again on a new context.
@@ -60,6 +71,10 @@ impl KubeSwitcher {
             old.0.abort();
             let _ = (&mut old.0).await;
         }
+        if let Some(mut old) = self.alertmanager.as_mut().and_then(|a| a.guard.take()) {
+            old.0.abort();
+            let _ = (&mut old.0).await;
+        }
         while let Ok(m) = rx.try_recv() {
             update(state, m);
         }
@@ -73,13 +88,22 @@ impl KubeSwitcher {
             state.argocd = Default::default();
             state.sources.retain(|id, _| id.kind != crate::domain::source::SourceKind::ArgoCd);
             state.view.reset_selection(crate::state::PaneId::ArgoCd);
-            match argocd::start(&a.cfg, Some(handle.clone()), &a.user, tx, a.clock) {
+            match argocd::start(&a.cfg, Some(handle.clone()), &a.user, tx.clone(), a.clock) {
                 Ok((h, g)) => {
                     a.guard = Some(g);
                     a.handle = Some(h);
                 }
                 Err(e) => tracing::warn!(error = %e, "Argo CD not restarted"),
             }
+        }
+        if let Some(a) = self.alertmanager.as_mut() {
+            // The old cluster's alerts and silences are not this one's.
+            let old = a.client.source.clone();
+            state.sources.remove(&old);
+            state.alerts.replace_from(&old, Vec::new());
+            state.alerts.replace_silences(&old, Vec::new());
+            let (client, guard) = alertmanager::discover::spawn(handle.clone(), a.every, tx.clone(), a.clock);
+            (a.client, a.guard) = (client, Some(guard));
         }
         // The kubeconfig may have gained contexts since (a new `aws eks update-kubeconfig`).
         if let Ok((all, _)) = kube::contexts(target.kubeconfig.as_deref()) {

@@ -6,6 +6,7 @@ pub mod commands;
 pub mod contrast;
 pub mod errors;
 pub mod history;
+pub mod init;
 pub mod keymap;
 pub mod paths;
 pub mod safety;

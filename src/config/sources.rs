@@ -64,6 +64,9 @@ impl AlertmanagerConfig {
 pub struct AlertsConfig {
     /// `createdBy` on silences; $USER when unset.
     pub created_by: Option<String>,
+    /// With no `[[alertmanager]]`, find the cluster's own (kube-prometheus-stack's, or any
+    /// Service labelled as Alertmanager) and reach it through the API server's service proxy.
+    pub discover: bool,
     /// The label that says which cluster an alert is from (Prometheus's external labels);
     /// an alert naming no watched cluster is shown for the whole fleet.
     pub cluster_label: String,
@@ -71,7 +74,7 @@ pub struct AlertsConfig {
 
 impl Default for AlertsConfig {
     fn default() -> Self {
-        AlertsConfig { created_by: None, cluster_label: "cluster".into() }
+        AlertsConfig { created_by: None, discover: true, cluster_label: "cluster".into() }
     }
 }
 
@@ -94,8 +97,9 @@ pub struct CloudWatchConfig {
     /// Metrics drawn as sparklines over the last 3 hours.
     pub metrics: Vec<MetricQuery>,
     pub metric_interval: Interval,
-    /// Poll alarms in ALARM and INSUFFICIENT_DATA.
-    pub alarms: bool,
+    /// Poll alarms in ALARM and INSUFFICIENT_DATA. Unset: on for the account of a context
+    /// that `aws eks update-kubeconfig` wrote, off otherwise.
+    pub alarms: Option<bool>,
     pub alarm_interval: Interval,
     /// Severity of an alarm no rule or tag names.
     pub default_severity: String,
@@ -110,7 +114,7 @@ impl Default for CloudWatchConfig {
         CloudWatchConfig {
             metrics: Vec::new(),
             metric_interval: Interval(Duration::from_secs(60)),
-            alarms: false,
+            alarms: None,
             alarm_interval: Interval(Duration::from_secs(60)),
             default_severity: "warning".into(),
             severity_tag: Some("Severity".into()),
@@ -154,7 +158,9 @@ fn one() -> f64 {
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct EksConfig {
-    pub enabled: bool,
+    /// Unset: on for a context that `aws eks update-kubeconfig` wrote (that cluster), off
+    /// otherwise.
+    pub enabled: Option<bool>,
     /// Cluster names; every cluster in the region when empty.
     pub clusters: Vec<String>,
     pub interval: Interval,
@@ -162,7 +168,7 @@ pub struct EksConfig {
 
 impl Default for EksConfig {
     fn default() -> Self {
-        EksConfig { enabled: false, clusters: Vec::new(), interval: Interval(Duration::from_secs(60)) }
+        EksConfig { enabled: None, clusters: Vec::new(), interval: Interval(Duration::from_secs(60)) }
     }
 }
 

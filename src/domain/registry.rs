@@ -26,6 +26,7 @@ pub enum ActionId {
     Silence,
     ExpireSilence,
     RefreshCost,
+    EnableCost,
     DeleteObject,
     Edit,
     Shell,
@@ -181,6 +182,17 @@ pub const ACTIONS: &[ActionSpec] = &[
         pane: PaneId::Cost,
         help: "fetch the bill now ($0.01 a request); forecast = spent + mean of last 7 full days × days left",
         // It changes nothing on the platform, so read-only mode allows it.
+        mutating: false,
+        destructive: false,
+        confirm: true,
+    },
+    ActionSpec {
+        id: ActionId::EnableCost,
+        name: "enable_cost",
+        title: "Turn on Cost Explorer",
+        pane: PaneId::Cost,
+        help: "turn Cost Explorer on for this account: it charges $0.01 per request (2 a fetch, every 8 h, cached)",
+        // It changes nothing on the platform; the charge is what the confirmation names.
         mutating: false,
         destructive: false,
         confirm: true,

@@ -57,6 +57,8 @@ pub enum Target {
     NewSilence(NewSilence),
     /// The month's bill in Cost Explorer.
     CostData,
+    /// Cost Explorer for the AWS account, while it is off (it charges per request).
+    CostExplorer,
     /// Any object of any kind (to delete it).
     Object(ObjectRef),
     /// An object as the user edited it, ready to send.
@@ -123,6 +125,7 @@ impl Target {
             Target::Silence { id, .. } => id,
             Target::NewSilence(_) => "silence",
             Target::CostData => "bill",
+            Target::CostExplorer => "cost-explorer",
             Target::Object(o) => &o.name,
             Target::Edit(e) => &e.object.name,
             Target::Rollback { name, .. } | Target::AppRollback { name, .. } => name,
@@ -146,6 +149,7 @@ impl Target {
             Target::Edit(e) => e.object.namespace.as_deref(),
             Target::Node(_) | Target::App(_) | Target::AppSync { .. } | Target::Alert { .. } => None,
             Target::Silence { .. } | Target::NewSilence(_) | Target::CostData => None,
+            Target::CostExplorer => None,
             Target::AppRollback { .. } | Target::UserCommand { .. } => None,
         }
     }
@@ -160,7 +164,7 @@ impl Target {
             Target::Shell { .. } | Target::Forward { .. } | Target::UserCommand { .. } => PaneId::Pods,
             Target::Hpa { .. } | Target::Scale { .. } | Target::HpaLimits { .. } => PaneId::Scaling,
             Target::Alert { .. } | Target::Silence { .. } | Target::NewSilence(_) => PaneId::Alerts,
-            Target::CostData => PaneId::Cost,
+            Target::CostData | Target::CostExplorer => PaneId::Cost,
         }
     }
 
@@ -193,6 +197,9 @@ impl Target {
             Target::Silence { id, .. } => format!("silence {id}"),
             Target::CostData => {
                 "the bill from Cost Explorer (2 or more requests at $0.01 each, about $0.02)".to_string()
+            }
+            Target::CostExplorer => {
+                "for this account: it charges $0.01 per request (2 or more a fetch, about $0.02, fetched again every 8 h; cached on disk)".to_string()
             }
             Target::NewSilence(n) => {
                 let d =

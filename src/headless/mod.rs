@@ -3,6 +3,7 @@
 
 pub mod export;
 pub mod history;
+pub mod init;
 pub mod keys;
 pub mod report;
 pub mod snapshot;

@@ -50,6 +50,8 @@ pub fn to_json(state: &State) -> Value {
         .collect();
     json!({
         "context": state.context,
+        // Who the audit log and silences name: $USER, the kubeconfig's user, the AWS identity.
+        "user": state.user,
         "generated_at": rfc3339(state.now),
         // Each watched cluster, worst first, as the fleet screen shows it.
         "clusters": crate::state::fleet_summary::fleet_rows(state),

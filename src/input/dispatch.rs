@@ -318,6 +318,11 @@ fn ask(state: &mut State, id: ActionId) -> Effect {
         return Effect::None;
     }
     let target = if elsewhere { super::objects::current_target(state) } else { selected_target(state, pane) };
+    if id == ActionId::RefreshCost && target == Some(Target::CostExplorer) {
+        let msg = "Cost Explorer is off (it charges $0.01 per request): turn it on first (enable_cost)";
+        state.view.say(now, msg, Level::Warn);
+        return Effect::None;
+    }
     let Some(target) = target else {
         state.view.say(now, format!("{}: nothing selected it applies to", spec.title), Level::Warn);
         return Effect::None;

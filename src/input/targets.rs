@@ -52,6 +52,9 @@ pub fn retarget(state: &State, id: ActionId, t: Target, cluster: &ClusterId) -> 
             Some(Target::Workload { namespace, kind, name: owner.name.clone() })
         }
         (ActionId::Scale, Target::Workload { kind, .. }) if !kind.scalable() => None,
+        // Cost Explorer is turned on while it is off, and the bill refreshed once it is on.
+        (ActionId::EnableCost, t) => matches!(t, Target::CostExplorer).then_some(t),
+        (ActionId::RefreshCost, t) => matches!(t, Target::CostData).then_some(t),
         (_, t) => Some(t),
     }
 }

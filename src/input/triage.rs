@@ -18,6 +18,7 @@ fn fix_for(t: &Target) -> ActionId {
         Target::Alert { .. } | Target::NewSilence(_) => ActionId::Silence,
         Target::Silence { .. } => ActionId::ExpireSilence,
         Target::CostData => ActionId::RefreshCost,
+        Target::CostExplorer => ActionId::EnableCost,
         Target::Object(_) => ActionId::DeleteObject,
         Target::Edit(_) => ActionId::Edit,
         Target::Rollback { .. } | Target::AppRollback { .. } => ActionId::Rollback,

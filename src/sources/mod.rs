@@ -10,6 +10,7 @@ pub mod cloudwatch;
 pub mod cost;
 pub mod demo;
 pub mod eks;
+pub mod identity;
 pub mod kube;
 pub mod poll;
 pub mod tls;

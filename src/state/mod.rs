@@ -563,10 +563,11 @@ impl State {
         let mut out = Freshness { state: None, updated_at: None, error: None };
         for (id, e) in self.sources_for(pane) {
             let st = e.health.state(self.now);
+            // A source that is off is no health problem: a pane with one live source is live.
             let rank = |s: SourceState| match s {
-                SourceState::Ok => 0,
-                SourceState::Pending => 1,
-                SourceState::Disabled => 2,
+                SourceState::Disabled => 0,
+                SourceState::Ok => 1,
+                SourceState::Pending => 2,
                 SourceState::Stale => 3,
                 SourceState::Error => 4,
             };

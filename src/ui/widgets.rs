@@ -228,7 +228,7 @@ pub fn freshness(state: &State, pane: PaneId) -> (String, Level) {
     let fr = state.pane_freshness(pane);
     let since = fr.updated_at.map(|t| format::ago(state.now, t));
     match fr.state {
-        None => ("no source configured".into(), Level::Muted),
+        None => ("not configured".into(), Level::Muted),
         Some(SourceState::Pending) => ("waiting for first data…".into(), Level::Muted),
         Some(SourceState::Ok) => match since {
             Some(since) => (format!("updated {since}"), Level::Muted),

@@ -93,6 +93,18 @@ impl Alertmanager {
         format!("http://127.0.0.1:{}", self.port)
     }
 
+    /// Post alerts through its API v2.
+    pub async fn post_alerts(&self, alerts: &serde_json::Value) {
+        let resp =
+            super::http().post(format!("{}/api/v2/alerts", self.url())).json(alerts).send().await.unwrap();
+        assert!(resp.status().is_success(), "posting alerts: {}", resp.status());
+    }
+
+    /// `GET /api/v2{path}` as JSON.
+    pub async fn get(&self, path: &str) -> serde_json::Value {
+        super::http().get(format!("{}/api/v2{path}", self.url())).send().await.unwrap().json().await.unwrap()
+    }
+
     /// Start (again) on the same port and storage, as after an outage.
     pub fn resume(&mut self) {
         let bin = require(

@@ -149,6 +149,29 @@ mod keys {
     }
 
     #[test]
+    fn cost_explorer_off_is_turned_on_after_a_confirmation_naming_the_charge() {
+        let mut s = State::new("shop-prod", 0);
+        let source = "cost-explorer".parse::<SourceId>().unwrap();
+        update(&mut s, Message::Disabled { source, feeds: vec![PaneId::Cost], reason: "off".into() });
+        s.readonly = true;
+        dispatch(&mut s, Command::Pane(6));
+        // Nothing to refresh while it is off; the key that turns it on asks first, read-only too.
+        assert_eq!(dispatch(&mut s, Command::Action(ActionId::RefreshCost)), Effect::None);
+        assert_eq!(s.view.overlay, Overlay::None);
+        assert!(s.view.status.as_ref().unwrap().text.contains("Cost Explorer is off"));
+        assert_eq!(dispatch(&mut s, Command::Action(ActionId::EnableCost)), Effect::None);
+        let Overlay::Confirm(p) = &s.view.overlay else { panic!("asks first") };
+        assert!(p.target.describe().contains("$0.01 per request"), "{}", p.target.describe());
+        let Effect::Run { action, target, .. } = dispatch(&mut s, Command::Confirm) else { panic!("runs") };
+        assert_eq!((action, target), (ActionId::EnableCost, Target::CostExplorer));
+        // Once on, there is nothing to turn on.
+        let demo = &mut crate::sources::demo::state_at(7, 150);
+        dispatch(demo, Command::Pane(6));
+        assert_eq!(dispatch(demo, Command::Action(ActionId::EnableCost)), Effect::None);
+        assert_eq!(demo.view.overlay, Overlay::None);
+    }
+
+    #[test]
     fn scale_from_the_scaling_pane_asks_for_the_count_of_the_hpas_workload() {
         use crate::state::pods::Owner;
         use crate::state::scaling::Hpa;

@@ -1,5 +1,6 @@
-//! An HTTP client for one Alertmanager's API v2, with its auth. Errors read as a person would
-//! want them in a pane: what failed and why, not a type name.
+//! A client for one Alertmanager's API v2: over HTTP with its auth, or through the Kubernetes
+//! API server's service proxy with the kubeconfig's credentials (one found in the cluster).
+//! Errors read as a person would want them in a pane: what failed and why, not a type name.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -41,13 +42,27 @@ impl Secret {
     }
 }
 
+/// How requests reach the Alertmanager.
+#[derive(Clone)]
+enum Via {
+    Http {
+        base: String,
+        http: reqwest::Client,
+        auth: Auth,
+    },
+    /// `/api/v1/namespaces/NS/services/NAME:PORT/proxy/…` on the API server, once discovery
+    /// has found the Service.
+    Proxy {
+        kube: super::super::kube::Handle,
+        service: Arc<std::sync::OnceLock<super::discover::Found>>,
+    },
+}
+
 #[derive(Clone)]
 pub struct Client {
     /// `alertmanager/NAME`.
     pub source: SourceId,
-    base: String,
-    http: reqwest::Client,
-    auth: Auth,
+    via: Via,
     /// Wakes the poller after an action, so a new silence shows at once.
     pub poke: Arc<Notify>,
 }
@@ -75,49 +90,62 @@ impl Client {
             .user_agent(concat!("flightdeck/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| format!("HTTP client: {e}"))?;
+        let base = cfg.url.trim_end_matches('/').to_string();
         Ok(Client {
             source: cfg.source_id(),
-            base: cfg.url.trim_end_matches('/').to_string(),
-            http,
-            auth,
+            via: Via::Http { base, http, auth },
             poke: Arc::new(Notify::new()),
         })
     }
 
-    fn request(&self, method: reqwest::Method, path: &str) -> Result<reqwest::RequestBuilder, String> {
-        let req = self.http.request(method, format!("{}/api/v2{path}", self.base));
-        Ok(match &self.auth {
-            Auth::None => req,
-            Auth::Bearer(t) => req.bearer_auth(t.read()?),
-            Auth::Basic { user, password } => req.basic_auth(user, Some(password.read()?)),
-        })
+    /// One reached through the API server's service proxy, at the Service `service` holds once
+    /// discovery has found it.
+    pub fn proxied(
+        source: SourceId,
+        kube: super::super::kube::Handle,
+        service: Arc<std::sync::OnceLock<super::discover::Found>>,
+    ) -> Client {
+        Client { source, via: Via::Proxy { kube, service }, poke: Arc::new(Notify::new()) }
     }
 
-    async fn send(&self, req: reqwest::RequestBuilder) -> Result<reqwest::Response, String> {
-        let resp = req.send().await.map_err(|e| describe(&e))?;
-        let status = resp.status();
-        if status.is_success() {
-            return Ok(resp);
+    /// The body of `METHOD /api/v2{path}`, or what went wrong in words.
+    async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Vec<u8>>,
+    ) -> Result<Vec<u8>, String> {
+        match &self.via {
+            Via::Http { base, http, auth } => {
+                let mut req = http.request(method, format!("{base}/api/v2{path}"));
+                req = match auth {
+                    Auth::None => req,
+                    Auth::Bearer(t) => req.bearer_auth(t.read()?),
+                    Auth::Basic { user, password } => req.basic_auth(user, Some(password.read()?)),
+                };
+                if let Some(b) = body {
+                    req = req.header(reqwest::header::CONTENT_TYPE, "application/json").body(b);
+                }
+                let resp = req.send().await.map_err(|e| describe(&e))?;
+                let status = resp.status();
+                if status.is_success() {
+                    return Ok(resp.bytes().await.map_err(|e| describe(&e))?.to_vec());
+                }
+                let text = resp.text().await.unwrap_or_default();
+                Err(http_error(status.as_u16(), status.canonical_reason(), &text))
+            }
+            Via::Proxy { kube, service } => {
+                let Some(found) = service.get() else {
+                    return Err("no Alertmanager found in the cluster yet".into());
+                };
+                let conn = kube.connection().await?;
+                super::discover::call(&conn.client, found, method.as_str(), path, body).await
+            }
         }
-        let body = resp.text().await.unwrap_or_default();
-        let body = body.trim().trim_matches('"');
-        let what = match status.as_u16() {
-            401 => "unauthorized (401): check the token or password",
-            403 => "forbidden (403)",
-            404 => "not found (404): is this an Alertmanager with API v2?",
-            429 => "throttled (429)",
-            _ => status.canonical_reason().unwrap_or("error"),
-        };
-        Err(if body.is_empty() || body.len() > 300 {
-            format!("{what} [HTTP {}]", status.as_u16())
-        } else {
-            format!("{what} [HTTP {}]: {body}", status.as_u16())
-        })
     }
 
     async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<T, String> {
-        let resp = self.send(self.request(reqwest::Method::GET, path)?).await?;
-        let bytes = resp.bytes().await.map_err(|e| describe(&e))?;
+        let bytes = self.call(reqwest::Method::GET, path, None).await?;
         serde_json::from_slice(&bytes).map_err(|e| format!("GET {path}: malformed JSON: {e}"))
     }
 
@@ -133,20 +161,35 @@ impl Client {
     }
 
     pub async fn create_silence(&self, new: &NewSilence, now: UnixMs) -> Result<String, String> {
-        let body = PostableSilence::new(new, now);
-        let resp = self.send(self.request(reqwest::Method::POST, "/silences")?.json(&body)).await?;
-        let created: PostSilenceResponse = resp
-            .json()
-            .await
+        let body = serde_json::to_vec(&PostableSilence::new(new, now)).map_err(|e| e.to_string())?;
+        let resp = self.call(reqwest::Method::POST, "/silences", Some(body)).await?;
+        let created: PostSilenceResponse = serde_json::from_slice(&resp)
             .map_err(|e| format!("the silence was sent but the answer is unreadable: {e}"))?;
         self.poke.notify_one();
         Ok(format!("silence {} created in {}", created.silence_id, self.source))
     }
 
     pub async fn expire_silence(&self, id: &str) -> Result<String, String> {
-        self.send(self.request(reqwest::Method::DELETE, &format!("/silence/{id}"))?).await?;
+        self.call(reqwest::Method::DELETE, &format!("/silence/{id}"), None).await?;
         self.poke.notify_one();
         Ok(format!("silence {id} expired"))
+    }
+}
+
+/// An HTTP error status from the Alertmanager, in words, with its body when short.
+pub fn http_error(code: u16, reason: Option<&str>, body: &str) -> String {
+    let body = body.trim().trim_matches('"');
+    let what = match code {
+        401 => "unauthorized (401): check the token or password",
+        403 => "forbidden (403)",
+        404 => "not found (404): is this an Alertmanager with API v2?",
+        429 => "throttled (429)",
+        _ => reason.unwrap_or("error"),
+    };
+    if body.is_empty() || body.len() > 300 {
+        format!("{what} [HTTP {code}]")
+    } else {
+        format!("{what} [HTTP {code}]: {body}")
     }
 }
 

@@ -31,6 +31,12 @@ impl Handle {
         self.refresh.notify_one();
         Ok("fetching the bill from Cost Explorer".into())
     }
+
+    /// Start a source that waits to be turned on ([`spawn_off`]); the user accepted the charge.
+    pub fn enable(&self) -> Result<String, String> {
+        self.refresh.notify_one();
+        Ok("Cost Explorer turned on for this run: fetching the bill ($0.01 per request)".into())
+    }
 }
 
 pub fn spawn(
@@ -40,13 +46,52 @@ pub fn spawn(
     tx: Sender,
     clock: Clock,
 ) -> (Handle, TaskGuard) {
+    spawn_as(aws_cfg, cfg, cache_dir, tx, clock, None)
+}
+
+/// Cost Explorer off until [`Handle::enable`]: it sends no request before then, and its pane
+/// says `why` (how to turn it on).
+pub fn spawn_off(
+    aws_cfg: AwsConfig,
+    cfg: CostConfig,
+    cache_dir: Option<PathBuf>,
+    tx: Sender,
+    clock: Clock,
+    why: String,
+) -> (Handle, TaskGuard) {
+    spawn_as(aws_cfg, cfg, cache_dir, tx, clock, Some(why))
+}
+
+fn spawn_as(
+    aws_cfg: AwsConfig,
+    cfg: CostConfig,
+    cache_dir: Option<PathBuf>,
+    tx: Sender,
+    clock: Clock,
+    off: Option<String>,
+) -> (Handle, TaskGuard) {
     let handle = Handle::default();
     let refresh = handle.refresh.clone();
     let requests = handle.requests.clone();
     let source = SourceId::of(SourceKind::CostExplorer);
     let every = cfg.refresh.0;
-    super::poll::register(&tx, &source, every, vec![PaneId::Cost]);
+    let waits = off.is_some();
+    match off {
+        Some(reason) => {
+            let _ =
+                tx.try_send(Message::Disabled { source: source.clone(), feeds: vec![PaneId::Cost], reason });
+        }
+        None => super::poll::register(&tx, &source, every, vec![PaneId::Cost]),
+    }
     let task = tokio::spawn(async move {
+        if waits {
+            refresh.notified().await;
+            let interval_ms = every.as_millis() as i64;
+            let m = Message::Register { source: source.clone(), interval_ms, feeds: vec![PaneId::Cost] };
+            if tx.send(m).await.is_err() {
+                return;
+            }
+        }
         let ce = explorer::Explorer::new(&aws::load(&aws_cfg).await, requests);
         // Failures retry slowly: throttling and bad credentials do not get better by the second,
         // and every attempt that reaches Cost Explorer is billed.

@@ -5,6 +5,7 @@
 pub mod actions;
 pub mod discovery;
 pub mod edit;
+pub mod eks_context;
 pub mod exec;
 pub mod forward;
 pub mod list_watch;
@@ -80,6 +81,20 @@ fn read_kubeconfig(path: Option<&std::path::Path>) -> anyhow::Result<Kubeconfig>
 pub fn contexts(path: Option<&std::path::Path>) -> anyhow::Result<(Vec<String>, Option<String>)> {
     let kc = read_kubeconfig(path)?;
     Ok((kc.contexts.iter().map(|c| c.name.clone()).collect(), kc.current_context))
+}
+
+/// The EKS cluster `context` (else the current one) points at, when the kubeconfig says so.
+pub fn eks_context(path: Option<&std::path::Path>, context: Option<&str>) -> Option<eks_context::EksContext> {
+    let kc = read_kubeconfig(path).ok()?;
+    let name = context.map(str::to_string).or_else(|| kc.current_context.clone())?;
+    eks_context::eks_of(&kc, &name)
+}
+
+/// The person `context` (else the current one) names as its user, when it names one.
+pub fn kubeconfig_user(path: Option<&std::path::Path>, context: Option<&str>) -> Option<String> {
+    let kc = read_kubeconfig(path).ok()?;
+    let name = context.map(str::to_string).or_else(|| kc.current_context.clone())?;
+    eks_context::user_of(&kc, &name)
 }
 
 /// Read the kubeconfig and pick the context, as kubectl does.

@@ -238,6 +238,9 @@ pub fn reveal(state: &mut State, target: &Target, cluster: &ClusterId) -> bool {
         Target::Silence { .. } | Target::NewSilence(_) | Target::CostData | Target::Scale { .. } => {
             return false;
         }
+        Target::CostExplorer => {
+            return false;
+        }
         Target::Object(_) | Target::Edit(_) | Target::Rollback { .. } | Target::AppRollback { .. } => {
             return false;
         }
@@ -281,7 +284,14 @@ pub fn selected_target(state: &State, pane: PaneId) -> Option<Target> {
             };
             Some(Target::Alert { fingerprint: a.fingerprint.clone(), name: a.name.clone() })
         }
-        PaneId::Cost => state.cost.report.is_some().then_some(Target::CostData),
+        PaneId::Cost if state.cost.report.is_some() => Some(Target::CostData),
+        // Off until asked for: what its key turns on.
+        PaneId::Cost => {
+            let off = state.sources_for(PaneId::Cost).any(|(id, e)| {
+                id.kind == crate::domain::source::SourceKind::CostExplorer && !e.health.enabled
+            });
+            off.then_some(Target::CostExplorer)
+        }
     }
 }
 

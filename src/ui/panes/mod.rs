@@ -6,6 +6,7 @@ pub mod alerts;
 pub mod argocd;
 pub mod cost;
 pub mod infrastructure;
+pub mod needs;
 pub mod pods;
 pub mod scaling;
 #[cfg(test)]
@@ -112,6 +113,9 @@ pub fn draw_framed(
     };
     let inner = block.inner(area);
     f.render_widget(block, area);
+    if needs::draw(f, inner, pane, state, theme) {
+        return;
+    }
     let ctx = PaneCtx { state, theme, focused, full, selected: state.view.selected(pane) };
     match pane {
         PaneId::Infrastructure => infrastructure::draw(f, inner, &ctx),

@@ -159,6 +159,9 @@ pub async fn handle(
         );
     }
     let result = match (verb, target.sub.as_deref()) {
+        (_, Some("proxy")) if target.kind.plural == "services" => {
+            return super::proxy::service(&shared, &target, &method, &uri, body).await;
+        }
         ("watch", _) => return stream::watch(&shared, &target, &q),
         ("list", _) => list(&shared, &target, &q),
         ("get", Some("log")) => return stream::logs(&shared, &target, &q).await,

@@ -13,6 +13,7 @@ pub mod exec;
 pub mod forward;
 pub mod http;
 pub mod patch;
+pub mod proxy;
 pub mod seed;
 pub mod seed_kinds;
 pub mod select;
@@ -109,6 +110,8 @@ pub struct Shared {
     pub log_lines: broadcast::Sender<(LogKey, String)>,
     /// (namespace, pod, port) → where a port-forward to that pod's port goes.
     pub ports: Mutex<HashMap<(String, String, u16), SocketAddr>>,
+    /// (namespace, service, port as the proxy path names it) → the server behind it.
+    pub services: Mutex<HashMap<(String, String, String), SocketAddr>>,
 }
 
 pub struct TestServer {
@@ -144,6 +147,7 @@ impl TestServer {
             logs: Mutex::new(HashMap::new()),
             log_lines,
             ports: Mutex::new(HashMap::new()),
+            services: Mutex::new(HashMap::new()),
         });
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1");
         let addr = listener.local_addr().unwrap();
@@ -324,6 +328,30 @@ impl TestServer {
     /// A port-forward to `pod`'s `port` reaches `addr` (a server the test runs).
     pub fn serve_port(&self, ns: &str, pod: &str, port: u16, addr: SocketAddr) {
         self.shared.ports.lock().unwrap().insert((ns.to_string(), pod.to_string(), port), addr);
+    }
+
+    /// The service proxy to `ns/name`'s `port` (a name or a number, as the path names it)
+    /// reaches `addr` (a server the test runs).
+    pub fn serve_service(&self, ns: &str, name: &str, port: &str, addr: SocketAddr) {
+        self.shared
+            .services
+            .lock()
+            .unwrap()
+            .insert((ns.to_string(), name.to_string(), port.to_string()), addr);
+    }
+
+    /// An Alertmanager's Service as kube-prometheus-stack makes it (labelled, web port 9093 named
+    /// `http-web`), its proxy reaching `addr`.
+    pub fn alertmanager_service(&self, ns: &str, name: &str, addr: SocketAddr) {
+        self.put(
+            "Service",
+            serde_json::json!({"metadata": {"name": name, "namespace": ns,
+                    "labels": {"app.kubernetes.io/name": "alertmanager"}},
+                "spec": {"type": "ClusterIP", "clusterIP": "10.100.9.93",
+                    "selector": {"app.kubernetes.io/name": "alertmanager"},
+                    "ports": [{"name": "http-web", "port": 9093, "targetPort": 9093, "protocol": "TCP"}]}}),
+        );
+        self.serve_service(ns, name, "http-web", addr);
     }
 
     /// Watches open on the server now.
