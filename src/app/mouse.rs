@@ -13,20 +13,25 @@ use crate::ui::{self, Ui, layout};
 /// Rows a wheel notch moves.
 const WHEEL: isize = 3;
 
+/// The wheel as the arrow keys, [`WHEEL`] lines a notch; false for any other mouse event.
+fn wheel(state: &mut State, kind: MouseEventKind) -> bool {
+    let cmd = match kind {
+        MouseEventKind::ScrollDown => crate::domain::command::Command::Down,
+        MouseEventKind::ScrollUp => crate::domain::command::Command::Up,
+        _ => return false,
+    };
+    for _ in 0..WHEEL {
+        crate::input::dispatch::dispatch(state, cmd);
+    }
+    true
+}
+
 /// Apply a mouse event; returns whether the view changed.
 pub fn handle(state: &mut State, ev: &MouseEvent, ui: &Ui, size: Rect) -> bool {
     // The wheel scrolls the help (the loop keeps it within its last page); other overlays
     // take no mouse.
     if state.view.overlay == Overlay::Help {
-        let cmd = match ev.kind {
-            MouseEventKind::ScrollDown => crate::domain::command::Command::Down,
-            MouseEventKind::ScrollUp => crate::domain::command::Command::Up,
-            _ => return false,
-        };
-        for _ in 0..WHEEL {
-            crate::input::dispatch::dispatch(state, cmd);
-        }
-        return true;
+        return wheel(state, ev.kind);
     }
     if state.view.overlay != Overlay::None {
         return false;
@@ -42,15 +47,7 @@ pub fn handle(state: &mut State, ev: &MouseEvent, ui: &Ui, size: Rect) -> bool {
         Mode::Pod(_) | Mode::Resources | Mode::Object(_) | Mode::Forwards | Mode::Output
     ) {
         // The wheel scrolls the text or moves the list's selection; clicks select nothing there.
-        let cmd = match ev.kind {
-            MouseEventKind::ScrollDown => crate::domain::command::Command::Down,
-            MouseEventKind::ScrollUp => crate::domain::command::Command::Up,
-            _ => return false,
-        };
-        for _ in 0..WHEEL {
-            crate::input::dispatch::dispatch(state, cmd);
-        }
-        return true;
+        return wheel(state, ev.kind);
     }
     let pane = match state.view.mode {
         Mode::Overview => {

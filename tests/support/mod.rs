@@ -4,6 +4,7 @@
 pub mod alarm_history;
 pub mod argocd_api;
 pub mod kube_api;
+pub mod proc;
 pub mod servers;
 pub mod store;
 pub mod tls;
