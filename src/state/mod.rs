@@ -435,28 +435,11 @@ fn apply_data(state: &mut State, source: &SourceId, (cluster, at): (&ClusterId, 
             state.argocd.apps.retain(|x| keep_other(&x.cluster));
             state.argocd.apps.extend(apps);
         }
-        Data::PodsReplace { mut pods, metrics_available } => {
-            pods.iter_mut().for_each(|p| pods::stamp(p, &cluster));
-            state.pods.replace_cluster(&cluster, pods, metrics_available);
-        }
-        Data::PodsLoading { pods, listed, remaining } => {
-            state.pods.loading.insert(cluster.clone(), pods::Loading { listed, remaining });
-            for mut p in pods {
-                pods::stamp(&mut p, &cluster);
-                state.pods.upsert(p);
-            }
-        }
-        Data::PodUpsert(mut p) => {
-            pods::stamp(&mut p, &cluster);
-            state.pods.upsert(p);
-        }
-        Data::PodRows(rows) => {
-            for mut p in rows {
-                pods::stamp(&mut p, &cluster);
-                state.pods.upsert(p);
-            }
-        }
-        Data::PodDelete(k) => state.pods.remove(&k.in_cluster(&cluster)),
+        d @ (Data::PodsReplace { .. }
+        | Data::PodsLoading { .. }
+        | Data::PodUpsert(_)
+        | Data::PodRows(_)
+        | Data::PodDelete(_)) => state.pods.take(&cluster, d),
         Data::Hpas(mut h) => {
             h.iter_mut().for_each(|x| x.cluster = cluster.clone());
             state.scaling.replace(&cluster, h, at);
@@ -469,23 +452,13 @@ fn apply_data(state: &mut State, source: &SourceId, (cluster, at): (&ClusterId, 
         }
         // Only the timeline keeps these (`timeline::observe_delivery`).
         Data::Revisions(_) | Data::AlarmHistory(_) => {}
-        Data::Alerts(mut a) => {
-            for alert in &mut a {
-                alert.source = source.clone();
-                alert.cluster = state.cluster_of_alert(source, alert).unwrap_or_else(|| cluster.clone());
-            }
-            state.alerts.replace_from(source, a);
-        }
-        Data::Alertmanager { alerts: mut a, silences: mut s } => {
+        Data::Alerts(a) => replace_alerts(state, source, &cluster, a),
+        Data::Alertmanager { alerts, silences: mut s } => {
             for silence in &mut s {
                 silence.source = source.clone();
             }
             state.alerts.replace_silences(source, s);
-            for alert in &mut a {
-                alert.source = source.clone();
-                alert.cluster = state.cluster_of_alert(source, alert).unwrap_or_else(|| cluster.clone());
-            }
-            state.alerts.replace_from(source, a);
+            replace_alerts(state, source, &cluster, alerts);
         }
         Data::Events(mut ev) => {
             ev.iter_mut().for_each(|x| x.cluster = cluster.clone());
@@ -498,6 +471,16 @@ fn apply_data(state: &mut State, source: &SourceId, (cluster, at): (&ClusterId, 
         }
         Data::Cost(r) => state.cost.replace(source, r),
     }
+}
+
+/// A source's alerts, each stamped with the source and the cluster its labels name (else the
+/// source's).
+fn replace_alerts(state: &mut State, source: &SourceId, cluster: &ClusterId, mut a: Vec<alerts::Alert>) {
+    for alert in &mut a {
+        alert.source = source.clone();
+        alert.cluster = state.cluster_of_alert(source, alert).unwrap_or_else(|| cluster.clone());
+    }
+    state.alerts.replace_from(source, a);
 }
 
 impl State {

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::{Level, UnixMs};
+use super::{Data, Level, UnixMs};
 use crate::domain::ClusterId;
 use crate::domain::PodKey;
 
@@ -231,6 +231,27 @@ fn rank(level: Level, key: &PodKey) -> (Reverse<Level>, &PodKey) {
 }
 
 impl Pods {
+    /// A pods source's delivery for `cluster`: its rows stamped with it and kept.
+    pub fn take(&mut self, cluster: &ClusterId, data: Data) {
+        let stamped = |mut p: Arc<Pod>| {
+            stamp(&mut p, cluster);
+            p
+        };
+        match data {
+            Data::PodsReplace { pods, metrics_available } => {
+                self.replace_cluster(cluster, pods.into_iter().map(stamped).collect(), metrics_available);
+            }
+            Data::PodsLoading { pods, listed, remaining } => {
+                self.loading.insert(cluster.clone(), Loading { listed, remaining });
+                pods.into_iter().for_each(|p| self.upsert(stamped(p)));
+            }
+            Data::PodUpsert(p) => self.upsert(stamped(p)),
+            Data::PodRows(rows) => rows.into_iter().for_each(|p| self.upsert(stamped(p))),
+            Data::PodDelete(k) => self.remove(&k.in_cluster(cluster)),
+            _ => {}
+        }
+    }
+
     pub fn upsert(&mut self, pod: Arc<Pod>) {
         let key = pod.key();
         let counts = self.counts.entry(key.cluster.clone()).or_default();
