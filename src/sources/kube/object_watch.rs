@@ -2,7 +2,6 @@
 //! its namespace), one on its events, and what it owns, listed again (at most every few
 //! seconds) as it changes. Each message carries the view's stream id; runs until dropped.
 
-use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
@@ -14,15 +13,13 @@ use serde_json::Value;
 
 use super::Connection;
 use super::list_watch::{Update, list_watch};
+use super::objects::ObjectEvents;
 use crate::domain::resource::Known;
 use crate::domain::{ApiKind, ObjectRef};
 use crate::sources::Sender;
 use crate::state::Message;
 use crate::state::object_view::{Link, ObjectUpdate};
-use crate::state::pods::ClusterEvent;
 
-/// Events of one object kept.
-const EVENTS_KEPT: usize = 100;
 /// What it owns is listed again at most this often while it changes.
 const OWNED_EVERY: Duration = Duration::from_secs(3);
 
@@ -81,7 +78,7 @@ pub async fn run(conn: Connection, object: ObjectRef, stream: u64, tx: Sender) {
     let evs = list_watch(events, ev_cfg, conn.backoff).map(Item::Event);
     let mut all = futures::stream::select(objects, evs);
     let mut seen = Seen::default();
-    let mut evs = Events::default();
+    let mut evs = ObjectEvents::default();
     let mut owned_at: Option<Instant> = None;
     let send = |u: ObjectUpdate| {
         let tx = tx.clone();
@@ -164,42 +161,6 @@ impl Seen {
             self.last = Some(o.clone());
         }
         (shown, None)
-    }
-}
-
-/// The object's events by name, newest last.
-#[derive(Default)]
-struct Events {
-    live: BTreeMap<String, ClusterEvent>,
-    listing: Option<BTreeMap<String, ClusterEvent>>,
-}
-
-impl Events {
-    fn step(&mut self, ev: Event<KEvent>, kind: &str) -> Option<Vec<ClusterEvent>> {
-        let ours = |e: &KEvent| e.involved_object.kind.as_deref().is_none_or(|k| k == kind);
-        let name = |e: &KEvent| e.metadata.name.clone().unwrap_or_default();
-        match ev {
-            Event::Init => self.listing = Some(BTreeMap::new()),
-            Event::InitApply(e) if ours(&e) => {
-                self.listing.get_or_insert_with(BTreeMap::new).insert(name(&e), super::objects::event(&e));
-            }
-            Event::InitApply(_) => {}
-            Event::InitDone => self.live = self.listing.take().unwrap_or_default(),
-            Event::Apply(e) if ours(&e) => {
-                self.live.insert(name(&e), super::objects::event(&e));
-            }
-            Event::Apply(_) => return None,
-            Event::Delete(e) => {
-                self.live.remove(&name(&e))?;
-            }
-        }
-        if self.listing.is_some() {
-            return None;
-        }
-        let mut out: Vec<ClusterEvent> = self.live.values().cloned().collect();
-        out.sort_by_key(|e| e.at);
-        let skip = out.len().saturating_sub(EVENTS_KEPT);
-        Some(out.split_off(skip))
     }
 }
 

@@ -1,9 +1,10 @@
 //! Nodes, HPAs (autoscaling/v2) and events as the store's rows.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
 use k8s_openapi::api::core::v1::{Event, Node as KNode};
+use kube::runtime::watcher;
 
 use super::pods::{Tracked, ms};
 use super::quantity;
@@ -203,5 +204,48 @@ mod tests {
                 ("KernelDeadlock".to_string(), "DockerHung"),
             ]
         );
+    }
+}
+
+/// Events of one object kept; a crash-looping pod's BackOff is one event with a count.
+const OBJECT_EVENTS_KEPT: usize = 100;
+
+/// The events of one object (a pod's, or the object view's), by name, newest last; a relist
+/// replaces them.
+#[derive(Default)]
+pub struct ObjectEvents {
+    live: BTreeMap<String, ClusterEvent>,
+    listing: Option<BTreeMap<String, ClusterEvent>>,
+}
+
+impl ObjectEvents {
+    /// Take one watch event of the object's events; the events to show when they changed.
+    /// Events of another `kind` are left out: the name filter alone would also match a Node or
+    /// a Service of the same name.
+    pub fn step(&mut self, ev: watcher::Event<Event>, kind: &str) -> Option<Vec<ClusterEvent>> {
+        let ours = |e: &Event| e.involved_object.kind.as_deref().is_none_or(|k| k == kind);
+        let name = |e: &Event| e.metadata.name.clone().unwrap_or_default();
+        match ev {
+            watcher::Event::Init => self.listing = Some(BTreeMap::new()),
+            watcher::Event::InitApply(e) if ours(&e) => {
+                self.listing.get_or_insert_with(BTreeMap::new).insert(name(&e), event(&e));
+            }
+            watcher::Event::InitApply(_) => {}
+            watcher::Event::InitDone => self.live = self.listing.take().unwrap_or_default(),
+            watcher::Event::Apply(e) if ours(&e) => {
+                self.live.insert(name(&e), event(&e));
+            }
+            watcher::Event::Apply(_) => return None,
+            watcher::Event::Delete(e) => {
+                self.live.remove(&name(&e))?;
+            }
+        }
+        if self.listing.is_some() {
+            return None;
+        }
+        let mut out: Vec<ClusterEvent> = self.live.values().cloned().collect();
+        out.sort_by_key(|e| e.at);
+        let skip = out.len().saturating_sub(OBJECT_EVENTS_KEPT);
+        Some(out.split_off(skip))
     }
 }
