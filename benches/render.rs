@@ -21,8 +21,8 @@ fn pod(i: usize, now: i64) -> Pod {
     let bad = i.is_multiple_of(97);
     Pod {
         cluster: Default::default(),
-        namespace: ns.to_string(),
-        name: format!("worker-{:06}-7d9f8b6c4-{:05x}", i / 10, i),
+        namespace: ns.into(),
+        name: format!("worker-{:06}-7d9f8b6c4-{:05x}", i / 10, i).into(),
         phase: PodPhase::Running,
         ready: if bad { 0 } else { 1 },
         containers: 1,
@@ -31,8 +31,8 @@ fn pod(i: usize, now: i64) -> Pod {
         restarts: (i % 13) as u32,
         last_restart: Some(now - 60_000),
         created_at: now - (i as i64 % 86_400) * 1000,
-        node: Some(format!("ip-10-0-{}-{}.ec2.internal", i % 3, i % 250)),
-        owner: Some(Owner { kind: "Deployment".into(), name: format!("worker-{:06}", i / 10) }),
+        node: Some(format!("ip-10-0-{}-{}.ec2.internal", i % 3, i % 250).into()),
+        owner: Some(Owner { kind: "Deployment".into(), name: format!("worker-{:06}", i / 10).into() }),
         cpu_milli: Some((i % 900) as u64),
         mem_bytes: Some(((i % 512) as u64) << 20),
     }
@@ -43,7 +43,7 @@ fn hpa(i: usize) -> Hpa {
         cluster: Default::default(),
         namespace: "storefront".into(),
         name: format!("svc-{i:04}"),
-        target: Owner { kind: "Deployment".into(), name: format!("svc-{i:04}") },
+        target: Owner { kind: "Deployment".into(), name: format!("svc-{i:04}").into() },
         min: 2,
         max: 20,
         current: (i % 20) as u32 + 1,

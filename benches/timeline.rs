@@ -19,8 +19,8 @@ use flightdeck::ui::{self, Ui};
 fn pod(i: usize, now: i64) -> Pod {
     Pod {
         cluster: Default::default(),
-        namespace: format!("ns{}", i % 20),
-        name: format!("app{}-{i:06}", i % 1000),
+        namespace: format!("ns{}", i % 20).into(),
+        name: format!("app{}-{i:06}", i % 1000).into(),
         phase: PodPhase::Running,
         ready: 1,
         containers: 1,
@@ -29,8 +29,8 @@ fn pod(i: usize, now: i64) -> Pod {
         restarts: 0,
         last_restart: None,
         created_at: now - 3_600_000,
-        node: Some(format!("node-{}", i % 100)),
-        owner: Some(Owner { kind: "Deployment".into(), name: format!("app{}", i % 1000) }),
+        node: Some(format!("node-{}", i % 100).into()),
+        owner: Some(Owner { kind: "Deployment".into(), name: format!("app{}", i % 1000).into() }),
         cpu_milli: None,
         mem_bytes: None,
     }
@@ -41,7 +41,7 @@ fn hpa(i: usize, desired: u32) -> Hpa {
         cluster: Default::default(),
         namespace: format!("ns{}", i % 20),
         name: format!("app{i}"),
-        target: Owner { kind: "Deployment".into(), name: format!("app{i}") },
+        target: Owner { kind: "Deployment".into(), name: format!("app{i}").into() },
         min: 2,
         max: 20,
         current: desired,

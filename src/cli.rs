@@ -313,11 +313,17 @@ fn user_from_aws(settings: &mut Settings, rt: &tokio::runtime::Runtime) {
 }
 
 /// Logs go to a file in the state dir, never to the screen. Returns the guard that flushes it.
+/// Log lines queued for the writer thread before new ones are dropped.
+const LOG_LINES: usize = 4_096;
+
 fn init_logging() -> Option<tracing_appender::non_blocking::WorkerGuard> {
     let dir = paths::state_dir()?;
     std::fs::create_dir_all(&dir).ok()?;
     let appender = tracing_appender::rolling::never(&dir, "flightdeck.log");
-    let (writer, guard) = tracing_appender::non_blocking(appender);
+    // The default queue is 128,000 lines allocated up front (4 MB); the log is quiet.
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .buffered_lines_limit(LOG_LINES)
+        .finish(appender);
     let filter = tracing_subscriber::EnvFilter::try_from_env("FLIGHTDECK_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(writer).with_ansi(false).try_init().ok()?;

@@ -1,7 +1,7 @@
 //! A big pod list against the test API server, through the real kube client: the first list
-//! shows page by page with how far it has come ("loading 500 / ~1,200"), each row once; the
-//! complete list then replaces them; a relist (410) keeps the rows until it is whole; metrics
-//! merge into the rows without a replacement.
+//! shows page by page with how far it has come ("loading 500 / ~3,000"), each row once; the
+//! list's end sends only the rows not sent yet; a relist (410) keeps the rows until it is
+//! whole and then sends only what changed; metrics merge into the rows without a replacement.
 
 mod support;
 
@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 use support::kube_api::TestServer;
 
 const WAIT: Duration = Duration::from_secs(20);
-const PODS: usize = 1_200;
+const PODS: usize = 3_000;
 
 fn pod(i: usize) -> Value {
     json!({
@@ -31,22 +31,30 @@ async fn next(rx: &mut src::Receiver) -> Message {
     tokio::time::timeout(WAIT, rx.recv()).await.expect("a message within the wait").expect("the source runs")
 }
 
-/// The pod data messages until the list is whole: (listed, remaining, rows) of each page.
-async fn until_whole(state: &mut State, rx: &mut src::Receiver) -> Vec<(usize, Option<u64>, usize)> {
+/// The pod data messages until the list is whole: (listed, remaining, rows) of each page, and
+/// the list's end (rows sent with it, keys gone).
+async fn until_whole(
+    state: &mut State,
+    rx: &mut src::Receiver,
+) -> (Vec<(usize, Option<u64>, usize)>, (usize, usize)) {
     let mut pages = Vec::new();
     loop {
         let msg = next(rx).await;
-        let whole = matches!(&msg, Message::Data { data: Data::PodsReplace { .. }, .. });
+        let whole = match &msg {
+            Message::Data { data: Data::PodsListed { pods, gone, .. }, .. } => Some((pods.len(), gone.len())),
+            Message::Data { data: Data::PodsReplace { .. }, .. } => panic!("a replacement of every row"),
+            _ => None,
+        };
         if let Message::Data { data: Data::PodsLoading { pods, listed, remaining }, .. } = &msg {
             pages.push((*listed, *remaining, pods.len()));
         }
         update(state, msg);
         state.finish_batch();
-        if pages.len() == 1 && !whole && state.pods.len() == 500 {
-            assert_eq!(summary(state), "loading 500 / ~1,200", "the title while the list loads");
+        if pages.len() == 1 && whole.is_none() && state.pods.len() == 500 {
+            assert_eq!(summary(state), "loading 500 / ~3,000", "the title while the list loads");
         }
-        if whole {
-            return pages;
+        if let Some(end) = whole {
+            return (pages, end);
         }
     }
 }
@@ -64,23 +72,29 @@ async fn a_big_list_shows_page_by_page_then_whole_and_a_relist_keeps_the_rows() 
     let _guard = kube::spawn(conn, tx);
     let mut state = State::new("shop-prod", 0);
 
-    let pages = until_whole(&mut state, &mut rx).await;
-    assert_eq!(pages, [(500, Some(700), 500), (1_000, Some(200), 500)], "two pages ahead of the whole list");
+    let (pages, end) = until_whole(&mut state, &mut rx).await;
+    // A first page of 500 for rows at once, then pages four times as big.
+    assert_eq!(pages, [(500, Some(2_500), 500), (2_500, Some(500), 2_000)], "two pages ahead of the whole list");
+    assert_eq!(end, (500, 0), "the end of the list carries only the last page");
     assert_eq!(state.pods.len(), PODS);
     assert_eq!(state.pods.order.len(), PODS, "every row once in the order");
-    assert_eq!(summary(&state), "1200 pods");
+    assert_eq!(summary(&state), "3000 pods");
     let lists = server
         .requests()
         .iter()
         .filter(|r| r.method == "GET" && r.path == "/api/v1/pods" && !r.is_watch())
         .count();
-    assert_eq!(lists, 3, "pages of 500");
+    assert_eq!(lists, 3, "pages of 500, 2,000 and the last 500");
 
     // A relist after the watch expired: no page goes out alone, the rows stay until it is whole.
     server.expire();
     server.delete("Pod", "default", "web-00000");
-    let pages = until_whole(&mut state, &mut rx).await;
+    server.modify("Pod", "default", "web-00001", |p| p["status"]["phase"] = json!("Pending"));
+    let (pages, end) = until_whole(&mut state, &mut rx).await;
     assert!(pages.is_empty(), "a relist shows only when whole: {pages:?}");
+    assert_eq!(end, (1, 1), "a relist sends the row that changed and the one gone, no other");
+    let changed = state.pods.iter_ordered().find(|p| p.name == "web-00001").expect("the changed row");
+    assert_eq!(changed.status_label(), "Pending");
     assert_eq!(state.pods.len(), PODS - 1);
     assert!(state.pods.loading(|_| true).is_none());
 }

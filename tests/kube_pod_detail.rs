@@ -110,7 +110,7 @@ async fn opening_a_pod_shows_its_containers_last_state_conditions_and_events() {
     assert_eq!(ready.status, "False");
     let events = &open.state.pod_data.events;
     assert!(events.iter().any(|e| e.reason == "BackOff" && e.count == 7), "{events:?}");
-    assert!(events.iter().all(|e| e.object.ends_with(&key.name)), "another pod's event: {events:?}");
+    assert!(events.iter().all(|e| e.object.ends_with(key.name.as_str())), "another pod's event: {events:?}");
     assert!(d.yaml.contains(&format!("name: {}", key.name)) && !d.yaml.contains("managedFields"));
     // The watch asked for this one pod, in its namespace.
     let watched = server.requests_to("GET", &format!("/namespaces/{}/pods", key.namespace));

@@ -1,6 +1,7 @@
 //! Kubernetes words the layers share: which namespaces are watched, a pod's key, and the
 //! workload kinds an action can act on. Plain data.
 
+use arcstr::ArcStr;
 use serde::{Deserialize, Serialize};
 
 use super::ClusterId;
@@ -27,12 +28,14 @@ pub struct PodKey {
     /// Empty from a source (which watches one cluster); the store stamps it.
     #[serde(skip_serializing_if = "ClusterId::is_empty")]
     pub cluster: ClusterId,
-    pub namespace: String,
-    pub name: String,
+    /// Shared with the pod's row (and the namespace with every pod in it): a key is three
+    /// pointers, and a copy of it allocates nothing.
+    pub namespace: ArcStr,
+    pub name: ArcStr,
 }
 
 impl PodKey {
-    pub fn new(namespace: impl Into<String>, name: impl Into<String>) -> Self {
+    pub fn new(namespace: impl Into<ArcStr>, name: impl Into<ArcStr>) -> Self {
         PodKey { cluster: ClusterId::default(), namespace: namespace.into(), name: name.into() }
     }
 

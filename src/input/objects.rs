@@ -55,7 +55,7 @@ pub fn current_target(state: &State) -> Option<Target> {
         Mode::Object(_) => state.view.object.as_ref().map(|o| Target::Object(o.object.clone())),
         Mode::Pod(_) => {
             let key = &state.view.pod.as_ref()?.key;
-            Some(Target::Pod { namespace: key.namespace.clone(), name: key.name.clone() })
+            Some(Target::Pod { namespace: key.namespace.to_string(), name: key.name.to_string() })
         }
         _ => selected_target(state, state.view.active_pane()),
     }

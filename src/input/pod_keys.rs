@@ -360,7 +360,10 @@ mod tests {
         let want = selected_target(&s, PaneId::Pods).unwrap();
         let eff = dispatch(&mut s, Command::Open);
         let Effect::Stream(StreamStart::Watch { key, .. }) = eff else { panic!("{eff:?}") };
-        assert_eq!(crate::domain::Target::Pod { namespace: key.namespace, name: key.name }, want);
+        assert_eq!(
+            crate::domain::Target::Pod { namespace: key.namespace.to_string(), name: key.name.to_string() },
+            want
+        );
         assert!(
             matches!(want, crate::domain::Target::Pod { ref name, .. } if name.starts_with("cart")),
             "{want:?}"

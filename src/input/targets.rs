@@ -29,7 +29,7 @@ pub fn retarget(state: &State, id: ActionId, t: Target, cluster: &ClusterId) -> 
             let pod = state.pods.by_key.get(&PodKey::new(namespace.clone(), name).in_cluster(cluster))?;
             let owner = pod.owner.as_ref()?;
             let kind = WorkloadKind::parse(&owner.kind)?;
-            Some(Target::Workload { namespace, kind, name: owner.name.clone() })
+            Some(Target::Workload { namespace, kind, name: owner.name.to_string() })
         }
         (ActionId::DeletePod, t) => matches!(t, Target::Pod { .. }).then_some(t),
         (ActionId::ExpireSilence, t @ Target::Silence { .. }) => Some(t),
@@ -42,14 +42,14 @@ pub fn retarget(state: &State, id: ActionId, t: Target, cluster: &ClusterId) -> 
                 .iter()
                 .find(|h| &h.cluster == cluster && h.namespace == namespace && h.name == name)?;
             let kind = WorkloadKind::parse(&hpa.target.kind)?;
-            Some(Target::Workload { namespace, kind, name: hpa.target.name.clone() })
+            Some(Target::Workload { namespace, kind, name: hpa.target.name.to_string() })
         }
         // From a pod, its owner; a DaemonSet runs one pod per node and has no replicas.
         (ActionId::Scale, Target::Pod { namespace, name }) => {
             let pod = state.pods.by_key.get(&PodKey::new(namespace.clone(), name).in_cluster(cluster))?;
             let owner = pod.owner.as_ref()?;
             let kind = WorkloadKind::parse(&owner.kind).filter(|k| k.scalable())?;
-            Some(Target::Workload { namespace, kind, name: owner.name.clone() })
+            Some(Target::Workload { namespace, kind, name: owner.name.to_string() })
         }
         (ActionId::Scale, Target::Workload { kind, .. }) if !kind.scalable() => None,
         // Cost Explorer is turned on while it is off, and the bill refreshed once it is on.
@@ -226,7 +226,7 @@ mod tests {
         assert_eq!(dispatch(&mut s, Command::Action(ActionId::Scale)), Effect::None);
         assert_eq!(s.view.overlay, Overlay::None);
         let pod = s.pods.iter_ordered().find(|p| p.name.starts_with("order-")).unwrap();
-        let t = Target::Pod { namespace: pod.namespace.clone(), name: pod.name.clone() };
+        let t = Target::Pod { namespace: pod.namespace.to_string(), name: pod.name.to_string() };
         let owner = retarget(&s, ActionId::Scale, t, &ClusterId::default()).unwrap();
         assert_eq!(owner.describe(), "deployment storefront/order");
     }

@@ -34,6 +34,7 @@ pub(super) fn apply_data(
         }
         d @ (Data::PodsReplace { .. }
         | Data::PodsLoading { .. }
+        | Data::PodsListed { .. }
         | Data::PodUpsert(_)
         | Data::PodRows(_)
         | Data::PodDelete(_)) => state.pods.take(&cluster, d),

@@ -54,11 +54,20 @@ pub enum Data {
         metrics_available: bool,
     },
     /// A page of a cluster's first pod list: its rows, how many are listed so far, and about how
-    /// many remain (the server's estimate). The complete list follows as `PodsReplace`.
+    /// many remain (the server's estimate). The first page starts the cluster's rows afresh; the
+    /// end of the list follows as `PodsListed`.
     PodsLoading {
         pods: Vec<Arc<pods::Pod>>,
         listed: usize,
         remaining: Option<u64>,
+    },
+    /// A list is whole: the rows that are new or changed since what the store holds, the rows
+    /// gone, and whether metrics.k8s.io is served. What the store holds then is the list, with
+    /// no replacement of rows that did not change (at 100,000 pods that was a stall).
+    PodsListed {
+        pods: Vec<Arc<pods::Pod>>,
+        gone: Vec<crate::domain::PodKey>,
+        metrics_available: bool,
     },
     /// Shared with the source, which keeps the same row to compare the next change with.
     PodUpsert(Arc<pods::Pod>),

@@ -5,6 +5,7 @@ use std::cmp::Reverse;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
+use arcstr::ArcStr;
 use serde::Serialize;
 
 use super::{Data, Level, UnixMs};
@@ -36,8 +37,9 @@ impl PodPhase {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct Owner {
     /// Deployment, StatefulSet, DaemonSet, Job.
-    pub kind: String,
-    pub name: String,
+    pub kind: ArcStr,
+    /// Shared by the pods of one workload.
+    pub name: ArcStr,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -46,8 +48,10 @@ pub struct Pod {
     /// from the source that delivered the row.
     #[serde(skip_serializing_if = "ClusterId::is_empty")]
     pub cluster: ClusterId,
-    pub namespace: String,
-    pub name: String,
+    /// Namespaces, nodes and owners are shared by the pods that name them (the source interns
+    /// them); the name is shared with the pod's keys.
+    pub namespace: ArcStr,
+    pub name: ArcStr,
     pub phase: PodPhase,
     pub ready: u32,
     pub containers: u32,
@@ -59,7 +63,7 @@ pub struct Pod {
     pub restarts: u32,
     pub last_restart: Option<UnixMs>,
     pub created_at: UnixMs,
-    pub node: Option<String>,
+    pub node: Option<ArcStr>,
     pub owner: Option<Owner>,
     /// From metrics.k8s.io; `None` when that API is absent.
     pub cpu_milli: Option<u64>,
@@ -242,8 +246,17 @@ impl Pods {
                 self.replace_cluster(cluster, pods.into_iter().map(stamped).collect(), metrics_available);
             }
             Data::PodsLoading { pods, listed, remaining } => {
-                self.loading.insert(cluster.clone(), Loading { listed, remaining });
+                // A first list's first page: rows of this cluster from before go.
+                if self.loading.insert(cluster.clone(), Loading { listed, remaining }).is_none() {
+                    self.clear_cluster(cluster);
+                }
                 pods.into_iter().for_each(|p| self.upsert(stamped(p)));
+            }
+            Data::PodsListed { pods, gone, metrics_available } => {
+                pods.into_iter().for_each(|p| self.upsert(stamped(p)));
+                gone.iter().for_each(|k| self.remove(&k.clone().in_cluster(cluster)));
+                self.loading.remove(cluster);
+                self.set_metrics(cluster, metrics_available);
             }
             Data::PodUpsert(p) => self.upsert(stamped(p)),
             Data::PodRows(rows) => rows.into_iter().for_each(|p| self.upsert(stamped(p))),
@@ -296,9 +309,21 @@ impl Pods {
         self.counts.insert(cluster.clone(), counts);
         self.by_key.extend(pods.into_iter().map(|p| (p.key(), p)));
         self.loading.remove(cluster);
-        self.metrics.insert(cluster.clone(), metrics_available);
-        self.metrics_available = self.metrics.values().any(|m| *m);
+        self.set_metrics(cluster, metrics_available);
         self.dirty = true;
+    }
+
+    fn set_metrics(&mut self, cluster: &ClusterId, available: bool) {
+        self.metrics.insert(cluster.clone(), available);
+        self.metrics_available = self.metrics.values().any(|m| *m);
+    }
+
+    /// Drop one cluster's rows (its first list starts again).
+    fn clear_cluster(&mut self, cluster: &ClusterId) {
+        if self.counts.remove(cluster).is_some_and(|c| c.total > 0) {
+            self.by_key.retain(|k, _| &k.cluster != cluster);
+            self.dirty = true;
+        }
     }
 
     pub fn refresh_order(&mut self) {

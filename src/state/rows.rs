@@ -203,13 +203,13 @@ pub fn pod_order(state: &State) -> Cow<'_, [PodKey]> {
         &state.pods.order,
         |k| match pods.get(k) {
             Some(p) => vec![
-                ("name", p.name.clone()),
-                ("namespace", p.namespace.clone()),
+                ("name", p.name.to_string()),
+                ("namespace", p.namespace.to_string()),
                 ("status", p.status_label().to_string()),
-                ("node", p.node.clone().unwrap_or_default()),
-                ("owner", p.owner.as_ref().map(|o| o.name.clone()).unwrap_or_default()),
+                ("node", p.node.as_deref().unwrap_or_default().to_string()),
+                ("owner", p.owner.as_ref().map(|o| o.name.to_string()).unwrap_or_default()),
                 // `deployment=cart`, as on alert labels.
-                (owner_kind(p), p.owner.as_ref().map(|o| o.name.clone()).unwrap_or_default()),
+                (owner_kind(p), p.owner.as_ref().map(|o| o.name.to_string()).unwrap_or_default()),
                 ("cluster", p.cluster.to_string()),
             ],
             None => Vec::new(),
@@ -240,7 +240,7 @@ pub fn hpas(state: &State) -> Cow<'_, [Hpa]> {
             vec![
                 ("name", h.name.clone()),
                 ("namespace", h.namespace.clone()),
-                ("target", h.target.name.clone()),
+                ("target", h.target.name.to_string()),
                 ("cluster", h.cluster.to_string()),
             ]
         },

@@ -306,7 +306,7 @@ mod tests {
             PodKey { cluster: Default::default(), namespace: pod.namespace.clone(), name: pod.name.clone() };
         let snap = world.pod_manifest(&key).expect("the world has the pod");
         let d = pod_detail::detail(&snap.pod, snap.now);
-        (d.containers[0].clone(), pod.name, snap.now)
+        (d.containers[0].clone(), pod.name.to_string(), snap.now)
     }
 
     /// The times of `--timestamps` lines, as written.

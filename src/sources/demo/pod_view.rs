@@ -139,15 +139,16 @@ mod tests {
     /// The demo at 200× until one of cart's containers waits to restart: its key.
     async fn a_waiting_cart(h: &Handle) -> PodKey {
         let (world, _) = run_headless(7, FIXED_EPOCH, 240);
-        let names: Vec<String> =
-            world.pods().into_iter().filter(|p| p.name.starts_with("cart-")).map(|p| p.name).collect();
+        let names: Vec<String> = world
+            .pods()
+            .into_iter()
+            .filter(|p| p.name.starts_with("cart-"))
+            .map(|p| p.name.to_string())
+            .collect();
         for _ in 0..1_000 {
             for name in &names {
-                let key = PodKey {
-                    cluster: Default::default(),
-                    namespace: "storefront".into(),
-                    name: name.clone(),
-                };
+                let key =
+                    PodKey { cluster: Default::default(), namespace: "storefront".into(), name: name.into() };
                 let Ok(Some(snap)) = h.pod(key.clone()).await else { continue };
                 let d = pod_detail::detail(&snap.pod, snap.now);
                 if snap.now - FIXED_EPOCH > 200_000

@@ -31,6 +31,10 @@ use crate::sources::backoff::{Backoff, Policy};
 /// A watch that reopened is healthy once it has held this long without failing (a quiet kind
 /// may send no event, and a real API server a bookmark only about once a minute).
 pub const HELD: Duration = Duration::from_secs(1);
+/// The pages after a list's first are this many times its size: the first comes back soon
+/// (rows on screen), and a list of 100,000 pods then takes 50 round trips, not 200 (each one
+/// a wait for the server, and over the network to a managed cluster tens of ms).
+const LATER_PAGES: u32 = 4;
 /// Beyond the watch's own timeout, how long a silent watch is trusted before it is reopened.
 const IDLE_MARGIN: Duration = Duration::from_secs(5);
 
@@ -48,6 +52,14 @@ pub enum Update<K> {
     Page {
         remaining: Option<u64>,
     },
+}
+
+/// What a list-and-watch has to yield: one update, or a page's objects, handed out one by one
+/// from the list's own buffer (a page of 2,000 whole objects is megabytes; a queue of copies
+/// would keep that much for good).
+enum Out<K> {
+    One(Update<K>),
+    Page(std::vec::IntoIter<K>),
 }
 
 /// A failure, and how long the watch waits before it tries again.
@@ -203,7 +215,7 @@ struct ListWatch<C: Collection> {
     cfg: Config,
     /// `None` only while a step runs.
     phase: Option<Phase<C::Item>>,
-    out: VecDeque<Update<C::Item>>,
+    out: VecDeque<Out<C::Item>>,
     backoff: Backoff,
     /// How soon after opening an empty end, or after a relist another 410, is a failure.
     settle: Duration,
@@ -219,7 +231,7 @@ struct ListWatch<C: Collection> {
 impl<C: Collection> ListWatch<C> {
     async fn next(&mut self) -> Update<C::Item> {
         loop {
-            if let Some(u) = self.out.pop_front() {
+            if let Some(u) = self.pop() {
                 return u;
             }
             if let Some(d) = self.wait.take() {
@@ -236,13 +248,32 @@ impl<C: Collection> ListWatch<C> {
         }
     }
 
+    fn push(&mut self, u: Update<C::Item>) {
+        self.out.push_back(Out::One(u));
+    }
+
+    /// The next update to yield, if one is waiting.
+    fn pop(&mut self) -> Option<Update<C::Item>> {
+        loop {
+            match self.out.pop_front()? {
+                Out::One(u) => return Some(u),
+                Out::Page(mut items) => {
+                    if let Some(k) = items.next() {
+                        self.out.push_front(Out::Page(items));
+                        return Some(Update::Event(Event::InitApply(k)));
+                    }
+                }
+            }
+        }
+    }
+
     /// One page of a (re)list; the objects go out as the page arrives.
     async fn list(&mut self, continue_token: Option<String>) -> Phase<C::Item> {
         let first = continue_token.is_none();
         let lp = ListParams {
             label_selector: self.cfg.label_selector.clone(),
             field_selector: self.cfg.field_selector.clone(),
-            limit: self.cfg.page_size,
+            limit: self.cfg.page_size.map(|p| if first { p } else { p * LATER_PAGES }),
             continue_token,
             ..ListParams::default()
         };
@@ -254,17 +285,17 @@ impl<C: Collection> ListWatch<C> {
             }
         };
         if first {
-            self.out.push_back(Update::Event(Event::Init));
+            self.push(Update::Event(Event::Init));
         }
-        self.out.extend(list.items.into_iter().map(|k| Update::Event(Event::InitApply(k))));
+        self.out.push_back(Out::Page(list.items.into_iter()));
         if let Some(c) = list.metadata.continue_.filter(|c| !c.is_empty()) {
             let remaining = list.metadata.remaining_item_count.and_then(|r| u64::try_from(r).ok());
-            self.out.push_back(Update::Page { remaining });
+            self.push(Update::Page { remaining });
             return Phase::List { continue_token: Some(c) };
         }
         match list.metadata.resource_version.filter(|v| !v.is_empty()) {
             Some(version) => {
-                self.out.push_back(Update::Event(Event::InitDone));
+                self.push(Update::Event(Event::InitDone));
                 Phase::Watch { version }
             }
             None => {
@@ -355,7 +386,7 @@ impl<C: Collection> ListWatch<C> {
             }
         };
         self.healthy();
-        self.out.push_back(Update::Event(event));
+        self.push(Update::Event(event));
         Phase::Watching { version, stream, opened, lines: true }
     }
 
@@ -375,14 +406,14 @@ impl<C: Collection> ListWatch<C> {
         let retry_in = self.backoff.next_delay_after(Failure::retry_after(&trouble));
         self.wait = Some(retry_in);
         self.unproven = true;
-        self.out.push_back(Update::Failed(Failure { trouble, retry_in }));
+        self.push(Update::Failed(Failure { trouble, retry_in }));
     }
 
     fn healthy(&mut self) {
         self.backoff.healthy();
         self.empty_ends = 0;
         if std::mem::take(&mut self.unproven) {
-            self.out.push_back(Update::Healthy);
+            self.push(Update::Healthy);
         }
     }
 }

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+use arcstr::ArcStr;
 use serde::Deserialize;
 use tokio::sync::mpsc;
 
@@ -31,45 +32,22 @@ pub enum Polled {
     Usage(HashMap<PodKey, (u64, u64)>),
 }
 
-/// The last usage read, keyed as the pods source keys its rows (with the cluster), so a row
-/// finds its usage without building a key.
-#[derive(Default)]
-pub struct Usage {
-    /// None until the first answer.
-    available: Option<bool>,
-    usage: HashMap<PodKey, (u64, u64)>,
+/// Put a reading's usage on a row (`None`: the reading had none for it); true when that
+/// changed it (only then is the row, shared with the store, copied). No reading is kept: a row
+/// keeps its usage until the next one, and a pod's new row takes it from the old ([`carry`]).
+pub fn apply(t: &mut Tracked, u: Option<&(u64, u64)>) -> bool {
+    let usage = (u.map(|u| u.0), u.map(|u| u.1));
+    if (t.pod.cpu_milli, t.pod.mem_bytes) == usage {
+        return false;
+    }
+    let row = Arc::make_mut(&mut t.pod);
+    (row.cpu_milli, row.mem_bytes) = usage;
+    true
 }
 
-impl Usage {
-    pub fn available(&self) -> bool {
-        self.available == Some(true)
-    }
-
-    pub fn take(&mut self, polled: Polled) {
-        match polled {
-            Polled::Absent => {
-                self.available = Some(false);
-                self.usage.clear();
-            }
-            Polled::Usage(u) => {
-                self.available = Some(true);
-                self.usage = u;
-            }
-        }
-    }
-
-    /// Put the last known usage on the row of the pod `key`; true when that changed it (only
-    /// then is the row, shared with the store, copied).
-    pub fn apply(&self, key: &PodKey, t: &mut Tracked) -> bool {
-        let u = self.usage.get(key);
-        let usage = (u.map(|u| u.0), u.map(|u| u.1));
-        if (t.pod.cpu_milli, t.pod.mem_bytes) == usage {
-            return false;
-        }
-        let row = Arc::make_mut(&mut t.pod);
-        (row.cpu_milli, row.mem_bytes) = usage;
-        true
-    }
+/// A pod's new row (from a watch event or a relist) keeps the usage its old row had.
+pub fn carry(old: &Tracked, new: &mut Tracked) {
+    apply(new, old.pod.cpu_milli.zip(old.pod.mem_bytes).as_ref());
 }
 
 /// Read the metrics every [`POLL`] in a task of its own, sending each reading; the task ends
@@ -133,9 +111,9 @@ struct Item {
 #[derive(Deserialize)]
 struct Meta {
     #[serde(default)]
-    namespace: String,
+    namespace: ArcStr,
     #[serde(default)]
-    name: String,
+    name: ArcStr,
 }
 
 #[derive(Deserialize)]

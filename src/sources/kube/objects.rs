@@ -24,7 +24,7 @@ pub fn loads<'a>(pods: impl Iterator<Item = &'a Tracked>) -> HashMap<String, Nod
     let mut out: HashMap<String, NodeLoad> = HashMap::new();
     for t in pods.filter(|t| t.holds_node) {
         let Some(node) = &t.pod.node else { continue };
-        let l = out.entry(node.clone()).or_default();
+        let l = out.entry(node.to_string()).or_default();
         l.pods += 1;
         l.cpu_milli += t.cpu_req_milli;
         l.mem_bytes += t.mem_req_bytes;
@@ -134,8 +134,8 @@ pub fn hpa(h: &HorizontalPodAutoscaler) -> Hpa {
         namespace: h.metadata.namespace.clone().unwrap_or_default(),
         name: h.metadata.name.clone().unwrap_or_default(),
         target: Owner {
-            kind: target.map(|t| t.kind.clone()).unwrap_or_default(),
-            name: target.map(|t| t.name.clone()).unwrap_or_default(),
+            kind: target.map(|t| t.kind.as_str().into()).unwrap_or_default(),
+            name: target.map(|t| t.name.as_str().into()).unwrap_or_default(),
         },
         min: spec.and_then(|s| s.min_replicas).unwrap_or(1).max(0) as u32,
         max: spec.map_or(0, |s| s.max_replicas.max(0) as u32),

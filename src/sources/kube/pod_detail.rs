@@ -6,6 +6,8 @@ use k8s_openapi::api::core::v1::{
     Container, ContainerState as KState, ContainerStatus, Pod as KPod, ResourceRequirements,
 };
 
+use super::intern::Interner;
+use super::pod_object::SlimPod;
 use super::pods::ms;
 use crate::domain::PodKey;
 use crate::state::UnixMs;
@@ -18,7 +20,8 @@ pub fn detail(p: &KPod, now: UnixMs) -> PodDetail {
     let meta = &p.metadata;
     let spec = p.spec.as_ref();
     let status = p.status.as_ref();
-    let row = std::sync::Arc::unwrap_or_clone(super::pods::map(p, now).pod);
+    let row =
+        std::sync::Arc::unwrap_or_clone(super::pods::map(&SlimPod::of(p), now, &mut Interner::default()).pod);
     let statuses = |s: Option<&Vec<ContainerStatus>>| s.cloned().unwrap_or_default();
     let init_statuses = statuses(status.and_then(|s| s.init_container_statuses.as_ref()));
     let main_statuses = statuses(status.and_then(|s| s.container_statuses.as_ref()));

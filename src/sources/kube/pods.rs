@@ -3,9 +3,12 @@
 
 use std::sync::Arc;
 
-use k8s_openapi::api::core::v1::{ContainerStatus, Pod as KPod};
+use arcstr::ArcStr;
+
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 
+use super::intern::Interner;
+use super::pod_object::{ContainerStatus, SlimPod};
 use super::quantity;
 use crate::state::UnixMs;
 use crate::state::pods::{Owner, Pod, PodPhase};
@@ -39,10 +42,11 @@ pub struct Tracked {
     pub mem_req_bytes: u64,
     /// True while the pod holds its node's resources (not Succeeded or Failed).
     pub holds_node: bool,
-    pub replicaset: Option<String>,
+    /// Interned: the ReplicaSet's pods share it.
+    pub replicaset: Option<ArcStr>,
 }
 
-pub fn map(p: &KPod, now: UnixMs) -> Tracked {
+pub fn map(p: &SlimPod, now: UnixMs, names: &mut Interner) -> Tracked {
     let meta = &p.metadata;
     let spec = p.spec.as_ref();
     let status = p.status.as_ref();
@@ -53,7 +57,7 @@ pub fn map(p: &KPod, now: UnixMs) -> Tracked {
         Some("Failed") => PodPhase::Failed,
         _ => PodPhase::Unknown,
     };
-    let statuses: &[ContainerStatus] = status.and_then(|s| s.container_statuses.as_deref()).unwrap_or(&[]);
+    let statuses: &[ContainerStatus] = status.map_or(&[], |s| &s.container_statuses);
     let containers = spec.map_or(statuses.len(), |s| s.containers.len()) as u32;
     let ready = statuses.iter().filter(|c| c.ready).count() as u32;
     let restarts = statuses.iter().map(|c| c.restart_count.max(0) as u32).sum();
@@ -66,23 +70,24 @@ pub fn map(p: &KPod, now: UnixMs) -> Tracked {
         meta.owner_references.as_deref().unwrap_or(&[]).iter().find(|o| o.controller == Some(true));
     let (owner, replicaset) = match owner_ref {
         Some(o) if o.kind == "ReplicaSet" => {
-            (Some(Owner { kind: "ReplicaSet".into(), name: o.name.clone() }), Some(o.name.clone()))
+            let rs = names.get(&o.name);
+            (Some(Owner { kind: arcstr::literal!("ReplicaSet"), name: rs.clone() }), Some(rs))
         }
-        Some(o) => (Some(Owner { kind: o.kind.clone(), name: o.name.clone() }), None),
+        Some(o) => (Some(Owner { kind: names.get(&o.kind), name: names.get(&o.name) }), None),
         None => (None, None),
     };
     let (mut cpu, mut mem) = (0, 0);
-    for c in spec.map(|s| s.containers.as_slice()).unwrap_or(&[]) {
+    for c in spec.map_or(&[][..], |s| &s.containers) {
         if let Some(req) = c.resources.as_ref().and_then(|r| r.requests.as_ref()) {
-            cpu += req.get("cpu").and_then(|q| quantity::cpu_milli(&q.0)).unwrap_or(0);
-            mem += req.get("memory").and_then(|q| quantity::bytes(&q.0)).unwrap_or(0);
+            cpu += req.cpu.as_deref().and_then(quantity::cpu_milli).unwrap_or(0);
+            mem += req.memory.as_deref().and_then(quantity::bytes).unwrap_or(0);
         }
     }
     Tracked {
         pod: Arc::new(Pod {
             cluster: Default::default(),
-            namespace: meta.namespace.clone().unwrap_or_default(),
-            name: meta.name.clone().unwrap_or_default(),
+            namespace: names.get(meta.namespace.as_deref().unwrap_or_default()),
+            name: meta.name.as_deref().unwrap_or_default().into(),
             phase,
             ready,
             containers,
@@ -91,7 +96,7 @@ pub fn map(p: &KPod, now: UnixMs) -> Tracked {
             restarts,
             last_restart,
             created_at: meta.creation_timestamp.as_ref().map_or(0, ms),
-            node: spec.and_then(|s| s.node_name.clone()),
+            node: spec.and_then(|s| s.node_name.as_deref()).map(|n| names.get(n)),
             owner,
             cpu_milli: None,
             mem_bytes: None,
@@ -105,7 +110,7 @@ pub fn map(p: &KPod, now: UnixMs) -> Tracked {
 
 /// The one reason a pod is in trouble, most telling first, with its message.
 fn reason(
-    p: &KPod,
+    p: &SlimPod,
     phase: PodPhase,
     ready: u32,
     containers: u32,
@@ -119,7 +124,7 @@ fn reason(
     if status.reason.as_deref() == Some("Evicted") {
         return some("Evicted", status.message.as_ref());
     }
-    let conditions = status.conditions.as_deref().unwrap_or(&[]);
+    let conditions = &status.conditions;
     if phase == PodPhase::Pending
         && let Some(c) = conditions.iter().find(|c| {
             c.type_ == "PodScheduled" && c.status == "False" && c.reason.as_deref() == Some("Unschedulable")
@@ -127,8 +132,7 @@ fn reason(
     {
         return some("Unschedulable", c.message.as_ref());
     }
-    let init = status.init_container_statuses.as_deref().unwrap_or(&[]);
-    let main = status.container_statuses.as_deref().unwrap_or(&[]);
+    let (init, main) = (&status.init_container_statuses, &status.container_statuses);
     let oom_last = |c: &ContainerStatus| {
         c.last_state
             .as_ref()
@@ -179,7 +183,11 @@ mod tests {
 
     const NOW: UnixMs = 1_795_010_400_000;
 
-    fn pod(status: serde_json::Value) -> KPod {
+    fn map(p: &SlimPod, now: UnixMs) -> Tracked {
+        super::map(p, now, &mut Interner::default())
+    }
+
+    fn pod(status: serde_json::Value) -> SlimPod {
         serde_json::from_value(json!({
             "metadata": {"name": "cart-abc-x", "namespace": "storefront", "creationTimestamp": "2026-11-18T13:00:00Z",
                 "ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "cart-abc", "uid": "u", "controller": true}]},

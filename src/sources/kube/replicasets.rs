@@ -47,8 +47,8 @@ pub fn trim(rs: ReplicaSet) -> Rs {
     let key = (m.namespace.clone().unwrap_or_default(), m.name.clone().unwrap_or_default());
     let owner =
         m.owner_references.as_deref().unwrap_or(&[]).iter().find(|o| o.controller == Some(true)).map_or_else(
-            || Owner { kind: "ReplicaSet".into(), name: key.1.clone() },
-            |o| Owner { kind: o.kind.clone(), name: o.name.clone() },
+            || Owner { kind: "ReplicaSet".into(), name: key.1.as_str().into() },
+            |o| Owner { kind: o.kind.as_str().into(), name: o.name.as_str().into() },
         );
     let revision = m.annotations.as_ref().and_then(|a| a.get(REVISION)).and_then(|r| r.parse().ok());
     let template = rs.spec.as_ref().and_then(|s| s.template.as_ref());
@@ -72,7 +72,7 @@ impl Rs {
         (self.owner.kind == "Deployment").then_some(())?;
         Some(Revision {
             namespace: self.key.0.clone(),
-            workload: self.owner.name.clone(),
+            workload: self.owner.name.to_string(),
             revision: self.revision?,
             created_at: self.created_at,
             images: self.images.clone(),

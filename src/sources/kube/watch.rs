@@ -10,13 +10,14 @@ use std::time::Duration;
 use futures::{Stream, StreamExt};
 use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
-use k8s_openapi::api::core::v1::{Event as KEvent, Node as KNode, Pod as KPod};
+use k8s_openapi::api::core::v1::{Event as KEvent, Node as KNode};
 use kube::Api;
 use kube::runtime::watcher::{self, Event};
 
 use super::list_watch::{AllHealthy, Failure, Update, list_watch};
 use super::metrics::{self, Polled};
 use super::objects::{self, loads};
+use super::pod_object::SlimPod;
 use super::replicasets::{self, Rs};
 use super::scoped::{self, Scoped};
 use super::workloads;
@@ -42,7 +43,7 @@ const HPA_SAMPLE_MS: i64 = 15_000;
 // One lives per watch event and is moved once; boxing would only add an allocation per event.
 #[allow(clippy::large_enum_variant)]
 enum Item {
-    Pods(Scoped<KPod>),
+    Pods(Scoped<SlimPod>),
     ReplicaSets(Scoped<Rs>),
     Nodes(Update<KNode>),
     Hpas(Scoped<HorizontalPodAutoscaler>),
@@ -108,49 +109,63 @@ const PARTS: &[(KubeFeed, &[&str])] = &[
 
 pub async fn run(conn: Connection, tx: Sender) {
     let cfg = watcher::Config::default();
-    let streams = vec![
-        boxed(scoped::watch::<KPod>(&conn, cfg.clone()), Item::Pods),
-        // Whole ReplicaSets, trimmed at once to owner, revision and images (`replicasets::trim`).
-        boxed(scoped::watch::<ReplicaSet>(&conn, cfg.clone()), |s| {
-            Item::ReplicaSets(s.map(replicasets::trim))
-        }),
-        boxed(list_watch(Api::<KNode>::all(conn.client.clone()), cfg.clone(), conn.backoff), Item::Nodes),
-        boxed(scoped::watch::<HorizontalPodAutoscaler>(&conn, cfg.clone()), Item::Hpas),
-        // Only warnings: normal events are most of the volume and the panes do not show them.
-        boxed(scoped::watch::<KEvent>(&conn, cfg.clone().fields("type=Warning")), Item::Events),
-        boxed(scoped::watch::<Deployment>(&conn, cfg.clone()), |s| {
-            Item::Workloads(WorkloadKind::Deployment, s.map(|d| workloads::deployment(&d)))
-        }),
-        boxed(scoped::watch::<StatefulSet>(&conn, cfg.clone()), |s| {
-            Item::Workloads(WorkloadKind::StatefulSet, s.map(|d| workloads::statefulset(&d)))
-        }),
-        boxed(scoped::watch::<DaemonSet>(&conn, cfg.clone()), |s| {
-            Item::Workloads(WorkloadKind::DaemonSet, s.map(|d| workloads::daemonset(&d)))
-        }),
-    ];
-    let mut all = futures::stream::select_all(streams);
+    // The pods list first: on a cluster of 100,000 pods every other list (and the metrics'
+    // tens of MB) competes with it for the server and the client. The others start when its
+    // first page is in (or it failed), the metrics when it is whole.
+    let mut all =
+        futures::stream::select_all([boxed(scoped::watch::<SlimPod>(&conn, cfg.clone()), Item::Pods)]);
+    let mut later = Some(after_pods(&conn, &cfg));
     let cluster = tx.cluster().cloned().unwrap_or_default();
     let mut state = Watch::new(PodRows::new(cluster.clone()));
-    // Metrics are read in a task of their own from the start: rows built after the first
-    // reading carry their usage, so few are copied to add it.
-    let mut poller = Some(metrics::spawn(&conn, cluster.clone()));
+    let mut poller = None;
     let mut flush = tokio::time::interval(FLUSH);
     flush.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         let out = tokio::select! {
             item = all.next() => match item {
-                Some(item) => state.handle(item),
+                Some(item) => {
+                    if matches!(item, Item::Pods(_)) && let Some(rest) = later.take() {
+                        rest.into_iter().for_each(|s| all.push(s));
+                    }
+                    state.handle(item)
+                }
                 None => return,
             },
             Some(polled) = next_reading(&mut poller) => state.pods.take_metrics(polled),
             _ = flush.tick() => state.flush(),
         };
+        if poller.is_none() && state.pods.synced() {
+            poller = Some(metrics::spawn(&conn, cluster.clone()));
+        }
         for m in out {
             if tx.send(m).await.is_err() {
                 return;
             }
         }
     }
+}
+
+/// Every watch but the pods'.
+fn after_pods(conn: &Connection, cfg: &watcher::Config) -> Vec<futures::stream::BoxStream<'static, Item>> {
+    vec![
+        // Whole ReplicaSets, trimmed at once to owner, revision and images (`replicasets::trim`).
+        boxed(scoped::watch::<ReplicaSet>(conn, cfg.clone()), |s| {
+            Item::ReplicaSets(s.map(replicasets::trim))
+        }),
+        boxed(list_watch(Api::<KNode>::all(conn.client.clone()), cfg.clone(), conn.backoff), Item::Nodes),
+        boxed(scoped::watch::<HorizontalPodAutoscaler>(conn, cfg.clone()), Item::Hpas),
+        // Only warnings: normal events are most of the volume and the panes do not show them.
+        boxed(scoped::watch::<KEvent>(conn, cfg.clone().fields("type=Warning")), Item::Events),
+        boxed(scoped::watch::<Deployment>(conn, cfg.clone()), |s| {
+            Item::Workloads(WorkloadKind::Deployment, s.map(|d| workloads::deployment(&d)))
+        }),
+        boxed(scoped::watch::<StatefulSet>(conn, cfg.clone()), |s| {
+            Item::Workloads(WorkloadKind::StatefulSet, s.map(|d| workloads::statefulset(&d)))
+        }),
+        boxed(scoped::watch::<DaemonSet>(conn, cfg.clone()), |s| {
+            Item::Workloads(WorkloadKind::DaemonSet, s.map(|d| workloads::daemonset(&d)))
+        }),
+    ]
 }
 
 /// The metrics poller's next reading; never, before it is started.
@@ -164,7 +179,7 @@ async fn next_reading(poller: &mut Option<(TaskGuard, mpsc::Receiver<Polled>)>) 
 /// One watcher's event, after its health news is taken out.
 #[allow(clippy::large_enum_variant)]
 enum Change {
-    Pods(Event<KPod>),
+    Pods(Event<SlimPod>),
     ReplicaSets(Event<Rs>),
     Nodes(Event<KNode>),
     Hpas(Event<HorizontalPodAutoscaler>),
@@ -183,7 +198,7 @@ fn failed(id: KubeFeed, f: &Failure) -> Message {
 }
 
 /// Feed one watcher event into a set: returns the complete list when a (re)list finishes.
-fn step<T, K>(set: &mut Set<T>, ev: Event<K>, map: impl Fn(&K) -> T) -> Step<T, K> {
+fn step<T, K>(set: &mut Set<T>, ev: Event<K>, mut map: impl FnMut(&K) -> T) -> Step<T, K> {
     match ev {
         Event::Init => {
             set.listing = Some(Vec::new());

@@ -6,8 +6,8 @@ use super::*;
 fn pod(cluster: &str, i: usize, reason: Option<&str>) -> Arc<Pod> {
     Arc::new(Pod {
         cluster: ClusterId::new(cluster),
-        namespace: format!("ns-{}", i % 7),
-        name: format!("pod-{i:05}"),
+        namespace: format!("ns-{}", i % 7).into(),
+        name: format!("pod-{i:05}").into(),
         phase: if reason == Some("Pending") { PodPhase::Pending } else { PodPhase::Running },
         ready: u32::from(reason.is_none()),
         containers: 1,

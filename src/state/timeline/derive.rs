@@ -94,7 +94,7 @@ impl Seen {
             let subject = Subject::Hpa {
                 namespace: h.namespace.clone(),
                 name: h.name.clone(),
-                workload: Some(h.target.name.clone()),
+                workload: Some(h.target.name.to_string()),
             };
             let metrics = metrics_text(h);
             match self.hpas.as_ref().map(|b| b.get(&h.key())) {

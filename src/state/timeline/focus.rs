@@ -83,7 +83,7 @@ impl Focus {
                     .iter()
                     .find(|h| h.cluster == *cluster && h.namespace == *namespace && h.name == *name)
                 {
-                    let w = (namespace.clone(), h.target.name.clone());
+                    let w = (namespace.clone(), h.target.name.to_string());
                     if !self.workloads.contains(&w) {
                         self.workloads.push(w);
                     }

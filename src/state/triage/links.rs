@@ -239,7 +239,7 @@ impl<'a> Index<'a> {
         if unwell {
             out.push(w.target());
             if let Some(g) = self.groups.get(w).and_then(|g| g.first_bad.clone()) {
-                out.push(Target::Pod { namespace: g.namespace, name: g.name });
+                out.push(Target::Pod { namespace: g.namespace.to_string(), name: g.name.to_string() });
             }
         }
         if let Some(h) = self.hpa_of.get(w) {

@@ -267,7 +267,7 @@ pub fn selected_target(state: &State, pane: PaneId) -> Option<Target> {
         PaneId::Pods => {
             let order = rows::pod_order(state);
             let key = order.get(i)?;
-            Some(Target::Pod { namespace: key.namespace.clone(), name: key.name.clone() })
+            Some(Target::Pod { namespace: key.namespace.to_string(), name: key.name.to_string() })
         }
         PaneId::Scaling => rows::hpas(state)
             .get(i)

@@ -337,7 +337,8 @@ fn list(shared: &Shared, t: &Target, q: &HashMap<String, String>) -> Result<Resp
     let limit: usize = q.get("limit").and_then(|l| l.parse().ok()).filter(|l| *l > 0).unwrap_or(usize::MAX);
     // Cluster-scoped objects are keyed with an empty namespace.
     let after = after.map(|(ns, name)| (if t.kind.namespaced { ns } else { String::new() }, name));
-    let (items, remaining) = db.page(t.kind, t.ns.as_deref(), after, limit, |o| sel.matches(o));
+    let count = sel.is_empty();
+    let (items, remaining) = db.page(t.kind, t.ns.as_deref(), after, limit, |o| sel.matches(o), count);
     let mut meta = json!({"resourceVersion": rv.to_string()});
     if remaining > 0 {
         let last = items.last().unwrap();
@@ -347,12 +348,18 @@ fn list(shared: &Shared, t: &Target, q: &HashMap<String, String>) -> Result<Resp
             last["metadata"]["name"].as_str().unwrap_or(""),
         );
         meta["continue"] = json!(token);
-        meta["remainingItemCount"] = json!(remaining);
+        // As the real server: no count under a selector (it would have to match them all).
+        if count {
+            meta["remainingItemCount"] = json!(remaining);
+        }
     }
     if q.contains_key("__table") {
         let include = super::table::Include::parse(q.get("includeObject").map(String::as_str));
         return Ok(respond(200, &super::table::table(&db, t.kind, &items, meta, true, include)));
     }
+    // The body is made without the lock: a list of 100,000 PodMetrics (tens of MB) must not
+    // hold every other request back, as the real API server and metrics-server do not.
+    drop(db);
     let meta_only = q.contains_key("__metadata_only");
     let items: Vec<Value> =
         items.into_iter().map(|o| if meta_only { metadata_only(&o) } else { strip_type(o) }).collect();

@@ -49,10 +49,10 @@ pub fn demo_world(server: &TestServer, seed: u64, epoch: UnixMs, at_secs: u64) {
     let uids = workloads(server, &pods, &world.hpas(), &world.workloads(), &world.revisions());
     let requests = split_requests(&pods, &nodes);
     for p in &pods {
-        let mut obj = pod(p, requests.get(&p.name).copied().unwrap_or((100, 128 << 20)), now);
+        let mut obj = pod(p, requests.get(p.name.as_str()).copied().unwrap_or((100, 128 << 20)), now);
         // The owner's real uid, so what an object owns can be found from it.
         if let Some(r) = obj["metadata"]["ownerReferences"].get_mut(0) {
-            let key = (p.namespace.clone(), r["name"].as_str().unwrap_or("").to_string());
+            let key = (p.namespace.to_string(), r["name"].as_str().unwrap_or("").to_string());
             if let Some(uid) = uids.get(&key) {
                 r["uid"] = json!(uid);
             }
@@ -120,7 +120,7 @@ fn split_requests(pods: &[Pod], nodes: &[Node]) -> HashMap<String, (u64, u64)> {
             let extra = |total: u64| if i == 0 { total % k } else { 0 };
             let cpu = n.cpu_requested_milli / k + extra(n.cpu_requested_milli);
             let m = n.mem_requested_bytes / k + extra(n.mem_requested_bytes);
-            out.insert(p.name.clone(), (cpu, m));
+            out.insert(p.name.to_string(), (cpu, m));
         }
     }
     out
@@ -184,7 +184,7 @@ fn workloads(
     let mut owners: BTreeMap<(String, String, String), (u32, BTreeSet<String>)> = BTreeMap::new();
     for p in pods {
         let Some(o) = &p.owner else { continue };
-        let e = owners.entry((p.namespace.clone(), o.kind.clone(), o.name.clone())).or_default();
+        let e = owners.entry((p.namespace.to_string(), o.kind.to_string(), o.name.to_string())).or_default();
         e.0 += 1;
         if o.kind == "Deployment" {
             e.1.insert(replicaset_of(&p.name));
@@ -266,7 +266,7 @@ fn workload_status(w: &Workload) -> Value {
 fn pod(p: &Pod, (cpu, m): (u64, u64), now: UnixMs) -> Value {
     let owner_ref = p.owner.as_ref().map(|o| {
         let (kind, name) =
-            if o.kind == "Deployment" { ("ReplicaSet".to_string(), replicaset_of(&p.name)) } else { (o.kind.clone(), o.name.clone()) };
+            if o.kind == "Deployment" { ("ReplicaSet".to_string(), replicaset_of(&p.name)) } else { (o.kind.to_string(), o.name.to_string()) };
         json!([{"apiVersion": "apps/v1", "kind": kind, "name": name, "uid": format!("owner-{name}"), "controller": true}])
     });
     let containers: Vec<Value> = (0..p.containers)

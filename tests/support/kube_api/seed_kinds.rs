@@ -105,7 +105,7 @@ fn services(server: &TestServer, pods: &[Pod], at: &str) {
     let mut apps: BTreeSet<(String, String)> = BTreeSet::new();
     for p in pods {
         if let Some(o) = p.owner.as_ref().filter(|o| o.kind != "DaemonSet") {
-            apps.insert((p.namespace.clone(), o.name.clone()));
+            apps.insert((p.namespace.to_string(), o.name.to_string()));
         }
     }
     for (i, (ns, name)) in apps.iter().enumerate() {

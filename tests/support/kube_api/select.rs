@@ -78,6 +78,10 @@ impl Selector {
         Ok(Selector { labels, fields })
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.labels.is_empty() && self.fields.is_empty()
+    }
+
     pub fn matches(&self, obj: &Value) -> bool {
         let label = |k: &str| obj["metadata"]["labels"][k].as_str().map(str::to_string);
         let field = |k: &str| {

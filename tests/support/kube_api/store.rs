@@ -242,7 +242,9 @@ impl Db {
     }
 
     /// Up to `limit` objects after `after` (in key order) that `keep` accepts, and how many more
-    /// there are. Clones only the page, so paging through 50,000 pods stays cheap.
+    /// there are when `count_rest` (as the real server, which counts only a list without a
+    /// selector). Clones only the page and walks only its namespace, so paging through 100,000
+    /// pods stays cheap: the count is a walk over keys, not a match of every object left.
     pub fn page(
         &self,
         k: &Kind,
@@ -250,20 +252,32 @@ impl Db {
         after: Option<ObjKey>,
         limit: usize,
         keep: impl Fn(&Value) -> bool,
+        count_rest: bool,
     ) -> (Vec<Value>, usize) {
         use std::ops::Bound;
-        let start = after.map_or(Bound::Unbounded, Bound::Excluded);
-        let (mut items, mut more) = (Vec::new(), 0);
-        for ((n, _), v) in self.table(k).range((start, Bound::Unbounded)) {
-            if ns.is_some_and(|ns| n != ns) || !keep(v) {
-                continue;
-            }
-            if items.len() < limit {
+        let start = match (after, ns) {
+            (Some(a), _) => Bound::Excluded(a),
+            (None, Some(ns)) => Bound::Included((ns.to_string(), String::new())),
+            (None, None) => Bound::Unbounded,
+        };
+        let mut rest = self
+            .table(k)
+            .range((start, Bound::Unbounded))
+            .take_while(|((n, _), _)| ns.is_none_or(|ns| n == ns));
+        let mut items = Vec::new();
+        for (_, v) in rest.by_ref() {
+            if keep(v) {
                 items.push(v.clone());
-            } else {
-                more += 1;
+                if items.len() == limit {
+                    break;
+                }
             }
         }
+        let more = match count_rest {
+            true => rest.count(),
+            // Under a selector only whether any is left (for the continue token).
+            false => rest.filter(|(_, v)| keep(v)).take(1).count(),
+        };
         (items, more)
     }
 

@@ -245,7 +245,7 @@ fn restarting_cart_ends_the_incident() {
 fn deleting_a_crashing_cart_pod_brings_another_crashing_one() {
     let mut w = world_at(7, 240);
     let victim = cart_pods(&w)[0].name.clone();
-    let t = Target::Pod { namespace: "storefront".into(), name: victim.clone() };
+    let t = Target::Pod { namespace: "storefront".into(), name: victim.to_string() };
     assert!(w.apply(ActionId::DeletePod, &t).is_ok());
     steps(&mut w, 60);
     let cart = cart_pods(&w);
@@ -280,7 +280,7 @@ fn the_wave_takes_frontend_to_its_max_and_back() {
 fn deleted_pods_are_replaced() {
     let mut w = world_at(7, 10);
     let victim = w.pods().into_iter().find(|p| p.name.starts_with("frontend-")).expect("a frontend pod");
-    let target = Target::Pod { namespace: "storefront".into(), name: victim.name.clone() };
+    let target = Target::Pod { namespace: "storefront".into(), name: victim.name.to_string() };
     assert!(w.apply(ActionId::DeletePod, &target).is_ok());
     steps(&mut w, 1);
     let now = w.pods();
@@ -306,8 +306,12 @@ fn deleted_pods_are_replaced() {
 fn restarting_a_workload_replaces_its_pods() {
     let mut w = world_at(7, 5);
     let names = |w: &World| {
-        let mut v: Vec<String> =
-            w.pods().into_iter().filter(|p| p.name.starts_with("argocd-server-")).map(|p| p.name).collect();
+        let mut v: Vec<String> = w
+            .pods()
+            .into_iter()
+            .filter(|p| p.name.starts_with("argocd-server-"))
+            .map(|p| p.name.to_string())
+            .collect();
         v.sort();
         v
     };
@@ -398,8 +402,11 @@ fn with_every_node_cordoned_new_pods_cannot_be_scheduled() {
     }
     let victim = w.pods().into_iter().find(|p| p.name.starts_with("grafana-")).expect("grafana");
     assert!(
-        w.apply(ActionId::DeletePod, &Target::Pod { namespace: "monitoring".into(), name: victim.name })
-            .is_ok()
+        w.apply(
+            ActionId::DeletePod,
+            &Target::Pod { namespace: "monitoring".into(), name: victim.name.to_string() }
+        )
+        .is_ok()
     );
     steps(&mut w, 10);
     let pending = w.pods().into_iter().find(|p| p.name.starts_with("grafana-")).expect("replacement");

@@ -294,7 +294,7 @@ fn neither_a_sync_nor_a_restart_brings_back_a_tag_git_no_longer_names() {
 fn deleting_the_stuck_pod_brings_another_that_cannot_pull() {
     let mut w = world_at(dev(3), 120);
     let (stuck, serving) = stuck_and_serving(&w);
-    let t = Target::Pod { namespace: "storefront".into(), name: stuck.name.clone() };
+    let t = Target::Pod { namespace: "storefront".into(), name: stuck.name.to_string() };
     assert!(w.apply(ActionId::DeletePod, &t).is_ok());
     w = world_at(w, 20);
     let (next, still) = stuck_and_serving(&w);
@@ -303,7 +303,14 @@ fn deleting_the_stuck_pod_brings_another_that_cannot_pull() {
     assert_eq!(still.name, serving.name);
     // The object the pod view reads says what the row says, through a real cluster's mapping.
     let snap = w.pod_manifest(&next.key()).unwrap();
-    let row = std::sync::Arc::unwrap_or_clone(crate::sources::kube::pods::map(&snap.pod, snap.now).pod);
+    let row = std::sync::Arc::unwrap_or_clone(
+        crate::sources::kube::pods::map(
+            &crate::sources::kube::pod_object::SlimPod::of(&snap.pod),
+            snap.now,
+            &mut Default::default(),
+        )
+        .pod,
+    );
     assert_eq!((row.phase, &row.reason, &row.message), (next.phase, &next.reason, &next.message));
     assert!(snap.events.iter().any(|e| e.warning && e.message.ends_with(": not found")));
 }
@@ -324,7 +331,7 @@ fn dev_is_deterministic_steps_like_prod_and_never_collides_with_it() {
             w.pods().iter().map(|p| w.pod_manifest(&p.key()).unwrap().pod.metadata.uid.unwrap()).collect()
         };
         let names = |w: &World| -> Vec<String> {
-            let mut v: Vec<String> = w.pods().into_iter().map(|p| p.name).collect();
+            let mut v: Vec<String> = w.pods().into_iter().map(|p| p.name.to_string()).collect();
             v.extend(w.nodes().into_iter().map(|n| n.name));
             v.extend(w.apps().into_iter().map(|a| a.synced_revision));
             v.extend(w.alertmanager_alerts().into_iter().map(|a| a.fingerprint));

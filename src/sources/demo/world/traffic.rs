@@ -265,7 +265,7 @@ impl World {
                 Hpa { cluster: Default::default(),
                     namespace: w.ns.to_string(),
                     name: w.name.to_string(),
-                    target: Owner { kind: "Deployment".into(), name: w.name.to_string() },
+                    target: Owner { kind: "Deployment".into(), name: w.name.into() },
                     min: h.min,
                     max: h.max,
                     current,

@@ -84,7 +84,7 @@ impl Workload {
     }
 
     pub fn owner(&self) -> Owner {
-        Owner { kind: self.kind.label().to_string(), name: self.name.to_string() }
+        Owner { kind: self.kind.label().into(), name: self.name.into() }
     }
 
     /// The main container's name.
@@ -250,8 +250,8 @@ impl World {
         let (cpu, mem) = if metrics { self.usage(p, ready_of_wl) } else { (0, 0) };
         Pod {
             cluster: Default::default(),
-            namespace: w.ns.to_string(),
-            name: p.name.clone(),
+            namespace: w.ns.into(),
+            name: p.name.as_str().into(),
             phase,
             ready,
             containers: w.containers,
@@ -260,7 +260,7 @@ impl World {
             restarts: p.restarts,
             last_restart: p.last_restart,
             created_at: p.created_at,
-            node: p.node.map(|n| self.nodes[n].name.clone()),
+            node: p.node.map(|n| self.nodes[n].name.as_str().into()),
             owner: Some(w.owner()),
             cpu_milli: metrics.then_some(cpu),
             mem_bytes: metrics.then_some(mem),

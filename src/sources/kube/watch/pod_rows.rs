@@ -5,10 +5,11 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use k8s_openapi::api::core::v1::Pod as KPod;
 use kube::runtime::watcher::Event;
 
-use super::super::metrics::{Polled, Usage};
+use super::super::intern::Interner;
+use super::super::metrics::{self, Polled};
+use super::super::pod_object::SlimPod;
 use super::super::pods::{self, Tracked};
 use super::super::replicasets::Rs;
 use super::{Set, Step, data, step};
@@ -45,8 +46,13 @@ pub struct PodRows {
     set: Set<Tracked>,
     /// Rows of the first list already sent while it loads.
     shown: usize,
+    /// The first list started again after some of its pages went out.
+    restarted: bool,
     rs_owner: RsOwners,
-    metrics: Usage,
+    /// The namespaces, nodes and owners the rows share.
+    names: Interner,
+    /// Whether metrics.k8s.io answered, once it has.
+    metrics: Option<bool>,
     /// The metrics_available last sent, which only a replacement carries.
     metrics_flag_sent: Option<bool>,
     /// Pods came, went or changed since the nodes' loads were last summed.
@@ -58,44 +64,48 @@ impl PodRows {
         PodRows { cluster, ..PodRows::default() }
     }
 
+    /// The first list is whole.
+    pub fn synced(&self) -> bool {
+        self.set.synced
+    }
+
     pub fn tracked(&self) -> impl Iterator<Item = &Tracked> {
         self.pods.values()
     }
 
-    /// A pod's event. A complete list replaces the store's rows, so a relist keeps the old
-    /// ones until it is whole.
-    pub fn event(&mut self, ev: Event<KPod>, now: i64) -> Vec<Message> {
+    /// A pod's event. A relist keeps the old rows until it is whole, then sends only what
+    /// changed.
+    pub fn event(&mut self, ev: Event<SlimPod>, now: i64) -> Vec<Message> {
         if matches!(ev, Event::Init) {
+            // A first list that starts again after pages went out: the store may hold rows
+            // the new list lacks, so that one ends with a replacement.
+            self.restarted |= self.shown > 0;
             self.shown = 0;
         }
-        let cluster = &self.cluster;
-        let row = |p: &KPod| {
-            let mut t = pods::map(p, now);
+        let was_synced = self.set.synced;
+        let (cluster, names) = (&self.cluster, &mut self.names);
+        let mut row = |p: &SlimPod| {
+            let mut t = pods::map(p, now, names);
             Arc::make_mut(&mut t.pod).cluster = cluster.clone();
             t
         };
-        match step(&mut self.set, ev, row) {
+        match step(&mut self.set, ev, &mut row) {
             Step::None => Vec::new(),
             Step::Listed(list) => {
-                self.pods = list.into_iter().map(|t| (t.pod.key(), t)).collect();
-                for (key, t) in self.pods.iter_mut() {
-                    resolve(t, &self.rs_owner);
-                    self.metrics.apply(key, t);
-                }
-                self.shown = 0;
-                self.loads_changed = true;
-                let replace = self.replace();
+                let out = self.listed(list, was_synced);
                 // The list's pages and the objects parsed from them are garbage now.
                 release_freed_memory();
-                vec![replace]
+                out
             }
             Step::Apply(p) => {
                 let mut t = row(&p);
                 resolve(&mut t, &self.rs_owner);
                 let key = t.pod.key();
-                self.metrics.apply(&key, &mut t);
-                if self.pods.get(&key) == Some(&t) {
-                    return Vec::new();
+                if let Some(old) = self.pods.get(&key) {
+                    metrics::carry(old, &mut t);
+                    if *old == t {
+                        return Vec::new();
+                    }
                 }
                 self.loads_changed = true;
                 let row = t.pod.clone();
@@ -128,8 +138,6 @@ impl PodRows {
         let mut rows = Vec::with_capacity(listing.len() - start);
         for t in &mut listing[start..] {
             resolve(t, &self.rs_owner);
-            let key = t.pod.key();
-            self.metrics.apply(&key, t);
             rows.push(t.pod.clone());
         }
         self.shown = listing.len();
@@ -137,9 +145,55 @@ impl PodRows {
         vec![data(KubeFeed::Pods, Data::PodsLoading { pods: rows, listed, remaining })]
     }
 
+    /// A list is whole. After a first list shown page by page only the rows not sent yet or
+    /// changed since (owners or usage that came meanwhile) go out; after a relist, the rows
+    /// that differ from the last list and the keys gone. The rows that did not change stay the
+    /// ones the store holds (one copy).
+    fn listed(&mut self, list: Vec<Tracked>, was_synced: bool) -> Vec<Message> {
+        self.loads_changed = true;
+        let paged = !was_synced && self.shown > 0 && !std::mem::take(&mut self.restarted);
+        if !was_synced && !paged {
+            self.pods = list.into_iter().map(|t| (t.pod.key(), t)).collect();
+            for t in self.pods.values_mut() {
+                resolve(t, &self.rs_owner);
+            }
+            self.shown = 0;
+            return vec![self.replace()];
+        }
+        let mut old = std::mem::take(&mut self.pods);
+        let mut pods = HashMap::with_capacity(list.len());
+        let mut changed = Vec::new();
+        for (i, mut t) in list.into_iter().enumerate() {
+            let sent = t.pod.clone();
+            resolve(&mut t, &self.rs_owner);
+            let key = t.pod.key();
+            let same = match old.remove(&key) {
+                Some(o) => {
+                    metrics::carry(&o, &mut t);
+                    let same = o == t;
+                    if same {
+                        t = o;
+                    }
+                    same
+                }
+                None => paged && i < self.shown && Arc::ptr_eq(&sent, &t.pod),
+            };
+            if !same {
+                changed.push(t.pod.clone());
+            }
+            pods.insert(key, t);
+        }
+        self.pods = pods;
+        self.shown = 0;
+        let gone = old.into_keys().collect();
+        let metrics_available = self.metrics == Some(true);
+        self.metrics_flag_sent = Some(metrics_available);
+        vec![data(KubeFeed::Pods, Data::PodsListed { pods: changed, gone, metrics_available })]
+    }
+
     fn replace(&mut self) -> Message {
         let pods = self.pods.values().map(|t| t.pod.clone()).collect();
-        let metrics_available = self.metrics.available();
+        let metrics_available = self.metrics == Some(true);
         self.metrics_flag_sent = Some(metrics_available);
         data(KubeFeed::Pods, Data::PodsReplace { pods, metrics_available })
     }
@@ -174,22 +228,30 @@ impl PodRows {
 
     /// Put fresh metrics on the pods; send the rows that changed.
     pub fn take_metrics(&mut self, polled: Polled) -> Vec<Message> {
-        let absent = matches!(polled, Polled::Absent);
-        self.metrics.take(polled);
+        let (available, usage) = match polled {
+            Polled::Absent => (false, HashMap::new()),
+            Polled::Usage(u) => (true, u),
+        };
+        self.metrics = Some(available);
         let mut changed = Vec::new();
         for (key, t) in self.pods.iter_mut() {
-            if self.metrics.apply(key, t) {
+            if metrics::apply(t, usage.get(key)) {
                 changed.push(t.pod.clone());
             }
         }
+        drop(usage);
         // The answer's objects are garbage now: at 100,000 pods, tens of MB.
         release_freed_memory();
         if !self.set.synced {
             return Vec::new();
         }
-        // The store learns whether metrics exist from a replacement; it is rare.
-        if Some(!absent) != self.metrics_flag_sent {
-            return vec![self.replace()];
+        // Whether metrics exist goes with a list's end; it changes rarely.
+        if Some(available) != self.metrics_flag_sent {
+            self.metrics_flag_sent = Some(available);
+            return vec![data(
+                KubeFeed::Pods,
+                Data::PodsListed { pods: changed, gone: Vec::new(), metrics_available: available },
+            )];
         }
         rows(changed)
     }

@@ -162,8 +162,8 @@ fn from_pods(ctx: &PaneCtx, app: &ArgoApp) -> Vec<TreeNode> {
             };
             out.push(TreeNode {
                 kind: "Pod".into(),
-                namespace: p.namespace.clone(),
-                name: p.name.clone(),
+                namespace: p.namespace.to_string(),
+                name: p.name.to_string(),
                 health: Some(health),
                 parent: Some(id.clone()),
             });

@@ -173,7 +173,7 @@ fn huge_store_draws_only_the_window() {
     let last = s.pods.order.len() - 1;
     let buf = render(&s, 158, 44, true, last);
     let key = &s.pods.order[last];
-    assert!(lines(&buf).iter().any(|l| l.contains(&key.name)), "the selected last pod is visible");
+    assert!(lines(&buf).iter().any(|l| l.contains(key.name.as_str())), "the selected last pod is visible");
 }
 
 #[test]
