@@ -59,6 +59,29 @@ async fn until_whole(
     }
 }
 
+/// The pods list goes first: no other list before its first page came back, and the metrics
+/// (tens of MB at 100,000 pods) only once it is whole.
+async fn pods_list_first(server: &TestServer) {
+    const METRICS: &str = "/apis/metrics.k8s.io/v1beta1/pods";
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while !server.requests().iter().any(|r| r.path == METRICS) {
+        assert!(tokio::time::Instant::now() < deadline, "metrics are read once the pods are listed");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let reads: Vec<(String, bool)> = server
+        .requests()
+        .into_iter()
+        // Collections only (not discovery's /apis/GROUP/VERSION).
+        .filter(|r| r.method == "GET" && (r.path.starts_with("/api/v1/") || r.path.split('/').count() >= 5))
+        .map(|r| (r.path.clone(), r.is_watch()))
+        .collect();
+    let pods_pages: Vec<usize> =
+        (0..reads.len()).filter(|&i| reads[i] == ("/api/v1/pods".into(), false)).collect();
+    assert_eq!(reads[0], ("/api/v1/pods".to_string(), false), "the pods list first: {reads:?}");
+    let metrics = reads.iter().position(|r| r.0 == METRICS).unwrap();
+    assert!(metrics > pods_pages[2], "metrics after the last pods page: {reads:?}");
+}
+
 #[tokio::test]
 async fn a_big_list_shows_page_by_page_then_whole_and_a_relist_keeps_the_rows() {
     let server = TestServer::start().await;
@@ -74,7 +97,11 @@ async fn a_big_list_shows_page_by_page_then_whole_and_a_relist_keeps_the_rows() 
 
     let (pages, end) = until_whole(&mut state, &mut rx).await;
     // A first page of 500 for rows at once, then pages four times as big.
-    assert_eq!(pages, [(500, Some(2_500), 500), (2_500, Some(500), 2_000)], "two pages ahead of the whole list");
+    assert_eq!(
+        pages,
+        [(500, Some(2_500), 500), (2_500, Some(500), 2_000)],
+        "two pages ahead of the whole list"
+    );
     assert_eq!(end, (500, 0), "the end of the list carries only the last page");
     assert_eq!(state.pods.len(), PODS);
     assert_eq!(state.pods.order.len(), PODS, "every row once in the order");
@@ -85,6 +112,7 @@ async fn a_big_list_shows_page_by_page_then_whole_and_a_relist_keeps_the_rows() 
         .filter(|r| r.method == "GET" && r.path == "/api/v1/pods" && !r.is_watch())
         .count();
     assert_eq!(lists, 3, "pages of 500, 2,000 and the last 500");
+    pods_list_first(&server).await;
 
     // A relist after the watch expired: no page goes out alone, the rows stay until it is whole.
     server.expire();

@@ -79,3 +79,31 @@ fn a_loading_list_says_how_far_it_has_come() {
     pods.replace_cluster(&a, vec![pod("a", 1, None)], true);
     assert_eq!(pods.loading(|c| c == &a), None);
 }
+
+#[test]
+fn a_first_list_starts_its_cluster_afresh_and_its_end_keeps_what_it_sends() {
+    let mut pods = Pods::default();
+    let (a, b) = (ClusterId::new("a"), ClusterId::new("b"));
+    // Rows from before (a source that started again) in a, and another cluster's in b.
+    pods.replace_cluster(&a, (0..5).map(|i| pod("a", 100 + i, None)).collect(), true);
+    pods.replace_cluster(&b, (0..3).map(|i| pod("b", i, None)).collect(), true);
+    pods.refresh_order();
+    let page = |from: usize, n: usize| (from..from + n).map(|i| pod("a", i, None)).collect::<Vec<_>>();
+    pods.take(&a, Data::PodsLoading { pods: page(0, 4), listed: 4, remaining: Some(4) });
+    assert_eq!(pods.counts(|c| c == &a).total, 4, "the first page replaces the cluster's old rows");
+    assert_eq!(pods.counts(|c| c == &b).total, 3, "another cluster keeps its rows");
+    pods.take(&a, Data::PodsLoading { pods: page(4, 2), listed: 6, remaining: Some(2) });
+    assert_eq!(pods.counts(|c| c == &a).total, 6, "a later page adds to them");
+    // The end: the last rows, one that changed meanwhile, one gone.
+    let mut end = page(6, 2);
+    end.push(pod("a", 0, Some("CrashLoopBackOff")));
+    let gone = vec![PodKey::new("ns-1", "pod-00001")];
+    pods.take(&a, Data::PodsListed { pods: end, gone, metrics_available: false });
+    pods.refresh_order();
+    assert_eq!(pods.loading(|_| true), None);
+    assert_eq!(pods.counts(|c| c == &a).total, 7);
+    assert_eq!(pods.counts(|c| c == &a).failing, 1);
+    assert_eq!(pods.order, full_order(&pods));
+    assert_eq!(pods.counts(|_| true), full_counts(&pods));
+    assert!(pods.metrics_available, "b still serves metrics");
+}
