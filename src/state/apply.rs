@@ -37,6 +37,7 @@ pub(super) fn apply_data(
         | Data::PodsListed { .. }
         | Data::PodUpsert(_)
         | Data::PodRows(_)
+        | Data::PodUsage(_)
         | Data::PodDelete(_)) => state.pods.take(&cluster, d),
         Data::Hpas(mut h) => {
             h.iter_mut().for_each(|x| x.cluster = cluster.clone());

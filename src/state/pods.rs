@@ -259,7 +259,9 @@ impl Pods {
                 self.set_metrics(cluster, metrics_available);
             }
             Data::PodUpsert(p) => self.upsert(stamped(p)),
-            Data::PodRows(rows) => rows.into_iter().for_each(|p| self.upsert(stamped(p))),
+            Data::PodRows(rows) | Data::PodUsage(rows) => {
+                rows.into_iter().for_each(|p| self.upsert(stamped(p)))
+            }
             Data::PodDelete(k) => self.remove(&k.in_cluster(cluster)),
             _ => {}
         }

@@ -253,11 +253,14 @@ impl PodRows {
                 Data::PodsListed { pods: changed, gone: Vec::new(), metrics_available: available },
             )];
         }
-        rows(changed)
+        if changed.is_empty() {
+            return Vec::new();
+        }
+        vec![data(KubeFeed::Pods, Data::PodUsage(changed))]
     }
 }
 
-/// Changed rows in one message (a ReplicaSet's new owner, a metrics poll): one message for
+/// Changed rows in one message (a ReplicaSet's new owner): one message for
 /// thousands of rows, each row a shared pointer.
 fn rows(changed: Vec<Arc<Pod>>) -> Vec<Message> {
     if changed.is_empty() {
