@@ -41,7 +41,7 @@ pub(super) fn apply_data(
         | Data::PodDelete(_)) => state.pods.take(&cluster, d),
         Data::Hpas(mut h) => {
             h.iter_mut().for_each(|x| x.cluster = cluster.clone());
-            state.scaling.replace(&cluster, h, at);
+            state.triage_stale |= state.scaling.replace(&cluster, h, at);
         }
         Data::Workloads(mut w) => {
             w.iter_mut().for_each(|x| x.cluster = cluster.clone());

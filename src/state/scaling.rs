@@ -135,7 +135,14 @@ impl Hpa {
 
 impl Scaling {
     /// Replace one cluster's HPAs and append one history sample for each, delivered `at`.
-    pub fn replace(&mut self, cluster: &ClusterId, hpas: Vec<Hpa>, at: UnixMs) {
+    /// One cluster's HPAs, also sampled for their history (the source sends them every 15 s
+    /// for that). True when a row changed: only then is triage, which reads them, rebuilt.
+    pub fn replace(&mut self, cluster: &ClusterId, hpas: Vec<Hpa>, at: UnixMs) -> bool {
+        let mut old: Vec<&Hpa> = self.hpas.iter().filter(|h| &h.cluster == cluster).collect();
+        let mut new: Vec<&Hpa> = hpas.iter().collect();
+        old.sort_by_key(|h| h.id());
+        new.sort_by_key(|h| h.id());
+        let changed = old != new;
         for h in &hpas {
             self.history.entry(h.id()).or_default().push(at, h.current, h.peak_utilisation());
         }
@@ -148,6 +155,7 @@ impl Scaling {
                 .cmp(&a.level())
                 .then_with(|| (&a.namespace, &a.name, &a.cluster).cmp(&(&b.namespace, &b.name, &b.cluster)))
         });
+        changed
     }
 
     /// One HPA's history of replicas and utilisation.

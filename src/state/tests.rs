@@ -225,3 +225,35 @@ fn the_clock_rebuilds_triage_only_when_a_source_turns_stale() {
     s.finish_batch();
     assert!(s.triage.problems.iter().any(|p| p.subject == "kube/pods"), "{:?}", s.triage.problems);
 }
+
+#[test]
+fn hpas_sent_again_unchanged_or_usage_alone_leave_triage_as_it_is() {
+    let mut s = State::new("ctx", 0);
+    let watch = |s: &mut State, data| update(s, Message::Data { source: src("kube/hpas"), at: 1_000, data });
+    update(
+        &mut s,
+        Message::Register { source: src("kube/hpas"), interval_ms: 0, feeds: vec![PaneId::Scaling] },
+    );
+    let h = |current| crate::state::scaling::Hpa {
+        cluster: Default::default(),
+        namespace: "storefront".into(),
+        name: "cart".into(),
+        target: crate::state::pods::Owner { kind: "Deployment".into(), name: "cart".into() },
+        min: 1,
+        max: 10,
+        current,
+        desired: current,
+        metrics: vec![],
+        conditions: vec![],
+        last_scale: None,
+    };
+    watch(&mut s, Data::Hpas(vec![h(3)]));
+    s.finish_batch();
+    assert!(!s.triage_stale);
+    watch(&mut s, Data::Hpas(vec![h(3)]));
+    assert!(!s.triage_stale, "the 15 s sample of the same HPAs");
+    watch(&mut s, Data::PodUsage(Vec::new()));
+    assert!(!s.triage_stale, "usage alone");
+    watch(&mut s, Data::Hpas(vec![h(5)]));
+    assert!(s.triage_stale, "a changed HPA");
+}
