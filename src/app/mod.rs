@@ -10,6 +10,7 @@ pub mod handover;
 pub mod history;
 pub mod history_task;
 pub mod mouse;
+mod pace;
 pub mod pod_streams;
 pub mod report;
 pub mod startup;
@@ -117,6 +118,7 @@ async fn event_loop(
     // The kubeconfig's current context is known only now: its theme and safety apply.
     follow_context(state, settings, &mut theme);
     update(state, Message::Tick(clock.now()));
+    let mut pace = pace::Pace::new();
     state.finish_batch();
     terminal.draw(|f| ui::draw(f, state, &Ui { theme: &theme, keymap: &settings.keymap }))?;
     loop {
@@ -151,8 +153,9 @@ async fn event_loop(
                         Err(_) => break,
                     }
                 }
-                changed
+                changed && pace.data_changed()
             },
+            _ = pace.due() => true,
             Some(done) = results.recv() => {
                 // The server refused an edit: the editor opens again with its answer.
                 if let Message::EditRefused(req) = &done {
@@ -232,6 +235,7 @@ async fn event_loop(
                 (state.view.help_page, state.view.help_scroll) = (page, state.view.help_scroll.min(last));
             }
             terminal.draw(|f| ui::draw(f, state, &ui))?;
+            pace.drawn();
         }
     }
 }
