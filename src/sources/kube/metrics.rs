@@ -1,5 +1,5 @@
 //! Pod CPU and memory from metrics.k8s.io. That API cannot be watched, so it is read every
-//! [`POLL`]; a failure waits longer each time (up to [`RETRY_ABSENT`], at least what a 429
+//! [`POLL`] (a cluster of more than [`LARGE`] pods half as often); a failure waits longer each time (up to [`RETRY_ABSENT`], at least what a 429
 //! asks); when the cluster does not serve it, the pods pane says so once and it is asked
 //! again only every few minutes.
 //!
@@ -26,6 +26,16 @@ use crate::sources::TaskGuard;
 use crate::sources::backoff::Backoff;
 
 pub const POLL: Duration = Duration::from_secs(30);
+/// Above this many pods a reading is tens of MB (about 300 bytes a pod) for the API server,
+/// metrics-server and the console alike, so it is read half as often.
+const LARGE: usize = 50_000;
+
+/// The most a reading's buffer is sized ahead (150,000 pods' metrics are about 45 MB).
+const PREALLOC_MAX: usize = 128 << 20;
+
+fn poll_after(pods: usize) -> Duration {
+    if pods > LARGE { POLL * 2 } else { POLL }
+}
 const RETRY_ABSENT: Duration = Duration::from_secs(300);
 
 /// One reading's outcome, as the poller sends it.
@@ -53,7 +63,7 @@ pub fn carry(old: &Tracked, new: &mut Tracked) {
     apply(new, old.pod.cpu_milli.zip(old.pod.mem_bytes).as_ref());
 }
 
-/// Read the metrics every [`POLL`] in a task of its own, sending each reading; the task ends
+/// Read the metrics every [`POLL`] (every 60 s above [`LARGE`] pods) in a task of its own, sending each reading; the task ends
 /// with the guard or when the receiver is gone.
 pub fn spawn(conn: &Connection, cluster: ClusterId) -> (TaskGuard, mpsc::Receiver<Polled>) {
     let (tx, rx) = mpsc::channel(1);
@@ -69,10 +79,11 @@ pub fn spawn(conn: &Connection, cluster: ClusterId) -> (TaskGuard, mpsc::Receive
             let wait = match read(&client, &path, &cluster, &mut namespaces).await {
                 Ok(usage) => {
                     backoff.reset();
+                    let wait = poll_after(usage.len());
                     if tx.send(Polled::Usage(usage)).await.is_err() {
                         return;
                     }
-                    POLL
+                    wait
                 }
                 Err(kube::Error::Api(s)) if s.code == 404 => {
                     if tx.send(Polled::Absent).await.is_err() {
@@ -96,6 +107,22 @@ pub fn spawn(conn: &Connection, cluster: ClusterId) -> (TaskGuard, mpsc::Receive
         }
     });
     (TaskGuard(task), rx)
+}
+
+/// The answer's body in one buffer, sized from its Content-Length when it has one: each piece
+/// that comes is freed as it is copied in, so the reading peaks at about the body's size
+/// (collecting the pieces and then joining them held it twice).
+async fn whole_body(res: http::Response<kube::client::Body>) -> kube::Result<Vec<u8>> {
+    let size = res.headers().get(http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse().ok());
+    let mut body = res.into_body();
+    // A length is trusted only so far: a wrong one must not reserve gigabytes.
+    let mut buf = Vec::with_capacity(size.unwrap_or(0).min(PREALLOC_MAX));
+    while let Some(frame) = body.frame().await {
+        if let Ok(data) = frame?.into_data() {
+            buf.extend_from_slice(&data);
+        }
+    }
+    Ok(buf)
 }
 
 /// The parts of a PodMetrics list that are read; the rest of each object is skipped unparsed,
@@ -137,7 +164,7 @@ struct ContainerUsage<'a> {
 }
 
 /// One reading. The answer is taken whole once (kube's `request` copies a body three times:
-/// at 100,000 pods some 90 MB touched every 30 s) and parsed in place; an error answer
+/// at 100,000 pods some 90 MB touched each reading) and parsed in place; an error answer
 /// becomes the client's own `Error::Api`, with the Status the server sent.
 async fn read(
     client: &kube::Client,
@@ -148,7 +175,7 @@ async fn read(
     let req = http::Request::get(path).body(kube::client::Body::empty()).map_err(kube::Error::HttpError)?;
     let res = client.send(req).await?;
     let code = res.status();
-    let body = res.into_body().collect().await?.to_bytes();
+    let body = whole_body(res).await?;
     if code.is_client_error() || code.is_server_error() {
         let status = serde_json::from_slice::<Status>(&body).unwrap_or_else(|_| {
             Status::failure(String::from_utf8_lossy(&body).trim(), "").with_code(code.as_u16())
@@ -168,4 +195,15 @@ async fn read(
         out.insert(key, (cpu, mem));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_huge_cluster_is_read_half_as_often() {
+        assert_eq!(poll_after(20_000), POLL);
+        assert_eq!(poll_after(LARGE + 1), POLL * 2);
+    }
 }
