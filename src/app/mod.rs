@@ -123,9 +123,11 @@ async fn event_loop(
     terminal.draw(|f| ui::draw(f, state, &Ui { theme: &theme, keymap: &settings.keymap }))?;
     loop {
         let mut next = None;
+        let mut input = false;
         let mut dirty = tokio::select! {
             ev = events.next() => match ev {
                 Some(Ok(Event::Key(k))) if k.kind != KeyEventKind::Release => {
+                    input = true;
                     match keys.handle(state, &k) {
                         Effect::Quit => return Ok(()),
                         effect => {
@@ -136,6 +138,7 @@ async fn event_loop(
                     true
                 }
                 Some(Ok(Event::Mouse(m))) => {
+                    input = true;
                     let size = terminal.size()?;
                     let ui = Ui { theme: &theme, keymap: &settings.keymap };
                     mouse::handle(state, &m, &ui, ratatui::layout::Rect::new(0, 0, size.width, size.height))
@@ -218,7 +221,11 @@ async fn event_loop(
             dirty = true;
         }
         if dirty {
-            state.finish_batch();
+            if input {
+                state.finish_input()
+            } else {
+                state.finish_batch()
+            }
             let fresh = state.timeline.take_fresh();
             if let Some(r) = recorder.as_mut() {
                 r.offer(fresh);

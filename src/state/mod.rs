@@ -443,10 +443,21 @@ impl State {
 
     /// Recompute derived orderings after a batch of messages, before drawing.
     pub fn finish_batch(&mut self) {
+        self.finish(true);
+    }
+
+    /// The same for a frame a key or a click asked for: over a big store triage is left to the
+    /// next frame of data or of the clock (within a second), so a key never waits for it (at
+    /// 100,000 pods some 45 ms). Triage shows what it showed; a small store rebuilds it at once.
+    pub fn finish_input(&mut self) {
+        self.finish(!triage::Clock::big(self.pods.len()));
+    }
+
+    fn finish(&mut self, triage: bool) {
         self.settle_pod_view();
         self.settle_object_views();
         self.pods.refresh_order();
-        if self.triage_stale && self.triage_clock.due(self.pods.len()) {
+        if triage && self.triage_stale && self.triage_clock.due(self.pods.len()) {
             let started = std::time::Instant::now();
             self.triage = triage::build(self);
             self.triage_clock.built(started);

@@ -257,3 +257,20 @@ fn hpas_sent_again_unchanged_or_usage_alone_leave_triage_as_it_is() {
     watch(&mut s, Data::Hpas(vec![h(5)]));
     assert!(s.triage_stale, "a changed HPA");
 }
+
+#[test]
+fn a_key_on_a_big_store_does_not_wait_for_triage() {
+    let mut s = State::new("ctx", 0);
+    let data = |d| Message::Data { source: src("kube/pods"), at: 0, data: d };
+    let rows = (0..5_001).map(|i| Arc::new(pod("storefront", &format!("web-{i}"), None))).collect();
+    update(&mut s, data(Data::PodsReplace { pods: rows, metrics_available: true }));
+    s.finish_batch();
+    update(&mut s, data(Data::PodUpsert(Arc::new(pod("storefront", "web-0", Some("CrashLoopBackOff"))))));
+    s.finish_input();
+    assert!(s.triage_stale, "left for the next frame of data or of the clock");
+    assert_eq!(s.pods.iter_ordered().next().map(|p| p.name.as_str()), Some("web-0"), "rows are current");
+    // The next frame of data, once the pacing of a big store allows (not timed here).
+    s.triage_clock = Default::default();
+    s.finish_batch();
+    assert!(!s.triage_stale, "the next frame of data rebuilds it");
+}

@@ -130,6 +130,11 @@ pub struct Clock {
 }
 
 impl Clock {
+    /// A store big enough for triage to be paced.
+    pub fn big(pods: usize) -> bool {
+        pods > ALWAYS_UP_TO
+    }
+
     pub fn due(&self, pods: usize) -> bool {
         match self.last {
             _ if pods <= ALWAYS_UP_TO => true,
