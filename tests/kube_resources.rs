@@ -169,7 +169,8 @@ async fn five_thousand_objects_list_in_pages_and_the_first_rows_come_early() {
         "5,000 config maps: first rows after {first:?}, all {} after {all:?}, {pages} pages",
         c.state.resources.rows.len()
     );
-    assert!(pages >= 11, "listed in pages of 500: {pages}");
+    // A first page of 500 (rows at once), then pages of 2,000: 5,008 objects are four.
+    assert!(pages >= 4, "listed in pages: {pages}");
 }
 
 #[tokio::test]
