@@ -1,11 +1,11 @@
 //! Pod CPU and memory from metrics.k8s.io. That API cannot be watched, so it is read every
-//! [`POLL`] (a cluster of more than [`LARGE`] pods half as often); a failure waits longer each time (up to [`RETRY_ABSENT`], at least what a 429
-//! asks); when the cluster does not serve it, the pods pane says so once and it is asked
-//! again only every few minutes.
+//! [`POLL`] (a cluster of more than [`LARGE`] pods half as often); a failure waits longer each
+//! time (up to [`RETRY_ABSENT`], at least what a 429 asks); when the cluster does not serve it,
+//! the pods pane says so once and it is asked again only every few minutes.
 //!
 //! The reading runs in a task of its own ([`spawn`]): at 100,000 pods an answer is some 30 MB,
-//! and parsing it in the watch loop held every watch event back for as long. Only names and usage are parsed (not the whole object as JSON
-//! values), and the pods source merges the usage into its rows ([`Usage::apply`]).
+//! and parsing it in the watch loop held every watch event back for as long. Only names and
+//! usage are parsed, in place, and the pods source puts the usage on its rows ([`apply`]).
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -63,8 +63,8 @@ pub fn carry(old: &Tracked, new: &mut Tracked) {
     apply(new, old.pod.cpu_milli.zip(old.pod.mem_bytes).as_ref());
 }
 
-/// Read the metrics every [`POLL`] (every 60 s above [`LARGE`] pods) in a task of its own, sending each reading; the task ends
-/// with the guard or when the receiver is gone.
+/// Read the metrics every [`POLL`] (every 60 s above [`LARGE`] pods) in a task of its own,
+/// sending each reading; the task ends with the guard or when the receiver is gone.
 pub fn spawn(conn: &Connection, cluster: ClusterId) -> (TaskGuard, mpsc::Receiver<Polled>) {
     let (tx, rx) = mpsc::channel(1);
     let path = match &conn.scope {

@@ -1,6 +1,6 @@
 //! The pods source's rows: one trimmed row per pod, shared with the store (`Arc`), each given
 //! its workload through the ReplicaSets and its usage from metrics.k8s.io. The first list goes
-//! out page by page as it arrives; later lists replace the rows when whole.
+//! out page by page as it arrives; the end of any list sends only what changed.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -53,7 +53,7 @@ pub struct PodRows {
     names: Interner,
     /// Whether metrics.k8s.io answered, once it has.
     metrics: Option<bool>,
-    /// The metrics_available last sent, which only a replacement carries.
+    /// The metrics_available last sent, which only a list's end or a replacement carries.
     metrics_flag_sent: Option<bool>,
     /// Pods came, went or changed since the nodes' loads were last summed.
     pub loads_changed: bool,
@@ -223,7 +223,7 @@ impl PodRows {
         let owners = &self.rs_owner;
         let changed: Vec<Arc<Pod>> =
             self.pods.values_mut().filter_map(|t| resolve(t, owners).then(|| t.pod.clone())).collect();
-        rows(changed)
+        rows(changed, Data::PodRows)
     }
 
     /// Put fresh metrics on the pods; send the rows that changed.
@@ -253,20 +253,17 @@ impl PodRows {
                 Data::PodsListed { pods: changed, gone: Vec::new(), metrics_available: available },
             )];
         }
-        if changed.is_empty() {
-            return Vec::new();
-        }
-        vec![data(KubeFeed::Pods, Data::PodUsage(changed))]
+        rows(changed, Data::PodUsage)
     }
 }
 
-/// Changed rows in one message (a ReplicaSet's new owner): one message for
-/// thousands of rows, each row a shared pointer.
-fn rows(changed: Vec<Arc<Pod>>) -> Vec<Message> {
+/// Changed rows in one message (owners after a ReplicaSet change, a metrics reading): one
+/// message for thousands of rows, each row a shared pointer.
+fn rows(changed: Vec<Arc<Pod>>, as_data: fn(Vec<Arc<Pod>>) -> Data) -> Vec<Message> {
     if changed.is_empty() {
         return Vec::new();
     }
-    vec![data(KubeFeed::Pods, Data::PodRows(changed))]
+    vec![data(KubeFeed::Pods, as_data(changed))]
 }
 
 /// Give the pod its workload (a Deployment through its ReplicaSet); true when that changed the
@@ -282,7 +279,8 @@ fn resolve(t: &mut Tracked, rs_owner: &RsOwners) -> bool {
     if same {
         return false;
     }
-    let owner = owner.cloned().unwrap_or_else(|| Owner { kind: "ReplicaSet".into(), name: rs.clone() });
+    let owner =
+        owner.cloned().unwrap_or_else(|| Owner { kind: arcstr::literal!("ReplicaSet"), name: rs.clone() });
     Arc::make_mut(&mut t.pod).owner = Some(owner);
     true
 }
