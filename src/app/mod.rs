@@ -35,6 +35,8 @@ pub use startup::{Running, Settings};
 /// At most this many queued source messages are applied before a frame is drawn, so a flood
 /// of updates cannot starve input.
 const MAX_BATCH: usize = 4096;
+/// The longest a batch of source messages is applied for before a key is read again.
+const BATCH_TIME: Duration = Duration::from_millis(8);
 
 pub async fn run(settings: Settings) -> anyhow::Result<()> {
     let Running {
@@ -124,6 +126,8 @@ async fn event_loop(
     loop {
         let mut next = None;
         let mut input = false;
+        // When this frame's work began: a batch of data is timed from its first message.
+        let mut woke = None;
         let mut dirty = tokio::select! {
             ev = events.next() => match ev {
                 Some(Ok(Event::Key(k))) if k.kind != KeyEventKind::Release => {
@@ -149,8 +153,15 @@ async fn event_loop(
                 None => return Ok(()),
             },
             Some(msg) = rx.recv() => {
+                let began = std::time::Instant::now();
+                woke = Some(began);
                 let mut changed = update(state, msg);
                 for _ in 0..MAX_BATCH {
+                    // A key waits for no more than this batch (a list's pages come faster than
+                    // they are applied while a big cluster loads).
+                    if began.elapsed() >= BATCH_TIME {
+                        break;
+                    }
                     match rx.try_recv() {
                         Ok(m) => changed |= update(state, m),
                         Err(_) => break,
@@ -220,12 +231,15 @@ async fn event_loop(
             }
             dirty = true;
         }
+        let woke = woke.unwrap_or_else(std::time::Instant::now);
         if dirty {
+            let updated = woke.elapsed();
             if input {
                 state.finish_input()
             } else {
                 state.finish_batch()
             }
+            let finished = woke.elapsed();
             let fresh = state.timeline.take_fresh();
             if let Some(r) = recorder.as_mut() {
                 r.offer(fresh);
@@ -243,6 +257,12 @@ async fn event_loop(
             }
             terminal.draw(|f| ui::draw(f, state, &ui))?;
             pace.drawn();
+            // Where a slow frame's time went, for `FLIGHTDECK_LOG=flightdeck::frame=debug`:
+            // applying the batch, deriving (order, triage), drawing; each since it began.
+            let drawn = woke.elapsed();
+            if drawn > Duration::from_millis(20) {
+                tracing::debug!(target: "flightdeck::frame", ?updated, ?finished, ?drawn, input, pods = state.pods.len(), "slow frame");
+            }
         }
     }
 }

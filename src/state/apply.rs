@@ -35,6 +35,7 @@ pub(super) fn apply_data(
         d @ (Data::PodsReplace { .. }
         | Data::PodsLoading { .. }
         | Data::PodsListed { .. }
+        | Data::PodsListedPart(_)
         | Data::PodUpsert(_)
         | Data::PodRows(_)
         | Data::PodUsage(_)

@@ -69,6 +69,11 @@ pub enum Data {
         gone: Vec<crate::domain::PodKey>,
         metrics_available: bool,
     },
+    /// Rows of a list's end sent ahead of its `PodsListed`, which has the last of them: a list
+    /// whose end changes tens of thousands of rows is sent in pieces, so the console's loop,
+    /// which applies a message whole, lets a key in between. Not yet the source's data (the
+    /// list is whole only with its `PodsListed`).
+    PodsListedPart(Vec<Arc<pods::Pod>>),
     /// Shared with the source, which keeps the same row to compare the next change with.
     PodUpsert(Arc<pods::Pod>),
     /// Rows that changed together (owners after a ReplicaSet change).
@@ -355,7 +360,7 @@ pub fn update(state: &mut State, msg: Message) -> bool {
         Message::Data { source, at, data } => {
             // A page of a first list, or the ReplicaSets' revisions (which the pods source
             // sends too), is not yet the source's data: `status` waits for the whole list.
-            if !matches!(data, Data::PodsLoading { .. } | Data::Revisions(_)) {
+            if !matches!(data, Data::PodsLoading { .. } | Data::PodsListedPart(_) | Data::Revisions(_)) {
                 let health = &mut source_entry(state, &source).health;
                 let stale = health.stale_since();
                 health.delivered(at);

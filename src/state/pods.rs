@@ -12,6 +12,9 @@ use super::{Data, Level, UnixMs};
 use crate::domain::ClusterId;
 use crate::domain::PodKey;
 
+mod groups;
+pub use groups::{GroupKey, Tally, is_ready, unwell};
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum PodPhase {
     Pending,
@@ -204,6 +207,9 @@ pub struct Pods {
     removed: HashSet<PodKey>,
     #[serde(skip)]
     counts: BTreeMap<ClusterId, Counts>,
+    /// Each workload's pods, tallied as rows change (what triage groups).
+    #[serde(skip)]
+    groups: groups::Groups,
     /// Clusters whose first pod list is still loading.
     #[serde(skip)]
     pub loading: BTreeMap<ClusterId, Loading>,
@@ -259,7 +265,7 @@ impl Pods {
                 self.set_metrics(cluster, metrics_available);
             }
             Data::PodUpsert(p) => self.upsert(stamped(p)),
-            Data::PodRows(rows) | Data::PodUsage(rows) => {
+            Data::PodRows(rows) | Data::PodUsage(rows) | Data::PodsListedPart(rows) => {
                 rows.into_iter().for_each(|p| self.upsert(stamped(p)))
             }
             Data::PodDelete(k) => self.remove(&k.in_cluster(cluster)),
@@ -275,6 +281,7 @@ impl Pods {
             Some(old) => {
                 counts.sub(old);
                 counts.add(&pod);
+                self.groups.change(old, &pod);
                 // A level change moves the row; anything else keeps the order valid.
                 if old.level() != pod.level() && !self.dirty {
                     self.removed.insert(key.clone());
@@ -284,6 +291,7 @@ impl Pods {
             }
             None => {
                 counts.add(&pod);
+                self.groups.add(&pod);
                 self.by_key.insert(key.clone(), pod);
                 if !self.dirty {
                     self.added.push(key);
@@ -295,6 +303,7 @@ impl Pods {
     pub fn remove(&mut self, key: &PodKey) {
         if let Some(p) = self.by_key.remove(key) {
             self.counts.entry(key.cluster.clone()).or_default().sub(&p);
+            self.groups.sub(&p);
             if !self.dirty {
                 self.removed.insert(key.clone());
             }
@@ -305,8 +314,10 @@ impl Pods {
     pub fn replace_cluster(&mut self, cluster: &ClusterId, pods: Vec<Arc<Pod>>, metrics_available: bool) {
         self.by_key.retain(|k, _| &k.cluster != cluster);
         let mut counts = Counts::default();
+        self.groups.clear(cluster);
         for p in &pods {
             counts.add(p);
+            self.groups.add(p);
         }
         self.counts.insert(cluster.clone(), counts);
         self.by_key.extend(pods.into_iter().map(|p| (p.key(), p)));
@@ -322,6 +333,7 @@ impl Pods {
 
     /// Drop one cluster's rows (its first list starts again).
     fn clear_cluster(&mut self, cluster: &ClusterId) {
+        self.groups.clear(cluster);
         if self.counts.remove(cluster).is_some_and(|c| c.total > 0) {
             self.by_key.retain(|k, _| &k.cluster != cluster);
             self.dirty = true;
@@ -394,6 +406,16 @@ impl Pods {
             expected = expected.zip(l.expected()).map(|(a, b)| a + b);
         }
         Some((listed, expected))
+    }
+
+    /// One cluster's workloads with pods, each with its tally.
+    pub fn groups(&self, cluster: &ClusterId) -> Option<&HashMap<GroupKey, Tally>> {
+        self.groups.of(cluster)
+    }
+
+    /// How many pods of warning or worse a node of `cluster` has.
+    pub fn unwell_on(&self, cluster: &ClusterId, node: &str) -> usize {
+        self.groups.warn_on_node(cluster, node)
     }
 
     /// The clusters some row is in.

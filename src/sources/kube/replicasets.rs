@@ -66,6 +66,29 @@ pub fn trim(rs: ReplicaSet) -> Rs {
     }
 }
 
+/// Every revision in pieces of whole Deployments, about `piece` each: the console applies a
+/// message whole, and the first delivery of 10,000 Deployments' revisions (each an entry of the
+/// timeline) held it 35–45 ms in one. Each Deployment's revisions stay together, which is all
+/// the timeline compares.
+pub fn revision_pieces(mut all: Vec<Revision>, piece: usize) -> Vec<Vec<Revision>> {
+    all.sort_by(|a, b| (&a.namespace, &a.workload, a.revision).cmp(&(&b.namespace, &b.workload, b.revision)));
+    let mut out: Vec<Vec<Revision>> = Vec::new();
+    for r in all {
+        match out.last_mut() {
+            Some(last)
+                if last.len() < piece
+                    || last
+                        .last()
+                        .is_some_and(|l| (&l.namespace, &l.workload) == (&r.namespace, &r.workload)) =>
+            {
+                last.push(r)
+            }
+            _ => out.push(vec![r]),
+        }
+    }
+    out
+}
+
 impl Rs {
     /// The Deployment revision it records, if it is one.
     pub fn as_revision(&self) -> Option<Revision> {
@@ -111,5 +134,32 @@ mod tests {
         let a = trim(rs("cart:1", "a", "h1"));
         assert_eq!(a.config, trim(rs("cart:2", "a", "h2")).config);
         assert_ne!(a.config, trim(rs("cart:1", "b", "h1")).config);
+    }
+
+    #[test]
+    fn revisions_go_in_pieces_of_whole_deployments() {
+        let rev = |w: usize, n: i64| Revision {
+            namespace: "ns".into(),
+            workload: format!("web-{w}"),
+            revision: n,
+            created_at: 0,
+            images: Vec::new(),
+            config: 0,
+        };
+        // Three Deployments of three revisions, pieces of about four.
+        let all: Vec<Revision> = (0..3).flat_map(|w| (1..=3).map(move |n| rev(w, n))).rev().collect();
+        let pieces = revision_pieces(all, 4);
+        let names = |p: &Vec<Revision>| {
+            p.iter().map(|r| format!("{}#{}", r.workload, r.revision)).collect::<Vec<_>>()
+        };
+        assert_eq!(
+            pieces.iter().map(names).collect::<Vec<_>>(),
+            [
+                vec!["web-0#1", "web-0#2", "web-0#3", "web-1#1", "web-1#2", "web-1#3"],
+                vec!["web-2#1", "web-2#2", "web-2#3"]
+            ],
+            "a Deployment is never split, and each piece goes on until one ends"
+        );
+        assert!(revision_pieces(Vec::new(), 4).is_empty());
     }
 }

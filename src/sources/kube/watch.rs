@@ -424,7 +424,9 @@ impl Watch {
         if self.revisions_dirty && self.rs_set.synced {
             self.revisions_dirty = false;
             let revisions = self.replicasets.values().filter_map(Rs::as_revision).collect();
-            out.push(data(KubeFeed::Pods, Data::Revisions(revisions)));
+            for piece in replicasets::revision_pieces(revisions, pod_rows::PIECE) {
+                out.push(data(KubeFeed::Pods, Data::Revisions(piece)));
+            }
         }
         if self.events_dirty && self.event_set.synced {
             self.events_dirty = false;

@@ -29,6 +29,19 @@ fn full_order(pods: &Pods) -> Vec<PodKey> {
     keys.into_iter().map(|(_, k)| k.clone()).collect()
 }
 
+/// A row owned by Deployment web-N (none for N = 0: a bare pod), on one of three nodes.
+fn owned(p: Arc<Pod>, n: usize) -> Arc<Pod> {
+    let owner = (n > 0).then(|| Owner { kind: "Deployment".into(), name: format!("web-{n}").into() });
+    let node = Some(format!("node-{}", n % 3).into());
+    Arc::new(Pod { owner, node, ..(*p).clone() })
+}
+
+fn full_groups(pods: &Pods) -> groups::Groups {
+    let mut g = groups::Groups::default();
+    pods.by_key.values().for_each(|p| g.add(p));
+    g
+}
+
 fn full_counts(pods: &Pods) -> Counts {
     let mut c = Counts::default();
     pods.by_key.values().for_each(|p| c.add(p));
@@ -36,7 +49,7 @@ fn full_counts(pods: &Pods) -> Counts {
 }
 
 #[test]
-fn merged_order_and_kept_counts_match_a_full_pass() {
+fn merged_order_kept_counts_and_tallies_match_a_full_pass() {
     let reasons = [None, None, None, Some("CrashLoopBackOff"), Some("Pending"), Some("Terminating")];
     let mut rng = fastrand::Rng::with_seed(17);
     let mut pods = Pods::default();
@@ -52,7 +65,10 @@ fn merged_order_and_kept_counts_match_a_full_pass() {
                     &PodKey::new(format!("ns-{}", i % 7), format!("pod-{i:05}"))
                         .in_cluster(&ClusterId::new(cluster)),
                 ),
-                _ => pods.upsert(pod(cluster, i, reasons[rng.usize(0..reasons.len())])),
+                _ => {
+                    let row = pod(cluster, i, reasons[rng.usize(0..reasons.len())]);
+                    pods.upsert(owned(row, rng.usize(0..4)))
+                }
             }
         }
         if batch % 20 == 19 {
@@ -62,6 +78,7 @@ fn merged_order_and_kept_counts_match_a_full_pass() {
         pods.refresh_order();
         assert_eq!(pods.order, full_order(&pods), "after batch {batch}");
         assert_eq!(pods.counts(|_| true), full_counts(&pods), "after batch {batch}");
+        assert_eq!(pods.groups, full_groups(&pods), "workloads' tallies after batch {batch}");
     }
 }
 

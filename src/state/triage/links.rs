@@ -3,13 +3,14 @@
 //! Built once per batch in one pass over the pods; nothing here is drawn.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use super::{Category, Link, Problem};
 use crate::domain::{ClusterId, PodKey, Target, WorkloadKind};
 use crate::state::alerts::Alert;
 use crate::state::argocd::{ArgoApp, HealthStatus, SyncStatus};
 use crate::state::infra::{NodeCondition, NodeReadiness};
-use crate::state::pods::{Pod, PodPhase};
+use crate::state::pods::{GroupKey, Pod, Tally};
 use crate::state::scaling::Hpa;
 use crate::state::{Level, State, UnixMs};
 
@@ -57,46 +58,17 @@ impl Default for PodGroup {
     }
 }
 
-/// FNV-1a: the index hashes a short key for every pod in the store after each batch, where
-/// SipHash's resistance to collision attacks buys nothing and costs a third of the time.
-#[derive(Default)]
-struct Fnv(u64);
-
-impl std::hash::Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
-        for b in bytes {
-            h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
-
-type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
-
 pub struct Index<'a> {
     state: &'a State,
     /// The one cluster indexed: links never cross clusters.
     cluster: &'a ClusterId,
-    groups: FastMap<WorkloadKey<'a>, PodGroup>,
+    /// The cluster's workloads with pods, tallied by the store as rows change.
+    groups: Option<&'a HashMap<GroupKey, Tally>>,
     /// Workload → the Argo CD app that manages it.
     app_of: HashMap<WorkloadKey<'a>, &'a ArgoApp>,
     hpa_of: HashMap<WorkloadKey<'a>, &'a Hpa>,
     /// Workload → the active alerts that name it.
     alerts_of: HashMap<WorkloadKey<'a>, Vec<&'a Alert>>,
-}
-
-/// Pods that are not a problem to triage: waiting for a node or their containers (not broken
-/// yet), or running and ready with only a history of restarts (the Pods pane shows those).
-fn transient(p: &Pod) -> bool {
-    let starting = p.phase == PodPhase::Pending
-        && p.reason.as_deref().is_none_or(|r| matches!(r, "ContainerCreating" | "PodInitializing"));
-    let only_restarts = p.reason.is_none() && p.phase == PodPhase::Running && p.ready >= p.containers;
-    starting || only_restarts
 }
 
 /// The workload that owns a pod, as the source resolved it (a Deployment through its
@@ -107,33 +79,35 @@ fn owner_of(p: &Pod) -> Option<WorkloadKey<'_>> {
     Some(WorkloadKey { namespace: &p.namespace, kind, name: &o.name })
 }
 
+impl PodGroup {
+    /// A workload's group from the store's tally: only its unwell pods are looked at.
+    fn of(t: &Tally, pods: &HashMap<PodKey, Arc<Pod>>) -> PodGroup {
+        let mut g = PodGroup {
+            total: t.total,
+            ready: t.ready,
+            first_bad: t.unwell.first().cloned(),
+            ..PodGroup::default()
+        };
+        for p in t.unwell.iter().filter_map(|k| pods.get(k)) {
+            let reason = p.reason.clone().unwrap_or_else(|| {
+                if p.ready < p.containers { "not ready".into() } else { "restarting".into() }
+            });
+            *g.reasons.entry(reason).or_default() += 1;
+            g.level = g.level.max(p.level());
+            let since = p.last_restart.unwrap_or(p.created_at);
+            g.since = Some(g.since.map_or(since, |s: i64| s.min(since)));
+        }
+        g
+    }
+}
+
 const WORKLOAD_KINDS: [WorkloadKind; 3] =
     [WorkloadKind::Deployment, WorkloadKind::StatefulSet, WorkloadKind::DaemonSet];
 
 impl<'a> Index<'a> {
     /// The links among one cluster's rows.
     pub fn new(state: &'a State, cluster: &'a ClusterId) -> Index<'a> {
-        let mut groups: FastMap<WorkloadKey<'a>, PodGroup> = FastMap::default();
-        for p in state.pods.by_key.values().filter(|p| &p.cluster == cluster) {
-            let Some(w) = owner_of(p) else { continue };
-            let g = groups.entry(w).or_default();
-            g.total += 1;
-            g.ready += usize::from(p.ready >= p.containers && p.phase == PodPhase::Running);
-            let level = p.level();
-            if level >= Level::Warn && !transient(p) {
-                let reason = p.reason.clone().unwrap_or_else(|| {
-                    if p.ready < p.containers { "not ready".into() } else { "restarting".into() }
-                });
-                *g.reasons.entry(reason).or_default() += 1;
-                g.level = g.level.max(level);
-                let key = p.key();
-                if g.first_bad.as_ref().is_none_or(|k| key < *k) {
-                    g.first_bad = Some(key);
-                }
-                let since = p.last_restart.unwrap_or(p.created_at);
-                g.since = Some(g.since.map_or(since, |s: i64| s.min(since)));
-            }
-        }
+        let groups = state.pods.groups(cluster);
         let mut app_of = HashMap::new();
         for app in state.argocd.apps.iter().filter(|a| &a.cluster == cluster) {
             for r in &app.resources {
@@ -192,8 +166,23 @@ impl<'a> Index<'a> {
         WORKLOAD_KINDS.into_iter().map(|k| key(k, named)).find(|w| self.known(w))
     }
 
+    /// A workload's tally, if it has pods. A lookup builds the store's key (two small strings):
+    /// only problems and their links look, not every workload.
+    fn tally(&self, w: &WorkloadKey) -> Option<&'a Tally> {
+        let key = GroupKey { namespace: w.namespace.into(), kind: w.kind, name: w.name.into() };
+        self.groups?.get(&key)
+    }
+
+    fn group(&self, w: &WorkloadKey) -> Option<PodGroup> {
+        self.tally(w).map(|t| self.group_of(t))
+    }
+
+    fn group_of(&self, t: &Tally) -> PodGroup {
+        PodGroup::of(t, &self.state.pods.by_key)
+    }
+
     fn known(&self, w: &WorkloadKey<'a>) -> bool {
-        self.groups.contains_key(w) || self.app_of.contains_key(w) || self.hpa_of.contains_key(w)
+        self.tally(w).is_some() || self.app_of.contains_key(w) || self.hpa_of.contains_key(w)
     }
 
     /// Everything linked to a workload, with `skip` (the row's own subject) left out.
@@ -219,8 +208,8 @@ impl<'a> Index<'a> {
     }
 
     fn workload_link(&self, w: &WorkloadKey<'a>) -> Link {
-        let (state, level) = match self.groups.get(w) {
-            Some(g) => (pods_state(g), g.level.max(Level::Ok)),
+        let (state, level) = match self.group(w) {
+            Some(g) => (pods_state(&g), g.level.max(Level::Ok)),
             None => ("no pods".to_string(), Level::Muted),
         };
         Link { kind: w.kind.label().to_lowercase(), name: w.label(), state, level, target: Some(w.target()) }
@@ -230,7 +219,8 @@ impl<'a> Index<'a> {
     /// (a sync restores the spec), then the workload (restart), then its first unwell pod.
     fn workload_targets(&self, w: &WorkloadKey<'a>) -> Vec<Target> {
         let mut out = Vec::new();
-        let unwell = self.groups.get(w).is_some_and(|g| g.level >= Level::Warn);
+        let group = self.group(w);
+        let unwell = group.as_ref().is_some_and(|g| g.level >= Level::Warn);
         // An app merely OutOfSync is not why a healthy workload alerts: a sync is no fix there.
         let drifted = |a: &&&ArgoApp| (unwell && a.sync == SyncStatus::OutOfSync) || a.level() == Level::Crit;
         if let Some(app) = self.app_of.get(w).filter(drifted) {
@@ -238,7 +228,7 @@ impl<'a> Index<'a> {
         }
         if unwell {
             out.push(w.target());
-            if let Some(g) = self.groups.get(w).and_then(|g| g.first_bad.clone()) {
+            if let Some(g) = group.and_then(|g| g.first_bad) {
                 out.push(Target::Pod { namespace: g.namespace.to_string(), name: g.name.to_string() });
             }
         }
@@ -309,7 +299,8 @@ impl<'a> Index<'a> {
                 self.app_of.iter().filter(|(_, a)| a.name == app.name).map(|(w, _)| w).collect();
             managed.sort();
             // Workloads in trouble first, and only those when there are many.
-            managed.sort_by_key(|w| std::cmp::Reverse(self.groups.get(*w).map_or(Level::Muted, |g| g.level)));
+            managed
+                .sort_by_cached_key(|w| std::cmp::Reverse(self.group(w).map_or(Level::Muted, |g| g.level)));
             for w in managed.iter().take(4) {
                 links.extend(self.workload_links(w, "app"));
             }
@@ -375,15 +366,18 @@ impl<'a> Index<'a> {
                 links: self.workload_links(w, "workload"),
             }
         };
-        for (w, g) in self.groups.iter().filter(|(_, g)| g.level >= Level::Warn) {
-            let (level, detail) = match failed.iter().position(|(k, _)| k == w) {
+        let unwell = self.groups.into_iter().flatten().filter(|(_, t)| !t.unwell.is_empty());
+        for (k, t) in unwell {
+            let (w, g) =
+                (WorkloadKey { namespace: &k.namespace, kind: k.kind, name: &k.name }, self.group_of(t));
+            let (level, detail) = match failed.iter().position(|(k, _)| *k == w) {
                 Some(i) => {
                     let (_, wl) = failed.remove(i);
-                    (Level::Crit, format!("{} · {}", wl.status(), pods_state(g)))
+                    (Level::Crit, format!("{} · {}", wl.status(), pods_state(&g)))
                 }
-                None => (g.level, pods_state(g)),
+                None => (g.level, pods_state(&g)),
             };
-            out.push(row(w, level, detail, g.since));
+            out.push(row(&w, level, detail, g.since));
         }
         for (w, wl) in failed {
             let detail = match &wl.failure {
@@ -428,12 +422,7 @@ impl<'a> Index<'a> {
             n.level() >= Level::Warn && !(n.cordoned && n.pressure.is_empty() && n.level() < Level::Crit)
         }) {
             let mut links = Vec::new();
-            let bad = state
-                .pods
-                .by_key
-                .values()
-                .filter(|p| p.node.as_deref() == Some(&n.name) && p.level() >= Level::Warn)
-                .count();
+            let bad = state.pods.unwell_on(self.cluster, &n.name);
             if bad > 0 {
                 links.push(Link {
                     kind: "pods".into(),

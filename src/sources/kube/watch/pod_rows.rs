@@ -188,7 +188,7 @@ impl PodRows {
         let gone = old.into_keys().collect();
         let metrics_available = self.metrics == Some(true);
         self.metrics_flag_sent = Some(metrics_available);
-        vec![data(KubeFeed::Pods, Data::PodsListed { pods: changed, gone, metrics_available })]
+        listed(changed, gone, metrics_available)
     }
 
     fn replace(&mut self) -> Message {
@@ -248,22 +248,42 @@ impl PodRows {
         // Whether metrics exist goes with a list's end; it changes rarely.
         if Some(available) != self.metrics_flag_sent {
             self.metrics_flag_sent = Some(available);
-            return vec![data(
-                KubeFeed::Pods,
-                Data::PodsListed { pods: changed, gone: Vec::new(), metrics_available: available },
-            )];
+            return listed(changed, Vec::new(), available);
         }
         rows(changed, Data::PodUsage)
     }
 }
 
-/// Changed rows in one message (owners after a ReplicaSet change, a metrics reading): one
-/// message for thousands of rows, each row a shared pointer.
-fn rows(changed: Vec<Arc<Pod>>, as_data: fn(Vec<Arc<Pod>>) -> Data) -> Vec<Message> {
-    if changed.is_empty() {
-        return Vec::new();
+/// The most rows in one message. The console's loop applies a message whole, and a key pressed
+/// meanwhile waits for it: the end of a 100,000-pod list that changed most rows (owners that
+/// came while it loaded, a first metrics reading) held it some 90 ms in one message; a piece of
+/// 2,000 takes a few.
+pub const PIECE: usize = 2_000;
+
+/// Rows in pieces of at most [`PIECE`], in order; none for none.
+fn pieces(rows: Vec<Arc<Pod>>) -> Vec<Vec<Arc<Pod>>> {
+    if rows.len() <= PIECE {
+        return if rows.is_empty() { Vec::new() } else { vec![rows] };
     }
-    vec![data(KubeFeed::Pods, as_data(changed))]
+    let mut rows = rows.into_iter();
+    std::iter::from_fn(|| Some(rows.by_ref().take(PIECE).collect::<Vec<_>>()).filter(|p| !p.is_empty()))
+        .collect()
+}
+
+/// Changed rows (owners after a ReplicaSet change, a metrics reading), each a shared pointer,
+/// in a few messages.
+fn rows(changed: Vec<Arc<Pod>>, as_data: fn(Vec<Arc<Pod>>) -> Data) -> Vec<Message> {
+    pieces(changed).into_iter().map(|p| data(KubeFeed::Pods, as_data(p))).collect()
+}
+
+/// A list's end: the rows that changed in pieces, the last of them with the keys gone.
+fn listed(changed: Vec<Arc<Pod>>, gone: Vec<PodKey>, metrics_available: bool) -> Vec<Message> {
+    let mut parts = pieces(changed);
+    let pods = parts.pop().unwrap_or_default();
+    let mut out: Vec<Message> =
+        parts.into_iter().map(|p| data(KubeFeed::Pods, Data::PodsListedPart(p))).collect();
+    out.push(data(KubeFeed::Pods, Data::PodsListed { pods, gone, metrics_available }));
+    out
 }
 
 /// Give the pod its workload (a Deployment through its ReplicaSet); true when that changed the
@@ -293,5 +313,58 @@ fn release_freed_memory() {
     // SAFETY: malloc_trim only returns free pages of the allocator's own heap to the system.
     unsafe {
         libc::malloc_trim(0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::pods::PodPhase;
+
+    fn row(i: usize) -> Arc<Pod> {
+        Arc::new(Pod {
+            cluster: ClusterId::default(),
+            namespace: "ns".into(),
+            name: format!("pod-{i}").into(),
+            phase: PodPhase::Running,
+            ready: 1,
+            containers: 1,
+            reason: None,
+            message: None,
+            restarts: 0,
+            last_restart: None,
+            created_at: 0,
+            node: None,
+            owner: None,
+            cpu_milli: None,
+            mem_bytes: None,
+        })
+    }
+
+    fn sizes(out: &[Message]) -> Vec<(&'static str, usize)> {
+        out.iter()
+            .map(|m| match m {
+                Message::Data { data: Data::PodsListedPart(p), .. } => ("part", p.len()),
+                Message::Data { data: Data::PodsListed { pods, .. }, .. } => ("listed", pods.len()),
+                Message::Data { data: Data::PodUsage(p), .. } => ("usage", p.len()),
+                _ => ("other", 0),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn many_changed_rows_go_in_pieces_the_last_with_the_end_of_the_list() {
+        let rows = |n: usize| (0..n).map(row).collect::<Vec<_>>();
+        let out = listed(rows(4_500), vec![PodKey::new("ns", "gone")], true);
+        assert_eq!(sizes(&out), [("part", 2_000), ("part", 2_000), ("listed", 500)]);
+        let Message::Data { data: Data::PodsListed { gone, .. }, .. } = &out[2] else { unreachable!() };
+        assert_eq!(gone.len(), 1, "the keys gone go with the end");
+        assert_eq!(sizes(&listed(Vec::new(), Vec::new(), false)), [("listed", 0)], "an end with no change");
+        assert_eq!(sizes(&rows_of(rows(2_001))), [("usage", 2_000), ("usage", 1)]);
+        assert!(rows_of(Vec::new()).is_empty());
+    }
+
+    fn rows_of(r: Vec<Arc<Pod>>) -> Vec<Message> {
+        rows(r, Data::PodUsage)
     }
 }
