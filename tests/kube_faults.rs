@@ -58,9 +58,14 @@ struct Rig {
 }
 
 async fn rig(server: TestServer, scope: Option<Scope>) -> Rig {
+    rig_reading_metrics(server, scope, kube::metrics::POLL).await
+}
+
+async fn rig_reading_metrics(server: TestServer, scope: Option<Scope>, every: Duration) -> Rig {
     let target = Target { kubeconfig: Some(server.kubeconfig(&["shop-prod"])), context: None, scope };
     let mut resolved = kube::resolve(&target).unwrap();
     resolved.backoff = POLICY;
+    resolved.metrics_poll = every;
     let (tx, rx) = src::channel();
     let (handle, kube_guard) = kube::start(resolved, tx.clone());
     let (_, argo_guard) =
@@ -276,4 +281,58 @@ async fn the_per_namespace_fallback_backs_off_and_clears() {
     // The refused namespace is still named on its own.
     let f = r.state.pane_freshness(PaneId::Pods);
     assert!(f.error.is_some_and(|e| e.starts_with("kube/pods@kube-system: ")));
+}
+
+/// Every pod's usage, as the rows show it.
+fn usage(s: &State) -> BTreeMap<PodKey, (Option<u64>, Option<u64>)> {
+    s.pods.by_key.iter().map(|(k, p)| (k.clone(), (p.cpu_milli, p.mem_bytes))).collect()
+}
+
+/// metrics.k8s.io failing (a 500, a 429 with Retry-After, an answer cut short) costs the pods
+/// nothing: the rows keep the usage they had and the pods source stays live, while the reader
+/// asks again no faster than its backoff (from one interval, 0.2 s here, doubling to ten) or
+/// than the 429 asks; once the fault clears, a reading made meanwhile shows.
+#[tokio::test]
+async fn a_failing_metrics_api_keeps_the_usage_and_backs_off() {
+    const EVERY: Duration = Duration::from_millis(200);
+    for (fault, what) in [
+        (FaultKind::Status(500), "500"),
+        (FaultKind::Throttled(1), "429"),
+        (FaultKind::Malformed, "cut short"),
+    ] {
+        let (server, _) = TestServer::demo(7, 0).await;
+        let mut r = rig_reading_metrics(server, None, EVERY).await;
+        r.until("usage on the rows", |s| {
+            !s.pods.is_empty() && s.pods.by_key.values().any(|p| p.cpu_milli.is_some())
+        })
+        .await;
+        let before = usage(&r.state);
+        let mark = r.server.requests().len();
+        r.server.fault("pods.metrics.k8s.io", None, fault);
+        // A reading the fault hides until it clears.
+        let (ns, name) = first(&r.server, "Pod");
+        r.server.put_metrics(
+            "PodMetrics",
+            json!({"metadata": {"name": name, "namespace": ns}, "timestamp": "2026-12-07T12:00:00Z", "window": "30s",
+                "containers": [{"name": "app", "usage": {"cpu": "777m", "memory": "1Mi"}}]}),
+        );
+        let key = PodKey::new(ns, name);
+        r.hold(WINDOW, |s| {
+            assert_eq!(usage(s), before, "{what}: the usage changed during the fault");
+            assert!(healthy(s, "kube/pods"), "{what}: the pods source is not live: {:#?}", s.sources);
+        })
+        .await;
+        let n = r.counts(mark).get(METRICS).copied().unwrap_or(0);
+        // Every 0.2 s would be 20 in the window; the backoff allows about 5.
+        assert!((2..=8).contains(&n), "{what}: {n} metrics readings while the fault held");
+        assert!(
+            r.counts(mark).get("/api/v1/pods").copied().unwrap_or(0) <= 1,
+            "{what}: the pods watch was touched"
+        );
+        r.server.clear_faults();
+        r.until("the reading made during the fault", |s| {
+            s.pods.by_key.get(&key).and_then(|p| p.cpu_milli) == Some(777)
+        })
+        .await;
+    }
 }

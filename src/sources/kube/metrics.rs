@@ -1,21 +1,25 @@
 //! Pod CPU and memory from metrics.k8s.io. That API cannot be watched, so it is read every
 //! [`POLL`] (a cluster of more than [`LARGE`] pods half as often); a failure waits longer each
-//! time (up to [`RETRY_ABSENT`], at least what a 429 asks); when the cluster does not serve it,
-//! the pods pane says so once and it is asked again only every few minutes.
+//! time (up to [`RETRY_ABSENT`] intervals, at least what a 429 asks); when the cluster does not
+//! serve it, the pods pane says so once and it is asked again only every few minutes.
 //!
 //! The reading runs in a task of its own ([`spawn`]): at 100,000 pods an answer is some 30 MB,
 //! and parsing it in the watch loop held every watch event back for as long. Only names and
-//! usage are parsed, in place, and the pods source puts the usage on its rows ([`apply`]).
+//! usage are parsed, as the answer arrives, and the pods source puts the usage on its rows
+//! ([`apply`]).
 
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use http_body_util::BodyExt;
+use futures::TryStreamExt;
+use http_body_util::{BodyExt, BodyStream};
 use kube::core::Status;
 use serde::Deserialize;
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use tokio::sync::mpsc;
+use tokio_util::io::{StreamReader, SyncIoBridge};
 
 use super::Connection;
 use super::intern::Interner;
@@ -29,14 +33,15 @@ pub const POLL: Duration = Duration::from_secs(30);
 /// Above this many pods a reading is tens of MB (about 300 bytes a pod) for the API server,
 /// metrics-server and the console alike, so it is read half as often.
 const LARGE: usize = 50_000;
+/// A failed reading waits from one interval up to this many; an API not served, this many.
+const RETRY_ABSENT: u32 = 10;
 
 /// The most a reading's buffer is sized ahead (150,000 pods' metrics are about 45 MB).
 const PREALLOC_MAX: usize = 128 << 20;
 
-fn poll_after(pods: usize) -> Duration {
-    if pods > LARGE { POLL * 2 } else { POLL }
+fn poll_after(pods: usize, every: Duration) -> Duration {
+    if pods > LARGE { every * 2 } else { every }
 }
-const RETRY_ABSENT: Duration = Duration::from_secs(300);
 
 /// One reading's outcome, as the poller sends it.
 pub enum Polled {
@@ -63,23 +68,24 @@ pub fn carry(old: &Tracked, new: &mut Tracked) {
     apply(new, old.pod.cpu_milli.zip(old.pod.mem_bytes).as_ref());
 }
 
-/// Read the metrics every [`POLL`] (every 60 s above [`LARGE`] pods) in a task of its own,
-/// sending each reading; the task ends with the guard or when the receiver is gone.
+/// Read the metrics every [`POLL`] (every 60 s above [`LARGE`] pods; the connection's
+/// `metrics_poll`) in a task of its own, sending each reading; the task ends with the guard or
+/// when the receiver is gone.
 pub fn spawn(conn: &Connection, cluster: ClusterId) -> (TaskGuard, mpsc::Receiver<Polled>) {
     let (tx, rx) = mpsc::channel(1);
     let path = match &conn.scope {
         Scope::All => "/apis/metrics.k8s.io/v1beta1/pods".to_string(),
         Scope::Namespace(ns) => format!("/apis/metrics.k8s.io/v1beta1/namespaces/{ns}/pods"),
     };
-    let client = conn.client.clone();
+    let (client, every) = (conn.client.clone(), conn.metrics_poll);
     let task = tokio::spawn(async move {
-        let mut backoff = Backoff::new(POLL, RETRY_ABSENT);
+        let mut backoff = Backoff::new(every, every * RETRY_ABSENT);
         let mut namespaces = Interner::default();
         loop {
             let wait = match read(&client, &path, &cluster, &mut namespaces).await {
                 Ok(usage) => {
                     backoff.reset();
-                    let wait = poll_after(usage.len());
+                    let wait = poll_after(usage.len(), every);
                     if tx.send(Polled::Usage(usage)).await.is_err() {
                         return;
                     }
@@ -89,7 +95,7 @@ pub fn spawn(conn: &Connection, cluster: ClusterId) -> (TaskGuard, mpsc::Receive
                     if tx.send(Polled::Absent).await.is_err() {
                         return;
                     }
-                    RETRY_ABSENT
+                    every * RETRY_ABSENT
                 }
                 Err(e) => {
                     let asked = match &e {
@@ -109,9 +115,7 @@ pub fn spawn(conn: &Connection, cluster: ClusterId) -> (TaskGuard, mpsc::Receive
     (TaskGuard(task), rx)
 }
 
-/// The answer's body in one buffer, sized from its Content-Length when it has one: each piece
-/// that comes is freed as it is copied in, so the reading peaks at about the body's size
-/// (collecting the pieces and then joining them held it twice).
+/// An error answer's body in one buffer, sized from its Content-Length when it has one.
 async fn whole_body(res: http::Response<kube::client::Body>) -> kube::Result<Vec<u8>> {
     let size = res.headers().get(http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse().ok());
     let mut body = res.into_body();
@@ -125,14 +129,7 @@ async fn whole_body(res: http::Response<kube::client::Body>) -> kube::Result<Vec
     Ok(buf)
 }
 
-/// The parts of a PodMetrics list that are read; the rest of each object is skipped unparsed,
-/// and names are borrowed from the answer (an object name never needs unescaping).
-#[derive(Deserialize)]
-struct List<'a> {
-    #[serde(default, borrow)]
-    items: Vec<Item<'a>>,
-}
-
+/// The parts of a PodMetrics that are read; the rest of each object is skipped unparsed.
 #[derive(Deserialize)]
 struct Item<'a> {
     #[serde(borrow)]
@@ -163,9 +160,10 @@ struct ContainerUsage<'a> {
     memory: Option<Cow<'a, str>>,
 }
 
-/// One reading. The answer is taken whole once (kube's `request` copies a body three times:
-/// at 100,000 pods some 90 MB touched each reading) and parsed in place; an error answer
-/// becomes the client's own `Error::Api`, with the Status the server sent.
+/// One reading, parsed as it arrives: no more than a buffer of the answer is held at once (at
+/// 100,000 pods it is some 30 MB, and holding it whole with what was parsed from it raised the
+/// resident size by as much each reading). kube's `request` would copy it whole three times. An
+/// error answer becomes the client's own `Error::Api`, with the Status the server sent.
 async fn read(
     client: &kube::Client,
     path: &str,
@@ -175,26 +173,107 @@ async fn read(
     let req = http::Request::get(path).body(kube::client::Body::empty()).map_err(kube::Error::HttpError)?;
     let res = client.send(req).await?;
     let code = res.status();
-    let body = whole_body(res).await?;
     if code.is_client_error() || code.is_server_error() {
+        let body = whole_body(res).await?;
         let status = serde_json::from_slice::<Status>(&body).unwrap_or_else(|_| {
             Status::failure(String::from_utf8_lossy(&body).trim(), "").with_code(code.as_u16())
         });
         return Err(kube::Error::Api(status.boxed()));
     }
-    let list: List = serde_json::from_slice(&body).map_err(kube::Error::SerdeError)?;
-    let mut out = HashMap::with_capacity(list.items.len());
-    for i in &list.items {
-        let key =
-            PodKey::new(namespaces.get(&i.metadata.namespace), i.metadata.name.as_ref()).in_cluster(cluster);
-        let (mut cpu, mut mem) = (0, 0);
-        for c in &i.containers {
-            cpu += c.usage.cpu.as_deref().and_then(quantity::cpu_milli).unwrap_or(0);
-            mem += c.usage.memory.as_deref().and_then(quantity::bytes).unwrap_or(0);
-        }
-        out.insert(key, (cpu, mem));
+    let frames = BodyStream::new(res.into_body())
+        .try_filter_map(|f| std::future::ready(Ok(f.into_data().ok())))
+        .map_err(std::io::Error::other);
+    // The parser reads from a thread of the blocking pool, the answer's pieces handed to it as
+    // they come.
+    let reader = SyncIoBridge::new(StreamReader::new(frames));
+    let (cluster, mut names) = (cluster.clone(), std::mem::take(namespaces));
+    let (usage, names) = tokio::task::spawn_blocking(move || {
+        let mut de =
+            serde_json::Deserializer::from_reader(std::io::BufReader::with_capacity(READ_BUFFER, reader));
+        let usage = UsageList { cluster: &cluster, names: &mut names }.deserialize(&mut de).and_then(|u| {
+            de.end()?;
+            Ok(u)
+        });
+        (usage, names)
+    })
+    .await
+    .map_err(|e| kube::Error::Service(e.into()))?;
+    *namespaces = names;
+    usage.map_err(kube::Error::SerdeError)
+}
+
+const READ_BUFFER: usize = 64 << 10;
+
+/// A PodMetrics list read item by item into each pod's summed usage; the rest is skipped.
+struct UsageList<'a> {
+    cluster: &'a ClusterId,
+    names: &'a mut Interner,
+}
+
+type Usage = HashMap<PodKey, (u64, u64)>;
+
+impl<'de> DeserializeSeed<'de> for UsageList<'_> {
+    type Value = Usage;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Usage, D::Error> {
+        d.deserialize_map(self)
     }
-    Ok(out)
+}
+
+impl<'de> Visitor<'de> for UsageList<'_> {
+    type Value = Usage;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a PodMetricsList")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Usage, A::Error> {
+        let mut out = Usage::new();
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            if key == "items" {
+                map.next_value_seed(Items { out: &mut out, cluster: self.cluster, names: &mut *self.names })?;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(out)
+    }
+}
+
+struct Items<'a> {
+    out: &'a mut Usage,
+    cluster: &'a ClusterId,
+    names: &'a mut Interner,
+}
+
+impl<'de> DeserializeSeed<'de> for Items<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Items<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a list of PodMetrics")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(i) = seq.next_element::<Item>()? {
+            let key = PodKey::new(self.names.get(&i.metadata.namespace), i.metadata.name.as_ref())
+                .in_cluster(self.cluster);
+            let (mut cpu, mut mem) = (0, 0);
+            for c in &i.containers {
+                cpu += c.usage.cpu.as_deref().and_then(quantity::cpu_milli).unwrap_or(0);
+                mem += c.usage.memory.as_deref().and_then(quantity::bytes).unwrap_or(0);
+            }
+            self.out.insert(key, (cpu, mem));
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -203,7 +282,7 @@ mod tests {
 
     #[test]
     fn a_huge_cluster_is_read_half_as_often() {
-        assert_eq!(poll_after(20_000), POLL);
-        assert_eq!(poll_after(LARGE + 1), POLL * 2);
+        assert_eq!(poll_after(20_000, POLL), POLL);
+        assert_eq!(poll_after(LARGE + 1, POLL), POLL * 2);
     }
 }

@@ -11,7 +11,7 @@ pub mod forward;
 mod intern;
 pub mod list_watch;
 pub mod logs;
-mod metrics;
+pub mod metrics;
 pub mod object_watch;
 pub mod objects;
 pub mod pod_detail;
@@ -57,6 +57,8 @@ pub struct Connection {
     pub scope: Scope,
     /// How every watch on this connection retries (tests make it quick).
     pub backoff: Policy,
+    /// How often metrics.k8s.io is read ([`metrics::POLL`]; tests make it quick).
+    pub metrics_poll: std::time::Duration,
 }
 
 /// The kubeconfig read and the context and namespaces chosen: enough to name the context on
@@ -68,6 +70,8 @@ pub struct Resolved {
     pub scope: Scope,
     /// How the watches retry: [`Policy::WATCH`] unless a test wants it quicker.
     pub backoff: Policy,
+    /// How often metrics.k8s.io is read: [`metrics::POLL`] unless a test wants it quicker.
+    pub metrics_poll: std::time::Duration,
 }
 
 fn read_kubeconfig(path: Option<&std::path::Path>) -> anyhow::Result<Kubeconfig> {
@@ -112,13 +116,13 @@ pub fn resolve(target: &Target) -> anyhow::Result<Resolved> {
     };
     let ctx_ns = named.context.as_ref().and_then(|c| c.namespace.clone());
     let scope = target.scope.clone().unwrap_or_else(|| ctx_ns.map_or(Scope::All, Scope::Namespace));
-    Ok(Resolved { kubeconfig: kc, context, scope, backoff: Policy::WATCH })
+    Ok(Resolved { kubeconfig: kc, context, scope, backoff: Policy::WATCH, metrics_poll: metrics::POLL })
 }
 
 /// Build a client for the resolved context. Exec plugins (`aws eks get-token`) run as kube runs
 /// them, when a request needs a token.
 pub async fn connect_resolved(r: Resolved) -> anyhow::Result<Connection> {
-    let Resolved { kubeconfig, context, scope, backoff } = r;
+    let Resolved { kubeconfig, context, scope, backoff, metrics_poll } = r;
     let options = KubeConfigOptions { context: Some(context.clone()), ..KubeConfigOptions::default() };
     let mut config = kube::Config::from_custom_kubeconfig(kubeconfig, &options)
         .await
@@ -131,7 +135,7 @@ pub async fn connect_resolved(r: Resolved) -> anyhow::Result<Connection> {
         .map_err(|e| anyhow::anyhow!("context \"{context}\": {e}"))?
         .with_layer(&retry_after::RetryAfterLayer)
         .build();
-    Ok(Connection { client, context, scope, backoff })
+    Ok(Connection { client, context, scope, backoff, metrics_poll })
 }
 
 pub async fn connect(target: &Target) -> anyhow::Result<Connection> {

@@ -205,7 +205,10 @@ async fn fault(shared: &Shared, t: &Target, verb: &str) -> Option<Response> {
             Some(sub) => format!("{}/{sub}", t.kind.plural),
             None => t.kind.plural.to_string(),
         };
-        let kind_hit = f.plural == t.kind.plural || f.plural == "*" || f.plural == resource;
+        // `pods.metrics.k8s.io` names one group's resource, as kubectl does.
+        let qualified = format!("{}.{}", t.kind.plural, t.kind.group);
+        let kind_hit =
+            f.plural == t.kind.plural || f.plural == "*" || f.plural == resource || f.plural == qualified;
         // A cluster-wide request needs the right in every namespace, so it is refused too.
         let ns_hit = f.namespace.is_none() || t.ns.is_none() || f.namespace == t.ns;
         let verb_hit = f.verb.as_deref().is_none_or(|v| v == verb);

@@ -55,7 +55,8 @@ pub enum FaultKind {
 
 #[derive(Clone, Debug)]
 pub struct Fault {
-    /// The resource's plural (`pods`), a subresource alone (`pods/log`), or `*` for every one.
+    /// The resource's plural (`pods`, in any group), a subresource alone (`pods/log`), one
+    /// group's resource (`pods.metrics.k8s.io`), or `*` for every one.
     pub plural: String,
     /// Only requests in this namespace (and cluster-wide ones, which need every namespace).
     pub namespace: Option<String>,
