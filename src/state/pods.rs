@@ -97,6 +97,30 @@ impl Pod {
     }
 }
 
+#[cfg(test)]
+impl Pod {
+    /// A running pod, unready with `reason` when it has one; for tests.
+    pub fn sample(namespace: &str, name: &str, reason: Option<&str>) -> Pod {
+        Pod {
+            cluster: ClusterId::default(),
+            namespace: namespace.into(),
+            name: name.into(),
+            phase: PodPhase::Running,
+            ready: u32::from(reason.is_none()),
+            containers: 1,
+            reason: reason.map(String::from),
+            message: None,
+            restarts: 0,
+            last_restart: None,
+            created_at: 0,
+            node: None,
+            owner: None,
+            cpu_milli: None,
+            mem_bytes: None,
+        }
+    }
+}
+
 /// Put the delivering source's cluster on a row. A source that knows its cluster has stamped
 /// it already, so the row it shares is not copied.
 pub fn stamp(pod: &mut Arc<Pod>, cluster: &ClusterId) {

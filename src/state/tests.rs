@@ -1,28 +1,12 @@
 //! Unit tests of `update`: messages in, state out.
 
 use super::alerts::{Alert, AlertState, Severity};
-use super::pods::{Pod, PodPhase};
+use super::pods::Pod;
 use super::*;
 use crate::domain::PodKey;
 
 fn pod(ns: &str, name: &str, reason: Option<&str>) -> Pod {
-    Pod {
-        cluster: Default::default(),
-        namespace: ns.into(),
-        name: name.into(),
-        phase: PodPhase::Running,
-        ready: if reason.is_some() { 0 } else { 1 },
-        containers: 1,
-        reason: reason.map(String::from),
-        message: None,
-        restarts: 0,
-        last_restart: None,
-        created_at: 0,
-        node: None,
-        owner: None,
-        cpu_milli: None,
-        mem_bytes: None,
-    }
+    Pod::sample(ns, name, reason)
 }
 
 fn alert(name: &str, sev: Severity, since: UnixMs) -> Alert {

@@ -13,16 +13,14 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures::TryStreamExt;
-use http_body_util::{BodyExt, BodyStream};
+use http_body_util::BodyExt;
 use kube::core::Status;
 use serde::Deserialize;
-use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use tokio::sync::mpsc;
-use tokio_util::io::{StreamReader, SyncIoBridge};
 
 use super::Connection;
 use super::intern::Interner;
+use super::list_items::ListItems;
 use super::pods::Tracked;
 use super::quantity;
 use crate::domain::{ClusterId, PodKey, Scope};
@@ -129,7 +127,8 @@ async fn whole_body(res: http::Response<kube::client::Body>) -> kube::Result<Vec
     Ok(buf)
 }
 
-/// The parts of a PodMetrics that are read; the rest of each object is skipped unparsed.
+/// The parts of a PodMetrics that are read; the rest of it is skipped unparsed, and names are
+/// borrowed from the answer (an object name never needs unescaping).
 #[derive(Deserialize)]
 struct Item<'a> {
     #[serde(borrow)]
@@ -160,10 +159,11 @@ struct ContainerUsage<'a> {
     memory: Option<Cow<'a, str>>,
 }
 
-/// One reading, parsed as it arrives: no more than a buffer of the answer is held at once (at
-/// 100,000 pods it is some 30 MB, and holding it whole with what was parsed from it raised the
-/// resident size by as much each reading). kube's `request` would copy it whole three times. An
-/// error answer becomes the client's own `Error::Api`, with the Status the server sent.
+/// One reading, parsed as it arrives: each PodMetrics is cut out of the answer and parsed in
+/// place as soon as it is whole ([`ListItems`]), so no more than a piece of the answer is held
+/// (at 100,000 pods it is some 30 MB; holding it whole raised the resident size by as much
+/// each reading). kube's `request` would copy it whole three times. An error answer becomes the
+/// client's own `Error::Api`, with the Status the server sent.
 async fn read(
     client: &kube::Client,
     path: &str,
@@ -180,100 +180,30 @@ async fn read(
         });
         return Err(kube::Error::Api(status.boxed()));
     }
-    let frames = BodyStream::new(res.into_body())
-        .try_filter_map(|f| std::future::ready(Ok(f.into_data().ok())))
-        .map_err(std::io::Error::other);
-    // The parser reads from a thread of the blocking pool, the answer's pieces handed to it as
-    // they come.
-    let reader = SyncIoBridge::new(StreamReader::new(frames));
-    let (cluster, mut names) = (cluster.clone(), std::mem::take(namespaces));
-    let (usage, names) = tokio::task::spawn_blocking(move || {
-        let mut de =
-            serde_json::Deserializer::from_reader(std::io::BufReader::with_capacity(READ_BUFFER, reader));
-        let usage = UsageList { cluster: &cluster, names: &mut names }.deserialize(&mut de).and_then(|u| {
-            de.end()?;
-            Ok(u)
-        });
-        (usage, names)
-    })
-    .await
-    .map_err(|e| kube::Error::Service(e.into()))?;
-    *namespaces = names;
-    usage.map_err(kube::Error::SerdeError)
-}
-
-const READ_BUFFER: usize = 64 << 10;
-
-/// A PodMetrics list read item by item into each pod's summed usage; the rest is skipped.
-struct UsageList<'a> {
-    cluster: &'a ClusterId,
-    names: &'a mut Interner,
-}
-
-type Usage = HashMap<PodKey, (u64, u64)>;
-
-impl<'de> DeserializeSeed<'de> for UsageList<'_> {
-    type Value = Usage;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Usage, D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for UsageList<'_> {
-    type Value = Usage;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a PodMetricsList")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Usage, A::Error> {
-        let mut out = Usage::new();
-        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-            if key == "items" {
-                map.next_value_seed(Items { out: &mut out, cluster: self.cluster, names: &mut *self.names })?;
-            } else {
-                map.next_value::<IgnoredAny>()?;
-            }
+    let mut body = res.into_body();
+    let (mut items, mut out) = (ListItems::default(), HashMap::new());
+    let mut add = |bytes: &[u8]| {
+        let i: Item = serde_json::from_slice(bytes)?;
+        let key =
+            PodKey::new(namespaces.get(&i.metadata.namespace), i.metadata.name.as_ref()).in_cluster(cluster);
+        let (mut cpu, mut mem) = (0, 0);
+        for c in &i.containers {
+            cpu += c.usage.cpu.as_deref().and_then(quantity::cpu_milli).unwrap_or(0);
+            mem += c.usage.memory.as_deref().and_then(quantity::bytes).unwrap_or(0);
         }
-        Ok(out)
-    }
-}
-
-struct Items<'a> {
-    out: &'a mut Usage,
-    cluster: &'a ClusterId,
-    names: &'a mut Interner,
-}
-
-impl<'de> DeserializeSeed<'de> for Items<'_> {
-    type Value = ();
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_seq(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Items<'_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a list of PodMetrics")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while let Some(i) = seq.next_element::<Item>()? {
-            let key = PodKey::new(self.names.get(&i.metadata.namespace), i.metadata.name.as_ref())
-                .in_cluster(self.cluster);
-            let (mut cpu, mut mem) = (0, 0);
-            for c in &i.containers {
-                cpu += c.usage.cpu.as_deref().and_then(quantity::cpu_milli).unwrap_or(0);
-                mem += c.usage.memory.as_deref().and_then(quantity::bytes).unwrap_or(0);
-            }
-            self.out.insert(key, (cpu, mem));
-        }
+        out.insert(key, (cpu, mem));
         Ok(())
+    };
+    while let Some(frame) = body.frame().await {
+        if let Ok(piece) = frame?.into_data() {
+            items.feed(&piece, &mut add).map_err(kube::Error::SerdeError)?;
+        }
     }
+    if !items.finished() {
+        let cut = <serde_json::Error as serde::de::Error>::custom("the answer ended inside its list");
+        return Err(kube::Error::SerdeError(cut));
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ pub mod eks_context;
 pub mod exec;
 pub mod forward;
 mod intern;
+mod list_items;
 pub mod list_watch;
 pub mod logs;
 pub mod metrics;

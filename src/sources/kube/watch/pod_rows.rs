@@ -319,26 +319,9 @@ fn release_freed_memory() {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::state::pods::PodPhase;
 
     fn row(i: usize) -> Arc<Pod> {
-        Arc::new(Pod {
-            cluster: ClusterId::default(),
-            namespace: "ns".into(),
-            name: format!("pod-{i}").into(),
-            phase: PodPhase::Running,
-            ready: 1,
-            containers: 1,
-            reason: None,
-            message: None,
-            restarts: 0,
-            last_restart: None,
-            created_at: 0,
-            node: None,
-            owner: None,
-            cpu_milli: None,
-            mem_bytes: None,
-        })
+        Arc::new(Pod::sample("ns", &format!("pod-{i}"), None))
     }
 
     fn sizes(out: &[Message]) -> Vec<(&'static str, usize)> {
