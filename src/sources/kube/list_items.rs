@@ -56,23 +56,12 @@ impl ListItems {
     pub fn feed<E>(&mut self, piece: &[u8], mut each: impl FnMut(&[u8]) -> Result<(), E>) -> Result<(), E> {
         self.buf.extend_from_slice(piece);
         while self.pos < self.buf.len() {
-            let b = self.buf[self.pos];
-            self.pos += 1;
             if self.in_string {
-                match b {
-                    _ if self.escaped => self.escaped = false,
-                    b'\\' => self.escaped = true,
-                    b'"' => {
-                        self.in_string = false;
-                        let key = &self.buf[self.string_start..self.pos - 1];
-                        if self.depth == 1 && self.at == At::Outer && key == b"items" {
-                            self.at = At::ItemsKey;
-                        }
-                    }
-                    _ => {}
-                }
+                self.string_piece();
                 continue;
             }
+            let b = self.buf[self.pos];
+            self.pos += 1;
             match b {
                 b'"' => {
                     self.in_string = true;
@@ -103,6 +92,31 @@ impl ListItems {
         }
         self.compact();
         Ok(())
+    }
+
+    /// Go on through a string: most of an answer is in strings, so the next quote or backslash
+    /// is looked for at once, not byte by byte.
+    fn string_piece(&mut self) {
+        if self.escaped {
+            self.escaped = false;
+            self.pos += 1;
+            return;
+        }
+        let Some(i) = memchr::memchr2(b'"', b'\\', &self.buf[self.pos..]) else {
+            self.pos = self.buf.len();
+            return;
+        };
+        let at = self.pos + i;
+        self.pos = at + 1;
+        if self.buf[at] == b'\\' {
+            self.escaped = true;
+            return;
+        }
+        self.in_string = false;
+        let key = &self.buf[self.string_start..at];
+        if self.depth == 1 && self.at == At::Outer && key == b"items" {
+            self.at = At::ItemsKey;
+        }
     }
 
     /// Drop what is scanned and handed over, keeping an object or a key not yet whole.
