@@ -13,7 +13,7 @@ use crate::domain::ClusterId;
 use crate::domain::PodKey;
 
 mod groups;
-pub use groups::{GroupKey, Tally, is_ready, unwell};
+pub use groups::{GroupKey, Tally};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum PodPhase {

@@ -38,14 +38,14 @@ pub struct Groups {
 /// A pod that is a problem to triage: warning or worse, and not merely waiting for a node or
 /// its containers (not broken yet) or running and ready with a history of restarts (the Pods
 /// pane shows those).
-pub fn unwell(p: &Pod) -> bool {
+fn unwell(p: &Pod) -> bool {
     let starting = p.phase == PodPhase::Pending
         && p.reason.as_deref().is_none_or(|r| matches!(r, "ContainerCreating" | "PodInitializing"));
     let only_restarts = p.reason.is_none() && p.phase == PodPhase::Running && p.ready >= p.containers;
     p.level() >= Level::Warn && !(starting || only_restarts)
 }
 
-pub fn is_ready(p: &Pod) -> bool {
+fn is_ready(p: &Pod) -> bool {
     p.ready >= p.containers && p.phase == PodPhase::Running
 }
 

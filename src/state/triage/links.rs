@@ -1,6 +1,7 @@
 //! The links between what the sources report: which workload a pod, an HPA, an alert or an
 //! Argo CD app's resource names, so a problem can show everything that belongs with it.
-//! Built once per batch in one pass over the pods; nothing here is drawn.
+//! Built once per batch from the store's tallies of each workload's pods
+//! (`state/pods/groups.rs`), never by a pass over every pod; nothing here is drawn.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
