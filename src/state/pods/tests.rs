@@ -1,26 +1,17 @@
 //! The order kept by merging is the order a full sort makes, whatever the changes; the
-//! headline's counts kept as rows change are the counts a full pass makes.
+//! headline's counts and the workloads' tallies kept as rows change are what a full pass makes.
 
 use super::*;
 
+/// Pod i of a cluster: running, or with `reason` ("Pending" for one waiting for a node).
 fn pod(cluster: &str, i: usize, reason: Option<&str>) -> Arc<Pod> {
-    Arc::new(Pod {
-        cluster: ClusterId::new(cluster),
-        namespace: format!("ns-{}", i % 7).into(),
-        name: format!("pod-{i:05}").into(),
-        phase: if reason == Some("Pending") { PodPhase::Pending } else { PodPhase::Running },
-        ready: u32::from(reason.is_none()),
-        containers: 1,
-        reason: reason.filter(|r| *r != "Pending").map(str::to_string),
-        message: None,
-        restarts: 0,
-        last_restart: None,
-        created_at: 0,
-        node: None,
-        owner: None,
-        cpu_milli: None,
-        mem_bytes: None,
-    })
+    let pending = reason == Some("Pending");
+    let mut p = Pod::sample(&format!("ns-{}", i % 7), &format!("pod-{i:05}"), reason.filter(|_| !pending));
+    p.cluster = ClusterId::new(cluster);
+    if pending {
+        (p.phase, p.ready) = (PodPhase::Pending, 0);
+    }
+    Arc::new(p)
 }
 
 fn full_order(pods: &Pods) -> Vec<PodKey> {
