@@ -288,15 +288,17 @@ fn usage(s: &State) -> BTreeMap<PodKey, (Option<u64>, Option<u64>)> {
     s.pods.by_key.iter().map(|(k, p)| (k.clone(), (p.cpu_milli, p.mem_bytes))).collect()
 }
 
-/// metrics.k8s.io failing (a 500, a 429 with Retry-After, an answer cut short) costs the pods
-/// nothing: the rows keep the usage they had and the pods source stays live, while the reader
-/// asks again no faster than its backoff (from one interval, 0.2 s here, doubling to ten) or
-/// than the 429 asks; once the fault clears, a reading made meanwhile shows.
+/// metrics.k8s.io failing (a 500, 401 or 403, a 429 with Retry-After, an answer cut short)
+/// costs the pods nothing: the rows keep the usage they had and the pods source stays live,
+/// while the reader asks again no faster than its backoff (from one interval, 0.2 s here,
+/// doubling to ten) or than the 429 asks; once the fault clears, a reading made meanwhile shows.
 #[tokio::test]
 async fn a_failing_metrics_api_keeps_the_usage_and_backs_off() {
     const EVERY: Duration = Duration::from_millis(200);
     for (fault, what) in [
         (FaultKind::Status(500), "500"),
+        (FaultKind::Status(401), "401"),
+        (FaultKind::Status(403), "403"),
         (FaultKind::Throttled(1), "429"),
         (FaultKind::Malformed, "cut short"),
     ] {

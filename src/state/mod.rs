@@ -358,8 +358,9 @@ pub fn update(state: &mut State, msg: Message) -> bool {
             cleared
         }
         Message::Data { source, at, data } => {
-            // A page of a first list, or the ReplicaSets' revisions (which the pods source
-            // sends too), is not yet the source's data: `status` waits for the whole list.
+            // A page of a first list, a piece of a list's end, or the ReplicaSets' revisions
+            // (which the pods source sends too), is not yet the source's data: `status` waits
+            // for the whole list.
             if !matches!(data, Data::PodsLoading { .. } | Data::PodsListedPart(_) | Data::Revisions(_)) {
                 let health = &mut source_entry(state, &source).health;
                 let stale = health.stale_since();

@@ -91,6 +91,13 @@ impl Pod {
         }
     }
 
+    /// The workload that owns the pod, as the source resolved it (a Deployment through its
+    /// ReplicaSet); none when its owner is no workload (a bare ReplicaSet, a Job).
+    pub fn workload(&self) -> Option<(crate::domain::WorkloadKind, &ArcStr)> {
+        let o = self.owner.as_ref()?;
+        Some((crate::domain::WorkloadKind::parse(&o.kind)?, &o.name))
+    }
+
     /// What the status column shows: the trouble reason, else the phase.
     pub fn status_label(&self) -> &str {
         self.reason.as_deref().unwrap_or(self.phase.label())

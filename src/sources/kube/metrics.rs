@@ -34,9 +34,6 @@ const LARGE: usize = 50_000;
 /// A failed reading waits from one interval up to this many; an API not served, this many.
 const RETRY_ABSENT: u32 = 10;
 
-/// The most a reading's buffer is sized ahead (150,000 pods' metrics are about 45 MB).
-const PREALLOC_MAX: usize = 128 << 20;
-
 fn poll_after(pods: usize, every: Duration) -> Duration {
     if pods > LARGE { every * 2 } else { every }
 }
@@ -113,20 +110,6 @@ pub fn spawn(conn: &Connection, cluster: ClusterId) -> (TaskGuard, mpsc::Receive
     (TaskGuard(task), rx)
 }
 
-/// An error answer's body in one buffer, sized from its Content-Length when it has one.
-async fn whole_body(res: http::Response<kube::client::Body>) -> kube::Result<Vec<u8>> {
-    let size = res.headers().get(http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse().ok());
-    let mut body = res.into_body();
-    // A length is trusted only so far: a wrong one must not reserve gigabytes.
-    let mut buf = Vec::with_capacity(size.unwrap_or(0).min(PREALLOC_MAX));
-    while let Some(frame) = body.frame().await {
-        if let Ok(data) = frame?.into_data() {
-            buf.extend_from_slice(&data);
-        }
-    }
-    Ok(buf)
-}
-
 /// The parts of a PodMetrics that are read; the rest of it is skipped unparsed, and names are
 /// borrowed from the answer (an object name never needs unescaping).
 #[derive(Deserialize)]
@@ -174,7 +157,8 @@ async fn read(
     let res = client.send(req).await?;
     let code = res.status();
     if code.is_client_error() || code.is_server_error() {
-        let body = whole_body(res).await?;
+        // An error answer is a short Status (or text): taken whole.
+        let body = res.into_body().collect().await?.to_bytes();
         let status = serde_json::from_slice::<Status>(&body).unwrap_or_else(|_| {
             Status::failure(String::from_utf8_lossy(&body).trim(), "").with_code(code.as_u16())
         });

@@ -54,12 +54,9 @@ fn warn_on(p: &Pod) -> Option<&ArcStr> {
     p.node.as_ref().filter(|_| p.level() >= Level::Warn)
 }
 
-/// The workload that owns a pod, as the source resolved it (a Deployment through its
-/// ReplicaSet); a pod whose owner is no workload (a bare ReplicaSet, a Job) has none.
 fn group_of(p: &Pod) -> Option<GroupKey> {
-    let o = p.owner.as_ref()?;
-    let kind = WorkloadKind::parse(&o.kind)?;
-    Some(GroupKey { namespace: p.namespace.clone(), kind, name: o.name.clone() })
+    let (kind, name) = p.workload()?;
+    Some(GroupKey { namespace: p.namespace.clone(), kind, name: name.clone() })
 }
 
 impl Groups {

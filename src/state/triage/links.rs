@@ -72,12 +72,10 @@ pub struct Index<'a> {
     alerts_of: HashMap<WorkloadKey<'a>, Vec<&'a Alert>>,
 }
 
-/// The workload that owns a pod, as the source resolved it (a Deployment through its
-/// ReplicaSet); a pod whose owner is no workload (a bare ReplicaSet, a Job) has none.
+/// The workload that owns a pod ([`Pod::workload`]), borrowed from its row.
 fn owner_of(p: &Pod) -> Option<WorkloadKey<'_>> {
-    let o = p.owner.as_ref()?;
-    let kind = WorkloadKind::parse(&o.kind)?;
-    Some(WorkloadKey { namespace: &p.namespace, kind, name: &o.name })
+    let (kind, name) = p.workload()?;
+    Some(WorkloadKey { namespace: &p.namespace, kind, name })
 }
 
 impl PodGroup {
