@@ -7,7 +7,8 @@
 //!   150 ms from the first frame until the list is whole, each timed until the screen shows it (tmux polled every 2 ms, so this is an
 //!   upper bound that includes tmux's own capture);
 //! - resident memory (median and peak of samples every second over the idle window, and the
-//!   kernel's high-water mark), CPU over the idle window (two metrics polls), requests a minute;
+//!   kernel's high-water mark), CPU over the idle window (two metrics polls; the usage changes
+//!   every 15 s, as a real metrics-server's does), requests a minute;
 //! - with `--churn R`: R pod changes a second for 30 s on the largest size, CPU over them, and
 //!   how far behind the screen is (a pod turned CrashLoopBackOff every 2 s, timed until its row
 //!   shows at the top).
@@ -19,6 +20,7 @@
 #[path = "../tests/support/mod.rs"]
 mod support;
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use flightdeck::domain::format::count as group;
@@ -88,14 +90,43 @@ fn deployment(d: usize) -> Value {
     })
 }
 
-fn metrics(i: usize) -> Value {
-    let p = pod(i);
-    json!({"metadata": {"name": p["metadata"]["name"], "namespace": p["metadata"]["namespace"]},
+/// Pod `i`'s usage in metrics-server's `round`th reading: like a real cluster's, most pods'
+/// figures differ from one reading to the next.
+fn metrics(i: usize, round: usize) -> Value {
+    let (cpu, mem) = ((i + round * 13) % 90 + 5, 90_000 + (i + round * 997) % 40_000);
+    json!({"metadata": {"name": pod_name(i), "namespace": namespace(i)},
         "timestamp": "2026-11-18T14:00:00Z", "window": "30s",
-        "containers": [{"name": "app", "usage": {"cpu": format!("{}n", (i % 90 + 5) * 1_000_000), "memory": format!("{}Ki", 90_000 + i % 40_000)}}]})
+        "containers": [{"name": "app", "usage": {"cpu": format!("{}n", cpu * 1_000_000), "memory": format!("{mem}Ki")}}]})
 }
 
-async fn server(pods: usize) -> TestServer {
+/// While it lives, every pod's usage changes every 15 s, as metrics-server scrapes: each of the
+/// console's readings (every 30 s, 60 s above 50,000 pods) changes most rows, as on a real
+/// cluster. Only over the idle window: rewriting 100,000 readings takes the bench's cores.
+struct VaryingMetrics(tokio::task::JoinHandle<()>);
+
+impl VaryingMetrics {
+    fn start(s: &Arc<TestServer>, pods: usize) -> VaryingMetrics {
+        let s = Arc::downgrade(s);
+        VaryingMetrics(tokio::spawn(async move {
+            for round in 1.. {
+                let Some(s) = s.upgrade() else { return };
+                for i in 0..pods {
+                    s.put_metrics("PodMetrics", metrics(i, round));
+                }
+                drop(s);
+                tokio::time::sleep(Duration::from_secs(15)).await;
+            }
+        }))
+    }
+}
+
+impl Drop for VaryingMetrics {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+async fn server(pods: usize) -> Arc<TestServer> {
     // A real API server sends a bookmark about once a minute; the tests' default (every 0.5 s,
     // so tests can wait on them) would be most of an idle client's work.
     let s = TestServer::start_with_bookmarks(Duration::from_secs(60)).await;
@@ -105,9 +136,9 @@ async fn server(pods: usize) -> TestServer {
     }
     for i in 0..pods {
         s.put("Pod", pod(i));
-        s.put_metrics("PodMetrics", metrics(i));
+        s.put_metrics("PodMetrics", metrics(i, 0));
     }
-    s
+    Arc::new(s)
 }
 
 /// USER_HZ on Linux.
@@ -191,7 +222,7 @@ struct Row {
 
 /// Start, first rows, all rows; then the idle window.
 fn load_and_idle(
-    s: &TestServer,
+    s: &Arc<TestServer>,
     pods: usize,
     idle: Duration,
 ) -> (Option<Duration>, Option<Duration>, [f64; 5]) {
@@ -202,6 +233,7 @@ fn load_and_idle(
     let pid = run.pid();
     std::thread::sleep(Duration::from_secs(2));
     let requests_before = s.requests().len();
+    let varying = VaryingMetrics::start(s, pods);
     let (t0, _, _) = proc_figures(&pid);
     let mut rss = Vec::new();
     let idle_start = Instant::now();
@@ -210,6 +242,7 @@ fn load_and_idle(
         rss.push(proc_figures(&pid).1 as f64 / 1024.0);
     }
     let (t1, _, hwm) = proc_figures(&pid);
+    drop(varying);
     let requests = s.requests().len() - requests_before;
     rss.sort_by(f64::total_cmp);
     let cpu = (t1 - t0) as f64 / HZ / idle.as_secs_f64() * 100.0;
@@ -375,6 +408,7 @@ async fn main() {
     if let Some(n) = arg("--serve").and_then(|n| n.replace('_', "").parse().ok()) {
         // For profiling by hand: a server of N pods, its kubeconfig printed, until interrupted.
         let s = server(n).await;
+        let _varying = VaryingMetrics::start(&s, n);
         println!("{n} pods; kubeconfig: {}", s.kubeconfig(&["bench"]).display());
         std::future::pending::<()>().await;
     }

@@ -319,9 +319,14 @@ async fn a_failing_metrics_api_keeps_the_usage_and_backs_off() {
                 "containers": [{"name": "app", "usage": {"cpu": "777m", "memory": "1Mi"}}]}),
         );
         let key = PodKey::new(ns, name);
+        r.until("the usage said to be stale", |s| !s.pods.usage_stale.is_empty()).await;
+        let stale = r.state.pods.usage_stale.values().next().unwrap().clone();
+        assert!(stale.read_at.is_some(), "{what}: the last good reading's time: {stale:?}");
+        assert!(!stale.error.is_empty(), "{what}: why it failed");
         r.hold(WINDOW, |s| {
             assert_eq!(usage(s), before, "{what}: the usage changed during the fault");
             assert!(healthy(s, "kube/pods"), "{what}: the pods source is not live: {:#?}", s.sources);
+            assert_eq!(s.pods.usage_stale.len(), 1, "{what}: the usage stopped being stale");
         })
         .await;
         let n = r.counts(mark).get(METRICS).copied().unwrap_or(0);
@@ -336,5 +341,6 @@ async fn a_failing_metrics_api_keeps_the_usage_and_backs_off() {
             s.pods.by_key.get(&key).and_then(|p| p.cpu_milli) == Some(777)
         })
         .await;
+        assert!(r.state.pods.usage_stale.is_empty(), "{what}: still stale after a good reading");
     }
 }

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 pub use cluster::ClusterId;
 pub use command::Command;
 pub use effect::{EditRequest, Effect, Handover, LogRequest, Report, StreamStart, WorkloadLogRequest};
-pub use kinds::{PodKey, Scope, WorkloadKind};
+pub use kinds::{PodKey, PodMap, Scope, WorkloadKind};
 pub use registry::ActionId;
 pub use resource::{ApiKind, ObjectRef};
 pub use source::SourceId;

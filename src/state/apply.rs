@@ -40,6 +40,7 @@ pub(super) fn apply_data(
         | Data::PodRows(_)
         | Data::PodUsage(_)
         | Data::PodDelete(_)) => state.pods.take(&cluster, d),
+        Data::PodUsageStale(s) => state.pods.set_usage_stale(&cluster, s),
         Data::Hpas(mut h) => {
             h.iter_mut().for_each(|x| x.cluster = cluster.clone());
             state.triage_stale |= state.scaling.replace(&cluster, h, at);

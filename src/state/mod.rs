@@ -82,6 +82,9 @@ pub enum Data {
     /// most rows every 30 s, so triage, which does not read usage, is not rebuilt for them.
     PodUsage(Vec<Arc<pods::Pod>>),
     PodDelete(crate::domain::PodKey),
+    /// The metrics readings fail (the rows keep the last good one's usage), or, `None`, they
+    /// succeed again. Not the pods' data: their source stays as it was.
+    PodUsageStale(Option<pods::StaleUsage>),
     Hpas(Vec<scaling::Hpa>),
     /// Every Deployment, StatefulSet and DaemonSet in scope.
     Workloads(Vec<workloads::Workload>),
@@ -334,7 +337,7 @@ pub fn update(state: &mut State, msg: Message) -> bool {
         msg,
         Message::Tick(_)
             | Message::Healthy { .. }
-            | Message::Data { data: Data::PodUsage(_) | Data::Hpas(_), .. }
+            | Message::Data { data: Data::PodUsage(_) | Data::PodUsageStale(_) | Data::Hpas(_), .. }
     ) {
         state.triage_stale = true;
     }
@@ -358,10 +361,16 @@ pub fn update(state: &mut State, msg: Message) -> bool {
             cleared
         }
         Message::Data { source, at, data } => {
-            // A page of a first list, a piece of a list's end, or the ReplicaSets' revisions
-            // (which the pods source sends too), is not yet the source's data: `status` waits
-            // for the whole list.
-            if !matches!(data, Data::PodsLoading { .. } | Data::PodsListedPart(_) | Data::Revisions(_)) {
+            // A page of a first list, a piece of a list's end, the ReplicaSets' revisions or the
+            // metrics' trouble (which the pods source sends too), is not yet the source's data:
+            // `status` waits for the whole list.
+            if !matches!(
+                data,
+                Data::PodsLoading { .. }
+                    | Data::PodsListedPart(_)
+                    | Data::Revisions(_)
+                    | Data::PodUsageStale(_)
+            ) {
                 let health = &mut source_entry(state, &source).health;
                 let stale = health.stale_since();
                 health.delivered(at);

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::{Data, Level, UnixMs};
 use crate::domain::ClusterId;
-use crate::domain::PodKey;
+use crate::domain::{PodKey, PodMap};
 
 mod groups;
 pub use groups::{GroupKey, Tally};
@@ -221,7 +221,7 @@ pub struct Pods {
     /// Each row is shared with the source that sent it (`Arc`): a cluster of 100,000 pods keeps
     /// one copy of each, and a change replaces only its own row.
     #[serde(serialize_with = "serialize_in_order", rename = "items")]
-    pub by_key: HashMap<PodKey, Arc<Pod>>,
+    pub by_key: PodMap<Arc<Pod>>,
     /// Keys in display order (problems first, then cluster, namespace, name). Kept by
     /// [`Pods::refresh_order`] after each batch: rows added are merged in and rows gone or moved
     /// are dropped, in one pass; only a replaced cluster sorts it all again.
@@ -249,12 +249,22 @@ pub struct Pods {
     pub metrics: BTreeMap<ClusterId, bool>,
     /// False when metrics.k8s.io is not served; the CPU/MEM columns say so.
     pub metrics_available: bool,
+    /// The clusters whose metrics readings fail: their rows keep the last good reading's usage
+    /// and the pane says how old it is.
+    #[serde(skip)]
+    pub usage_stale: BTreeMap<ClusterId, StaleUsage>,
 }
 
-fn serialize_in_order<S: serde::Serializer>(
-    map: &HashMap<PodKey, Arc<Pod>>,
-    s: S,
-) -> Result<S::Ok, S::Error> {
+/// A cluster's metrics readings fail (the rows keep the last good one's usage).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StaleUsage {
+    /// When the last good reading was taken; `None` when none was.
+    pub read_at: Option<UnixMs>,
+    /// Why the last reading failed.
+    pub error: String,
+}
+
+fn serialize_in_order<S: serde::Serializer>(map: &PodMap<Arc<Pod>>, s: S) -> Result<S::Ok, S::Error> {
     let mut pods: Vec<&Pod> = map.values().map(|p| &**p).collect();
     pods.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
     s.collect_seq(pods)
@@ -296,9 +306,10 @@ impl Pods {
                 self.set_metrics(cluster, metrics_available);
             }
             Data::PodUpsert(p) => self.upsert(stamped(p)),
-            Data::PodRows(rows) | Data::PodUsage(rows) | Data::PodsListedPart(rows) => {
+            Data::PodRows(rows) | Data::PodsListedPart(rows) => {
                 rows.into_iter().for_each(|p| self.upsert(stamped(p)))
             }
+            Data::PodUsage(rows) => rows.into_iter().for_each(|p| self.set_usage(stamped(p))),
             Data::PodDelete(k) => self.remove(&k.in_cluster(cluster)),
             _ => {}
         }
@@ -328,6 +339,16 @@ impl Pods {
                     self.added.push(key);
                 }
             }
+        }
+    }
+
+    /// A row whose usage alone changed (a metrics reading: at 100,000 pods, most rows each
+    /// minute). Counts, tallies and the order do not read usage, so it only takes the old
+    /// row's place: one lookup, where an upsert compares the rows and recounts them.
+    fn set_usage(&mut self, pod: Arc<Pod>) {
+        match self.by_key.get_mut(&pod.key()) {
+            Some(old) => *old = pod,
+            None => self.upsert(pod),
         }
     }
 
@@ -363,6 +384,14 @@ impl Pods {
     }
 
     /// Drop one cluster's rows (its first list starts again).
+    /// A cluster's readings failed (`Some`) or succeed again (`None`).
+    pub fn set_usage_stale(&mut self, cluster: &ClusterId, stale: Option<StaleUsage>) {
+        match stale {
+            Some(s) => self.usage_stale.insert(cluster.clone(), s),
+            None => self.usage_stale.remove(cluster),
+        };
+    }
+
     fn clear_cluster(&mut self, cluster: &ClusterId) {
         self.groups.clear(cluster);
         if self.counts.remove(cluster).is_some_and(|c| c.total > 0) {

@@ -9,7 +9,6 @@
 //! ([`apply`]).
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -42,7 +41,11 @@ fn poll_after(pods: usize, every: Duration) -> Duration {
 pub enum Polled {
     /// The API is not served.
     Absent,
-    Usage(HashMap<PodKey, (u64, u64)>),
+    /// Each pod's CPU (millicores) and memory (bytes), in the answer's order: applied in one
+    /// pass, each pod looked up once.
+    Usage(Vec<(PodKey, (u64, u64))>),
+    /// The reading failed: why, as the pane says it. The rows keep the last reading's usage.
+    Failed(String),
 }
 
 /// Put a reading's usage on a row (`None`: the reading had none for it); true when that
@@ -61,6 +64,7 @@ pub fn apply(t: &mut Tracked, u: Option<&(u64, u64)>) -> bool {
 /// A pod's new row (from a watch event or a relist) keeps the usage its old row had.
 pub fn carry(old: &Tracked, new: &mut Tracked) {
     apply(new, old.pod.cpu_milli.zip(old.pod.mem_bytes).as_ref());
+    new.reading = old.reading;
 }
 
 /// Read the metrics every [`POLL`] (every 60 s above [`LARGE`] pods; the connection's
@@ -101,6 +105,9 @@ pub fn spawn(conn: &Connection, cluster: ClusterId) -> (TaskGuard, mpsc::Receive
                     };
                     let wait = backoff.next_delay_after(asked);
                     tracing::warn!(error = %e, retry_in = ?wait, "reading metrics.k8s.io failed");
+                    if tx.send(Polled::Failed(super::client_error(&e))).await.is_err() {
+                        return;
+                    }
                     wait
                 }
             };
@@ -152,7 +159,7 @@ async fn read(
     path: &str,
     cluster: &ClusterId,
     namespaces: &mut Interner,
-) -> kube::Result<HashMap<PodKey, (u64, u64)>> {
+) -> kube::Result<Vec<(PodKey, (u64, u64))>> {
     let req = http::Request::get(path).body(kube::client::Body::empty()).map_err(kube::Error::HttpError)?;
     let res = client.send(req).await?;
     let code = res.status();
@@ -165,7 +172,7 @@ async fn read(
         return Err(kube::Error::Api(status.boxed()));
     }
     let mut body = res.into_body();
-    let (mut items, mut out) = (ListItems::default(), HashMap::new());
+    let (mut items, mut out) = (ListItems::default(), Vec::new());
     let mut add = |bytes: &[u8]| {
         let i: Item = serde_json::from_slice(bytes)?;
         let key =
@@ -175,7 +182,7 @@ async fn read(
             cpu += c.usage.cpu.as_deref().and_then(quantity::cpu_milli).unwrap_or(0);
             mem += c.usage.memory.as_deref().and_then(quantity::bytes).unwrap_or(0);
         }
-        out.insert(key, (cpu, mem));
+        out.push((key, (cpu, mem)));
         Ok(())
     };
     while let Some(frame) = body.frame().await {

@@ -44,6 +44,9 @@ pub struct Tracked {
     pub holds_node: bool,
     /// Interned: the ReplicaSet's pods share it.
     pub replicaset: Option<ArcStr>,
+    /// The metrics reading that last named this pod (0: none yet); a reading finds the pods it
+    /// did not name by it without a set of the ones it did.
+    pub reading: u32,
 }
 
 pub fn map(p: &SlimPod, now: UnixMs, names: &mut Interner) -> Tracked {
@@ -105,6 +108,7 @@ pub fn map(p: &SlimPod, now: UnixMs, names: &mut Interner) -> Tracked {
         mem_req_bytes: mem,
         holds_node: !matches!(phase, PodPhase::Succeeded | PodPhase::Failed),
         replicaset,
+        reading: 0,
     }
 }
 

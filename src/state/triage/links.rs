@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use super::{Category, Link, Problem};
-use crate::domain::{ClusterId, PodKey, Target, WorkloadKind};
+use crate::domain::{ClusterId, PodKey, PodMap, Target, WorkloadKind};
 use crate::state::alerts::Alert;
 use crate::state::argocd::{ArgoApp, HealthStatus, SyncStatus};
 use crate::state::infra::{NodeCondition, NodeReadiness};
@@ -80,7 +80,7 @@ fn owner_of(p: &Pod) -> Option<WorkloadKey<'_>> {
 
 impl PodGroup {
     /// A workload's group from the store's tally: only its unwell pods are looked at.
-    fn of(t: &Tally, pods: &HashMap<PodKey, Arc<Pod>>) -> PodGroup {
+    fn of(t: &Tally, pods: &PodMap<Arc<Pod>>) -> PodGroup {
         let mut g = PodGroup {
             total: t.total,
             ready: t.ready,

@@ -78,7 +78,30 @@ fn headline(ctx: &PaneCtx, width: usize) -> Line<'static> {
             t.style(Role::Muted),
         ));
     }
+    if let Some(stale) = stale_usage(ctx.state, ctx.full) {
+        spans.push(Span::styled(format!("   {stale}"), t.level(Level::Warn)));
+    }
     Line::from(spans)
+}
+
+/// What the headline says while a cluster's metrics readings fail: the rows show the last good
+/// reading's usage, and how old that is; in full, why (as the server said it) and where.
+fn stale_usage(state: &State, full: bool) -> Option<String> {
+    let s = state.pods.usage_stale.values().next()?;
+    let age = match s.read_at {
+        Some(at) => format!("from {} ago", format::age(state.now, at)),
+        None => "unknown".to_string(),
+    };
+    if !full {
+        return Some(format!("CPU/MEM {age}"));
+    }
+    let on = if state.pods.metrics.len() > 1 {
+        let names: Vec<String> = state.pods.usage_stale.keys().map(|c| c.to_string()).collect();
+        format!(" on {}", names.join(", "))
+    } else {
+        String::new()
+    };
+    Some(format!("CPU/MEM {age}{on}: reading metrics.k8s.io failed: {}", text::clean(&s.error)))
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -128,6 +151,9 @@ fn cell(col: Col, width: u16, pod: &Pod, ctx: &PaneCtx) -> Cell<'static> {
     let t = ctx.theme;
     let w = width as usize;
     let level = pod.level();
+    // A failing cluster's usage is its last good reading's: muted, as the headline explains.
+    let stale = ctx.state.pods.usage_stale.contains_key(&pod.cluster);
+    let usage = t.style(if stale { Role::Muted } else { Role::Text });
     let (s, style) = match col {
         Col::Sym => (level_symbol(level).to_string(), t.level(level)),
         Col::Cluster => (text::fit(&text::clean(pod.cluster.as_str()), w), t.style(Role::Accent)),
@@ -170,7 +196,7 @@ fn cell(col: Col, width: u16, pod: &Pod, ctx: &PaneCtx) -> Cell<'static> {
             };
             let none = if ctx.state.pods.metrics_available { "—" } else { "n/a" };
             match v {
-                Some(v) => (v, t.style(Role::Text)),
+                Some(v) => (v, usage),
                 None => (none.into(), t.style(Role::Muted)),
             }
         }
@@ -182,7 +208,7 @@ fn cell(col: Col, width: u16, pod: &Pod, ctx: &PaneCtx) -> Cell<'static> {
             };
             match v {
                 _ if !ctx.state.pods.metrics_available => ("n/a".into(), t.style(Role::Muted)),
-                Some(v) => (v, t.style(Role::Text)),
+                Some(v) => (v, usage),
                 None => ("—".into(), t.style(Role::Muted)),
             }
         }

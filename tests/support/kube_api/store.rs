@@ -327,8 +327,12 @@ impl Db {
         if kind.plural == "customresourcedefinitions" {
             self.serve_crd(&obj);
         }
-        let etype = if old.is_some() { EventType::Modified } else { EventType::Added };
-        self.record(kind, etype, obj.clone(), old);
+        // metrics.k8s.io cannot be watched, so its readings leave no history: a metrics-server's
+        // new figures for every pod would push every watchable change out of the log.
+        if !kind.readonly {
+            let etype = if old.is_some() { EventType::Modified } else { EventType::Added };
+            self.record(kind, etype, obj.clone(), old);
+        }
         obj
     }
 

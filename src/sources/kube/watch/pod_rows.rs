@@ -14,8 +14,9 @@ use super::super::pods::{self, Tracked};
 use super::super::replicasets::Rs;
 use super::{Set, Step, data, step};
 use crate::domain::source::KubeFeed;
-use crate::domain::{ClusterId, PodKey};
-use crate::state::pods::{Owner, Pod};
+use crate::domain::{ClusterId, PodKey, PodMap, UnixMs};
+use crate::sources::wall_now;
+use crate::state::pods::{Owner, Pod, StaleUsage};
 use crate::state::{Data, Message};
 
 /// ReplicaSet → the Deployment that owns it, by namespace then name: a pod finds its owner
@@ -42,7 +43,7 @@ impl RsOwners {
 pub struct PodRows {
     /// Stamped on every row and key, so the store keeps the rows as they are sent.
     cluster: ClusterId,
-    pods: HashMap<PodKey, Tracked>,
+    pods: PodMap<Tracked>,
     set: Set<Tracked>,
     /// Rows of the first list already sent while it loads.
     shown: usize,
@@ -53,6 +54,12 @@ pub struct PodRows {
     names: Interner,
     /// Whether metrics.k8s.io answered, once it has.
     metrics: Option<bool>,
+    /// Metrics readings taken so far: the current one's stamp on the rows it named.
+    readings: u32,
+    /// When the last good reading came.
+    read_at: Option<UnixMs>,
+    /// Why the last reading failed, while they fail (the store was told).
+    metrics_error: Option<String>,
     /// The metrics_available last sent, which only a list's end or a replacement carries.
     metrics_flag_sent: Option<bool>,
     /// Pods came, went or changed since the nodes' loads were last summed.
@@ -161,7 +168,7 @@ impl PodRows {
             return vec![self.replace()];
         }
         let mut old = std::mem::take(&mut self.pods);
-        let mut pods = HashMap::with_capacity(list.len());
+        let mut pods = PodMap::with_capacity_and_hasher(list.len(), Default::default());
         let mut changed = Vec::new();
         for (i, mut t) in list.into_iter().enumerate() {
             let sent = t.pod.clone();
@@ -226,21 +233,55 @@ impl PodRows {
         rows(changed, Data::PodRows)
     }
 
-    /// Put fresh metrics on the pods; send the rows that changed.
+    /// Put fresh metrics on the pods; send the rows that changed. A failed reading changes no
+    /// row: the store is told once that their usage is stale, and again when it is not.
     pub fn take_metrics(&mut self, polled: Polled) -> Vec<Message> {
         let (available, usage) = match polled {
-            Polled::Absent => (false, HashMap::new()),
+            Polled::Absent => (false, Vec::new()),
             Polled::Usage(u) => (true, u),
+            Polled::Failed(error) => return self.metrics_failed(error),
         };
+        let mut out = Vec::new();
+        if self.metrics_error.take().is_some() {
+            out.push(data(KubeFeed::Pods, Data::PodUsageStale(None)));
+        }
+        if available {
+            self.read_at = Some(wall_now());
+        }
+        out.extend(self.apply_reading(available, usage));
+        out
+    }
+
+    fn metrics_failed(&mut self, error: String) -> Vec<Message> {
+        if self.metrics_error.as_ref() == Some(&error) {
+            return Vec::new();
+        }
+        self.metrics_error = Some(error.clone());
+        let stale = StaleUsage { read_at: self.read_at, error };
+        vec![data(KubeFeed::Pods, Data::PodUsageStale(Some(stale)))]
+    }
+
+    fn apply_reading(&mut self, available: bool, usage: Vec<(PodKey, (u64, u64))>) -> Vec<Message> {
         self.metrics = Some(available);
+        self.readings += 1;
+        let reading = self.readings;
         let mut changed = Vec::new();
-        for (key, t) in self.pods.iter_mut() {
-            if metrics::apply(t, usage.get(key)) {
-                changed.push(t.pod.clone());
+        for (key, u) in &usage {
+            if let Some(t) = self.pods.get_mut(key) {
+                t.reading = reading;
+                if metrics::apply(t, Some(u)) {
+                    changed.push(t.pod.clone());
+                }
             }
         }
         drop(usage);
-        // The answer's objects are garbage now: at 100,000 pods, tens of MB.
+        // The pods this reading did not name (pending, or too new for metrics-server) lose theirs.
+        for t in self.pods.values_mut().filter(|t| t.reading != reading) {
+            if metrics::apply(t, None) {
+                changed.push(t.pod.clone());
+            }
+        }
+        // The reading's keys are garbage now: at 100,000 pods, some 10 MB.
         release_freed_memory();
         if !self.set.synced {
             return Vec::new();
@@ -349,5 +390,48 @@ mod tests {
 
     fn rows_of(r: Vec<Arc<Pod>>) -> Vec<Message> {
         rows(r, Data::PodUsage)
+    }
+
+    fn slim(name: &str) -> SlimPod {
+        serde_json::from_value(serde_json::json!({
+            "metadata": {"namespace": "ns", "name": name},
+            "status": {"phase": "Running"}
+        }))
+        .unwrap()
+    }
+
+    fn reading(pods: &[(&str, u64)]) -> Polled {
+        let cluster = ClusterId::new("c");
+        Polled::Usage(
+            pods.iter().map(|&(n, cpu)| (PodKey::new("ns", n).in_cluster(&cluster), (cpu, 1))).collect(),
+        )
+    }
+
+    fn usage(r: &PodRows, name: &str) -> Option<u64> {
+        r.tracked().find(|t| &*t.pod.name == name).and_then(|t| t.pod.cpu_milli)
+    }
+
+    #[test]
+    fn a_reading_sets_the_usage_it_names_and_clears_what_it_does_not() {
+        let mut r = PodRows::new(ClusterId::new("c"));
+        r.event(Event::Init, 0);
+        for n in ["a", "b", "c"] {
+            r.event(Event::InitApply(slim(n)), 0);
+        }
+        r.event(Event::InitDone, 0);
+        assert_eq!(sizes(&r.take_metrics(reading(&[("a", 5), ("b", 7)]))), [("listed", 2)]);
+        assert_eq!([usage(&r, "a"), usage(&r, "b"), usage(&r, "c")], [Some(5), Some(7), None]);
+        // b changes, a is gone from the reading, c comes, and an unknown pod is ignored.
+        let out = r.take_metrics(reading(&[("b", 9), ("c", 1), ("x", 3)]));
+        assert_eq!(sizes(&out), [("usage", 3)]);
+        assert_eq!([usage(&r, "a"), usage(&r, "b"), usage(&r, "c")], [None, Some(9), Some(1)]);
+        assert!(
+            r.take_metrics(reading(&[("b", 9), ("c", 1)])).is_empty(),
+            "the same reading changes nothing"
+        );
+        // A pod's new row keeps the usage, and whether the last reading named it.
+        r.event(Event::Apply(slim("b")), 0);
+        assert_eq!(usage(&r, "b"), Some(9));
+        assert!(r.take_metrics(reading(&[("b", 9), ("c", 1)])).is_empty());
     }
 }

@@ -122,6 +122,29 @@ fn missing_metrics_say_so_once() {
 }
 
 #[test]
+fn failing_readings_say_how_old_the_usage_is_and_mute_it() {
+    use crate::state::pods::StaleUsage;
+    let mut s = fixture();
+    let stale = StaleUsage { read_at: Some(NOW - 240_000), error: "the server is on fire\x1b[2J".into() };
+    s.pods.set_usage_stale(&Default::default(), Some(stale));
+    // The last row selected: the first row's colours are its own.
+    let buf = render(&s, 220, 20, true, 3);
+    let text = lines(&buf).join("\n");
+    assert!(
+        text.contains("CPU/MEM from 4m ago: reading metrics.k8s.io failed: the server is on fire␛[2J"),
+        "{text}"
+    );
+    assert_eq!(fg_of(&buf, "CPU/MEM from"), fg(Role::Warn));
+    assert_eq!(fg_of(&buf, "120m"), fg(Role::Muted), "a stale reading's usage is muted");
+    let buf = render(&s, 100, 8, false, 0);
+    assert!(lines(&buf).join("\n").contains("CPU/MEM from 4m ago"), "the overview says it short");
+    s.pods.set_usage_stale(&Default::default(), None);
+    let buf = render(&s, 220, 20, true, 3);
+    assert!(!lines(&buf).join("\n").contains("CPU/MEM from"));
+    assert_eq!(fg_of(&buf, "120m"), fg(Role::Text));
+}
+
+#[test]
 fn selected_pods_events_then_the_clusters_latest() {
     let s = fixture();
     let buf = render(&s, 120, 20, true, 0);
