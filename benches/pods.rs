@@ -6,10 +6,10 @@
 //! - key → frame while loading: a second start, a pane switch (Infrastructure, Pods) sent every
 //!   150 ms from the first frame until the list is whole, each timed until the screen shows it
 //!   (tmux polled every 2 ms, so this is an upper bound that includes tmux's own capture);
-//! - over the idle window, from 5 s after the first metrics reading (the pods' usage changing
-//!   every 15 s, as a real metrics-server's does, so each reading changes most rows): resident
-//!   memory (median and peak of samples every second, and the kernel's high-water mark), CPU,
-//!   requests a minute;
+//! - over the idle window, from the second metrics reading being asked for to the first asked
+//!   for after 60 s (whole intervals between readings; the pods' usage changing every 15 s, as
+//!   a real metrics-server's does, so each reading changes most rows): resident memory (median
+//!   and peak of samples every second, and the kernel's high-water mark), CPU, requests a minute;
 //! - with `--churn R`: R pod changes a second for 30 s on the largest size, CPU over them, and
 //!   how far behind the screen is (a pod turned CrashLoopBackOff every 2 s, timed until its row
 //!   shows at the top).
@@ -232,16 +232,13 @@ fn load_and_idle(
     let first = run.until(run.started, limit, |scr| scr.contains("svc-0"));
     let all = run.until(run.started, limit, all_counted(pods));
     let pid = run.pid();
-    // The window starts 5 s after the first metrics reading was asked for (once the list is
-    // whole; it takes 1–2 s at 100,000 pods), so it holds the steady state: the readings every
-    // 30 s (60 s above 50,000 pods), each changing most rows, without the first on top.
-    let reading = Instant::now();
-    while !s.requests().iter().any(|r| r.path.contains("metrics.k8s.io")) && reading.elapsed() < limit {
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    std::thread::sleep(Duration::from_secs(5));
-    let requests_before = s.requests().len();
+    // The steady state: the usage changes from now on, and the window runs from the second
+    // metrics reading being asked for (the first, once the list is whole, puts usage on every
+    // row) to the first one asked for after `idle`. It holds whole intervals between readings
+    // (30 s; 60 s above 50,000 pods), each reading changing most rows, as on a real cluster.
     let varying = VaryingMetrics::start(s, pods);
+    wait_for_reading(s, 2, limit);
+    let requests_before = s.requests().len();
     let (t0, _, _) = proc_figures(&pid);
     let mut rss = Vec::new();
     let idle_start = Instant::now();
@@ -249,16 +246,33 @@ fn load_and_idle(
         std::thread::sleep(Duration::from_secs(1));
         rss.push(proc_figures(&pid).1 as f64 / 1024.0);
     }
+    let read = readings(s);
+    wait_for_reading(s, read + 1, idle * 2);
     let (t1, _, hwm) = proc_figures(&pid);
+    let window = idle_start.elapsed().as_secs_f64();
     drop(varying);
     let requests = s.requests().len() - requests_before;
+    println!("{} pods: idle window {window:.1} s, {} metrics readings", group(pods), read - 1);
     rss.sort_by(f64::total_cmp);
-    let cpu = (t1 - t0) as f64 / HZ / idle.as_secs_f64() * 100.0;
-    let per_min = requests as f64 * 60.0 / idle.as_secs_f64();
+    let cpu = (t1 - t0) as f64 / HZ / window * 100.0;
+    let per_min = requests as f64 * 60.0 / window;
     run.stop();
     let figures =
         [percentile(&rss, 0.5), *rss.last().unwrap_or(&f64::NAN), hwm as f64 / 1024.0, cpu, per_min];
     (first, all, figures)
+}
+
+/// Metrics readings asked for so far (not discovery's look at the group).
+fn readings(s: &TestServer) -> usize {
+    s.requests().iter().filter(|r| r.path.ends_with("metrics.k8s.io/v1beta1/pods")).count()
+}
+
+/// Until the `n`th reading is asked for (or `limit` passes).
+fn wait_for_reading(s: &TestServer, n: usize, limit: Duration) {
+    let since = Instant::now();
+    while readings(s) < n && since.elapsed() < limit {
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
 
 /// A second start: while the list loads, switch panes every 150 ms and time each frame.
