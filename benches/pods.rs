@@ -16,8 +16,11 @@
 //!
 //! Run: `scripts/bench` or `cargo bench --bench pods -- [--pods 5000,20000,100000] [--idle 60]
 //! [--churn 200] [--quick]` (`--quick`: 5,000 and 20,000 pods, 15 s idle, churn 200);
-//! `-- --serve N` only serves N pods and prints the kubeconfig, for profiling by hand.
+//! `-- --serve N` only serves N pods and prints the kubeconfig, for profiling by hand;
+//! `-- --lists N` compares ways of fetching the first list instead (`pods/lists.rs`).
 
+#[path = "pods/lists.rs"]
+mod lists;
 #[path = "../tests/support/mod.rs"]
 mod support;
 
@@ -252,7 +255,7 @@ fn load_and_idle(
     let window = idle_start.elapsed().as_secs_f64();
     drop(varying);
     let requests = s.requests().len() - requests_before;
-    println!("{} pods: idle window {window:.1} s, {} metrics readings", group(pods), read - 1);
+    println!("{} pods: idle window {window:.1} s, metrics readings in it: {}", group(pods), read - 1);
     rss.sort_by(f64::total_cmp);
     let cpu = (t1 - t0) as f64 / HZ / window * 100.0;
     let per_min = requests as f64 * 60.0 / window;
@@ -421,8 +424,13 @@ async fn churn(pods: usize, rate: usize, window: Duration) {
 }
 
 fn arg(name: &str) -> Option<String> {
+    arg_after(name, 1)
+}
+
+/// The `n`th argument after `name`.
+fn arg_after(name: &str, n: usize) -> Option<String> {
     let args: Vec<String> = std::env::args().collect();
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1).cloned())
+    args.iter().position(|a| a == name).and_then(|i| args.get(i + n).cloned())
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
@@ -430,9 +438,16 @@ async fn main() {
     if let Some(n) = arg("--serve").and_then(|n| n.replace('_', "").parse().ok()) {
         // For profiling by hand: a server of N pods, its kubeconfig printed, until interrupted.
         let s = server(n).await;
-        let _varying = VaryingMetrics::start(&s, n);
+        // `--static`: the usage never changes (for `--lists`, whose figures are the client's).
+        let _varying = (!std::env::args().any(|a| a == "--static")).then(|| VaryingMetrics::start(&s, n));
         println!("{n} pods; kubeconfig: {}", s.kubeconfig(&["bench"]).display());
         std::future::pending::<()>().await;
+    }
+    if let Some(n) = arg("--lists").and_then(|n| n.replace('_', "").parse().ok()) {
+        return tokio::task::block_in_place(|| lists::run(n));
+    }
+    if let (Some(kubeconfig), Some(form)) = (arg("--list-client"), arg_after("--list-client", 2)) {
+        return lists::client(&kubeconfig, &form).await;
     }
     let quick = std::env::args().any(|a| a == "--quick");
     let sizes: Vec<usize> = match arg("--pods") {

@@ -83,6 +83,42 @@ async fn bookmarks_and_timeout() {
 }
 
 #[tokio::test]
+async fn the_watch_list_form_sends_every_object_then_marks_their_end() {
+    let (server, _) = TestServer::demo(7, 0).await;
+    let pods: Api<Pod> = Api::all(client(&server).await);
+    // As the API server answers `sendInitialEvents=true`: ADDED for each, then a bookmark
+    // annotated `k8s.io/initial-events-end`.
+    let wp = WatchParams::streaming_lists().timeout(1);
+    let events: Vec<_> = pods.watch(&wp, "0").await.unwrap().try_collect().await.unwrap();
+    let added = events.iter().take_while(|e| matches!(e, WatchEvent::Added(_))).count();
+    assert_eq!(added, server.list("Pod").len());
+    let Some(WatchEvent::Bookmark(end)) = events.get(added) else { panic!("{:?}", events.get(added)) };
+    assert_eq!(end.metadata.annotations.get("k8s.io/initial-events-end").map(String::as_str), Some("true"));
+    // kube-runtime's watcher in that form sees the whole list, then the changes.
+    let mut w =
+        kube::runtime::watcher(pods, kube::runtime::watcher::Config::default().streaming_lists()).boxed();
+    let mut listed = 0;
+    while let Some(ev) = w.try_next().await.unwrap() {
+        match ev {
+            kube::runtime::watcher::Event::InitApply(_) => listed += 1,
+            kube::runtime::watcher::Event::InitDone => break,
+            _ => {}
+        }
+    }
+    assert_eq!(listed, server.list("Pod").len());
+    let (ns, name) = {
+        let p = &server.list("Pod")[0];
+        (
+            p["metadata"]["namespace"].as_str().unwrap().to_string(),
+            p["metadata"]["name"].as_str().unwrap().to_string(),
+        )
+    };
+    server.delete("Pod", &ns, &name);
+    let ev = tokio::time::timeout(Duration::from_secs(5), w.try_next()).await.unwrap().unwrap();
+    assert!(matches!(ev, Some(kube::runtime::watcher::Event::Delete(_))), "{ev:?}");
+}
+
+#[tokio::test]
 async fn patches_scale_and_forbidden() {
     let (server, _) = TestServer::demo(7, 0).await;
     let c = client(&server).await;

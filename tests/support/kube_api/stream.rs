@@ -81,18 +81,37 @@ pub fn watch(shared: &Arc<Shared>, t: &Target, q: &HashMap<String, String>) -> R
         None => o.clone(),
     };
     let from = q.get("resourceVersion").filter(|v| !v.is_empty() && *v != "0");
+    // The watch-list form (`sendInitialEvents=true`, with `resourceVersionMatch=NotOlderThan`):
+    // the current objects as ADDED events, then a bookmark marked as their end.
+    let initial_events = q.get("sendInitialEvents").is_some_and(|v| v == "true");
+    if initial_events
+        && (!bookmarks || q.get("resourceVersionMatch").map(String::as_str) != Some("NotOlderThan"))
+    {
+        return bad_request(
+            "sendInitialEvents requires allowWatchBookmarks and resourceVersionMatch=NotOlderThan",
+        );
+    }
     let (tx, rx) = mpsc::channel::<Bytes>(256);
     let (first, mut live, mut epoch, start_rv) = {
         let db = shared.db.lock().unwrap();
         let live = db.changes.subscribe();
         let epoch = db.watch_epoch.subscribe();
         let first: Vec<Bytes> = match from {
-            None => db
-                .list(kind, ns.as_deref())
-                .iter()
-                .filter(|o| sel.matches(o))
-                .map(|o| line("ADDED", &shape(Some(&db), o)))
-                .collect(),
+            None => {
+                let mut first: Vec<Bytes> = db
+                    .list(kind, ns.as_deref())
+                    .iter()
+                    .filter(|o| sel.matches(o))
+                    .map(|o| line("ADDED", &shape(Some(&db), o)))
+                    .collect();
+                if initial_events {
+                    let end = json!({"kind": kind.kind, "apiVersion": kind.api_version(),
+                        "metadata": {"resourceVersion": db.rv().to_string(),
+                                     "annotations": {"k8s.io/initial-events-end": "true"}}});
+                    first.push(line("BOOKMARK", &end));
+                }
+                first
+            }
             Some(v) => {
                 let Some(rv) = v.parse::<u64>().ok() else {
                     return bad_request(&format!("invalid resource version: {v}"));
