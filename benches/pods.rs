@@ -440,6 +440,10 @@ async fn main() {
         let s = server(n).await;
         // `--static`: the usage never changes (for `--lists`, whose figures are the client's).
         let _varying = (!std::env::args().any(|a| a == "--static")).then(|| VaryingMetrics::start(&s, n));
+        // `--rtt MS`: each pods request answered that much later, as a cluster far away.
+        if let Some(ms) = arg("--rtt").and_then(|ms| ms.parse().ok()) {
+            s.fault("pods", None, support::kube_api::FaultKind::Slow(Duration::from_millis(ms)));
+        }
         println!("{n} pods; kubeconfig: {}", s.kubeconfig(&["bench"]).display());
         std::future::pending::<()>().await;
     }
