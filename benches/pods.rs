@@ -2,7 +2,7 @@
 //! test server holding N pods (with their ReplicaSets, Deployments and pod metrics), the real
 //! binary in tmux (200×50) on the Pods pane. Per size:
 //! - first rows: seconds from start until the first pod row is on screen;
-//! - all pods: until the Pods pane counts every pod;
+//! - all pods: until the Pods pane counts every pod (the screen polled every 20 ms);
 //! - key → frame while loading: a second start, a pane switch (Infrastructure, Pods) sent every
 //!   150 ms from the first frame until the list is whole, each timed until the screen shows it
 //!   (tmux polled every 2 ms, so this is an upper bound that includes tmux's own capture);
@@ -181,6 +181,19 @@ impl Run {
 
     /// Poll the screen every 2 ms until `pred` holds; the time from `since`.
     fn until(&self, since: Instant, limit: Duration, pred: impl Fn(&str) -> bool) -> Option<Duration> {
+        self.until_every(Duration::from_millis(2), since, limit, pred)
+    }
+
+    /// The same, polling every `every`: a capture costs tmux some 3 ms of CPU, so polling every
+    /// 2 ms through a load of several seconds took most of one of the two cores from the
+    /// console and the server.
+    fn until_every(
+        &self,
+        every: Duration,
+        since: Instant,
+        limit: Duration,
+        pred: impl Fn(&str) -> bool,
+    ) -> Option<Duration> {
         loop {
             if pred(&self.tmux.screen()) {
                 return Some(since.elapsed());
@@ -188,7 +201,7 @@ impl Run {
             if since.elapsed() > limit {
                 return None;
             }
-            std::thread::sleep(Duration::from_millis(2));
+            std::thread::sleep(every);
         }
     }
 
@@ -233,7 +246,7 @@ fn load_and_idle(
     let run = Run::start(s);
     let limit = Duration::from_secs(300);
     let first = run.until(run.started, limit, |scr| scr.contains("svc-0"));
-    let all = run.until(run.started, limit, all_counted(pods));
+    let all = run.until_every(Duration::from_millis(20), run.started, limit, all_counted(pods));
     let pid = run.pid();
     // The steady state: the usage changes from now on, and the window runs from the second
     // metrics reading being asked for (the first, once the list is whole, puts usage on every
@@ -282,7 +295,7 @@ fn wait_for_reading(s: &TestServer, n: usize, limit: Duration) {
 fn key_latency(s: &TestServer, pods: usize) -> Vec<f64> {
     let run = Run::start(s);
     let limit = Duration::from_secs(300);
-    run.until(run.started, limit, |scr| scr.contains("3 Pods"));
+    run.until_every(Duration::from_millis(20), run.started, limit, |scr| scr.contains("3 Pods"));
     let done = all_counted(pods);
     let mut times = Vec::new();
     // The Infrastructure pane's title and the Pods pane's, alternately.
@@ -360,7 +373,9 @@ fn print(rows: &[Row]) {
 async fn churn(pods: usize, rate: usize, window: Duration) {
     let s = server(pods).await;
     let run = Run::start(&s);
-    tokio::task::block_in_place(|| run.until(run.started, Duration::from_secs(300), all_counted(pods)));
+    let all = all_counted(pods);
+    let limit = Duration::from_secs(300);
+    tokio::task::block_in_place(|| run.until_every(Duration::from_millis(20), run.started, limit, all));
     std::thread::sleep(Duration::from_secs(2));
     let pid = run.pid();
     let (t0, rss0, _) = proc_figures(&pid);
