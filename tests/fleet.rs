@@ -58,6 +58,11 @@ fn every_cluster_at_once_has_a_cluster_column_and_summed_counts() {
     assert!(text.contains("CLUSTER") && text.contains("shop-dev") && text.contains("shop-prod"), "{text}");
     insta::assert_snapshot!("fleet_pods_160x48", text);
     insta::assert_snapshot!("fleet_overview_160x48", screen(PaneArg::Overview, 160, 48));
+    // The alerts of both clusters, each saying which it is on.
+    let alerts = screen(PaneArg::Alerts, 160, 48);
+    let on = |cluster: &str| alerts.lines().any(|l| l.contains(cluster) && l.contains("Kube"));
+    assert!(alerts.contains("CLUSTER") && on("shop-dev") && on("shop-prod"), "{alerts}");
+    insta::assert_snapshot!("fleet_alerts_160x48", alerts);
     insta::assert_snapshot!("fleet_triage_160x48", screen(PaneArg::Triage, 160, 48));
     let state = fleet_state_at(SEED, AT);
     let all = state.pods.by_key.len();

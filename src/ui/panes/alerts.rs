@@ -258,10 +258,13 @@ fn draw_compact(f: &mut Frame, area: Rect, ctx: &PaneCtx) {
             ];
             if summary_w >= 4 {
                 spans.push(Span::raw(" "));
-                // The subject tells alerts of one rule apart; one that is not firing says so first.
-                let mut s = if a.state.active() { String::new() } else { a.state.label().to_lowercase() };
-                let parts = [subject_in(a, false), a.state.active().then(|| a.summary.clone())];
-                join_into(&mut s, parts);
+                // The subject tells alerts of one rule apart; one that is not firing says so first;
+                // with every cluster shown, the cluster comes first.
+                let cluster = ctx.state.shows_many().then(|| a.cluster.to_string());
+                let quiet = (!a.state.active()).then(|| a.state.label().to_lowercase());
+                let summary = a.state.active().then(|| a.summary.clone());
+                let mut s = String::new();
+                join_into(&mut s, [cluster, quiet, subject_in(a, false), summary]);
                 spans.push(Span::styled(text::fit(&s, summary_w), t.style(Role::Muted)));
             }
             Line::from(spans)
@@ -309,17 +312,24 @@ fn draw_table(f: &mut Frame, area: Rect, ctx: &PaneCtx) {
     let wide = w >= 110;
     let want = |f: &dyn Fn(&Alert) -> usize, lo, hi| content_width(visible, f, lo, hi);
     let sev_w: u16 = if wide { 10 } else { 6 };
+    // Every cluster's alerts side by side: which one each is on, as the other panes say it.
+    let cluster_w =
+        if ctx.state.shows_many() { want(&|a| text::clean(a.cluster.as_str()).width(), 7, 18) } else { 0 };
     let name_w = want(&|a| text::clean(&a.name).width(), 8, if wide { 34 } else { 24 });
     // Narrow tables fold the subject into the summary rather than lose the summary.
     let subject_w = if wide { want(&|a| subject(a).map_or(1, |s| s.width()), 2, 36) } else { 0 };
     let source_w = if w >= 90 { want(&|a| short_source(&a.source, !wide).width(), 6, 24) } else { 0 };
     let state_w = want(&|a| a.state.label().len(), 6, 12);
     let since_w = want(&|a| format::age(now, a.since).len(), 5, 6);
-    let fixed = [sev_w, name_w, subject_w, source_w, state_w, since_w];
+    let fixed = [sev_w, cluster_w, name_w, subject_w, source_w, state_w, since_w];
     let used: u16 = fixed.iter().map(|c| c + u16::from(*c > 0)).sum();
     let summary_w = w.saturating_sub(used);
 
-    let mut header = vec![if wide { "SEVERITY" } else { "SEV" }, "ALERT"];
+    let mut header = vec![if wide { "SEVERITY" } else { "SEV" }];
+    if cluster_w > 0 {
+        header.push("CLUSTER");
+    }
+    header.push("ALERT");
     if subject_w > 0 {
         header.push("ON");
     }
@@ -332,10 +342,12 @@ fn draw_table(f: &mut Frame, area: Rect, ctx: &PaneCtx) {
         let text_style = row_style(a, ctx);
         let level = a.level();
         let sev = if wide { a.severity.label() } else { short_severity(a.severity) };
-        let mut cells = vec![
-            Cell::from(Span::styled(format!("{} {sev}", symbol(a)), t.level(level))),
-            Cell::from(Span::styled(text::fit(&a.name, name_w as usize), text_style)),
-        ];
+        let mut cells = vec![Cell::from(Span::styled(format!("{} {sev}", symbol(a)), t.level(level)))];
+        if cluster_w > 0 {
+            let cluster = text::fit(&text::clean(a.cluster.as_str()), cluster_w as usize);
+            cells.push(Cell::from(Span::styled(cluster, t.style(Role::Accent))));
+        }
+        cells.push(Cell::from(Span::styled(text::fit(&a.name, name_w as usize), text_style)));
         if subject_w > 0 {
             let sub = subject(a).map_or("—".to_string(), |s| text::fit(&s, subject_w as usize));
             cells.push(Cell::from(Span::styled(sub, text_style)));
