@@ -27,8 +27,8 @@ impl Forwards {
         }
     }
 
-    /// Start forward `id` through `backend`, its cluster's.
-    pub fn start(&mut self, id: u64, target: Target, now: UnixMs, backend: Backend) {
+    /// Start forward `id` through `backend`, the one of `context`.
+    pub fn start(&mut self, id: u64, target: Target, context: String, now: UnixMs, backend: Backend) {
         let tx = self.tx.clone();
         let task = tokio::spawn(async move {
             let conn = match backend {
@@ -43,6 +43,7 @@ impl Forwards {
                     if let Target::Forward { namespace, pod, local, remote, via } = target {
                         let f = crate::state::forwards::Forward {
                             id,
+                            cluster: context,
                             namespace,
                             pod,
                             via,

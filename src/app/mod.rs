@@ -300,7 +300,8 @@ fn carry_out(effect: Effect, state: &mut State, own: &mut Owned) -> Option<Next>
             state.forwards.next_id += 1;
             let id = state.forwards.next_id;
             executor.audit(&context, "port_forward", &target.describe(), &Ok("started".into()));
-            own.forwards.start(id, target, now, executor.backend_for(&context));
+            let backend = executor.backend_for(&context);
+            own.forwards.start(id, target, context, now, backend);
         }
         Effect::StopForward(id) => {
             own.forwards.stop(id);

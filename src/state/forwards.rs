@@ -17,6 +17,8 @@ pub enum ForwardState {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Forward {
     pub id: u64,
+    /// The context it goes through (in a fleet, the cluster it forwards into).
+    pub cluster: String,
     pub namespace: String,
     pub pod: String,
     /// The Service it was asked on, if any.

@@ -234,6 +234,7 @@ fn port_forwards_with_their_state_and_bytes() {
     let mut s = connected();
     let fw = |id, pod: &str, local, via: Option<&str>, state| Forward {
         id,
+        cluster: "shop-prod".into(),
         namespace: "storefront".into(),
         pod: pod.into(),
         via: via.map(String::from),
@@ -265,6 +266,17 @@ fn port_forwards_with_their_state_and_bytes() {
     let buf = render_screen(&s, 160, 48);
     assert!(drawn_in(&buf, "listening", Role::Ok));
     assert!(drawn_in(&buf, "pod gone", Role::Crit));
+    assert!(!text_of(&buf).contains("shop-prod ·"), "one cluster: none named");
+    // In a fleet each forward says which cluster it goes into, wide and narrow.
+    use crate::state::fleet::ClusterInfo;
+    s.fleet = vec![
+        ClusterInfo { name: "shop-prod".into(), ..Default::default() },
+        ClusterInfo { name: "shop-dev".into(), ..Default::default() },
+    ];
+    for (w, h) in [(160, 48), (80, 24)] {
+        let text = text_of(&render_screen(&s, w, h));
+        assert!(text.contains("shop-prod · "), "{w}x{h}: {text}");
+    }
 }
 
 #[test]

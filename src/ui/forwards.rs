@@ -47,7 +47,7 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         Line::from(Span::styled("─".repeat(detail_area.width as usize), theme.style(Role::Border))),
         Line::from(vec![
             Span::styled(format!("127.0.0.1:{} → ", fw.local), theme.style(Role::Muted)),
-            Span::raw(text::clean(&destination(fw)).into_owned()),
+            Span::raw(text::clean(&destination(fw, state.is_fleet())).into_owned()),
             Span::styled(
                 format!(" · {} connections, {} open · ", fw.connections, fw.open),
                 theme.style(Role::Muted),
@@ -59,10 +59,12 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     table(f, table_area, state, theme, selected);
 }
 
-/// Where a forward goes: the pod's port, and the Service it was asked on.
-fn destination(fw: &Forward) -> String {
+/// Where a forward goes: the pod's port, and the Service it was asked on; in a fleet, in which
+/// cluster first.
+fn destination(fw: &Forward, fleet: bool) -> String {
     let via = fw.via.as_ref().map(|s| format!(" (via svc/{s})")).unwrap_or_default();
-    format!("{}/{}:{}{via}", fw.namespace, fw.pod, fw.remote)
+    let cluster = if fleet { format!("{} · ", fw.cluster) } else { String::new() };
+    format!("{cluster}{}/{}:{}{via}", fw.namespace, fw.pod, fw.remote)
 }
 
 /// One row a forward; connections and age only where there is room (the detail line says them).
@@ -84,7 +86,12 @@ fn table(f: &mut Frame, inner: Rect, state: &State, theme: &Theme, selected: usi
         .take(rows_shown)
         .map(|(i, fw)| {
             let level = fw.level();
-            let to = if wide { destination(fw) } else { format!("{}:{}", fw.pod, fw.remote) };
+            let fleet = state.is_fleet();
+            let to = match (wide, fleet) {
+                (true, _) => destination(fw, fleet),
+                (false, true) => format!("{} · {}:{}", fw.cluster, fw.pod, fw.remote),
+                (false, false) => format!("{}:{}", fw.pod, fw.remote),
+            };
             let mut cells = vec![
                 Cell::from(Span::styled(level_symbol(level), theme.level(level))),
                 Cell::from(format!("127.0.0.1:{}", fw.local)),

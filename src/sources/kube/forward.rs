@@ -126,6 +126,7 @@ pub async fn run(conn: Connection, id: u64, target: Target, now: UnixMs, tx: Sen
     };
     let mut record = Forward {
         id,
+        cluster: conn.context.clone(),
         namespace: namespace.clone(),
         pod: pod.clone(),
         via: via.clone(),
