@@ -383,7 +383,6 @@ impl Pods {
         self.metrics_available = self.metrics.values().any(|m| *m);
     }
 
-    /// Drop one cluster's rows (its first list starts again).
     /// A cluster's readings failed (`Some`) or succeed again (`None`).
     pub fn set_usage_stale(&mut self, cluster: &ClusterId, stale: Option<StaleUsage>) {
         match stale {
@@ -392,6 +391,7 @@ impl Pods {
         };
     }
 
+    /// Drop one cluster's rows (its first list starts again).
     fn clear_cluster(&mut self, cluster: &ClusterId) {
         self.groups.clear(cluster);
         if self.counts.remove(cluster).is_some_and(|c| c.total > 0) {

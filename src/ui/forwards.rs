@@ -63,8 +63,12 @@ pub fn draw(f: &mut Frame, area: Rect, state: &State, theme: &Theme) {
 /// cluster first.
 fn destination(fw: &Forward, fleet: bool) -> String {
     let via = fw.via.as_ref().map(|s| format!(" (via svc/{s})")).unwrap_or_default();
-    let cluster = if fleet { format!("{} · ", fw.cluster) } else { String::new() };
-    format!("{cluster}{}/{}:{}{via}", fw.namespace, fw.pod, fw.remote)
+    format!("{}{}/{}:{}{via}", cluster_of(fw, fleet), fw.namespace, fw.pod, fw.remote)
+}
+
+/// "shop-prod · " in a fleet; nothing with one cluster.
+fn cluster_of(fw: &Forward, fleet: bool) -> String {
+    if fleet { format!("{} · ", fw.cluster) } else { String::new() }
 }
 
 /// One row a forward; connections and age only where there is room (the detail line says them).
@@ -87,10 +91,10 @@ fn table(f: &mut Frame, inner: Rect, state: &State, theme: &Theme, selected: usi
         .map(|(i, fw)| {
             let level = fw.level();
             let fleet = state.is_fleet();
-            let to = match (wide, fleet) {
-                (true, _) => destination(fw, fleet),
-                (false, true) => format!("{} · {}:{}", fw.cluster, fw.pod, fw.remote),
-                (false, false) => format!("{}:{}", fw.pod, fw.remote),
+            let to = if wide {
+                destination(fw, fleet)
+            } else {
+                format!("{}{}:{}", cluster_of(fw, fleet), fw.pod, fw.remote)
             };
             let mut cells = vec![
                 Cell::from(Span::styled(level_symbol(level), theme.level(level))),

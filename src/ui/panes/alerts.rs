@@ -344,7 +344,7 @@ fn draw_table(f: &mut Frame, area: Rect, ctx: &PaneCtx) {
         let sev = if wide { a.severity.label() } else { short_severity(a.severity) };
         let mut cells = vec![Cell::from(Span::styled(format!("{} {sev}", symbol(a)), t.level(level)))];
         if cluster_w > 0 {
-            let cluster = text::fit(&text::clean(a.cluster.as_str()), cluster_w as usize);
+            let cluster = text::fit(a.cluster.as_str(), cluster_w as usize);
             cells.push(Cell::from(Span::styled(cluster, t.style(Role::Accent))));
         }
         cells.push(Cell::from(Span::styled(text::fit(&a.name, name_w as usize), text_style)));

@@ -95,7 +95,7 @@ fn stale_usage(state: &State, full: bool) -> Option<String> {
     if !full {
         return Some(format!("CPU/MEM {age}"));
     }
-    let on = if state.pods.metrics.len() > 1 {
+    let on = if state.is_fleet() {
         let names: Vec<String> = state.pods.usage_stale.keys().map(|c| c.to_string()).collect();
         format!(" on {}", names.join(", "))
     } else {
